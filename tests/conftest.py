@@ -1,0 +1,80 @@
+"""Shared fixtures: a deterministic fake embedder for fast tests, the real model once."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from confsearch.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL_CORPUS = ROOT / "corpus"
+
+
+class FakeEmbedder:
+    """Bag-of-words hashing embedder: deterministic, instant, and similar texts are close.
+
+    Shares words → shares dimensions, so ranking tests behave sensibly without a model.
+    """
+
+    def __init__(self, dim: int = 64, name: str = "fake-model") -> None:
+        self.name = name
+        self.dim = dim
+        self.query_prompt = "query: "
+        self.passage_prompt = "passage: "
+        self.dtype = "fp32"
+        self.max_tokens = 512
+        self.calls = 0
+        self.texts_encoded = 0
+
+    def _vec(self, text: str) -> np.ndarray:
+        v = np.zeros(self.dim, dtype=np.float32)
+        folded = unicodedata.normalize("NFKD", text.lower())
+        for word in re.findall(r"\w+", folded):
+            h = int.from_bytes(hashlib.sha1(word[:6].encode()).digest()[:4], "little")
+            v[h % self.dim] += 1.0
+        v[0] += 0.01  # never all-zero
+        return v / np.linalg.norm(v)
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls += 1
+        self.texts_encoded += len(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._vec(t) for t in texts]).astype(np.float32)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts)
+
+    def encode_passages(
+        self, texts: Sequence[str], *, batch_size: int = 32, show_progress: bool = False
+    ) -> np.ndarray:
+        return self._encode(texts)
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split()) * 2 + 2
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture(scope="session")
+def real_settings() -> Settings:
+    """Default settings: the converted model is cached in the user cache across runs."""
+    return Settings.from_env().with_(dtype="fp32")
+
+
+@pytest.fixture(scope="session")
+def real_embedder(real_settings):
+    """The real default model in fp32, built (once) and loaded once per test session."""
+    from confsearch.model import load_embedder
+
+    return load_embedder(real_settings)
