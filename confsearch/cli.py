@@ -42,6 +42,123 @@ def cmd_model(args: argparse.Namespace) -> int:
     return 0
 
 
+def open_searcher(settings: Settings, *, quiet: bool = False):
+    """Load model and index once; build the index first if it is missing or stale."""
+    from confsearch.index import build_index, is_stale, load_index
+    from confsearch.model import load_embedder
+    from confsearch.search import Searcher
+
+    embedder = load_embedder(settings)
+    if settings.corpus_dir.is_dir() and is_stale(
+        settings.index_dir, settings.corpus_dir, embedder.name
+    ):
+        if not quiet:
+            print("Indexet saknas eller är inaktuellt – bygger det nu …", file=sys.stderr)
+        build_index(settings.corpus_dir, settings.index_dir, embedder)
+    return Searcher(load_index(settings.index_dir, embedder), embedder)
+
+
+def _print_listing(resp, config) -> None:
+    from confsearch.search import relevance_label
+
+    print(f"Fråga: {resp.query}")
+    if not resp.confident:
+        print("Inget tydligt svar i konferenstexterna. Närmaste stycken:")
+    for h in resp.hits:
+        p = h.passage
+        region = ", ".join(p.regions) or "okänd region"
+        print(f"\n[{h.rank}] {p.session} – {region}  ({relevance_label(h, config)}, {h.score:.2f})")
+        if p.speakers:
+            print(f"    Talare: {', '.join(p.speakers)}")
+        print("    " + p.text.replace("\n", "\n    "))
+        why = f"ord: {', '.join(h.matched_terms)}" if h.matched_terms else "liknande innebörd"
+        print(f"    Matchade på {why}. Källa: {p.source}")
+    print()
+
+
+def _queries_from(args: argparse.Namespace) -> list[str]:
+    if args.query:
+        return [" ".join(args.query)]
+    return [line.rstrip("\n") for line in sys.stdin]
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    import json
+
+    from confsearch.search import QueryError
+
+    queries = _queries_from(args)
+    searcher = open_searcher(_settings(args), quiet=args.json)
+    status = 0
+    for start in range(0, len(queries), 32):
+        chunk = queries[start : start + 32]
+        try:
+            responses = searcher.search_many(
+                chunk, k=args.k, region=args.region, session=args.session
+            )
+        except QueryError:
+            # One bad line must not hide the answers to the others: go one by one.
+            responses = []
+            for q in chunk:
+                try:
+                    responses.append(
+                        searcher.search(q, k=args.k, region=args.region, session=args.session)
+                    )
+                except QueryError as exc:
+                    responses.append(exc)
+        for q, resp in zip(chunk, responses, strict=True):
+            if isinstance(resp, QueryError):
+                status = 1 if len(queries) == 1 else status
+                if args.json:
+                    print(
+                        json.dumps({"query": q, "hits": [], "error": str(resp)}, ensure_ascii=False)
+                    )
+                else:
+                    print(f"Fråga: {q}\n{resp}\n")
+            elif args.json:
+                print(json.dumps(resp.to_json(), ensure_ascii=False), flush=True)
+            else:
+                _print_listing(resp, searcher.config)
+    return status
+
+
+def cmd_regions(args: argparse.Namespace) -> int:
+    searcher = open_searcher(_settings(args))
+    query = " ".join(args.query)
+    results = searcher.regions(query, k=args.k)
+    if not results:
+        print("Inga regioner eller organisationer hittades för frågan.")
+        return 0
+    print(f"Regioner och organisationer som arbetat med: {query}\n")
+    for i, r in enumerate(results, 1):
+        p = r.best.passage
+        print(
+            f"{i}. {r.region}  (poäng {r.score:.2f}, {r.passages} stycken, "
+            f"lärpass: {', '.join(r.sessions)})"
+        )
+        print(f"   Bästa stycke: {p.text[:300]}{'…' if len(p.text) > 300 else ''}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from confsearch import evaluate
+    from confsearch.index import load_index
+
+    searcher = open_searcher(_settings(args))
+    embedder = searcher.embedder
+    index = load_index(_settings(args).index_dir, embedder)
+    questions = evaluate.load_questions()
+    print(
+        evaluate.format_table(
+            "Egen frågesamling", evaluate.eval_questions(index, embedder, questions)
+        )
+    )
+    for split in args.swefaq:
+        print()
+        print(evaluate.format_table(f"SweFAQ {split}", evaluate.eval_swefaq(embedder, split)))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m confsearch",
@@ -54,17 +171,46 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dtype", choices=["auto", "fp32", "bf16"])
     p.add_argument("--path", action="store_true", help="skriv bara ut modellmappens sökväg")
     p.set_defaults(func=cmd_model)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--index", help="indexmapp (standard: index/)")
+        p.add_argument("--model", help="modellnamn eller lokal sökväg")
+        p.add_argument("--dtype", choices=["auto", "fp32", "bf16"])
+
+    p = sub.add_parser("search", help="sök stycken; utan fråga läses en fråga per rad från stdin")
+    p.add_argument("query", nargs="*", help="frågan")
+    p.add_argument("--k", type=int, default=5, help="antal träffar (standard 5)")
+    p.add_argument("--region", help="visa bara träffar från en region/organisation")
+    p.add_argument("--session", help="visa bara träffar från ett lärpass")
+    p.add_argument("--json", action="store_true", help="ett JSON-objekt per fråga och rad")
+    common(p)
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("regions", help="vilka regioner/organisationer arbetat med ämnet")
+    p.add_argument("query", nargs="+")
+    p.add_argument("--k", type=int, default=10)
+    common(p)
+    p.set_defaults(func=cmd_regions)
+
+    p = sub.add_parser("eval", help="utvärdera sökningen (egen frågesamling och SweFAQ)")
+    p.add_argument(
+        "--swefaq", nargs="*", default=["dev", "test"], choices=["dev", "test"], help="SweFAQ-delar"
+    )
+    common(p)
+    p.set_defaults(func=cmd_eval)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    from confsearch.index import IndexError_
     from confsearch.model import ModelError
+    from confsearch.search import QueryError
 
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (UserError, ModelError) as exc:
+    except (UserError, ModelError, IndexError_, QueryError) as exc:
         print(f"Fel: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -1,0 +1,75 @@
+"""Build the search index: ``python embed.py`` reads corpus/ and writes index/.
+
+Thin entry point over :mod:`confsearch.index`; see ``python embed.py --help``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from confsearch.settings import Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Bygg sökindexet från konferenstexterna.")
+    ap.add_argument("--corpus", help="mapp med konferenstexter (standard: corpus/)")
+    ap.add_argument("--index", help="mapp där indexet skrivs (standard: index/)")
+    ap.add_argument("--model", help="inbäddningsmodell: namn eller lokal sökväg")
+    ap.add_argument("--dtype", choices=["auto", "fp32", "bf16"])
+    ap.add_argument(
+        "--if-stale", action="store_true", help="bygg bara om korpusen eller modellen ändrats"
+    )
+    args = ap.parse_args(argv)
+    settings = Settings.from_env().with_(
+        corpus_dir=Path(args.corpus) if args.corpus else None,
+        index_dir=Path(args.index) if args.index else None,
+        model=args.model,
+        dtype=args.dtype,
+    )
+
+    from tqdm import tqdm
+
+    from confsearch.index import IndexError_, build_index, is_stale
+    from confsearch.model import ModelError, load_embedder
+
+    if args.if_stale and not is_stale(settings.index_dir, settings.corpus_dir, settings.model):
+        print(f"Indexet i {settings.index_dir} är aktuellt.")
+        return 0
+    bar: tqdm | None = None
+
+    def progress(stage: str, done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, desc="Bäddar in stycken", unit="st")
+        bar.n = done
+        bar.refresh()
+
+    try:
+        embedder = load_embedder(settings)
+        report = build_index(
+            settings.corpus_dir,
+            settings.index_dir,
+            embedder,
+            batch_size=settings.batch_size,
+            progress=progress,
+        )
+    except (IndexError_, ModelError) as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if bar is not None:
+            bar.close()
+    for err in report.errors:
+        print(f"Varning: {err.path}: {err.message}", file=sys.stderr)
+    print(
+        f"Klart: {report.passages} stycken från {report.documents} dokument "
+        f"({report.embedded} nya inbäddningar, {report.reused} återanvända, "
+        f"{report.index_type}-index) på {report.seconds:.1f} s → {report.index_dir}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
