@@ -58,7 +58,10 @@ def main() -> None:
     docs, _, _ = evaluate.load_swefaq("dev")
     faq_index = evaluate.index_from_texts(docs, emb)
     rows = []
-    grid = itertools.product(["weighted"], [0.5, 0.7, 0.8, 0.85, 0.88, 0.9, 0.92, 0.95], [0.6, 0.7])
+    grid = itertools.chain(
+        itertools.product(["weighted"], [0.5, 0.7, 0.8, 0.85, 0.9], [0.6, 0.7]),
+        itertools.product(["zscore"], [0.4, 0.5, 0.6, 0.7, 0.8], [0.0]),
+    )
     for method, w, floor in grid:
         cfg = replace(FusionConfig(), method=method, dense_weight=w, dense_floor=floor)
         own = evaluate.eval_questions(index, emb, questions, cfg, modes=["hybrid"])["hybrid"]

@@ -1,0 +1,129 @@
+"""Search over a small index with the fake embedder: fusion, filters, errors, JSON contract."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from confsearch.index import build_index, load_index
+from confsearch.search import FusionConfig, QueryError, Searcher, clean_query, relevance_label
+from tests.conftest import REAL_CORPUS, FakeEmbedder
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("search")
+    shutil.copytree(REAL_CORPUS, tmp / "corpus")
+    emb = FakeEmbedder()
+    build_index(tmp / "corpus", tmp / "index", emb)
+    return Searcher(load_index(tmp / "index", emb), emb)
+
+
+def test_json_contract(searcher):
+    resp = searcher.search("cykelbibliotek vikcykel", k=3)
+    d = resp.to_json()
+    assert d["query"] == "cykelbibliotek vikcykel"
+    assert [h["rank"] for h in d["hits"]] == [1, 2, 3]
+    keys = {
+        "rank",
+        "score",
+        "doc_id",
+        "passage_id",
+        "session",
+        "region",
+        "regions",
+        "speakers",
+        "text",
+        "source",
+    }
+    assert all(set(h) == keys for h in d["hits"])
+    top = d["hits"][0]
+    assert top["session"] == "Rena resor är rena vinsten"
+    assert top["region"] == "Region Örebro län" and top["regions"][0] == top["region"]
+    assert top["source"] == "corpus/arskonferens-2022-larpass.txt"
+    assert "cykelbibliotek" in top["text"]
+
+
+def test_lexical_terms_explain_the_match(searcher):
+    hit = searcher.search("cykelbibliotek", k=1).hits[0]
+    assert hit.lexical > 0 and hit.matched_terms
+
+
+def test_region_filter(searcher):
+    resp = searcher.search("utmaningar", k=10, region="gavleborg")
+    assert resp.region_filter == "Region Gävleborg"
+    assert resp.hits and all("Region Gävleborg" in h.passage.regions for h in resp.hits)
+    with pytest.raises(QueryError, match="Okänd region"):
+        searcher.search("utmaningar", region="Atlantis")
+
+
+def test_session_filter(searcher):
+    resp = searcher.search("region", k=10, session="jämlika livsvillkor")
+    assert resp.hits and {h.passage.session for h in resp.hits} == {"Jämlika livsvillkor"}
+
+
+def test_every_fusion_method_runs(searcher):
+    from dataclasses import replace
+
+    for method in ("weighted", "rrf", "dense", "lexical"):
+        s = Searcher(searcher.index, searcher.embedder, replace(FusionConfig(), method=method))
+        hits = s.search("Värmlandsrådet utvärdering", k=5).hits
+        assert hits and hits[0].passage.session == "Värmland leder tillsammans", method
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "?!.,", "\x00\x01", "🙂🙂"])
+def test_bad_queries_give_swedish_message(searcher, bad):
+    with pytest.raises(QueryError) as exc:
+        searcher.search(bad)
+    assert "fråga" in str(exc.value).lower() or "ord" in str(exc.value).lower()
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        "a",
+        "x" * 10000,
+        "<script>alert(1)</script>",
+        "'; DROP TABLE x; --",
+        "[länk](http://x)",
+        "cykel\x07bibliotek",
+        "Вилкен регион cykel 日本",
+    ],
+)
+def test_odd_queries_still_answer(searcher, odd):
+    resp = searcher.search(odd, k=3)
+    assert isinstance(resp.hits, list)
+
+
+def test_clean_query_caps_length():
+    assert len(clean_query("ord " * 5000)) <= 2000
+
+
+def test_regions_aggregation(searcher):
+    results = searcher.regions("cykelbibliotek vikcykel cykelvägar")
+    assert results and results[0].region == "Region Örebro län"
+    assert results[0].best.passage.regions[0] == "Region Örebro län"
+
+
+def test_relevance_words(searcher):
+    hit = searcher.search("cykelbibliotek", k=1).hits[0]
+    assert relevance_label(hit, searcher.config) in {
+        "Mycket relevant",
+        "Relevant",
+        "Delvis relevant",
+        "Svag träff",
+    }
+
+
+def test_same_results_batched_and_one_by_one(searcher):
+    qs = ["cykelbibliotek", "AI i näringslivet", "jämlika livsvillkor", "Vinnova ekosystem"]
+    batched = searcher.search_many(qs, k=5)
+    single = [searcher.search(q, k=5) for q in qs]
+    for a, b in zip(batched, single, strict=True):
+        assert [h.passage.id for h in a.hits] == [h.passage.id for h in b.hits]
+
+
+def test_fake_embedder_is_deterministic():
+    a, b = FakeEmbedder(), FakeEmbedder()
+    assert (a.encode_queries(["hej"]) == b.encode_queries(["hej"])).all()
