@@ -218,8 +218,10 @@ def expansions(query: str) -> list[tuple[str, str]]:
 
 
 def expand_query(query: str) -> str:
-    """``query`` with the glossary expansions of its terms appended (unchanged if none)."""
+    """``query`` with the glossary expansions of its terms appended after a space
+    (``query`` itself if nothing matched)."""
     added = [target for _, target in expansions(query)]
     if not added:
         return query
-    return " ".join([query.rstrip(), *added])
+    # the query stays a prefix of the result, so callers can slice the additions off
+    return " ".join([query, *added])

@@ -96,6 +96,13 @@ def test_no_duplicates():
     assert [e for _, e in pairs] == ["hållbarhetsmål"]
 
 
+def test_query_is_a_prefix_of_the_expansion():
+    for query in ("RUS", "RUS  ", " SMF\n", "cycling?"):
+        out = expand_query(query)
+        assert out.startswith(query) and out != query
+        assert out[len(query) :].strip() == " ".join(e for _, e in expansions(query))
+
+
 def test_expansions_report_text_as_written():
     assert expansions("Om SMF:er och Regionala Utvecklingsstrategin") == [
         ("SMF", "små och medelstora företag"),

@@ -101,7 +101,7 @@ def test_damaged_file_is_detected(corpus_copy, tmp_path, fake_embedder, name):
     path = current_version_dir(tmp_path / "index") / name
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
-    with pytest.raises(IndexError_, match="embed.py"):
+    with pytest.raises(IndexError_, match=r"embed\.py"):
         load_index(tmp_path / "index", fake_embedder)
 
 
