@@ -1,0 +1,376 @@
+"""Extractive answers: the few sentences of the top hits that best answer the question.
+
+Nothing is generated: every answer sentence is a sentence (or one quote line) copied
+from a passage, with the rank of the hit it comes from as its citation, so the reader
+can always check the source. Scoring combines three signals per candidate sentence:
+
+* the hit's own standing (fused score relative to the best hit, and its rank),
+* lexical overlap between the analysed terms of query and sentence
+  (:func:`confsearch.lexical.analyze`; rarer terms among the candidates count more,
+  compound parts count half: "bibliotek" ~ "cykelbibliotek"),
+* with an embedder, the cosine between the query and the sentence (one batch call for at
+  most :data:`MAX_EMBED` sentences, so an answer costs a few milliseconds more).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from confsearch.lexical import analyze
+from confsearch.model import Embedder
+from confsearch.search import Hit, SearchResponse
+
+__all__ = [
+    "NO_ANSWER",
+    "Answer",
+    "AnswerSentence",
+    "answer",
+    "ask_text",
+    "format_answer",
+    "split_sentences",
+]
+
+NO_ANSWER = "Inget tydligt svar i konferenstexterna."
+CONFIDENT_MESSAGE = "Svaret är meningar hämtade ur konferenstexterna."
+
+MAX_EMBED = 20  # sentences sent to the model per answer
+MIN_WORDS = 4  # shorter fragments are never answer sentences
+SHORT_WORDS = 7  # below this a sentence gets a small penalty
+LONG_WORDS = 60  # above this too (a wall of text is a poor answer)
+MAX_UNIT_CHARS = 500  # a quote line longer than this is split into sentences after all
+MAX_PER_PASSAGE = 2
+RELATIVE_MIN = 0.7  # further sentences must score at least this share of the best one
+DUPLICATE_JACCARD = 0.6
+# Cosines of the embedding model live in roughly [0.7, 1] (E5 family); mapped to [0, 1].
+DENSE_FLOOR = 0.70
+DENSE_SPAN = 0.25
+
+# --------------------------------------------------------------------------- splitting
+
+# Abbreviations that never end a sentence ("t.ex. cyklar", "ca. 20").
+_INNER_ABBREVIATIONS = frozenset(
+    {
+        "t.ex.",
+        "t.ex",
+        "tex.",
+        "bl.a.",
+        "bla.",
+        "s.k.",
+        "sk.",
+        "dvs.",
+        "d.v.s.",
+        "d.v.s",
+        "p.g.a.",
+        "pga.",
+        "f.d.",
+        "fd.",
+        "ca.",
+        "cirka.",
+        "nr.",
+        "kl.",
+        "jfr.",
+        "resp.",
+        "inkl.",
+        "exkl.",
+        "ang.",
+        "enl.",
+        "fr.o.m.",
+        "t.o.m.",
+        "o.dyl.",
+        "dyl.",
+        "tel.",
+        "mkr.",
+        "mdkr.",
+        "milj.",
+        "mdr.",
+        "st.",
+        "e.g.",
+        "i.e.",
+        "vs.",
+        "dr.",
+        "prof.",
+        "sid.",
+        "s.",
+        "kap.",
+        "avd.",
+        "tf.",
+        "ordf.",
+    }
+)
+# Abbreviations that close a list: no break before a lower-case word ("osv. och"), but
+# "… tester osv. Bra tillväxt …" is two sentences.
+_LIST_ABBREVIATIONS = frozenset(
+    {"osv.", "o.s.v.", "mm.", "m.m.", "m.fl.", "mfl.", "etc.", "m.a.o.", "o.d.", "o.likn."}
+)
+
+_QUOTE_LINE = re.compile(r"^\s*[-–—]\s+\S")
+_BULLET = re.compile(r"^\s*(?:[-–—•·*]\s+|\d{1,2}[.)]\s+)")
+# End punctuation, optional closing quotes/brackets, then whitespace.
+_BOUNDARY = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s)")
+_URL_ONLY = re.compile(r"^<?(?:https?://|www\.)\S+>?$", re.IGNORECASE)
+
+
+def _split_unit(line: str) -> list[str]:
+    """Sentences of one line of prose (abbreviation and number aware)."""
+    out: list[str] = []
+    start = 0
+    for m in _BOUNDARY.finditer(line):
+        end = m.end()
+        rest = line[end:].lstrip()
+        if not rest:
+            continue
+        word_start = max(line.rfind(" ", start, m.start()), line.rfind("\t", start, m.start())) + 1
+        word = line[word_start : m.start() + 1].lstrip("(\"'”»“«").lower()
+        nxt = rest[0]
+        if word in _INNER_ABBREVIATIONS:
+            continue
+        if word in _LIST_ABBREVIATIONS and not nxt.isupper():
+            continue
+        if re.fullmatch(r"[a-zåäöé]\.", word) and line[word_start].isupper():
+            continue  # an initial: "A. Svensson"
+        if re.fullmatch(r"\d{1,2}\.", word) and not line[start:word_start].strip():
+            continue  # "1. Första punkten" (a numbered item)
+        if nxt.islower():
+            continue  # sentences start with a capital; "ca. 5" or an unknown abbreviation
+        out.append(line[start:end].strip())
+        start = end
+    tail = line[start:].strip()
+    if tail:
+        out.append(tail)
+    return [s for s in out if s]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Swedish-aware sentence splitting of a passage.
+
+    Every line is split on its own (quotes and list items are one line each in the
+    corpus). A quote line ("- Vi har … säger X.") stays one unit so the speaker stays
+    with what was said, unless it is very long. Abbreviations ("t.ex.", "bl.a.", "osv.",
+    "mm."), decimals ("2.5") and numbered items ("1. …") do not end a sentence.
+    """
+    sentences: list[str] = []
+    for raw in (text or "").splitlines():
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        if _QUOTE_LINE.match(line) and len(line) <= MAX_UNIT_CHARS:
+            sentences.append(line)
+        else:
+            sentences.extend(_split_unit(line))
+    return sentences
+
+
+def _display(sentence: str) -> str:
+    """Answer text of a sentence: the quote dash or bullet marker removed."""
+    return _BULLET.sub("", sentence, count=1).strip()
+
+
+def _norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+# --------------------------------------------------------------------------- answering
+
+
+@dataclass
+class AnswerSentence:
+    text: str
+    citation: int  # 1-based rank of the hit (the card number on the page)
+    hit: Hit
+    score: float = 0.0
+
+
+@dataclass
+class Answer:
+    sentences: list[AnswerSentence]
+    confident: bool
+    message: str
+    query: str = ""
+
+    @property
+    def citations(self) -> list[int]:
+        return sorted({s.citation for s in self.sentences})
+
+
+@dataclass
+class _Candidate:
+    text: str
+    hit: Hit
+    citation: int
+    position: int
+    terms: list[str]
+    words: int
+    prior: float
+    lexical: float = 0.0
+    dense: float | None = None
+    score: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+
+def _candidates(hits: list[Hit]) -> list[_Candidate]:
+    top = max((h.score for h in hits), default=0.0)
+    out = []
+    for h in hits:
+        norm = h.score / top if top > 0 else 0.0
+        prior = 0.5 * min(max(norm, 0.0), 1.0) + 0.5 / max(h.rank, 1)
+        for pos, sentence in enumerate(split_sentences(h.passage.text)):
+            text = _display(sentence)
+            words = len(text.split())
+            if words < MIN_WORDS or _URL_ONLY.match(text):
+                continue
+            out.append(
+                _Candidate(
+                    text=text,
+                    hit=h,
+                    citation=h.rank,
+                    position=pos,
+                    terms=analyze(text),
+                    words=words,
+                    prior=prior,
+                )
+            )
+    return out
+
+
+def _term_match(q: str, terms: set[str]) -> float:
+    if q in terms:
+        return 1.0
+    if len(q) >= 5 and any(q in t for t in terms):
+        return 0.5  # the sentence has a compound ending in / containing the query term
+    if any(len(t) >= 5 and t in q for t in terms):
+        return 0.5  # the query has the compound, the sentence a part of it
+    return 0.0
+
+
+def _lexical_scores(query_terms: list[str], cands: list[_Candidate]) -> None:
+    qset = list(dict.fromkeys(query_terms))
+    if not qset or not cands:
+        return
+    sets = [set(c.terms) for c in cands]
+    matches = np.array([[_term_match(q, s) for q in qset] for s in sets], dtype=np.float64)
+    # Local IDF over the candidate sentences: a term in every sentence says little.
+    df = (matches > 0).sum(axis=0)
+    weights = np.log1p(len(cands) / np.maximum(df, 1))
+    total = float(weights.sum())
+    for c, row in zip(cands, matches, strict=True):
+        c.lexical = float(row @ weights) / total if total > 0 else 0.0
+
+
+def _length_factor(words: int) -> float:
+    if words < SHORT_WORDS:
+        return 0.85
+    if words > LONG_WORDS:
+        return 0.9
+    return 1.0
+
+
+def _combine(c: _Candidate) -> float:
+    if c.dense is None:
+        base = 0.6 * c.lexical + 0.4 * c.prior
+    else:
+        base = 0.45 * c.dense + 0.35 * c.lexical + 0.20 * c.prior
+    return base * _length_factor(c.words)
+
+
+def _near_duplicate(a: _Candidate, b: _Candidate) -> bool:
+    na, nb = _norm(a.text), _norm(b.text)
+    if na in nb or nb in na:
+        return True
+    sa, sb = set(a.terms), set(b.terms)
+    if not sa or not sb:
+        return False
+    return len(sa & sb) / len(sa | sb) >= DUPLICATE_JACCARD
+
+
+def answer(
+    response: SearchResponse,
+    embedder: Embedder | None = None,
+    *,
+    max_sentences: int = 3,
+    max_hits: int = 3,
+) -> Answer:
+    """The 1–``max_sentences`` sentences of the top ``max_hits`` hits that best answer."""
+    hits = list(response.hits[: max(max_hits, 0)])
+    cands = _candidates(hits)
+    _lexical_scores(analyze(response.query), cands)
+    for c in cands:
+        c.score = _combine(c)
+
+    if embedder is not None and cands:
+        cands.sort(key=lambda c: -c.score)
+        cands = cands[:MAX_EMBED]
+        qvec = np.asarray(embedder.encode_queries([response.query]), dtype=np.float32)[0]
+        svecs = np.asarray(embedder.encode_passages([c.text for c in cands]), dtype=np.float32)
+        cosines = svecs @ qvec
+        for c, cos in zip(cands, cosines, strict=True):
+            c.extra["cosine"] = float(cos)
+            c.dense = min(max((float(cos) - DENSE_FLOOR) / DENSE_SPAN, 0.0), 1.0)
+            c.score = _combine(c)
+
+    chosen: list[_Candidate] = []
+    per_passage: dict[str, int] = {}
+    best = None
+    for c in sorted(cands, key=lambda c: (-c.score, c.citation, c.position)):
+        if len(chosen) >= max_sentences:
+            break
+        if best is not None and (c.score < RELATIVE_MIN * best or c.score <= 0):
+            break
+        pid = c.hit.passage.id
+        if per_passage.get(pid, 0) >= MAX_PER_PASSAGE:
+            continue
+        if any(_near_duplicate(c, o) for o in chosen):
+            continue
+        chosen.append(c)
+        per_passage[pid] = per_passage.get(pid, 0) + 1
+        if best is None:
+            best = c.score
+    chosen.sort(key=lambda c: (c.citation, c.position))
+    sentences = [AnswerSentence(c.text, c.citation, c.hit, round(c.score, 4)) for c in chosen]
+    confident = bool(response.confident and response.hits and sentences)
+    return Answer(
+        sentences=sentences,
+        confident=confident,
+        message=CONFIDENT_MESSAGE if confident else NO_ANSWER,
+        query=response.query,
+    )
+
+
+# --------------------------------------------------------------------------- text output
+
+
+def source_line(hit: Hit) -> str:
+    """ "Lärpass – region(s) – källa" for one hit."""
+    p = hit.passage
+    session = p.session or "Utan lärpass"
+    regions = ", ".join(p.regions) if p.regions else "ingen region angiven"
+    return f"{session} – {regions} – {p.source}"
+
+
+def format_answer(ans: Answer) -> str:
+    """Plain text: one sentence per line with its citation, then the sources cited."""
+    lines: list[str] = []
+    if not ans.confident:
+        lines.append(ans.message or NO_ANSWER)
+        if ans.sentences:
+            lines += ["", "Närmast frågan:"]
+    lines += [f"{s.text} [{s.citation}]" for s in ans.sentences]
+    if ans.sentences:
+        lines += ["", "Källor:"]
+        seen: dict[int, Hit] = {}
+        for s in ans.sentences:
+            seen.setdefault(s.citation, s.hit)
+        lines += [f"[{n}] {source_line(seen[n])}" for n in sorted(seen)]
+    return "\n".join(lines)
+
+
+def ask_text(searcher, query: str, k: int = 5) -> str:
+    """Search, answer and format in one call (``python -m confsearch ask``).
+
+    Raises :class:`confsearch.search.QueryError` for unusable queries (Swedish message).
+    """
+    response = searcher.search(query, k=k)
+    return format_answer(answer(response, embedder=searcher.embedder))

@@ -1,0 +1,338 @@
+"""Extractive answers: sentence splitting, scoring, citations, confidence, text output."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from confsearch.answer import (
+    MAX_EMBED,
+    NO_ANSWER,
+    Answer,
+    AnswerSentence,
+    answer,
+    ask_text,
+    format_answer,
+    split_sentences,
+)
+from confsearch.corpus import Passage
+from confsearch.index import build_index, load_index
+from confsearch.search import FusionConfig, Hit, Searcher, SearchResponse
+from tests.conftest import REAL_CORPUS, FakeEmbedder
+
+CORPUS_TEXT = """Lärpass från testkonferensen
+
+Cyklar i vardagen
+
+Region Örebro län har cykelbibliotek där invånare kan låna cyklar gratis. Biblioteket har \
+t.ex. lastcyklar, elcyklar och vikcyklar för resor med tåg.
+
+- Vi lånar ut cyklar till alla som vill prova, säger Anna Berg, projektledare.
+
+Resultaten visar att fler kommuner vill starta egna cykelbibliotek under 2.5 år framöver.
+
+Samverkan med kommunerna
+
+Region Värmland samarbetar med alla kommuner i Värmlandsrådet. Rådet har utvärderats och \
+arbetsgruppens roll behöver tydliggöras bl.a. genom nya arbetsformer.
+
+Utvärderingen visade att återkopplingen i organisationerna behöver bli bättre. \
+Rekommendationerna har klustrats och samverkansavtalet har kompletterats.
+"""
+
+
+def make_hit(
+    rank: int,
+    text: str,
+    *,
+    score: float | None = None,
+    pid: str | None = None,
+    session: str = "Testpass",
+    regions: tuple[str, ...] = ("Region Testland",),
+    dense: float = 0.85,
+) -> Hit:
+    passage = Passage(
+        id=pid or f"p{rank}",
+        doc_id="doc",
+        text=text,
+        session=session,
+        regions=regions,
+        speakers=(),
+        source="corpus/test.txt",
+        start=0,
+        end=len(text),
+    )
+    score = 1.0 / rank if score is None else score
+    return Hit(rank=rank, score=score, passage=passage, dense=dense, lexical=0.0)
+
+
+def response(query: str, hits: list[Hit], confident: bool = True) -> SearchResponse:
+    return SearchResponse(query=query, hits=hits, confident=confident)
+
+
+# ------------------------------------------------------------------ sentence splitting
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Vi testar t.ex. cyklar och bussar. Det går bra.",
+            ["Vi testar t.ex. cyklar och bussar.", "Det går bra."],
+        ),
+        (
+            "Regionen har bl.a. cykelbibliotek och lånecyklar. Nästa steg är tåg.",
+            ["Regionen har bl.a. cykelbibliotek och lånecyklar.", "Nästa steg är tåg."],
+        ),
+        (
+            "De lånar ut cyklar, vagnar osv. till alla invånare. Sedan kom fler.",
+            ["De lånar ut cyklar, vagnar osv. till alla invånare.", "Sedan kom fler."],
+        ),
+        (
+            "Kommuner, företag mm. deltar i arbetet. Det ger resultat.",
+            ["Kommuner, företag mm. deltar i arbetet.", "Det ger resultat."],
+        ),
+        (
+            "Andelen ökade med 2.5 procent. Målet är 10.",
+            ["Andelen ökade med 2.5 procent.", "Målet är 10."],
+        ),
+        (
+            "Kostnaden var ca. 20 miljoner kr. Det betalade staten, dvs. alla skattebetalare.",
+            ["Kostnaden var ca. 20 miljoner kr.", "Det betalade staten, dvs. alla skattebetalare."],
+        ),
+        (  # "osv." before a capital ends the sentence (as in the real corpus)
+            "Vi utvecklar rymd, besöksnäring osv. Bra tillväxt ger bredare arbetsmarknad.",
+            ["Vi utvecklar rymd, besöksnäring osv.", "Bra tillväxt ger bredare arbetsmarknad."],
+        ),
+        ("Hur gör vi? Vi frågar! Och sen…", ["Hur gör vi?", "Vi frågar!", "Och sen…"]),
+        ("Han sa ”Det går.” Sen gick han.", ["Han sa ”Det går.”", "Sen gick han."]),
+        ("Det berättade A. Svensson igår.", ["Det berättade A. Svensson igår."]),
+        ("1. Första punkten är här.", ["1. Första punkten är här."]),
+    ],
+)
+def test_split_sentences_swedish(text, expected):
+    assert split_sentences(text) == expected
+
+
+def test_quote_line_is_one_unit_and_lines_split():
+    text = (
+        "Inledande mening om resor. Andra meningen här.\n\n"
+        "- Vi har cykelbibliotek. Det är populärt, säger Mirja Mattsson.\n"
+        "- En annan röst hörs, fyller Katja Hagström."
+    )
+    assert split_sentences(text) == [
+        "Inledande mening om resor.",
+        "Andra meningen här.",
+        "- Vi har cykelbibliotek. Det är populärt, säger Mirja Mattsson.",
+        "- En annan röst hörs, fyller Katja Hagström.",
+    ]
+
+
+def test_split_handles_empty_and_whitespace():
+    assert split_sentences("") == []
+    assert split_sentences("  \n\n  ") == []
+    assert split_sentences("Utan slutpunkt") == ["Utan slutpunkt"]
+
+
+# ------------------------------------------------------------------ answering (constructed hits)
+
+
+def test_answer_cites_the_card_that_holds_the_sentence():
+    hits = [
+        make_hit(1, "Regionen arbetar med kollektivtrafik och bussar på landsbygden i länet."),
+        make_hit(
+            2,
+            "Detta är en inledning om projektet och dess bakgrund i regionen. "
+            "Region Örebro län har cykelbibliotek där invånarna lånar cyklar gratis.",
+        ),
+        make_hit(3, "Kulturen och museerna fick mer stöd från staten under året som gick."),
+    ]
+    ans = answer(response("Vilken region har cykelbibliotek?", hits))
+    assert ans.confident and ans.message != NO_ANSWER
+    assert ans.sentences
+    cyk = [s for s in ans.sentences if "cykelbibliotek" in s.text]
+    assert cyk and cyk[0].citation == 2 and cyk[0].hit is hits[1]
+    assert ans.sentences[0].citation in {1, 2}
+    # the unrelated museum sentence is not padded in
+    assert all("museerna" not in s.text for s in ans.sentences)
+
+
+def test_quote_dash_is_removed_and_speaker_kept():
+    hits = [make_hit(1, "- Vi har cykelbibliotek för alla invånare, säger Mirja Mattsson.")]
+    ans = answer(response("cykelbibliotek", hits))
+    assert ans.sentences[0].text == "Vi har cykelbibliotek för alla invånare, säger Mirja Mattsson."
+
+
+def test_not_confident_keeps_nearest_sentences():
+    hits = [make_hit(1, "Region Värmland har ett råd där alla kommuner samarbetar tillsammans.")]
+    ans = answer(response("Hur bakar man surdegsbröd?", hits, confident=False))
+    assert not ans.confident
+    assert ans.message == "Inget tydligt svar i konferenstexterna."
+    assert ans.sentences and ans.sentences[0].citation == 1
+
+
+def test_no_hits():
+    ans = answer(response("cykelbibliotek", []))
+    assert ans == Answer(sentences=[], confident=False, message=NO_ANSWER, query="cykelbibliotek")
+    assert format_answer(ans) == NO_ANSWER
+
+
+def test_at_most_two_sentences_per_passage_and_readable_order():
+    text = (
+        "Cykelbibliotek finns i Örebro och används mycket. "
+        "Cykelbibliotek lånar ut lastcyklar till familjer. "
+        "Cykelbibliotek har öppet varje dag under sommaren."
+    )
+    hits = [
+        make_hit(1, text),
+        make_hit(2, "Ett cykelbibliotek startades också i Gävle under våren."),
+    ]
+    ans = answer(response("cykelbibliotek", hits), max_sentences=3)
+    from_first = [s for s in ans.sentences if s.citation == 1]
+    assert len(from_first) <= 2
+    assert len(ans.sentences) <= 3
+    # readable order: by card, then by position in the passage
+    keys = [(s.citation, split_sentences(s.hit.passage.text).index(s.text)) for s in ans.sentences]
+    assert keys == sorted(keys)
+
+
+def test_near_duplicates_and_fragments_are_dropped():
+    same = "Region Örebro län har cykelbibliotek där invånarna lånar cyklar gratis."
+    hits = [
+        make_hit(1, same + " Ja."),
+        make_hit(2, same, pid="annan"),  # the same sentence in another document
+    ]
+    ans = answer(response("Vilken region har cykelbibliotek?", hits))
+    assert [s.text for s in ans.sentences] == [same]
+    assert ans.sentences[0].citation == 1
+
+
+def test_max_sentences_and_max_hits():
+    hits = [
+        make_hit(i, f"Cykelbibliotek nummer {i} finns i kommunen sedan länge.") for i in (1, 2, 3)
+    ]
+    hits.append(make_hit(4, "Cykelbibliotek finns i den fjärde kommunen sedan i fjol."))
+    ans = answer(response("cykelbibliotek", hits), max_sentences=2, max_hits=3)
+    assert 1 <= len(ans.sentences) <= 2
+    assert all(s.citation <= 3 for s in ans.sentences)
+    ans1 = answer(response("cykelbibliotek", hits), max_sentences=1)
+    assert len(ans1.sentences) == 1
+
+
+def test_embedder_is_called_once_per_side_and_bounded(fake_embedder):
+    long_text = " ".join(
+        f"Mening nummer {i} handlar om cyklar och bussar i länet." for i in range(40)
+    )
+    hits = [
+        make_hit(1, long_text),
+        make_hit(2, long_text, pid="b"),
+        make_hit(3, long_text, pid="c"),
+    ]
+    ans = answer(response("cyklar i länet", hits), embedder=fake_embedder)
+    assert fake_embedder.calls == 2  # one query call, one batch of sentences
+    assert fake_embedder.texts_encoded <= 1 + MAX_EMBED
+    assert ans.sentences
+
+
+def test_embedder_breaks_ties_towards_the_meaning(fake_embedder):
+    hits = [
+        make_hit(
+            1,
+            "Vårt arbete med lastcyklar och elcyklar ökar varje år i länet. "
+            "Kommunen satsar på parker, lekplatser och grönområden i staden.",
+        )
+    ]
+    ans = answer(response("lastcyklar elcyklar", hits), embedder=fake_embedder, max_sentences=1)
+    assert "lastcyklar" in ans.sentences[0].text
+
+
+# ------------------------------------------------------------------ text output
+
+
+def test_format_answer_lines_and_sources():
+    hit1 = make_hit(1, "x", session="Rena resor", regions=("Region Örebro län",))
+    hit2 = make_hit(2, "y", session="Värmland", regions=("Region Värmland", "Karlstad"))
+    ans = Answer(
+        sentences=[
+            AnswerSentence("Region Örebro län har cykelbibliotek.", 1, hit1),
+            AnswerSentence("Värmlandsrådet har utvärderats.", 2, hit2),
+        ],
+        confident=True,
+        message="",
+    )
+    text = format_answer(ans)
+    assert text.splitlines() == [
+        "Region Örebro län har cykelbibliotek. [1]",
+        "Värmlandsrådet har utvärderats. [2]",
+        "",
+        "Källor:",
+        "[1] Rena resor – Region Örebro län – corpus/test.txt",
+        "[2] Värmland – Region Värmland, Karlstad – corpus/test.txt",
+    ]
+
+
+def test_format_not_confident_shows_message_first():
+    hit = make_hit(1, "x", session="", regions=())
+    ans = Answer([AnswerSentence("Närmaste mening finns här.", 1, hit)], False, NO_ANSWER)
+    lines = format_answer(ans).splitlines()
+    assert lines[0] == NO_ANSWER
+    assert "Närmaste mening finns här. [1]" in lines
+    assert "[1] Utan lärpass – ingen region angiven – corpus/test.txt" in lines
+
+
+# ------------------------------------------------------------------ over a real (small) index
+
+
+@pytest.fixture(scope="module")
+def small_index(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("answer")
+    (tmp / "corpus").mkdir()
+    (tmp / "corpus" / "konferens.txt").write_text(CORPUS_TEXT, encoding="utf-8")
+    emb = FakeEmbedder()
+    build_index(tmp / "corpus", tmp / "index", emb)
+    return load_index(tmp / "index", emb), emb
+
+
+def test_answer_over_index_cites_rank_of_passage(small_index):
+    index, emb = small_index
+    searcher = Searcher(index, emb, FusionConfig(min_confidence=0.0))
+    resp = searcher.search("Vilken region har cykelbibliotek?", k=4)
+    ans = answer(resp, embedder=emb)
+    assert ans.confident
+    for s in ans.sentences:
+        assert s.hit is resp.hits[s.citation - 1]
+        assert s.text in " ".join(s.hit.passage.text.split())
+    assert any("cykelbibliotek" in s.text for s in ans.sentences)
+    assert all("Örebro" in s.hit.passage.region for s in ans.sentences if "cykel" in s.text)
+
+
+def test_ask_text(small_index):
+    index, emb = small_index
+    searcher = Searcher(index, emb, FusionConfig(min_confidence=0.0))
+    text = ask_text(searcher, "Hur utvärderades Värmlandsrådet?", k=3)
+    body, _, sources = text.partition("\nKällor:\n")
+    assert "[1]" in body and "Värmland" in body
+    assert "Samverkan med kommunerna – Region Värmland – " in sources
+    strict = Searcher(index, emb, FusionConfig(min_confidence=1.01))
+    assert ask_text(strict, "Hur bakar man surdegsbröd?").startswith(NO_ANSWER)
+
+
+# ------------------------------------------------------------------ real model
+
+
+@pytest.mark.slow
+def test_real_model_answer_quotes_the_cykelbibliotek_card(tmp_path_factory, real_embedder):
+    tmp = tmp_path_factory.mktemp("answer-real")
+    shutil.copytree(REAL_CORPUS, tmp / "corpus")
+    build_index(tmp / "corpus", tmp / "index", real_embedder)
+    searcher = Searcher(load_index(tmp / "index", real_embedder), real_embedder)
+    resp = searcher.search("Vilken region har ett cykelbibliotek?", k=5)
+    ans = answer(resp, embedder=real_embedder)
+    assert ans.confident
+    cited = [s for s in ans.sentences if "cykelbibliotek" in s.text]
+    assert cited
+    assert cited[0].hit.passage.region == "Region Örebro län"
+    assert resp.hits[cited[0].citation - 1] is cited[0].hit
+    off = answer(searcher.search("Hur bakar man surdegsbröd?", k=5), embedder=real_embedder)
+    assert not off.confident and off.message == NO_ANSWER

@@ -1,0 +1,271 @@
+"""Briefing notes: pinning, ordering, plain-data round trip, Markdown and Word export."""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+
+import pytest
+
+from confsearch.briefing import (
+    BriefingNote,
+    NoteItem,
+    brief,
+    md_escape,
+    note_from_hit,
+    to_docx,
+    to_markdown,
+)
+from confsearch.corpus import Passage
+from confsearch.index import build_index, load_index
+from confsearch.search import FusionConfig, Hit, Searcher
+from tests.conftest import FakeEmbedder
+from tests.test_answer import CORPUS_TEXT
+
+EVIL = "Läs mer <script>alert('x')</script> och [länk](http://evil.example) # inte rubrik *fet*"
+
+
+def make_hit(pid: str, text: str, session: str = "Rena resor är rena vinsten", **kw) -> Hit:
+    passage = Passage(
+        id=pid,
+        doc_id="doc",
+        text=text,
+        session=session,
+        regions=kw.get("regions", ("Region Örebro län",)),
+        speakers=kw.get("speakers", ("Mirja Mattsson",)),
+        source=kw.get("source", "corpus/arskonferens-2022-larpass.txt"),
+        start=0,
+        end=len(text),
+    )
+    return Hit(rank=kw.get("rank", 1), score=0.9, passage=passage, dense=0.9, lexical=1.0)
+
+
+@pytest.fixture
+def note() -> BriefingNote:
+    n = BriefingNote(heading="Underlag om cykling", intro="Inför mötet med nämnden.")
+    n.add(make_hit("a", "Vi har cykelbibliotek, säger Mirja Mattsson."), "Vem har cykelbibliotek?")
+    n.add(
+        make_hit(
+            "b",
+            "Värmlandsrådet har utvärderats.",
+            session="Värmland leder tillsammans",
+            regions=("Region Värmland",),
+            speakers=("Ingrid Strengsdal",),
+        ),
+        "Hur utvärderades Värmlandsrådet?",
+    )
+    n.add(make_hit("c", "Rena resor ger bättre sömn."), "Vem har cykelbibliotek?")
+    return n
+
+
+# ------------------------------------------------------------------ the note as data
+
+
+def test_note_from_hit_copies_passage_fields():
+    hit = make_hit("x", "Text.", speakers=("A", "B"))
+    item = note_from_hit(hit, "Fråga?")
+    assert item == NoteItem(
+        passage_id="x",
+        text="Text.",
+        session="Rena resor är rena vinsten",
+        regions=["Region Örebro län"],
+        speakers=["A", "B"],
+        source="corpus/arskonferens-2022-larpass.txt",
+        query="Fråga?",
+    )
+
+
+def test_defaults():
+    n = BriefingNote()
+    assert n.heading == "Underlag" and n.intro == "" and n.items == [] and n.questions == []
+
+
+def test_add_without_duplicates_records_questions(note):
+    assert [i.passage_id for i in note.items] == ["a", "b", "c"]
+    assert note.questions == ["Vem har cykelbibliotek?", "Hur utvärderades Värmlandsrådet?"]
+    assert note.add(make_hit("a", "Vi har cykelbibliotek."), "En helt annan fråga") is False
+    assert len(note.items) == 3 and "a" in note
+    assert note.questions == ["Vem har cykelbibliotek?", "Hur utvärderades Värmlandsrådet?"]
+    assert note.add(make_hit("d", "Ny."), "Ny fråga?") is True
+    assert note.questions[-1] == "Ny fråga?"
+
+
+def test_remove(note):
+    assert note.remove("b") is True
+    assert [i.passage_id for i in note.items] == ["a", "c"]
+    assert note.remove("b") is False
+    assert "Hur utvärderades Värmlandsrådet?" in note.questions  # it was still asked
+
+
+def test_move_reorders_and_clamps(note):
+    assert note.move("c", -1) == 1
+    assert [i.passage_id for i in note.items] == ["a", "c", "b"]
+    assert note.move("c", -5) == 0
+    assert [i.passage_id for i in note.items] == ["c", "a", "b"]
+    assert note.move("c", 1) == 1
+    assert [i.passage_id for i in note.items] == ["a", "c", "b"]
+    assert note.move("b", 1) == 2  # already last
+    assert [i.passage_id for i in note.items] == ["a", "c", "b"]
+    assert note.move("okänd", 1) is None
+
+
+def test_dict_round_trip(note):
+    note.set_comment("a", "Bra exempel för oss.")
+    d = note.to_dict()
+    plain = json.loads(json.dumps(d, ensure_ascii=False))  # plain data only
+    again = BriefingNote.from_dict(plain)
+    assert again == note
+    assert again.items[0].comment == "Bra exempel för oss."
+    assert BriefingNote.from_dict({}) == BriefingNote()
+    assert BriefingNote.from_dict(None) == BriefingNote()
+
+
+def test_from_dict_drops_duplicate_items(note):
+    d = note.to_dict()
+    d["items"].append(dict(d["items"][0]))
+    assert len(BriefingNote.from_dict(d).items) == 3
+
+
+# ------------------------------------------------------------------ Markdown
+
+
+def test_markdown_contains_heading_passages_citations_and_questions(note):
+    md = to_markdown(note)
+    lines = md.splitlines()
+    assert lines[0] == "# Underlag om cykling"
+    assert "Inför mötet med nämnden." in lines
+    assert "### Rena resor är rena vinsten — Region Örebro län" in lines
+    assert "### Värmland leder tillsammans — Region Värmland" in lines
+    assert "> Vi har cykelbibliotek, säger Mirja Mattsson." in lines
+    # grouped by session: both Örebro passages come before the Värmland one, numbered in order
+    assert (
+        "[1] — Lärpass: Rena resor är rena vinsten, Region Örebro län, talare: Mirja Mattsson, "
+        "källa: corpus/arskonferens-2022-larpass.txt" in lines
+    )
+    assert lines.index("> Rena resor ger bättre sömn.") < lines.index(
+        "### Värmland leder tillsammans — Region Värmland"
+    )
+    assert any(line.startswith("[2] — Lärpass: Rena resor") for line in lines)
+    assert any(line.startswith("[3] — Lärpass: Värmland leder tillsammans") for line in lines)
+    assert "Frågor som ställdes:" in md
+    assert "- Vem har cykelbibliotek?" in lines
+    assert "- Hur utvärderades Värmlandsrådet?" in lines
+
+
+def test_markdown_escapes_corpus_text():
+    n = BriefingNote(heading="Rubrik <b>")
+    n.add(make_hit("x", EVIL + "\n\n- Citat med _understreck_\n1. inte en lista"), "Fråga [x](y)?")
+    md = to_markdown(n)
+    assert "<script>" not in md and "&lt;script&gt;" in md
+    assert "[länk](http://evil.example)" not in md
+    assert "\\[länk\\](http://evil.example)" in md
+    assert "\\# inte rubrik \\*fet\\*" in md
+    assert "> \\- Citat med \\_understreck\\_" in md
+    assert "> 1\\. inte en lista" in md
+    assert "<b>" not in md and "Fråga \\[x\\](y)?" in md
+
+
+def test_markdown_renders_literally():
+    markdown_it = pytest.importorskip("markdown_it")
+    md = markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    n = BriefingNote()
+    n.add(make_hit("x", EVIL + "\n- Citat | tabell ~~stryk~~ `kod` ![bild](x.png)"), "F?")
+    rendered = md.render(to_markdown(n))
+    for tag in ("<script", "<a ", "<img", "<em", "<strong", "<code", "<del", "<table", "<li>- "):
+        assert tag not in rendered
+    visible = html.unescape(re.sub(r"<[^>]+>", "", rendered))
+    assert EVIL in visible
+    assert "- Citat | tabell ~~stryk~~ `kod` ![bild](x.png)" in visible
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["<script>x</script>", "[a](b)", "# h", "* p", "- q", "1. n", "2) n", "> c", "===", "&lt;",
+     "a_b*c`d|e~f", "    kod", "\\*"],
+)  # fmt: skip
+def test_md_escape_roundtrip(text):
+    markdown_it = pytest.importorskip("markdown_it")
+    rendered = (
+        markdown_it.MarkdownIt("commonmark")
+        .enable(["table", "strikethrough"])
+        .render(md_escape(text))
+    )
+    assert rendered.startswith("<p>")
+    assert html.unescape(re.sub(r"<[^>]+>", "", rendered)).strip() == text.strip()
+
+
+def test_empty_note_markdown():
+    md = to_markdown(BriefingNote())
+    assert md.startswith("# Underlag\n")
+    assert "Inga stycken i anteckningen." in md
+
+
+# ------------------------------------------------------------------ Word
+
+
+def test_docx_round_trip(note):
+    docx = pytest.importorskip("docx")
+    note.items[0].text = "Vi har cykelbibliotek <script>\x00\x0b"  # XML-invalid characters
+    data = to_docx(note)
+    assert data[:2] == b"PK"
+    doc = docx.Document(io.BytesIO(data))
+    paras = [(p.style.name, p.text) for p in doc.paragraphs]
+    texts = [t for _, t in paras]
+    assert ("Heading 1", "Underlag om cykling") in paras
+    assert "Inför mötet med nämnden." in texts
+    assert ("Heading 2", "Rena resor är rena vinsten — Region Örebro län") in paras
+    assert ("Quote", "Vi har cykelbibliotek <script>") in paras
+    assert ("Quote", "Värmlandsrådet har utvärderats.") in paras
+    assert any(
+        t.startswith("[1] — Lärpass: Rena resor är rena vinsten, Region Örebro län")
+        and "talare: Mirja Mattsson" in t
+        and "källa: corpus/arskonferens-2022-larpass.txt" in t
+        for t in texts
+    )
+    assert ("Heading 2", "Frågor som ställdes:") in paras
+    assert "Hur utvärderades Värmlandsrådet?" in texts
+    assert doc.core_properties.title == "Underlag om cykling"
+
+
+def test_docx_of_empty_note():
+    docx = pytest.importorskip("docx")
+    doc = docx.Document(io.BytesIO(to_docx(BriefingNote())))
+    assert doc.paragraphs[0].text == "Underlag"
+
+
+# ------------------------------------------------------------------ brief() over an index
+
+
+@pytest.fixture(scope="module")
+def small_index(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("brief")
+    (tmp / "corpus").mkdir()
+    (tmp / "corpus" / "konferens.txt").write_text(CORPUS_TEXT, encoding="utf-8")
+    emb = FakeEmbedder()
+    build_index(tmp / "corpus", tmp / "index", emb)
+    return load_index(tmp / "index", emb), emb
+
+
+def test_brief_collects_top_passages_per_question(small_index):
+    index, emb = small_index
+    searcher = Searcher(index, emb, FusionConfig(min_confidence=0.0))
+    questions = ["Vilken region har cykelbibliotek?", "Hur utvärderades Värmlandsrådet?"]
+    n = brief(searcher, questions, k=2, only_confident=False)
+    assert n.questions == questions
+    ids = [i.passage_id for i in n.items]
+    assert len(ids) == len(set(ids)) and 2 <= len(ids) <= 4
+    assert {i.query for i in n.items} == set(questions)
+    first = next(i for i in n.items if i.query == questions[0])
+    assert "cykelbibliotek" in first.text and first.regions == ["Region Örebro län"]
+    md = to_markdown(n)
+    assert "Region Örebro län" in md and "Region Värmland" in md
+
+
+def test_brief_lists_unanswered_questions_without_passages(small_index):
+    index, emb = small_index
+    strict = Searcher(index, emb, FusionConfig(min_confidence=1.01))
+    n = brief(strict, ["Hur bakar man surdegsbröd?"], k=3)
+    assert n.items == [] and n.questions == ["Hur bakar man surdegsbröd?"]
+    assert "- Hur bakar man surdegsbröd? (inga stycken i anteckningen)" in to_markdown(n)
