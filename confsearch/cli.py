@@ -140,6 +140,33 @@ def cmd_regions(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ask(args: argparse.Namespace) -> int:
+    from confsearch.answer import ask_text
+
+    searcher = open_searcher(_settings(args))
+    print(ask_text(searcher, " ".join(args.query), k=args.k))
+    return 0
+
+
+def cmd_brief(args: argparse.Namespace) -> int:
+    from confsearch.briefing import brief, to_docx, to_markdown
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".md", ".docx"):
+        raise UserError("--out måste sluta på .md eller .docx.")
+    searcher = open_searcher(_settings(args))
+    note = brief(searcher, args.query, k=args.k)
+    data = to_docx(note) if out.suffix.lower() == ".docx" else to_markdown(note).encode("utf-8")
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(out)
+    except OSError as exc:
+        raise UserError(f"Kunde inte skriva {out}: {exc.strerror or exc}.") from exc
+    print(f"Anteckning med {len(note.items)} stycken för {len(args.query)} frågor sparad i {out}.")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from confsearch import evaluate
     from confsearch.index import load_index
@@ -191,6 +218,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=10)
     common(p)
     p.set_defaults(func=cmd_regions)
+
+    p = sub.add_parser("ask", help="kort svar med källhänvisningar")
+    p.add_argument("query", nargs="+")
+    p.add_argument("--k", type=int, default=5)
+    common(p)
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("brief", help="anteckning med de bästa styckena för varje fråga")
+    p.add_argument("query", nargs="+", help="en eller flera frågor (citera varje fråga)")
+    p.add_argument("--out", required=True, help="fil att skriva: .md eller .docx")
+    p.add_argument("--k", type=int, default=3, help="stycken per fråga")
+    common(p)
+    p.set_defaults(func=cmd_brief)
 
     p = sub.add_parser("eval", help="utvärdera sökningen (egen frågesamling och SweFAQ)")
     p.add_argument(

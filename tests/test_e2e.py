@@ -136,3 +136,48 @@ def test_swefaq_dev_hybrid_not_worse_than_either_side(real_embedder):
     res = evaluate.eval_swefaq(real_embedder, "dev")
     assert res["hybrid"].ndcg10 >= max(res["dense"].ndcg10, res["lexical"].ndcg10)
     assert np.isfinite(res["hybrid"].mrr10)
+
+
+def test_cli_ask_cites_its_source(real_index):
+    proc = subprocess.run(
+        [sys.executable, "-m", "confsearch", "ask", QUESTION, "--index", str(real_index / "index")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "cykelbibliotek" in proc.stdout and "[1]" in proc.stdout
+    assert "[1] Rena resor är rena vinsten – Region Örebro län" in proc.stdout
+
+
+@pytest.mark.parametrize("suffix", [".md", ".docx"])
+def test_cli_brief_writes_a_note(real_index, tmp_path, suffix):
+    out = tmp_path / f"note{suffix}"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "confsearch",
+            "brief",
+            QUESTION,
+            "Hur använder Region Sörmland persona-hushåll?",
+            "--out",
+            str(out),
+            "--index",
+            str(real_index / "index"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    if suffix == ".md":
+        text = out.read_text(encoding="utf-8")
+    else:
+        import docx
+
+        text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    assert "cykelbibliotek" in text and "Region Örebro län" in text
+    assert "Region Sörmland" in text and QUESTION in text
