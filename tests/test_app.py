@@ -1,0 +1,355 @@
+"""The Streamlit page through ``streamlit.testing.v1.AppTest`` with the real model.
+
+The index is built once per module from a temporary copy of corpus/; tests that change
+the corpus (uploads) work on their own copy of corpus and index.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from confsearch import ui
+from confsearch.index import build_index
+from tests.conftest import REAL_CORPUS, ROOT
+
+pytestmark = pytest.mark.slow
+
+APP = str(ROOT / "app.py")
+QUESTION = "Vilken region har ett cykelbibliotek?"
+XSS_DOC = """# Testdokument om säkerhet
+
+## Skadlig kod i texten
+
+Den här testtexten om skadlig kod innehåller <script>alert('xss')</script> och en
+länk [klicka här](https://example.com/elak) samt **fetstil** och :red[färg].
+
+## Ett annat lärpass
+
+Region Gotland berättar om hur besöksnäringen samarbetar med kommunen kring hållbar turism
+och vad det betyder för lokala företag under sommaren.
+"""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _restore_torch_threads():
+    """The page sets torch to one thread (confsearch.ui.PAGE_THREADS); undo for later tests."""
+    import torch
+
+    threads = torch.get_num_threads()
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory, real_embedder) -> Path:
+    """A copy of the real corpus with its index, built once for the module."""
+    tmp = tmp_path_factory.mktemp("app")
+    shutil.copytree(REAL_CORPUS, tmp / "corpus")
+    build_index(tmp / "corpus", tmp / "index", real_embedder)
+    return tmp
+
+
+@pytest.fixture
+def env(base, monkeypatch):
+    monkeypatch.setenv("CONFSEARCH_CORPUS", str(base / "corpus"))
+    monkeypatch.setenv("CONFSEARCH_INDEX", str(base / "index"))
+    return base
+
+
+@pytest.fixture
+def own_copy(base, tmp_path, monkeypatch):
+    """A private corpus + index (copied with mtimes, so the index is still current)."""
+    shutil.copytree(base / "corpus", tmp_path / "corpus")
+    shutil.copytree(base / "index", tmp_path / "index")
+    monkeypatch.setenv("CONFSEARCH_CORPUS", str(tmp_path / "corpus"))
+    monkeypatch.setenv("CONFSEARCH_INDEX", str(tmp_path / "index"))
+    return tmp_path
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """Capture what download buttons hand to Streamlit's media storage, by file id."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    store: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def capture(self, path_or_data, mimetype, kind, filename=None):
+        file_id = original(self, path_or_data, mimetype, kind, filename)
+        if isinstance(path_or_data, bytes | bytearray):
+            store[file_id] = bytes(path_or_data)
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
+    return store
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def start() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def ask(at: AppTest, question: str) -> AppTest:
+    at.text_input(key="query").input(question)
+    next(b for b in at.button if b.label == "Sök").click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def cards(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if 'class="ks-card"' in m.value]
+
+
+def answer_html(at: AppTest) -> str:
+    return next((m.value for m in at.markdown if 'class="ks-answer"' in m.value), "")
+
+
+def texts(at: AppTest) -> str:
+    """Every message box's text (info, warning, error, success), Markdown escapes removed."""
+    raw = "\n".join(e.value for e in [*at.info, *at.warning, *at.error, *at.success])
+    return re.sub(r"\\(.)", r"\1", raw)
+
+
+def download_data(at: AppTest, store: dict[str, bytes], key: str) -> bytes:
+    url = at.get("download_button")
+    button = next(b for b in url if b.proto.id.endswith(key) or key in b.proto.id)
+    file_id = button.proto.url.rsplit("/", 1)[-1].split(".")[0]
+    return store[file_id]
+
+
+# ---------------------------------------------------------------- search
+
+
+def test_start_page_has_question_box_and_examples(env):
+    at = start()
+    box = at.text_input(key="query")
+    assert box.placeholder == "Ställ en fråga om konferensen…"
+    assert [t.label for t in at.tabs] == ["Sök", "Regioner", "Anteckning", "Korpus"]
+    assert QUESTION in [b.label for b in at.button]
+    assert not cards(at)
+
+
+def test_search_shows_cards_answer_and_citations(env):
+    at = ask(start(), QUESTION)
+    found = cards(at)
+    assert len(found) == 10
+    first = found[0]
+    assert 'id="traff-1"' in first
+    assert "Region Örebro län" in first and "cykelbibliotek" in first
+    assert "Rena resor är rena vinsten" in first
+    assert "Talare:" in first and "Källa:" in first and "arskonferens-2022-larpass" in first
+    assert "<mark>" in first  # best-matching sentence highlighted
+    assert any(label in first for label in ("Mycket relevant", "Relevant", "Delvis relevant"))
+    assert "Matchade på orden" in first and "cykelbibliotek" in first
+    answer = answer_html(at)
+    assert '<a href="#traff-1"' in answer and "[1]" in answer
+    assert "Inget tydligt svar" not in texts(at)
+
+
+def test_off_topic_question_says_so_and_still_shows_passages(env):
+    at = ask(start(), "Hur bakar man surdegsbröd?")
+    assert "Inget tydligt svar i konferenstexterna" in texts(at)
+    assert not answer_html(at)
+    assert cards(at)
+
+
+def test_example_button_asks_the_question(env):
+    at = start()
+    next(b for b in at.button if b.label == QUESTION).click()
+    at.run()
+    assert "Region Örebro län" in cards(at)[0]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [("", "Skriv en fråga – sökrutan är tom."), ("?!… --", "inga ord")],
+)
+def test_bad_queries_get_a_swedish_message_not_a_stack_trace(env, query, message):
+    at = ask(start(), query)
+    assert message in texts(at)
+    assert not at.exception
+    assert not cards(at)
+
+
+def test_region_filter(env):
+    at = start()
+    at.selectbox(key="region").select("Region Värmland")
+    at = ask(at, "Hur arbetar man tillsammans?")
+    found = cards(at)
+    assert found
+    assert all("Region Värmland" in c for c in found)
+    assert all("Värmland leder tillsammans" in c for c in found)
+
+
+def test_session_filter(env):
+    at = start()
+    at.selectbox(key="session").select("Det nya Norrland?")
+    at = ask(at, "Vad gör regionen?")
+    found = cards(at)
+    assert found and all("Det nya Norrland?" in c for c in found)
+    # Clearing the filter shows other sessions again.
+    at.selectbox(key="session").select("Alla lärpass").run()
+    assert any("Det nya Norrland?" not in c for c in cards(at))
+
+
+def test_number_of_hits(env):
+    at = start()
+    at.selectbox(key="k").select(5)
+    assert len(cards(ask(at, QUESTION))) == 5
+
+
+# ---------------------------------------------------------------- regions
+
+
+def test_regions_tab_ranks_regions_with_a_chart(env):
+    at = ask(start(), "Vilka regioner jobbar med cykling?")
+    charts = at.get("vega_lite_chart")
+    assert charts, "no bar chart"
+    region_cards = [m.value for m in at.markdown if '<span class="ks-nr">1.</span>' in m.value]
+    assert region_cards and "Region Örebro län" in region_cards[0]
+
+
+# ---------------------------------------------------------------- briefing note
+
+
+def pin_first(at: AppTest) -> str:
+    pid = next(
+        b.key for b in at.button if b.key and b.key.startswith("fast-") and b.label == "Fäst"
+    )
+    at.button(key=pid).click()
+    at.run()
+    assert not at.exception, at.exception
+    return pid.removeprefix("fast-")
+
+
+def test_pin_export_markdown_and_docx(env, downloads):
+    import docx
+
+    at = ask(start(), QUESTION)
+    pid = pin_first(at)
+    note = at.session_state["note"]
+    assert [item.passage_id for item in note.items] == [pid]
+    assert at.button(key=f"fast-{pid}").disabled  # shown as already pinned
+    # The note survives another search in the same session.
+    at = ask(at, "Vad är en projektkyrkogård?")
+    assert len(at.session_state["note"].items) == 1
+
+    md = download_data(at, downloads, "ladda-md").decode("utf-8")
+    flat = " ".join(md.split())
+    assert "cykelbibliotek, vikcykel för transport på tåg och buss" in flat
+    assert "Rena resor är rena vinsten" in flat and "Region Örebro län" in flat
+    assert "arskonferens-2022-larpass.txt" in flat
+    assert QUESTION in flat
+
+    document = docx.Document(io.BytesIO(download_data(at, downloads, "ladda-docx")))
+    body = " ".join(
+        [p.text for p in document.paragraphs]
+        + [c.text for t in document.tables for r in t.rows for c in r.cells]
+    )
+    body = " ".join(body.split())
+    assert "cykelbibliotek, vikcykel för transport på tåg och buss" in body
+    assert "Region Örebro län" in body and "arskonferens-2022-larpass.txt" in body
+    assert QUESTION in body
+
+
+def test_note_heading_own_line_reorder_and_remove(env):
+    at = ask(start(), QUESTION)
+    first = pin_first(at)
+    second = pin_first(at)
+    assert [i.passage_id for i in at.session_state["note"].items] == [first, second]
+    at.text_input(key="note_heading").input("Underlag till nämnden").run()
+    at.text_area(key="note_intro").input("Min egen rad.").run()
+    note = at.session_state["note"]
+    assert (note.heading, note.intro) == ("Underlag till nämnden", "Min egen rad.")
+    assert at.button(key=f"upp-{first}").disabled and at.button(key=f"ned-{second}").disabled
+    at.text_input(key=f"kommentar-{first}").input("Viktigt för cykelstrategin.").run()
+    assert at.session_state["note"].items[0].comment == "Viktigt för cykelstrategin."
+    at.button(key=f"upp-{second}").click().run()
+    assert [i.passage_id for i in at.session_state["note"].items] == [second, first]
+    at.button(key=f"bort-{second}").click().run()
+    assert [i.passage_id for i in at.session_state["note"].items] == [first]
+    assert not at.exception
+
+
+def test_second_session_reloads_nothing(env):
+    ask(start(), QUESTION)
+    before = dict(ui.LOADS)
+    at = ask(start(), "Vad är en projektkyrkogård?")  # another user, same process
+    assert cards(at)
+    assert dict(ui.LOADS) == before
+
+
+# ---------------------------------------------------------------- corpus & uploads
+
+
+def test_corpus_tab_lists_documents_and_sessions(env):
+    at = start()
+    frames = at.dataframe
+    assert len(frames) == 2
+    docs, sessions = frames[0].value, frames[1].value
+    assert list(docs.columns) == ["Dokument", "Fil", "Lärpass", "Stycken"]
+    assert docs["Stycken"].sum() == sessions["Stycken"].sum() > 0
+    assert "Rena resor är rena vinsten" in set(sessions["Lärpass"])
+
+
+def test_upload_makes_a_document_searchable_without_restart(own_copy):
+    at = ask(start(), "Hur samarbetar besöksnäringen kring hållbar turism på Gotland?")
+    assert not any("Region Gotland" in c for c in cards(at))
+    before = ui.index_version(own_copy / "index")
+
+    (own_copy / "corpus" / "gotland.md").write_text("finns redan", encoding="utf-8")
+    uploader = at.file_uploader[0]
+    uploader.set_value(
+        [
+            ("../../gotland.md", XSS_DOC.encode("utf-8"), "text/markdown"),
+            ("binär.md", b"\x00\x01\x02 inte text", "text/markdown"),
+        ]
+    )
+    at.run()
+    at.button(key="indexera").click()
+    at.run()
+    assert not at.exception, at.exception
+    messages = texts(at)
+    assert "Klart!" in messages and "gotland-2.md" in messages
+    assert "binär.md lades inte till" in messages and "binära data" in messages
+    # Saved inside the corpus under a new name; the existing file is untouched.
+    assert (own_copy / "corpus" / "gotland.md").read_text(encoding="utf-8") == "finns redan"
+    assert (own_copy / "corpus" / "gotland-2.md").is_file()
+    assert not (own_copy / "gotland.md").exists() and not (own_copy.parent / "gotland.md").exists()
+    assert not list((own_copy / "corpus").glob("bin*"))
+    assert ui.index_version(own_copy / "index") != before
+
+    at = ask(at, "Hur samarbetar besöksnäringen kring hållbar turism på Gotland?")
+    assert "Region Gotland" in cards(at)[0]
+    # A second session in the same process sees the new document too.
+    assert "Region Gotland" in cards(ask(start(), "hållbar turism på Gotland"))[0]
+
+
+def test_page_builds_a_missing_index_and_escapes_corpus_text(tmp_path, monkeypatch):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "sakerhet.md").write_text(XSS_DOC, encoding="utf-8")
+    monkeypatch.setenv("CONFSEARCH_CORPUS", str(tmp_path / "corpus"))
+    monkeypatch.setenv("CONFSEARCH_INDEX", str(tmp_path / "index"))
+    at = start()  # no index yet: the page builds it
+    assert ui.index_version(tmp_path / "index") is not None
+    at = ask(at, "testtext om skadlig kod")
+    evil = next(c for c in cards(at) if "skadlig kod" in c)
+    assert "<script" not in evil.lower() and "alert(" in evil
+    assert "&#60;script&#62;" in evil  # shown as the characters "<script>"
+    assert "](https" not in evil and "&#91;klicka här&#93;" in evil
+    assert "**fetstil**" not in evil and "&#42;&#42;fetstil&#42;&#42;" in evil
+    assert ":red[" not in evil
+    # Nothing anywhere on the page carries the raw tag.
+    assert all("<script" not in m.value.lower() for m in at.markdown)
+    assert all("<script" not in h.value.lower() for h in at.get("html"))
