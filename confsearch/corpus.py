@@ -45,6 +45,9 @@ SUPPORTED_EXTENSIONS = frozenset(
     {".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm", ".jsonl"}
 )
 DEFAULT_MAX_TOKENS = 480
+# Larger files are named and skipped: 20 MB of text is ~3M words, hours of embedding on a
+# laptop, and almost always an export that should be split or is not prose at all.
+MAX_FILE_BYTES = 20 * 1024 * 1024
 # Paragraphs with fewer words than this (URLs not counted) are merged with a neighbour:
 # stubs ("Hela modellen finns presenterad här: <länk>") are poor search hits on their own
 # but useful context for the paragraph next to them. So are one-sentence paragraphs
@@ -1401,6 +1404,7 @@ def read_corpus(
     count_tokens: Callable[[str], int] | None = None,
     max_tokens: int = DEFAULT_MAX_TOKENS,
     source_root: Path | None = None,
+    max_file_bytes: int = MAX_FILE_BYTES,
 ) -> CorpusResult:
     """Read every supported file under ``corpus_dir`` (recursively, in sorted order).
 
@@ -1426,6 +1430,17 @@ def read_corpus(
     for path in _walk(corpus_dir):
         source = _relative_source(path, root)
         try:
+            size = path.stat().st_size
+            if size > max_file_bytes:
+                errors.append(
+                    ReadError(
+                        source,
+                        f"{source} är för stor ({size / 1048576:.0f} MB, gränsen är "
+                        f"{max_file_bytes / 1048576:.0f} MB) och lästes inte in. "
+                        "Dela upp den i mindre filer.",
+                    )
+                )
+                continue
             data = path.read_bytes()
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__

@@ -1,0 +1,263 @@
+"""Robustness: crashes mid-build, concurrent builds and searches, memory, network, bad files.
+
+These use the real model and real processes on purpose: the failures they guard against
+(half-written indexes, interleaved writers, leaks) only show up there.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from confsearch.index import build_index, current_version_dir, load_index
+from confsearch.search import Searcher
+from tests.conftest import REAL_CORPUS, ROOT
+
+QUESTION = "Vilken region har ett cykelbibliotek?"
+
+
+def _embed_cmd(corpus: Path, index: Path) -> list[str]:
+    return [sys.executable, "embed.py", "--corpus", str(corpus), "--index", str(index)]
+
+
+def _assert_index_answers(index_dir: Path, embedder) -> None:
+    idx = load_index(index_dir, embedder)  # verifies every checksum
+    hit = Searcher(idx, embedder).search(QUESTION, k=1).hits[0]
+    assert hit.passage.regions[0] == "Region Örebro län"
+
+
+@pytest.fixture
+def corpus_copy(tmp_path):
+    shutil.copytree(REAL_CORPUS, tmp_path / "corpus")
+    return tmp_path / "corpus"
+
+
+def test_sigkill_at_many_moments_never_breaks_the_index(corpus_copy, tmp_path, real_embedder):
+    index = tmp_path / "index"
+    t0 = time.perf_counter()
+    subprocess.run(_embed_cmd(corpus_copy, index), cwd=ROOT, check=True, capture_output=True)
+    full = time.perf_counter() - t0
+    _assert_index_answers(index, real_embedder)
+
+    moments = np.linspace(0.2, full * 1.05, 22)
+    versions_seen = set()
+    for i, delay in enumerate(moments):
+        # Every round has new text, so each build really embeds and writes something.
+        (corpus_copy / f"extra-{i}.md").write_text(
+            f"# Tillägg {i}\n\n## Pass {i}\n\nRegion Skåne berättade om kollektivtrafik "
+            f"och pendling, exempel nummer {i}, med många kommuner och busslinjer.\n",
+            encoding="utf-8",
+        )
+        proc = subprocess.Popen(
+            _embed_cmd(corpus_copy, index),
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(float(delay))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+        _assert_index_answers(index, real_embedder)
+        versions_seen.add(current_version_dir(index).name)
+    assert len(moments) >= 20
+    # Some kills landed before and some after the switch to a new version.
+    assert len(versions_seen) >= 2
+
+
+def test_two_builds_at_once_do_not_corrupt_each_other(corpus_copy, tmp_path, real_embedder):
+    index = tmp_path / "index"
+    procs = [
+        subprocess.Popen(_embed_cmd(corpus_copy, index), cwd=ROOT, stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    for p in procs:
+        _, err = p.communicate(timeout=600)
+        assert p.returncode == 0, err.decode()
+    _assert_index_answers(index, real_embedder)
+    assert [c.name for c in index.iterdir() if c.name.startswith("v-")] == [
+        current_version_dir(index).name
+    ]
+
+
+def test_twenty_threads_get_the_same_results_as_one(corpus_copy, tmp_path, real_embedder):
+    build_index(corpus_copy, tmp_path / "index", real_embedder)
+    searcher = Searcher(load_index(tmp_path / "index", real_embedder), real_embedder)
+    queries = [
+        QUESTION,
+        "Vad sa Mona Karila?",
+        "AI i näringslivet",
+        "jämlika livsvillkor",
+        "Vinnova ekosystem",
+        "samverkan med civilsamhället",
+        "Värmlandsrådet",
+        "kompetensförsörjning i Norrbotten",
+        "Which region talked about AI?",
+        "cykling",
+    ] * 2
+
+    def run(q):
+        return [(h.passage.id, round(h.score, 5)) for h in searcher.search(q, k=5).hits]
+
+    sequential = [run(q) for q in queries]
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        parallel = list(pool.map(run, queries))
+    assert parallel == sequential
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def test_memory_stays_flat_over_1000_queries(corpus_copy, tmp_path, real_embedder):
+    build_index(corpus_copy, tmp_path / "index", real_embedder)
+    searcher = Searcher(load_index(tmp_path / "index", real_embedder), real_embedder)
+    words = ["cykel", "region", "AI", "samverkan", "jämlikhet", "Vinnova", "kommun", "RUS"]
+    for i in range(100):  # warm-up: allocator pools and caches settle
+        searcher.search(f"{words[i % 8]} fråga {i}", k=10)
+    before = _rss_mb()
+    for i in range(1000):
+        searcher.search(f"{words[i % 8]} och {words[(i * 3) % 8]} nummer {i}", k=10)
+    growth = _rss_mb() - before
+    print(f"\nRSS growth over 1000 queries: {growth:.1f} MB (from {before:.0f} MB)")
+    assert growth < 40
+
+
+NO_NETWORK = """
+import socket, sys
+def refuse(*a, **k):
+    raise OSError("network blocked by test")
+socket.socket.connect = refuse
+socket.socket.connect_ex = refuse
+socket.create_connection = refuse
+socket.getaddrinfo = refuse
+sys.argv = ["embed.py", "--corpus", sys.argv[1], "--index", sys.argv[2]]
+import embed
+assert embed.main(sys.argv[1:]) == 0
+from confsearch.cli import main
+q = "Vilken region har ett cykelbibliotek?"
+assert main(["search", "--json", "--index", sys.argv[4], q]) == 0
+"""
+
+
+def test_build_and_search_without_network(corpus_copy, tmp_path):
+    index = tmp_path / "index"
+    proc = subprocess.run(
+        [sys.executable, "-c", NO_NETWORK, str(corpus_copy), str(index)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "Region Örebro län" in proc.stdout
+
+
+def _bad_corpus(folder: Path) -> None:
+    folder.mkdir()
+    (folder / "tom.txt").write_text("")
+    (folder / "binar.txt").write_bytes(bytes(range(256)) * 40)
+    (folder / "latin1.txt").write_bytes(
+        "Gävleborgs kustbanor\n\nRegion Gävleborg berättade om tågtrafik längs kusten, "
+        "om pendling till Sundsvall och om hur kommunerna samarbetar kring stationer.\n".encode(
+            "cp1252"
+        )
+    )
+    shutil.copy(REAL_CORPUS / "arskonferens-2022-larpass.txt", folder / "original.txt")
+    shutil.copy(REAL_CORPUS / "arskonferens-2022-larpass.txt", folder / "kopia.txt")
+    (folder / "trasig.jsonl").write_text(
+        '{"id": "a1", "text": "Region Skåne satsar på cykelvägar mellan byarna i hela länet.", '
+        '"title": "Cykelvägar"}\n{inte json\n\n{"text": "saknar id"}\n',
+        encoding="utf-8",
+    )
+    (folder / "bild.pdf").write_bytes(
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+    with (folder / "jatte.txt").open("wb") as f:
+        line = ("Ett långt stycke text om regional utveckling. " * 20 + "\n\n").encode()
+        for _ in range(50 * 1024 * 1024 // len(line) + 1):
+            f.write(line)
+
+
+def test_bad_corpus_files_are_named_and_the_rest_indexed(tmp_path, real_embedder):
+    corpus = tmp_path / "corpus"
+    _bad_corpus(corpus)
+    index = tmp_path / "index"
+    proc = subprocess.run(
+        _embed_cmd(corpus, index), cwd=ROOT, capture_output=True, text=True, timeout=900
+    )
+    assert proc.returncode == 0, proc.stderr
+    err = proc.stderr
+    # Files are read in sorted order, so the later "original.txt" is the duplicate.
+    for name in ("tom.txt", "binar.txt", "original.txt", "bild.pdf", "jatte.txt", "trasig.jsonl"):
+        assert name in err, name
+    assert "rader" in err and "2" in err  # the broken jsonl lines are named
+    assert "Traceback" not in err
+    idx = load_index(index, real_embedder)
+    docs = {p.source.split("/")[-1] for p in idx.passages}
+    assert docs == {"latin1.txt", "kopia.txt", "trasig.jsonl"}
+    text = " ".join(p.text for p in idx.passages)
+    assert "Gävleborg berättade om tågtrafik" in text and "Ã" not in text
+    hit = Searcher(idx, real_embedder).search("tågtrafik längs kusten", k=1).hits[0]
+    assert hit.passage.source.endswith("latin1.txt")
+
+
+def test_nothing_indexable_exits_non_zero(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "tom.txt").write_text("")
+    (corpus / "binar.txt").write_bytes(bytes(range(256)) * 10)
+    proc = subprocess.run(
+        _embed_cmd(corpus, tmp_path / "index"), cwd=ROOT, capture_output=True, text=True
+    )
+    assert proc.returncode != 0
+    assert "Inga texter kunde indexeras" in proc.stderr and "tom.txt" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_build_lock_is_released_when_the_holder_dies(tmp_path, corpus_copy, fake_embedder):
+    """flock dies with its process: a killed build never blocks the next one."""
+    index = tmp_path / "index"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys,time; from confsearch.index import build_lock\n"
+            "with build_lock(sys.argv[1]):\n    print('held', flush=True); time.sleep(60)",
+            str(index),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    done = threading.Event()
+
+    def build():
+        build_index(corpus_copy, index, fake_embedder)
+        done.set()
+
+    t = threading.Thread(target=build)
+    t.start()
+    time.sleep(1.0)
+    assert not done.is_set()  # waiting for the lock
+    os.kill(holder.pid, signal.SIGKILL)
+    holder.wait()
+    t.join(timeout=60)
+    assert done.is_set()
