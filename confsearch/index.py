@@ -37,12 +37,15 @@ from confsearch.corpus import CorpusResult, Passage, ReadError, read_corpus
 from confsearch.model import Embedder
 
 FORMAT_VERSION = 1
-# Up to this many passages exact search is fast enough (bench/search.py: ~10 ms at 100k on
-# 2 cores); above it HNSW keeps p50 low with recall@10 ≥ 0.95.
+# Up to this many passages exact search is fast enough (bench/search.py, 2 cores: 6 ms at
+# 100k, 13 ms at 200k, 59 ms at 1M); above it HNSW, which at efSearch 4096 costs about what
+# exact search costs at 200k (7 ms at 100k, 12 ms at 1M). efSearch 4096 is the smallest
+# power of two with recall@10 ≥ 0.95 on the synthetic 100k set (0.98); on the synthetic 1M
+# set it reaches only 0.66 (a pessimistic set, see docs/benchmarks.md).
 FLAT_MAX = 200_000
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 96
+HNSW_EF_SEARCH = 4096
 
 Progress = Callable[[str, int, int], None]
 
