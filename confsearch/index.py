@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from confsearch.corpus import CorpusResult, Passage, ReadError, read_corpus
+from confsearch.fsutil import atomic_write, file_sha256, fsync_dir
 from confsearch.model import Embedder
 
 FORMAT_VERSION = 1
@@ -93,14 +94,6 @@ def content_key(model_name: str, prompt: str, text: str) -> str:
     return hashlib.sha256(f"{model_name}\x00{prompt}\x00{text}".encode()).hexdigest()[:32]
 
 
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def corpus_fingerprint(corpus_dir: Path) -> str:
     """Hash of every file's name, size and mtime: cheap to compute at every page start."""
     h = hashlib.sha256()
@@ -125,24 +118,6 @@ def current_version_dir(index_dir: Path) -> Path | None:
         return None
     path = Path(index_dir) / name
     return path if path.is_dir() else None
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{secrets.token_hex(4)}")
-    with tmp.open("wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
 
 
 class BuildLocked(IndexError_):
@@ -309,8 +284,8 @@ def build_index(
             )
             final = index_dir / version
             os.rename(tmp, final)
-            _fsync_dir(index_dir)
-            _atomic_write(index_dir / "CURRENT", version.encode())
+            fsync_dir(index_dir)
+            atomic_write(index_dir / "CURRENT", version.encode())
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -382,7 +357,7 @@ def _write_version(
     for p in [*files, folder / "manifest.json"]:
         with p.open("rb") as f:
             os.fsync(f.fileno())
-    _fsync_dir(folder)
+    fsync_dir(folder)
 
 
 # ---------------------------------------------------------------- loading

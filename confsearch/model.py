@@ -22,6 +22,7 @@ from typing import Protocol
 
 import numpy as np
 
+from confsearch.fsutil import file_sha256
 from confsearch.settings import DEFAULT_MODEL, Settings
 
 # Bump when the converted folder's content changes, so old caches are rebuilt.
@@ -80,14 +81,6 @@ class ModelInfo:
 
 
 # ---------------------------------------------------------------- building the default
-
-
-def _image_fingerprint(image: Path) -> str:
-    h = hashlib.sha256()
-    with image.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _write_st_folder(image_path: Path, dest: Path) -> None:
@@ -178,7 +171,7 @@ def ensure_default_model(cache_dir: Path, image: Path | None = None) -> tuple[Pa
             json.dumps(
                 {
                     "source": str(image),
-                    "source_sha256": _image_fingerprint(image),
+                    "source_sha256": file_sha256(image),
                     "converter_version": CONVERTER_VERSION,
                     "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 }
