@@ -44,17 +44,20 @@ def cmd_model(args: argparse.Namespace) -> int:
 
 def open_searcher(settings: Settings, *, quiet: bool = False):
     """Load model and index once; build the index first if it is missing or stale."""
-    from confsearch.index import build_index, is_stale, load_index
+    from confsearch.index import build_index, is_stale, load_index, read_manifest
     from confsearch.model import load_embedder
     from confsearch.search import Searcher
 
     embedder = load_embedder(settings)
-    if settings.corpus_dir.is_dir() and is_stale(
-        settings.index_dir, settings.corpus_dir, embedder.name
-    ):
+    manifest = read_manifest(settings.index_dir)
+    corpus = settings.corpus_dir
+    # Only an index built from *this* corpus is refreshed automatically: `--index DIR`
+    # pointing at an index of another corpus must never be overwritten with this one.
+    ours = manifest is None or manifest.get("corpus_dir") == str(corpus.resolve())
+    if corpus.is_dir() and ours and is_stale(settings.index_dir, corpus, embedder.name):
         if not quiet:
             print("Indexet saknas eller är inaktuellt – bygger det nu …", file=sys.stderr)
-        build_index(settings.corpus_dir, settings.index_dir, embedder)
+        build_index(corpus, settings.index_dir, embedder)
     return Searcher(load_index(settings.index_dir, embedder), embedder)
 
 

@@ -293,7 +293,7 @@ def build_index(
         tmp.mkdir(parents=True)
         try:
             _write_version(
-                tmp, passages, vectors, keys, texts, embedder, fingerprint, index_type, result
+                tmp, passages, vectors, keys, embedder, fingerprint, index_type, result, corpus_dir
             )
             final = index_dir / version
             os.rename(tmp, final)
@@ -322,11 +322,11 @@ def _write_version(
     passages: list[Passage],
     vectors: np.ndarray,
     keys: list[str],
-    texts: list[str],
     embedder: Embedder,
     fingerprint: str,
     index_type: str | None,
     result: CorpusResult,
+    corpus_dir: Path,
 ) -> None:
     import faiss
 
@@ -362,6 +362,7 @@ def _write_version(
         "passages": len(passages),
         "documents": documents,
         "corpus_fingerprint": fingerprint,
+        "corpus_dir": str(Path(corpus_dir).resolve()),
         "read_errors": [{"path": e.path, "message": e.message} for e in result.errors],
         "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "checksums": {str(p.relative_to(folder)): file_sha256(p) for p in files},

@@ -181,3 +181,36 @@ def test_cli_brief_writes_a_note(real_index, tmp_path, suffix):
         text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
     assert "cykelbibliotek" in text and "Region Örebro län" in text
     assert "Region Sörmland" in text and QUESTION in text
+
+
+def test_cli_never_overwrites_an_index_of_another_corpus(tmp_path, real_embedder):
+    from confsearch.index import current_version_dir
+
+    corpus = tmp_path / "annan"
+    corpus.mkdir()
+    (corpus / "buss.md").write_text(
+        "# Trafikdag\n\n## Bussar i Skåne\n\nRegion Skåne berättade om nya busslinjer "
+        "mellan byarna och om pendling till Malmö.\n",
+        encoding="utf-8",
+    )
+    build_index(corpus, tmp_path / "index", real_embedder)
+    before = current_version_dir(tmp_path / "index")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "confsearch",
+            "search",
+            "--json",
+            "busslinjer",
+            "--index",
+            str(tmp_path / "index"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["hits"][0]["session"] == "Bussar i Skåne"
+    assert current_version_dir(tmp_path / "index") == before
