@@ -8,14 +8,20 @@ Run: ``.venv/bin/python bench/search.py [--write] [--sizes 1000 100000 1000000]`
    corpus' real passage vectors, cyclically (isotropic Gaussian noise of norm ``--noise``,
    re-normalised); the copies reuse the real passages' texts with two random corpus words
    appended, so BM25 has varying term frequencies and document lengths. The
-   dense index is the one the app would build (``make_faiss_index`` -> flat up to
-   ``FLAT_MAX``, else HNSW) and the lexical index is ``LexicalIndex.build``.
+   dense index is the one the app would build (``make_faiss_index`` -> exact
+   ``IndexFlatIP`` up to ``FLAT_MAX``, else ``IndexIVFFlat`` with ``ivf_nlist(n)`` lists and
+   nprobe ``IVF_NPROBE``) and the lexical index is ``LexicalIndex.build``.
 3. Times ``Searcher.search(query, k=10)`` over the project's own question set (on- and
    off-topic, >= 100 queries) *including* query encoding, plus each stage on its own
    (encoding, dense search of the Searcher's 100 candidates, BM25 scoring + ranking).
 4. recall@10 of the chosen dense index against exact search (``IndexFlatIP``) over the same
-   query vectors, an efSearch sweep where the index is HNSW, exact-search latency for the
-   ``FLAT_MAX`` decision, and peak RSS after each size.
+   query vectors, and peak RSS after each size.
+5. The ``FLAT_MAX`` evidence: exact vs IVF latency and recall. Where the app uses IVF, an
+   nprobe sweep of that index (and exact search over the first ``FLAT_MAX`` rows, i.e. the
+   largest corpus still searched exactly); from 100k passages on where the app is still
+   exact, an IVF index built for comparison (build time + nprobe sweep) and, as a
+   reference only, one HNSW index at ``HNSW_EF_SEARCH`` (skipped at 1M, where its build
+   alone takes 200+ s). If ``choose_index_type`` ever picks HNSW, an efSearch sweep.
 
 ``--write`` records the Markdown section in docs/benchmarks.md.
 """
@@ -61,6 +67,8 @@ K = 10
 WARMUP = 5
 REPS = 3
 EF_SWEEP = (64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384)
+NPROBE_SWEEP = (8, 16, 32, 64, 128)
+HNSW_REF_MAX = 200_000  # the reference HNSW index is only built up to here (1M: 200+ s)
 TARGETS = {"p50_small": 30.0, "p50_1m": 60.0, "recall": 0.95, "rebuild_s": 3.0}
 
 
@@ -219,15 +227,33 @@ def exact_index(vectors: np.ndarray):
     return flat
 
 
-def ef_sweep(hnsw, qvecs, exact_ids, n_cand) -> list[dict]:
+def sweep(dense, kind: str, qvecs, exact_ids, n_cand, values=None) -> list[dict]:
+    """recall@10 and latency of an IVF (nprobe) or HNSW (efSearch) index per search knob;
+    the knob is reset to the app's value afterwards."""
+    if kind == "ivf":
+        current, default = index_mod.IVF_NPROBE, NPROBE_SWEEP
+
+        def setter(v):
+            dense.nprobe = v
+    else:
+        current, default = index_mod.HNSW_EF_SEARCH, EF_SWEEP
+
+        def setter(v):
+            dense.hnsw.efSearch = v
+
     rows = []
-    for ef in sorted({*EF_SWEEP, index_mod.HNSW_EF_SEARCH}):
-        hnsw.hnsw.efSearch = ef
-        ids, lat = search_each(hnsw, qvecs, n_cand)
+    for v in sorted({*(default if values is None else values), current}):
+        setter(v)
+        ids, lat = search_each(dense, qvecs, n_cand)
         p50, p95 = pct(lat)
-        rows.append({"ef": ef, "recall": recall_at(ids, exact_ids), "p50": p50, "p95": p95})
-    hnsw.hnsw.efSearch = index_mod.HNSW_EF_SEARCH
+        rows.append({"param": v, "recall": recall_at(ids, exact_ids), "p50": p50, "p95": p95})
+    setter(current)
     return rows
+
+
+def at_current(rows: list[dict], kind: str) -> dict:
+    current = index_mod.IVF_NPROBE if kind == "ivf" else index_mod.HNSW_EF_SEARCH
+    return next(r for r in rows if r["param"] == current)
 
 
 def bench_size(real, embedder, queries, qvecs, n, noise) -> dict:
@@ -252,19 +278,39 @@ def bench_size(real, embedder, queries, qvecs, n, noise) -> dict:
     _, exact_lat = search_each(exact, qvecs, min(n_cand, n))
     res["exact_dense"] = pct(exact_lat)
 
-    if kind == "hnsw":
-        res["sweep"] = ef_sweep(index.dense, qvecs, exact_ids, n_cand)
+    if kind != "flat":  # the app's approximate index: sweep its search knob
+        print(f"[{n:,}] {kind} sweep ...", file=sys.stderr, flush=True)
+        res[kind] = {
+            "build_s": res["dense_build_s"],
+            "sweep": sweep(index.dense, kind, qvecs, exact_ids, n_cand),
+            "used": True,
+        }
+        if kind == "ivf":
+            res["ivf"]["nlist"] = index.dense.nlist
         if n > index_mod.FLAT_MAX:  # what the largest flat corpus costs
             flat_max = exact_index(index.vectors[: index_mod.FLAT_MAX])
             _, lat = search_each(flat_max, qvecs, n_cand)
             res["flat_max_dense"] = pct(lat)
             del flat_max
-    elif n >= 100_000:  # FLAT_MAX evidence: what HNSW would give at this size
-        print(f"[{n:,}] HNSW for comparison ...", file=sys.stderr, flush=True)
+    elif n >= 100_000:  # FLAT_MAX evidence: what IVF would give at this size
+        print(f"[{n:,}] IVF for comparison ...", file=sys.stderr, flush=True)
+        t0 = time.perf_counter()
+        ivf = make_faiss_index(index.vectors, "ivf")
+        build_s = time.perf_counter() - t0
+        res["ivf"] = {
+            "build_s": build_s,
+            "nlist": ivf.nlist,
+            "sweep": sweep(ivf, "ivf", qvecs, exact_ids, n_cand),
+            "used": False,
+        }
+        del ivf
+    if kind != "hnsw" and 100_000 <= n <= HNSW_REF_MAX:  # reference only: one HNSW row
+        print(f"[{n:,}] HNSW for reference ...", file=sys.stderr, flush=True)
         t0 = time.perf_counter()
         hnsw = make_faiss_index(index.vectors, "hnsw")
-        res["alt_hnsw_build_s"] = time.perf_counter() - t0
-        res["sweep"] = ef_sweep(hnsw, qvecs, exact_ids, n_cand)
+        build_s = time.perf_counter() - t0
+        rows = sweep(hnsw, "hnsw", qvecs, exact_ids, n_cand, values=())
+        res["hnsw"] = {"build_s": build_s, "sweep": rows, "used": False}
         del hnsw
     del exact, searcher, index
     gc.collect()
@@ -289,7 +335,8 @@ def render(args, embedder, model_s, builds, queries, results) -> str:
         f"Model: {embedder.name} ({embedder.dtype}, dim {embedder.dim}), loaded in "
         f"{model_s:.1f} s. Load average (shared machine) at start / end: "
         f"{args.load_start:.2f} / {os.getloadavg()[0]:.2f}. "
-        f"Constants: FLAT_MAX={index_mod.FLAT_MAX:,}, HNSW_M={index_mod.HNSW_M}, "
+        f"Constants: FLAT_MAX={index_mod.FLAT_MAX:,}, IVF_NPROBE={index_mod.IVF_NPROBE}, "
+        f"ivf_nlist(n) ≈ √n as a power of two; reference HNSW: HNSW_M={index_mod.HNSW_M}, "
         f"HNSW_EF_CONSTRUCTION={index_mod.HNSW_EF_CONSTRUCTION}, "
         f"HNSW_EF_SEARCH={index_mod.HNSW_EF_SEARCH}.",
         "",
@@ -344,53 +391,84 @@ def render(args, embedder, model_s, builds, queries, results) -> str:
             f"| {r['lexical_build_s']:.1f} |"
         )
 
-    lines += ["", "### Exact search vs HNSW (FLAT_MAX)", ""]
+    lines += ["", "### Exact search vs IVF (FLAT_MAX)", ""]
     lines += [
         "Dense search alone, one query at a time, k = 100 as the Searcher asks; recall@10 "
-        f"against IndexFlatIP. HNSW at efSearch = {index_mod.HNSW_EF_SEARCH}.",
+        "against IndexFlatIP. IVF = IndexIVFFlat with `ivf_nlist(n)` lists at nprobe = "
+        f"{index_mod.IVF_NPROBE}; where the app searches exactly (n ≤ FLAT_MAX) the IVF "
+        "index is built for comparison only. `IVF build` = k-means training + adding all "
+        "vectors.",
         "",
-        "| passages | exact p50 / p95 (ms) | HNSW p50 / p95 (ms) | HNSW recall@10 "
-        "| HNSW build (s) |",
-        "|---:|---:|---:|---:|---:|",
+        "| passages | app index | exact p50 / p95 (ms) | IVF nlist | IVF p50 / p95 (ms) "
+        "| IVF recall@10 | IVF build (s) |",
+        "|---:|---|---:|---:|---:|---:|---:|",
     ]
     for r in results:
-        cur = next(
-            (s for s in r.get("sweep", []) if s["ef"] == index_mod.HNSW_EF_SEARCH),
-            None,
-        )
-        build = r["dense_build_s"] if r["kind"] == "hnsw" else r.get("alt_hnsw_build_s")
-        hnsw_cols = (
-            f"{cur['p50']:.2f} / {cur['p95']:.2f} | {cur['recall']:.3f} | {build:.1f}"
-            if cur
-            else "– | – | –"
-        )
+        ivf = r.get("ivf")
+        if ivf:
+            cur = at_current(ivf["sweep"], "ivf")
+            ivf_cols = (
+                f"{ivf['nlist']:,} | {cur['p50']:.2f} / {cur['p95']:.2f} "
+                f"| {cur['recall']:.3f} | {ivf['build_s']:.1f}"
+            )
+        else:
+            ivf_cols = "– | – | – | –"
         lines.append(
-            f"| {r['n']:,} | {r['exact_dense'][0]:.2f} / {r['exact_dense'][1]:.2f} | {hnsw_cols} |"
+            f"| {r['n']:,} | {r['kind']} | {r['exact_dense'][0]:.2f} / {r['exact_dense'][1]:.2f} "
+            f"| {ivf_cols} |"
         )
         if "flat_max_dense" in r:
             p50, p95 = r["flat_max_dense"]
             lines.append(
-                f"| {index_mod.FLAT_MAX:,} (FLAT_MAX, first rows of the {r['n']:,} set) "
-                f"| {p50:.2f} / {p95:.2f} | – | – | – |"
+                f"| {index_mod.FLAT_MAX:,} (FLAT_MAX, first rows of the {r['n']:,} set) | flat "
+                f"| {p50:.2f} / {p95:.2f} | – | – | – | – |"
+            )
+
+    refs = [r for r in results if "hnsw" in r]
+    if refs:
+        lines += [
+            "",
+            f"HNSW for reference (M={index_mod.HNSW_M}, "
+            f"efConstruction={index_mod.HNSW_EF_CONSTRUCTION}, "
+            f"efSearch={index_mod.HNSW_EF_SEARCH}; only built up to {HNSW_REF_MAX:,} "
+            "passages: at 1M its build alone takes over 200 s on this machine):",
+            "",
+            "| passages | used by the app | p50 / p95 (ms) | recall@10 | build (s) |",
+            "|---:|---|---:|---:|---:|",
+        ]
+        for r in refs:
+            cur = at_current(r["hnsw"]["sweep"], "hnsw")
+            lines.append(
+                f"| {r['n']:,} | {'yes' if r['hnsw']['used'] else 'no'} "
+                f"| {cur['p50']:.2f} / {cur['p95']:.2f} | {cur['recall']:.3f} "
+                f"| {r['hnsw']['build_s']:.1f} |"
             )
 
     for r in results:
-        if "sweep" not in r:
-            continue
-        note = "" if r["kind"] == "hnsw" else " (built for comparison; the app uses flat here)"
-        lines += [
-            "",
-            f"efSearch sweep at {r['n']:,} passages{note}, M={index_mod.HNSW_M}, "
-            f"efConstruction={index_mod.HNSW_EF_CONSTRUCTION}:",
-            "",
-            "| efSearch | recall@10 | p50 (ms) | p95 (ms) |",
-            "|---:|---:|---:|---:|",
-        ]
-        for s in r["sweep"]:
-            mark = " (current)" if s["ef"] == index_mod.HNSW_EF_SEARCH else ""
-            lines.append(
-                f"| {s['ef']}{mark} | {s['recall']:.3f} | {s['p50']:.2f} | {s['p95']:.2f} |"
-            )
+        for kind in ("ivf", "hnsw"):
+            alt = r.get(kind)
+            if not alt or len(alt["sweep"]) < 2:
+                continue
+            note = "" if alt["used"] else " (built for comparison; the app uses flat here)"
+            if kind == "ivf":
+                knob, what = "nprobe", f"nlist={alt['nlist']:,}"
+            else:
+                knob = "efSearch"
+                what = f"M={index_mod.HNSW_M}, efConstruction={index_mod.HNSW_EF_CONSTRUCTION}"
+            lines += [
+                "",
+                f"{knob} sweep at {r['n']:,} passages{note}, {what}:",
+                "",
+                f"| {knob} | recall@10 | p50 (ms) | p95 (ms) |",
+                "|---:|---:|---:|---:|",
+            ]
+            current = index_mod.IVF_NPROBE if kind == "ivf" else index_mod.HNSW_EF_SEARCH
+            for row in alt["sweep"]:
+                mark = " (current)" if row["param"] == current else ""
+                lines.append(
+                    f"| {row['param']}{mark} | {row['recall']:.3f} | {row['p50']:.2f} "
+                    f"| {row['p95']:.2f} |"
+                )
 
     lines += ["", "### Targets", ""]
     for r in results:
@@ -418,8 +496,12 @@ def render(args, embedder, model_s, builds, queries, results) -> str:
         "query cosine stays near the real corpus' ~0.85), passage texts reused cyclically "
         "with two random corpus words appended. Every real passage thus has N/"
         f"{first.passages} near-duplicates whose order for a query is decided by the noise "
-        "alone, in all 384 dimensions: a hard case for HNSW, so its recall here is a "
-        "pessimistic estimate for real text.",
+        "alone, in all 384 dimensions. That is a hard case for HNSW (its recall here is a "
+        f"pessimistic estimate for real text) and an unusual one for IVF: the {first.passages} "
+        "tight clusters are each cut into many k-means cells, and a query's true neighbours "
+        "all lie in one cluster, so the recall measured here need not carry over to real "
+        "text, whose neighbours may be spread over more cells. It is not measured on real "
+        "text here; raising nprobe is the remedy if it falls short there.",
     ]
     return "\n".join(lines)
 

@@ -222,7 +222,7 @@ def resolve_dtype(requested: str) -> str:
 
     ``auto`` means bf16 where the CPU has native bf16 (avx512_bf16 / AMX), fp32 elsewhere:
     on the 2-core AVX512-BF16 machine this project runs on, bf16 encoded corpus passages
-    2.5x faster and queries 1.6x faster with SweFAQ-dev nDCG@10 within noise of fp32
+    2.5-2.8x faster and queries 1.3-1.6x faster with SweFAQ-dev nDCG@10 equal to fp32
     (figures and command in docs/benchmarks.md). Without native support bf16 is emulated
     and slower, so it is never chosen automatically there.
     """
