@@ -13,6 +13,9 @@ import pytest
 
 from confsearch.settings import Settings
 
+# Page fixtures (base, env, own_copy, restore_torch_threads) for test_app / test_robustness.
+pytest_plugins = ["tests.page_fixtures"]
+
 ROOT = Path(__file__).resolve().parent.parent
 REAL_CORPUS = ROOT / "corpus"
 

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from confsearch import ui
-from confsearch.index import build_index
-from tests.conftest import REAL_CORPUS, ROOT
+from tests.conftest import ROOT
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("restore_torch_threads")]
 
 APP = str(ROOT / "app.py")
 QUESTION = "Vilken region har ett cykelbibliotek?"
@@ -34,42 +31,6 @@ länk [klicka här](https://example.com/elak) samt **fetstil** och :red[färg].
 Region Gotland berättar om hur besöksnäringen samarbetar med kommunen kring hållbar turism
 och vad det betyder för lokala företag under sommaren.
 """
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _restore_torch_threads():
-    """The page sets torch to one thread (confsearch.ui.PAGE_THREADS); undo for later tests."""
-    import torch
-
-    threads = torch.get_num_threads()
-    yield
-    torch.set_num_threads(threads)
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory, real_embedder) -> Path:
-    """A copy of the real corpus with its index, built once for the module."""
-    tmp = tmp_path_factory.mktemp("app")
-    shutil.copytree(REAL_CORPUS, tmp / "corpus")
-    build_index(tmp / "corpus", tmp / "index", real_embedder)
-    return tmp
-
-
-@pytest.fixture
-def env(base, monkeypatch):
-    monkeypatch.setenv("CONFSEARCH_CORPUS", str(base / "corpus"))
-    monkeypatch.setenv("CONFSEARCH_INDEX", str(base / "index"))
-    return base
-
-
-@pytest.fixture
-def own_copy(base, tmp_path, monkeypatch):
-    """A private corpus + index (copied with mtimes, so the index is still current)."""
-    shutil.copytree(base / "corpus", tmp_path / "corpus")
-    shutil.copytree(base / "index", tmp_path / "index")
-    monkeypatch.setenv("CONFSEARCH_CORPUS", str(tmp_path / "corpus"))
-    monkeypatch.setenv("CONFSEARCH_INDEX", str(tmp_path / "index"))
-    return tmp_path
 
 
 @pytest.fixture

@@ -107,23 +107,13 @@ def server(tmp_path_factory):
             proc.kill()
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not os.access(p, os.X_OK)]
-    if missing:
-        pytest.fail(
-            f"Missing {', '.join(missing)}: the browser test needs Debian's chromium and "
-            "chromium-driver. `make test` installs them "
-            "(apt-get install -y chromium chromium-driver)."
-        )
-    os.environ["SE_OFFLINE"] = "true"  # selenium-manager must never download anything
+def chromium_driver(profile: Path, downloads: Path | None = None):
+    """Headless Debian Chromium via the system chromedriver (selenium never downloads)."""
+    os.environ["SE_OFFLINE"] = "true"
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
 
-    tmp = tmp_path_factory.mktemp("chromium")
-    downloads = tmp / "downloads"
-    downloads.mkdir()
     opts = Options()
     opts.binary_location = str(CHROMIUM)
     for arg in (
@@ -137,18 +127,35 @@ def browser(tmp_path_factory):
         "--no-first-run",
         "--window-size=1280,800",
         "--lang=sv-SE",
-        f"--user-data-dir={tmp / 'profile'}",
+        f"--user-data-dir={profile}",
     ):
         opts.add_argument(arg)
-    opts.add_experimental_option(
-        "prefs",
-        {
-            "download.default_directory": str(downloads),
-            "download.prompt_for_download": False,
-            "safebrowsing.enabled": False,
-        },
-    )
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
+    if downloads is not None:
+        opts.add_experimental_option(
+            "prefs",
+            {
+                "download.default_directory": str(downloads),
+                "download.prompt_for_download": False,
+                "safebrowsing.enabled": False,
+            },
+        )
+    return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not os.access(p, os.X_OK)]
+    if missing:
+        pytest.fail(
+            f"Missing {', '.join(missing)}: the browser test needs Debian's chromium and "
+            "chromium-driver. `make test` installs them "
+            "(apt-get install -y chromium chromium-driver)."
+        )
+    os.environ["SE_OFFLINE"] = "true"  # selenium-manager must never download anything
+    tmp = tmp_path_factory.mktemp("chromium")
+    downloads = tmp / "downloads"
+    downloads.mkdir()
+    driver = chromium_driver(tmp / "profile", downloads)
     try:
         driver.execute_cdp_cmd(
             "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}

@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -32,8 +31,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from confsearch import ui
-from confsearch.index import build_index, current_version_dir
-from tests.conftest import REAL_CORPUS, ROOT
+from confsearch.index import current_version_dir
+from tests.conftest import ROOT
 from tests.test_browser import (
     CHROMEDRIVER,
     CHROMIUM,
@@ -45,9 +44,10 @@ from tests.test_browser import (
     _question_box,
     _wait,
     _wait_healthy,
+    chromium_driver,
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("restore_torch_threads")]
 
 APP = str(ROOT / "app.py")
 
@@ -125,42 +125,6 @@ PAGE_TIMEOUT = 300  # ten Chromium windows starting at once on a small, shared m
 
 
 # ---------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _restore_torch_threads():
-    """The page sets torch to one thread (confsearch.ui.PAGE_THREADS); undo for later tests."""
-    import torch
-
-    threads = torch.get_num_threads()
-    yield
-    torch.set_num_threads(threads)
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory, real_embedder) -> Path:
-    """A copy of the real corpus with its index, built once and only ever read."""
-    tmp = tmp_path_factory.mktemp("robust")
-    shutil.copytree(REAL_CORPUS, tmp / "corpus")
-    build_index(tmp / "corpus", tmp / "index", real_embedder)
-    return tmp
-
-
-@pytest.fixture
-def env(base, monkeypatch):
-    monkeypatch.setenv("CONFSEARCH_CORPUS", str(base / "corpus"))
-    monkeypatch.setenv("CONFSEARCH_INDEX", str(base / "index"))
-    return base
-
-
-@pytest.fixture
-def own_copy(base, tmp_path, monkeypatch):
-    """A private corpus + index (copied with mtimes, so the index is still current)."""
-    shutil.copytree(base / "corpus", tmp_path / "corpus")
-    shutil.copytree(base / "index", tmp_path / "index")
-    monkeypatch.setenv("CONFSEARCH_CORPUS", str(tmp_path / "corpus"))
-    monkeypatch.setenv("CONFSEARCH_INDEX", str(tmp_path / "index"))
-    return tmp_path
 
 
 # ---------------------------------------------------------------- CLI
@@ -381,30 +345,6 @@ def test_upload_of_disallowed_type_never_reaches_the_corpus(own_copy, name, data
 # ---------------------------------------------------------------- the page: ten sessions
 
 
-def _chromium(profile: Path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    opts = Options()
-    opts.binary_location = str(CHROMIUM)
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1280,800",
-        "--lang=sv-SE",
-        f"--user-data-dir={profile}",
-    ):
-        opts.add_argument(arg)
-    return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
-
-
 @pytest.fixture(scope="module")
 def server(base, tmp_path_factory):
     """One real ``streamlit run app.py`` on the module's corpus and index."""
@@ -446,7 +386,7 @@ def windows(server):
     os.environ["SE_OFFLINE"] = "true"  # selenium-manager must never download anything
     profiles = [server["tmp"] / f"profile-{i}" for i in range(SESSIONS)]
     with ThreadPoolExecutor(max_workers=SESSIONS) as pool:
-        futures = [pool.submit(_chromium, p) for p in profiles]
+        futures = [pool.submit(chromium_driver, p) for p in profiles]
     drivers = [f.result() for f in futures if f.exception() is None]
     try:
         if len(drivers) < SESSIONS:
