@@ -185,7 +185,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     )
     for split in args.swefaq:
         print()
-        print(evaluate.format_table(f"SweFAQ {split}", evaluate.eval_swefaq(embedder, split)))
+        results = evaluate.eval_swefaq(embedder, split)
+        results["bm25-plain"] = evaluate.plain_bm25_swefaq(split)
+        print(evaluate.format_table(f"SweFAQ {split}", results))
     return 0
 
 
