@@ -191,7 +191,7 @@ def plain_bm25_swefaq(split: str) -> Metrics:
 def format_table(title: str, results: dict[str, Metrics]) -> str:
     lines = [
         f"{title} (n={next(iter(results.values())).n})",
-        "mode      Hit@1  Hit@3  MRR@10 nDCG@10",
+        "mode       Hit@1  Hit@3  MRR@10 nDCG@10",
     ]
     for mode, m in results.items():
         lines.append(f"{mode:<10} {m.row()}")
