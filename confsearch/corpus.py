@@ -431,6 +431,11 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         spans.append((cur, m.end()))
         cur = nxt.end()
     spans.append((cur, end))
+    return trim_spans(text, spans)
+
+
+def trim_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Shrink each span past surrounding whitespace; spans that become empty are dropped."""
     out = []
     for s, e in spans:
         while s < e and text[s].isspace():

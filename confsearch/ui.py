@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from confsearch.corpus import trim_spans
 from confsearch.settings import Settings
 
 ALLOWED_UPLOAD_TYPES = ("txt", "md", "docx", "pdf", "jsonl")
@@ -101,15 +102,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         pos = m.end()
     if text[pos:].strip():
         spans.append((pos, len(text)))
-    # trim surrounding whitespace
-    out = []
-    for s, e in spans:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        out.append((s, e))
-    return out
+    return trim_spans(text, spans)
 
 
 _LEADING_MARKER = re.compile(r"^\s*(?:[-–—•·*]\s+|\d{1,2}[.)]\s+)")
