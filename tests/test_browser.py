@@ -12,6 +12,7 @@ test fails – never skips – without them, and selenium never downloads a driv
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -74,17 +75,14 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
     pytest.fail(f"streamlit did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("browser")
-    shutil.copytree(REAL_CORPUS, tmp / "corpus")
-    (tmp / "corpus" / "zz-sakerhetstest.md").write_text(XSS_DOC, encoding="utf-8")
+@contextlib.contextmanager
+def streamlit_server(corpus: Path, index: Path, log: Path):
+    """``streamlit run app.py`` on a free port for ``corpus``/``index``; yields (url, proc)."""
     port = _free_port()
-    log = tmp / "streamlit.log"
     env = {
         **os.environ,
-        "CONFSEARCH_CORPUS": str(tmp / "corpus"),
-        "CONFSEARCH_INDEX": str(tmp / "index"),
+        "CONFSEARCH_CORPUS": str(corpus),
+        "CONFSEARCH_INDEX": str(index),
         "PYTHONUNBUFFERED": "1",
     }
     cmd = [
@@ -98,13 +96,22 @@ def server(tmp_path_factory):
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc, log)
-        yield {"url": url, "tmp": tmp, "log": log}
+        yield url, proc
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("browser")
+    shutil.copytree(REAL_CORPUS, tmp / "corpus")
+    (tmp / "corpus" / "zz-sakerhetstest.md").write_text(XSS_DOC, encoding="utf-8")
+    with streamlit_server(tmp / "corpus", tmp / "index", tmp / "streamlit.log") as (url, _proc):
+        yield {"url": url, "tmp": tmp, "log": tmp / "streamlit.log"}
 
 
 def chromium_driver(profile: Path, downloads: Path | None = None):

@@ -40,11 +40,10 @@ from tests.test_browser import (
     _ask,
     _click_tab,
     _first_card,
-    _free_port,
     _question_box,
     _wait,
-    _wait_healthy,
     chromium_driver,
+    streamlit_server,
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("restore_torch_threads")]
@@ -349,32 +348,9 @@ def test_upload_of_disallowed_type_never_reaches_the_corpus(own_copy, name, data
 def server(base, tmp_path_factory):
     """One real ``streamlit run app.py`` on the module's corpus and index."""
     tmp = tmp_path_factory.mktemp("robust-server")
-    port = _free_port()
     log = tmp / "streamlit.log"
-    env = {
-        **os.environ,
-        "CONFSEARCH_CORPUS": str(base / "corpus"),
-        "CONFSEARCH_INDEX": str(base / "index"),
-        "PYTHONUNBUFFERED": "1",
-    }
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", APP,
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer",
-    ]  # fmt: skip
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc, log)
+    with streamlit_server(base / "corpus", base / "index", log) as (url, proc):
         yield {"url": url, "log": log, "proc": proc, "tmp": tmp}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")
