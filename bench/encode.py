@@ -24,7 +24,7 @@ from bench._report import cpu_description, write_section  # noqa: E402
 from confsearch.model import load_embedder  # noqa: E402
 from confsearch.settings import Settings  # noqa: E402
 
-SWEFAQ_DEV = ROOT.parent / "shared" / "benchmarks" / "swefaq" / "swefaq_dev.jsonl"
+SWEFAQ_DEV = ROOT / "bench" / "data" / "swefaq" / "swefaq_dev.jsonl"
 
 
 def corpus_paragraphs() -> list[str]:

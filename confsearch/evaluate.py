@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from confsearch.corpus import Passage
+from confsearch.documents import Passage
 from confsearch.index import LoadedIndex, embed_text, lexical_text, make_faiss_index
 from confsearch.model import Embedder
 from confsearch.search import FusionConfig, Searcher
@@ -23,7 +23,7 @@ from confsearch.search import FusionConfig, Searcher
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "tests" / "eval" / "questions.jsonl"
 OFFTOPIC = ROOT / "tests" / "eval" / "offtopic.jsonl"
-SWEFAQ_DIR = ROOT.parent / "shared" / "benchmarks" / "swefaq"
+SWEFAQ_DIR = ROOT / "bench" / "data" / "swefaq"
 MODES = ("dense", "lexical", "hybrid")
 
 
