@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from confsearch import ui
+from confsearch import cards, markup, messages, pagecache, uploads
 from confsearch.settings import Settings
 
 EXAMPLES = (
@@ -104,7 +104,7 @@ def build_with_progress(settings: Settings, embedder, text: str):
         bar.progress(min(1.0, share), text=f"{text} Bäddar in stycken: {done} av {total}.")
 
     try:
-        report = ui.build(settings, embedder, progress)
+        report = pagecache.build(settings, embedder, progress)
     finally:
         bar.empty()
     return report
@@ -116,24 +116,24 @@ def load_searcher(settings: Settings):
     from confsearch.model import ModelError
 
     try:
-        embedder = ui.embedder_for(settings)
-        if ui.needs_build(settings, embedder.name):
-            first = ui.index_version(settings.index_dir) is None
+        embedder = pagecache.embedder_for(settings)
+        if pagecache.needs_build(settings, embedder.name):
+            first = pagecache.index_version(settings.index_dir) is None
             build_with_progress(
                 settings,
                 embedder,
                 "Bygger sökindexet första gången …" if first else "Uppdaterar sökindexet …",
             )
-        version = ui.index_version(settings.index_dir)
+        version = pagecache.index_version(settings.index_dir)
         if version is None:
             st.error(
                 "Det finns inget sökindex och ingen mapp med konferenstexter att bygga det från "
-                f"({ui.md_escape(settings.corpus_dir)})."
+                f"({markup.md_escape(settings.corpus_dir)})."
             )
             st.stop()
-        return ui.searcher_for(settings, version), version
+        return pagecache.searcher_for(settings, version), version
     except (ModelError, IndexError_) as exc:
-        st.error(ui.md_escape(exc))
+        st.error(markup.md_escape(exc))
         st.stop()
 
 
@@ -162,43 +162,19 @@ def run_regions(searcher, version: str, query: str):
 # ---------------------------------------------------------------- pieces
 
 
-def tags_html(regions) -> str:
-    if not regions:
-        return '<span class="ks-meta">Ingen region angiven</span>'
-    return "".join(f'<span class="ks-tag">{ui.esc(r, newlines=False)}</span>' for r in regions)
-
-
 def card(hit, response, quoted: dict, searcher, titles: dict[str, str], key: str) -> None:
     from confsearch.search import relevance_label
 
     p = hit.passage
-    spans = ui.best_sentence_spans(
+    spans = markup.best_sentence_spans(
         p.text, quoted=quoted.get(hit.rank, []), query_words=hit.matched_terms or [response.query]
     )
-    why = (
-        "Matchade på orden: "
-        + ", ".join(f"«{ui.esc(t, newlines=False)}»" for t in hit.matched_terms)
-        if hit.matched_terms
-        else "Matchade på liknande innebörd"
-    )
-    speakers = (
-        f'<div class="ks-meta">Talare: {ui.esc(", ".join(p.speakers), newlines=False)}</div>'
-        if p.speakers
-        else ""
-    )
-    title = titles.get(p.doc_id, "")
-    source = ui.esc(f"{title} ({p.source})" if title else p.source, newlines=False)
-    body = (
-        f'<div class="ks-card" id="traff-{hit.rank}" data-fraga="{ui.query_tag(response.query)}">'
-        f'<div class="ks-head"><span class="ks-nr">[{hit.rank}]</span>'
-        f"{ui.esc(p.session or 'Utan lärpass', newlines=False)}</div>"
-        f'<div class="ks-tags">{tags_html(p.regions)}</div>'
-        f"{speakers}"
-        f'<div class="ks-text">{ui.highlight_passage(p.text, spans)}</div>'
-        f'<div class="ks-meta"><strong>{relevance_label(hit, searcher.config)}</strong>'
-        f" · {why}</div>"
-        f'<div class="ks-meta">Källa: {source}</div>'
-        "</div>"
+    body = cards.hit_card(
+        hit,
+        response.query,
+        spans,
+        relevance_label(hit, searcher.config),
+        titles.get(p.doc_id, ""),
     )
     with st.container(border=True):
         st.markdown(body, unsafe_allow_html=True)
@@ -222,22 +198,14 @@ def pin_button(hit, query: str, key: str) -> None:
 def answer_block(response, ans) -> dict[int, list[str]]:
     """The answer above the cards; returns its sentences by card number (for highlighting)."""
     if not response.hits:
-        st.info("Inga stycken matchar filtren. Ta bort ett filter och sök igen.")
+        st.info(messages.NO_FILTER_HITS)
         return {}
     if not response.confident or not ans.confident or not ans.sentences:
-        st.warning(
-            "**Inget tydligt svar i konferenstexterna.** Här är de stycken som ligger "
-            "närmast frågan – läs dem med försiktighet."
-        )
+        st.warning(f"**{messages.NO_ANSWER}** {messages.NO_ANSWER_NEAREST}")
         return {}
-    parts = [
-        f'{ui.esc(s.text, newlines=False)} <a href="#traff-{s.citation}" '
-        f'title="Gå till träff {s.citation}">[{s.citation}]</a>'
-        for s in ans.sentences
-    ]
     with st.container(border=True):
         st.markdown("**Svar**")
-        st.markdown(f'<div class="ks-answer">{" ".join(parts)}</div>', unsafe_allow_html=True)
+        st.markdown(cards.answer_html(ans.sentences), unsafe_allow_html=True)
         st.caption(
             "Svaret är meningar hämtade ur konferenstexterna; siffran leder till stycket "
             "där meningen står."
@@ -265,7 +233,7 @@ def search_tab(searcher, version: str, titles: dict[str, str]) -> None:
 
     regions = sorted(searcher.index.regions)
     sessions = searcher.index.sessions
-    session_regions = ui.session_regions(searcher.index)
+    session_regions = cards.session_regions(searcher.index)
     with st.expander("Filtrera på region eller lärpass"):
         region = st.selectbox("Region eller organisation", [ALL_REGIONS, *regions], key="region")
         session = st.selectbox(
@@ -292,11 +260,11 @@ def search_tab(searcher, version: str, titles: dict[str, str]) -> None:
     try:
         response, ans = run_search(searcher, version, query, region, session, int(k))
     except QueryError as exc:
-        st.info(ui.md_escape(exc))
+        st.info(markup.md_escape(exc))
         return
     quoted = answer_block(response, ans)
     if response.expansions:
-        st.caption("Sökte även på: " + ui.md_escape(", ".join(response.expansions)))
+        st.caption("Sökte även på: " + markup.md_escape(", ".join(response.expansions)))
     for hit in response.hits:
         card(hit, response, quoted, searcher, titles, key=f"fast-{hit.passage.id}")
     if note().items:
@@ -318,12 +286,12 @@ def regions_tab(searcher, version: str) -> None:
     try:
         results = run_regions(searcher, version, query)
     except QueryError as exc:
-        st.info(ui.md_escape(exc))
+        st.info(markup.md_escape(exc))
         return
     if not results:
-        st.info("Inga regioner eller organisationer hittades för frågan.")
+        st.info(messages.NO_REGIONS_FOUND)
         return
-    st.markdown(f"Fråga: *{ui.md_escape(query)}*")
+    st.markdown(f"Fråga: *{markup.md_escape(query)}*")
     frame = pd.DataFrame(
         {
             "Region/organisation": [r.region for r in results],
@@ -342,19 +310,9 @@ def regions_tab(searcher, version: str) -> None:
     st.altair_chart(chart)
     for i, r in enumerate(results, 1):
         p = r.best.passage
-        spans = ui.best_sentence_spans(p.text, query_words=r.best.matched_terms or [query])
-        sessions = ", ".join(r.sessions)
+        spans = markup.best_sentence_spans(p.text, query_words=r.best.matched_terms or [query])
         with st.container(border=True):
-            st.markdown(
-                f'<div class="ks-head"><span class="ks-nr">{i}.</span>'
-                f"{ui.esc(r.region, newlines=False)}</div>"
-                f'<div class="ks-meta">{r.passages} stycken · lärpass: '
-                f"{ui.esc(sessions, newlines=False)}</div>"
-                f'<div class="ks-text">{ui.highlight_passage(p.text, spans)}</div>'
-                f'<div class="ks-meta">Källa: {ui.esc(p.session, newlines=False)} '
-                f"({ui.esc(p.source, newlines=False)})</div>",
-                unsafe_allow_html=True,
-            )
+            st.markdown(cards.region_card(i, r, spans), unsafe_allow_html=True)
             pin_button(r.best, query, key=f"fast-region-{i}-{p.id}")
 
 
@@ -385,15 +343,7 @@ def note_tab() -> None:
     for i, item in enumerate(n.items):
         pid = item.passage_id
         with st.container(border=True):
-            st.markdown(
-                f'<div class="ks-head"><span class="ks-nr">{i + 1}.</span>'
-                f"{ui.esc(item.session or 'Utan lärpass', newlines=False)}</div>"
-                f'<div class="ks-tags">{tags_html(item.regions)}</div>'
-                f'<div class="ks-text">{ui.esc(item.text)}</div>'
-                f'<div class="ks-meta">Källa: {ui.esc(item.source, newlines=False)}'
-                f" · Fråga: {ui.esc(item.query, newlines=False)}</div>",
-                unsafe_allow_html=True,
-            )
+            st.markdown(cards.note_item_card(i + 1, item), unsafe_allow_html=True)
             comment_key = f"kommentar-{pid}"
             if comment_key not in st.session_state:
                 st.session_state[comment_key] = item.comment
@@ -417,12 +367,7 @@ def note_tab() -> None:
                 )
     if n.questions:
         st.markdown("**Frågor du ställt**")
-        st.markdown(
-            "<ul>"
-            + "".join(f"<li>{ui.esc(q, newlines=False)}</li>" for q in n.questions)
-            + "</ul>",
-            unsafe_allow_html=True,
-        )
+        st.markdown(cards.question_list(n.questions), unsafe_allow_html=True)
     md, docx = exports(n)
     with st.container(horizontal=True):
         st.download_button(
@@ -465,7 +410,7 @@ def corpus_tab(settings: Settings, searcher) -> None:
         for kind, message in flash:
             getattr(st, kind)(message)
     index = searcher.index
-    summary = ui.corpus_summary(index)
+    summary = cards.corpus_summary(index)
     st.markdown(
         f"Sökindexet innehåller **{len(summary.documents)}** dokument, "
         f"**{len(summary.sessions)}** lärpass och **{summary.passages}** stycken."
@@ -475,20 +420,20 @@ def corpus_tab(settings: Settings, searcher) -> None:
     st.markdown("**Lärpass**")
     st.dataframe(pd.DataFrame(summary.sessions), hide_index=True)
     for err in index.manifest.get("read_errors", []):
-        st.warning(ui.md_escape(err.get("message", "")))
+        st.warning(markup.md_escape(err.get("message", "")))
     st.caption(
-        f"Modell: {ui.md_escape(index.manifest.get('model', ''))} · "
-        f"index byggt {ui.md_escape(index.manifest.get('built', ''))}"
+        f"Modell: {markup.md_escape(index.manifest.get('model', ''))} · "
+        f"index byggt {markup.md_escape(index.manifest.get('built', ''))}"
     )
 
     st.markdown("**Lägg till texter**")
     n = st.session_state.setdefault("upload_n", 0)
     files = st.file_uploader(
-        f"Välj filer eller dra dem hit ({ui.allowed_types_text()}, "
-        f"högst {ui.MAX_UPLOAD_MB} MB per fil)",
-        type=list(ui.ALLOWED_UPLOAD_TYPES),
+        f"Välj filer eller dra dem hit ({uploads.allowed_types_text()}, "
+        f"högst {uploads.MAX_UPLOAD_MB} MB per fil)",
+        type=list(uploads.ALLOWED_UPLOAD_TYPES),
         accept_multiple_files=True,
-        max_upload_size=ui.MAX_UPLOAD_MB,
+        max_upload_size=uploads.MAX_UPLOAD_MB,
         key=f"uppladdning-{n}",
     )
     if files and st.button("Lägg till och uppdatera sökindexet", type="primary", key="indexera"):
@@ -501,36 +446,43 @@ def add_files(settings: Settings, embedder, files) -> None:
     messages: list[tuple[str, str]] = []
     saved: list[Path] = []
     for f in files:
-        shown = ui.md_escape(f.name)
+        shown = markup.md_escape(f.name)
         try:
-            path = ui.save_upload(settings.corpus_dir, f.name, f.getvalue())
-        except ui.UploadError as exc:
-            messages.append(("error", f"{shown} lades inte till: {ui.md_escape(exc)}"))
+            path = uploads.save_upload(settings.corpus_dir, f.name, f.getvalue())
+        except uploads.UploadError as exc:
+            messages.append(("error", f"{shown} lades inte till: {markup.md_escape(exc)}"))
             continue
         saved.append(path)
         if path.name != f.name:
-            messages.append(("info", f"{shown} sparades som {ui.md_escape(path.name)}."))
+            messages.append(("info", f"{shown} sparades som {markup.md_escape(path.name)}."))
     if saved:
         try:
             report = build_with_progress(settings, embedder, "Uppdaterar sökindexet …")
-            unreadable = {
-                e.path.rsplit("/", 1)[-1]: e.message for e in report.errors if e.kind == "error"
-            }
+            # Match problems to uploads by their path inside the corpus folder: an
+            # unreadable corpus/sub/x.pdf says nothing about a new upload x.pdf.
+            problems = {e.file: e for e in report.errors if e.kind in ("error", "partial")}
+            rejected = []
             for path in saved:
-                if path.name in unreadable:
+                problem = problems.get(path.relative_to(settings.corpus_dir).as_posix())
+                if problem is None:
+                    continue
+                if problem.kind == "error":
+                    rejected.append(path)
                     path.unlink(missing_ok=True)
                     messages.append(
                         (
                             "error",
-                            f"{ui.md_escape(path.name)} lades inte till: "
-                            + ui.md_escape(unreadable[path.name]),
+                            f"{markup.md_escape(path.name)} lades inte till: "
+                            + markup.md_escape(problem.message),
                         )
                     )
-            if any(p.name in unreadable for p in saved):
+                else:
+                    messages.append(("warning", markup.md_escape(problem.message)))
+            if rejected:
                 report = build_with_progress(settings, embedder, "Uppdaterar sökindexet …")
-            added = [p for p in saved if p.name not in unreadable]
+            added = [p for p in saved if p not in rejected]
             if added:
-                names = ", ".join(ui.md_escape(p.name) for p in added)
+                names = ", ".join(markup.md_escape(p.name) for p in added)
                 messages.insert(
                     0,
                     (
@@ -540,7 +492,7 @@ def add_files(settings: Settings, embedder, files) -> None:
                     ),
                 )
         except IndexError_ as exc:
-            messages.append(("error", ui.md_escape(exc)))
+            messages.append(("error", markup.md_escape(exc)))
     st.session_state["flash"] = messages
     st.session_state["upload_n"] = st.session_state.get("upload_n", 0) + 1
     st.session_state.pop("memo", None)
@@ -561,7 +513,7 @@ def main() -> None:
     )
     settings = Settings.from_env()
     searcher, version = load_searcher(settings)
-    titles = ui.document_titles(searcher.index)
+    titles = cards.document_titles(searcher.index)
     sok, regioner, anteckning, korpus = st.tabs(["Sök", "Regioner", "Anteckning", "Korpus"])
     with sok:
         search_tab(searcher, version, titles)

@@ -14,27 +14,26 @@ can always check the source. Scoring combines three signals per candidate senten
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from confsearch.lexical import analyze
+from confsearch.analysis import analyze
+from confsearch.messages import NEAREST_HEADING, NO_ANSWER, NO_REGION, NO_SESSION, SOURCES_HEADING
 from confsearch.model import Embedder
-from confsearch.search import Hit, SearchResponse
+from confsearch.search import FusionConfig, Hit, SearchResponse
+from confsearch.text import QUOTE_LINE_RE, comparable, is_url_only, split_sentences, strip_marker
 
 __all__ = [
     "NO_ANSWER",
     "Answer",
     "AnswerSentence",
     "answer",
+    "answer_units",
     "ask_text",
     "format_answer",
-    "split_sentences",
 ]
 
-NO_ANSWER = "Inget tydligt svar i konferenstexterna."
 CONFIDENT_MESSAGE = "Svaret är meningar hämtade ur konferenstexterna."
 
 MAX_EMBED = 20  # sentences sent to the model per answer
@@ -45,132 +44,30 @@ MAX_UNIT_CHARS = 500  # a quote line longer than this is split into sentences af
 MAX_PER_PASSAGE = 2
 RELATIVE_MIN = 0.7  # further sentences must score at least this share of the best one
 DUPLICATE_JACCARD = 0.6
-# Cosines of the embedding model live in roughly [0.7, 1] (E5 family); mapped to [0, 1].
-DENSE_FLOOR = 0.70
+# Cosines of the embedding model live in roughly [0.7, 1] (E5 family); a sentence's cosine
+# is mapped from [FusionConfig.dense_floor, + DENSE_SPAN] to [0, 1].
 DENSE_SPAN = 0.25
 
-# --------------------------------------------------------------------------- splitting
-
-# Abbreviations that never end a sentence ("t.ex. cyklar", "ca. 20").
-_INNER_ABBREVIATIONS = frozenset(
-    {
-        "t.ex.",
-        "t.ex",
-        "tex.",
-        "bl.a.",
-        "bla.",
-        "s.k.",
-        "sk.",
-        "dvs.",
-        "d.v.s.",
-        "d.v.s",
-        "p.g.a.",
-        "pga.",
-        "f.d.",
-        "fd.",
-        "ca.",
-        "cirka.",
-        "nr.",
-        "kl.",
-        "jfr.",
-        "resp.",
-        "inkl.",
-        "exkl.",
-        "ang.",
-        "enl.",
-        "fr.o.m.",
-        "t.o.m.",
-        "o.dyl.",
-        "dyl.",
-        "tel.",
-        "mkr.",
-        "mdkr.",
-        "milj.",
-        "mdr.",
-        "st.",
-        "e.g.",
-        "i.e.",
-        "vs.",
-        "dr.",
-        "prof.",
-        "sid.",
-        "s.",
-        "kap.",
-        "avd.",
-        "tf.",
-        "ordf.",
-    }
-)
-# Abbreviations that close a list: no break before a lower-case word ("osv. och"), but
-# "… tester osv. Bra tillväxt …" is two sentences.
-_LIST_ABBREVIATIONS = frozenset(
-    {"osv.", "o.s.v.", "mm.", "m.m.", "m.fl.", "mfl.", "etc.", "m.a.o.", "o.d.", "o.likn."}
-)
-
-_QUOTE_LINE = re.compile(r"^\s*[-–—]\s+\S")
-_BULLET = re.compile(r"^\s*(?:[-–—•·*]\s+|\d{1,2}[.)]\s+)")
-# End punctuation, optional closing quotes/brackets, then whitespace.
-_BOUNDARY = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s)")
-_URL_ONLY = re.compile(r"^<?(?:https?://|www\.)\S+>?$", re.IGNORECASE)
+# --------------------------------------------------------------------------- units
 
 
-def _split_unit(line: str) -> list[str]:
-    """Sentences of one line of prose (abbreviation and number aware)."""
-    out: list[str] = []
-    start = 0
-    for m in _BOUNDARY.finditer(line):
-        end = m.end()
-        rest = line[end:].lstrip()
-        if not rest:
-            continue
-        word_start = max(line.rfind(" ", start, m.start()), line.rfind("\t", start, m.start())) + 1
-        word = line[word_start : m.start() + 1].lstrip("(\"'”»“«").lower()
-        nxt = rest[0]
-        if word in _INNER_ABBREVIATIONS:
-            continue
-        if word in _LIST_ABBREVIATIONS and not nxt.isupper():
-            continue
-        if re.fullmatch(r"[a-zåäöé]\.", word) and line[word_start].isupper():
-            continue  # an initial: "A. Svensson"
-        if re.fullmatch(r"\d{1,2}\.", word) and not line[start:word_start].strip():
-            continue  # "1. Första punkten" (a numbered item)
-        if nxt.islower():
-            continue  # sentences start with a capital; "ca. 5" or an unknown abbreviation
-        out.append(line[start:end].strip())
-        start = end
-    tail = line[start:].strip()
-    if tail:
-        out.append(tail)
-    return [s for s in out if s]
+def answer_units(text: str) -> list[str]:
+    """The candidate answer sentences of a passage, one line at a time.
 
-
-def split_sentences(text: str) -> list[str]:
-    """Swedish-aware sentence splitting of a passage.
-
-    Every line is split on its own (quotes and list items are one line each in the
-    corpus). A quote line ("- Vi har … säger X.") stays one unit so the speaker stays
-    with what was said, unless it is very long. Abbreviations ("t.ex.", "bl.a.", "osv.",
-    "mm."), decimals ("2.5") and numbered items ("1. …") do not end a sentence.
+    A quote line ("- Vi har … säger X.") stays one unit so the speaker stays with what was
+    said, unless it is very long; every other line is split into sentences by
+    :func:`confsearch.text.split_sentences`.
     """
-    sentences: list[str] = []
+    units: list[str] = []
     for raw in (text or "").splitlines():
         line = " ".join(raw.split())
         if not line:
             continue
-        if _QUOTE_LINE.match(line) and len(line) <= MAX_UNIT_CHARS:
-            sentences.append(line)
+        if QUOTE_LINE_RE.match(line) and len(line) <= MAX_UNIT_CHARS:
+            units.append(line)
         else:
-            sentences.extend(_split_unit(line))
-    return sentences
-
-
-def _display(sentence: str) -> str:
-    """Answer text of a sentence: the quote dash or bullet marker removed."""
-    return _BULLET.sub("", sentence, count=1).strip()
-
-
-def _norm(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+            units.extend(split_sentences(line))
+    return units
 
 
 # --------------------------------------------------------------------------- answering
@@ -191,10 +88,6 @@ class Answer:
     message: str
     query: str = ""
 
-    @property
-    def citations(self) -> list[int]:
-        return sorted({s.citation for s in self.sentences})
-
 
 @dataclass
 class _Candidate:
@@ -208,7 +101,6 @@ class _Candidate:
     lexical: float = 0.0
     dense: float | None = None
     score: float = 0.0
-    extra: dict = field(default_factory=dict)
 
 
 def _candidates(hits: list[Hit]) -> list[_Candidate]:
@@ -217,10 +109,10 @@ def _candidates(hits: list[Hit]) -> list[_Candidate]:
     for h in hits:
         norm = h.score / top if top > 0 else 0.0
         prior = 0.5 * min(max(norm, 0.0), 1.0) + 0.5 / max(h.rank, 1)
-        for pos, sentence in enumerate(split_sentences(h.passage.text)):
-            text = _display(sentence)
+        for pos, sentence in enumerate(answer_units(h.passage.text)):
+            text = strip_marker(sentence)
             words = len(text.split())
-            if words < MIN_WORDS or _URL_ONLY.match(text):
+            if words < MIN_WORDS or is_url_only(text):
                 continue
             out.append(
                 _Candidate(
@@ -277,7 +169,7 @@ def _combine(c: _Candidate) -> float:
 
 
 def _near_duplicate(a: _Candidate, b: _Candidate) -> bool:
-    na, nb = _norm(a.text), _norm(b.text)
+    na, nb = comparable(a.text), comparable(b.text)
     if na in nb or nb in na:
         return True
     sa, sb = set(a.terms), set(b.terms)
@@ -307,8 +199,7 @@ def answer(
         svecs = np.asarray(embedder.encode_passages([c.text for c in cands]), dtype=np.float32)
         cosines = svecs @ qvec
         for c, cos in zip(cands, cosines, strict=True):
-            c.extra["cosine"] = float(cos)
-            c.dense = min(max((float(cos) - DENSE_FLOOR) / DENSE_SPAN, 0.0), 1.0)
+            c.dense = min(max((float(cos) - FusionConfig.dense_floor) / DENSE_SPAN, 0.0), 1.0)
             c.score = _combine(c)
 
     chosen: list[_Candidate] = []
@@ -345,8 +236,8 @@ def answer(
 def source_line(hit: Hit) -> str:
     """ "Lärpass – region(s) – källa" for one hit."""
     p = hit.passage
-    session = p.session or "Utan lärpass"
-    regions = ", ".join(p.regions) if p.regions else "ingen region angiven"
+    session = p.session or NO_SESSION
+    regions = ", ".join(p.regions) if p.regions else NO_REGION
     return f"{session} – {regions} – {p.source}"
 
 
@@ -356,10 +247,10 @@ def format_answer(ans: Answer) -> str:
     if not ans.confident:
         lines.append(ans.message or NO_ANSWER)
         if ans.sentences:
-            lines += ["", "Närmast frågan:"]
+            lines += ["", NEAREST_HEADING]
     lines += [f"{s.text} [{s.citation}]" for s in ans.sentences]
     if ans.sentences:
-        lines += ["", "Källor:"]
+        lines += ["", SOURCES_HEADING]
         seen: dict[int, Hit] = {}
         for s in ans.sentences:
             seen.setdefault(s.citation, s.hit)

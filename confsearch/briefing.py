@@ -17,11 +17,14 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from confsearch.documents import distinct_regions
+from confsearch.markup import md_escape
+from confsearch.messages import NO_REGION, NO_SESSION
+
 __all__ = [
     "BriefingNote",
     "NoteItem",
     "brief",
-    "md_escape",
     "note_from_hit",
     "to_docx",
     "to_markdown",
@@ -29,8 +32,6 @@ __all__ = [
 
 DEFAULT_HEADING = "Underlag"
 QUESTIONS_HEADING = "Frågor som ställdes:"
-NO_SESSION = "Utan lärpass"
-NO_REGION = "ingen region angiven"
 NO_ITEMS_FOR_QUESTION = "inga stycken i anteckningen"
 # brief(): further hits must score at least this share of the question's best hit.
 MIN_SCORE_SHARE = 0.6
@@ -135,10 +136,6 @@ class BriefingNote:
         self.items[i].comment = comment or ""
         return True
 
-    def clear(self) -> None:
-        self.items.clear()
-        self.questions.clear()
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "heading": self.heading,
@@ -183,10 +180,6 @@ def _session_groups(note: BriefingNote) -> list[tuple[str, list[tuple[int, NoteI
     return out
 
 
-def _group_regions(items: list[tuple[int, NoteItem]]) -> list[str]:
-    return list(dict.fromkeys(r for _, item in items for r in item.regions))
-
-
 def citation_text(item: NoteItem) -> str:
     """'— Lärpass: <session>, <region(s)>, talare: …, källa: <source>' (plain text)."""
     parts = [f"Lärpass: {item.session or NO_SESSION}"]
@@ -204,52 +197,29 @@ def _questions_with_items(note: BriefingNote) -> set[str]:
 
 # --------------------------------------------------------------------------- Markdown
 
-_MD_ALWAYS = re.compile(r"([\\`*_\[\]{}|~#!])")
-_ENTITY = re.compile(r"&(?=#?\w+;)")
 
-
-def md_escape(text: object) -> str:
-    """Text that renders literally in Markdown (CommonMark/GFM), one line or several.
-
-    Inline specials are backslash-escaped everywhere, line-start specials (list markers,
-    ``1.``, setext underlines) at the start of each line, ``<``/``>`` and entity-like
-    ``&`` become HTML entities, and leading indentation (which would make a code block)
-    is removed.
-    """
-    s = "" if text is None else str(text)
-    s = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in s)
-    lines = []
-    for line in s.split("\n"):
-        line = _ENTITY.sub("&amp;", line.strip())
-        line = line.replace("<", "&lt;").replace(">", "&gt;")
-        line = _MD_ALWAYS.sub(r"\\\1", line)
-        m = re.match(r"^(\d+)([.)])", line)
-        if m:
-            line = f"{m.group(1)}\\{m.group(2)}{line[m.end() :]}"
-        elif line[:1] in ("-", "+", "="):
-            line = "\\" + line
-        lines.append(line)
-    return "\n".join(lines)
+def _md(text: object) -> str:
+    return md_escape(text, export=True)
 
 
 def _md_paragraphs(text: str) -> list[str]:
     """Non-empty lines of a text, escaped: each becomes its own Markdown paragraph."""
-    return [md_escape(line) for line in (text or "").splitlines() if line.strip()]
+    return [_md(line) for line in (text or "").splitlines() if line.strip()]
 
 
 def to_markdown(note: BriefingNote) -> str:
     """The note as Markdown: heading, own line, passages per session, questions asked."""
-    out: list[str] = [f"# {md_escape(' '.join((note.heading or DEFAULT_HEADING).split()))}", ""]
+    out: list[str] = [f"# {_md(' '.join((note.heading or DEFAULT_HEADING).split()))}", ""]
     intro = _md_paragraphs(note.intro)
     for para in intro:
         out += [para, ""]
     if not note.items:
         out += ["*Inga stycken i anteckningen.*", ""]
     for session, items in _session_groups(note):
-        regions = _group_regions(items)
-        head = md_escape(session)
+        regions = distinct_regions(item for _, item in items)
+        head = _md(session)
         if regions:
-            head += " — " + md_escape(", ".join(regions))
+            head += " — " + _md(", ".join(regions))
         out += [f"### {head}", ""]
         for n, item in items:
             paras = _md_paragraphs(item.text) or [""]
@@ -259,14 +229,14 @@ def to_markdown(note: BriefingNote) -> str:
                     quoted.append(">")
                 quoted.append(f"> {para}".rstrip())
             out += quoted
-            out += ["", f"[{n}] {md_escape(citation_text(item))}", ""]
+            out += ["", f"[{n}] {_md(citation_text(item))}", ""]
             for para in _md_paragraphs(item.comment):
                 out += [f"*Kommentar:* {para}", ""]
     if note.questions:
         answered = _questions_with_items(note)
         out += [f"## {QUESTIONS_HEADING}", ""]
         for q in note.questions:
-            line = f"- {md_escape(' '.join(q.split()))}"
+            line = f"- {_md(' '.join(q.split()))}"
             if " ".join(q.split()) not in answered:
                 line += f" ({NO_ITEMS_FOR_QUESTION})"
             out.append(line)
@@ -314,7 +284,7 @@ def to_docx(note: BriefingNote) -> bytes:
     if not note.items:
         doc.add_paragraph("Inga stycken i anteckningen.")
     for session, items in _session_groups(note):
-        regions = _group_regions(items)
+        regions = distinct_regions(item for _, item in items)
         title = session + (" — " + ", ".join(regions) if regions else "")
         doc.add_heading(_xml_safe(title), level=2)
         for n, item in items:

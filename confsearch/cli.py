@@ -62,11 +62,12 @@ def open_searcher(settings: Settings, *, quiet: bool = False):
 
 
 def _print_listing(resp, config) -> None:
+    from confsearch import messages
     from confsearch.search import relevance_label
 
     print(f"Fråga: {resp.query}")
     if not resp.confident:
-        print("Inget tydligt svar i konferenstexterna. Närmaste stycken:")
+        print(f"{messages.NO_ANSWER} {messages.NO_ANSWER_NEAREST}")
     for h in resp.hits:
         p = h.passage
         region = ", ".join(p.regions) or "okänd region"
@@ -74,8 +75,7 @@ def _print_listing(resp, config) -> None:
         if p.speakers:
             print(f"    Talare: {', '.join(p.speakers)}")
         print("    " + p.text.replace("\n", "\n    "))
-        why = f"ord: {', '.join(h.matched_terms)}" if h.matched_terms else "liknande innebörd"
-        print(f"    Matchade på {why}. Källa: {p.source}")
+        print(f"    {messages.matched_words(h.matched_terms)}. Källa: {p.source}")
     print()
 
 
@@ -126,11 +126,13 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_regions(args: argparse.Namespace) -> int:
+    from confsearch.messages import NO_REGIONS_FOUND
+
     searcher = open_searcher(_settings(args))
     query = " ".join(args.query)
     results = searcher.regions(query, k=args.k)
     if not results:
-        print("Inga regioner eller organisationer hittades för frågan.")
+        print(NO_REGIONS_FOUND)
         return 0
     print(f"Regioner och organisationer som arbetat med: {query}\n")
     for i, r in enumerate(results, 1):
@@ -172,15 +174,13 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from confsearch import evaluate
-    from confsearch.index import load_index
 
     searcher = open_searcher(_settings(args))
     embedder = searcher.embedder
-    index = load_index(_settings(args).index_dir, embedder)
     questions = evaluate.load_questions()
     print(
         evaluate.format_table(
-            "Egen frågesamling", evaluate.eval_questions(index, embedder, questions)
+            "Egen frågesamling", evaluate.eval_questions(searcher.index, embedder, questions)
         )
     )
     for split in args.swefaq:

@@ -13,7 +13,8 @@ matches "RUS". Overlapping matches go to the longest phrase.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from confsearch.text import fold
 
 __all__ = ["ONE_WAY", "SYNONYMS", "expand_query", "expansions"]
 
@@ -112,14 +113,9 @@ _SUFFIXES = frozenset(
 _TOKEN_RE = re.compile(r"[^\W_]+")
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def _tokens(text: str) -> list[tuple[str, int, int]]:
     """(folded word, start, end) for each word of ``text`` (offsets into ``text``)."""
-    return [(_fold(m.group()), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+    return [(fold(m.group()), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
 
 
 class _Phrase:

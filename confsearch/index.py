@@ -34,8 +34,10 @@ from pathlib import Path
 
 import numpy as np
 
-from confsearch.corpus import CorpusResult, Passage, ReadError, read_corpus
+from confsearch.corpus import corpus_files, read_corpus
+from confsearch.documents import CorpusResult, Passage, ReadError, distinct_regions
 from confsearch.fsutil import atomic_write, file_sha256, fsync_dir
+from confsearch.messages import REBUILD_HINT
 from confsearch.model import Embedder
 
 FORMAT_VERSION = 1
@@ -55,9 +57,6 @@ Progress = Callable[[str, int, int], None]
 
 class IndexError_(RuntimeError):
     """The index is missing, damaged or incompatible; the message says how to fix it."""
-
-
-REBUILD_HINT = "Bygg om indexet med `python embed.py` (eller `make index`)."
 
 
 @dataclass
@@ -97,14 +96,19 @@ def content_key(model_name: str, prompt: str, text: str) -> str:
 
 
 def corpus_fingerprint(corpus_dir: Path) -> str:
-    """Hash of every file's name, size and mtime: cheap to compute at every page start."""
+    """Hash of the name, size and mtime of every file the reader reads (cheap enough for
+    every page start); files it ignores (lock files, ``.git/``, other types) do not count."""
     h = hashlib.sha256()
-    for path in sorted(Path(corpus_dir).rglob("*")):
-        if path.is_file() and not path.name.startswith("."):
+    corpus_dir = Path(corpus_dir)
+    if not corpus_dir.is_dir():
+        return h.hexdigest()
+    for path in corpus_files(corpus_dir):
+        try:
             st = path.stat()
-            h.update(
-                f"{path.relative_to(corpus_dir)}\x00{st.st_size}\x00{st.st_mtime_ns}\n".encode()
-            )
+        except OSError:
+            continue
+        rel = path.relative_to(corpus_dir).as_posix()
+        h.update(f"{rel}\x00{st.st_size}\x00{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
 
 
@@ -363,7 +367,7 @@ def _write_version(
         "documents": documents,
         "corpus_fingerprint": fingerprint,
         "corpus_dir": str(Path(corpus_dir).resolve()),
-        "read_errors": [{"path": e.path, "message": e.message} for e in result.errors],
+        "read_errors": [asdict(e) for e in result.errors],
         "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "checksums": {str(p.relative_to(folder)): file_sha256(p) for p in files},
     }
@@ -388,11 +392,7 @@ class LoadedIndex:
 
     @property
     def regions(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for p in self.passages:
-            for r in p.regions:
-                seen.setdefault(r, None)
-        return list(seen)
+        return distinct_regions(self.passages)
 
     @property
     def sessions(self) -> list[str]:

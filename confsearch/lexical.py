@@ -1,10 +1,6 @@
 """Swedish lexical (BM25) index.
 
-The term pipeline (:func:`analyze`) is::
-
-    NFKC + lowercase -> words (letters/digits; "RUS:en" -> "rus") -> drop stopwords
-    -> Snowball "swedish" stem -> "-el" syncope ("cykel"/"cyklar" -> "cykl")
-    -> accent folding ("värmlandsråd" -> "varmlandsrad")
+Terms come from :func:`confsearch.analysis.analyze` (stem, then fold accents).
 
 Design notes (numbers measured on corpus/arskonferens-2022-larpass.txt and a synthetic
 100k-passage corpus while building this module):
@@ -43,315 +39,40 @@ Design notes (numbers measured on corpus/arskonferens-2022-larpass.txt and a syn
 
 from __future__ import annotations
 
-import bisect
 import json
-import math
-import re
-import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from itertools import chain
 from pathlib import Path
 
 import bm25s
 import numpy as np
-import Stemmer
 
-__all__ = [
-    "STOPWORDS",
-    "LexicalIndex",
-    "analyze",
-    "analyze_words",
-    "decompound",
-    "fold_accents",
-]
+from confsearch.analysis import (
+    LINKS,
+    MAX_WORD_LEN,
+    MIN_PART,
+    MIN_WORD_LEN,
+    WORD_RE,
+    Lexicon,
+    folded_term,
+    is_stopword,
+    stem,
+    surface_words,
+    term_of,
+)
+from confsearch.text import fold_accents, normalize
+
+__all__ = ["LexicalIndex"]
 
 FORMAT_VERSION = 1
-
-# Snowball's Swedish stopword list (the one bm25s ships), plus a few function words that
-# are equally content-free in conference texts.
-_EXTRA_STOPWORDS = (
-    "också",
-    "även",
-    "samt",
-    "ska",
-    "skall",
-    "både",
-    "dock",
-    "bara",
-    "genom",
-    "enligt",
-    "hos",
-    "kring",
-)
-STOPWORDS: frozenset[str] = frozenset(bm25s.stopwords.STOPWORDS_SWEDISH) | frozenset(
-    _EXTRA_STOPWORDS
-)
-
-MIN_WORD_LEN = 2
-MAX_WORD_LEN = 48  # longer "words" are URLs, hashes or garbage
 MAX_QUERY_WORDS = 256  # distinct query words considered; a 10 000-char query stays fast
 MAX_FUZZY_LOOKUPS = 8  # unknown query terms corrected per query
-MIN_PART = 3  # shortest compound part
-MAX_PARTS = 3
-MIN_TAIL_ONLY = 5  # shortest known tail used without a known head
 COMPOUND_MIN_KEY = 4  # an unknown query word this long may match inside compounds
 MAX_COMPOUND_EXPANSIONS = 64
-LINKS = ("", "s", "e", "o", "u")  # Swedish linking morphemes ("fogemorfem")
 PART_WEIGHT = 0.5  # query-time weight of compound parts next to the whole term
 FUZZY_MIN_LEN = 5
 FUZZY_LONG_LEN = 8  # from this length two edits are allowed
-
-# Word = run of letters/digits; an inflection after a colon ("RUS:en", "SMF:er", "3:e") is
-# swallowed so the word maps to its base.
-_WORD_RE = re.compile(r"([^\W_]+)(?::[^\W\d_]{1,5}(?![^\W_]))?")
-_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphen, ZW*
-_SPECIAL_FOLD = str.maketrans(
-    {
-        "ø": "o",
-        "Ø": "O",
-        "æ": "ae",
-        "Æ": "AE",
-        "œ": "oe",
-        "Œ": "OE",
-        "ß": "ss",
-        "đ": "d",
-        "Đ": "D",
-        "ł": "l",
-        "Ł": "L",
-        "ð": "d",
-        "Ð": "D",
-        "þ": "th",
-        "Þ": "TH",
-        "ı": "i",
-    }
-)
-_COMMON_FOLD = str.maketrans(  # fast path for the usual letters; the rest goes via NFKD
-    "åäöéèëêüáàâîïôûçñÅÄÖÉÈËÊÜÁÀÂÎÏÔÛÇÑ", "aaoeeeeuaaaiioucnAAOEEEEUAAAIIOUCN"
-)
-_CONSONANTS = frozenset("bcdfghjklmnpqrstvwxz")
-
-_stemmer = Stemmer.Stemmer("swedish")
-
-
-# --------------------------------------------------------------------------- analysis
-
-
-def fold_accents(text: str) -> str:
-    """Remove diacritics: å→a, ä→a, ö→o, é→e, ü→u, ø→o, æ→ae, ß→ss … (case is kept)."""
-    if text.isascii():
-        return text
-    text = text.translate(_COMMON_FOLD)
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL_FOLD))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-# stopwords as typed without å/ä/ö ("pa", "nar", "for")
-_FOLDED_STOPWORDS: frozenset[str] = frozenset(fold_accents(w) for w in STOPWORDS)
-
-
-def _normalize(text: str) -> str:
-    if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
-    return _INVISIBLE_RE.sub("", text)
-
-
-def _surface_words(text: str) -> list[tuple[str, str]]:
-    """(original spelling, lowercase word) for each word of ``text``."""
-    out = []
-    for m in _WORD_RE.finditer(_normalize(text)):
-        surface = m.group(1)
-        if MIN_WORD_LEN <= len(surface) <= MAX_WORD_LEN:
-            out.append((surface, surface.lower()))
-    return out
-
-
-def _is_stopword(word: str) -> bool:
-    # An ASCII word may be a stopword typed without å/ä/ö ("pa", "nar", "for"); a word
-    # with diacritics is checked as written, so "år" (year) is not taken for "är".
-    return word in STOPWORDS or (word.isascii() and word in _FOLDED_STOPWORDS)
-
-
-def _syncope(stem: str) -> str:
-    """Unify "-el" stems with their syncopated forms: cykel/cykeln/cyklar -> cykl."""
-    if len(stem) >= 6 and stem.endswith("eln") and stem[-4] in _CONSONANTS:
-        return stem[:-3] + "l"
-    if len(stem) >= 5 and stem.endswith("el") and stem[-3] in _CONSONANTS:
-        return stem[:-2] + "l"
-    return stem
-
-
-def _stem(word: str) -> str:
-    return _syncope(_stemmer.stemWord(word))
-
-
-def _term(word: str) -> str | None:
-    """Index term of a lowercase word (None for stopwords): stem, then fold."""
-    if _is_stopword(word):
-        return None
-    return fold_accents(_stem(word))
-
-
-def _folded_term(word: str) -> str:
-    """What the same word typed without diacritics becomes: fold, then stem."""
-    return _stem(fold_accents(word))
-
-
-def analyze_words(text: str) -> list[tuple[str, str]]:
-    """(surface word, term) for every non-stopword of ``text`` (no decompounding)."""
-    out = []
-    for surface, word in _surface_words(text):
-        term = _term(word)
-        if term is not None:
-            out.append((surface, term))
-    return out
-
-
-def analyze(text: str) -> list[str]:
-    """The index terms of ``text`` in order (no decompounding, which needs a corpus)."""
-    return [term for _, term in analyze_words(text)]
-
-
-# ------------------------------------------------------------------------ compounds
-
-
-class _Lexicon:
-    """Known words for decompounding: folded spelling or term -> term, with frequencies.
-
-    A term is split into ``head [+ link] + tail`` where both are known words (the tail may
-    itself be split, up to :data:`MAX_PARTS` parts). Parts have at least ``min_part``
-    letters; a part that short must be the last one and follow a linking "s" after a head
-    of 4+ letters ("värmlands|råd" yes, "indi|vid" and "bred|dat" no). If no such split
-    exists, a known tail of :data:`MIN_TAIL_ONLY` or more letters after an unknown head is
-    returned alone, if that head also starts another known word: Swedish compounds are
-    right-headed, so a "cykelbibliotek" is a "bibliotek" even when "cykel" never occurs on
-    its own (but "cykeltyp" does), while "framgångsf|aktor" is rejected.
-    """
-
-    def __init__(self, entries: Mapping[str, str], freq: Mapping[str, int], min_part: int):
-        self.entries = entries
-        self.freq = freq
-        self.min_part = min_part
-        self._memo: dict[str, list[str] | None] = {}
-        self._sorted: list[str] | None = None
-        self._reversed: list[str] | None = None
-
-    def _productive(self, prefix: str) -> bool:
-        """Whether at least two known terms start with ``prefix``."""
-        terms = self._terms_sorted()
-        i = bisect.bisect_left(terms, prefix)
-        return i + 1 < len(terms) and terms[i + 1].startswith(prefix)
-
-    def _terms_sorted(self) -> list[str]:
-        if self._sorted is None:
-            self._sorted = sorted(set(self.entries.values()))
-        return self._sorted
-
-    def starting_with(self, prefix: str, min_rest: int) -> list[str]:
-        """Known terms that are ``prefix`` plus at least ``min_rest`` letters."""
-        terms = self._terms_sorted()
-        out = []
-        for i in range(bisect.bisect_left(terms, prefix), len(terms)):
-            if not terms[i].startswith(prefix):
-                break
-            if len(terms[i]) >= len(prefix) + min_rest:
-                out.append(terms[i])
-        return out
-
-    def ending_with(self, suffix: str, min_rest: int) -> list[str]:
-        """Known terms that are at least ``min_rest`` letters plus ``suffix``."""
-        if self._reversed is None:
-            self._reversed = sorted(t[::-1] for t in self._terms_sorted())
-        rsuffix = suffix[::-1]
-        out = []
-        for i in range(bisect.bisect_left(self._reversed, rsuffix), len(self._reversed)):
-            r = self._reversed[i]
-            if not r.startswith(rsuffix):
-                break
-            if len(r) >= len(suffix) + min_rest:
-                out.append(r[::-1])
-        return out
-
-    def split(self, term: str) -> list[str] | None:
-        """Best split of ``term`` into known parts, or None."""
-        if len(term) < 2 * self.min_part + 1 or not term.isalpha():
-            return None
-        cached = self._memo.get(term, ...)
-        if cached is not ...:
-            return cached
-        result = self._split(term, MAX_PARTS) or self._tail_only(term)
-        if len(self._memo) < 1_000_000:
-            self._memo[term] = result
-        return result
-
-    def _tail_only(self, term: str) -> list[str] | None:
-        for i in range(self.min_part, len(term) - MIN_TAIL_ONLY + 1):
-            tail = self.entries.get(term[i:])
-            if tail is not None and tail != term and self._productive(term[:i]):
-                return [tail]  # the longest known tail
-        return None
-
-    def _split(self, term: str, max_parts: int) -> list[str] | None:
-        best: list[str] | None = None
-        best_key: tuple[int, float] | None = None
-        n = len(term)
-        mp = self.min_part
-        for i in range(mp, n - mp + 1):
-            head = self.entries.get(term[:i])
-            if head is None:
-                continue
-            for link in LINKS:
-                if link and not term.startswith(link, i):
-                    continue
-                rest = term[i + len(link) :]
-                if len(rest) < mp or (len(rest) == mp and (link != "s" or i < mp + 1)):
-                    continue
-                tail = self.entries.get(rest)
-                if tail is not None:
-                    parts = [head, tail]
-                elif max_parts > 2:
-                    sub = self._split(rest, max_parts - 1)
-                    if sub is None:
-                        continue
-                    parts = [head, *sub]
-                else:
-                    continue
-                # Fewest parts first, then the most frequent parts (Koehn & Knight).
-                key = (len(parts), -sum(math.log1p(self.freq.get(p, 0)) for p in parts))
-                if best_key is None or key < best_key:
-                    best, best_key = parts, key
-        return best
-
-
-def _lexicon_entries(words: Iterable[str]) -> tuple[dict[str, str], dict[str, int]]:
-    entries: dict[str, str] = {}
-    freq: Counter[str] = Counter()
-    for word in words:
-        term = _term(word)
-        if term is None:
-            continue
-        freq[term] += 1
-        for key in (term, fold_accents(word)):
-            if len(key) >= MIN_PART and key.isalpha():
-                entries.setdefault(key, term)
-    return entries, freq
-
-
-def decompound(word: str, vocabulary: Iterable[str], *, min_part: int = MIN_PART) -> list[str]:
-    """Split ``word`` into the terms of its parts, using ``vocabulary`` (plain words) as
-    the known words; ``[]`` if it is not a compound of known words.
-
-    >>> decompound("Värmlandsrådet", ["Värmland", "råd"])
-    ['varmland', 'rad']
-    """
-    words = [w.lower() for _, w in _surface_words(" ".join(vocabulary))]
-    entries, freq = _lexicon_entries(words)
-    term = _term(word.lower())
-    if term is None:
-        return []
-    return _Lexicon(entries, freq, min_part).split(term) or []
 
 
 class _FreqView(Mapping[str, int]):
@@ -436,7 +157,7 @@ class LexicalIndex:
         # Word frequencies rank competing splits; they are saved so that a loaded index
         # splits query words exactly as the documents were split.
         self._freq = np.asarray(freq, dtype=np.int64)
-        self._lex = _Lexicon(entries, _FreqView(self._vocab, self._freq), config["min_part"])
+        self._lex = Lexicon(entries, _FreqView(self._vocab, self._freq), config["min_part"])
         self._df = df
         self._fuzzy_ids: dict[str, list[int]] | None = None
         self._fuzzy_buckets: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray] | None] = {}
@@ -468,7 +189,7 @@ class LexicalIndex:
         new_id = surface_ids.setdefault
         docs_sids: list[list[int]] = []
         for text in texts:
-            words = _WORD_RE.findall(_normalize(text).lower())
+            words = WORD_RE.findall(normalize(text).lower())
             docs_sids.append(
                 [
                     new_id(w, len(surface_ids))
@@ -481,7 +202,7 @@ class LexicalIndex:
         doc_tokens = np.array([len(x) for x in docs_sids], dtype=np.int64)
         del docs_sids
         counts = np.bincount(tokens, minlength=len(surfaces))
-        terms = [_term(w) for w in surfaces]
+        terms = [term_of(w) for w in surfaces]
 
         # Lexicon and accent aliases from the distinct words.
         term_freq: Counter[str] = Counter()
@@ -500,7 +221,7 @@ class LexicalIndex:
                 if prev is None or (c, term) > prev:
                     folded_best[folded] = (c, term)
             if not word.isascii():
-                alt = _folded_term(word)
+                alt = folded_term(word)
                 if alt != term:
                     aliases[alt].add(term)
         lexicon_extra = {k: t for k, (_, t) in folded_best.items()}
@@ -512,7 +233,7 @@ class LexicalIndex:
         if decompound:
             entries = {t: t for t in distinct_terms if len(t) >= MIN_PART and t.isalpha()}
             entries.update(lexicon_extra)
-            lex = _Lexicon(entries, term_freq, MIN_PART)
+            lex = Lexicon(entries, term_freq, MIN_PART)
             for t in distinct_terms:
                 parts = lex.split(t)
                 if parts:
@@ -603,7 +324,7 @@ class LexicalIndex:
 
     def decompound(self, word: str) -> list[str]:
         """Parts (terms) of ``word`` according to this index's vocabulary, or ``[]``."""
-        term = _term(word.lower())
+        term = term_of(word.lower())
         if term is None:
             return []
         return self._lex.split(term) or []
@@ -681,10 +402,10 @@ class LexicalIndex:
         """For each distinct query word: (surface, count, readings). A reading is a list of
         (term id, weight) that is summed; the best reading of a word counts."""
         seen: dict[str, list] = {}
-        for surface, word in _surface_words(query):
+        for surface, word in surface_words(query):
             if word in seen:
                 seen[word][1] += 1
-            elif len(seen) < MAX_QUERY_WORDS and not _is_stopword(word):
+            elif len(seen) < MAX_QUERY_WORDS and not is_stopword(word):
                 seen[word] = [surface, 1]
         vocab = self._vocab
         pw = float(self._config["part_weight"])
@@ -698,7 +419,7 @@ class LexicalIndex:
 
         plan = []
         for word, (surface, count) in seen.items():
-            term = fold_accents(_stem(word))
+            term = fold_accents(stem(word))
             if word.isascii():
                 # maybe typed without å/ä/ö: add the corpus word spelled like this once
                 # folded ("varmlandsradet" -> "värmlandsrådet") and the accented words
@@ -709,7 +430,7 @@ class LexicalIndex:
                     readings.append(restored)
             else:
                 # the word as written, and as it would be written without diacritics
-                readings = [term, _folded_term(word)]
+                readings = [term, folded_term(word)]
             alts = [reading(vocab[t]) for t in dict.fromkeys(readings) if t in vocab]
             if not alts and decompound:
                 parts = [p for p in self._parts(term) if p in vocab]

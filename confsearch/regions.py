@@ -26,10 +26,11 @@ The gazetteer is plain data at the top of the module so it is easy to review and
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+
+from confsearch.text import fold_key, url_spans
 
 
 @dataclass(frozen=True)
@@ -219,20 +220,6 @@ _BY_NAME = {o.name: o for o in GAZETTEER}
 
 # --------------------------------------------------------------------------- matching
 
-_URL_RE = re.compile(
-    r"<[^<>\s]+>"  # <https://…> autolinks
-    r"|\b(?:https?|ftp)://[^\s<>]+"
-    r"|\bwww\.[^\s<>]+"
-    r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:se|nu|com|org|net|eu|io|info)\b(?:/[^\s<>]*)?",
-    re.IGNORECASE,
-)
-
-
-def url_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of URLs, e-mail addresses and bare domain names in ``text``."""
-    return [m.span() for m in _URL_RE.finditer(text)]
-
 
 def _alias_pattern(alias: str) -> str:
     body = re.escape(alias)
@@ -340,20 +327,7 @@ def attribute(session: str | Sequence[str], title: str = "") -> list[str]:
     return sorted(first, key=lambda n: (n not in presenting, presenting.get(n, first[n])))
 
 
-def regions_in(text: str) -> list[str]:
-    """Distinct organisations mentioned (any case, genitive included), in order."""
-    return list(dict.fromkeys(m.name for m in find_mentions(text)))
-
-
 # ---------------------------------------------------------------------- user filters
-
-
-def fold(text: str) -> str:
-    """Accent- and case-insensitive key: "Region Västerbottens län" → "region vasterbottens lan"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    stripped = re.sub(r"[\s_\-–—.,:;/]+", " ", stripped.casefold())
-    return stripped.strip()
 
 
 def _filter_variants(key: str) -> Iterable[str]:
@@ -379,7 +353,7 @@ def _filter_index() -> dict[str, frozenset[str]]:
     for org in GAZETTEER:
         forms = {org.name, org.short, *org.aliases, *org.filter_aliases}
         for form in forms:
-            for key in _filter_variants(fold(form)):
+            for key in _filter_variants(fold_key(form)):
                 if key:
                     index.setdefault(key, set()).add(org.name)
     return {k: frozenset(v) for k, v in index.items()}
@@ -395,7 +369,7 @@ def match_region_filter(user_input: str | None) -> str | None:
     if not user_input or not user_input.strip():
         return None
     index = _filter_index()
-    key = fold(user_input)
+    key = fold_key(user_input)
     for variant in _filter_variants(key):
         hits = index.get(variant)
         if hits and len(hits) == 1:

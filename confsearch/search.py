@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from confsearch.corpus import Passage
+from confsearch.documents import Passage
 from confsearch.glossary import expand_query
 from confsearch.index import LoadedIndex
 from confsearch.model import Embedder

@@ -13,7 +13,7 @@ from tests.conftest import REAL_CORPUS
 
 @pytest.fixture(scope="module")
 def restore_torch_threads():
-    """The page sets torch to one thread (confsearch.ui.PAGE_THREADS); undo for later tests."""
+    """The page sets torch to one thread (confsearch.pagecache.PAGE_THREADS); undo it later."""
     import torch
 
     threads = torch.get_num_threads()

@@ -12,11 +12,11 @@ from confsearch.answer import (
     Answer,
     AnswerSentence,
     answer,
+    answer_units,
     ask_text,
     format_answer,
-    split_sentences,
 )
-from confsearch.corpus import Passage
+from confsearch.documents import Passage
 from confsearch.index import build_index, load_index
 from confsearch.search import FusionConfig, Hit, Searcher, SearchResponse
 from tests.conftest import REAL_CORPUS, FakeEmbedder
@@ -74,54 +74,13 @@ def response(query: str, hits: list[Hit], confident: bool = True) -> SearchRespo
 # ------------------------------------------------------------------ sentence splitting
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        (
-            "Vi testar t.ex. cyklar och bussar. Det går bra.",
-            ["Vi testar t.ex. cyklar och bussar.", "Det går bra."],
-        ),
-        (
-            "Regionen har bl.a. cykelbibliotek och lånecyklar. Nästa steg är tåg.",
-            ["Regionen har bl.a. cykelbibliotek och lånecyklar.", "Nästa steg är tåg."],
-        ),
-        (
-            "De lånar ut cyklar, vagnar osv. till alla invånare. Sedan kom fler.",
-            ["De lånar ut cyklar, vagnar osv. till alla invånare.", "Sedan kom fler."],
-        ),
-        (
-            "Kommuner, företag mm. deltar i arbetet. Det ger resultat.",
-            ["Kommuner, företag mm. deltar i arbetet.", "Det ger resultat."],
-        ),
-        (
-            "Andelen ökade med 2.5 procent. Målet är 10.",
-            ["Andelen ökade med 2.5 procent.", "Målet är 10."],
-        ),
-        (
-            "Kostnaden var ca. 20 miljoner kr. Det betalade staten, dvs. alla skattebetalare.",
-            ["Kostnaden var ca. 20 miljoner kr.", "Det betalade staten, dvs. alla skattebetalare."],
-        ),
-        (  # "osv." before a capital ends the sentence (as in the real corpus)
-            "Vi utvecklar rymd, besöksnäring osv. Bra tillväxt ger bredare arbetsmarknad.",
-            ["Vi utvecklar rymd, besöksnäring osv.", "Bra tillväxt ger bredare arbetsmarknad."],
-        ),
-        ("Hur gör vi? Vi frågar! Och sen…", ["Hur gör vi?", "Vi frågar!", "Och sen…"]),
-        ("Han sa ”Det går.” Sen gick han.", ["Han sa ”Det går.”", "Sen gick han."]),
-        ("Det berättade A. Svensson igår.", ["Det berättade A. Svensson igår."]),
-        ("1. Första punkten är här.", ["1. Första punkten är här."]),
-    ],
-)
-def test_split_sentences_swedish(text, expected):
-    assert split_sentences(text) == expected
-
-
 def test_quote_line_is_one_unit_and_lines_split():
     text = (
         "Inledande mening om resor. Andra meningen här.\n\n"
         "- Vi har cykelbibliotek. Det är populärt, säger Mirja Mattsson.\n"
         "- En annan röst hörs, fyller Katja Hagström."
     )
-    assert split_sentences(text) == [
+    assert answer_units(text) == [
         "Inledande mening om resor.",
         "Andra meningen här.",
         "- Vi har cykelbibliotek. Det är populärt, säger Mirja Mattsson.",
@@ -130,9 +89,9 @@ def test_quote_line_is_one_unit_and_lines_split():
 
 
 def test_split_handles_empty_and_whitespace():
-    assert split_sentences("") == []
-    assert split_sentences("  \n\n  ") == []
-    assert split_sentences("Utan slutpunkt") == ["Utan slutpunkt"]
+    assert answer_units("") == []
+    assert answer_units("  \n\n  ") == []
+    assert answer_units("Utan slutpunkt") == ["Utan slutpunkt"]
 
 
 # ------------------------------------------------------------------ answering (constructed hits)
@@ -193,7 +152,7 @@ def test_at_most_two_sentences_per_passage_and_readable_order():
     assert len(from_first) <= 2
     assert len(ans.sentences) <= 3
     # readable order: by card, then by position in the passage
-    keys = [(s.citation, split_sentences(s.hit.passage.text).index(s.text)) for s in ans.sentences]
+    keys = [(s.citation, answer_units(s.hit.passage.text).index(s.text)) for s in ans.sentences]
     assert keys == sorted(keys)
 
 
@@ -321,7 +280,6 @@ def test_ask_text(small_index):
 # ------------------------------------------------------------------ real model
 
 
-@pytest.mark.slow
 def test_real_model_answer_quotes_the_cykelbibliotek_card(tmp_path_factory, real_embedder):
     tmp = tmp_path_factory.mktemp("answer-real")
     shutil.copytree(REAL_CORPUS, tmp / "corpus")

@@ -12,10 +12,10 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from confsearch import ui
+from confsearch import pagecache
 from tests.conftest import ROOT
 
-pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("restore_torch_threads")]
+pytestmark = [pytest.mark.usefixtures("restore_torch_threads")]
 
 APP = str(ROOT / "app.py")
 QUESTION = "Vilken region har ett cykelbibliotek?"
@@ -243,12 +243,17 @@ def test_note_heading_own_line_reorder_and_remove(env):
     assert not at.exception
 
 
-def test_second_session_reloads_nothing(env):
+def test_second_session_reloads_nothing(env, monkeypatch):
+    import confsearch.index
+    import confsearch.model
+
     ask(start(), QUESTION)
-    before = dict(ui.LOADS)
+    loads: list[str] = []
+    monkeypatch.setattr(confsearch.model, "load_embedder", lambda *a, **k: loads.append("model"))
+    monkeypatch.setattr(confsearch.index, "load_index", lambda *a, **k: loads.append("index"))
     at = ask(start(), "Vad är en projektkyrkogård?")  # another user, same process
     assert cards(at)
-    assert dict(ui.LOADS) == before
+    assert loads == []
 
 
 # ---------------------------------------------------------------- corpus & uploads
@@ -267,7 +272,7 @@ def test_corpus_tab_lists_documents_and_sessions(env):
 def test_upload_makes_a_document_searchable_without_restart(own_copy):
     at = ask(start(), "Hur samarbetar besöksnäringen kring hållbar turism på Gotland?")
     assert not any("Region Gotland" in c for c in cards(at))
-    before = ui.index_version(own_copy / "index")
+    before = pagecache.index_version(own_copy / "index")
 
     (own_copy / "corpus" / "gotland.md").write_text("finns redan", encoding="utf-8")
     uploader = at.file_uploader[0]
@@ -289,12 +294,40 @@ def test_upload_makes_a_document_searchable_without_restart(own_copy):
     assert (own_copy / "corpus" / "gotland-2.md").is_file()
     assert not (own_copy / "gotland.md").exists() and not (own_copy.parent / "gotland.md").exists()
     assert not list((own_copy / "corpus").glob("bin*"))
-    assert ui.index_version(own_copy / "index") != before
+    assert pagecache.index_version(own_copy / "index") != before
 
     at = ask(at, "Hur samarbetar besöksnäringen kring hållbar turism på Gotland?")
     assert "Region Gotland" in cards(at)[0]
     # A second session in the same process sees the new document too.
     assert "Region Gotland" in cards(ask(start(), "hållbar turism på Gotland"))[0]
+
+
+def test_upload_is_judged_by_its_own_path_and_partial_problems_are_shown(own_copy):
+    """An unreadable corpus/sub/notes.txt must not get a good upload notes.txt deleted."""
+    sub = own_copy / "corpus" / "sub"
+    sub.mkdir()
+    (sub / "notes.txt").write_bytes(b"\x00\x01\x02\x03 binary, not text" * 10)
+    good = "# Anteckningar\n\n## Vätgas i Gävle\n\nRegion Gävleborg berättade om vätgas.\n"
+    jsonl = (
+        '{"id": "a", "text": "Region Skåne berättade om kollektivtrafik och pendling."}\n'
+        "{trasig rad\n"
+    )
+    at = start()
+    at.file_uploader[0].set_value(
+        [
+            ("notes.txt", good.encode("utf-8"), "text/plain"),
+            ("rader.jsonl", jsonl.encode("utf-8"), "application/jsonl"),
+        ]
+    )
+    at.run()
+    at.button(key="indexera").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert (own_copy / "corpus" / "notes.txt").read_text(encoding="utf-8") == good
+    messages = texts(at)
+    assert "Klart!" in messages and "notes.txt" in messages
+    assert "1 av 2 rader" in messages  # the partial problem is shown to the uploader
+    assert "Region Gävleborg" in cards(ask(at, "vätgas i Gävle"))[0]
 
 
 def test_page_builds_a_missing_index_and_escapes_corpus_text(tmp_path, monkeypatch):
@@ -303,7 +336,7 @@ def test_page_builds_a_missing_index_and_escapes_corpus_text(tmp_path, monkeypat
     monkeypatch.setenv("CONFSEARCH_CORPUS", str(tmp_path / "corpus"))
     monkeypatch.setenv("CONFSEARCH_INDEX", str(tmp_path / "index"))
     at = start()  # no index yet: the page builds it
-    assert ui.index_version(tmp_path / "index") is not None
+    assert pagecache.index_version(tmp_path / "index") is not None
     at = ask(at, "testtext om skadlig kod")
     evil = next(c for c in cards(at) if "skadlig kod" in c)
     assert "<script" not in evil.lower() and "alert(" in evil

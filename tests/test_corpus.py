@@ -12,17 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from confsearch.corpus import (
-    CorpusResult,
-    Passage,
-    Person,
-    approx_token_count,
-    decode_bytes,
-    is_heading_line,
-    iter_sessions,
-    read_corpus,
-    sentence_spans,
-)
+from confsearch.corpus import read_corpus
+from confsearch.documents import CorpusResult, Passage, Person, iter_sessions
+from confsearch.layout import is_heading_line
+from confsearch.passages import approx_token_count
+from confsearch.readers import decode_bytes
+from confsearch.text import sentence_spans
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_CORPUS = ROOT / "corpus"

@@ -10,14 +10,9 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from confsearch.lexical import (
-    STOPWORDS,
-    LexicalIndex,
-    analyze,
-    analyze_words,
-    decompound,
-    fold_accents,
-)
+from confsearch.analysis import analyze, analyze_words, decompound
+from confsearch.lexical import LexicalIndex
+from confsearch.text import STOPWORDS, fold_accents
 
 DOCS = [
     # 0

@@ -9,7 +9,7 @@
   ``KeyError`` from a half-restored patch in about one run in ten), so this uses one real
   ``streamlit run app.py`` and ten headless Chromium windows asking at the same moment.
 * Uploads through the page: path parts stripped, existing files kept, size and type
-  limits enforced (both by Streamlit in the browser and by ``confsearch.ui`` behind it).
+  limits enforced (both by Streamlit in the browser and by ``confsearch.uploads`` behind it).
 
 One index is built per module (real model) and shared read-only; the upload test works
 on its own copy.
@@ -30,23 +30,22 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from confsearch import ui
+from confsearch import markup, pagecache, uploads
 from confsearch.index import current_version_dir
-from tests.conftest import ROOT
-from tests.test_browser import (
-    CHROMEDRIVER,
-    CHROMIUM,
+from tests.browser import (
     HITS,
-    _ask,
-    _click_tab,
-    _first_card,
-    _question_box,
-    _wait,
+    ask,
     chromium_driver,
+    click_tab,
+    first_card,
+    missing_browser,
+    question_box,
     streamlit_server,
+    wait,
 )
+from tests.conftest import ROOT
 
-pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("restore_torch_threads")]
+pytestmark = [pytest.mark.usefixtures("restore_torch_threads")]
 
 APP = str(ROOT / "app.py")
 
@@ -225,7 +224,7 @@ def test_page_bad_query(env, kind):
         assert not at.error
         # The regions tab echoes the question: Markdown-escaped, never live syntax.
         echo = [v for v in plain if v.startswith("Fråga: *")]
-        assert echo == [f"Fråga: *{ui.md_escape(at.session_state['query'])}*"]
+        assert echo == [f"Fråga: *{markup.md_escape(at.session_state['query'])}*"]
     if kind == "10k-chars":
         assert at.session_state["query"] == query[:2000]  # max_chars enforced by the server
     # No live tag, handler or link from the question anywhere on the page.
@@ -265,13 +264,13 @@ def test_upload_path_name_existing_file_and_size_limit(own_copy):
     corpus = own_copy / "corpus"
     original = corpus / "arskonferens-2022-larpass.txt"
     original_bytes = original.read_bytes()
-    before = ui.index_version(own_copy / "index")
+    before = pagecache.index_version(own_copy / "index")
     at = _upload(
         _start(),
         [
             ("../../evil.txt", EVIL_TXT.encode("utf-8"), "text/plain"),
             (original.name, SAME_NAME_TXT.encode("utf-8"), "text/plain"),
-            ("stor.txt", b"a" * (ui.MAX_UPLOAD_BYTES + 1), "text/plain"),
+            ("stor.txt", b"a" * (uploads.MAX_UPLOAD_BYTES + 1), "text/plain"),
         ],
     )
     assert not at.exception, at.exception
@@ -298,7 +297,7 @@ def test_upload_path_name_existing_file_and_size_limit(own_copy):
     assert sorted(p.name for p in corpus.iterdir()) == sorted(
         [original.name, f"{original.stem}-2.txt", "evil.txt"]
     )
-    assert "Klart!" in messages and ui.index_version(own_copy / "index") != before
+    assert "Klart!" in messages and pagecache.index_version(own_copy / "index") != before
     at.text_input(key="query").set_value("dricksvatten för turister på Gotland")
     next(b for b in at.button if b.label == "Sök").click()
     at.run()
@@ -309,19 +308,19 @@ def test_upload_path_name_existing_file_and_size_limit(own_copy):
     ("name", "data"),
     [
         pytest.param("virus.exe", b"MZ not really a program", id="exe"),
-        pytest.param("sida.html", b"<html><body>hej</body></html>", id="html"),
+        pytest.param("tabell.xlsx", b"PK\x03\x04 a spreadsheet", id="xlsx"),
     ],
 )
 def test_upload_of_disallowed_type_never_reaches_the_corpus(own_copy, name, data):
     """A crafted client sending a type outside the allow-list.
 
     Streamlit checks ``type=`` on the server before app code runs and raises
-    ``StreamlitAPIException`` (an English error box); ``ui.save_upload`` would refuse it
+    ``StreamlitAPIException`` (an English error box); ``uploads.save_upload`` would refuse it
     too, in Swedish ("Filtypen .exe stöds inte."). Either way nothing is saved.
     """
     corpus = own_copy / "corpus"
     before_files = sorted(p.name for p in corpus.iterdir())
-    before = ui.index_version(own_copy / "index")
+    before = pagecache.index_version(own_copy / "index")
     at = _upload(_start(), [(name, data, "application/octet-stream")])
     refused_by_streamlit = any("Invalid file extension" in str(e.value) for e in at.exception)
     if not refused_by_streamlit:
@@ -332,7 +331,7 @@ def test_upload_of_disallowed_type_never_reaches_the_corpus(own_copy, name, data
         assert not at.exception, at.exception
         assert "stöds inte" in _messages(at)
     assert sorted(p.name for p in corpus.iterdir()) == before_files
-    assert ui.index_version(own_copy / "index") == before
+    assert pagecache.index_version(own_copy / "index") == before
     # The process keeps serving: a new session searches normally.
     fresh = _start()
     fresh.text_input(key="query").set_value("Vilken region har ett cykelbibliotek?")
@@ -356,7 +355,7 @@ def server(base, tmp_path_factory):
 @pytest.fixture(scope="module")
 def windows(server):
     """Ten headless Chromium windows (separate browsers, so ten Streamlit sessions)."""
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not os.access(p, os.X_OK)]
+    missing = missing_browser()
     if missing:
         pytest.fail(f"Missing {', '.join(missing)} (apt-get install -y chromium chromium-driver)")
     os.environ["SE_OFFLINE"] = "true"  # selenium-manager must never download anything
@@ -373,6 +372,7 @@ def windows(server):
             driver.quit()
 
 
+@pytest.mark.browser
 def test_ten_concurrent_sessions_all_get_their_answer(server, windows):
     from selenium.webdriver.common.by import By
 
@@ -380,27 +380,32 @@ def test_ten_concurrent_sessions_all_get_their_answer(server, windows):
 
     def session(driver, question: str) -> float:
         driver.get(server["url"])
-        _wait(
+        wait(
             driver,
             lambda d: d.find_elements(By.CSS_SELECTOR, 'input[placeholder^="Ställ en fråga"]'),
             timeout=PAGE_TIMEOUT,
             message="the question box never appeared",
         )
-        _wait(driver, lambda d: _question_box(d).is_displayed(), timeout=PAGE_TIMEOUT)
+        wait(driver, lambda d: question_box(d).is_displayed(), timeout=PAGE_TIMEOUT)
         start.wait()  # every window loaded: press Enter as close together as possible
-        seconds = _ask(driver, question, timeout=PAGE_TIMEOUT)
+        seconds = ask(driver, question, timeout=PAGE_TIMEOUT)
         region, title = SESSION_QUESTIONS[question]
-        first = _first_card(driver).text
+        first = first_card(driver).text
         assert region in first and title in first, (question, first[:300])
         assert not driver.find_elements(By.CSS_SELECTOR, "[data-testid='stException']")
-        return seconds
+        return question, first, seconds
 
     with ThreadPoolExecutor(max_workers=SESSIONS) as pool:
-        timings = list(pool.map(session, windows, SESSION_QUESTIONS))
+        results = list(pool.map(session, windows, SESSION_QUESTIONS))
+    timings = [seconds for _, _, seconds in results]
     # The same kind of question alone, for comparison.
-    alone = _ask(windows[0], "Vilken region har ett cykelbibliotek?", timeout=PAGE_TIMEOUT)
+    alone = ask(windows[0], "Vilken region har ett cykelbibliotek?", timeout=PAGE_TIMEOUT)
 
-    assert len(timings) == SESSIONS
+    # Every window got the card of its own question, never another window's.
+    for question, first, _ in results:
+        _region, title = SESSION_QUESTIONS[question]
+        others = [t for r, t in SESSION_QUESTIONS.values() if t != title]
+        assert title in first and not any(t in first for t in others), question
     assert server["proc"].poll() is None, "the server died"
     log = server["log"].read_text(errors="replace")
     assert "Traceback" not in log, log[-3000:]
@@ -412,19 +417,20 @@ def test_ten_concurrent_sessions_all_get_their_answer(server, windows):
     )
 
 
+@pytest.mark.browser
 def test_browser_refuses_disallowed_types_and_oversize_files(server, windows, base, tmp_path):
     """What a user sees: Streamlit's uploader refuses them before anything reaches the server.
 
     Streamlit's own messages are English ("… files are not allowed.", "File must be 20.0MB
-    or smaller."); the Swedish messages of ``confsearch.ui.save_upload`` are the second
+    or smaller."); the Swedish messages of ``confsearch.uploads.save_upload`` are the second
     line of defence for clients that bypass the browser (see the AppTest upload tests).
     """
     from selenium.webdriver.common.by import By
 
     files = {
         "virus.exe": b"MZ not really a program",
-        "sida.html": b"<html><body>hej</body></html>",
-        "stor.txt": b"a" * (ui.MAX_UPLOAD_BYTES + 1),
+        "tabell.xlsx": b"PK\x03\x04 a spreadsheet",
+        "stor.txt": b"a" * (uploads.MAX_UPLOAD_BYTES + 1),
     }
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
@@ -432,15 +438,15 @@ def test_browser_refuses_disallowed_types_and_oversize_files(server, windows, ba
 
     driver = windows[0]
     driver.get(server["url"])
-    _wait(driver, lambda d: _question_box(d).is_displayed(), timeout=PAGE_TIMEOUT)
-    _click_tab(driver, "Korpus")
-    box = _wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "input[type=file]"))
+    wait(driver, lambda d: question_box(d).is_displayed(), timeout=PAGE_TIMEOUT)
+    click_tab(driver, "Korpus")
+    box = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "input[type=file]"))
     accept = box.get_attribute("accept") or ""
     assert {".txt", ".md", ".docx", ".pdf", ".jsonl"} <= set(accept.split(","))
-    assert ".exe" not in accept and ".html" not in accept
+    assert ".exe" not in accept and ".xlsx" not in accept
     box.send_keys("\n".join(str(tmp_path / name) for name in files))
     uploader = driver.find_element(By.CSS_SELECTOR, "[data-testid='stFileUploader']")
-    _wait(driver, lambda d: uploader.text.count("Error") >= len(files), timeout=60)
+    wait(driver, lambda d: uploader.text.count("Error") >= len(files), timeout=60)
     text = uploader.text
     print("\nUploader says:\n" + text)
     for name in files:

@@ -1,0 +1,110 @@
+"""Saving a file a user uploads into the corpus folder: checked, sanitised, never overwriting.
+
+The allowed types and the size limit are the corpus reader's own
+(:data:`confsearch.readers.SUPPORTED_EXTENSIONS`, :data:`confsearch.corpus.MAX_FILE_BYTES`),
+so the page accepts exactly what the index can read.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import unicodedata
+from pathlib import Path
+
+from confsearch.corpus import MAX_FILE_BYTES
+from confsearch.readers import SUPPORTED_EXTENSIONS
+
+ALLOWED_UPLOAD_TYPES = tuple(sorted(ext.lstrip(".") for ext in SUPPORTED_EXTENSIONS))
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES
+MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
+MAX_NAME_CHARS = 80
+
+
+class UploadError(ValueError):
+    """An upload was refused; the message is for the user (Swedish)."""
+
+
+def allowed_types_text() -> str:
+    return ", ".join(f".{t}" for t in ALLOWED_UPLOAD_TYPES)
+
+
+def sanitize_filename(name: str) -> str:
+    """A safe corpus file name from whatever the browser sent.
+
+    Drops any directory part (``../``, ``C:\\…``), control characters and characters
+    outside letters, digits and ``-_. ()``; never returns a hidden name (leading dot or
+    ``~``); refuses types that are not allowed.
+    """
+    raw = unicodedata.normalize("NFC", str(name or ""))
+    raw = raw.replace("\\", "/").split("/")[-1]
+    raw = "".join(ch for ch in raw if ch.isprintable())
+    raw = re.sub(r"[^\w\-. ()]+", "_", raw)
+    raw = " ".join(raw.split())
+    stem, dot, ext = raw.rpartition(".")
+    if not dot:
+        stem, ext = raw, ""
+    ext = ext.lower().strip()
+    if ext not in ALLOWED_UPLOAD_TYPES:
+        shown = f".{ext}" if ext else "utan filändelse"
+        raise UploadError(
+            f"Filtypen {shown} stöds inte. Tillåtna filtyper: {allowed_types_text()}."
+        )
+    stem = re.sub(r"\.{2,}", ".", stem).strip(" ._-~")[:MAX_NAME_CHARS].strip(" ._-~")
+    return f"{stem or 'dokument'}.{ext}"
+
+
+def _sniff(ext: str, data: bytes) -> None:
+    if ext == "docx" and not data.startswith(b"PK\x03\x04"):
+        raise UploadError("Filen ser inte ut som ett Word-dokument (.docx).")
+    if ext == "pdf" and not data.lstrip()[:5].startswith(b"%PDF"):
+        raise UploadError("Filen ser inte ut som en PDF.")
+    if ext not in ("docx", "pdf") and b"\x00" in data[:65536]:
+        raise UploadError("Filen ser inte ut som en textfil (den innehåller binära data).")
+
+
+def save_upload(corpus_dir: Path, name: str, data: bytes) -> Path:
+    """Write an uploaded file into the corpus folder; returns the path it got.
+
+    An existing file is never overwritten: ``rapport.pdf`` becomes ``rapport-2.pdf`` and
+    so on. The file appears under its final name only when completely written (hard
+    link of a hidden temporary file, which the corpus reader ignores).
+    """
+    if len(data) == 0:
+        raise UploadError("Filen är tom.")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UploadError(
+            f"Filen är {len(data) / 1024 / 1024:.1f} MB; största tillåtna storlek är "
+            f"{MAX_UPLOAD_MB} MB."
+        )
+    safe = sanitize_filename(name)
+    stem, _, ext = safe.rpartition(".")
+    _sniff(ext, data)
+    corpus_dir = Path(corpus_dir)
+    try:
+        corpus_dir.mkdir(parents=True, exist_ok=True)
+        tmp = corpus_dir / f".upload-{secrets.token_hex(6)}.part"
+        with tmp.open("xb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as exc:
+        raise UploadError(
+            f"Filen kunde inte sparas i korpusmappen ({exc.strerror or type(exc).__name__})."
+        ) from exc
+    try:
+        for n in range(1, 1000):
+            candidate = corpus_dir / (safe if n == 1 else f"{stem}-{n}.{ext}")
+            try:
+                os.link(tmp, candidate)  # fails if the name exists: no silent overwrite
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise UploadError(
+                    f"Filen kunde inte sparas i korpusmappen ({exc.strerror or exc})."
+                ) from exc
+            return candidate
+        raise UploadError("Det finns redan för många filer med det namnet.")
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,185 @@
+"""Driving the page in a real browser: a Streamlit server and headless Chromium.
+
+Shared by the browser and robustness tests and by ``bench/page.py`` (which writes the
+screenshot and the latency table into docs/; tests never write tracked files).
+Chromium and chromedriver come from Debian's packages; selenium never downloads a driver.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from confsearch.markup import query_tag
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+HITS = 10  # the page's default number of hits
+
+
+class PageError(AssertionError):
+    """The page did not do what was expected (server died, element never appeared)."""
+
+
+def missing_browser() -> list[str]:
+    return [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not os.access(p, os.X_OK)]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise PageError(f"streamlit exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise PageError(f"streamlit did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
+
+
+@contextlib.contextmanager
+def streamlit_server(corpus: Path, index: Path, log: Path):
+    """``streamlit run app.py`` on a free port for ``corpus``/``index``; yields (url, proc)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "CONFSEARCH_CORPUS": str(corpus),
+        "CONFSEARCH_INDEX": str(index),
+        "PYTHONUNBUFFERED": "1",
+    }
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer",
+    ]  # fmt: skip
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc, log)
+        yield url, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def chromium_driver(profile: Path, downloads: Path | None = None):
+    """Headless Debian Chromium via the system chromedriver (selenium never downloads)."""
+    os.environ["SE_OFFLINE"] = "true"
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    opts = Options()
+    opts.binary_location = str(CHROMIUM)
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,800",
+        "--lang=sv-SE",
+        f"--user-data-dir={profile}",
+    ):
+        opts.add_argument(arg)
+    if downloads is not None:
+        opts.add_experimental_option(
+            "prefs",
+            {
+                "download.default_directory": str(downloads),
+                "download.prompt_for_download": False,
+                "safebrowsing.enabled": False,
+            },
+        )
+    return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def wait(driver, condition, timeout: float = 30, poll: float = 0.05, message: str = ""):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout, poll_frequency=poll).until(condition, message)
+
+
+def question_box(driver):
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.CSS_SELECTOR, 'input[placeholder^="Ställ en fråga"]')
+
+
+def cards_for(driver, question: str) -> int:
+    tag = query_tag(question)
+    return driver.execute_script(
+        "return document.querySelectorAll(`.ks-card[data-fraga='${arguments[0]}']`).length;",
+        tag,
+    )
+
+
+def ask(driver, question: str, expected: int = HITS, timeout: float = 60) -> float:
+    """Type a question, press Enter; seconds until ``expected`` cards for it are rendered."""
+    from selenium.webdriver.common.keys import Keys
+
+    box = question_box(driver)
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(Keys.DELETE)
+    box.send_keys(question)
+    t0 = time.perf_counter()
+    box.send_keys(Keys.ENTER)
+    wait(
+        driver,
+        lambda d: cards_for(d, question) >= expected,
+        timeout=timeout,
+        poll=0.01,
+        message=f"no cards for {question!r}",
+    )
+    return time.perf_counter() - t0
+
+
+def first_card(driver):
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.ID, "traff-1")
+
+
+def card_container(driver, card_id: str):
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(
+        By.XPATH,
+        f"//div[@id='{card_id}']/ancestor::div[@data-testid='stVerticalBlock'][1]",
+    )
+
+
+def click_tab(driver, label: str) -> None:
+    """Open a tab; callers then wait for something inside it to be displayed."""
+    from selenium.webdriver.common.by import By
+
+    tab = driver.find_element(By.XPATH, f"//*[@data-testid='stTab'][contains(., '{label}')]")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", tab)
+    tab.click()

@@ -1,0 +1,73 @@
+"""Uploads: sanitised names, allowed types, size limit, never overwriting."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from confsearch import uploads
+
+# ---------------------------------------------------------------- uploads
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("rapport.pdf", "rapport.pdf"),
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("..\\..\\windows\\evil.md", "evil.md"),
+        (".hidden.txt", "hidden.txt"),
+        ("~$lås.docx", "lås.docx"),
+        ("...txt", "dokument.txt"),
+        ("Årsrapport 2022 (slutlig).DOCX", "Årsrapport 2022 (slutlig).docx"),
+        ("a<b>|c?.md", "a_b_c.md"),
+        ("data.JSONL", "data.jsonl"),
+    ],
+)
+def test_sanitize_filename(name, expected):
+    assert uploads.sanitize_filename(name) == expected
+
+
+@pytest.mark.parametrize("name", ["virus.exe", "bild.png", "ingen_filändelse", ""])
+def test_sanitize_filename_refuses_other_types(name):
+    with pytest.raises(uploads.UploadError, match="stöds inte"):
+        uploads.sanitize_filename(name)
+
+
+def test_save_upload_never_overwrites(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "text.txt").write_text("original", encoding="utf-8")
+    first = uploads.save_upload(corpus, "text.txt", b"ny text")
+    second = uploads.save_upload(corpus, "../text.txt", b"nyare text")
+    assert (first.name, second.name) == ("text-2.txt", "text-3.txt")
+    assert (corpus / "text.txt").read_text(encoding="utf-8") == "original"
+    assert first.read_bytes() == b"ny text"
+    # Nothing hidden or temporary is left behind, and nothing escaped the folder.
+    assert sorted(p.name for p in corpus.iterdir()) == ["text-2.txt", "text-3.txt", "text.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus"]
+
+
+def test_save_upload_checks_size_and_content(tmp_path, monkeypatch):
+    with pytest.raises(uploads.UploadError, match="tom"):
+        uploads.save_upload(tmp_path, "a.txt", b"")
+    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 10)
+    with pytest.raises(uploads.UploadError, match="största tillåtna"):
+        uploads.save_upload(tmp_path, "a.txt", b"x" * 11)
+    monkeypatch.undo()
+    with pytest.raises(uploads.UploadError, match="Word"):
+        uploads.save_upload(tmp_path, "a.docx", b"not a zip")
+    with pytest.raises(uploads.UploadError, match="PDF"):
+        uploads.save_upload(tmp_path, "a.pdf", b"hello")
+    with pytest.raises(uploads.UploadError, match="binära"):
+        uploads.save_upload(tmp_path, "a.txt", b"\x00\x01\x02")
+    assert os.listdir(tmp_path) == []
+
+
+def test_upload_accepts_exactly_what_the_reader_reads():
+    from confsearch.corpus import MAX_FILE_BYTES
+    from confsearch.readers import SUPPORTED_EXTENSIONS
+
+    assert {f".{t}" for t in uploads.ALLOWED_UPLOAD_TYPES} == set(SUPPORTED_EXTENSIONS)
+    assert uploads.MAX_UPLOAD_BYTES == MAX_FILE_BYTES
