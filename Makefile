@@ -1,10 +1,11 @@
 # Both targets create/refresh .venv from requirements.txt when needed.
 PYTHON ?= python3
+SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint index browser
+.PHONY: run test test-fast lint index browser bench-page
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,10 +17,22 @@ run: $(STAMP)
 	$(PY) embed.py --if-stale
 	$(PY) -m streamlit run app.py --server.port 8501 --server.address localhost --server.headless true --browser.gatherUsageStats false
 
+# Everything CI runs. Tests must never change tracked files: git status before and after
+# the run must be the same (docs/ figures are written by bench/ scripts only).
 test: $(STAMP) browser
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m pytest -q
+	@before="$$(git status --porcelain 2>/dev/null)"; \
+	$(PY) -m pytest -q --durations=15; rc=$$?; \
+	after="$$(git status --porcelain 2>/dev/null)"; \
+	if [ "$$before" != "$$after" ]; then \
+		echo "The tests changed files in the working tree:"; \
+		diff <(echo "$$before") <(echo "$$after"); exit 1; fi; \
+	exit $$rc
+
+# The fast loop while coding: unit tests only (no real model, no processes, no browser).
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m unit
 
 # Headless Chromium + chromedriver for tests/test_browser.py (Debian packages, idempotent).
 browser:
@@ -28,3 +41,7 @@ browser:
 
 index: $(STAMP)
 	$(PY) embed.py
+
+# Page latency and the README screenshot, written into docs/ (run on a quiet machine).
+bench-page: $(STAMP) browser
+	$(PY) bench/page.py --write

@@ -16,6 +16,19 @@ from confsearch.settings import Settings
 # Page fixtures (base, env, own_copy, restore_torch_threads) for test_app / test_robustness.
 pytest_plugins = ["tests.page_fixtures"]
 
+TIERS = ("browser", "process", "model", "unit")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test gets exactly one tier: its explicit browser/process marker, else "model"
+    when it needs the real model (directly or through a fixture), else "unit"."""
+    for item in items:
+        explicit = [m.name for m in item.iter_markers() if m.name in TIERS]
+        if not explicit:
+            tier = "model" if "real_embedder" in item.fixturenames else "unit"
+            item.add_marker(getattr(pytest.mark, tier))
+
+
 ROOT = Path(__file__).resolve().parent.parent
 REAL_CORPUS = ROOT / "corpus"
 

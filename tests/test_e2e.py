@@ -68,6 +68,7 @@ def test_eval_set_hybrid_beats_both_sides(real_searcher, real_embedder):
     assert res["hybrid"].mrr10 > res["lexical"].mrr10
 
 
+@pytest.mark.process
 def test_cli_search_json_from_stdin(real_index):
     queries = [QUESTION, "Vem är Mona Karila?", "", "varmlandsradet utvardering"]
     proc = subprocess.run(
@@ -100,6 +101,7 @@ def test_cli_search_json_from_stdin(real_index):
     assert all(len(o["hits"]) <= 3 for o in objs)
 
 
+@pytest.mark.process
 def test_cli_readable_listing_and_regions(real_index):
     common = ["--index", str(real_index / "index")]
     out = subprocess.run(
@@ -120,6 +122,7 @@ def test_cli_readable_listing_and_regions(real_index):
     assert reg.returncode == 0 and "1. Region Örebro län" in reg.stdout
 
 
+@pytest.mark.process
 def test_cli_empty_query_is_a_message_not_a_traceback(real_index):
     proc = subprocess.run(
         [sys.executable, "-m", "confsearch", "search", "   ", "--index", str(real_index / "index")],
@@ -138,6 +141,7 @@ def test_swefaq_dev_hybrid_not_worse_than_either_side(real_embedder):
     assert np.isfinite(res["hybrid"].mrr10)
 
 
+@pytest.mark.process
 def test_cli_ask_cites_its_source(real_index):
     proc = subprocess.run(
         [sys.executable, "-m", "confsearch", "ask", QUESTION, "--index", str(real_index / "index")],
@@ -151,6 +155,7 @@ def test_cli_ask_cites_its_source(real_index):
     assert "[1] Rena resor är rena vinsten – Region Örebro län" in proc.stdout
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("suffix", [".md", ".docx"])
 def test_cli_brief_writes_a_note(real_index, tmp_path, suffix):
     out = tmp_path / f"note{suffix}"
@@ -183,6 +188,7 @@ def test_cli_brief_writes_a_note(real_index, tmp_path, suffix):
     assert "Region Sörmland" in text and QUESTION in text
 
 
+@pytest.mark.process
 def test_cli_never_overwrites_an_index_of_another_corpus(tmp_path, real_embedder):
     from confsearch.index import current_version_dir
 

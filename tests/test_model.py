@@ -186,6 +186,7 @@ def test_crash_mid_build_leaves_no_folder(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.process
 def test_unknown_model_offline_is_a_clear_message():
     proc = subprocess.run(
         [sys.executable, "-m", "confsearch", "model", "--model", "no-such-org/no-such-model"],
