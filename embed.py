@@ -12,7 +12,7 @@ from pathlib import Path
 from confsearch.settings import Settings
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(description="Bygg sökindexet från konferenstexterna.")
     ap.add_argument("--corpus", help="mapp med konferenstexter (standard: corpus/)")
     ap.add_argument("--index", help="mapp där indexet skrivs (standard: index/)")
@@ -21,7 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--if-stale", action="store_true", help="bygg bara om korpusen eller modellen ändrats"
     )
-    args = ap.parse_args(argv)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     settings = Settings.from_env().with_(
         corpus_dir=Path(args.corpus) if args.corpus else None,
         index_dir=Path(args.index) if args.index else None,
