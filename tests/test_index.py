@@ -150,3 +150,16 @@ def test_index_type_by_size():
         _, got = approx.search(v[:50], 10)
         recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(got, exact, strict=True)])
         assert recall >= 0.9, kind
+
+
+def test_files_the_reader_ignores_never_make_the_index_stale(corpus_copy, tmp_path):
+    build_index(corpus_copy, tmp_path / "index", FakeEmbedder())
+    assert not is_stale(tmp_path / "index", corpus_copy, "fake-model")
+    (corpus_copy / "~$lås.docx").write_bytes(b"lock file of an open Word document")
+    (corpus_copy / ".git").mkdir()
+    (corpus_copy / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (corpus_copy / "budget.xlsx").write_bytes(b"PK\x03\x04 not read")
+    (corpus_copy / ".DS_Store").write_bytes(b"\x00\x01")
+    assert not is_stale(tmp_path / "index", corpus_copy, "fake-model")
+    (corpus_copy / "ny.md").write_text("# Ny\n\nEn ny text om cyklar.\n", encoding="utf-8")
+    assert is_stale(tmp_path / "index", corpus_copy, "fake-model")

@@ -43,6 +43,7 @@ def corpus_copy(tmp_path):
     return tmp_path / "corpus"
 
 
+@pytest.mark.process
 def test_sigkill_at_many_moments_never_breaks_the_index(corpus_copy, tmp_path, real_embedder):
     index = tmp_path / "index"
     t0 = time.perf_counter()
@@ -52,6 +53,7 @@ def test_sigkill_at_many_moments_never_breaks_the_index(corpus_copy, tmp_path, r
 
     moments = np.linspace(0.2, full * 1.05, 22)
     versions_seen = set()
+    interrupted = 0
     for i, delay in enumerate(moments):
         # Every round has new text, so each build really embeds and writes something.
         (corpus_copy / f"extra-{i}.md").write_text(
@@ -66,15 +68,18 @@ def test_sigkill_at_many_moments_never_breaks_the_index(corpus_copy, tmp_path, r
             stderr=subprocess.DEVNULL,
         )
         time.sleep(float(delay))
+        interrupted += proc.poll() is None  # still building when killed
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=60)
         _assert_index_answers(index, real_embedder)
         versions_seen.add(current_version_dir(index).name)
-    assert len(moments) >= 20
+    # Most kills hit a build in progress (the rest came after it finished).
+    assert interrupted >= 10, interrupted
     # Some kills landed before and some after the switch to a new version.
     assert len(versions_seen) >= 2
 
 
+@pytest.mark.process
 def test_two_builds_at_once_do_not_corrupt_each_other(corpus_copy, tmp_path, real_embedder):
     index = tmp_path / "index"
     procs = [
@@ -153,6 +158,7 @@ assert main(["search", "--json", "--index", sys.argv[4], q]) == 0
 """
 
 
+@pytest.mark.process
 def test_build_and_search_without_network(corpus_copy, tmp_path):
     index = tmp_path / "index"
     proc = subprocess.run(
@@ -195,6 +201,7 @@ def _bad_corpus(folder: Path) -> None:
             f.write(line)
 
 
+@pytest.mark.process
 def test_bad_corpus_files_are_named_and_the_rest_indexed(tmp_path, real_embedder):
     corpus = tmp_path / "corpus"
     _bad_corpus(corpus)
@@ -218,6 +225,7 @@ def test_bad_corpus_files_are_named_and_the_rest_indexed(tmp_path, real_embedder
     assert hit.passage.source.endswith("latin1.txt")
 
 
+@pytest.mark.process
 def test_nothing_indexable_exits_non_zero(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -231,6 +239,7 @@ def test_nothing_indexable_exits_non_zero(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.process
 def test_build_lock_is_released_when_the_holder_dies(tmp_path, corpus_copy, fake_embedder):
     """flock dies with its process: a killed build never blocks the next one."""
     index = tmp_path / "index"

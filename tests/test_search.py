@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import numpy as np
 import pytest
 
 from confsearch.index import build_index, load_index
@@ -93,7 +94,12 @@ def test_bad_queries_give_swedish_message(searcher, bad):
 )
 def test_odd_queries_still_answer(searcher, odd):
     resp = searcher.search(odd, k=3)
-    assert isinstance(resp.hits, list)
+    assert resp.query == odd
+    assert [h.rank for h in resp.hits] == [1, 2, 3]
+    scores = [h.score for h in resp.hits]
+    assert scores == sorted(scores, reverse=True) and all(np.isfinite(scores))
+    ids = {p.id for p in searcher.passages}
+    assert all(h.passage.id in ids for h in resp.hits)
 
 
 def test_clean_query_caps_length():
@@ -108,12 +114,17 @@ def test_regions_aggregation(searcher):
 
 def test_relevance_words(searcher):
     hit = searcher.search("cykelbibliotek", k=1).hits[0]
-    assert relevance_label(hit, searcher.config) in {
-        "Mycket relevant",
-        "Relevant",
-        "Delvis relevant",
-        "Svag träff",
-    }
+    cfg = searcher.config
+    cases = [
+        (cfg.min_confidence + 0.10, "Mycket relevant"),
+        (cfg.min_confidence + 0.06, "Mycket relevant"),
+        (cfg.min_confidence + 0.04, "Relevant"),
+        (cfg.min_confidence + 0.01, "Delvis relevant"),
+        (cfg.min_confidence - 0.01, "Svag träff"),
+    ]
+    for dense, label in cases:
+        hit.dense = dense
+        assert relevance_label(hit, cfg) == label, dense
 
 
 def test_same_results_batched_and_one_by_one(searcher):
