@@ -111,34 +111,31 @@ def corpus_summary(index) -> CorpusSummary:
         by_session.setdefault((p.doc_id, p.session), []).append(p)
     docs = []
     sessions = []
-    for d in index.manifest.get("documents", []):
-        titles = list(dict.fromkeys(d.get("sessions", [])))
+    for d in index.manifest.documents:
+        titles = list(dict.fromkeys(d.sessions))
         docs.append(
             {
-                "Dokument": d.get("title") or d.get("doc_id"),
-                "Fil": d.get("source", ""),
+                "Dokument": d.title or d.doc_id,
+                "Fil": d.source,
                 "Lärpass": len(titles),
-                "Stycken": per_doc.get(d.get("doc_id"), 0),
+                "Stycken": per_doc.get(d.doc_id, 0),
             }
         )
         for title in titles:
-            key = (d.get("doc_id"), title)
+            key = (d.doc_id, title)
             sessions.append(
                 {
                     "Lärpass": title or "(utan rubrik)",
                     "Region/organisation": ", ".join(distinct_regions(by_session.get(key, []))),
                     "Stycken": per_session.get(key, 0),
-                    "Dokument": d.get("title") or d.get("doc_id"),
+                    "Dokument": d.title or d.doc_id,
                 }
             )
     return CorpusSummary(docs, sessions, len(index.passages))
 
 
 def document_titles(index) -> dict[str, str]:
-    return {
-        d.get("doc_id"): d.get("title") or d.get("doc_id")
-        for d in index.manifest.get("documents", [])
-    }
+    return {d.doc_id: d.title or d.doc_id for d in index.manifest.documents}
 
 
 def session_regions(index) -> dict[str, list[str]]:

@@ -1,8 +1,13 @@
-"""Retrieval evaluation: our own question set and SweFAQ, dense vs lexical vs hybrid.
+"""Retrieval evaluation: our own question sets and SweFAQ, dense vs lexical vs hybrid.
 
-Metrics are computed on the ranking of distinct *targets*: sessions for our question set
+Metrics are computed on the ranking of distinct *targets*: sessions for our question sets
 (several passages of the gold session count once, at their best rank), documents for
-SweFAQ (one relevant answer per question).
+SweFAQ (one relevant answer per question). For our sets, two more figures say whether the
+answer can be trusted: the share of answerable questions that get a confident answer
+("svarar") and the share of questions the texts do not cover that get "no clear answer"
+("avböjer"). Question sets (``tests/eval``, see its README): ``old`` (written with the
+first version of the system, plus its off-topic list), ``dev`` (half of the held-out set,
+for tuning) and ``test`` (the sealed half, reported once).
 """
 
 from __future__ import annotations
@@ -16,13 +21,20 @@ from pathlib import Path
 import numpy as np
 
 from confsearch.documents import Passage
-from confsearch.index import LoadedIndex, embed_text, lexical_text, make_faiss_index
+from confsearch.index import LoadedIndex, compute_hubness, embed_text, lexical_text
 from confsearch.model import Embedder
 from confsearch.search import FusionConfig, Searcher
 
 ROOT = Path(__file__).resolve().parent.parent
-QUESTIONS = ROOT / "tests" / "eval" / "questions.jsonl"
-OFFTOPIC = ROOT / "tests" / "eval" / "offtopic.jsonl"
+EVAL_DIR = ROOT / "tests" / "eval"
+QUESTIONS = EVAL_DIR / "questions.jsonl"
+OFFTOPIC = EVAL_DIR / "offtopic.jsonl"
+# name -> (files, title shown)
+QUESTION_SETS = {
+    "old": ((QUESTIONS, OFFTOPIC), "Egen frågesamling (old)"),
+    "dev": ((EVAL_DIR / "heldout_dev.jsonl",), "Held-out dev"),
+    "test": ((EVAL_DIR / "heldout_test.jsonl",), "Held-out test (förseglad)"),
+}
 SWEFAQ_DIR = ROOT / "bench" / "data" / "swefaq"
 MODES = ("dense", "lexical", "hybrid")
 
@@ -34,9 +46,15 @@ class Metrics:
     mrr10: float
     ndcg10: float
     n: int
+    answered: float | None = None  # share of answerable questions answered confidently
+    refused: float | None = None  # share of uncovered questions with "no clear answer"
+    n_uncovered: int = 0
 
     def row(self) -> str:
-        return f"{self.hit1:.3f}  {self.hit3:.3f}  {self.mrr10:.3f}  {self.ndcg10:.3f}"
+        cells = [f"{self.hit1:.3f}", f"{self.hit3:.3f}", f"{self.mrr10:.3f}", f"{self.ndcg10:.3f}"]
+        for rate in (self.answered, self.refused):
+            cells.append("  -  " if rate is None else f"{rate:.3f}")
+        return "  ".join(cells)
 
 
 def metrics_from_ranks(ranks: Sequence[int | None]) -> Metrics:
@@ -75,6 +93,12 @@ def load_questions(path: Path = QUESTIONS) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
+def load_set(name: str) -> list[dict]:
+    """A question set by name; questions without ``gold_session`` are uncovered ones."""
+    files, _title = QUESTION_SETS[name]
+    return [q for path in files for q in load_questions(path)]
+
+
 def eval_questions(
     index: LoadedIndex,
     embedder: Embedder,
@@ -82,17 +106,42 @@ def eval_questions(
     base: FusionConfig | None = None,
     modes: Sequence[str] = MODES,
 ) -> dict[str, Metrics]:
+    """Ranking metrics on the answerable questions; answered/refused rates (hybrid only,
+    what the page does) over the answerable and the uncovered ones."""
     base = base or FusionConfig()
+    answerable = [q for q in questions if q.get("gold_session")]
+    uncovered = [q for q in questions if not q.get("gold_session")]
     out = {}
     for mode in modes:
         searcher = Searcher(index, embedder, config_for(mode, base))
-        responses = searcher.search_many([q["query"] for q in questions], k=50, explain=False)
+        responses = searcher.search_many([q["query"] for q in answerable], k=50, explain=False)
         ranks = [
             target_rank([h.passage.session for h in r.hits], q["gold_session"])
-            for q, r in zip(questions, responses, strict=True)
+            for q, r in zip(answerable, responses, strict=True)
         ]
-        out[mode] = metrics_from_ranks(ranks)
+        metrics = metrics_from_ranks(ranks)
+        if mode == "hybrid":
+            off = searcher.search_many([q["query"] for q in uncovered], k=10, explain=False)
+            metrics.answered = sum(r.confident for r in responses) / max(len(responses), 1)
+            metrics.refused = sum(not r.confident for r in off) / len(off) if off else None
+            metrics.n_uncovered = len(off)
+        out[mode] = metrics
     return out
+
+
+def report(searcher: Searcher, sets: Sequence[str], swefaq: Sequence[str]) -> str:
+    """The ``python -m confsearch eval`` tables."""
+    blocks = []
+    for name in sets:
+        _files, title = QUESTION_SETS[name]
+        blocks.append(
+            format_table(title, eval_questions(searcher.index, searcher.embedder, load_set(name)))
+        )
+    for split in swefaq:
+        results = eval_swefaq(searcher.embedder, split)
+        results["bm25-plain"] = plain_bm25_swefaq(split)
+        blocks.append(format_table(f"SweFAQ {split}", results))
+    return "\n\n".join(blocks)
 
 
 # ---------------------------------------------------------------- SweFAQ
@@ -131,14 +180,28 @@ def index_from_texts(texts: list[str], embedder: Embedder, *, batch_size: int = 
         )
         for i, t in enumerate(texts)
     ]
+    from confsearch.store import Manifest
+    from confsearch.store.files import in_memory_index
+
     vectors = embedder.encode_passages([embed_text(p) for p in passages], batch_size=batch_size)
-    return LoadedIndex(
-        folder=Path("."),
-        manifest={"model": embedder.name},
-        passages=passages,
-        vectors=vectors,
-        dense=make_faiss_index(vectors),
-        lexical=LexicalIndex.build([lexical_text(p) for p in passages]),
+    manifest = Manifest(
+        model=embedder.name,
+        query_prompt=embedder.query_prompt,
+        passage_prompt=embedder.passage_prompt,
+        dim=embedder.dim,
+        dtype=embedder.dtype,
+        index_type="flat",
+        passages=len(passages),
+        corpus_fingerprint="",
+        corpus_dir="",
+        built="",
+    )
+    return in_memory_index(
+        passages,
+        vectors,
+        LexicalIndex.build([lexical_text(p) for p in passages]),
+        compute_hubness(vectors, embedder),
+        manifest,
     )
 
 
@@ -189,9 +252,12 @@ def plain_bm25_swefaq(split: str) -> Metrics:
 
 
 def format_table(title: str, results: dict[str, Metrics]) -> str:
+    first = next(iter(results.values()))
+    uncovered = max(m.n_uncovered for m in results.values())
+    extra = f", ej täckta {uncovered}" if uncovered else ""
     lines = [
-        f"{title} (n={next(iter(results.values())).n})",
-        "mode       Hit@1  Hit@3  MRR@10 nDCG@10",
+        f"{title} (n={first.n}{extra})",
+        "mode       Hit@1  Hit@3  MRR@10 nDCG@10 svarar avböjer",
     ]
     for mode, m in results.items():
         lines.append(f"{mode:<10} {m.row()}")

@@ -1,67 +1,88 @@
-"""Building, storing and loading the search index (dense FAISS + Swedish lexical).
+"""Building an index version: read the corpus, embed what changed, store it atomically.
 
-Layout of an index folder::
-
-    index/
-      CURRENT            name of the live version folder (replaced atomically)
-      .lock              held while a build runs, so two builds never interleave
-      v-<time>-<rand>/   one complete, immutable build
-        manifest.json    model, prompts, dim, dtype, corpus fingerprint, checksums
-        passages.jsonl   the passages, in vector order
-        vectors.npy      normalized float32 passage vectors (also the re-embed cache)
-        keys.npy         content hash per vector (model + prompt + embedded text)
-        dense.faiss      FAISS inner-product index
-        lexical/         BM25 index
-
-A build writes a new version folder and only then points CURRENT at it, so a crash at
-any moment leaves the previous index loadable and correct.
+The pipeline is the same for every backend (:mod:`confsearch.store`): passages come from
+:func:`confsearch.corpus.read_corpus`; each passage is embedded with its session title
+and region as context (:func:`embed_text`) unless a vector for exactly that text and
+model is already stored (the content-hash cache, as simonw/llm does); the lexical index
+and the per-passage hubness (see :data:`GENERIC_QUERIES`) are computed here, at build
+time, so loading an index for searching computes nothing.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
-import json
-import math
-import os
-import secrets
-import shutil
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from confsearch.corpus import corpus_files, read_corpus
-from confsearch.documents import CorpusResult, Passage, ReadError, distinct_regions
-from confsearch.fsutil import atomic_write, file_sha256, fsync_dir
+from confsearch.documents import Passage, ReadError
 from confsearch.messages import REBUILD_HINT
 from confsearch.model import Embedder
+from confsearch.store import (
+    FORMAT_VERSION,
+    BuildData,
+    BuildLocked,
+    DocumentInfo,
+    IndexError_,
+    LoadedIndex,
+    Manifest,
+    Store,
+)
+from confsearch.store.files import FLAT_MAX, FilesStore, choose_index_type, make_faiss_index
 
-FORMAT_VERSION = 1
-# Up to this many passages exact search is fast enough (bench/search.py, 2 cores: 6 ms at
-# 100k, 13 ms at 200k, 59 ms at 1M). Above it an IVF index: on the synthetic 1M set
-# (real passage vectors + noise) IVF with ~sqrt(n) lists and nprobe 64 gave recall@10 0.99
-# at ~4 ms and a 13 s build, where HNSW (M 32, efSearch 4096) reached only 0.66 at 12 ms
-# after a 209 s build. HNSW stays available as an explicit choice.
-FLAT_MAX = 200_000
-IVF_NPROBE = 64
-HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 4096
+__all__ = [
+    "FLAT_MAX",
+    "GENERIC_QUERIES",
+    "BuildLocked",
+    "BuildReport",
+    "IndexError_",
+    "LoadedIndex",
+    "build_index",
+    "check_compatible",
+    "choose_index_type",
+    "compute_hubness",
+    "corpus_fingerprint",
+    "current_version_dir",
+    "embed_text",
+    "is_stale",
+    "lexical_text",
+    "load_index",
+    "make_faiss_index",
+    "read_manifest",
+]
 
 Progress = Callable[[str, int, int], None]
 
-
-class IndexError_(RuntimeError):
-    """The index is missing, damaged or incompatible; the message says how to fix it."""
+# Content-free questions. Passages that are close to *all* of them (typically lists of
+# questions) are "hubs" that steal the top rank from the passage that actually answers;
+# search discounts their dense score by how much more hub-like they are than average.
+GENERIC_QUERIES = (
+    "Vad sades om detta?",
+    "Hur kan man arbeta med det här?",
+    "Vilken region gjorde detta?",
+    "Vilka lärdomar finns?",
+    "Hur kan regionen göra?",
+    "Vad behöver man tänka på?",
+    "Vad handlar lärpasset om?",
+    "Hur gick det till?",
+    "Vem berättade om det?",
+    "Vad är viktigt att göra?",
+    "What did they say about this?",
+    "Which region worked on this?",
+    "How can a region do this?",
+    "What are the lessons learned?",
+    "Hur kan vi samarbeta bättre?",
+    "Vad saknas?",
+)
 
 
 @dataclass
 class BuildReport:
-    index_dir: Path
+    index_dir: Path | str
     version: str
     passages: int
     documents: int
@@ -71,6 +92,11 @@ class BuildReport:
     index_type: str
     errors: list[ReadError] = field(default_factory=list)
     skipped: bool = False  # nothing changed and --if-stale
+
+
+def as_store(where: Path | str | Store) -> Store:
+    """A store from a store or an index folder (the files backend)."""
+    return FilesStore(Path(where)) if isinstance(where, (str, Path)) else where
 
 
 def embed_text(p: Passage) -> str:
@@ -112,141 +138,86 @@ def corpus_fingerprint(corpus_dir: Path) -> str:
     return h.hexdigest()
 
 
-# ---------------------------------------------------------------- version pointer & lock
+def compute_hubness(vectors: np.ndarray, embedder: Embedder) -> np.ndarray:
+    """Per passage: mean cosine to content-free questions, centred on the corpus mean."""
+    if not len(vectors):
+        return np.zeros(0, dtype=np.float32)
+    generic = embedder.encode_queries(list(GENERIC_QUERIES))
+    hub = np.asarray(vectors @ generic.T, dtype=np.float32).mean(axis=1)
+    return (hub - hub.mean()).astype(np.float32)
+
+
+# ---------------------------------------------------------------- manifest checks
+
+
+def read_manifest(where: Path | str | Store) -> Manifest | None:
+    """The live manifest, None if there is no index (raises if one is there but unreadable)."""
+    return as_store(where).read_manifest()
 
 
 def current_version_dir(index_dir: Path) -> Path | None:
-    pointer = Path(index_dir) / "CURRENT"
-    if not pointer.is_file():
-        return None
-    name = pointer.read_text().strip()
-    if not name or "/" in name or name.startswith("."):
-        return None
-    path = Path(index_dir) / name
-    return path if path.is_dir() else None
-
-
-class BuildLocked(IndexError_):
-    pass
-
-
-@contextlib.contextmanager
-def build_lock(index_dir: Path, *, wait: bool = True) -> Iterator[None]:
-    """Serialise builds of one index folder across processes (flock, released on death)."""
-    Path(index_dir).mkdir(parents=True, exist_ok=True)
-    fd = os.open(Path(index_dir) / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    """The live version folder of a files index, or None (also if it is unreadable)."""
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError as exc:
-            raise BuildLocked(
-                "En annan indexering pågår redan för den här mappen. Vänta tills den är klar."
-            ) from exc
-        yield
-    finally:
-        os.close(fd)
+        return FilesStore(Path(index_dir)).current_dir()
+    except IndexError_:
+        return None
 
 
-def _collect_garbage(index_dir: Path, keep: str) -> None:
-    """Remove old versions and leftovers of crashed builds (only under the build lock)."""
-    for child in Path(index_dir).iterdir():
-        if (
-            child.is_dir()
-            and child.name != keep
-            and (child.name.startswith("v-") or child.name.startswith(".build-"))
-        ):
-            shutil.rmtree(child, ignore_errors=True)
+def is_stale(manifest: Manifest | None, corpus_dir: Path, model: str | None = None) -> bool:
+    """Whether ``manifest`` (None: no index) no longer describes the corpus and model."""
+    if manifest is None or manifest.format_version != FORMAT_VERSION:
+        return True
+    if model and manifest.model != model:
+        return True
+    return manifest.corpus_fingerprint != corpus_fingerprint(corpus_dir)
 
 
-# ---------------------------------------------------------------- FAISS
+def check_compatible(manifest: Manifest, embedder: Embedder) -> None:
+    """Refuse to mix embeddings: same model, same prompts, same format, same dimension."""
+    if manifest.format_version != FORMAT_VERSION:
+        raise IndexError_(
+            f"Indexet har formatversion {manifest.format_version}, men den här versionen "
+            f"av Konferenssök läser version {FORMAT_VERSION}. {REBUILD_HINT}"
+        )
+    problems = []
+    if manifest.model != embedder.name:
+        problems.append(f"modellen {manifest.model!r} (nu: {embedder.name!r})")
+    if (
+        manifest.query_prompt != embedder.query_prompt
+        or manifest.passage_prompt != embedder.passage_prompt
+    ):
+        problems.append("andra prompter")
+    if manifest.dim != embedder.dim:
+        problems.append(f"dimension {manifest.dim} (nu: {embedder.dim})")
+    if problems:
+        raise IndexError_(
+            "Indexet byggdes med " + ", ".join(problems) + " och kan inte användas med den "
+            "nuvarande modellen – inbäddningar blandas aldrig. " + REBUILD_HINT
+        )
 
 
-def choose_index_type(n: int) -> str:
-    return "flat" if n <= FLAT_MAX else "ivf"
-
-
-def ivf_nlist(n: int) -> int:
-    """About sqrt(n) inverted lists, as a power of two (1M passages → 1024)."""
-    return max(16, 2 ** round(math.log2(math.sqrt(max(n, 1)))))
-
-
-def make_faiss_index(vectors: np.ndarray, index_type: str | None = None):
-    """Exact inner product for small corpora, IVF above ``FLAT_MAX`` (as txtai does)."""
-    import faiss
-
-    n, dim = vectors.shape
-    kind = index_type or choose_index_type(n)
-    if kind == "flat":
-        index = faiss.IndexFlatIP(dim)
-    elif kind == "ivf":
-        quantizer = faiss.IndexFlatIP(dim)
-        index = faiss.IndexIVFFlat(quantizer, dim, ivf_nlist(n), faiss.METRIC_INNER_PRODUCT)
-        index.cp.max_points_per_centroid = 64  # k-means on a sample: seconds, not minutes
-        index.train(np.ascontiguousarray(vectors, dtype=np.float32))
-        index.nprobe = IVF_NPROBE
-    elif kind == "hnsw":
-        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = HNSW_EF_SEARCH
-    else:
-        raise ValueError(f"unknown index type {kind!r}")
-    if n:
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+def load_index(
+    where: Path | str | Store, embedder: Embedder | None = None, *, verify: bool = True
+) -> LoadedIndex:
+    """The live version, ready to search; refused if it was built with another model."""
+    store = as_store(where)
+    if embedder is not None:
+        manifest = store.read_manifest()
+        if manifest is None:
+            raise IndexError_(f"Det finns inget index ({store.name}). {REBUILD_HINT}")
+        check_compatible(manifest, embedder)
+    index = store.load(verify=verify)
+    if embedder is not None:
+        check_compatible(index.manifest, embedder)
     return index
 
 
 # ---------------------------------------------------------------- building
 
 
-def _passage_to_json(p: Passage) -> str:
-    d = asdict(p)
-    return json.dumps(d, ensure_ascii=False)
-
-
-def _passage_from_json(line: str) -> Passage:
-    d = json.loads(line)
-    for key in ("regions", "speakers", "links"):
-        d[key] = tuple(d.get(key) or ())
-    return Passage(**d)
-
-
-def _load_cache(index_dir: Path) -> dict[str, np.ndarray]:
-    """Vectors of the live index, by content key: unchanged text is never re-embedded."""
-    live = current_version_dir(index_dir)
-    if live is None:
-        return {}
-    try:
-        keys = np.load(live / "keys.npy", allow_pickle=False)
-        vecs = np.load(live / "vectors.npy", allow_pickle=False, mmap_mode="r")
-    except (OSError, ValueError):
-        return {}
-    if len(keys) != len(vecs):
-        return {}
-    return {str(k): vecs[i] for i, k in enumerate(keys)}
-
-
-def read_manifest(index_dir: Path) -> dict | None:
-    live = current_version_dir(index_dir)
-    if live is None:
-        return None
-    try:
-        return json.loads((live / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def is_stale(index_dir: Path, corpus_dir: Path, embedder_name: str | None = None) -> bool:
-    manifest = read_manifest(index_dir)
-    if manifest is None or manifest.get("format_version") != FORMAT_VERSION:
-        return True
-    if embedder_name and manifest.get("model") != embedder_name:
-        return True
-    return manifest.get("corpus_fingerprint") != corpus_fingerprint(corpus_dir)
-
-
 def build_index(
     corpus_dir: Path,
-    index_dir: Path,
+    where: Path | str | Store,
     embedder: Embedder,
     *,
     batch_size: int = 32,
@@ -256,12 +227,15 @@ def build_index(
 ) -> BuildReport:
     """Read the corpus, embed what changed, and atomically publish a new index version."""
     t0 = time.perf_counter()
-    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    corpus_dir = Path(corpus_dir)
+    store = as_store(where)
     if not corpus_dir.is_dir():
         raise IndexError_(f"Korpusmappen {corpus_dir} finns inte.")
-    with build_lock(index_dir):
+    from confsearch.lexical import LexicalIndex
+
+    with store.build_lock():
         fingerprint = corpus_fingerprint(corpus_dir)
-        result: CorpusResult = read_corpus(
+        result = read_corpus(
             corpus_dir,
             count_tokens=embedder.count_tokens,
             max_tokens=max(64, embedder.max_tokens - 32),  # room for the title context
@@ -275,15 +249,14 @@ def build_index(
             )
         texts = [embed_text(p) for p in passages]
         keys = [content_key(embedder.name, embedder.passage_prompt, t) for t in texts]
-        cache = _load_cache(index_dir)
-        missing = [i for i, k in enumerate(keys) if k not in cache]
+        cache = store.cached_vectors(keys, embedder.dim)
         vectors = np.zeros((len(passages), embedder.dim), dtype=np.float32)
+        missing = []
         for i, k in enumerate(keys):
-            if k in cache and cache[k].shape == (embedder.dim,):
+            if k in cache:
                 vectors[i] = cache[k]
-            elif k in cache:
+            else:
                 missing.append(i)
-        missing = sorted(set(missing))
         for start in range(0, len(missing), batch_size):
             chunk = missing[start : start + batch_size]
             vectors[chunk] = embedder.encode_passages(
@@ -291,178 +264,47 @@ def build_index(
             )
             if progress:
                 progress("embed", min(start + batch_size, len(missing)), len(missing))
-
-        version = f"v-{time.strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(3)}"
-        tmp = index_dir / f".build-{version}"
-        tmp.mkdir(parents=True)
-        try:
-            _write_version(
-                tmp, passages, vectors, keys, embedder, fingerprint, index_type, result, corpus_dir
-            )
-            final = index_dir / version
-            os.rename(tmp, final)
-            fsync_dir(index_dir)
-            atomic_write(index_dir / "CURRENT", version.encode())
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        _collect_garbage(index_dir, keep=version)
-        manifest = json.loads((index_dir / version / "manifest.json").read_text())
+        manifest = Manifest(
+            model=embedder.name,
+            query_prompt=embedder.query_prompt,
+            passage_prompt=embedder.passage_prompt,
+            dim=embedder.dim,
+            dtype=embedder.dtype,
+            index_type=index_type or choose_index_type(len(passages)),
+            passages=len(passages),
+            corpus_fingerprint=fingerprint,
+            corpus_dir=str(corpus_dir.resolve()),
+            built=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            documents=tuple(
+                DocumentInfo(
+                    doc_id=d.doc_id,
+                    title=d.title,
+                    source=d.source,
+                    sessions=tuple(s.title for s in d.sessions),
+                    metadata={k: v for k, v in d.metadata.items() if isinstance(v, str | int)},
+                )
+                for d in result.documents
+            ),
+            read_errors=tuple(result.errors),
+        )
+        build = BuildData(
+            passages=passages,
+            vectors=vectors,
+            keys=keys,
+            hub=compute_hubness(vectors, embedder),
+            lexical=LexicalIndex.build([lexical_text(p) for p in passages]),
+            manifest=manifest,
+            index_type=index_type,
+        )
+        version = store.publish(build)
     return BuildReport(
-        index_dir=index_dir,
+        index_dir=getattr(store, "index_dir", store.name),
         version=version,
         passages=len(passages),
         documents=len(result.documents),
         embedded=len(missing),
         reused=len(passages) - len(missing),
         seconds=time.perf_counter() - t0,
-        index_type=manifest["index_type"],
+        index_type=manifest.index_type,
         errors=list(result.errors),
     )
-
-
-def _write_version(
-    folder: Path,
-    passages: list[Passage],
-    vectors: np.ndarray,
-    keys: list[str],
-    embedder: Embedder,
-    fingerprint: str,
-    index_type: str | None,
-    result: CorpusResult,
-    corpus_dir: Path,
-) -> None:
-    import faiss
-
-    from confsearch.lexical import LexicalIndex
-
-    (folder / "passages.jsonl").write_text(
-        "".join(_passage_to_json(p) + "\n" for p in passages), encoding="utf-8"
-    )
-    np.save(folder / "vectors.npy", vectors)
-    np.save(folder / "keys.npy", np.array(keys))
-    kind = index_type or choose_index_type(len(passages))
-    faiss.write_index(make_faiss_index(vectors, kind), str(folder / "dense.faiss"))
-    (folder / "lexical").mkdir()
-    LexicalIndex.build([lexical_text(p) for p in passages]).save(folder / "lexical")
-    documents = [
-        {
-            "doc_id": d.doc_id,
-            "title": d.title,
-            "source": d.source,
-            "sessions": [s.title for s in d.sessions],
-        }
-        for d in result.documents
-    ]
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
-    manifest = {
-        "format_version": FORMAT_VERSION,
-        "model": embedder.name,
-        "query_prompt": embedder.query_prompt,
-        "passage_prompt": embedder.passage_prompt,
-        "dim": embedder.dim,
-        "dtype": embedder.dtype,
-        "index_type": kind,
-        "passages": len(passages),
-        "documents": documents,
-        "corpus_fingerprint": fingerprint,
-        "corpus_dir": str(Path(corpus_dir).resolve()),
-        "read_errors": [asdict(e) for e in result.errors],
-        "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "checksums": {str(p.relative_to(folder)): file_sha256(p) for p in files},
-    }
-    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
-    for p in [*files, folder / "manifest.json"]:
-        with p.open("rb") as f:
-            os.fsync(f.fileno())
-    fsync_dir(folder)
-
-
-# ---------------------------------------------------------------- loading
-
-
-@dataclass
-class LoadedIndex:
-    folder: Path
-    manifest: dict
-    passages: list[Passage]
-    vectors: np.ndarray
-    dense: object  # faiss.Index
-    lexical: object  # LexicalIndex
-
-    @property
-    def regions(self) -> list[str]:
-        return distinct_regions(self.passages)
-
-    @property
-    def sessions(self) -> list[str]:
-        return list(dict.fromkeys(p.session for p in self.passages if p.session))
-
-
-def check_compatible(manifest: dict, embedder: Embedder) -> None:
-    """Refuse to mix embeddings: same model, same prompts, same format, same dimension."""
-    if manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexError_(
-            f"Indexet har formatversion {manifest.get('format_version')}, men den här versionen "
-            f"av Konferenssök läser version {FORMAT_VERSION}. {REBUILD_HINT}"
-        )
-    problems = []
-    if manifest.get("model") != embedder.name:
-        problems.append(f"modellen {manifest.get('model')!r} (nu: {embedder.name!r})")
-    if (
-        manifest.get("query_prompt") != embedder.query_prompt
-        or manifest.get("passage_prompt") != embedder.passage_prompt
-    ):
-        problems.append("andra prompter")
-    if manifest.get("dim") != embedder.dim:
-        problems.append(f"dimension {manifest.get('dim')} (nu: {embedder.dim})")
-    if problems:
-        raise IndexError_(
-            "Indexet byggdes med " + ", ".join(problems) + " och kan inte användas med den "
-            "nuvarande modellen – inbäddningar blandas aldrig. " + REBUILD_HINT
-        )
-
-
-def load_index(
-    index_dir: Path, embedder: Embedder | None = None, *, verify: bool = True
-) -> LoadedIndex:
-    import faiss
-
-    from confsearch.lexical import LexicalIndex
-
-    index_dir = Path(index_dir)
-    folder = current_version_dir(index_dir)
-    if folder is None:
-        raise IndexError_(f"Det finns inget index i {index_dir}. {REBUILD_HINT}")
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise IndexError_(f"Indexets manifest i {folder} är skadat. {REBUILD_HINT}") from exc
-    if embedder is not None:
-        check_compatible(manifest, embedder)
-    if verify:
-        for rel, digest in manifest.get("checksums", {}).items():
-            path = folder / rel
-            if not path.is_file() or file_sha256(path) != digest:
-                raise IndexError_(
-                    f"Indexfilen {rel} är skadad eller ändrad (kontrollsumman stämmer inte). "
-                    + REBUILD_HINT
-                )
-    try:
-        passages = [
-            _passage_from_json(line)
-            for line in (folder / "passages.jsonl").read_text(encoding="utf-8").splitlines()
-            if line.strip()
-        ]
-        vectors = np.load(folder / "vectors.npy", allow_pickle=False)
-        dense = faiss.read_index(str(folder / "dense.faiss"))
-        if isinstance(dense, faiss.IndexHNSW):
-            dense.hnsw.efSearch = HNSW_EF_SEARCH
-        elif isinstance(dense, faiss.IndexIVF):
-            dense.nprobe = IVF_NPROBE
-        lexical = LexicalIndex.load(folder / "lexical")
-    except Exception as exc:  # any unreadable file means the same thing to the user
-        raise IndexError_(f"Indexet i {folder} kunde inte läsas ({exc}). {REBUILD_HINT}") from exc
-    if not (len(passages) == len(vectors) == dense.ntotal == len(lexical)):
-        raise IndexError_(f"Indexets delar i {folder} har olika storlek. {REBUILD_HINT}")
-    return LoadedIndex(folder, manifest, passages, vectors, dense, lexical)

@@ -42,10 +42,10 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
-import bm25s
 import numpy as np
 
 from confsearch.analysis import (
@@ -65,7 +65,7 @@ from confsearch.text import fold_accents, normalize
 
 __all__ = ["LexicalIndex"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the score matrix is written by us (no bm25s needed to load)
 MAX_QUERY_WORDS = 256  # distinct query words considered; a 10 000-char query stays fast
 MAX_FUZZY_LOOKUPS = 8  # unknown query terms corrected per query
 COMPOUND_MIN_KEY = 4  # an unknown query word this long may match inside compounds
@@ -118,12 +118,26 @@ def _levenshtein_many(query: str, cands: np.ndarray, lens: np.ndarray) -> np.nda
 _Alt = list[tuple[int, float]]  # one reading of a query word: (term id, weight) summed
 
 
+@dataclass
+class _Matrix:
+    """BM25 scores, term x document, column-compressed (bm25s's layout)."""
+
+    vocab: dict[str, int]
+    data: np.ndarray
+    indices: np.ndarray
+    indptr: np.ndarray
+
+    @classmethod
+    def empty(cls) -> _Matrix:
+        return cls({}, np.zeros(0, np.float32), np.zeros(0, np.int32), np.zeros(1, np.int64))
+
+
 class LexicalIndex:
     """BM25 over Swedish terms, with decompounding, accent folding and typo tolerance."""
 
     def __init__(
         self,
-        bm25: bm25s.BM25 | None,
+        matrix: _Matrix,
         n_docs: int,
         *,
         config: dict,
@@ -131,20 +145,15 @@ class LexicalIndex:
         aliases: dict[str, list[str]],
         freq: np.ndarray,
     ) -> None:
-        self._bm25 = bm25
         self._n_docs = n_docs
         self._config = config
         self._aliases = aliases
-        if bm25 is not None:
-            self._vocab: dict[str, int] = bm25.vocab_dict
-            self._data = np.asarray(bm25.scores["data"])
-            self._indices = np.asarray(bm25.scores["indices"])
-            self._indptr = np.asarray(bm25.scores["indptr"]).astype(np.int64)
-        else:
-            self._vocab = {}
-            self._data = np.zeros(0, np.float32)
-            self._indices = np.zeros(0, np.int32)
-            self._indptr = np.zeros(1, np.int64)
+        # The term x document BM25 score matrix (column-compressed: one column per term),
+        # as bm25s computes it at build time; searching needs only these arrays.
+        self._vocab: dict[str, int] = matrix.vocab
+        self._data = np.asarray(matrix.data, dtype=np.float32)
+        self._indices = np.asarray(matrix.indices)
+        self._indptr = np.asarray(matrix.indptr).astype(np.int64)
         self._terms = [""] * len(self._vocab)
         for term, tid in self._vocab.items():
             self._terms[tid] = term
@@ -260,13 +269,17 @@ class LexicalIndex:
         ]
         del tokens, tok_len, out_pos, flat_ids
 
-        bm25 = None
+        matrix = _Matrix.empty()
         if vocab:
+            import bm25s
+
             bm25 = bm25s.BM25(k1=k1, b=b, method="lucene")
             bm25.index((corpus_ids, vocab), create_empty_token=False, show_progress=False)
+            scores = bm25.scores
+            matrix = _Matrix(bm25.vocab_dict, scores["data"], scores["indices"], scores["indptr"])
         freq = np.array([term_freq[t] for t in vocab_terms], dtype=np.int64)
         return cls(
-            bm25,
+            matrix,
             len(texts),
             config=config,
             lexicon=lexicon_extra,
@@ -285,27 +298,33 @@ class LexicalIndex:
             "config": self._config,
             "lexicon": self._lexicon_extra,
             "aliases": self._aliases,
-            "empty": self._bm25 is None,
         }
-        if self._bm25 is not None:
-            self._bm25.save(directory, show_progress=False, **_BM25_FILES)
+        np.save(directory / "lexical.data.npy", self._data, allow_pickle=False)
+        np.save(directory / "lexical.indices.npy", self._indices, allow_pickle=False)
+        np.save(directory / "lexical.indptr.npy", self._indptr, allow_pickle=False)
         np.save(directory / "lexical.freq.npy", self._freq, allow_pickle=False)
+        (directory / "lexical.vocab.json").write_text(
+            json.dumps(self._vocab, ensure_ascii=False), encoding="utf-8"
+        )
         (directory / "lexical.meta.json").write_text(
             json.dumps(meta, ensure_ascii=False), encoding="utf-8"
         )
 
     @classmethod
-    def load(cls, directory: Path, *, mmap: bool = False) -> LexicalIndex:
-        """Load an index written by :meth:`save`."""
+    def load(cls, directory: Path) -> LexicalIndex:
+        """Load an index written by :meth:`save` (numpy and json only: no bm25s, no scipy)."""
         directory = Path(directory)
         meta = json.loads((directory / "lexical.meta.json").read_text(encoding="utf-8"))
         if meta.get("format") != FORMAT_VERSION:
             raise ValueError(f"unsupported lexical index format {meta.get('format')!r}")
-        bm25 = None
-        if not meta["empty"]:
-            bm25 = bm25s.BM25.load(directory, mmap=mmap, show_progress=False, **_BM25_FILES)
+        matrix = _Matrix(
+            json.loads((directory / "lexical.vocab.json").read_text(encoding="utf-8")),
+            np.load(directory / "lexical.data.npy", allow_pickle=False),
+            np.load(directory / "lexical.indices.npy", allow_pickle=False),
+            np.load(directory / "lexical.indptr.npy", allow_pickle=False),
+        )
         return cls(
-            bm25,
+            matrix,
             int(meta["n_docs"]),
             config=meta["config"],
             lexicon=meta["lexicon"],
@@ -318,9 +337,10 @@ class LexicalIndex:
     def __len__(self) -> int:
         return self._n_docs
 
-    @property
-    def vocabulary_size(self) -> int:
-        return len(self._vocab)
+    def knows(self, word: str) -> bool:
+        """Whether the corpus has ``word``: as written or inflected, without diacritics,
+        mistyped, or as a compound of known parts (the same readings a query gets)."""
+        return bool(self._query_plan(word))
 
     def decompound(self, word: str) -> list[str]:
         """Parts (terms) of ``word`` according to this index's vocabulary, or ``[]``."""
@@ -502,12 +522,3 @@ class LexicalIndex:
                     matched.append(surface)
                     break
         return matched
-
-
-_BM25_FILES = {
-    "data_name": "lexical.data.npy",
-    "indices_name": "lexical.indices.npy",
-    "indptr_name": "lexical.indptr.npy",
-    "vocab_name": "lexical.vocab.json",
-    "params_name": "lexical.params.json",
-}

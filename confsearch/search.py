@@ -13,33 +13,11 @@ import numpy as np
 
 from confsearch.documents import Passage
 from confsearch.glossary import expand_query
-from confsearch.index import LoadedIndex
 from confsearch.model import Embedder
 from confsearch.regions import match_region_filter
+from confsearch.store import Filter, LoadedIndex
 
 MAX_QUERY_CHARS = 2000
-
-# Content-free questions. Passages that are close to *all* of them (typically lists of
-# questions) are "hubs" that steal the top rank from the passage that actually answers;
-# their dense score is discounted by how much more hub-like they are than average.
-GENERIC_QUERIES = (
-    "Vad sades om detta?",
-    "Hur kan man arbeta med det här?",
-    "Vilken region gjorde detta?",
-    "Vilka lärdomar finns?",
-    "Hur kan regionen göra?",
-    "Vad behöver man tänka på?",
-    "Vad handlar lärpasset om?",
-    "Hur gick det till?",
-    "Vem berättade om det?",
-    "Vad är viktigt att göra?",
-    "What did they say about this?",
-    "Which region worked on this?",
-    "How can a region do this?",
-    "What are the lessons learned?",
-    "Hur kan vi samarbeta bättre?",
-    "Vad saknas?",
-)
 
 
 class QueryError(ValueError):
@@ -102,6 +80,7 @@ class SearchResponse:
     expansions: list[str] = field(default_factory=list)
     region_filter: str | None = None
     session_filter: str | None = None
+    missing: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {"query": self.query, "hits": [h.to_json() for h in self.hits]}
@@ -149,16 +128,6 @@ class Searcher:
         self.embedder = embedder
         self.config = config or FusionConfig()
         self.passages = index.passages
-        self._region_of = [set(p.regions) for p in self.passages]
-        self._hub = self._hubness()
-
-    def _hubness(self) -> np.ndarray:
-        """Per passage: mean cosine to content-free questions, centred on the corpus mean."""
-        if not len(self.passages) or not self.config.hub_penalty:
-            return np.zeros(len(self.passages), dtype=np.float32)
-        generic = self.embedder.encode_queries(list(GENERIC_QUERIES))
-        hub = np.asarray(self.index.vectors @ generic.T, dtype=np.float32).mean(axis=1)
-        return hub - hub.mean()
 
     # ------------------------------------------------------------ filters
 
@@ -185,37 +154,11 @@ class Searcher:
             return matches[0]
         raise QueryError(f"Okänt lärpass: {session!r}.")
 
-    def _mask(self, region: str | None, session: str | None) -> np.ndarray | None:
-        if not region and not session:
-            return None
-        mask = np.ones(len(self.passages), dtype=bool)
-        if region:
-            mask &= np.array([region in rs for rs in self._region_of], dtype=bool)
-        if session:
-            mask &= np.array([p.session == session for p in self.passages], dtype=bool)
-        return mask
-
-    # ------------------------------------------------------------ scoring
-
-    def _dense_candidates(
-        self, qvec: np.ndarray, n: int, mask: np.ndarray | None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        if mask is not None:
-            idx = np.flatnonzero(mask)
-            scores = np.asarray(self.index.vectors[idx] @ qvec, dtype=np.float32)
-            order = np.argsort(-scores)[:n]
-            return idx[order], scores[order]
-        k = min(n, len(self.passages))
-        scores, ids = self.index.dense.search(qvec[None, :].astype(np.float32), k)
-        keep = ids[0] >= 0
-        return ids[0][keep].astype(np.int64), scores[0][keep]
-
-    def _fuse(
-        self, query: str, lexical_query: str, qvec: np.ndarray, k: int, mask: np.ndarray | None
-    ) -> list[Hit]:
+    def _fuse(self, lexical_query: str, qvec: np.ndarray, k: int, flt: Filter) -> list[Hit]:
         cfg = self.config
         n_cand = max(cfg.candidates, k * 5)
-        d_idx, _ = self._dense_candidates(qvec, n_cand, mask)
+        d_idx, _ = self.index.dense.search(qvec, n_cand, flt)
+        mask = self.index.mask(flt)
         lex_all = self.index.lexical.scores(lexical_query).astype(np.float32)
         if mask is not None:
             lex_all = np.where(mask, lex_all, 0.0)
@@ -230,7 +173,7 @@ class Searcher:
             cand = np.unique(np.concatenate([d_idx, l_idx]))
         if len(cand) == 0:
             return []
-        dense = np.asarray(self.index.vectors[cand] @ qvec, dtype=np.float32)
+        dense = self.index.dense.scores(qvec, cand)
         lex = lex_all[cand]
 
         if cfg.method == "dense":
@@ -244,7 +187,7 @@ class Searcher:
                 lex > 0, 1.0 / (cfg.rrf_k + l_rank + 1), 0.0
             )
         elif cfg.method == "weighted":
-            adjusted = dense - cfg.hub_penalty * self._hub[cand]
+            adjusted = dense - cfg.hub_penalty * self.index.hub[cand]
             d_norm = np.clip((adjusted - cfg.dense_floor) / (1.0 - cfg.dense_floor), 0.0, 1.0)
             top = float(lex.max()) if len(lex) else 0.0
             l_norm = lex / top if top > 0 else np.zeros_like(lex)
@@ -298,17 +241,17 @@ class Searcher:
             raise QueryError("Antalet träffar måste vara minst 1.")
         region_c = self.resolve_region(region)
         session_c = self.resolve_session(session)
-        mask = self._mask(region_c, session_c)
+        flt = Filter(region_c, session_c)
         cleaned = [clean_query(q) for q in queries]
         qvecs = self.embedder.encode_queries(cleaned)
         out = []
         for raw, q, qvec in zip(queries, cleaned, qvecs, strict=True):
             lexical_query = expand_query(q) if self.config.expand_glossary else q
-            hits = self._fuse(q, lexical_query, qvec, k, mask)
+            hits = self._fuse(lexical_query, qvec, k, flt)
             if explain:
                 for h in hits:
                     if h.lexical > 0:
-                        pos = self._position(h.passage)
+                        pos = self.index.position(h.passage.id)
                         h.matched_terms = self.index.lexical.explain(lexical_query, pos)
             confident = bool(hits) and hits[0].dense >= self.config.min_confidence
             expansions = [] if lexical_query == q else [lexical_query[len(q) :].strip()]
@@ -323,11 +266,6 @@ class Searcher:
                 )
             )
         return out
-
-    def _position(self, passage: Passage) -> int:
-        if not hasattr(self, "_pos"):
-            self._pos = {p.id: i for i, p in enumerate(self.passages)}
-        return self._pos[passage.id]
 
     def regions(self, query: str, k: int = 10, *, pool: int = 50) -> list[RegionResult]:
         """Which regions/organisations worked on the topic: best passage score per region."""

@@ -13,7 +13,7 @@ import pytest
 
 from confsearch.settings import Settings
 
-# Page fixtures (base, env, own_copy, restore_torch_threads) for test_app / test_robustness.
+# Page fixtures (base, env, own_copy) for test_app / test_robustness / test_page_builds.
 pytest_plugins = ["tests.page_fixtures"]
 
 TIERS = ("browser", "process", "model", "unit")
@@ -48,6 +48,7 @@ class FakeEmbedder:
         self.max_tokens = 512
         self.calls = 0
         self.texts_encoded = 0
+        self.passages_encoded = 0
 
     def _vec(self, text: str) -> np.ndarray:
         v = np.zeros(self.dim, dtype=np.float32)
@@ -71,6 +72,7 @@ class FakeEmbedder:
     def encode_passages(
         self, texts: Sequence[str], *, batch_size: int = 32, show_progress: bool = False
     ) -> np.ndarray:
+        self.passages_encoded += len(texts)
         return self._encode(texts)
 
     def count_tokens(self, text: str) -> int:
@@ -80,6 +82,19 @@ class FakeEmbedder:
 @pytest.fixture
 def fake_embedder() -> FakeEmbedder:
     return FakeEmbedder()
+
+
+STORE_BACKENDS = ["files"]
+
+
+@pytest.fixture(params=STORE_BACKENDS)
+def store(request, tmp_path):
+    """A fresh, empty store of each backend (the contract tests run against every one)."""
+    if request.param == "files":
+        from confsearch.store.files import FilesStore
+
+        return FilesStore(tmp_path / "index")
+    raise AssertionError(request.param)
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from confsearch import cards
+from confsearch.store import DocumentInfo
 
 # ---------------------------------------------------------------- corpus summary
 
@@ -21,17 +22,12 @@ def test_corpus_summary_counts_passages_per_document_and_session():
             _p("a", "S2", []),
             _p("b", "T", ["Region Y"]),
         ],
-        manifest={
-            "documents": [
-                {
-                    "doc_id": "a",
-                    "title": "Dok A",
-                    "source": "corpus/a.txt",
-                    "sessions": ["S1", "S2"],
-                },
-                {"doc_id": "b", "title": "", "source": "corpus/b.md", "sessions": ["T"]},
+        manifest=SimpleNamespace(
+            documents=[
+                DocumentInfo("a", "Dok A", "corpus/a.txt", ("S1", "S2")),
+                DocumentInfo("b", "", "corpus/b.md", ("T",)),
             ]
-        },
+        ),
     )
     s = cards.corpus_summary(index)
     assert s.passages == 4
