@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +25,7 @@ from confsearch.layout import Parsed
 from confsearch.passages import DEFAULT_MAX_TOKENS, build_passages
 from confsearch.readers import (
     SUPPORTED_EXTENSIONS,
+    Budget,
     Unreadable,
     parse_file,
     parse_jsonl,
@@ -109,7 +111,7 @@ def read_corpus(
         def fail(message: str, kind: str = "error", source=source, rel=rel) -> None:
             errors.append(ReadError(source, message, kind, rel))
 
-        parsed_list = _parse(path, source, max_file_bytes, fail)
+        parsed_list = _parse(path, corpus_dir, source, max_file_bytes, fail)
         if parsed_list is None:
             continue
         base_id = path.relative_to(corpus_dir).with_suffix("").as_posix()
@@ -147,7 +149,10 @@ def read_corpus(
                 text=parsed.text,
             )
             documents.append(document)
-            for p in build_passages(document, count_tokens=count_tokens, max_tokens=max_tokens):
+            built = build_passages(document, count_tokens=count_tokens, max_tokens=max_tokens)
+            if not built:
+                fail(f"{label} innehåller bara rubriker, ingen brödtext att söka i.")
+            for p in built:
                 pid = p.id
                 n = 2
                 while pid in seen_passage_ids:  # identical passage twice in one session
@@ -158,18 +163,42 @@ def read_corpus(
     return CorpusResult(tuple(documents), tuple(passages), tuple(errors))
 
 
-def _parse(path: Path, source: str, max_file_bytes: int, fail) -> list[Parsed] | None:
+def _read_regular_file(path: Path, root: Path, source: str, max_file_bytes: int) -> bytes:
+    """The bytes of ``path`` if it is a regular file inside the corpus folder ``root``.
+
+    A symlink that leaves the folder (``passwd.txt -> /etc/passwd``), a FIFO (which would
+    block forever) or a device (``/dev/zero``: endless) is refused. The file is opened
+    non-blocking and checked again on the open descriptor, so a file swapped for a FIFO
+    after the first check cannot hang the build either.
+    """
+    real = path.resolve()
+    if not real.is_relative_to(root.resolve()):
+        raise Unreadable("filen är en länk till något utanför korpusmappen och lästes inte")
+    st = os.stat(real)
+    if not stat.S_ISREG(st.st_mode):
+        raise Unreadable("det är ingen vanlig fil (utan t.ex. en enhet eller en namngiven pipe)")
+    if st.st_size > max_file_bytes:
+        raise Unreadable(
+            f"filen är för stor ({st.st_size / 1048576:.0f} MB, gränsen är "
+            f"{max_file_bytes / 1048576:.0f} MB) och lästes inte in. Dela upp den i mindre filer"
+        )
+    fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise Unreadable("det är ingen vanlig fil")
+        data = f.read(max_file_bytes + 1)
+    if len(data) > max_file_bytes:
+        raise Unreadable(f"filen är större än gränsen {max_file_bytes / 1048576:.0f} MB")
+    return data
+
+
+def _parse(path: Path, root: Path, source: str, max_file_bytes: int, fail) -> list[Parsed] | None:
     """The parsed documents of one file, or None (the reason passed to ``fail``)."""
     try:
-        size = path.stat().st_size
-        if size > max_file_bytes:
-            fail(
-                f"{source} är för stor ({size / 1048576:.0f} MB, gränsen är "
-                f"{max_file_bytes / 1048576:.0f} MB) och lästes inte in. "
-                "Dela upp den i mindre filer."
-            )
-            return None
-        data = path.read_bytes()
+        data = _read_regular_file(path, root, source, max_file_bytes)
+    except Unreadable as exc:
+        fail(f"Kunde inte läsa {source}: {exc.args[0]}.")
+        return None
     except OSError as exc:
         fail(f"Kunde inte läsa {source}: {exc.strerror or type(exc).__name__}.")
         return None
@@ -178,10 +207,13 @@ def _parse(path: Path, source: str, max_file_bytes: int, fail) -> list[Parsed] |
         return None
     try:
         if path.suffix.lower() != ".jsonl":
-            return parse_file(path, data)
+            return parse_file(path, data, Budget())
         parsed_list, problems = parse_jsonl(data)
     except Unreadable as exc:
         fail(f"Kunde inte läsa {source}: {exc.args[0]}.")
+        return None
+    except MemoryError:
+        fail(f"Kunde inte läsa {source}: filen kräver mer minne än det finns att tillgå.")
         return None
     except Exception as exc:  # a reader library failing on a malformed file
         fail(f"Kunde inte läsa {source}: oväntat fel ({type(exc).__name__}).")

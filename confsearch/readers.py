@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,6 +32,45 @@ from confsearch.text import is_http_url, is_list_line, words
 SUPPORTED_EXTENSIONS = frozenset(
     {".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm", ".jsonl"}
 )
+
+# ---------------------------------------------------------------- limits
+# Every reader is bounded: a file over a limit is refused with a message that names the
+# limit, and the rest of the corpus is read. Reading is linear in the text length, so
+# these bound the time and memory one file can cost (tests/test_readers_limits.py).
+MAX_DOCUMENT_CHARS = 5_000_000  # about 2 500 pages of prose
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a .docx unpacked: every file inside the zip
+MAX_DOCX_PARAGRAPHS = 50_000
+MAX_HTML_ELEMENTS = 200_000
+MAX_PDF_PAGES = 5_000
+FILE_SECONDS = 120.0  # reading one file; checked between pages, paragraphs and elements
+
+
+class Budget:
+    """The time one file may take to read (checked cooperatively by the readers)."""
+
+    def __init__(self, seconds: float = FILE_SECONDS) -> None:
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+
+    def check(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise Unreadable(
+                f"filen tog längre tid än {self.seconds:.0f} sekunder att läsa (gränsen) och "
+                "lästes inte in"
+            )
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.0f} MB"
+
+
+def check_chars(text: str) -> str:
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise Unreadable(
+            f"filen innehåller {len(text):,} tecken; gränsen är {MAX_DOCUMENT_CHARS:,} tecken "
+            "per dokument. Dela upp den i mindre filer".replace(",", " ")
+        )
+    return text
 
 
 class Unreadable(Exception):
@@ -214,17 +254,57 @@ def _docx_heading_level(style_name: str) -> int | None:
     return int(m.group(1)) + 1 if m else None
 
 
-def _parse_docx(path: Path) -> Parsed:
+def _check_docx(path: Path) -> None:
+    """Refuse zip bombs before python-docx unpacks anything: the unpacked size of every
+    member (zipfile never inflates past the size a header declares) and the number of
+    paragraphs in the document body, counted while streaming it."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            unpacked = sum(info.file_size for info in zf.infolist())
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise Unreadable(
+                    f"Word-filen packas upp till {_mb(unpacked)}; gränsen är "
+                    f"{_mb(MAX_UNPACKED_BYTES)}"
+                )
+            paragraphs = 0
+            tail = b""
+            with zf.open("word/document.xml") as body:
+                for chunk in iter(lambda: body.read(1 << 20), b""):
+                    data = tail + chunk
+                    paragraphs += data.count(b"<w:p>") + data.count(b"<w:p ")
+                    paragraphs += data.count(b"<w:p/>")
+                    tail = data[-5:]
+                    paragraphs -= tail.count(b"<w:p>") + tail.count(b"<w:p ")
+                    paragraphs -= tail.count(b"<w:p/>")
+                    if paragraphs > MAX_DOCX_PARAGRAPHS:
+                        break
+                paragraphs += tail.count(b"<w:p>") + tail.count(b"<w:p ") + tail.count(b"<w:p/>")
+    except Unreadable:
+        raise
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, EOFError) as exc:
+        raise Unreadable(f"Word-filen går inte att öppna ({type(exc).__name__})") from exc
+    if paragraphs > MAX_DOCX_PARAGRAPHS:
+        raise Unreadable(
+            f"Word-filen har fler än {MAX_DOCX_PARAGRAPHS:,} stycken (gränsen)".replace(",", " ")
+        )
+
+
+def _parse_docx(path: Path, budget: Budget) -> Parsed:
     import docx  # python-docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    _check_docx(path)
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several unrelated types
         raise Unreadable(f"Word-filen går inte att öppna ({type(exc).__name__})") from exc
     builder = _TextBuilder()
-    for item in document.iter_inner_content():
+    for n, item in enumerate(document.iter_inner_content()):
+        if n % 256 == 0:
+            budget.check()
         if isinstance(item, Paragraph):
             style = item.style.name if item.style is not None else ""
             links = []
@@ -243,7 +323,7 @@ def _parse_docx(path: Path) -> Parsed:
     props = document.core_properties
     meta = {k: v for k, v in (("author", props.author), ("subject", props.subject)) if v}
     parsed = Parsed(
-        text=builder.text,
+        text=check_chars(builder.text),
         blocks=builder.blocks,
         fmt="docx",
         explicit=any(b.level is not None for b in builder.blocks),
@@ -260,7 +340,7 @@ _PAGE_NUMBER_RE = re.compile(
 )
 
 
-def _parse_pdf(path: Path) -> Parsed:
+def _parse_pdf(path: Path, budget: Budget) -> Parsed:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -271,7 +351,18 @@ def _parse_pdf(path: Path) -> Parsed:
                 reader.decrypt("")
             except Exception as exc:
                 raise Unreadable("PDF-filen är lösenordsskyddad") from exc
-        pages = [page.extract_text() or "" for page in reader.pages]
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise Unreadable(
+                f"PDF-filen har {len(reader.pages)} sidor; gränsen är {MAX_PDF_PAGES} sidor"
+            )
+        pages = []
+        chars = 0
+        for page in reader.pages:
+            budget.check()
+            pages.append(page.extract_text() or "")
+            chars += len(pages[-1])
+            if chars > MAX_DOCUMENT_CHARS:
+                check_chars("x" * chars)
     except Unreadable:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
@@ -308,10 +399,15 @@ _HTML_BLOCKS = frozenset(
 )  # fmt: skip
 
 
-def _parse_html(data: bytes) -> Parsed:
+def _parse_html(data: bytes, budget: Budget) -> Parsed:
+    """HTML → blocks, walking the tree with an explicit stack (any nesting depth)."""
     from bs4 import BeautifulSoup, NavigableString, Tag
     from bs4.element import PreformattedString
 
+    if data.count(b"<") > MAX_HTML_ELEMENTS:
+        raise Unreadable(
+            f"HTML-filen har fler än {MAX_HTML_ELEMENTS:,} element (gränsen)".replace(",", " ")
+        )
     soup = BeautifulSoup(data, "html.parser")
     head_title = soup.title.get_text(" ", strip=True) if soup.title else None
     builder = _TextBuilder()
@@ -324,40 +420,56 @@ def _parse_html(data: bytes) -> Parsed:
             buf.clear()
             links.clear()
 
-    def walk(node: Tag) -> None:
-        for child in node.children:
+    # Work items, done in document order: ("node", tag) visits the tag's children,
+    # ("text", s) and ("link", url) collect, ("flush", None) ends a block, ("heading", tag).
+    stack: list[tuple[str, object]] = [("node", soup)]
+    steps = 0
+    while stack:
+        steps += 1
+        if steps % 1024 == 0:
+            budget.check()
+        kind, item = stack.pop()
+        if kind == "text":
+            buf.append(item)
+            continue
+        if kind == "link":
+            links.append(item)
+            continue
+        if kind == "flush":
+            flush()
+            continue
+        if kind == "heading":
+            flush()
+            builder.add(item.get_text(" ", strip=True), int(item.name[1]))
+            continue
+        todo: list[tuple[str, object]] = []
+        for child in item.children:
             if isinstance(child, PreformattedString):  # comments, doctype, CDATA
                 continue
             if isinstance(child, NavigableString):
-                buf.append(re.sub(r"\s+", " ", str(child)))
+                todo.append(("text", re.sub(r"\s+", " ", str(child))))
                 continue
             if not isinstance(child, Tag) or child.name in _HTML_DROP:
                 continue
             name = child.name
             if re.fullmatch(r"h[1-6]", name):
-                flush()
-                builder.add(child.get_text(" ", strip=True), int(name[1]))
+                todo.append(("heading", child))
             elif name == "br":
-                buf.append("\n")
+                todo.append(("text", "\n"))
             elif name in ("td", "th"):
-                buf.append(" ")
-                walk(child)
-                buf.append(" ")
+                todo += [("text", " "), ("node", child), ("text", " ")]
             elif name in _HTML_BLOCKS:
-                flush()
-                walk(child)
-                flush()
+                todo += [("flush", None), ("node", child), ("flush", None)]
             else:
                 if name == "a":
                     href = str(child.get("href") or "")
                     if is_http_url(href):
-                        links.append(href)
-                walk(child)
-
-    walk(soup)
+                        todo.append(("link", href))
+                todo.append(("node", child))
+        stack.extend(reversed(todo))
     flush()
     parsed = Parsed(
-        text=builder.text,
+        text=check_chars(builder.text),
         blocks=builder.blocks,
         fmt="html",
         explicit=any(b.level is not None for b in builder.blocks),
@@ -438,16 +550,18 @@ def _str_or_none(value: Any) -> str | None:
     return s or None
 
 
-def parse_file(path: Path, data: bytes) -> list[Parsed]:
+def parse_file(path: Path, data: bytes, budget: Budget | None = None) -> list[Parsed]:
+    """The parsed document(s) of one file (not .jsonl); raises :class:`Unreadable`."""
+    budget = budget or Budget()
     suffix = path.suffix.lower()
     if suffix == ".docx":
-        return [_parse_docx(path)]
+        return [_parse_docx(path, budget)]
     if suffix == ".pdf":
-        return [_parse_pdf(path)]
+        return [_parse_pdf(path, budget)]
     if suffix in (".html", ".htm"):
-        return [_parse_html(data)]
+        return [_parse_html(data, budget)]
     text, encoding = decode_bytes(data)
-    text = clean_text(text)
+    text = clean_text(check_chars(text))
     parsed = _parse_markdown(text) if suffix in (".md", ".markdown") else _parse_plain(text)
     parsed.metadata["encoding"] = encoding
     return [parsed]
