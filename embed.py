@@ -9,17 +9,23 @@ import argparse
 import sys
 from pathlib import Path
 
+from confsearch.cli import SwedishParser
 from confsearch.settings import Settings
 
 
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(description="Bygg sökindexet från konferenstexterna.")
+    ap = SwedishParser(description="Bygg sökindexet från konferenstexterna.")
     ap.add_argument("--corpus", help="mapp med konferenstexter (standard: corpus/)")
     ap.add_argument("--index", help="mapp där indexet skrivs (standard: index/)")
     ap.add_argument("--model", help="inbäddningsmodell: namn eller lokal sökväg")
     ap.add_argument("--dtype", choices=["auto", "fp32", "bf16"])
     ap.add_argument(
         "--if-stale", action="store_true", help="bygg bara om korpusen eller modellen ändrats"
+    )
+    ap.add_argument(
+        "--replace",
+        action="store_true",
+        help="ersätt ett index som inte går att läsa (skrivs annars aldrig över)",
     )
     return ap
 
@@ -35,12 +41,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from tqdm import tqdm
 
-    from confsearch.index import IndexError_, build_index, is_stale
-    from confsearch.model import ModelError, load_embedder
+    from confsearch.model import ModelError
+    from confsearch.service import refresh_index
+    from confsearch.store import IndexError_
 
-    if args.if_stale and not is_stale(settings.index_dir, settings.corpus_dir, settings.model):
-        print(f"Indexet i {settings.index_dir} är aktuellt.")
-        return 0
     bar: tqdm | None = None
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -51,20 +55,21 @@ def main(argv: list[str] | None = None) -> int:
         bar.refresh()
 
     try:
-        embedder = load_embedder(settings)
-        report = build_index(
-            settings.corpus_dir,
-            settings.index_dir,
-            embedder,
-            batch_size=settings.batch_size,
-            progress=progress,
+        report = refresh_index(
+            settings, progress=progress, only_if_stale=args.if_stale, replace=args.replace
         )
     except (IndexError_, ModelError) as exc:
         print(f"Fel: {exc}", file=sys.stderr)
-        return 1
+        return 2
+    except KeyboardInterrupt:
+        print("Avbrutet.", file=sys.stderr)
+        return 130
     finally:
         if bar is not None:
             bar.close()
+    if report is None:
+        print(f"Indexet i {settings.database_url or settings.index_dir} är aktuellt.")
+        return 0
     for err in report.errors:
         print(f"Varning: {err.path}: {err.message}", file=sys.stderr)
     print(

@@ -1,20 +1,87 @@
 """Command line: ``python -m confsearch <command>``.
 
 Messages are in Swedish because the people running these commands are officials, not
-programmers; errors are one clear line, never a stack trace.
+programmers; errors are one clear line, never a stack trace. Arguments and queries are
+checked before anything heavy is loaded, so bad input is answered at once; answering a
+question with the default model never imports torch (see :mod:`confsearch.model`).
+
+``search --json`` without a query reads one question per line from stdin and writes one
+JSON object per line, in order, flushed as soon as each is answered: a tool can pipe one
+question at a time. A line that is not UTF-8 gets an error object, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from confsearch.settings import Settings
 
+MAX_K = 100
+
 
 class UserError(Exception):
     """An error whose message is meant for the user as it is."""
+
+
+# ---------------------------------------------------------------- Swedish argparse
+
+_SV = {
+    "usage: ": "användning: ",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: fel: %(message)s\n",
+    "unrecognized arguments: %s": "okända argument: %s",
+    "the following arguments are required: %s": "följande argument krävs: %s",
+    "expected one argument": "ett värde förväntades",
+    "expected at most one argument": "högst ett värde förväntades",
+    "expected at least one argument": "minst ett värde förväntades",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "ogiltigt val: %(value)r (välj bland %(choices)s)"
+    ),
+    "invalid %(type)s value: %(value)r": "ogiltigt värde: %(value)r",
+    "argument %(argument_name)s: %(message)s": "argumentet %(argument_name)s: %(message)s",
+    "show this help message and exit": "visa den här hjälptexten och avsluta",
+    "positional arguments": "argument",
+    "options": "flaggor",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "tvetydig flagga: %(option)s kan betyda %(matches)s"
+    ),
+    "not allowed with argument %s": "får inte användas tillsammans med %s",
+    "one of the arguments %s is required": "ett av argumenten %s krävs",
+    "ignored explicit argument %r": "ignorerat värde %r",
+}
+
+
+def _swedish(message: str) -> str:
+    return _SV.get(message, message)
+
+
+def _swedish_n(singular: str, plural: str, n: int) -> str:
+    return _swedish(singular if n == 1 else plural)
+
+
+class SwedishParser(argparse.ArgumentParser):
+    """argparse with Swedish messages (argparse looks its strings up through gettext)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        argparse._ = _swedish  # type: ignore[attr-defined]
+        argparse.ngettext = _swedish_n  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+
+
+def hits_count(value: str) -> int:
+    try:
+        k = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} är inget heltal") from None
+    if not 1 <= k <= MAX_K:
+        raise argparse.ArgumentTypeError(f"antalet måste vara mellan 1 och {MAX_K} (fick {k})")
+    return k
+
+
+# ---------------------------------------------------------------- shared plumbing
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -25,40 +92,47 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
-def cmd_model(args: argparse.Namespace) -> int:
-    from confsearch.model import load_embedder
+def open_searcher(settings: Settings, *, quiet: bool = False):
+    """The searcher (refreshed first if the index of this corpus is stale)."""
+    from confsearch.service import open_searcher as open_
 
-    emb = load_embedder(_settings(args))
-    info = emb.info()
+    if not quiet and settings.corpus_dir.is_dir():
+        from confsearch.service import index_state
+
+        if index_state(settings).stale:
+            print("Indexet saknas eller är inaktuellt – bygger det nu …", file=sys.stderr)
+    opened = open_(settings)
+    for warning in opened.warnings:
+        print(f"Varning: {warning}", file=sys.stderr)
+    return opened.searcher
+
+
+def _query(words: list[str]) -> str:
+    """The query from the command line, checked before anything is loaded."""
+    from confsearch.search import clean_query
+
+    return clean_query(" ".join(words))
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_model(args: argparse.Namespace) -> int:
+    from confsearch.model import load_query_embedder, resolve_dtype
+
+    settings = _settings(args)
+    info = load_query_embedder(settings).info()
     if args.path:
         print(info.path)
         return 0
     print(f"Modell:     {info.name}")
     print(f"Sökväg:     {info.path}")
     print(f"Dimension:  {info.dim}")
-    print(f"Datatyp:    {info.dtype}")
+    print(f"Indexering: sentence-transformers, {resolve_dtype(settings.dtype)}")
+    print(f"Frågor:     {info.query_encoder}")
     print(f"Prompter:   fråga={info.query_prompt!r} passage={info.passage_prompt!r}")
-    print(f"Status:     {'byggd nu' if info.built_now else 'återanvänd från cachen'}")
+    print(f"Status:     {info.status}")
     return 0
-
-
-def open_searcher(settings: Settings, *, quiet: bool = False):
-    """Load model and index once; build the index first if it is missing or stale."""
-    from confsearch.index import build_index, is_stale, load_index, read_manifest
-    from confsearch.model import load_embedder
-    from confsearch.search import Searcher
-
-    embedder = load_embedder(settings)
-    manifest = read_manifest(settings.index_dir)
-    corpus = settings.corpus_dir
-    # Only an index built from *this* corpus is refreshed automatically: `--index DIR`
-    # pointing at an index of another corpus must never be overwritten with this one.
-    ours = manifest is None or manifest.get("corpus_dir") == str(corpus.resolve())
-    if corpus.is_dir() and ours and is_stale(settings.index_dir, corpus, embedder.name):
-        if not quiet:
-            print("Indexet saknas eller är inaktuellt – bygger det nu …", file=sys.stderr)
-        build_index(corpus, settings.index_dir, embedder)
-    return Searcher(load_index(settings.index_dir, embedder), embedder)
 
 
 def _print_listing(resp, config) -> None:
@@ -66,11 +140,13 @@ def _print_listing(resp, config) -> None:
     from confsearch.search import relevance_label
 
     print(f"Fråga: {resp.query}")
+    if resp.missing:
+        print(messages.not_mentioned(resp.missing) + ".")
     if not resp.confident:
         print(f"{messages.NO_ANSWER} {messages.NO_ANSWER_NEAREST}")
     for h in resp.hits:
         p = h.passage
-        region = ", ".join(p.regions) or "okänd region"
+        region = ", ".join(p.regions) or messages.NO_REGION
         print(f"\n[{h.rank}] {p.session} – {region}  ({relevance_label(h, config)}, {h.score:.2f})")
         if p.speakers:
             print(f"    Talare: {', '.join(p.speakers)}")
@@ -79,60 +155,73 @@ def _print_listing(resp, config) -> None:
     print()
 
 
-def _queries_from(args: argparse.Namespace) -> list[str]:
-    if args.query:
-        return [" ".join(args.query)]
-    return [line.rstrip("\n") for line in sys.stdin]
+def _stdin_lines() -> Iterator[str | UnicodeDecodeError]:
+    """Lines of stdin as they arrive (bytes, so a line that is not UTF-8 is reported
+    for that line only)."""
+    stream = sys.stdin.buffer
+    for raw in iter(stream.readline, b""):
+        line = raw.rstrip(b"\r\n")
+        try:
+            yield line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield exc
+
+
+def _emit(obj: dict) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    import json
+    from confsearch.search import QueryError, clean_query
 
-    from confsearch.search import QueryError
+    settings = _settings(args)
+    if args.query:
+        query = _query(args.query)  # a bad query is answered before anything is loaded
+        searcher = open_searcher(settings, quiet=args.json)
+        resp = searcher.search(query, k=args.k, region=args.region, session=args.session)
+        if args.json:
+            _emit(resp.to_json())
+        else:
+            _print_listing(resp, searcher.config)
+        return 0
 
-    queries = _queries_from(args)
-    searcher = open_searcher(_settings(args), quiet=args.json)
-    status = 0
-    for start in range(0, len(queries), 32):
-        chunk = queries[start : start + 32]
-        try:
-            responses = searcher.search_many(
-                chunk, k=args.k, region=args.region, session=args.session
-            )
-        except QueryError:
-            # One bad line must not hide the answers to the others: go one by one.
-            responses = []
-            for q in chunk:
-                try:
-                    responses.append(
-                        searcher.search(q, k=args.k, region=args.region, session=args.session)
-                    )
-                except QueryError as exc:
-                    responses.append(exc)
-        for q, resp in zip(chunk, responses, strict=True):
-            if isinstance(resp, QueryError):
-                status = 1 if len(queries) == 1 else status
-                if args.json:
-                    print(
-                        json.dumps({"query": q, "hits": [], "error": str(resp)}, ensure_ascii=False)
-                    )
-                else:
-                    print(f"Fråga: {q}\n{resp}\n")
-            elif args.json:
-                print(json.dumps(resp.to_json(), ensure_ascii=False), flush=True)
+    searcher = None
+    for line in _stdin_lines():
+        if isinstance(line, UnicodeDecodeError):
+            error = "Raden är inte giltig UTF-8 och kunde inte läsas."
+            if args.json:
+                _emit({"query": None, "hits": [], "error": error})
             else:
-                _print_listing(resp, searcher.config)
-    return status
+                print(f"{error}\n")
+            continue
+        try:
+            clean_query(line)
+            if searcher is None:
+                searcher = open_searcher(settings, quiet=args.json)
+            resp = searcher.search(line, k=args.k, region=args.region, session=args.session)
+        except QueryError as exc:
+            if args.json:
+                _emit({"query": line, "hits": [], "error": str(exc)})
+            else:
+                print(f"Fråga: {line}\n{exc}\n", flush=True)
+            continue
+        if args.json:
+            _emit(resp.to_json())
+        else:
+            _print_listing(resp, searcher.config)
+            sys.stdout.flush()
+    return 0
 
 
 def cmd_regions(args: argparse.Namespace) -> int:
-    from confsearch.messages import NO_REGIONS_FOUND
+    from confsearch.messages import NO_REGIONS_WITH_EVIDENCE
 
+    query = _query(args.query)
     searcher = open_searcher(_settings(args))
-    query = " ".join(args.query)
     results = searcher.regions(query, k=args.k)
     if not results:
-        print(NO_REGIONS_FOUND)
+        print(NO_REGIONS_WITH_EVIDENCE)
         return 0
     print(f"Regioner och organisationer som arbetat med: {query}\n")
     for i, r in enumerate(results, 1):
@@ -148,24 +237,26 @@ def cmd_regions(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     from confsearch.answer import ask_text
 
+    query = _query(args.query)
     searcher = open_searcher(_settings(args))
-    print(ask_text(searcher, " ".join(args.query), k=args.k))
+    print(ask_text(searcher, query, k=args.k))
     return 0
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
     from confsearch.briefing import brief, to_docx, to_markdown
+    from confsearch.fsutil import atomic_write
 
     out = Path(args.out)
     if out.suffix.lower() not in (".md", ".docx"):
         raise UserError("--out måste sluta på .md eller .docx.")
+    for q in args.query:
+        _query([q])
     searcher = open_searcher(_settings(args))
     note = brief(searcher, args.query, k=args.k)
     data = to_docx(note) if out.suffix.lower() == ".docx" else to_markdown(note).encode("utf-8")
-    tmp = out.with_name(f".{out.name}.tmp")
     try:
-        tmp.write_bytes(data)
-        tmp.replace(out)
+        atomic_write(out, data)
     except OSError as exc:
         raise UserError(f"Kunde inte skriva {out}: {exc.strerror or exc}.") from exc
     print(f"Anteckning med {len(note.items)} stycken för {len(args.query)} frågor sparad i {out}.")
@@ -176,27 +267,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from confsearch import evaluate
 
     searcher = open_searcher(_settings(args))
-    embedder = searcher.embedder
-    questions = evaluate.load_questions()
-    print(
-        evaluate.format_table(
-            "Egen frågesamling", evaluate.eval_questions(searcher.index, embedder, questions)
-        )
-    )
-    for split in args.swefaq:
-        print()
-        results = evaluate.eval_swefaq(embedder, split)
-        results["bm25-plain"] = evaluate.plain_bm25_swefaq(split)
-        print(evaluate.format_table(f"SweFAQ {split}", results))
+    print(evaluate.report(searcher, args.set, args.swefaq))
     return 0
 
 
+# ---------------------------------------------------------------- parser
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = SwedishParser(
         prog="python -m confsearch",
         description="Konferenssök – sök och fråga i konferenstexter.",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="kommando")
 
     p = sub.add_parser("model", help="visa vilken inbäddningsmodell som används")
     p.add_argument("--model", help="modellnamn eller lokal sökväg (annars CONFSEARCH_MODEL)")
@@ -211,7 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", help="sök stycken; utan fråga läses en fråga per rad från stdin")
     p.add_argument("query", nargs="*", help="frågan")
-    p.add_argument("--k", type=int, default=5, help="antal träffar (standard 5)")
+    p.add_argument("--k", type=hits_count, default=5, help="antal träffar (standard 5)")
     p.add_argument("--region", help="visa bara träffar från en region/organisation")
     p.add_argument("--session", help="visa bara träffar från ett lärpass")
     p.add_argument("--json", action="store_true", help="ett JSON-objekt per fråga och rad")
@@ -220,24 +303,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("regions", help="vilka regioner/organisationer arbetat med ämnet")
     p.add_argument("query", nargs="+")
-    p.add_argument("--k", type=int, default=10)
+    p.add_argument("--k", type=hits_count, default=10)
     common(p)
     p.set_defaults(func=cmd_regions)
 
     p = sub.add_parser("ask", help="kort svar med källhänvisningar")
     p.add_argument("query", nargs="+")
-    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--k", type=hits_count, default=5)
     common(p)
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("brief", help="anteckning med de bästa styckena för varje fråga")
     p.add_argument("query", nargs="+", help="en eller flera frågor (citera varje fråga)")
     p.add_argument("--out", required=True, help="fil att skriva: .md eller .docx")
-    p.add_argument("--k", type=int, default=3, help="stycken per fråga")
+    p.add_argument("--k", type=hits_count, default=3, help="stycken per fråga")
     common(p)
     p.set_defaults(func=cmd_brief)
 
-    p = sub.add_parser("eval", help="utvärdera sökningen (egen frågesamling och SweFAQ)")
+    p = sub.add_parser("eval", help="utvärdera sökningen (egna frågesamlingar och SweFAQ)")
+    p.add_argument(
+        "--set",
+        nargs="*",
+        default=["old", "dev"],
+        choices=["old", "dev", "test"],
+        help="egna frågesamlingar: old (tests/eval/questions.jsonl), dev, test (förseglad)",
+    )
     p.add_argument(
         "--swefaq", nargs="*", default=["dev", "test"], choices=["dev", "test"], help="SweFAQ-delar"
     )
@@ -247,15 +337,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from confsearch.index import IndexError_
     from confsearch.model import ModelError
     from confsearch.search import QueryError
+    from confsearch.store import IndexError_
 
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (UserError, ModelError, IndexError_, QueryError) as exc:
+    except QueryError as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return 1
+    except (UserError, ModelError, IndexError_) as exc:
         print(f"Fel: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

