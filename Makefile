@@ -15,7 +15,7 @@ $(STAMP): requirements.txt
 
 run: $(STAMP)
 	$(PY) embed.py --if-stale
-	$(PY) -m streamlit run app.py --server.port 8501 --server.address localhost --server.headless true --browser.gatherUsageStats false
+	$(PY) -m confsearch.page --server.port 8501 --server.address localhost
 
 # Everything CI runs. Tests must never change tracked files: git status before and after
 # the run must be the same (docs/ figures are written by bench/ scripts only).

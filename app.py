@@ -96,42 +96,49 @@ def ask(question: str) -> None:
 # ---------------------------------------------------------------- loading
 
 
-def build_with_progress(settings: Settings, embedder, text: str):
+def run_build(settings: Settings, text: str):
+    """Run an index build in a worker process and wait for it here, with a progress bar.
+
+    Only this session waits; every other session keeps searching the current index.
+    """
     bar = st.progress(0.0, text=text)
 
-    def progress(stage: str, done: int, total: int) -> None:
-        share = done / total if total else 1.0
-        bar.progress(min(1.0, share), text=f"{text} Bäddar in stycken: {done} av {total}.")
+    def progress(done: int, total: int) -> None:
+        if total:
+            share = min(1.0, done / total)
+            bar.progress(share, text=f"{text} Bäddar in stycken: {done} av {total}.")
 
     try:
-        report = pagecache.build(settings, embedder, progress)
+        outcome = pagecache.start_build(settings).wait(on_progress=progress)
     finally:
         bar.empty()
-    return report
+    pagecache.build_finished(settings, outcome.ok)
+    return outcome
 
 
 def load_searcher(settings: Settings):
-    """Model and index (cached per process); builds the index first if missing or stale."""
-    from confsearch.index import IndexError_
+    """The shared searcher of this server process (loaded once per index version).
+
+    A missing index is built first (this visitor waits, with progress). A stale one keeps
+    serving while a worker builds the new version in the background.
+    """
     from confsearch.model import ModelError
+    from confsearch.store import IndexError_
 
     try:
-        embedder = pagecache.embedder_for(settings)
-        if pagecache.needs_build(settings, embedder.name):
-            first = pagecache.index_version(settings.index_dir) is None
-            build_with_progress(
-                settings,
-                embedder,
-                "Bygger sökindexet första gången …" if first else "Uppdaterar sökindexet …",
-            )
-        version = pagecache.index_version(settings.index_dir)
-        if version is None:
-            st.error(
-                "Det finns inget sökindex och ingen mapp med konferenstexter att bygga det från "
-                f"({markup.md_escape(settings.corpus_dir)})."
-            )
-            st.stop()
-        return pagecache.searcher_for(settings, version), version
+        if pagecache.needs_build(settings):
+            if pagecache.current_version(settings) is None:
+                outcome = run_build(settings, "Bygger sökindexet första gången …")
+                if not outcome.ok:
+                    st.error(markup.md_escape(outcome.message))
+                    st.stop()
+            else:
+                pagecache.start_build(settings)
+                st.caption("Konferenstexterna har ändrats – sökindexet uppdateras i bakgrunden.")
+        if pagecache.is_warming():
+            with st.spinner("Laddar språkmodellen och sökindexet …"):
+                pagecache.wait_until_warm(300)
+        return pagecache.searcher(settings)
     except (ModelError, IndexError_) as exc:
         st.error(markup.md_escape(exc))
         st.stop()
@@ -419,11 +426,11 @@ def corpus_tab(settings: Settings, searcher) -> None:
     st.dataframe(pd.DataFrame(summary.documents), hide_index=True)
     st.markdown("**Lärpass**")
     st.dataframe(pd.DataFrame(summary.sessions), hide_index=True)
-    for err in index.manifest.get("read_errors", []):
-        st.warning(markup.md_escape(err.get("message", "")))
+    for err in index.manifest.read_errors:
+        st.warning(markup.md_escape(err.message))
     st.caption(
-        f"Modell: {markup.md_escape(index.manifest.get('model', ''))} · "
-        f"index byggt {markup.md_escape(index.manifest.get('built', ''))}"
+        f"Modell: {markup.md_escape(index.manifest.model)} · "
+        f"index byggt {markup.md_escape(index.manifest.built)}"
     )
 
     st.markdown("**Lägg till texter**")
@@ -437,12 +444,11 @@ def corpus_tab(settings: Settings, searcher) -> None:
         key=f"uppladdning-{n}",
     )
     if files and st.button("Lägg till och uppdatera sökindexet", type="primary", key="indexera"):
-        add_files(settings, searcher.embedder, files)
+        add_files(settings, files)
 
 
-def add_files(settings: Settings, embedder, files) -> None:
-    from confsearch.index import IndexError_
-
+def add_files(settings: Settings, files) -> None:
+    """Save uploads, index them in a worker, and undo the uploads if that fails."""
     messages: list[tuple[str, str]] = []
     saved: list[Path] = []
     for f in files:
@@ -456,48 +462,64 @@ def add_files(settings: Settings, embedder, files) -> None:
         if path.name != f.name:
             messages.append(("info", f"{shown} sparades som {markup.md_escape(path.name)}."))
     if saved:
-        try:
-            report = build_with_progress(settings, embedder, "Uppdaterar sökindexet …")
-            # Match problems to uploads by their path inside the corpus folder: an
-            # unreadable corpus/sub/x.pdf says nothing about a new upload x.pdf.
-            problems = {e.file: e for e in report.errors if e.kind in ("error", "partial")}
-            rejected = []
-            for path in saved:
-                problem = problems.get(path.relative_to(settings.corpus_dir).as_posix())
-                if problem is None:
-                    continue
-                if problem.kind == "error":
-                    rejected.append(path)
-                    path.unlink(missing_ok=True)
-                    messages.append(
-                        (
-                            "error",
-                            f"{markup.md_escape(path.name)} lades inte till: "
-                            + markup.md_escape(problem.message),
-                        )
-                    )
-                else:
-                    messages.append(("warning", markup.md_escape(problem.message)))
-            if rejected:
-                report = build_with_progress(settings, embedder, "Uppdaterar sökindexet …")
-            added = [p for p in saved if p not in rejected]
-            if added:
-                names = ", ".join(markup.md_escape(p.name) for p in added)
-                messages.insert(
-                    0,
-                    (
-                        "success",
-                        f"Klart! {names} är sökbar nu. Indexet har {report.passages} stycken "
-                        f"från {report.documents} dokument.",
-                    ),
-                )
-        except IndexError_ as exc:
-            messages.append(("error", markup.md_escape(exc)))
+        messages = _index_uploads(settings, saved) + messages
     st.session_state["flash"] = messages
     st.session_state["upload_n"] = st.session_state.get("upload_n", 0) + 1
     st.session_state.pop("memo", None)
     st.session_state.pop("region_memo", None)
     st.rerun()
+
+
+def _index_uploads(settings: Settings, saved: list[Path]) -> list[tuple[str, str]]:
+    messages: list[tuple[str, str]] = []
+    outcome = run_build(settings, "Uppdaterar sökindexet …")
+    if not outcome.ok:
+        for path in saved:
+            uploads.quarantine(settings.corpus_dir, path)
+        names = ", ".join(markup.md_escape(p.name) for p in saved)
+        return [
+            (
+                "error",
+                f"{names} kunde inte läggas till: {markup.md_escape(outcome.message)} "
+                "Filen har tagits bort ur korpusen igen; sökningen fungerar som förut.",
+            )
+        ]
+    # Problems are matched to uploads by their path inside the corpus folder: an
+    # unreadable corpus/sub/x.pdf says nothing about a new upload x.pdf.
+    problems = {e["file"]: e for e in outcome.report["errors"] if e["kind"] != "duplicate"}
+    rejected = []
+    for path in saved:
+        problem = problems.get(path.relative_to(settings.corpus_dir).as_posix())
+        if problem is None:
+            continue
+        if problem["kind"] == "error":
+            rejected.append(path)
+            uploads.quarantine(settings.corpus_dir, path)
+            messages.append(
+                (
+                    "error",
+                    f"{markup.md_escape(path.name)} lades inte till: "
+                    + markup.md_escape(problem["message"]),
+                )
+            )
+        else:
+            messages.append(("warning", markup.md_escape(problem["message"])))
+    report = outcome.report
+    if rejected:
+        outcome = run_build(settings, "Uppdaterar sökindexet …")
+        report = outcome.report if outcome.ok else report
+    added = [p for p in saved if p not in rejected]
+    if added:
+        names = ", ".join(markup.md_escape(p.name) for p in added)
+        messages.insert(
+            0,
+            (
+                "success",
+                f"Klart! {names} är sökbar nu. Indexet har {report['passages']} stycken "
+                f"från {report['documents']} dokument.",
+            ),
+        )
+    return messages
 
 
 # ---------------------------------------------------------------- page

@@ -1,103 +1,173 @@
-"""Streamlit glue: the model and the searcher, loaded once per server process.
+"""The page's shared state: the question model, the searcher and index builds, per process.
 
-``st.cache_resource`` shares them between every browser session; the searcher is keyed on
-the index *version*, so a re-index is picked up by every session without a restart.
-Importing this module imports Streamlit; everything else the page needs is in modules that
-do not.
+Plain Python (a lock and two dictionaries), not Streamlit's cache: the launcher
+(``python -m confsearch.page``, what ``make run`` starts) loads the model and the index in
+a background thread as soon as the server starts, before the first visitor, and every
+browser session shares them. The searcher is keyed on the index *version*, so a new
+version published by a build (in a separate process, :mod:`confsearch.worker`) is picked
+up by every session on its next interaction, while the old one keeps serving until then.
+Nothing here imports Streamlit or torch.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
-from pathlib import Path
+import threading
+import time
+from dataclasses import dataclass, field
 
 from confsearch.settings import Settings
 
-# Torch threads for answering questions in the page (override: CONFSEARCH_PAGE_THREADS).
-# One short query does not parallelise, and on a small machine shared with the browser two
-# spinning OpenMP threads made query encoding 10-25x slower (275 ms instead of 10 ms on the
-# 2-core test machine under load); index builds still use every core.
-PAGE_THREADS = 1
+STALE_CHECK_SECONDS = 20.0  # how often a page run may re-hash the corpus folder
 
 
-def index_version(index_dir: Path) -> str | None:
-    from confsearch.index import current_version_dir
+@dataclass
+class _State:
+    """Everything the sessions of one server process share."""
 
-    folder = current_version_dir(Path(index_dir))
-    return folder.name if folder is not None else None
-
-
-def needs_build(settings: Settings, model_name: str) -> bool:
-    from confsearch.index import is_stale
-
-    if not settings.corpus_dir.is_dir():
-        # No corpus to build from: use whatever index exists (the load reports problems).
-        return False
-    return is_stale(settings.index_dir, settings.corpus_dir, model_name)
-
-
-def _cache_resource(**kwargs):
-    import streamlit as st
-
-    return st.cache_resource(**kwargs)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    embedders: dict = field(default_factory=dict)  # model key -> question embedder
+    searchers: dict = field(default_factory=dict)  # (store, version) -> Searcher
+    warmed: threading.Event = field(default_factory=threading.Event)
+    warm_started: bool = False
+    warm_error: str | None = None
+    last_stale_check: dict = field(default_factory=dict)  # store -> (time, stale)
+    jobs: dict = field(default_factory=dict)  # store -> running BuildJob
+    failed_fingerprint: dict = field(default_factory=dict)  # store -> corpus fingerprint
 
 
-def page_threads() -> int:
-    try:
-        return max(1, int(os.environ.get("CONFSEARCH_PAGE_THREADS", PAGE_THREADS)))
-    except ValueError:
-        return PAGE_THREADS
+_STATE = _State()
 
 
-def _set_threads(n: int) -> None:
-    import torch
-
-    torch.set_num_threads(max(1, n))
+def _model_key(settings: Settings) -> tuple:
+    return (settings.model, settings.dtype, str(settings.cache_dir), settings.query_threads)
 
 
-@_cache_resource(show_spinner="Laddar språkmodellen …")
-def get_embedder(model: str, dtype: str, cache_dir: str):
-    """The embedding model, loaded once per process (shared by every session)."""
-    from confsearch.model import load_embedder
-
-    embedder = load_embedder(Settings(model=model, dtype=dtype, cache_dir=Path(cache_dir)))
-    _set_threads(page_threads())
-    return embedder
+def _store_key(settings: Settings) -> str:
+    return settings.database_url or str(settings.index_dir.resolve())
 
 
-def embedder_for(settings: Settings):
-    return get_embedder(settings.model, settings.dtype, str(settings.cache_dir))
+def query_embedder(settings: Settings):
+    """The model that encodes questions (no torch for the default model), loaded once."""
+    from confsearch.model import load_query_embedder
+
+    key = _model_key(settings)
+    with _STATE.lock:
+        if key not in _STATE.embedders:
+            _STATE.embedders[key] = load_query_embedder(settings)
+        return _STATE.embedders[key]
 
 
-@_cache_resource(show_spinner="Laddar sökindexet …", max_entries=4)
-def get_searcher(index_dir: str, version: str, model: str, dtype: str, cache_dir: str):
-    """Index + searcher for one index *version*; a re-index gives a new version and key."""
+def current_version(settings: Settings) -> str | None:
+    from confsearch.store import open_store
+
+    return open_store(settings).current_version()
+
+
+def searcher(settings: Settings):
+    """(Searcher, version) for the live index version, loaded once per version.
+
+    Raises :class:`confsearch.store.IndexError_` (Swedish) if there is no usable index.
+    """
     from confsearch.index import load_index
     from confsearch.search import Searcher
+    from confsearch.store import IndexError_, open_store
 
-    embedder = get_embedder(model, dtype, cache_dir)
-    return Searcher(load_index(Path(index_dir), embedder), embedder)
+    store = open_store(settings)
+    version = store.current_version()
+    if version is None:
+        store.read_manifest()  # raises a precise message if an index is there but unreadable
+        raise IndexError_("Det finns inget sökindex ännu.")
+    key = (_store_key(settings), version)
+    embedder = query_embedder(settings)
+    with _STATE.lock:
+        found = _STATE.searchers.get(key)
+    if found is None:
+        index = load_index(store, embedder)
+        found = Searcher(index, embedder)
+        key = (_store_key(settings), index.version)
+        with _STATE.lock:
+            # keep the newest two versions: sessions that are mid-run still hold the old
+            for old in [k for k in _STATE.searchers if k[0] == key[0]][:-1]:
+                del _STATE.searchers[old]
+            _STATE.searchers[key] = found
+    return found, key[1]
 
 
-def searcher_for(settings: Settings, version: str):
-    return get_searcher(
-        str(settings.index_dir), version, settings.model, settings.dtype, str(settings.cache_dir)
-    )
-
-
-def build(settings: Settings, embedder, progress: Callable[[str, int, int], None] | None = None):
-    """Build (or refresh) the index; unchanged passages reuse their stored vectors."""
-    from confsearch.index import build_index
-
-    _set_threads(os.cpu_count() or 1)  # embedding many passages does parallelise
+def warm(settings: Settings) -> None:
+    """Load the model and the index (launcher thread); errors are kept for the page."""
     try:
-        return build_index(
-            settings.corpus_dir,
-            settings.index_dir,
-            embedder,
-            batch_size=settings.batch_size,
-            progress=progress,
-        )
+        query_embedder(settings)
+        searcher(settings)
+        _STATE.warm_error = None
+    except Exception as exc:  # shown to the first visitor instead of a traceback
+        _STATE.warm_error = str(exc)
     finally:
-        _set_threads(page_threads())
+        _STATE.warmed.set()
+
+
+def warm_in_background(settings: Settings) -> threading.Thread:
+    _STATE.warm_started = True
+    thread = threading.Thread(target=warm, args=(settings,), name="confsearch-warm", daemon=True)
+    thread.start()
+    return thread
+
+
+def wait_until_warm(timeout: float) -> bool:
+    return _STATE.warmed.wait(timeout)
+
+
+def is_warming() -> bool:
+    """Whether the launcher's warm-up thread is still loading (False without a launcher)."""
+    return _STATE.warm_started and not _STATE.warmed.is_set()
+
+
+# ---------------------------------------------------------------- builds
+
+
+def needs_build(settings: Settings) -> bool:
+    """Whether this corpus's index is missing or stale (checked at most every few seconds;
+    a build that failed is not retried until the corpus changes again)."""
+    from confsearch.index import corpus_fingerprint
+    from confsearch.service import index_state
+
+    key = _store_key(settings)
+    now = time.monotonic()
+    last = _STATE.last_stale_check.get(key)
+    if last is not None and now - last[0] < STALE_CHECK_SECONDS:
+        return last[1]
+    if not settings.corpus_dir.is_dir():
+        result = False
+    else:
+        state = index_state(settings)
+        result = state.ours and state.stale
+        if result and _STATE.failed_fingerprint.get(key) == corpus_fingerprint(settings.corpus_dir):
+            result = False
+    _STATE.last_stale_check[key] = (now, result)
+    return result
+
+
+def start_build(settings: Settings):
+    """The running build job for this index, starting one if none runs."""
+    from confsearch.worker import BuildJob
+
+    key = _store_key(settings)
+    with _STATE.lock:
+        job = _STATE.jobs.get(key)
+        if job is None or not job.running():
+            job = BuildJob(settings)
+            _STATE.jobs[key] = job
+        return job
+
+
+def build_finished(settings: Settings, ok: bool) -> None:
+    """Remember the outcome: a failed build is not retried for the same corpus."""
+    from confsearch.index import corpus_fingerprint
+
+    key = _store_key(settings)
+    with _STATE.lock:
+        _STATE.jobs.pop(key, None)
+        _STATE.last_stale_check.pop(key, None)
+        if ok:
+            _STATE.failed_fingerprint.pop(key, None)
+        else:
+            _STATE.failed_fingerprint[key] = corpus_fingerprint(settings.corpus_dir)

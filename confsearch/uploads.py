@@ -108,3 +108,20 @@ def save_upload(corpus_dir: Path, name: str, data: bytes) -> Path:
         raise UploadError("Det finns redan för många filer med det namnet.")
     finally:
         tmp.unlink(missing_ok=True)
+
+
+QUARANTINE = ".karantan"  # hidden: the corpus reader never reads it
+
+
+def quarantine(corpus_dir: Path, path: Path) -> Path | None:
+    """Move an upload that could not be indexed out of the corpus (into a hidden folder
+    of it, so it can still be found); removed if even that fails. Returns where it went."""
+    target_dir = Path(corpus_dir) / QUARANTINE
+    try:
+        target_dir.mkdir(exist_ok=True)
+        target = target_dir / f"{secrets.token_hex(4)}-{path.name}"
+        os.replace(path, target)
+        return target
+    except OSError:
+        Path(path).unlink(missing_ok=True)
+        return None

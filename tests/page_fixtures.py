@@ -12,16 +12,6 @@ from tests.conftest import REAL_CORPUS
 
 
 @pytest.fixture(scope="module")
-def restore_torch_threads():
-    """The page sets torch to one thread (confsearch.pagecache.PAGE_THREADS); undo it later."""
-    import torch
-
-    threads = torch.get_num_threads()
-    yield
-    torch.set_num_threads(threads)
-
-
-@pytest.fixture(scope="module")
 def base(tmp_path_factory, real_embedder) -> Path:
     """A copy of the real corpus with its index, built once for the module."""
     tmp = tmp_path_factory.mktemp("page")

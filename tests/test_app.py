@@ -12,10 +12,15 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from confsearch import pagecache
 from tests.conftest import ROOT
 
-pytestmark = [pytest.mark.usefixtures("restore_torch_threads")]
+
+def index_version(index_dir) -> str | None:
+    from confsearch.index import current_version_dir
+
+    folder = current_version_dir(index_dir)
+    return folder.name if folder is not None else None
+
 
 APP = str(ROOT / "app.py")
 QUESTION = "Vilken region har ett cykelbibliotek?"
@@ -272,7 +277,7 @@ def test_corpus_tab_lists_documents_and_sessions(env):
 def test_upload_makes_a_document_searchable_without_restart(own_copy):
     at = ask(start(), "Hur samarbetar besöksnäringen kring hållbar turism på Gotland?")
     assert not any("Region Gotland" in c for c in cards(at))
-    before = pagecache.index_version(own_copy / "index")
+    before = index_version(own_copy / "index")
 
     (own_copy / "corpus" / "gotland.md").write_text("finns redan", encoding="utf-8")
     uploader = at.file_uploader[0]
@@ -294,7 +299,7 @@ def test_upload_makes_a_document_searchable_without_restart(own_copy):
     assert (own_copy / "corpus" / "gotland-2.md").is_file()
     assert not (own_copy / "gotland.md").exists() and not (own_copy.parent / "gotland.md").exists()
     assert not list((own_copy / "corpus").glob("bin*"))
-    assert pagecache.index_version(own_copy / "index") != before
+    assert index_version(own_copy / "index") != before
 
     at = ask(at, "Hur samarbetar besöksnäringen kring hållbar turism på Gotland?")
     assert "Region Gotland" in cards(at)[0]
@@ -330,13 +335,14 @@ def test_upload_is_judged_by_its_own_path_and_partial_problems_are_shown(own_cop
     assert "Region Gävleborg" in cards(ask(at, "vätgas i Gävle"))[0]
 
 
+@pytest.mark.process
 def test_page_builds_a_missing_index_and_escapes_corpus_text(tmp_path, monkeypatch):
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "sakerhet.md").write_text(XSS_DOC, encoding="utf-8")
     monkeypatch.setenv("CONFSEARCH_CORPUS", str(tmp_path / "corpus"))
     monkeypatch.setenv("CONFSEARCH_INDEX", str(tmp_path / "index"))
     at = start()  # no index yet: the page builds it
-    assert pagecache.index_version(tmp_path / "index") is not None
+    assert index_version(tmp_path / "index") is not None
     at = ask(at, "testtext om skadlig kod")
     evil = next(c for c in cards(at) if "skadlig kod" in c)
     assert "<script" not in evil.lower() and "alert(" in evil

