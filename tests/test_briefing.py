@@ -17,6 +17,7 @@ from confsearch.briefing import (
     to_docx,
     to_markdown,
 )
+from confsearch.confidence import ConfidenceModel
 from confsearch.documents import Passage
 from confsearch.index import build_index, load_index
 from confsearch.markup import md_escape
@@ -250,7 +251,7 @@ def small_index(tmp_path_factory):
 
 def test_brief_collects_top_passages_per_question(small_index):
     index, emb = small_index
-    searcher = Searcher(index, emb, FusionConfig(min_confidence=0.0))
+    searcher = Searcher(index, emb, FusionConfig(confidence=ConfidenceModel.always()))
     questions = ["Vilken region har cykelbibliotek?", "Hur utvärderades Värmlandsrådet?"]
     n = brief(searcher, questions, k=2, only_confident=False)
     assert n.questions == questions
@@ -265,7 +266,7 @@ def test_brief_collects_top_passages_per_question(small_index):
 
 def test_brief_lists_unanswered_questions_without_passages(small_index):
     index, emb = small_index
-    strict = Searcher(index, emb, FusionConfig(min_confidence=1.01))
+    strict = Searcher(index, emb, FusionConfig(confidence=ConfidenceModel.never()))
     n = brief(strict, ["Hur bakar man surdegsbröd?"], k=3)
     assert n.items == [] and n.questions == ["Hur bakar man surdegsbröd?"]
     assert "- Hur bakar man surdegsbröd? (inga stycken i anteckningen)" in to_markdown(n)

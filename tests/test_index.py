@@ -28,7 +28,8 @@ def corpus_copy(tmp_path):
 def test_build_and_load(corpus_copy, tmp_path, fake_embedder):
     report = build_index(corpus_copy, tmp_path / "index", fake_embedder)
     assert report.passages > 20 and report.documents == 1
-    assert report.embedded == report.passages and report.reused == 0
+    # every passage is embedded twice: with its session as context, and alone
+    assert report.embedded == 2 * report.passages and report.reused == 0
     idx = load_index(tmp_path / "index", fake_embedder)
     assert len(idx.passages) == report.passages == len(idx.hub) == len(idx.lexical)
     assert len(idx.sessions) == 10
@@ -57,7 +58,7 @@ def test_unchanged_rebuild_embeds_nothing(corpus_copy, tmp_path):
         encoding="utf-8",
     )
     report = build_index(corpus_copy, tmp_path / "index", emb)
-    assert 1 <= report.embedded <= 2
+    assert 2 <= report.embedded <= 4
 
 
 def test_stale_detection(corpus_copy, tmp_path, fake_embedder):

@@ -7,6 +7,8 @@ import shutil
 import numpy as np
 import pytest
 
+from confsearch.confidence import ConfidenceModel
+from confsearch.grounding import ground
 from confsearch.index import build_index, load_index
 from confsearch.search import FusionConfig, QueryError, Searcher, clean_query, relevance_label
 from tests.conftest import REAL_CORPUS, FakeEmbedder
@@ -18,7 +20,9 @@ def searcher(tmp_path_factory):
     shutil.copytree(REAL_CORPUS, tmp / "corpus")
     emb = FakeEmbedder()
     build_index(tmp / "corpus", tmp / "index", emb)
-    return Searcher(load_index(tmp / "index", emb), emb)
+    # The fake model's cosines mean nothing to the confidence model fitted on the real one.
+    config = FusionConfig(confidence=ConfidenceModel.always())
+    return Searcher(load_index(tmp / "index", emb), emb, config)
 
 
 def test_json_contract(searcher):
@@ -110,6 +114,31 @@ def test_regions_aggregation(searcher):
     results = searcher.regions("cykelbibliotek vikcykel cykelvägar")
     assert results and results[0].region == "Region Örebro län"
     assert results[0].best.passage.regions[0] == "Region Örebro län"
+
+
+def test_regions_need_an_answer_and_evidence(searcher):
+    never = Searcher(
+        searcher.index, searcher.embedder, FusionConfig(confidence=ConfidenceModel.never())
+    )
+    assert never.regions("cykelbibliotek vikcykel cykelvägar") == []
+    # only organisations whose passages share content words with the question (or the top hit)
+    for r in searcher.regions("cykelbibliotek"):
+        assert r.best is searcher.search("cykelbibliotek").hits[0] or r.best.matched_terms
+
+
+def test_json_has_confident_and_missing(searcher):
+    obj = searcher.search("Vad säger Jönköpings län om turism?", k=2).to_json()
+    assert obj["confident"] is False  # a name the texts never mention: never an answer
+    assert obj["missing"][0] == "Jönköpings län"
+    assert list(obj) == ["query", "confident", "missing", "hits"]
+    # the fake model cannot tell translations apart: ground without it
+    grounding = ground(
+        "Vad säger Jönköpings län om turism?",
+        searcher.index.lexical,
+        searcher.index.vocabulary,
+        None,
+    )
+    assert grounding.missing == ["Jönköpings län", "turism"]
 
 
 def test_relevance_words(searcher):

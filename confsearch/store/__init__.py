@@ -143,10 +143,11 @@ class BuildData:
     """Everything a backend stores for one version (computed by :mod:`confsearch.index`)."""
 
     passages: list[Passage]
-    vectors: np.ndarray  # normalised float32, one row per passage
-    keys: list[str]  # content hash per vector: the embedding cache
-    hub: np.ndarray  # hubness per passage (see confsearch.search.GENERIC_QUERIES)
+    vectors: np.ndarray  # float32 search vectors, one row per passage (confsearch.index)
+    embeddings: dict[str, np.ndarray]  # content hash -> embedding: the re-embed cache
+    hub: np.ndarray  # hubness per passage (see confsearch.index.GENERIC_QUERIES)
     lexical: Any  # confsearch.lexical.LexicalIndex over lexical_text(passage)
+    vocabulary: Any  # confsearch.grounding.Vocabulary: what the corpus mentions
     manifest: Manifest
     index_type: str | None = None  # force a FAISS index type (benchmarks)
 
@@ -161,6 +162,7 @@ class LoadedIndex:
     lexical: Any  # confsearch.lexical.LexicalIndex
     hub: np.ndarray
     version: str = ""
+    vocabulary: Any = None  # confsearch.grounding.Vocabulary (None: no grounding)
     _pos: dict[str, int] | None = field(default=None, repr=False)
     _masks: dict[Filter, np.ndarray] = field(default_factory=dict, repr=False)
 

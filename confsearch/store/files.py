@@ -8,11 +8,12 @@ Layout of an index folder::
       v-<time>-<rand>/   one complete, immutable build
         manifest.json    the typed Manifest, with a sha256 for every other file
         passages.jsonl   the passages, in vector order
-        vectors.npy      normalised float32 passage vectors (also the re-embed cache)
-        keys.npy         content hash per vector (model + prompt + embedded text)
+        vectors.npy      float32 search vectors, one per passage
+        keys.npy         content hash (model + prompt + text) of every embedded text …
+        embeddings.npy   … and its embedding: the cache that makes unchanged text free
         hub.npy          hubness per passage (computed at build time)
         dense.faiss      FAISS inner-product index
-        lexical/         BM25 index
+        lexical/         BM25 index, and vocabulary.* (what the corpus mentions)
 
 A build writes a new version folder and only then points CURRENT at it, so a crash at
 any moment leaves the previous index loadable and correct. The two newest versions are
@@ -148,9 +149,17 @@ def in_memory_index(
     hub: np.ndarray,
     manifest: Manifest,
     index_type: str | None = None,
+    vocabulary=None,
 ) -> LoadedIndex:
     """A searchable index that never touches disk (evaluation on other data, benchmarks)."""
-    index = LoadedIndex(manifest=manifest, passages=passages, dense=None, lexical=lexical, hub=hub)
+    index = LoadedIndex(
+        manifest=manifest,
+        passages=passages,
+        dense=None,
+        lexical=lexical,
+        hub=hub,
+        vocabulary=vocabulary,
+    )
     index.dense = FaissDense(vectors, make_faiss_index(vectors, index_type), index.mask)
     return index
 
@@ -268,7 +277,7 @@ class FilesStore:
             return {}
         try:
             stored = np.load(live / "keys.npy", allow_pickle=False)
-            vecs = np.load(live / "vectors.npy", allow_pickle=False, mmap_mode="r")
+            vecs = np.load(live / "embeddings.npy", allow_pickle=False, mmap_mode="r")
         except (OSError, ValueError):
             return {}
         if len(stored) != len(vecs) or vecs.ndim != 2 or vecs.shape[1] != dim:
@@ -302,12 +311,16 @@ class FilesStore:
             "".join(passage_to_json(p) + "\n" for p in build.passages), encoding="utf-8"
         )
         np.save(folder / "vectors.npy", np.ascontiguousarray(build.vectors, dtype=np.float32))
-        np.save(folder / "keys.npy", np.array(build.keys))
+        keys = list(build.embeddings)
+        np.save(folder / "keys.npy", np.array(keys))
+        embeddings = np.stack([build.embeddings[k] for k in keys]) if keys else build.vectors[:0]
+        np.save(folder / "embeddings.npy", np.asarray(embeddings, dtype=np.float32))
         np.save(folder / "hub.npy", np.asarray(build.hub, dtype=np.float32))
         kind = build.index_type or choose_index_type(len(build.passages))
         faiss.write_index(make_faiss_index(build.vectors, kind), str(folder / "dense.faiss"))
         (folder / "lexical").mkdir()
         build.lexical.save(folder / "lexical")
+        build.vocabulary.save(folder / "lexical")
         files = sorted(p for p in folder.rglob("*") if p.is_file())
         manifest = replace(
             build.manifest,
@@ -349,6 +362,7 @@ class FilesStore:
     def _load(self, verify: bool) -> LoadedIndex:
         import faiss
 
+        from confsearch.grounding import Vocabulary
         from confsearch.lexical import LexicalIndex
 
         folder = self.current_dir()
@@ -376,6 +390,7 @@ class FilesStore:
             elif isinstance(dense, faiss.IndexIVF):
                 dense.nprobe = IVF_NPROBE
             lexical = LexicalIndex.load(folder / "lexical")
+            vocabulary = Vocabulary.load(folder / "lexical")
         except FileNotFoundError:
             if not folder.exists():
                 raise  # removed by a build while we read it: the caller retries
@@ -394,6 +409,7 @@ class FilesStore:
             lexical=lexical,
             hub=np.asarray(hub, dtype=np.float32),
             version=folder.name,
+            vocabulary=vocabulary,
         )
         index.dense = FaissDense(vectors, dense, index.mask)
         return index

@@ -1,0 +1,70 @@
+"""The answer/no-answer decision: hard rules and the fitted model."""
+
+from __future__ import annotations
+
+import pytest
+
+from confsearch.confidence import (
+    DEFAULT_MODEL,
+    FEATURES,
+    ConfidenceModel,
+    Evidence,
+    asks_for_quantity,
+    is_english,
+    quantity_unanswered,
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Hur många kommuner ingår i Region Örebro län?", True),
+        ("Vad är budgeten för projektet Rena resan?", True),
+        ("Hur stor andel av befolkningen räknas som resurssvag?", True),
+        ("How many engineers were recruited?", True),
+        ("Vilken region har ett cykelbibliotek?", False),
+        ("Hur arbetar Värmland med tillit?", False),
+    ],
+)
+def test_quantity_questions(question, expected):
+    assert asks_for_quantity(question) is expected
+
+
+def test_a_quantity_must_be_stated_where_the_question_is_answered():
+    orebro = (
+        "I Region Örebro län får kommunerna stöd med kunskapsunderlag och planera "
+        "infrastruktur för elfordon. Projektet heter Fossilfritt 2030."
+    )
+    assert quantity_unanswered("Hur många laddstolpar planerar Örebro för elfordon?", [orebro])
+    vinnova = "Det finns över 400 organisationer i Sverige som hjälper små och medelstora företag."
+    assert not quantity_unanswered("Hur många organisationer hjälper småföretag?", [vinnova])
+    four = "Samverkansmodellen har fyra faser med tre steg i varje."
+    assert not quantity_unanswered("Hur många faser har samverkansmodellen?", [four])
+    assert not quantity_unanswered("Vad är en samverkansmodell?", [orebro])  # not asked
+
+
+def test_english_is_told_from_swedish():
+    assert is_english("What did the conference say about hydrogen?")
+    assert is_english("housing shortage in growing northern towns")
+    assert not is_english("Vad säger Jönköpings län om turism?")
+    assert not is_english("cykelbibliotek")
+
+
+def _evidence(**kw) -> Evidence:
+    base = dict(dense=0.88, peak=3.0, coverage=1.0, overlap=1.0)
+    return Evidence(**{**base, **kw})
+
+
+def test_missing_names_and_unstated_quantities_always_refuse():
+    assert DEFAULT_MODEL.decide(_evidence())
+    assert not DEFAULT_MODEL.decide(_evidence(missing_names=("Jönköpings län",)))
+    assert not DEFAULT_MODEL.decide(_evidence(unanswered_quantity=True))
+    assert not ConfidenceModel.always().decide(_evidence(missing_names=("SKR",)))
+
+
+def test_the_model_prefers_evidence():
+    weak = _evidence(dense=0.80, coverage=0.0, overlap=0.0)
+    strong = _evidence(dense=0.88, coverage=1.0, overlap=0.8)
+    assert DEFAULT_MODEL.probability(strong) > DEFAULT_MODEL.probability(weak)
+    assert DEFAULT_MODEL.decide(strong) and not DEFAULT_MODEL.decide(weak)
+    assert len(DEFAULT_MODEL.weights) == len(FEATURES) == len(strong.vector())

@@ -1,0 +1,77 @@
+"""Grounding: which of a question's names and terms the texts mention."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from confsearch.grounding import Vocabulary, _question_parts, ground
+from confsearch.index import build_index, load_index
+from tests.conftest import REAL_CORPUS, FakeEmbedder
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("grounding")
+    shutil.copytree(REAL_CORPUS, tmp / "corpus")
+    build_index(tmp / "corpus", tmp / "index", FakeEmbedder())
+    return load_index(tmp / "index")
+
+
+def missing(index, question: str) -> list[str]:
+    # embedder None: lexical look-ups only (the fake model cannot tell translations)
+    return ground(question, index.lexical, index.vocabulary, None).missing
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Vad säger Jönköpings län om turism?", ["Jönköpings län", "turism"]),
+        ("Hur arbetar Region Skåne med cykling?", ["Region Skåne"]),  # "cykling" ~ cykel-
+        ("Vad tycker SKR om samverkan?", ["SKR"]),
+        ("Vad sa Karin Johansson om projektkyrkogårdar?", ["Karin Johansson"]),
+        ("Hur påverkar bostadsbristen Norrbotten?", ["bostadsbristen"]),
+        ("Hur påverkar vätgasen industrin?", ["vätgasen"]),
+        ("Vilken region har ett cykelbibliotek?", []),
+        ("vilken region har ett cykelbibliotk", []),  # a typo
+        ("varmlandsradet utvardering", []),  # without å/ä/ö
+        ("Vad sa Kjell-Håkan Närfelt?", []),  # the hyphen does not matter
+        ("Vad frågade Maarit Nurkala?", []),  # one letter off in a name
+        ("Vilka AI-lösningar kopierar företagen?", []),  # a compound, not a name
+        ("Gynnar företagsstödet den som vill växa?", []),  # a capital that opens a sentence
+        ("Vad säger Vinnovas projekt?", []),  # a genitive of a known name
+    ],
+)
+def test_what_the_texts_never_mention(index, question, expected):
+    assert missing(index, question) == expected
+
+
+def test_generic_words_are_neither_evidence_nor_missing():
+    parts = [c.text for c in _question_parts("Vilka regioner arbetar med och säger få saker?")]
+    assert parts == ["saker"]
+
+
+def test_vocabulary_round_trip(index, tmp_path):
+    index.vocabulary.save(tmp_path)
+    again = Vocabulary.load(tmp_path)
+    assert again.words == index.vocabulary.words
+    assert again.names == index.vocabulary.names and "per erik andersson" in again.names
+    assert "Region Örebro län" in again.organisations
+
+
+def test_translations_are_found_by_meaning(real_settings, tmp_path):
+    """With the real model: English and other spellings of corpus words are present."""
+    from confsearch.model import load_query_embedder
+
+    engine = load_query_embedder(real_settings)
+    shutil.copytree(REAL_CORPUS, tmp_path / "corpus")
+    build_index(tmp_path / "corpus", tmp_path / "index", engine)
+    index = load_index(tmp_path / "index", engine)
+
+    def absent(q: str) -> list[str]:
+        return ground(q, index.lexical, index.vocabulary, engine).missing
+
+    assert absent("Which region has a bicycle library?") == []
+    assert absent("What did the conference say about hydrogen?") == ["hydrogen"]
+    assert absent("Is northern Sweden short of housing?") == ["housing"]
