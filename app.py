@@ -208,7 +208,9 @@ def answer_block(response, ans) -> dict[int, list[str]]:
         st.info(messages.NO_FILTER_HITS)
         return {}
     if not response.confident or not ans.confident or not ans.sentences:
-        st.warning(f"**{messages.NO_ANSWER}** {messages.NO_ANSWER_NEAREST}")
+        missing = messages.not_mentioned(response.missing)
+        detail = f" {missing}." if missing else ""
+        st.warning(f"**{messages.NO_ANSWER}**{detail} {messages.NO_ANSWER_NEAREST}")
         return {}
     with st.container(border=True):
         st.markdown("**Svar**")

@@ -55,7 +55,8 @@ def wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 6
 
 @contextlib.contextmanager
 def streamlit_server(corpus: Path, index: Path, log: Path):
-    """``streamlit run app.py`` on a free port for ``corpus``/``index``; yields (url, proc)."""
+    """The page as ``make run`` starts it (``python -m confsearch.page``: model and index
+    warming in the background from the start) on a free port; yields (url, proc)."""
     port = free_port()
     env = {
         **os.environ,
@@ -64,10 +65,8 @@ def streamlit_server(corpus: Path, index: Path, log: Path):
         "PYTHONUNBUFFERED": "1",
     }
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        sys.executable, "-m", "confsearch.page",
         "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer",
     ]  # fmt: skip
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)

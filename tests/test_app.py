@@ -130,6 +130,14 @@ def test_off_topic_question_says_so_and_still_shows_passages(env):
     assert cards(at)
 
 
+def test_uncovered_names_are_named_and_no_answer_is_given(env):
+    at = ask(start(), "Vad säger Jönköpings län om turism?")
+    shown = texts(at)
+    assert "Inget tydligt svar i konferenstexterna" in shown
+    assert "Texterna nämner inte:" in shown and "Jönköping" in shown
+    assert not answer_html(at)
+
+
 def test_example_button_asks_the_question(env):
     at = start()
     next(b for b in at.button if b.label == QUESTION).click()

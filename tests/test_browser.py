@@ -210,3 +210,93 @@ def test_search_pin_export_and_latency_in_a_real_browser(server, browser):
         f"\nEnter → {HITS} cards, {len(ms)} questions: median {statistics.median(ms):.0f} ms, "
         f"max {ms[-1]:.0f} ms (bench/page.py records the figures in docs/benchmarks.md)"
     )
+
+
+# ---------------------------------------------------------------- starting and failing
+
+
+@pytest.mark.browser
+def test_first_answer_right_after_the_server_is_up(tmp_path, browser, real_embedder):
+    """As after ``make run``: the index exists, the server starts warming at once, and
+    the first visitor's question is answered (the time is printed; bench/page.py records
+    it on a quiet machine)."""
+    from confsearch.index import build_index
+
+    shutil.copytree(REAL_CORPUS, tmp_path / "corpus")
+    build_index(tmp_path / "corpus", tmp_path / "index", real_embedder)
+    driver = browser
+    with streamlit_server(tmp_path / "corpus", tmp_path / "index", tmp_path / "log") as (url, _):
+        t_up = time.perf_counter()
+        driver.get(url)
+        wait(driver, lambda d: question_box(d).is_displayed(), timeout=STARTUP_TIMEOUT)
+        box_after = time.perf_counter() - t_up
+        ask(driver, QUESTION, timeout=STARTUP_TIMEOUT)
+        answered_after = time.perf_counter() - t_up
+        assert "Region Örebro län" in first_card(driver).text
+    print(
+        f"\nserver up → question box {box_after:.2f} s, → answer to «{QUESTION}» "
+        f"{answered_after:.2f} s"
+    )
+
+
+@pytest.mark.browser
+def test_a_failing_upload_never_disturbs_another_session(tmp_path, browser, real_embedder):
+    """The index folder's disk is full while a visitor uploads a file: she gets a Swedish
+    message and her upload is rolled back; another visitor searching all the while gets
+    normal answers; after a reload, no error or traceback is shown anywhere."""
+    from selenium.webdriver.common.by import By
+
+    from confsearch.index import build_index
+    from tests.test_page_builds import UPLOAD, full_disk
+
+    shutil.copytree(REAL_CORPUS, tmp_path / "corpus")
+    build_index(tmp_path / "corpus", tmp_path / "index", real_embedder)
+    upload = tmp_path / "vatgas.md"
+    upload.write_bytes(UPLOAD)
+    other = chromium_driver(tmp_path / "profile-other")
+    uploader = browser
+    try:
+        with (
+            full_disk(tmp_path / "index"),
+            streamlit_server(tmp_path / "corpus", tmp_path / "index", tmp_path / "log") as (
+                url,
+                proc,
+            ),
+        ):
+            for driver in (uploader, other):
+                driver.get(url)
+                wait(driver, lambda d: question_box(d).is_displayed(), timeout=STARTUP_TIMEOUT)
+            click_tab(uploader, "Korpus")
+            picker = wait(uploader, lambda d: d.find_element(By.CSS_SELECTOR, "input[type=file]"))
+            picker.send_keys(str(upload))
+            add = wait(
+                uploader,
+                lambda d: d.find_element(By.XPATH, "//button[contains(., 'Lägg till och')]"),
+            )
+            add.click()
+            answers = []
+            deadline = time.monotonic() + STARTUP_TIMEOUT
+            while time.monotonic() < deadline:  # the other visitor keeps searching
+                ask(other, QUESTION if len(answers) % 2 == 0 else "Vad är en projektkyrkogård?")
+                answers.append(first_card(other).text)
+                body = uploader.find_element(By.TAG_NAME, "body").text
+                if "kunde inte läggas till" in body:
+                    break
+            else:
+                pytest.fail("the uploader never got a message")
+            assert "disken är full" in body and "Traceback" not in body
+            assert answers and all(
+                ("Region Örebro län" in a) if i % 2 == 0 else ("projekt" in a.lower())
+                for i, a in enumerate(answers)
+            ), answers
+            for driver in (uploader, other):  # "after reload"
+                driver.refresh()
+                wait(driver, lambda d: question_box(d).is_displayed(), timeout=STARTUP_TIMEOUT)
+                text = driver.find_element(By.TAG_NAME, "body").text
+                assert "Traceback" not in text and "Error" not in text
+            assert proc.poll() is None
+            log = (tmp_path / "log").read_text(errors="replace")
+            assert "Traceback" not in log, log[-3000:]
+        assert not (tmp_path / "corpus" / "vatgas.md").exists()
+    finally:
+        other.quit()
