@@ -54,6 +54,7 @@ INTERNAL = (
     "kvarstår, kontakta den som driver tjänsten."
 )
 UNKNOWN_PASSAGES = "Stycket finns inte i sökindexet (sök igen och fäst det på nytt): {ids}."
+NOT_JSON = "Skicka innehållet som JSON (Content-Type: application/json)."
 NOTHING_TO_BRIEF = "Ange minst en fråga eller ett fäst stycke."
 
 
@@ -253,6 +254,10 @@ def create_app(settings: Settings | None = None, *, live: LiveSearcher | None = 
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        content_type = request.headers.get("content-type", "").lower()
+        body_refused = any(tuple(e.get("loc", ())) == ("body",) for e in exc.errors())
+        if body_refused and request.method == "POST" and "json" not in content_type:
+            return error_response(415, NOT_JSON)
         return validation_response(exc)
 
     @app.exception_handler(StarletteHTTPException)

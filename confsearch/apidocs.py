@@ -31,8 +31,9 @@ kommandoraden (`python -m confsearch search --json`, `ask`, `regions`, `brief`).
   {MAX_QUERY_INPUT} tecken avvisas.
 * `k` (antal träffar) ska vara 1–{MAX_K}.
 * Fel är JSON med fältet `error` (svensk text): 400 fråga som inte går att söka på, 404
-  okänd adress eller okänt stycke, 405 fel metod, 413 för stor förfrågan, 422 ogiltiga
-  parametrar, 503 sökindexet laddas ännu (se `/health`), 504 tidsgränsen överskreds.
+  okänd adress eller okänt stycke, 405 fel metod, 413 för stor förfrågan, 415 innehåll
+  som inte är JSON, 422 ogiltiga parametrar, 503 sökindexet laddas ännu (se `/health`),
+  504 tidsgränsen överskreds.
 * Tjänsten följer sökindexet: byggs en ny version används den utan omstart.
 """
 
@@ -195,6 +196,7 @@ def _errors(*codes: int) -> dict:
         400: "Frågan går inte att söka på (t.ex. tom eller utan ord), eller okänt filter.",
         404: "Ett fäst stycke finns inte i sökindexet.",
         413: "Förfrågan är för stor.",
+        415: "Innehållet är inte JSON.",
         422: "Ogiltiga parametrar eller ogiltigt innehåll.",
         503: "Sökindexet laddas ännu eller kunde inte laddas (se /health).",
         504: "Tidsgränsen för förfrågan överskreds.",
@@ -236,7 +238,7 @@ BRIEF = {
             },
         }
     }
-    | _errors(400, 404, 413, 422, 503, 504),
+    | _errors(400, 404, 413, 415, 422, 503, 504),
 }
 HEALTH = {
     "summary": "Tjänstens tillstånd",
