@@ -35,7 +35,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from confsearch import apidocs
 from confsearch.apidocs import MAX_QUERY_INPUT, BriefIn
 from confsearch.briefing import BriefingNote, NoteItem, brief, to_docx, to_markdown
-from confsearch.cli import MAX_K
+from confsearch.cli import MAX_K, hits_count
 from confsearch.messages import NO_REGIONS_WITH_EVIDENCE
 from confsearch.search import QueryError, clean_query
 from confsearch.service import LiveSearcher, Opened
@@ -86,8 +86,6 @@ K_ERRORS = ("int_parsing", "int_type", "int_from_float", "greater_than_equal", "
 
 def _problem(err: dict) -> str:
     """One pydantic error in Swedish."""
-    from confsearch.cli import hits_count
-
     kind, loc, ctx = err.get("type", ""), tuple(err.get("loc", ())), err.get("ctx") or {}
     name = _field(loc)
     where = "Parametern" if loc[:1] in (("query",), ("path",)) else "Fältet"
@@ -189,13 +187,18 @@ async def _run(request: Request, work: Callable[[Any], Any]) -> Any:
     except TimeoutError:
         raise ApiError(
             504,
-            f"Förfrågan tog längre tid än {timeout:g} s och avbröts. Försök igen om en stund.",
+            f"Förfrågan tog längre tid än {_decimal(timeout)} s och avbröts. Försök igen om en "
+            "stund.",
         ) from None
     except (ApiError, QueryError):
         raise
     except Exception as exc:
         log.exception("request failed")
         raise ApiError(500, INTERNAL) from exc
+
+
+def _decimal(x: float) -> str:
+    return f"{x:g}".replace(".", ",")  # Swedish decimal comma
 
 
 def _query(q: str) -> str:
@@ -345,14 +348,18 @@ def create_app(settings: Settings | None = None, *, live: LiveSearcher | None = 
                 questions.append(clean_query(q))
             except QueryError as exc:
                 raise ApiError(400, f"Fråga {i}: {exc}") from None
-        note = await _run(request, lambda searcher: _note(searcher, body, questions))
-        if fmt == "docx":
-            return Response(
-                to_docx(note),
-                media_type=DOCX_TYPE,
-                headers={"Content-Disposition": 'attachment; filename="anteckning.docx"'},
-            )
-        return JSONResponse({**note.to_dict(), "markdown": to_markdown(note)})
+
+        def work(searcher) -> Response:
+            note = _note(searcher, body, questions)
+            if fmt == "docx":
+                return Response(
+                    to_docx(note),
+                    media_type=DOCX_TYPE,
+                    headers={"Content-Disposition": 'attachment; filename="anteckning.docx"'},
+                )
+            return JSONResponse({**note.to_dict(), "markdown": to_markdown(note)})
+
+        return await _run(request, work)
 
     @app.get("/health", tags=["drift"], **apidocs.HEALTH)
     def health(request: Request) -> Response:

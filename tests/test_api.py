@@ -332,7 +332,7 @@ def test_timeout_is_a_504(fake_env, monkeypatch):
         release.set()
     assert r.status_code == 504 and time.monotonic() - t0 < 25
     assert r.json() == {
-        "error": "Förfrågan tog längre tid än 0.5 s och avbröts. Försök igen om en stund."
+        "error": "Förfrågan tog längre tid än 0,5 s och avbröts. Försök igen om en stund."
     }
 
 
