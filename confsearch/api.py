@@ -44,6 +44,10 @@ from confsearch.settings import Settings
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 256 * 1024
+# Request line and headers: a query at the length limit made of 4-byte characters is 12 bytes
+# a character once percent-encoded; with room for the filters and headers. Anything longer
+# gets uvicorn's own plain-text 400 before the app (and its Swedish 422) could see it.
+MAX_REQUEST_HEAD = 12 * MAX_QUERY_INPUT + 64 * 1024
 WORKERS = 4  # search threads: a few, the machine has two cores
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -470,7 +474,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8600) -> int:
         access_log=False,
         server_header=False,
         timeout_graceful_shutdown=5,
-        h11_max_incomplete_event_size=4 * MAX_QUERY_INPUT,
+        h11_max_incomplete_event_size=MAX_REQUEST_HEAD,
     )
     uvicorn.Server(config).run(sockets=[sock])
     return 0

@@ -563,6 +563,11 @@ def test_serve_in_a_real_process(real_index, real_env, tmp_path, capsys):
         assert status == 200 and dumped(body) == dumped(cli_json(capsys, QUESTION, "--k", "3"))
         status, body = _get_json(f"{url}/search?q=%3F%21")
         assert status == 400 and body["error"] == REFUSED["punctuation"]
+        # The longest query, percent-encoded at 12 bytes a character, still reaches the app.
+        longest = "🚲" * apidocs.MAX_QUERY_INPUT
+        for q, want in ((longest, REFUSED["emoji-only"]), (longest + "🚲", "Frågan är för lång")):
+            status, body = _get_json(f"{url}/search?" + urllib.parse.urlencode({"q": q}))
+            assert status in (400, 422) and want in body["error"], (status, body)
         with urllib.request.urlopen(f"{url}/docs", timeout=60) as r:
             assert b"/static-offline-docs/swagger-ui-bundle.js" in r.read()
         proc.send_signal(signal.SIGINT)
