@@ -81,6 +81,26 @@ def hits_count(value: str) -> int:
     return k
 
 
+def port_number(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} är inget portnummer") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"porten måste vara mellan 0 och 65535 (fick {port})")
+    return port
+
+
+def seconds(value: str) -> float:
+    try:
+        s = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} är inget antal sekunder") from None
+    if not 0.1 <= s <= 3600:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"tiden måste vara mellan 0,1 och 3600 s (fick {value})")
+    return s
+
+
 # ---------------------------------------------------------------- shared plumbing
 
 
@@ -271,6 +291,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from confsearch.api import serve
+
+    settings = _settings(args).with_(api_timeout=args.timeout)
+    return serve(settings, host=args.host, port=args.port)
+
+
 # ---------------------------------------------------------------- parser
 
 
@@ -333,6 +360,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common(p)
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("serve", help="HTTP-API med JSON-svar (FastAPI, dokumentation på /docs)")
+    p.add_argument("--host", default="127.0.0.1", help="adress att lyssna på (standard 127.0.0.1)")
+    p.add_argument("--port", type=port_number, default=8600, help="port (standard 8600)")
+    p.add_argument(
+        "--timeout",
+        type=seconds,
+        default=None,
+        help=f"högsta tid per förfrågan i s (standard {Settings.api_timeout:g})",
+    )
+    common(p)
+    p.set_defaults(func=cmd_serve)
     return parser
 
 

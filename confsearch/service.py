@@ -15,6 +15,9 @@ The CLI, the page, ``embed.py`` and the HTTP API all come through here, so they 
 from __future__ import annotations
 
 import errno
+import logging
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,3 +156,109 @@ def open_searcher(
 
 def _built(state: IndexState) -> str:
     return state.manifest.built if state.manifest is not None else "okänt"
+
+
+# ---------------------------------------------------------------- long-running processes
+
+VERSION_CHECK_SECONDS = 2.0  # how often a server may look at the live index version
+
+
+class LiveSearcher:
+    """The searcher of a long-running process (the HTTP API), under the rules above.
+
+    :meth:`start` opens it in a background thread, as the CLI would (a stale index of this
+    corpus is refreshed first), so the server answers at once: "not ready" until then.
+    Afterwards it follows the index: when the live *version* changes (a build by
+    ``embed.py``, the page or another process), the new version is loaded in the background
+    while the old searcher keeps answering, then swapped in. A version that cannot be
+    loaded leaves the old one serving and the reason in :attr:`warnings`. Never rebuilds
+    after start: building is the job of ``embed.py`` and the page.
+
+    Thread-safe: :meth:`get` may be called from any number of request threads.
+    """
+
+    def __init__(self, settings: Settings, *, check_seconds: float = VERSION_CHECK_SECONDS):
+        self.settings = settings
+        self.check_seconds = check_seconds
+        self.store = open_store(settings)
+        self._lock = threading.Lock()
+        self._opened: Opened | None = None
+        self._error: str | None = None
+        self._warnings: list[str] = []
+        self._loading: threading.Thread | None = None
+        self._last_check = 0.0
+        self._failed_version: str | None = None
+        self.started = threading.Event()  # the first load has finished (well or not)
+
+    @property
+    def error(self) -> str | None:
+        """Why there is no searcher (Swedish), None while loading or when ready."""
+        return self._error
+
+    @property
+    def warnings(self) -> list[str]:
+        return list(self._warnings)
+
+    @property
+    def loading(self) -> bool:
+        thread = self._loading
+        return thread is not None and thread.is_alive()
+
+    def start(self) -> None:
+        """Open the searcher in the background (refreshing a stale index of this corpus)."""
+        self._spawn(refresh=True)
+
+    def get(self) -> Opened | None:
+        """The current searcher (None: not loaded yet, or loading failed; see :attr:`error`).
+
+        At most every ``check_seconds`` this compares the live index version with the one
+        loaded and starts loading a new one in the background.
+        """
+        opened = self._opened
+        now = time.monotonic()
+        if self.started.is_set() and now - self._last_check >= self.check_seconds:
+            with self._lock:
+                if now - self._last_check < self.check_seconds or self.loading:
+                    return self._opened
+                self._last_check = now
+            version = self.store.current_version()
+            loaded = opened.version if opened is not None else None
+            if version not in (None, loaded, self._failed_version):
+                self._spawn(refresh=False)
+        return opened
+
+    def _spawn(self, *, refresh: bool) -> None:
+        with self._lock:
+            if self.loading:
+                return
+            thread = threading.Thread(
+                target=self._load, args=(refresh,), name="confsearch-live", daemon=True
+            )
+            self._loading = thread
+            thread.start()
+
+    def _load(self, refresh: bool) -> None:
+        from confsearch.model import ModelError
+
+        old = self._opened
+        version = self.store.current_version()
+        try:
+            embedder = old.searcher.embedder if old is not None else None
+            opened = open_searcher(self.settings, refresh=refresh, query_embedder=embedder)
+        except (IndexError_, ModelError, OSError) as exc:
+            message = str(exc) or type(exc).__name__
+            self._failed_version = version
+            if old is None:
+                self._error = message
+            else:
+                self._warnings = [f"En ny indexversion kunde inte laddas: {message}"]
+        except Exception as exc:  # a server must say why it cannot answer, not go quiet
+            logging.getLogger(__name__).exception("loading the index failed")
+            self._failed_version = version
+            if old is None:
+                self._error = f"Indexet kunde inte laddas ({type(exc).__name__}: {exc})."
+        else:
+            self._opened, self._error, self._warnings = opened, None, list(opened.warnings)
+            self._failed_version = None
+        finally:
+            self.started.set()

@@ -38,6 +38,8 @@ class Settings:
     query_threads: int = 0
     # PostgreSQL + pgvector instead of index/ (see docs/scaling.md); None: the files backend.
     database_url: str | None = None
+    # The HTTP API: seconds a request may take, waiting included (`serve --timeout`).
+    api_timeout: float = 30.0
 
     @property
     def model_cache_dir(self) -> Path:

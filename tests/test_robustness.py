@@ -32,6 +32,7 @@ from streamlit.testing.v1 import AppTest
 
 from confsearch import markup, uploads
 from confsearch.index import current_version_dir
+from tests.bad_queries import BAD_QUERIES, REFUSED
 from tests.browser import (
     HITS,
     ask,
@@ -57,25 +58,7 @@ APP = str(ROOT / "app.py")
 
 # ---------------------------------------------------------------- bad questions
 
-BAD_QUERIES = {
-    "empty": "",
-    "whitespace": "  \t   ",
-    "one-char": "a",
-    "10k-chars": ("Vilken region har ett cykelbibliotek och vikcyklar? " * 200)[:10_000],
-    "punctuation": "?!.,;",
-    "control-chars": "\x01\x02abc\x7f",
-    "mixed-scripts": "Вилкен регион cykel 日本 عربى",
-    "emoji-only": "🚲🚲",
-    "emoji-words": "cykel 🚲",
-    "sql": "'; DROP TABLE passages; --",
-    "html-script": "<script>alert(1)</script>",
-    "html-img": "<img src=x onerror=alert(1)>",
-    "markdown": "[klicka](javascript:alert(1)) **fet** # rubrik",
-}
-EMPTY = "Skriv en fråga – sökrutan är tom."
-NO_WORDS = "Frågan innehåller inga ord att söka på. Skriv några ord."
-# Queries that cannot be searched, with the message the user gets; all others are searched.
-REFUSED = {"empty": EMPTY, "whitespace": EMPTY, "punctuation": NO_WORDS, "emoji-only": NO_WORDS}
+# The list is shared with the HTTP API tests (tests/bad_queries.py).
 # Single-question CLI runs cost a model load each (~10 s): every refused kind, plus two
 # searchable ones whose characters could upset argv or the terminal listing.
 CLI_SINGLE = [*REFUSED, "control-chars", "mixed-scripts"]

@@ -189,7 +189,8 @@ class LoadedIndex:
         """Boolean mask of the passages a filter keeps (None: no filter)."""
         if not flt:
             return None
-        if flt not in self._masks:
+        keep = self._masks.get(flt)
+        if keep is None:  # no lock: threads may both compute it, never see it half-made
             keep = np.ones(len(self.passages), dtype=bool)
             if flt.region:
                 keep &= np.array([flt.region in p.regions for p in self.passages], dtype=bool)
@@ -198,7 +199,7 @@ class LoadedIndex:
             if len(self._masks) >= 64:
                 self._masks.clear()
             self._masks[flt] = keep
-        return self._masks[flt]
+        return keep
 
 
 class Store(Protocol):
