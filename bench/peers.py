@@ -127,6 +127,15 @@ def new_txtai(folder: Path):
     return Embeddings(path=str(folder), content=True, hybrid=True, instructions=TXTAI_INSTRUCTIONS)
 
 
+def txtai_index_name(emb) -> str:
+    """The FAISS index txtai chose for its corpus (it picks IVF by size)."""
+    backend = getattr(emb.ann, "backend", None)
+    nlist = getattr(backend, "nlist", None)
+    if nlist:
+        return f"IVF{nlist},Flat at nprobe {emb.ann.nprobe()}"
+    return type(backend).__name__
+
+
 def txtai_ids(emb, query: str, k: int) -> list[int]:
     return [int(r["id"]) for r in emb.search(query, k)]
 
@@ -481,8 +490,7 @@ def main(argv: list[str] | None = None) -> int:
                 "index": large.index.manifest.index_type,
                 "ours_build": ours_build,
                 "txtai_build": txtai_build,
-                "txtai_index": emb_large.config.get("components")
-                or getattr(emb_large.ann, "config", {}).get("components", "faiss"),
+                "txtai_index": txtai_index_name(emb_large),
                 "recall": recall_at_k(vectors, qvecs, large, emb_large),
                 **t,
             }
