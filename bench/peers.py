@@ -423,13 +423,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write", action="store_true", help="record in docs/benchmarks.md")
     args = ap.parse_args(argv)
 
+    import importlib.metadata
+
     import torch
-    import txtai
 
     info = {
         "date": time.strftime("%Y-%m-%d %H:%M %Z"),
         "cpu": cpu_description(),
-        "txtai": txtai.__version__ if hasattr(txtai, "__version__") else "9.x",
+        "txtai": importlib.metadata.version("txtai"),
         "torch": torch.__version__,
         "load_start": load_avg(),
         "reps": args.reps,
