@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint index browser bench-page
+.PHONY: run test test-fast lint index browser bench-page bench-peers
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,15 @@ index: $(STAMP)
 # Page latency and the README screenshot, written into docs/ (run on a quiet machine).
 bench-page: $(STAMP) browser
 	$(PY) bench/page.py --write
+
+# Side by side with txtai (bench/peers.py). txtai lives only in this bench environment,
+# never in requirements.txt; torch keeps the exact pin (anything else pulls CUDA).
+BENCH_VENV ?= .bench-venv
+$(BENCH_VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet torch==2.13.0
+	$(BENCH_VENV)/bin/pip install --quiet txtai==9.14.0 -r requirements.txt
+	touch $@
+
+bench-peers: $(BENCH_VENV)/.installed
+	nice $(BENCH_VENV)/bin/python bench/peers.py --write

@@ -10,7 +10,13 @@ import pytest
 
 from confsearch.index import build_index, current_version_dir, load_index
 from confsearch.store import IndexError_
-from confsearch.store.files import FLAT_MAX, FilesStore, choose_index_type, make_faiss_index
+from confsearch.store.files import (
+    FLAT_MAX,
+    IVF_NPROBE,
+    FilesStore,
+    choose_index_type,
+    make_faiss_index,
+)
 from tests.conftest import REAL_CORPUS, FakeEmbedder
 
 
@@ -101,7 +107,10 @@ def test_a_reader_that_loses_the_race_retries_on_the_new_version(
 
 def test_index_type_by_size():
     assert choose_index_type(1000) == "flat"
+    assert choose_index_type(FLAT_MAX) == "flat"
     assert choose_index_type(FLAT_MAX + 1) == "ivf"
+    # bench/peers.py's 100k corpus is searched approximately, like txtai's
+    assert choose_index_type(100_000) == "ivf"
     rng = np.random.default_rng(0)
     v = rng.normal(size=(5000, 16)).astype(np.float32)
     v /= np.linalg.norm(v, axis=1, keepdims=True)
@@ -113,3 +122,21 @@ def test_index_type_by_size():
         _, got = approx.search(v[:50], 10)
         recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(got, exact, strict=True)])
         assert recall >= 0.9, kind
+
+
+def test_a_corpus_just_above_flat_max_gets_an_ivf_index_that_finds_the_exact_neighbours():
+    import faiss
+
+    rng = np.random.default_rng(1)
+    v = rng.normal(size=(FLAT_MAX + 1, 8)).astype(np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    index = make_faiss_index(v)  # no explicit type: chosen by size
+    assert isinstance(index, faiss.IndexIVF) and index.nprobe == IVF_NPROBE
+    assert index.ntotal == FLAT_MAX + 1
+    exact = faiss.IndexFlatIP(8)
+    exact.add(v)
+    queries = v[:100] + rng.normal(scale=0.05, size=(100, 8)).astype(np.float32)
+    _, want = exact.search(queries, 10)
+    _, got = index.search(queries, 10)
+    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(got, want, strict=True)])
+    assert recall >= 0.95

@@ -54,12 +54,16 @@ from confsearch.store import (
     Manifest,
 )
 
-# Up to this many passages exact search is fast enough (bench/search.py, 2 cores: 6 ms at
-# 100k, 13 ms at 200k, 59 ms at 1M). Above it an IVF index: on the synthetic 1M set
-# (real passage vectors + noise) IVF with ~sqrt(n) lists and nprobe 64 gave recall@10 0.99
-# at ~4 ms and a 13 s build, where HNSW (M 32, efSearch 4096) reached only 0.66 at 12 ms
-# after a 209 s build. HNSW stays available as an explicit choice.
-FLAT_MAX = 200_000
+# Up to this many passages exact search costs a query little: at one thread (the page's
+# and bench/peers.py's setting), k = 100, CPU time per query on the synthetic sets (real
+# passage vectors + noise): exact 1.1 ms at 20k, 2.9 ms at 50k, 5.6 ms at 100k, where IVF
+# (nprobe 64 of ~sqrt(n) lists) took 0.7 / 0.9 / 1.7 ms with recall@10 1.000 and a build of
+# a few seconds. Above it an IVF index, as txtai switches by size too: on the synthetic 1M
+# set IVF gave recall@10 0.99 at ~4 ms and a 13 s build, where HNSW (M 32, efSearch 4096)
+# reached only 0.66 at 12 ms after a 209 s build. HNSW stays available as an explicit
+# choice. (Was 200k, set on 2 threads; at 100k exact search was most of the gap to txtai
+# in bench/peers.py.)
+FLAT_MAX = 50_000
 IVF_NPROBE = 64
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
