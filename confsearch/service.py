@@ -87,7 +87,7 @@ def refresh_index(
         if only_if_stale and not state.stale:
             return None
     embedder = embedder or load_embedder(settings)
-    where = str(getattr(store, "index_dir", store.name))
+    where = store.location
     try:
         return build_index(
             settings.corpus_dir,
@@ -143,7 +143,7 @@ def open_searcher(
         )
     if state.manifest is None and report is None:
         raise IndexError_(
-            f"Det finns inget index i {getattr(store, 'index_dir', store.name)} och ingen "
+            f"Det finns inget index i {store.location} och ingen "
             f"korpusmapp att bygga det från ({settings.corpus_dir})."
         )
     embedder = query_embedder or load_query_embedder(settings)

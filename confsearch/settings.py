@@ -38,6 +38,8 @@ class Settings:
     query_threads: int = 0
     # PostgreSQL + pgvector instead of index/ (see docs/scaling.md); None: the files backend.
     database_url: str | None = None
+    # Schema in that database (several indexes can share one database).
+    database_schema: str = "confsearch"
 
     @property
     def model_cache_dir(self) -> Path:
@@ -57,6 +59,8 @@ class Settings:
             s = replace(s, dtype=env["CONFSEARCH_DTYPE"])
         if env.get("CONFSEARCH_DATABASE_URL"):
             s = replace(s, database_url=env["CONFSEARCH_DATABASE_URL"])
+        if env.get("CONFSEARCH_DATABASE_SCHEMA"):
+            s = replace(s, database_schema=env["CONFSEARCH_DATABASE_SCHEMA"])
         if env.get("CONFSEARCH_QUERY_THREADS", "").isdigit():
             s = replace(s, query_threads=int(env["CONFSEARCH_QUERY_THREADS"]))
         return s
