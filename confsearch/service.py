@@ -14,8 +14,9 @@ The CLI, the page, ``embed.py`` and the HTTP API all come through here, so they 
 
 from __future__ import annotations
 
+import contextlib
 import errno
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -149,6 +150,25 @@ def open_searcher(
     embedder = query_embedder or load_query_embedder(settings)
     index = load_index(store, embedder)
     return Opened(Searcher(index, embedder), index.version, warnings, report)
+
+
+@contextlib.contextmanager
+def scratch_store(settings: Settings, name: str) -> Iterator[Store | None]:
+    """A temporary store of the settings' backend for an index that is not the corpus
+    (evaluation on SweFAQ): a schema of its own in PostgreSQL, dropped afterwards; None
+    for the files backend, whose indexes can live in memory."""
+    if not settings.database_url:
+        yield None
+        return
+    from confsearch.store.postgres import PostgresStore
+
+    store = PostgresStore(settings.database_url, f"{settings.database_schema}_{name}")
+    with store.build_lock():  # two evaluations at once take turns
+        try:
+            store.remove_everything()  # left over by an evaluation that was killed
+            yield store
+        finally:
+            store.drop_schema()
 
 
 def _built(state: IndexState) -> str:
