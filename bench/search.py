@@ -520,6 +520,9 @@ def main() -> None:
     )
     ap.add_argument("--database-url", help="postgres: this server (default: a local throw-away)")
     ap.add_argument("--json", help="postgres: also write the raw results here")
+    ap.add_argument(
+        "--vectors-cache", help="postgres: keep the real embeddings here (.npy) for re-runs"
+    )
     args = ap.parse_args()
     if args.backend == "postgres":
         from bench import _pgbench
