@@ -68,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
         if bar is not None:
             bar.close()
     if report is None:
-        print(f"Indexet i {settings.database_url or settings.index_dir} är aktuellt.")
+        from confsearch.store import open_store
+
+        print(f"Indexet i {open_store(settings).location} är aktuellt.")
         return 0
     for err in report.errors:
         print(f"Varning: {err.path}: {err.message}", file=sys.stderr)

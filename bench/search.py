@@ -1,6 +1,7 @@
 """Index build time, query latency, dense recall and memory at 1k / 100k / 1M passages.
 
 Run: ``.venv/bin/python bench/search.py [--write] [--sizes 1000 100000 1000000]``.
+With ``--backend postgres`` it compares pgvector with FAISS instead (bench/_pgbench.py).
 
 1. Builds the real corpus (``corpus/``) into a temporary index folder with the real model,
    then builds again with nothing changed (must re-embed nothing, target <= 3 s).
@@ -511,7 +512,23 @@ def main() -> None:
     ap.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     ap.add_argument("--sizes", type=int, nargs="+", default=[1_000, 100_000, 1_000_000])
     ap.add_argument("--noise", type=float, default=0.3, help="expected norm of the Gaussian noise")
+    ap.add_argument(
+        "--backend",
+        choices=["files", "postgres"],
+        default="files",
+        help="postgres: pgvector HNSW next to FAISS on the same vectors (bench/_pgbench.py)",
+    )
+    ap.add_argument("--database-url", help="postgres: this server (default: a local throw-away)")
+    ap.add_argument("--json", help="postgres: also write the raw results here")
+    ap.add_argument(
+        "--vectors-cache", help="postgres: keep the real embeddings here (.npy) for re-runs"
+    )
     args = ap.parse_args()
+    if args.backend == "postgres":
+        from bench import _pgbench
+
+        _pgbench.run(args, sorted(args.sizes))
+        return
     args.load_start = os.getloadavg()[0]
     t_all = time.perf_counter()
     queries = load_queries()

@@ -13,6 +13,7 @@ question at a time. A line that is not UTF-8 gets an error object, never a trace
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from collections.abc import Iterator
@@ -285,9 +286,12 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from confsearch import evaluate
+    from confsearch.service import scratch_store
 
-    searcher = open_searcher(_settings(args))
-    print(evaluate.report(searcher, args.set, args.swefaq))
+    settings = _settings(args)
+    searcher = open_searcher(settings)
+    scratch = functools.partial(scratch_store, settings)
+    print(evaluate.report(searcher, args.set, args.swefaq, scratch))
     return 0
 
 

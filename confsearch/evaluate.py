@@ -12,9 +12,11 @@ for tuning) and ``test`` (the sealed half, reported once).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from confsearch.documents import Passage
 from confsearch.index import LoadedIndex, compute_hubness, encode_passages, lexical_text
 from confsearch.model import Embedder
 from confsearch.search import FusionConfig, Searcher
+from confsearch.store import BuildData, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT / "tests" / "eval"
@@ -143,8 +146,17 @@ def eval_regions(searcher: Searcher, questions: list[dict]) -> tuple[float, floa
     return (precision / n, recall / n, n) if n else (0.0, 0.0, 0)
 
 
-def report(searcher: Searcher, sets: Sequence[str], swefaq: Sequence[str]) -> str:
-    """The ``python -m confsearch eval`` tables."""
+def report(
+    searcher: Searcher,
+    sets: Sequence[str],
+    swefaq: Sequence[str],
+    scratch: Callable[[str], AbstractContextManager[Store | None]] | None = None,
+) -> str:
+    """The ``python -m confsearch eval`` tables.
+
+    ``scratch(name)`` gives a temporary store of the searcher's backend for the SweFAQ
+    indexes (None or a None store: in memory), so both backends are evaluated end to end.
+    """
     blocks = []
     for name in sets:
         _files, title = QUESTION_SETS[name]
@@ -155,7 +167,8 @@ def report(searcher: Searcher, sets: Sequence[str], swefaq: Sequence[str]) -> st
             table += f"\nregioner: precision {precision:.3f}, recall {recall:.3f} (n={n})"
         blocks.append(table)
     for split in swefaq:
-        results = eval_swefaq(searcher.embedder, split)
+        with scratch(f"swefaq_{split}") if scratch else contextlib.nullcontext() as store:
+            results = eval_swefaq(searcher.embedder, split, store=store)
         results["bm25-plain"] = plain_bm25_swefaq(split)
         blocks.append(format_table(f"SweFAQ {split}", results))
     return "\n\n".join(blocks)
@@ -177,8 +190,11 @@ def load_swefaq(split: str, directory: Path = SWEFAQ_DIR) -> tuple[list[str], li
     )
 
 
-def index_from_texts(texts: list[str], embedder: Embedder, *, batch_size: int = 32) -> LoadedIndex:
-    """An in-memory index over plain texts (benchmarks); same pieces as a built index."""
+def index_from_texts(
+    texts: list[str], embedder: Embedder, *, batch_size: int = 32, store: Store | None = None
+) -> LoadedIndex:
+    """An index over plain texts (benchmarks); same pieces as a built index. In memory,
+    or published into ``store`` and loaded from it (to evaluate a backend end to end)."""
     from confsearch.lexical import LexicalIndex
 
     passages = [
@@ -200,7 +216,7 @@ def index_from_texts(texts: list[str], embedder: Embedder, *, batch_size: int = 
     from confsearch.store import Manifest
     from confsearch.store.files import in_memory_index
 
-    vectors, _, _ = encode_passages(passages, embedder, batch_size=batch_size)
+    vectors, embeddings, _ = encode_passages(passages, embedder, batch_size=batch_size)
     manifest = Manifest(
         model=embedder.name,
         query_prompt=embedder.query_prompt,
@@ -213,13 +229,12 @@ def index_from_texts(texts: list[str], embedder: Embedder, *, batch_size: int = 
         corpus_dir="",
         built="",
     )
-    return in_memory_index(
-        passages,
-        vectors,
-        LexicalIndex.build([lexical_text(p) for p in passages]),
-        compute_hubness(vectors, embedder),
-        manifest,
-    )
+    lexical = LexicalIndex.build([lexical_text(p) for p in passages])
+    hub = compute_hubness(vectors, embedder)
+    if store is None:
+        return in_memory_index(passages, vectors, lexical, hub, manifest)
+    store.publish(BuildData(passages, vectors, embeddings, hub, lexical, None, manifest))
+    return store.load()
 
 
 def eval_swefaq(
@@ -228,10 +243,11 @@ def eval_swefaq(
     base: FusionConfig | None = None,
     modes: Sequence[str] = MODES,
     index: LoadedIndex | None = None,
+    store: Store | None = None,
 ) -> dict[str, Metrics]:
     base = base or FusionConfig()
     docs, questions, gold = load_swefaq(split)
-    index = index or index_from_texts(docs, embedder)
+    index = index or index_from_texts(docs, embedder, store=store)
     out = {}
     for mode in modes:
         searcher = Searcher(index, embedder, config_for(mode, base))

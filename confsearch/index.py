@@ -348,14 +348,15 @@ def build_index(
             index_type=index_type,
         )
         version = store.publish(build)
+        published = store.read_manifest()
     return BuildReport(
-        index_dir=getattr(store, "index_dir", store.name),
+        index_dir=store.location,
         version=version,
         passages=len(passages),
         documents=len(result.documents),
         embedded=embedded,
         reused=len(embeddings) - embedded,
         seconds=time.perf_counter() - t0,
-        index_type=manifest.index_type,
+        index_type=published.index_type if published is not None else manifest.index_type,
         errors=list(result.errors),
     )

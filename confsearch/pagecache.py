@@ -43,7 +43,9 @@ def _model_key(settings: Settings) -> tuple:
 
 
 def _store_key(settings: Settings) -> str:
-    return settings.database_url or str(settings.index_dir.resolve())
+    if settings.database_url:
+        return f"{settings.database_url}#{settings.database_schema}"
+    return str(settings.index_dir.resolve())
 
 
 def query_embedder(settings: Settings):

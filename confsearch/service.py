@@ -14,11 +14,12 @@ The CLI, the page, ``embed.py`` and the HTTP API all come through here, so they 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,7 +91,7 @@ def refresh_index(
         if only_if_stale and not state.stale:
             return None
     embedder = embedder or load_embedder(settings)
-    where = str(getattr(store, "index_dir", store.name))
+    where = store.location
     try:
         return build_index(
             settings.corpus_dir,
@@ -146,12 +147,31 @@ def open_searcher(
         )
     if state.manifest is None and report is None:
         raise IndexError_(
-            f"Det finns inget index i {getattr(store, 'index_dir', store.name)} och ingen "
+            f"Det finns inget index i {store.location} och ingen "
             f"korpusmapp att bygga det från ({settings.corpus_dir})."
         )
     embedder = query_embedder or load_query_embedder(settings)
     index = load_index(store, embedder)
     return Opened(Searcher(index, embedder), index.version, warnings, report)
+
+
+@contextlib.contextmanager
+def scratch_store(settings: Settings, name: str) -> Iterator[Store | None]:
+    """A temporary store of the settings' backend for an index that is not the corpus
+    (evaluation on SweFAQ): a schema of its own in PostgreSQL, dropped afterwards; None
+    for the files backend, whose indexes can live in memory."""
+    if not settings.database_url:
+        yield None
+        return
+    from confsearch.store.postgres import PostgresStore
+
+    store = PostgresStore(settings.database_url, f"{settings.database_schema}_{name}")
+    with store.build_lock():  # two evaluations at once take turns
+        try:
+            store.remove_everything()  # left over by an evaluation that was killed
+            yield store
+        finally:
+            store.drop_schema()
 
 
 def _built(state: IndexState) -> str:

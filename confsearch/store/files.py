@@ -31,9 +31,7 @@ import fcntl
 import json
 import math
 import os
-import secrets
 import shutil
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -52,6 +50,7 @@ from confsearch.store import (
     IndexError_,
     LoadedIndex,
     Manifest,
+    new_version_name,
 )
 
 # Up to this many passages exact search costs a query little: at one thread (the page's
@@ -193,6 +192,10 @@ class FilesStore:
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
 
+    @property
+    def location(self) -> str:
+        return str(self.index_dir)
+
     # ------------------------------------------------------------ pointer
 
     def _versions_on_disk(self) -> list[Path]:
@@ -291,10 +294,7 @@ class FilesStore:
 
     def publish(self, build: BuildData) -> str:
         """Write a new version folder, fsync it, point CURRENT at it, drop old versions."""
-        # Names sort by build time (to the nanosecond), so "newest" is the last in order.
-        now = time.time_ns()
-        stamp = time.strftime("%Y%m%d%H%M%S", time.localtime(now // 10**9))
-        version = f"v-{stamp}-{now % 10**9:09d}-{secrets.token_hex(3)}"
+        version = new_version_name()
         tmp = self.index_dir / f".build-{version}"
         tmp.mkdir(parents=True)
         try:
