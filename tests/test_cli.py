@@ -148,6 +148,30 @@ def test_stdin_json_answers_every_line_and_reports_invalid_utf8(fake_env, capsys
     assert objs[3]["query"] == "jämlika livsvillkor" and objs[3]["hits"]
 
 
+def test_deleting_the_index_during_a_stdin_run_loses_no_answer(fake_env, capsys, monkeypatch):
+    """The searcher is opened once: removing index/ after the first answer changes nothing
+    for the questions still to come (issue 13, "must keep holding")."""
+    questions = [QUESTION, "jämlika livsvillkor", "Vad är en projektkyrkogård?"]
+    feed = iter(q.encode() + b"\n" for q in questions)
+    answered = []
+
+    def readline():
+        if answered:  # the first question has been answered: the index disappears
+            shutil.rmtree(fake_env / "index", ignore_errors=True)
+        answered.append(True)
+        return next(feed, b"")
+
+    class Stdin:
+        buffer = type("B", (), {"readline": staticmethod(readline)})
+
+    monkeypatch.setattr(sys, "stdin", Stdin)
+    code = cli.main(["search", "--json", "--k", "2"])
+    objs = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert not (fake_env / "index").exists()
+    assert code == 0 and [o["query"] for o in objs] == questions
+    assert all(o["hits"] and "error" not in o for o in objs)
+
+
 @pytest.mark.parametrize("damage", ["pointer moved away", "manifest unreadable"])
 def test_unreadable_index_of_another_corpus_is_left_alone(fake_env, tmp_path, capsys, damage):
     """--index at an index whose pointer or manifest is broken (issue 13, point 4's
