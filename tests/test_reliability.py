@@ -366,3 +366,46 @@ def test_a_build_loop_beside_1000_reloads_gives_no_error_and_no_wrong_answer(
     assert not [c.name for c in index.iterdir() if c.name.startswith((".old-", ".build-"))]
     # … and the builds really churned under the reader.
     assert len(published) >= 20 and len(seen) >= 10, (len(published), len(seen))
+
+
+# embed.py with the fake model, in a process whose file size limit is ``ulimit -f``.
+EMBED_WITH_FAKE_MODEL = """
+import resource, sys
+import confsearch.model
+from tests.conftest import FakeEmbedder
+confsearch.model.load_embedder = lambda settings: FakeEmbedder()
+if sys.argv[1] != "unlimited":
+    limit = int(sys.argv[1]) * 1024
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+import embed
+sys.exit(embed.main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.process
+def test_a_file_size_limit_during_a_build_is_a_swedish_message(corpus_copy, tmp_path):
+    """`ulimit -f` (the issue's other way to fill a disk): Python ignores SIGXFSZ, so the
+    write fails with EFBIG; embed.py says so in Swedish, exits 2, and the index that was
+    there is untouched."""
+    index = tmp_path / "index"
+
+    def embed(limit: str) -> subprocess.CompletedProcess:
+        argv = ["--corpus", str(corpus_copy), "--index", str(index)]
+        return subprocess.run(
+            [sys.executable, "-c", EMBED_WITH_FAKE_MODEL, limit, *argv],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+
+    first = embed("unlimited")
+    assert first.returncode == 0, first.stderr
+    before = current_version_dir(index).name
+    (corpus_copy / "ny.md").write_text("# Ny\n\n## Pass\n\nRegion Skåne om tåg och bussar.\n")
+    proc = embed("64")  # KB: every vector file of this corpus is larger
+    assert proc.returncode == 2, proc.stderr
+    assert "kunde inte skrivas: filen blev större än tillåtet" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert current_version_dir(index).name == before
+    assert not [p for p in index.iterdir() if p.name.startswith(".build-")]
