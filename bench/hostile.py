@@ -30,6 +30,9 @@ sys.path.insert(0, str(ROOT))
 from bench._report import cpu_description, write_section  # noqa: E402
 from tests.test_readers_limits import docx_bytes, read_in_child  # noqa: E402
 
+LIMIT_SECONDS = 30  # the issue's budget per hostile file …
+LIMIT_RSS_MB = 1536  # … and its peak memory
+
 QUESTIONS = [
     "Vilken region har ett cykelbibliotek?",
     "Hur arbetar Värmlandsrådet?",
@@ -57,11 +60,13 @@ def reading_rows(tmp: Path) -> list[str]:
             "utan.txt",
             ("Titel\n\nEtt pass\n\n" + text).encode(),
         )
-    cases["19 MB on one line"] = ("rad.txt", b"Det h\xc3\xa4r \xc3\xa4r en mening. " * 560_000)
+    line = "Det här är en mening. ".encode()  # 24 bytes, full stops, no newline
+    cases["19 MB on one line"] = ("rad.txt", line * (19 * 1024 * 1024 // len(line) + 1))
     cases[".docx zip bomb, 400 000 paragraphs"] = ("bomb.docx", docx_bytes(400_000))
     cases[".docx unpacking to 300 MB"] = ("stor.docx", docx_bytes(10, b"\0" * (300 << 20)))
     cases[".docx, 10 000 paragraphs"] = ("lang.docx", docx_bytes(10_000))
     rows = []
+    series: dict[str, float] = {}
     for label, (name, data) in cases.items():
         corpus = tmp / f"c-{len(rows)}"
         corpus.mkdir()
@@ -74,9 +79,17 @@ def reading_rows(tmp: Path) -> list[str]:
             if runs[0]["errors"]
             else f"read, {runs[0]['passages']} passages"
         )
-        rows.append(
-            f"| {label} | {len(data) / 1024:.0f} KB | {seconds:.2f} | {rss:.0f} | {outcome} |"
-        )
+        worst = max(r["seconds"] for r in runs)
+        within = "yes" if worst <= LIMIT_SECONDS and rss <= LIMIT_RSS_MB else "**no**"
+        size = f"{len(data) / 2**20:.1f} MB" if len(data) >= 1 << 20 else f"{len(data) >> 10} KB"
+        series[label] = seconds
+        rows.append(f"| {label} | {size} | {seconds:.2f} | {rss:.0f} | {within} | {outcome} |")
+    t100, t200, t400 = (series[f"text without full stops, {kb} KB"] for kb in (100, 200, 400))
+    rows.append(
+        f"\nText without full stops, time relative to 100 KB: 200 KB ×{t200 / t100:.1f}, "
+        f"400 KB ×{t400 / t100:.1f} (linear: ×2, ×4; the issue measured ×3.7 and ×13.9). "
+        "Times are of `read_corpus` alone (the child has imported it before the clock starts)."
+    )
     return rows
 
 
@@ -108,6 +121,7 @@ def search_rows(tmp: Path) -> list[str]:
         during.append(one(QUESTIONS[len(during) % len(QUESTIONS)]))
     outcome = job.outcome()
     build_s = time.perf_counter() - t0
+    after = [one(QUESTIONS[i % len(QUESTIONS)]) for i in range(100)]  # the machine is shared
 
     def p(values: list[float], q: float) -> float:
         return sorted(values)[int(q * (len(values) - 1))]
@@ -116,7 +130,10 @@ def search_rows(tmp: Path) -> list[str]:
         f"| idle | {len(idle)} | {statistics.median(idle):.1f} | {p(idle, 0.95):.1f} |",
         f"| during the build ({build_s:.0f} s, ok={outcome.ok}) | {len(during)} | "
         f"{statistics.median(during):.1f} | {p(during, 0.95):.1f} |",
-        f"\np95 during ÷ p95 idle = **{p(during, 0.95) / p(idle, 0.95):.2f}** (target ≤ 3).",
+        f"| idle again, after the build | {len(after)} | {statistics.median(after):.1f} | "
+        f"{p(after, 0.95):.1f} |",
+        f"\np95 during ÷ p95 idle (before) = **{p(during, 0.95) / p(idle, 0.95):.2f}** "
+        f"(target ≤ 3); ÷ p95 idle (after) = {p(during, 0.95) / p(after, 0.95):.2f}.",
     ]
 
 
@@ -135,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         "Reading one file in a fresh process (median of 3; peak RSS = VmHWM). Limits: 5 000 000 "
         "characters per document, 50 000 paragraphs and 100 MB unpacked per .docx, 200 000 "
         "HTML elements, 5 000 PDF pages, 120 s per file.\n\n"
-        "| file | size | seconds | peak MB | outcome |\n|---|---:|---:|---:|---|\n"
+        "| file | size | seconds | peak MB | ≤ 30 s and ≤ 1.5 GB | outcome |\n"
+        "|---|---:|---:|---:|---|---|\n"
         + "\n".join(reading)
         + "\n\nSearch + answer in the page process, while a worker indexes a 10 000-paragraph "
         ".docx (nice 10, one thread):\n\n"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -45,8 +46,25 @@ _CAUSES = {
 
 
 def write_failure(where: str, exc: OSError) -> WriteFailed:
-    cause = _CAUSES.get(exc.errno or 0) or exc.strerror or str(exc) or type(exc).__name__
+    code = exc.errno or _short_write_cause(where)
+    cause = _CAUSES.get(code or 0) or exc.strerror or str(exc) or type(exc).__name__
     return WriteFailed(f"Indexet i {where} kunde inte skrivas: {cause}.")
+
+
+def _short_write_cause(where: str) -> int | None:
+    """numpy reports a short write as "N requested and M written", without an errno:
+    name the likely cause from the free space and the file size limit."""
+    import resource
+
+    try:
+        st = os.statvfs(where)
+        if st.f_bavail * st.f_frsize < 1024 * 1024:
+            return errno.ENOSPC
+    except OSError:
+        pass
+    if resource.getrlimit(resource.RLIMIT_FSIZE)[0] != resource.RLIM_INFINITY:
+        return errno.EFBIG
+    return None
 
 
 @dataclass(frozen=True)

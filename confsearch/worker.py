@@ -31,6 +31,9 @@ from confsearch.settings import Settings
 DEFAULT_TIMEOUT = 30 * 60  # seconds for one build (embedding ~100 passages/s here)
 DEFAULT_MEMORY_MB = 8 * 1024  # address space of the worker (torch maps a lot)
 NICE = 10
+# How running out of the address-space budget shows in a child's stderr: Python's own
+# MemoryError, or a shared library (torch, faiss) that could not be mapped at import.
+_OUT_OF_MEMORY = ("MemoryError", "failed to map segment", "Cannot allocate memory")
 
 
 @dataclass
@@ -131,14 +134,21 @@ class BuildJob:
         if final is not None:
             return Outcome(bool(final["ok"]), final.get("message", ""), final.get("report"))
         if time.monotonic() - self.started > self.timeout:
-            return Outcome(
-                False,
-                f"Indexeringen tog längre tid än {self.timeout / 60:.0f} minuter och avbröts.",
+            limit = (
+                f"{self.timeout / 60:.0f} minuter"
+                if self.timeout >= 120
+                else f"{self.timeout:.0f} sekunder"
             )
-        if "MemoryError" in stderr or self.proc.returncode in (-9, 137):
+            return Outcome(False, f"Indexeringen tog längre tid än {limit} och avbröts.")
+        # The worker's own stderr is for the server log, never for the uploader's page.
+        if stderr.strip():
+            print(f"confsearch.worker (kod {self.proc.returncode}):\n{stderr}", file=sys.stderr)
+        if self.proc.returncode in (-9, 137) or any(s in stderr for s in _OUT_OF_MEMORY):
             return Outcome(False, "Indexeringen behövde mer minne än den får använda.")
         return Outcome(
-            False, f"Indexeringen avbröts oväntat (kod {self.proc.returncode}). {stderr[-300:]}"
+            False,
+            f"Indexeringen avbröts oväntat (kod {self.proc.returncode}). Försök igen; "
+            "om felet kvarstår, be den som sköter tjänsten titta i serverns logg.",
         )
 
 

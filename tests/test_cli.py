@@ -148,18 +148,49 @@ def test_stdin_json_answers_every_line_and_reports_invalid_utf8(fake_env, capsys
     assert objs[3]["query"] == "jämlika livsvillkor" and objs[3]["hits"]
 
 
-def test_unreadable_index_of_another_corpus_is_left_alone(fake_env, tmp_path, capsys):
-    """--index at an index whose pointer is broken: a message, never a rebuild over it."""
+def test_deleting_the_index_during_a_stdin_run_loses_no_answer(fake_env, capsys, monkeypatch):
+    """The searcher is opened once: removing index/ after the first answer changes nothing
+    for the questions still to come (issue 13, "must keep holding")."""
+    questions = [QUESTION, "jämlika livsvillkor", "Vad är en projektkyrkogård?"]
+    feed = iter(q.encode() + b"\n" for q in questions)
+    answered = []
+
+    def readline():
+        if answered:  # the first question has been answered: the index disappears
+            shutil.rmtree(fake_env / "index", ignore_errors=True)
+        answered.append(True)
+        return next(feed, b"")
+
+    class Stdin:
+        buffer = type("B", (), {"readline": staticmethod(readline)})
+
+    monkeypatch.setattr(sys, "stdin", Stdin)
+    code = cli.main(["search", "--json", "--k", "2"])
+    objs = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert not (fake_env / "index").exists()
+    assert code == 0 and [o["query"] for o in objs] == questions
+    assert all(o["hits"] and "error" not in o for o in objs)
+
+
+@pytest.mark.parametrize("damage", ["pointer moved away", "manifest unreadable"])
+def test_unreadable_index_of_another_corpus_is_left_alone(fake_env, tmp_path, capsys, damage):
+    """--index at an index whose pointer or manifest is broken (issue 13, point 4's
+    repro): a message, never a rebuild over it from the default corpus."""
     other = tmp_path / "annan"
     other.mkdir()
     (other / "buss.md").write_text("# Dag\n\n## Bussar\n\nRegion Skåne om busslinjer.\n")
-    build_index(other, tmp_path / "index2", FakeEmbedder())
-    version = current_version_dir(tmp_path / "index2")
-    (tmp_path / "index2" / "CURRENT").rename(tmp_path / "index2" / "CURRENT.bak")
-    code, _, err = run(["search", "busslinjer", "--index", str(tmp_path / "index2")], capsys)
+    index = tmp_path / "index2"
+    build_index(other, index, FakeEmbedder())
+    version = current_version_dir(index)
+    if damage == "pointer moved away":
+        (index / "CURRENT").rename(index / "CURRENT.bak")
+    else:
+        (version / "manifest.json").write_bytes(b"{ inte json")
+    before = {p.relative_to(index): p.read_bytes() for p in index.rglob("*") if p.is_file()}
+    code, _, err = run(["search", "busslinjer", "--index", str(index)], capsys)
     assert code == 2 and "--replace" in err and "Traceback" not in err
-    assert version.is_dir() and sorted(p.name for p in version.iterdir())
-    assert not (tmp_path / "index2" / "CURRENT").exists()  # nothing was written
+    after = {p.relative_to(index): p.read_bytes() for p in index.rglob("*") if p.is_file()}
+    assert after == before  # nothing was written, removed or rebuilt
 
 
 # ---------------------------------------------------------------- in-process, real model
@@ -250,33 +281,47 @@ def test_brief_in_a_real_process(real_index, tmp_path):
 
 
 @pytest.mark.process
-def test_stdin_json_streams_one_answer_per_line_as_it_arrives(real_index):
+@pytest.mark.parametrize(
+    "encoding_env",
+    [{"LC_ALL": "C.UTF-8"}, {"PYTHONIOENCODING": "utf-8"}],
+    ids=["C.UTF-8", "PYTHONIOENCODING"],
+)
+def test_stdin_json_streams_one_answer_per_line_as_it_arrives(real_index, encoding_env):
+    """One flushed answer per line, before the next line is sent; a line that is not
+    UTF-8 gets a JSON error object under either encoding set-up the issue names."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "confsearch", "search", "--json", "--k", "2"],
         cwd=ROOT,
-        env=env_for(real_index),
+        env={**env_for(real_index), **encoding_env},
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
+    lines = [QUESTION.encode(), b"\xff\xfe trasig \xe5", b"jamlika livsvilkor"]
     try:
-        for question in (QUESTION, "Vad är en projektkyrkogård?", "jamlika livsvilkor"):
-            proc.stdin.write(question.encode() + b"\n")
+        for raw in lines:
+            proc.stdin.write(raw + b"\n")
             proc.stdin.flush()
-            line = proc.stdout.readline()  # answered before the next question is sent
-            assert json.loads(line)["query"] == question
+            obj = json.loads(proc.stdout.readline())  # answered before the next is sent
+            if raw.startswith(b"\xff"):
+                assert obj["query"] is None and obj["hits"] == [] and "UTF-8" in obj["error"]
+            else:
+                assert obj["query"] == raw.decode() and obj["hits"]
         proc.stdin.close()
         assert proc.wait(timeout=60) == 0
+        assert b"Traceback" not in proc.stderr.read()
     finally:
         proc.kill()
 
 
 @pytest.mark.process
-def test_closed_pipe_ends_quietly(real_index):
-    """`… search --json < questions | head -1`: the conventional SIGPIPE ending."""
+@pytest.mark.parametrize("mode", ["--json", "listing"])
+def test_closed_pipe_ends_quietly(real_index, mode):
+    """`… search [--json] < questions | head -1`: the conventional SIGPIPE ending."""
     questions = "\n".join([QUESTION] * 200) + "\n"
+    flag = "--json" if mode == "--json" else ""
     shell = (
-        f"{sys.executable} -m confsearch search --json < /dev/stdin | head -1; "
+        f"{sys.executable} -m confsearch search {flag} < /dev/stdin | head -1; "
         'echo "status=${PIPESTATUS[0]}" >&2'
     )
     proc = subprocess.run(
@@ -288,7 +333,10 @@ def test_closed_pipe_ends_quietly(real_index):
         text=True,
         timeout=600,
     )
-    assert json.loads(proc.stdout)["query"] == QUESTION
+    if mode == "--json":
+        assert json.loads(proc.stdout)["query"] == QUESTION
+    else:
+        assert proc.stdout.strip()  # the first line of the first listing
     assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
     assert "status=141" in proc.stderr  # killed by SIGPIPE, as cat would be
 

@@ -157,3 +157,27 @@ def test_cli_and_embed_on_an_unwritable_index(own_copy, condition, real_embedder
         assert "Region Örebro län" in search.stdout
         assert "Svarar från det befintliga indexet" in search.stderr
         assert "Traceback" not in search.stderr
+
+
+def test_a_hostile_upload_is_named_with_its_limit_and_rolled_back(own_copy):
+    """A .docx zip bomb uploaded in the page: read by the worker, refused with the limit
+    it broke, moved out of the corpus; the page keeps answering."""
+    from tests.test_readers_limits import docx_bytes
+
+    corpus = own_copy / "corpus"
+    bomb = docx_bytes(60_000)  # more paragraphs than the 50 000 a .docx may have
+    uploader = start()
+    uploader.file_uploader[0].set_value(
+        [("bomb.docx", bomb, "application/vnd.openxmlformats-officedocument.wordprocessingml")]
+    )
+    uploader.run()
+    uploader.button(key="indexera").click()
+    uploader.run()
+    assert not uploader.exception, uploader.exception
+    message = texts(uploader)
+    assert "bomb.docx lades inte till" in message and "stycken (gränsen)" in message, message
+    assert "Traceback" not in message and "Klart!" not in message
+    assert not (corpus / "bomb.docx").exists()
+    assert list((corpus / ".karantan").glob("*-bomb.docx"))
+    other = ask(start(), QUESTION)
+    assert not other.error and "Region Örebro län" in first_card(other)

@@ -202,3 +202,40 @@ def test_files_that_are_not_what_they_seem(tmp_path):
     assert "ingen vanlig fil" in by_file["pipe.txt"]
     assert not any("root:" in p.text for p in result.passages)
     assert "utanför" not in by_file.get("inne.txt", "")  # at most a duplicate of ok.txt
+
+
+def test_pdf_over_the_page_limit_is_refused_and_the_rest_read(tmp_path, monkeypatch):
+    from pypdf import PdfWriter
+
+    from confsearch import readers
+
+    monkeypatch.setattr(readers, "MAX_PDF_PAGES", 2)  # a 5 001-page PDF, in miniature
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    writer = PdfWriter()
+    for _ in range(3):
+        writer.add_blank_page(width=200, height=200)
+    with (corpus / "lang.pdf").open("wb") as f:
+        writer.write(f)
+    (corpus / "ok.txt").write_text("Rubrik\n\nEn vanlig text om cyklar i Region Örebro län.\n")
+    result = read_corpus(corpus)
+    [error] = result.errors
+    assert error.file == "lang.pdf" and "PDF-filen har 3 sidor; gränsen är 2 sidor" in error.message
+    assert result.passages and all(p.source.endswith("ok.txt") for p in result.passages)
+
+
+def test_a_file_over_its_time_budget_is_refused_and_the_rest_read(tmp_path, monkeypatch):
+    """The per-file time budget, spent before the reader starts (as if the file were slow)."""
+    from confsearch import corpus as corpus_module
+    from confsearch.readers import Budget
+
+    monkeypatch.setattr(corpus_module, "Budget", lambda: Budget(seconds=-1.0))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "sida.html").write_text("<html><body>" + "<p>Ett stycke.</p>" * 3000)
+    (corpus / "ok.txt").write_text("Rubrik\n\nEn vanlig text om cyklar i Region Örebro län.\n")
+    result = read_corpus(corpus)
+    [error] = result.errors
+    assert error.file == "sida.html" and "tog längre tid än" in error.message
+    assert "(gränsen)" in error.message
+    assert any(p.source.endswith("ok.txt") for p in result.passages)

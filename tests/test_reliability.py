@@ -7,6 +7,7 @@ These use the real model and real processes on purpose: the failures they guard 
 from __future__ import annotations
 
 import os
+import re
 import resource
 import shutil
 import signal
@@ -277,3 +278,134 @@ def test_build_lock_is_released_when_the_holder_dies(tmp_path, corpus_copy, fake
     holder.wait()
     t.join(timeout=60)
     assert done.is_set()
+
+
+# A build loop in its own process: every round rewrites one file with the round's number
+# and publishes a new version, then reports "<round> <version>" (fake model, tiny corpus,
+# so a build takes a fraction of a second and the versions really churn under the reader).
+BUILD_LOOP = """
+import sys
+from pathlib import Path
+from confsearch.index import build_index
+from tests.conftest import FakeEmbedder
+corpus, index, stop = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+embedder = FakeEmbedder()
+n = 0
+while not stop.exists():
+    n += 1
+    (corpus / "bygge.txt").write_text(
+        f"Byggen\\n\\nLöpande\\n\\nDetta är byggnummer {n} av indexet.\\n", encoding="utf-8"
+    )
+    report = build_index(corpus, index, embedder)
+    print(n, report.version, flush=True)
+"""
+
+
+def _tiny_corpus(folder: Path) -> None:
+    folder.mkdir()
+    (folder / "cykel.md").write_text(
+        "# Årskonferens\n\n## Rena resor\n\nRegion Örebro län berättade om sitt "
+        "cykelbibliotek, där invånare lånar cyklar gratis.\n\n## Vätgas\n\n"
+        "Region Gävleborg berättade om vätgas för tunga transporter längs kusten.\n",
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.process
+def test_a_build_loop_beside_1000_reloads_gives_no_error_and_no_wrong_answer(
+    tmp_path, fake_embedder
+):
+    """Issue 13, point 4: builds publish (and remove old versions) in another process
+    while this one reloads the live index 1,000 times and asks it two questions. Every
+    reload must succeed, and every answer must be the one the loaded version holds:
+    the build number in the version it loaded, never text from another version."""
+    corpus, index, stop = tmp_path / "corpus", tmp_path / "index", tmp_path / "stop"
+    _tiny_corpus(corpus)
+    (corpus / "bygge.txt").write_text("Byggen\n\nLöpande\n\nDetta är byggnummer 0 av indexet.\n")
+    build_index(corpus, index, fake_embedder)
+    builder = subprocess.Popen(
+        [sys.executable, "-c", BUILD_LOOP, str(corpus), str(index), str(stop)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    first = builder.stdout.readline()  # the loop is running: start reloading now
+    seen: dict[str, int] = {}  # version -> build number this reader found in it
+    errors: list[str] = []
+    wrong: list[str] = []
+    try:
+        for _ in range(1000):
+            try:
+                idx = load_index(index, fake_embedder)
+            except Exception as exc:  # counted, and shown below
+                errors.append(f"{type(exc).__name__}: {exc}")
+                continue
+            searcher = Searcher(idx, fake_embedder)
+            hit = searcher.search("cykelbibliotek lånar cyklar", k=1).hits[0]
+            if "cykelbibliotek" not in hit.passage.text:
+                wrong.append(f"{idx.version}: {hit.passage.text[:80]}")
+            numbers = [
+                int(m.group(1))
+                for p in idx.passages
+                if (m := re.search(r"byggnummer (\d+)", p.text))
+            ]
+            if len(numbers) != 1 or seen.setdefault(idx.version, numbers[0]) != numbers[0]:
+                wrong.append(f"{idx.version}: {numbers}")
+    finally:
+        stop.touch()
+        out, err = builder.communicate(timeout=300)
+    assert builder.returncode == 0, err[-2000:]
+    published = dict(line.split()[::-1] for line in (first + out).splitlines())  # version: round
+    print(f"\n1000 reloads beside {len(published)} builds: {len(seen)} versions loaded")
+    assert errors == [], errors[:5]
+    assert wrong == [], wrong[:5]
+    # Every version a reader loaded holds the text of the build that published it …
+    assert all(published.get(v, "0") == str(n) for v, n in seen.items()), seen
+    # … no half-removed version is left behind …
+    assert not [c.name for c in index.iterdir() if c.name.startswith((".old-", ".build-"))]
+    # … and the builds really churned under the reader.
+    assert len(published) >= 20 and len(seen) >= 10, (len(published), len(seen))
+
+
+# embed.py with the fake model, in a process whose file size limit is ``ulimit -f``.
+EMBED_WITH_FAKE_MODEL = """
+import resource, sys
+import confsearch.model
+from tests.conftest import FakeEmbedder
+confsearch.model.load_embedder = lambda settings: FakeEmbedder()
+if sys.argv[1] != "unlimited":
+    limit = int(sys.argv[1]) * 1024
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+import embed
+sys.exit(embed.main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.process
+def test_a_file_size_limit_during_a_build_is_a_swedish_message(corpus_copy, tmp_path):
+    """`ulimit -f` (the issue's other way to fill a disk): Python ignores SIGXFSZ, so the
+    write fails with EFBIG; embed.py says so in Swedish, exits 2, and the index that was
+    there is untouched."""
+    index = tmp_path / "index"
+
+    def embed(limit: str) -> subprocess.CompletedProcess:
+        argv = ["--corpus", str(corpus_copy), "--index", str(index)]
+        return subprocess.run(
+            [sys.executable, "-c", EMBED_WITH_FAKE_MODEL, limit, *argv],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+
+    first = embed("unlimited")
+    assert first.returncode == 0, first.stderr
+    before = current_version_dir(index).name
+    (corpus_copy / "ny.md").write_text("# Ny\n\n## Pass\n\nRegion Skåne om tåg och bussar.\n")
+    proc = embed("64")  # KB: every vector file of this corpus is larger
+    assert proc.returncode == 2, proc.stderr
+    assert "kunde inte skrivas: filen blev större än tillåtet" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert current_version_dir(index).name == before
+    assert not [p for p in index.iterdir() if p.name.startswith(".build-")]

@@ -140,3 +140,23 @@ def test_a_corpus_just_above_flat_max_gets_an_ivf_index_that_finds_the_exact_nei
     _, got = index.search(queries, 10)
     recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(got, want, strict=True)])
     assert recall >= 0.95
+
+
+def test_a_reader_that_keeps_losing_the_race_is_told_the_truth(
+    corpus_copy, tmp_path, fake_embedder, monkeypatch
+):
+    """If every attempt finds its version gone, the message says a build is replacing
+    the index and to try again, not that the index is damaged and must be rebuilt."""
+    index = tmp_path / "index"
+    build_index(corpus_copy, index, fake_embedder)
+    store = FilesStore(index)
+
+    def always_gone(verify):
+        raise FileNotFoundError(2, "version removed", str(index / "v-gone"))
+
+    monkeypatch.setattr(store, "_load", always_gone)
+    with pytest.raises(IndexError_) as exc:
+        store.load()
+    message = str(exc.value)
+    assert "byttes ut" in message and "Försök igen" in message
+    assert "Bygg om" not in message and "skadad" not in message

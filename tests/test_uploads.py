@@ -71,3 +71,30 @@ def test_upload_accepts_exactly_what_the_reader_reads():
 
     assert {f".{t}" for t in uploads.ALLOWED_UPLOAD_TYPES} == set(SUPPORTED_EXTENSIONS)
     assert uploads.MAX_UPLOAD_BYTES == MAX_FILE_BYTES
+
+
+def test_parallel_same_name_uploads_all_survive(tmp_path):
+    """Issue 13, "must keep holding": twenty sessions uploading text.txt at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    contents = [f"Uppladdning nummer {i} om cyklar.".encode() for i in range(20)]
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        saved = list(pool.map(lambda data: uploads.save_upload(corpus, "text.txt", data), contents))
+    assert len({p.name for p in saved}) == 20
+    assert sorted(p.read_bytes() for p in saved) == sorted(contents)
+    assert sorted(p.name for p in corpus.iterdir()) == sorted(p.name for p in saved)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ['rad\nett"; rm -rf ~ #.txt', "$(reboot)`id`.md", "'; DROP TABLE x; --.txt", "a\r\nb\t.txt"],
+)
+def test_names_with_newlines_quotes_and_shell_syntax_are_plain_files(tmp_path, name):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    saved = uploads.save_upload(corpus, name, b"En text om regioner.")
+    assert saved.parent == corpus and saved.read_bytes() == b"En text om regioner."
+    assert not any(c in saved.name for c in "\n\r\t/\\")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus"]

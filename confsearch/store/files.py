@@ -18,7 +18,9 @@ Layout of an index folder::
 A build writes a new version folder and only then points CURRENT at it, so a crash at
 any moment leaves the previous index loadable and correct. The two newest versions are
 kept, so a reader that read CURRENT just before a build finished can still open the
-version it read; a reader that loses that race anyway retries once on the new pointer.
+version it read; an old version is renamed away in one step before it is deleted, so a
+reader sees all of it or none of it, and one that loses the race reads the new pointer
+and tries again.
 A folder whose pointer or manifest cannot be read is never overwritten: the user is told
 how to rebuild it deliberately. Checksums are required: a version without them is
 refused like a damaged one.
@@ -68,6 +70,7 @@ HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 4096
 KEEP_VERSIONS = 2  # the live one and the one before it (readers that raced a build)
+READ_ATTEMPTS = 3  # a reader that lost the race with publishing builds reads CURRENT again
 
 
 def replace_hint(index_dir: Path) -> str:
@@ -203,7 +206,7 @@ class FilesStore:
             return []
         return sorted(p for p in self.index_dir.iterdir() if p.is_dir() and p.name[:2] == "v-")
 
-    def current_dir(self) -> Path | None:
+    def current_dir(self, attempt: int = 1) -> Path | None:
         """The live version folder; None if there is no index. Raises if unreadable."""
         pointer = self.index_dir / "CURRENT"
         try:
@@ -220,6 +223,8 @@ class FilesStore:
                 f"Pekaren {pointer} kunde inte läsas ({exc}). {replace_hint(self.index_dir)}"
             ) from exc
         path = self.index_dir / name
+        if name and not path.is_dir() and attempt < READ_ATTEMPTS:
+            return self.current_dir(attempt + 1)  # a build replaced it just now: read again
         if not name or "/" in name or name.startswith(".") or not path.is_dir():
             raise IndexError_(
                 f"Pekaren {pointer} pekar inte på någon indexversion ({name[:60]!r}). "
@@ -235,10 +240,22 @@ class FilesStore:
         return folder.name if folder is not None else None
 
     def read_manifest(self) -> Manifest | None:
-        folder = self.current_dir()
-        if folder is None:
-            return None
-        return self._manifest(folder)
+        for attempt in range(1, READ_ATTEMPTS + 1):
+            folder = self.current_dir()
+            if folder is None:
+                return None
+            try:
+                return self._manifest(folder)
+            except FileNotFoundError:
+                if attempt == READ_ATTEMPTS:
+                    raise IndexError_(self._replaced_message()) from None
+        raise AssertionError("unreachable")
+
+    def _replaced_message(self) -> str:
+        return (
+            f"Indexet i {self.index_dir} byttes ut flera gånger medan det lästes in "
+            "(en indexering pågår). Försök igen om en stund."
+        )
 
     def _manifest(self, folder: Path) -> Manifest:
         try:
@@ -343,25 +360,27 @@ class FilesStore:
         versions (only under the build lock). Version names sort by build time."""
         versions = [p for p in self._versions_on_disk() if p.name != keep]
         old = versions[: max(0, len(versions) - (KEEP_VERSIONS - 1))]
+        for folder in old:
+            # Renamed first (atomic): a reader sees the whole version or none of it, never
+            # a folder whose files are disappearing one by one.
+            with contextlib.suppress(OSError):
+                folder.rename(self.index_dir / f".old-{folder.name}")
         for child in self.index_dir.iterdir():
-            if child in old or (child.is_dir() and child.name.startswith(".build-")):
+            if child.is_dir() and child.name.startswith((".build-", ".old-")):
                 shutil.rmtree(child, ignore_errors=True)
 
     # ------------------------------------------------------------ loading
 
     def load(self, *, verify: bool = True) -> LoadedIndex:
-        """The live version. If a build replaced it while we were opening it, try once more
-        on the new pointer (old versions are kept, so this is rare)."""
-        try:
-            return self._load(verify)
-        except FileNotFoundError:
+        """The live version. If builds replaced it while we were opening it, read the new
+        pointer and try again (the two newest versions are kept, so this is rare)."""
+        for attempt in range(1, READ_ATTEMPTS + 1):
             try:
                 return self._load(verify)
             except FileNotFoundError as exc:
-                raise IndexError_(
-                    f"Indexet i {self.index_dir} byttes ut medan det lästes in ({exc.filename}). "
-                    "Försök igen om en stund."
-                ) from exc
+                if attempt == READ_ATTEMPTS:
+                    raise IndexError_(self._replaced_message()) from exc
+        raise AssertionError("unreachable")
 
     def _load(self, verify: bool) -> LoadedIndex:
         import faiss
@@ -400,6 +419,8 @@ class FilesStore:
                 raise  # removed by a build while we read it: the caller retries
             raise IndexError_(f"En fil saknas i indexet i {folder}. {REBUILD_HINT}") from None
         except Exception as exc:  # any unreadable file means the same thing to the user
+            if not folder.exists():  # removed by a build while we read it: the caller retries
+                raise FileNotFoundError(2, "version removed", str(folder)) from exc
             raise IndexError_(
                 f"Indexet i {folder} kunde inte läsas ({exc}). {REBUILD_HINT}"
             ) from exc
