@@ -14,13 +14,14 @@ can always check the source. Scoring combines three signals per candidate senten
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from confsearch.analysis import analyze
-from confsearch.messages import NEAREST_HEADING, NO_ANSWER, NO_REGION, NO_SESSION, SOURCES_HEADING
+from confsearch.citation import Source, cite, sources, unknown_source
+from confsearch.messages import NEAREST_HEADING, NO_ANSWER, NO_SESSION, SOURCES_HEADING
 from confsearch.model import Embedder
 from confsearch.search import FusionConfig, Hit, SearchResponse
 from confsearch.text import (
@@ -314,16 +315,19 @@ def answer(
 # --------------------------------------------------------------------------- text output
 
 
-def source_line(hit: Hit) -> str:
-    """ "Lärpass – region(s) – källa" for one hit."""
+def source_line(hit: Hit, source: Source | None = None) -> str:
+    """ "Lärpass · Region · Talare — Dokument (Arrangör, år)" for one hit, with the
+    document's address when it is known."""
     p = hit.passage
-    session = p.session or NO_SESSION
-    regions = ", ".join(p.regions) if p.regions else NO_REGION
-    return f"{session} – {regions} – {p.source}"
+    src = source or unknown_source(p.source)
+    line = cite(p.session or NO_SESSION, p.regions, p.speakers, src)
+    return f"{line} <{src.url}>" if src.url else line
 
 
-def format_answer(ans: Answer) -> str:
-    """Plain text: one sentence per line with its citation, then the sources cited."""
+def format_answer(ans: Answer, sources: Mapping[str, Source] | None = None) -> str:
+    """Plain text: one sentence per line with its citation, then the sources cited
+    (``sources``: doc_id → :class:`confsearch.citation.Source`, from the manifest)."""
+    sources = sources or {}
     lines: list[str] = []
     if not ans.confident:
         lines.append(ans.message or NO_ANSWER)
@@ -335,7 +339,10 @@ def format_answer(ans: Answer) -> str:
         seen: dict[int, Hit] = {}
         for s in ans.sentences:
             seen.setdefault(s.citation, s.hit)
-        lines += [f"[{n}] {source_line(seen[n])}" for n in sorted(seen)]
+        lines += [
+            f"[{n}] {source_line(seen[n], sources.get(seen[n].passage.doc_id))}"
+            for n in sorted(seen)
+        ]
     return "\n".join(lines)
 
 
@@ -345,4 +352,5 @@ def ask_text(searcher, query: str, k: int = 5) -> str:
     Raises :class:`confsearch.search.QueryError` for unusable queries (Swedish message).
     """
     response = searcher.search(query, k=k)
-    return format_answer(answer(response, embedder=searcher.embedder))
+    cited = sources(searcher.index.manifest.documents)
+    return format_answer(answer(response, embedder=searcher.embedder), cited)

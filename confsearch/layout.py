@@ -92,6 +92,9 @@ class Parsed:
     session_title: str | None = None  # jsonl: the whole text is this one session
     regions: tuple[str, ...] | None = None
     links: tuple[str, ...] = ()
+    # citation fields the format itself states (confsearch.docmeta), e.g. an HTML page's
+    # site name and canonical address
+    format_fields: dict[str, Any] = field(default_factory=dict)
 
 
 def line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:

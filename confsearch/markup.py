@@ -70,17 +70,57 @@ def md_escape(text: object, *, export: bool = False) -> str:
     """
     if not export:
         return _STREAMLIT_SPECIAL.sub(r"\\\1", printable(text, keep=""))
+    return "\n".join(
+        _md_line_start(_md_inline(line.strip())) for line in printable(text).split("\n")
+    )
+
+
+def md_rich(text: object) -> str:
+    """Corpus text for an exported Markdown file, as :func:`md_escape` with
+    ``export=True`` but keeping what the author meant: ``*emphasis*`` stays emphasis and
+    web addresses become real links (``<https://…>``, or ``[www.x.se](https://www.x.se)``
+    when written without the scheme). No HTML entities, nothing else is interpreted."""
     lines = []
     for line in printable(text).split("\n"):
-        line = _EXPORT_INLINE.sub(r"\\\1", line.strip())
-        line = _ENTITY_LIKE.sub(r"\\&", line)
-        m = re.match(r"^(\d+)([.)])", line)
-        if m:
-            line = f"{m.group(1)}\\{m.group(2)}{line[m.end() :]}"
-        elif line[:1] in ("-", "+", "="):
-            line = "\\" + line
-        lines.append(line)
+        line = line.strip()
+        lines.append(_md_line_start(_md_inline_rich(line, 0, len(line))))
     return "\n".join(lines)
+
+
+def _md_inline(text: str) -> str:
+    return _ENTITY_LIKE.sub(r"\\&", _EXPORT_INLINE.sub(r"\\\1", text))
+
+
+def _md_inline_rich(text: str, start: int, end: int) -> str:
+    out = []
+    pos = start
+    for s, e, kind, value in inline_tokens(text, start, end):
+        out.append(_md_inline(text[pos:s]))
+        if kind == "link":
+            url, shown = value  # type: ignore[misc]
+            target = _web_url(url) or url
+            if shown == target:
+                out.append(f"<{target}>")
+            else:
+                dest = f"<{target}>" if any(c in target for c in "()") else target
+                out.append(f"[{_md_inline(shown)}]({dest})")
+        else:
+            inner_s, inner_e = value  # type: ignore[misc]
+            mark = "**" if kind == "strong" else "*"
+            out.append(f"{mark}{_md_inline_rich(text, inner_s, inner_e)}{mark}")
+        pos = e
+    out.append(_md_inline(text[pos:end]))
+    return "".join(out)
+
+
+def _md_line_start(line: str) -> str:
+    """Escape what would make a line a list item, a numbered item or a heading rule."""
+    m = re.match(r"^(\d+)([.)])", line)
+    if m:
+        return f"{m.group(1)}\\{m.group(2)}{line[m.end() :]}"
+    if line[:1] in ("-", "+", "="):
+        return "\\" + line
+    return line
 
 
 def query_tag(query: str) -> str:
@@ -150,7 +190,7 @@ def link_html(url: str, label: str | None = None) -> str:
     return f'<a href="{esc(target, newlines=False)}" {_LINK_ATTRS}>{shown}</a>'
 
 
-def _inline_tokens(text: str, start: int, end: int) -> list[tuple[int, int, str, object]]:
+def inline_tokens(text: str, start: int, end: int) -> list[tuple[int, int, str, object]]:
     """Links and emphasis inside ``text[start:end]``, in order, never overlapping.
 
     Links first (an underscore inside a URL is not emphasis), then ``*x*``, ``**x**``,
@@ -185,7 +225,7 @@ def rich(text: str, start: int = 0, end: int | None = None) -> str:
     end = len(text) if end is None else end
     out: list[str] = []
     pos = start
-    for s, e, kind, value in _inline_tokens(text, start, end):
+    for s, e, kind, value in inline_tokens(text, start, end):
         out.append(esc(text[pos:s]))
         if kind == "link":
             url, shown = value  # type: ignore[misc]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 
 import pytest
 
@@ -17,6 +18,7 @@ from confsearch.answer import (
     context_range,
     format_answer,
 )
+from confsearch.citation import Source
 from confsearch.confidence import ConfidenceModel
 from confsearch.documents import Passage
 from confsearch.index import build_index, load_index
@@ -309,8 +311,17 @@ def test_format_answer_lines_and_sources():
         "Värmlandsrådet har utvärderats. [2]",
         "",
         "Källor:",
-        "[1] Rena resor – Region Örebro län – corpus/test.txt",
-        "[2] Värmland – Region Värmland, Karlstad – corpus/test.txt",
+        "[1] Rena resor · Region Örebro län — corpus/test.txt",
+        "[2] Värmland · Region Värmland, Karlstad — corpus/test.txt",
+    ]
+    # With the document's metadata: "Lärpass · Region · Talare — Dokument (Arrangör, år)".
+    hit1.passage = replace(hit1.passage, speakers=("Mirja Mattsson",))
+    doc = Source("Lärpass 2022", "Reglab", year=2022, url="https://www.reglab.se/x")
+    assert format_answer(ans, {"doc": doc}).splitlines()[-2:] == [
+        "[1] Rena resor · Region Örebro län · Mirja Mattsson — Lärpass 2022 (Reglab, 2022) "
+        "<https://www.reglab.se/x>",
+        "[2] Värmland · Region Värmland, Karlstad — Lärpass 2022 (Reglab, 2022) "
+        "<https://www.reglab.se/x>",
     ]
 
 
@@ -320,7 +331,7 @@ def test_format_not_confident_shows_message_first():
     lines = format_answer(ans).splitlines()
     assert lines[0] == NO_ANSWER
     assert "Närmaste mening finns här. [1]" in lines
-    assert "[1] Utan lärpass – ingen region angiven – corpus/test.txt" in lines
+    assert "[1] Utan lärpass — corpus/test.txt" in lines
 
 
 # ------------------------------------------------------------------ over a real (small) index
@@ -355,7 +366,7 @@ def test_ask_text(small_index):
     text = ask_text(searcher, "Hur utvärderades Värmlandsrådet?", k=3)
     body, _, sources = text.partition("\nKällor:\n")
     assert "[1]" in body and "Värmland" in body
-    assert "Samverkan med kommunerna – Region Värmland – " in sources
+    assert "Samverkan med kommunerna · Region Värmland — Lärpass från testkonferensen" in sources
     strict = Searcher(index, emb, FusionConfig(confidence=ConfidenceModel.never()))
     assert ask_text(strict, "Hur bakar man surdegsbröd?").startswith(NO_ANSWER)
 
