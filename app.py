@@ -398,15 +398,14 @@ def regions_tab(searcher, version: str, sources: dict) -> None:
             pin_button(r.best, query, source, key=f"fast-region-{i}-{p.id}")
 
 
-def note_tab() -> None:
-    n = note()
-    st.markdown(
-        "Fäst stycken från sökningen, ordna dem och ladda ned anteckningen som Markdown eller "
-        "Word. Källhänvisningar, datum och dina frågor följer med."
-    )
-    state = st.session_state
-    state.setdefault("note_heading", n.heading)
-    state.setdefault("note_intro", n.intro)
+# The note's text fields are fragments: leaving one (the first thing a click on "Ladda ned"
+# does) reruns only that field, not the page. A full rerun would redraw the download
+# buttons and revoke the file the click is about to fetch (Streamlit: "Deferred file …
+# not found"); the download's own callback then copies the field into the note.
+
+
+@st.fragment
+def note_fields() -> None:
     st.text_input("Rubrik", key="note_heading", max_chars=200, on_change=sync_note)
     st.text_area(
         "Egen rad",
@@ -416,6 +415,23 @@ def note_tab() -> None:
         height=80,
         on_change=sync_note,
     )
+
+
+@st.fragment
+def comment_field(key: str) -> None:
+    st.text_input("Kommentar (valfri)", key=key, max_chars=500, on_change=sync_note)
+
+
+def note_tab() -> None:
+    n = note()
+    st.markdown(
+        "Fäst stycken från sökningen, ordna dem och ladda ned anteckningen som Markdown eller "
+        "Word. Källhänvisningar, datum och dina frågor följer med."
+    )
+    state = st.session_state
+    state.setdefault("note_heading", n.heading)
+    state.setdefault("note_intro", n.intro)
+    note_fields()
     if not n.items:
         st.info("Anteckningen är tom. Tryck på Fäst vid en träff under fliken Sök.")
         return
@@ -426,7 +442,7 @@ def note_tab() -> None:
             st.markdown(cards.note_item_card(i + 1, item), unsafe_allow_html=True)
             comment_key = f"kommentar-{pid}"
             state.setdefault(comment_key, item.comment)
-            st.text_input("Kommentar (valfri)", key=comment_key, max_chars=500, on_change=sync_note)
+            comment_field(comment_key)
             with st.container(horizontal=True):
                 up, down = ":material/arrow_upward:", ":material/arrow_downward:"
                 st.button("Upp", key=f"upp-{pid}", icon=up, disabled=i == 0, **moving(pid, -1))

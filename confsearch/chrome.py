@@ -73,6 +73,10 @@ PATTERNS: list[tuple[str, str]] = [
     (r"^(\d+)(?:\.0)?\s*([KMG]?B) per file$", "högst $1 $2 per fil"),
     (r"^Is Streamlit still running\?.*$", "Sidan svarar inte. Ladda om sidan om en stund."),
     (r"^(.+) icon$", ""),  # Material icons in text: pictures, not words
+    # Select boxes announce to screen readers (react-aria live region).
+    (r"^1 option available\.$", "1 alternativ finns."),
+    (r"^(\d+) options available\.$", "$1 alternativ finns."),
+    (r"^(.+), selected$", "$1, valt"),
 ]
 
 # The page's own blocks (corpus and user text): never translated, never touched.

@@ -336,6 +336,7 @@ SWEDISH_UI = [
     r"Konferenssök|Hoppa till innehållet|Sök|Regioner|Anteckning|Korpus|Svar|Fråga|Filter:",
     r"Fäst|I anteckningen ✓|Upp|Ned|Ta bort|Ta bort filtret|Rubrik|Egen rad|Kommentar \(valfri\)",
     r"Välj|Öppna|Stäng|Rensa|Avbryt|Arbetar …|Lärpass|Antal träffar|Region eller organisation",
+    r"\d+ alternativ finns\.|.+, valt",
     r"Filtrera på region eller lärpass under fliken Sök; filtren gäller här också\.",
     r"Filtrera på region eller lärpass|Alla regioner och organisationer|Alla lärpass|\d+",
     r"Ladda ned som (Markdown|Word)|Frågor du ställt|Lägg till texter|Välj filer",

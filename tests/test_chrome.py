@@ -28,6 +28,8 @@ def test_streamlit_refusals_become_swedish():
     assert translate("Skip to main content") == "Hoppa till innehållet"
     assert translate("Stop") == "Avbryt"
     assert translate("push_pin icon") == ""  # icons are pictures, not words
+    assert translate("10 options available.") == "10 alternativ finns."
+    assert translate("1 option available.") == "1 alternativ finns."
 
 
 def test_the_script_is_constant_and_installs_once():
