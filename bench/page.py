@@ -65,15 +65,26 @@ def screenshot(driver, path: Path) -> None:
     the chip, the answer and the first card down to its citation line are in view."""
     from selenium.webdriver.common.by import By
 
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False},
+    )
     driver.find_element(By.CSS_SELECTOR, "[data-testid='stExpander'] summary").click()
     choose(driver, "region", SCREENSHOT_REGION)
     ask(driver, QUESTION, expected=1)
     driver.find_element(By.CSS_SELECTOR, "[data-testid='stExpander'] summary").click()
     chip = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "[class*='st-key-chip-sok']"))
-    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#traff-1 .ks-source"))
-    time.sleep(0.5)
+
+    def settled(d) -> bool:  # the filtered answer drawn, nothing left from the last run
+        body = d.find_element(By.TAG_NAME, "body").text
+        stale = d.find_elements(By.CSS_SELECTOR, "[data-stale='true']")
+        answer = d.find_elements(By.CSS_SELECTOR, ".ks-answer")
+        return f"Bara stycken från {SCREENSHOT_REGION} (filter)" in body and answer and not stale
+
+    wait(driver, settled, timeout=60)
+    time.sleep(1)
     driver.execute_script(
-        "window.scrollTo(0, arguments[0].getBoundingClientRect().top + window.scrollY - 180);",
+        "window.scrollTo(0, arguments[0].getBoundingClientRect().top + window.scrollY - 150);",
         chip,
     )
     time.sleep(0.5)
