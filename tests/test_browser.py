@@ -345,7 +345,7 @@ SWEDISH_UI = [
     r"Lägg stycket i din anteckning \(fliken Anteckning\)\.",
     # sentences, with the parts that vary
     r"Sök och ställ frågor i konferenstexterna\. Svaren bygger .*",
-    r"Texterna kommer från Reglabs årskonferens 2022\.",
+    r"Texterna kommer från Reglabs årskonferens 2022( och \d+ (annat|andra) dokument)?\.",
     r"Ställ en fråga om konferensen…|Skriv en fråga med egna ord, eller välj en av dessa:",
     "|".join(re.escape(q) for q in EXAMPLES),
     r"Svaret är meningar hämtade ur konferenstexterna; .*",
