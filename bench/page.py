@@ -9,7 +9,7 @@ headless Chromium (Debian's chromium + chromium-driver), then
    "Vilken region har ett cykelbibliotek?" shows its result cards (cold page);
 2. after one warm-up question, times 10 questions from Enter until all 10 result cards of
    the new question are rendered (answer included);
-3. takes the README screenshot (1280×800): a question with a region filter, so the
+3. takes the README screenshot (1280×1000): a question with a region filter, so the
    answer, the filter chip and the first card with its full citation are in view.
 
 ``--write`` records the figures in docs/benchmarks.md (section "browser") and saves
@@ -67,7 +67,7 @@ def screenshot(driver, path: Path) -> None:
 
     driver.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",
-        {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False},
+        {"width": 1280, "height": 1000, "deviceScaleFactor": 1, "mobile": False},
     )
     driver.find_element(By.CSS_SELECTOR, "[data-testid='stExpander'] summary").click()
     choose(driver, "region", SCREENSHOT_REGION)
@@ -84,7 +84,7 @@ def screenshot(driver, path: Path) -> None:
     wait(driver, settled, timeout=60)
     time.sleep(1)
     driver.execute_script(
-        "window.scrollTo(0, arguments[0].getBoundingClientRect().top + window.scrollY - 150);",
+        "window.scrollTo(0, arguments[0].getBoundingClientRect().top + window.scrollY - 70);",
         chip,
     )
     time.sleep(0.5)
