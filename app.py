@@ -2,18 +2,22 @@
 
 A thin Streamlit layer over the ``confsearch`` package: search with an extractive answer,
 a region overview, a briefing note that can be exported, and the corpus with uploads.
-Reusable logic (escaping, highlighting, uploads, cached loading) lives in
-:mod:`confsearch.ui`. All text shown to users is Swedish; all corpus text is escaped.
+Reusable logic lives in the package (cards and tables: :mod:`confsearch.cards`; escaping:
+:mod:`confsearch.markup`; Swedish chrome: :mod:`confsearch.chrome`; downloads with the
+last edit: :mod:`confsearch.exportgate`; shared loading: :mod:`confsearch.pagecache`).
+All text shown to users is Swedish; all corpus text is escaped.
+
+State shared by the tabs: one question (both question boxes show it), one set of
+filters (shown as removable chips wherever results are shown) and the note.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import streamlit as st
 
-from confsearch import cards, markup, messages, pagecache, uploads
+from confsearch import cards, chrome, citation, markup, messages, pagecache, uploads
 from confsearch.settings import Settings
 
 EXAMPLES = (
@@ -25,31 +29,9 @@ HIT_CHOICES = (5, 10, 20)
 ALL_REGIONS = "Alla regioner och organisationer"
 ALL_SESSIONS = "Alla lärpass"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-CSS = """
-<style>
-.ks-card { scroll-margin-top: 4.5rem; }
-.ks-head { font-weight: 600; font-size: 1.05rem; margin-bottom: .25rem; }
-.ks-nr { display: inline-block; min-width: 2rem; opacity: .7; }
-.ks-tags { margin: .2rem 0 .4rem 0; }
-.ks-tag { display: inline-block; padding: .05rem .55rem; margin: 0 .3rem .3rem 0;
-  border-radius: 1rem; font-size: .85rem; background: rgba(36, 120, 200, .14);
-  border: 1px solid rgba(36, 120, 200, .35); }
-.ks-meta { font-size: .85rem; opacity: .8; margin: .2rem 0; }
-.ks-text { line-height: 1.55; margin: .4rem 0; overflow-wrap: anywhere; }
-.ks-text mark { background: rgba(255, 200, 0, .35); color: inherit; padding: 0 .1rem;
-  border-radius: .2rem; }
-.ks-answer { line-height: 1.6; overflow-wrap: anywhere; }
-.ks-answer a { text-decoration: none; font-weight: 600; white-space: nowrap; }
-/* Streamlit's built-in hints are English only: hide them, our labels say it in Swedish. */
-[data-testid="InputInstructions"] { display: none; }
-[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {
-  font-size: 0; }
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
-  content: "Välj filer"; font-size: .875rem; }
-</style>
-"""
+NOTE_HEADING = "Anteckning från Konferenssök"
+QUESTION_KEYS = ("query", "query_regions")  # the question boxes of Sök and Regioner
+FILTERS = {"region": ("Region", ALL_REGIONS), "session": ("Lärpass", ALL_SESSIONS)}
 
 
 # ---------------------------------------------------------------- state
@@ -60,12 +42,18 @@ def note():
     from confsearch.briefing import BriefingNote
 
     if "note" not in st.session_state:
-        st.session_state["note"] = BriefingNote(heading="Anteckning från Konferenssök")
+        st.session_state["note"] = BriefingNote(heading=NOTE_HEADING)
     return st.session_state["note"]
 
 
-def pin(hit, query: str) -> None:
-    note().add(hit, query)
+def gate():
+    from confsearch.exportgate import ExportGate
+
+    return st.session_state.setdefault("export_gate", ExportGate())
+
+
+def pin(hit, query: str, source) -> None:
+    note().add(hit, query, source)
 
 
 def unpin(passage_id: str) -> None:
@@ -76,10 +64,6 @@ def move(passage_id: str, delta: int) -> None:
     note().move(passage_id, delta)
 
 
-def comment(passage_id: str, key: str) -> None:
-    note().set_comment(passage_id, st.session_state.get(key, ""))
-
-
 def moving(passage_id: str, delta: int) -> dict:
     return {"on_click": move, "args": (passage_id, delta)}
 
@@ -88,9 +72,44 @@ def pinned_ids() -> set[str]:
     return {item.passage_id for item in note().items}
 
 
-def ask(question: str) -> None:
-    st.session_state["query"] = question
+def sync_note() -> None:
+    """Copy what the note's fields show into the note (heading, own line, comments)."""
+    n = note()
+    state = st.session_state
+    if "note_heading" in state:
+        n.heading = state["note_heading"]
+    if "note_intro" in state:
+        n.intro = state["note_intro"]
+    for item in n.items:
+        key = f"kommentar-{item.passage_id}"
+        if key in state:
+            n.set_comment(item.passage_id, state[key])
+
+
+def downloading() -> None:
+    """A download click: whatever was typed last is in the note before the file is made."""
+    sync_note()
+    gate().clicked()
+
+
+def set_question(question: str) -> None:
+    for key in QUESTION_KEYS:
+        st.session_state[key] = question
     st.session_state["asked"] = True
+
+
+def submitted(key: str) -> None:
+    set_question(st.session_state.get(key, ""))
+
+
+def active_filters() -> tuple[str | None, str | None]:
+    region = st.session_state.get("region", ALL_REGIONS)
+    session = st.session_state.get("session", ALL_SESSIONS)
+    return (None if region == ALL_REGIONS else region, None if session == ALL_SESSIONS else session)
+
+
+def clear_filter(name: str) -> None:
+    st.session_state[name] = FILTERS[name][1]
 
 
 # ---------------------------------------------------------------- loading
@@ -157,40 +176,100 @@ def run_search(searcher, version: str, query: str, region, session, k: int):
     return memo[key]
 
 
-def run_regions(searcher, version: str, query: str):
-    key = (version, query)
+def run_regions(searcher, version: str, query: str, region, session):
+    key = (version, query, region, session)
     memo = st.session_state.setdefault("region_memo", {})
     if key not in memo:
         memo.clear()
-        memo[key] = searcher.regions(query)
+        memo[key] = searcher.regions(query, region=region, session=session)
     return memo[key]
 
 
-# ---------------------------------------------------------------- pieces
+# ---------------------------------------------------------------- shared pieces
 
 
-def card(hit, response, quoted: dict, searcher, titles: dict[str, str], key: str) -> None:
-    from confsearch.search import relevance_label
-
-    p = hit.passage
-    spans = markup.best_sentence_spans(
-        p.text, quoted=quoted.get(hit.rank, []), query_words=hit.matched_terms or [response.query]
-    )
-    body = cards.hit_card(
-        hit,
-        response.query,
-        spans,
-        relevance_label(hit, searcher.config),
-        titles.get(p.doc_id, ""),
-    )
-    with st.container(border=True):
-        st.markdown(body, unsafe_allow_html=True)
-        pin_button(hit, response.query, key)
+def question_form(key: str, form: str) -> None:
+    """A question box; both tabs' boxes show and set the same question."""
+    with st.form(form, border=False, enter_to_submit=True):
+        st.text_input(
+            "Fråga",
+            key=key,
+            placeholder="Ställ en fråga om konferensen…",
+            label_visibility="collapsed",
+            max_chars=2000,
+        )
+        st.form_submit_button(
+            "Sök", type="primary", icon=":material/search:", on_click=submitted, args=(key,)
+        )
 
 
-def pin_button(hit, query: str, key: str) -> None:
+def filter_controls(searcher) -> None:
+    """The filter boxes, under Sök only: one set of filters, shown as chips in every tab.
+
+    (A second set of boxes mirroring these in Regioner lost the choice now and then: the
+    browser can send a hidden box's old value after the page set a new one.)"""
+    regions = sorted(searcher.index.regions)
+    sessions = searcher.index.sessions
+    session_regions = cards.session_regions(searcher.index)
+
+    def session_label(s: str) -> str:
+        if s == ALL_SESSIONS or not session_regions.get(s):
+            return s
+        return f"{s} ({', '.join(session_regions[s])})"
+
+    options = {"region": [ALL_REGIONS, *regions], "session": [ALL_SESSIONS, *sessions]}
+    with st.expander("Filtrera på region eller lärpass"):
+        for name, label in (("region", "Region eller organisation"), ("session", "Lärpass")):
+            if st.session_state.get(name, options[name][0]) not in options[name]:
+                st.session_state[name] = options[name][0]  # an index without that filter
+            st.selectbox(
+                label,
+                options[name],
+                key=name,
+                placeholder="Välj",
+                format_func=session_label if name == "session" else str,
+            )
+        st.selectbox("Antal träffar", HIT_CHOICES, index=1, key="k", placeholder="Välj")
+
+
+def chips(where: str, hint: bool = False) -> None:
+    """The active filters as chips; pressing one removes that filter. ``hint``: say where
+    filters are set (tabs without the filter boxes)."""
+    region, session = active_filters()
+    active = [("region", region), ("session", session)]
+    active = [(name, value) for name, value in active if value]
+    if not active:
+        if hint:
+            st.caption(
+                "Filtrera på region eller lärpass under fliken Sök; filtren gäller här också."
+            )
+        return
+    with st.container(horizontal=True, gap="small"):
+        st.markdown('<p class="ks-chip-label">Filter:</p>', unsafe_allow_html=True)
+        for name, value in active:
+            st.button(
+                f"{FILTERS[name][0]}: {value}",
+                key=f"chip-{where}-{name}",
+                icon=":material/close:",
+                icon_position="right",
+                help="Ta bort filtret",
+                on_click=clear_filter,
+                args=(name,),
+            )
+
+
+def pin_button(hit, query: str, source, key: str) -> None:
+    """Fäst, or – once pinned – take it out again. Never disabled: the keyboard focus
+    stays on the button."""
     if hit.passage.id in pinned_ids():
-        st.button("Fäst i anteckningen ✓", key=key, disabled=True)
+        st.button(
+            "I anteckningen ✓",
+            key=key,
+            icon=":material/bookmark_added:",
+            help="Stycket finns i din anteckning. Tryck för att ta bort det.",
+            on_click=unpin,
+            args=(hit.passage.id,),
+        )
     else:
         st.button(
             "Fäst",
@@ -198,8 +277,31 @@ def pin_button(hit, query: str, key: str) -> None:
             icon=":material/push_pin:",
             help="Lägg stycket i din anteckning (fliken Anteckning).",
             on_click=pin,
-            args=(hit, query),
+            args=(hit, query, source),
         )
+
+
+def source_of(sources: dict, passage):
+    return sources.get(passage.doc_id) or citation.unknown_source(passage.source)
+
+
+def card(hit, response, quoted: dict, searcher, sources: dict, key: str) -> None:
+    from confsearch.search import relevance_label
+
+    p = hit.passage
+    spans = markup.best_sentence_spans(
+        p.text, quoted=quoted.get(hit.rank, []), query_words=hit.matched_terms or [response.query]
+    )
+    source = source_of(sources, p)
+    body = cards.hit_card(hit, response.query, spans, relevance_label(hit, searcher.config), source)
+    with st.container(border=True):
+        st.markdown(body, unsafe_allow_html=True)
+        pin_button(hit, response.query, source, key)
+
+
+def filter_words(region: str | None, session: str | None) -> str:
+    parts = [f"från {region}" if region else "", f"ur lärpasset {session}" if session else ""]
+    return " och ".join(p for p in parts if p)
 
 
 def answer_block(response, ans) -> dict[int, list[str]]:
@@ -215,9 +317,11 @@ def answer_block(response, ans) -> dict[int, list[str]]:
     with st.container(border=True):
         st.markdown("**Svar**")
         st.markdown(cards.answer_html(ans.sentences), unsafe_allow_html=True)
+        scope = filter_words(response.region_filter, response.session_filter)
+        only = f" Bara stycken {markup.md_escape(scope)} (filter)." if scope else ""
         st.caption(
             "Svaret är meningar hämtade ur konferenstexterna; siffran leder till stycket "
-            "där meningen står."
+            f"där meningen står.{only}"
         )
     quoted: dict[int, list[str]] = {}
     for s in ans.sentences:
@@ -228,40 +332,24 @@ def answer_block(response, ans) -> dict[int, list[str]]:
 # ---------------------------------------------------------------- tabs
 
 
-def search_tab(searcher, version: str, titles: dict[str, str]) -> None:
-    with st.form("sokform", border=False, enter_to_submit=True):
-        st.text_input(
-            "Fråga",
-            key="query",
-            placeholder="Ställ en fråga om konferensen…",
-            label_visibility="collapsed",
-            max_chars=2000,
-        )
-        if st.form_submit_button("Sök", type="primary", icon=":material/search:"):
-            st.session_state["asked"] = True
-
-    regions = sorted(searcher.index.regions)
-    sessions = searcher.index.sessions
-    session_regions = cards.session_regions(searcher.index)
-    with st.expander("Filtrera på region eller lärpass"):
-        region = st.selectbox("Region eller organisation", [ALL_REGIONS, *regions], key="region")
-        session = st.selectbox(
-            "Lärpass",
-            [ALL_SESSIONS, *sessions],
-            key="session",
-            format_func=lambda s: (
-                s if s == ALL_SESSIONS else f"{s} ({', '.join(session_regions.get(s, []))})"
-            ),
-        )
-        k = st.selectbox("Antal träffar", HIT_CHOICES, index=1, key="k")
-    region = None if region == ALL_REGIONS else region
-    session = None if session == ALL_SESSIONS else session
-
+def search_tab(searcher, version: str, sources: dict) -> None:
+    question_form("query", "sokform")
+    filter_controls(searcher)
+    chips("sok")
+    region, session = active_filters()
+    k = st.session_state.get("k", HIT_CHOICES[1])
     query = st.session_state.get("query", "")
     if not st.session_state.get("asked"):
-        st.markdown("Skriv en fråga med egna ord. Prova till exempel:")
-        for i, example in enumerate(EXAMPLES):
-            st.button(example, key=f"exempel-{i}", on_click=ask, args=(example,), type="tertiary")
+        st.markdown("Skriv en fråga med egna ord, eller välj en av dessa:")
+        with st.container(horizontal=True, gap="small"):
+            for i, example in enumerate(EXAMPLES):
+                st.button(
+                    example,
+                    key=f"exempel-{i}",
+                    icon=":material/arrow_forward:",
+                    on_click=set_question,
+                    args=(example,),
+                )
         return
 
     from confsearch.search import QueryError
@@ -275,78 +363,77 @@ def search_tab(searcher, version: str, titles: dict[str, str]) -> None:
     if response.expansions:
         st.caption("Sökte även på: " + markup.md_escape(", ".join(response.expansions)))
     for hit in response.hits:
-        card(hit, response, quoted, searcher, titles, key=f"fast-{hit.passage.id}")
+        card(hit, response, quoted, searcher, sources, key=f"fast-{hit.passage.id}")
     if note().items:
-        count = len(note().items)
-        st.caption(f":material/push_pin: Anteckningen har {count} stycken – se fliken Anteckning.")
+        count = messages.count_noun(len(note().items), "stycke", "stycken")
+        st.caption(f"Anteckningen har {count} – se fliken Anteckning.")
 
 
-def regions_tab(searcher, version: str) -> None:
-    import altair as alt
-    import pandas as pd
-
+def regions_tab(searcher, version: str, sources: dict) -> None:
     from confsearch.search import QueryError
 
-    query = st.session_state.get("query", "")
     st.markdown("Vilka regioner och organisationer har arbetat med ämnet i din fråga?")
+    question_form("query_regions", "regionform")
+    chips("regioner", hint=True)
+    query = st.session_state.get("query_regions", "")
     if not st.session_state.get("asked") or not query.strip():
-        st.info("Ställ en fråga under fliken Sök, så visas svaret här.")
+        st.info("Skriv en fråga ovan, så visas vilka som arbetat med ämnet.")
         return
+    region, session = active_filters()
     try:
-        results = run_regions(searcher, version, query)
+        results = run_regions(searcher, version, query, region, session)
     except QueryError as exc:
         st.info(markup.md_escape(exc))
         return
     if not results:
-        st.info(messages.NO_REGIONS_FOUND)
+        st.info(messages.NO_REGIONS_WITH_EVIDENCE)
         return
-    st.markdown(f"Fråga: *{markup.md_escape(query)}*")
-    frame = pd.DataFrame(
-        {
-            "Region/organisation": [r.region for r in results],
-            "Träffstyrka": [round(float(r.score), 3) for r in results],
-        }
-    )
-    chart = (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            x=alt.X("Träffstyrka:Q", title="Träffstyrka (högre = tydligare koppling till frågan)"),
-            y=alt.Y("Region/organisation:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240)),
-            tooltip=["Region/organisation", "Träffstyrka"],
-        )
-    )
-    st.altair_chart(chart)
+    st.markdown(cards.region_bars(results), unsafe_allow_html=True)
     for i, r in enumerate(results, 1):
         p = r.best.passage
         spans = markup.best_sentence_spans(p.text, query_words=r.best.matched_terms or [query])
+        source = source_of(sources, p)
         with st.container(border=True):
-            st.markdown(cards.region_card(i, r, spans), unsafe_allow_html=True)
-            pin_button(r.best, query, key=f"fast-region-{i}-{p.id}")
+            st.markdown(cards.region_card(i, r, spans, source), unsafe_allow_html=True)
+            pin_button(r.best, query, source, key=f"fast-region-{i}-{p.id}")
+
+
+# The note's text fields are fragments: leaving one (the first thing a click on "Ladda ned"
+# does) reruns only that field, not the page. A full rerun would redraw the download
+# buttons and revoke the file the click is about to fetch (Streamlit: "Deferred file …
+# not found"); the download's own callback then copies the field into the note.
+
+
+@st.fragment
+def note_fields() -> None:
+    st.text_input("Rubrik", key="note_heading", max_chars=200, on_change=sync_note)
+    st.text_area(
+        "Egen rad",
+        key="note_intro",
+        placeholder="Till exempel: Underlag inför mötet med regionala utvecklingsnämnden.",
+        max_chars=2000,
+        height=80,
+        on_change=sync_note,
+    )
+
+
+@st.fragment
+def comment_field(key: str) -> None:
+    st.text_input("Kommentar (valfri)", key=key, max_chars=500, on_change=sync_note)
 
 
 def note_tab() -> None:
     n = note()
     st.markdown(
         "Fäst stycken från sökningen, ordna dem och ladda ned anteckningen som Markdown eller "
-        "Word. Källa och dina frågor följer med."
+        "Word. Källhänvisningar, datum och dina frågor följer med."
     )
-    if "note_heading" not in st.session_state:
-        st.session_state["note_heading"] = n.heading
-    if "note_intro" not in st.session_state:
-        st.session_state["note_intro"] = n.intro
-    n.heading = st.text_input("Rubrik", key="note_heading", max_chars=200)
-    n.intro = st.text_area(
-        "Egen rad",
-        key="note_intro",
-        placeholder="Till exempel: Underlag inför mötet med regionala utvecklingsnämnden.",
-        max_chars=2000,
-        height=80,
-    )
+    state = st.session_state
+    state.setdefault("note_heading", n.heading)
+    state.setdefault("note_intro", n.intro)
+    note_fields()
     if not n.items:
-        st.info(
-            "Anteckningen är tom. Tryck på :material/push_pin: Fäst vid en träff under fliken Sök."
-        )
+        st.info("Anteckningen är tom. Tryck på Fäst vid en träff under fliken Sök.")
         return
     last = len(n.items) - 1
     for i, item in enumerate(n.items):
@@ -354,15 +441,8 @@ def note_tab() -> None:
         with st.container(border=True):
             st.markdown(cards.note_item_card(i + 1, item), unsafe_allow_html=True)
             comment_key = f"kommentar-{pid}"
-            if comment_key not in st.session_state:
-                st.session_state[comment_key] = item.comment
-            st.text_input(
-                "Kommentar (valfri)",
-                key=comment_key,
-                max_chars=500,
-                on_change=comment,
-                args=(pid, comment_key),
-            )
+            state.setdefault(comment_key, item.comment)
+            comment_field(comment_key)
             with st.container(horizontal=True):
                 up, down = ":material/arrow_upward:", ":material/arrow_downward:"
                 st.button("Upp", key=f"upp-{pid}", icon=up, disabled=i == 0, **moving(pid, -1))
@@ -377,57 +457,49 @@ def note_tab() -> None:
     if n.questions:
         st.markdown("**Frågor du ställt**")
         st.markdown(cards.question_list(n.questions), unsafe_allow_html=True)
-    md, docx = exports(n)
+    downloads(n)
+
+
+def downloads(n) -> None:
+    """Markdown and Word, made when clicked and only after the click (with any edit sent
+    along with it) has reached the note: see :mod:`confsearch.exportgate`."""
+    from confsearch.briefing import to_docx, to_markdown
+
+    g = gate()
     with st.container(horizontal=True):
         st.download_button(
             "Ladda ned som Markdown",
-            data=md,
+            data=g.deferred(lambda: to_markdown(n)),
             file_name="anteckning.md",
             mime="text/markdown",
             icon=":material/download:",
-            on_click="ignore",
+            on_click=downloading,
             key="ladda-md",
         )
         st.download_button(
             "Ladda ned som Word",
-            data=docx,
+            data=g.deferred(lambda: to_docx(n)),
             file_name="anteckning.docx",
             mime=DOCX_MIME,
             icon=":material/download:",
-            on_click="ignore",
+            on_click=downloading,
             key="ladda-docx",
         )
 
 
-def exports(n) -> tuple[str, bytes]:
-    """Markdown and .docx of the note, regenerated only when the note changed."""
-    from confsearch.briefing import to_docx, to_markdown
-
-    key = json.dumps(n.to_dict(), sort_keys=True, ensure_ascii=False, default=str)
-    cached = st.session_state.get("export_memo")
-    if cached is None or cached[0] != key:
-        cached = (key, to_markdown(n), to_docx(n))
-        st.session_state["export_memo"] = cached
-    return cached[1], cached[2]
-
-
 def corpus_tab(settings: Settings, searcher) -> None:
-    import pandas as pd
-
-    flash = st.session_state.pop("flash", None)
-    if flash:
-        for kind, message in flash:
-            getattr(st, kind)(message)
     index = searcher.index
     summary = cards.corpus_summary(index)
+    count = messages.count_noun
     st.markdown(
-        f"Sökindexet innehåller **{len(summary.documents)}** dokument, "
-        f"**{len(summary.sessions)}** lärpass och **{summary.passages}** stycken."
+        f"Sökindexet innehåller **{count(len(summary.documents), 'dokument', 'dokument')}**, "
+        f"**{count(len(summary.sessions), 'lärpass', 'lärpass')}** och "
+        f"**{count(summary.passages, 'stycke', 'stycken')}**."
     )
-    st.markdown("**Dokument**")
-    st.dataframe(pd.DataFrame(summary.documents), hide_index=True)
-    st.markdown("**Lärpass**")
-    st.dataframe(pd.DataFrame(summary.sessions), hide_index=True)
+    st.markdown(
+        cards.table_html(summary.documents, "Dokument", summary.links), unsafe_allow_html=True
+    )
+    st.markdown(cards.table_html(summary.sessions, "Lärpass"), unsafe_allow_html=True)
     for err in index.manifest.read_errors:
         st.warning(markup.md_escape(err.message))
     st.caption(
@@ -436,6 +508,10 @@ def corpus_tab(settings: Settings, searcher) -> None:
     )
 
     st.markdown("**Lägg till texter**")
+    st.caption(
+        "Uppgifter om arrangör, evenemang, datum och webbadress läses ur texten (t.ex. en "
+        "rad ”Arrangör: Reglab”) eller ur en fil namn.meta.json bredvid dokumentet."
+    )
     n = st.session_state.setdefault("upload_n", 0)
     files = st.file_uploader(
         f"Välj filer eller dra dem hit ({uploads.allowed_types_text()}, "
@@ -447,25 +523,31 @@ def corpus_tab(settings: Settings, searcher) -> None:
     )
     if files and st.button("Lägg till och uppdatera sökindexet", type="primary", key="indexera"):
         add_files(settings, files)
+    # What happened to the last upload, right where the user pressed the button.
+    flash = st.session_state.pop("flash", None)
+    if flash:
+        with st.container(key="uppladdat"):
+            for kind, message in flash:
+                getattr(st, kind)(message)
 
 
 def add_files(settings: Settings, files) -> None:
     """Save uploads, index them in a worker, and undo the uploads if that fails."""
-    messages: list[tuple[str, str]] = []
+    notes: list[tuple[str, str]] = []
     saved: list[Path] = []
     for f in files:
         shown = markup.md_escape(f.name)
         try:
             path = uploads.save_upload(settings.corpus_dir, f.name, f.getvalue())
         except uploads.UploadError as exc:
-            messages.append(("error", f"{shown} lades inte till: {markup.md_escape(exc)}"))
+            notes.append(("error", f"{shown} lades inte till: {markup.md_escape(exc)}"))
             continue
         saved.append(path)
         if path.name != f.name:
-            messages.append(("info", f"{shown} sparades som {markup.md_escape(path.name)}."))
+            notes.append(("info", f"{shown} sparades som {markup.md_escape(path.name)}."))
     if saved:
-        messages = _index_uploads(settings, saved) + messages
-    st.session_state["flash"] = messages
+        notes = _index_uploads(settings, saved) + notes
+    st.session_state["flash"] = notes
     st.session_state["upload_n"] = st.session_state.get("upload_n", 0) + 1
     st.session_state.pop("memo", None)
     st.session_state.pop("region_memo", None)
@@ -473,7 +555,7 @@ def add_files(settings: Settings, files) -> None:
 
 
 def _index_uploads(settings: Settings, saved: list[Path]) -> list[tuple[str, str]]:
-    messages: list[tuple[str, str]] = []
+    notes: list[tuple[str, str]] = []
     outcome = run_build(settings, "Uppdaterar sökindexet …")
     if not outcome.ok:
         for path in saved:
@@ -497,7 +579,7 @@ def _index_uploads(settings: Settings, saved: list[Path]) -> list[tuple[str, str
         if problem["kind"] == "error":
             rejected.append(path)
             uploads.quarantine(settings.corpus_dir, path)
-            messages.append(
+            notes.append(
                 (
                     "error",
                     f"{markup.md_escape(path.name)} lades inte till: "
@@ -505,7 +587,7 @@ def _index_uploads(settings: Settings, saved: list[Path]) -> list[tuple[str, str
                 )
             )
         else:
-            messages.append(("warning", markup.md_escape(problem["message"])))
+            notes.append(("warning", markup.md_escape(problem["message"])))
     report = outcome.report
     if rejected:
         outcome = run_build(settings, "Uppdaterar sökindexet …")
@@ -513,36 +595,51 @@ def _index_uploads(settings: Settings, saved: list[Path]) -> list[tuple[str, str
     added = [p for p in saved if p not in rejected]
     if added:
         names = ", ".join(markup.md_escape(p.name) for p in added)
-        messages.insert(
+        notes.insert(
             0,
             (
                 "success",
-                f"Klart! {names} är sökbar nu. Indexet har {report['passages']} stycken "
-                f"från {report['documents']} dokument.",
+                f"Klart! {names} är {'sökbar' if len(added) == 1 else 'sökbara'} nu. "
+                f"Indexet har {messages.count_noun(report['passages'], 'stycke', 'stycken')} "
+                f"från {messages.count_noun(report['documents'], 'dokument', 'dokument')}.",
             ),
         )
-    return messages
+    return notes
 
 
 # ---------------------------------------------------------------- page
 
 
+def collection_caption(sources: dict) -> str:
+    """ "Texterna kommer från Reglabs årskonferens 2022." (+ other documents, counted)."""
+    known = citation.describe_collection(sources.values())
+    rest = [s for s in sources.values() if not citation.describe_collection([s])]
+    if not known:
+        return ""
+    extra = f" och {messages.count_noun(len(rest), 'annat dokument', 'andra dokument')}"
+    return f"Texterna kommer från {known}{extra if rest else ''}."
+
+
 def main() -> None:
     st.set_page_config(page_title="Konferenssök", page_icon=":material/search:", layout="centered")
-    st.html(CSS)
-    st.title("Konferenssök")
+    st.html(chrome.CSS)
+    st.html(chrome.script(), unsafe_allow_javascript=True)
+    st.title("Konferenssök", anchor=False)
     st.caption(
         "Sök och ställ frågor i konferenstexterna. Svaren bygger bara på texterna och "
         "visar alltid var de står."
     )
     settings = Settings.from_env()
     searcher, version = load_searcher(settings)
-    titles = cards.document_titles(searcher.index)
+    sources = citation.sources(searcher.index.manifest.documents)
+    about = collection_caption(sources)
+    if about:
+        st.caption(markup.md_escape(about))
     sok, regioner, anteckning, korpus = st.tabs(["Sök", "Regioner", "Anteckning", "Korpus"])
     with sok:
-        search_tab(searcher, version, titles)
+        search_tab(searcher, version, sources)
     with regioner:
-        regions_tab(searcher, version)
+        regions_tab(searcher, version, sources)
     with anteckning:
         note_tab()
     with korpus:

@@ -14,15 +14,25 @@ can always check the source. Scoring combines three signals per candidate senten
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Set
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from confsearch.analysis import analyze
-from confsearch.messages import NEAREST_HEADING, NO_ANSWER, NO_REGION, NO_SESSION, SOURCES_HEADING
+from confsearch.citation import Source, cite, sources, unknown_source
+from confsearch.messages import NEAREST_HEADING, NO_ANSWER, NO_SESSION, SOURCES_HEADING
 from confsearch.model import Embedder
 from confsearch.search import FusionConfig, Hit, SearchResponse
-from confsearch.text import QUOTE_LINE_RE, comparable, is_url_only, split_sentences, strip_marker
+from confsearch.text import (
+    QUOTE_LINE_RE,
+    comparable,
+    is_url_only,
+    needs_next,
+    needs_previous,
+    split_sentences,
+    strip_marker,
+)
 
 __all__ = [
     "NO_ANSWER",
@@ -51,6 +61,25 @@ DENSE_SPAN = 0.25
 # --------------------------------------------------------------------------- units
 
 
+@dataclass(frozen=True)
+class _Unit:
+    text: str
+    quote: bool  # a whole quote line
+
+
+def _units(text: str) -> list[_Unit]:
+    units: list[_Unit] = []
+    for raw in (text or "").splitlines():
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        if QUOTE_LINE_RE.match(line) and len(line) <= MAX_UNIT_CHARS:
+            units.append(_Unit(line, True))
+        else:
+            units.extend(_Unit(s, False) for s in split_sentences(line))
+    return units
+
+
 def answer_units(text: str) -> list[str]:
     """The candidate answer sentences of a passage, one line at a time.
 
@@ -58,16 +87,37 @@ def answer_units(text: str) -> list[str]:
     said, unless it is very long; every other line is split into sentences by
     :func:`confsearch.text.split_sentences`.
     """
-    units: list[str] = []
-    for raw in (text or "").splitlines():
-        line = " ".join(raw.split())
-        if not line:
-            continue
-        if QUOTE_LINE_RE.match(line) and len(line) <= MAX_UNIT_CHARS:
-            units.append(line)
-        else:
-            units.extend(split_sentences(line))
-    return units
+    return [u.text for u in _units(text)]
+
+
+MAX_CONTEXT = 2  # sentences brought along before one that points back
+
+
+def context_range(
+    units: list[str], i: int, quotes: Set[int] = frozenset()
+) -> tuple[int, int] | None:
+    """The units (first, last) that make unit ``i`` a whole statement.
+
+    The sentences before it that it points back to (:func:`confsearch.text.needs_previous`,
+    at most :data:`MAX_CONTEXT`) and, if it ends with ":", the sentence it introduces.
+    None when what it introduces is missing: a fragment is never an answer. Quote lines
+    (indices in ``quotes``) stand alone and are never brought along as context.
+    """
+    first = i
+    while (
+        first > 0
+        and i - first < MAX_CONTEXT
+        and first not in quotes
+        and (first - 1) not in quotes
+        and needs_previous(units[first])
+    ):
+        first -= 1
+    last = i
+    if needs_next(units[i]):
+        if i + 1 >= len(units):
+            return None
+        last = i + 1
+    return first, last
 
 
 # --------------------------------------------------------------------------- answering
@@ -91,7 +141,7 @@ class Answer:
 
 @dataclass
 class _Candidate:
-    text: str
+    text: str  # what the answer shows: the sentence with the context it needs
     hit: Hit
     citation: int
     position: int
@@ -101,6 +151,9 @@ class _Candidate:
     lexical: float = 0.0
     dense: float | None = None
     score: float = 0.0
+    core: str = ""  # the sentence itself, what is scored
+    span: tuple[int, int] = (0, 0)  # the units shown (see context_range)
+    units: list[str] = field(default_factory=list)  # all units of the passage
 
 
 def _candidates(hits: list[Hit]) -> list[_Candidate]:
@@ -109,20 +162,31 @@ def _candidates(hits: list[Hit]) -> list[_Candidate]:
     for h in hits:
         norm = h.score / top if top > 0 else 0.0
         prior = 0.5 * min(max(norm, 0.0), 1.0) + 0.5 / max(h.rank, 1)
-        for pos, sentence in enumerate(answer_units(h.passage.text)):
-            text = strip_marker(sentence)
-            words = len(text.split())
-            if words < MIN_WORDS or is_url_only(text):
+        units = _units(h.passage.text)
+        texts = [u.text for u in units]
+        quotes = {k for k, u in enumerate(units) if u.quote}
+        for pos, unit in enumerate(units):
+            core = strip_marker(unit.text)
+            words = len(core.split())
+            if words < MIN_WORDS or is_url_only(core):
                 continue
+            span = context_range(texts, pos, quotes)
+            if span is None:
+                continue
+            shown = " ".join(strip_marker(t) for t in texts[span[0] : span[1] + 1])
+            # Scored on the sentence itself; shown with the context it needs.
             out.append(
                 _Candidate(
-                    text=text,
+                    text=shown,
                     hit=h,
                     citation=h.rank,
                     position=pos,
-                    terms=analyze(text),
+                    terms=analyze(core),
                     words=words,
                     prior=prior,
+                    core=core,
+                    span=span,
+                    units=texts,
                 )
             )
     return out
@@ -168,6 +232,19 @@ def _combine(c: _Candidate) -> float:
     return base * _length_factor(c.words)
 
 
+def _overlaps(a: _Candidate, b: _Candidate) -> bool:
+    """Whether two candidates of one passage would show a sentence twice."""
+    same = a.hit.passage.id == b.hit.passage.id
+    return same and a.span[0] <= b.span[1] + 1 and b.span[0] <= a.span[1] + 1
+
+
+def _merge(into: _Candidate, other: _Candidate) -> None:
+    first, last = min(into.span[0], other.span[0]), max(into.span[1], other.span[1])
+    into.span = (first, last)
+    into.position = min(into.position, other.position)
+    into.text = " ".join(strip_marker(u) for u in into.units[first : last + 1])
+
+
 def _near_duplicate(a: _Candidate, b: _Candidate) -> bool:
     na, nb = comparable(a.text), comparable(b.text)
     if na in nb or nb in na:
@@ -196,7 +273,7 @@ def answer(
         cands.sort(key=lambda c: -c.score)
         cands = cands[:MAX_EMBED]
         qvec = np.asarray(embedder.encode_queries([response.query]), dtype=np.float32)[0]
-        svecs = np.asarray(embedder.encode_passages([c.text for c in cands]), dtype=np.float32)
+        svecs = np.asarray(embedder.encode_passages([c.core for c in cands]), dtype=np.float32)
         cosines = svecs @ qvec
         for c, cos in zip(cands, cosines, strict=True):
             c.dense = min(max((float(cos) - FusionConfig.dense_floor) / DENSE_SPAN, 0.0), 1.0)
@@ -212,6 +289,11 @@ def answer(
             break
         pid = c.hit.passage.id
         if per_passage.get(pid, 0) >= MAX_PER_PASSAGE:
+            continue
+        joined = next((o for o in chosen if _overlaps(c, o)), None)
+        if joined is not None:
+            # Both need the same sentence: one statement, each sentence shown once.
+            _merge(joined, c)
             continue
         if any(_near_duplicate(c, o) for o in chosen):
             continue
@@ -233,16 +315,19 @@ def answer(
 # --------------------------------------------------------------------------- text output
 
 
-def source_line(hit: Hit) -> str:
-    """ "Lärpass – region(s) – källa" for one hit."""
+def source_line(hit: Hit, source: Source | None = None) -> str:
+    """ "Lärpass · Region · Talare — Dokument (Arrangör, år)" for one hit, with the
+    document's address when it is known."""
     p = hit.passage
-    session = p.session or NO_SESSION
-    regions = ", ".join(p.regions) if p.regions else NO_REGION
-    return f"{session} – {regions} – {p.source}"
+    src = source or unknown_source(p.source)
+    line = cite(p.session or NO_SESSION, p.regions, p.speakers, src)
+    return f"{line} <{src.url}>" if src.url else line
 
 
-def format_answer(ans: Answer) -> str:
-    """Plain text: one sentence per line with its citation, then the sources cited."""
+def format_answer(ans: Answer, sources: Mapping[str, Source] | None = None) -> str:
+    """Plain text: one sentence per line with its citation, then the sources cited
+    (``sources``: doc_id → :class:`confsearch.citation.Source`, from the manifest)."""
+    sources = sources or {}
     lines: list[str] = []
     if not ans.confident:
         lines.append(ans.message or NO_ANSWER)
@@ -254,7 +339,10 @@ def format_answer(ans: Answer) -> str:
         seen: dict[int, Hit] = {}
         for s in ans.sentences:
             seen.setdefault(s.citation, s.hit)
-        lines += [f"[{n}] {source_line(seen[n])}" for n in sorted(seen)]
+        lines += [
+            f"[{n}] {source_line(seen[n], sources.get(seen[n].passage.doc_id))}"
+            for n in sorted(seen)
+        ]
     return "\n".join(lines)
 
 
@@ -264,4 +352,5 @@ def ask_text(searcher, query: str, k: int = 5) -> str:
     Raises :class:`confsearch.search.QueryError` for unusable queries (Swedish message).
     """
     response = searcher.search(query, k=k)
-    return format_answer(answer(response, embedder=searcher.embedder))
+    cited = sources(searcher.index.manifest.documents)
+    return format_answer(answer(response, embedder=searcher.embedder), cited)

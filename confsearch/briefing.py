@@ -3,38 +3,63 @@
 A :class:`BriefingNote` is plain data (``to_dict``/``from_dict``) so the page can keep it
 in ``st.session_state`` and the CLI can build one from a list of questions (:func:`brief`).
 
-Exports keep the corpus text exactly as written: in Markdown every character with a
-meaning (``*``, ``_``, ``[``, ``#``, a leading ``-`` or ``1.`` …) is backslash-escaped and
-``<``/``>`` become HTML entities, so a passage containing ``<script>`` or
-``[länk](http://…)`` renders as those characters. In Word, characters that XML cannot
-hold (control characters) are dropped.
+Both exports are meant to be sent on as they are: the note's heading and date, the
+passages grouped by lärpass, each with a citation line "Lärpass · Region · Talare —
+Dokument (Arrangör, år)" (:mod:`confsearch.citation`) linked to the document where its
+address is known, the user's comments, the questions asked and a list of sources. The
+corpus text is kept exactly as written: the author's ``*emphasis*`` stays emphasis and
+web addresses become real links; every other character that has a meaning in Markdown
+is backslash-escaped (no HTML entities), so a passage containing ``<script>`` or
+``[länk](http://…)`` shows those characters. The Word file is A4, Swedish, with its
+title and author set; characters XML cannot hold are dropped.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from confsearch.citation import Source, cite, head, sources, unknown_source
 from confsearch.documents import distinct_regions
-from confsearch.markup import md_escape
-from confsearch.messages import NO_REGION, NO_SESSION
+from confsearch.markup import md_escape, md_rich
+from confsearch.messages import NO_SESSION, count_noun
 
 __all__ = [
     "BriefingNote",
     "NoteItem",
     "brief",
     "note_from_hit",
+    "swedish_date",
     "to_docx",
     "to_markdown",
 ]
 
 DEFAULT_HEADING = "Underlag"
+APP_NAME = "Konferenssök"
 QUESTIONS_HEADING = "Frågor som ställdes:"
+SOURCES_HEADING = "Källor"
 NO_ITEMS_FOR_QUESTION = "inga stycken i anteckningen"
+NO_ITEMS = "Inga stycken i anteckningen."
 # brief(): further hits must score at least this share of the question's best hit.
 MIN_SCORE_SHARE = 0.6
+MONTHS = (
+    "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+    "oktober", "november", "december",
+)  # fmt: skip
+
+
+def swedish_date(day: dt.date) -> str:
+    """ "27 november 2026" (how a Swedish note is dated)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def dateline(day: dt.date, items: int) -> str:
+    """ "Anteckning från Konferenssök, 27 november 2026 · 3 stycken"."""
+    count = count_noun(items, "stycke", "stycken")
+    return f"Anteckning från {APP_NAME}, {swedish_date(day)} · {count}"
 
 
 @dataclass
@@ -44,12 +69,16 @@ class NoteItem:
     session: str
     regions: list[str]
     speakers: list[str]
-    source: str
+    source: str  # the corpus file
     query: str
     comment: str = ""
+    # the cited document (confsearch.citation.Source fields); {} for a note kept from
+    # before documents had metadata: then it is cited by its file
+    document: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> NoteItem:
+        doc = d.get("document")
         return cls(
             passage_id=str(d.get("passage_id", "")),
             text=str(d.get("text", "")),
@@ -59,11 +88,24 @@ class NoteItem:
             source=str(d.get("source", "") or ""),
             query=str(d.get("query", "") or ""),
             comment=str(d.get("comment", "") or ""),
+            document=dict(doc) if isinstance(doc, dict) else {},
         )
 
+    def cited(self) -> Source:
+        """The document this passage is cited from."""
+        if not self.document:
+            return unknown_source(self.source)
+        known = {k: v for k, v in self.document.items() if k in Source.__dataclass_fields__}
+        return Source(**{"title": self.source, **known})
 
-def note_from_hit(hit, query: str) -> NoteItem:
-    """A note item from a search hit (:class:`confsearch.search.Hit`) and its question."""
+    def citation(self) -> str:
+        """ "Lärpass · Region · Talare — Dokument (Arrangör, år)" (plain text)."""
+        return cite(self.session or NO_SESSION, self.regions, self.speakers, self.cited())
+
+
+def note_from_hit(hit, query: str, source: Source | None = None) -> NoteItem:
+    """A note item from a search hit (:class:`confsearch.search.Hit`), its question and
+    the document it comes from (:func:`confsearch.citation.sources`)."""
     p = hit.passage
     return NoteItem(
         passage_id=p.id,
@@ -73,6 +115,7 @@ def note_from_hit(hit, query: str) -> NoteItem:
         speakers=list(p.speakers),
         source=p.source or "",
         query=query or "",
+        document=asdict(source) if source is not None else {},
     )
 
 
@@ -100,9 +143,9 @@ class BriefingNote:
         if q and q not in self.questions:
             self.questions.append(q)
 
-    def add(self, hit, query: str) -> bool:
+    def add(self, hit, query: str, source: Source | None = None) -> bool:
         """Pin a hit; False (and nothing changes) if its passage is already in the note."""
-        return self.add_item(note_from_hit(hit, query))
+        return self.add_item(note_from_hit(hit, query, source))
 
     def add_item(self, item: NoteItem) -> bool:
         if item.passage_id in self:
@@ -180,19 +223,21 @@ def _session_groups(note: BriefingNote) -> list[tuple[str, list[tuple[int, NoteI
     return out
 
 
-def citation_text(item: NoteItem) -> str:
-    """'— Lärpass: <session>, <region(s)>, talare: …, källa: <source>' (plain text)."""
-    parts = [f"Lärpass: {item.session or NO_SESSION}"]
-    parts.append(", ".join(item.regions) if item.regions else NO_REGION)
-    if item.speakers:
-        parts.append("talare: " + ", ".join(item.speakers))
-    if item.source:
-        parts.append(f"källa: {item.source}")
-    return "— " + ", ".join(parts)
-
-
 def _questions_with_items(note: BriefingNote) -> set[str]:
     return {" ".join(item.query.split()) for item in note.items}
+
+
+def _sources(note: BriefingNote) -> list[Source]:
+    """The documents the note cites, each once, in order of first citation."""
+    seen: dict[tuple, Source] = {}
+    for item in note.items:
+        src = item.cited()
+        seen.setdefault((src.title, src.url, src.file), src)
+    return list(seen.values())
+
+
+def _heading(note: BriefingNote) -> str:
+    return " ".join((note.heading or DEFAULT_HEADING).split())
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -202,34 +247,50 @@ def _md(text: object) -> str:
     return md_escape(text, export=True)
 
 
-def _md_paragraphs(text: str) -> list[str]:
-    """Non-empty lines of a text, escaped: each becomes its own Markdown paragraph."""
-    return [_md(line) for line in (text or "").splitlines() if line.strip()]
+def _md_paragraphs(text: str, *, rich: bool = False) -> list[str]:
+    """Non-empty lines of a text, escaped: each becomes its own Markdown paragraph.
+    ``rich``: corpus text, whose emphasis and web addresses are kept (markup.md_rich)."""
+    render = md_rich if rich else _md
+    return [render(line) for line in (text or "").splitlines() if line.strip()]
 
 
-def to_markdown(note: BriefingNote) -> str:
-    """The note as Markdown: heading, own line, passages per session, questions asked."""
-    out: list[str] = [f"# {_md(' '.join((note.heading or DEFAULT_HEADING).split()))}", ""]
-    intro = _md_paragraphs(note.intro)
-    for para in intro:
+def _md_link(text: str, url: str) -> str:
+    return f"[{_md(text)}](<{url}>)" if url else _md(text)
+
+
+def _md_citation(item: NoteItem) -> str:
+    src = item.cited()
+    front = head(item.session or NO_SESSION, item.regions, item.speakers)
+    doc = _md_link(src.title, src.url)
+    extra = [p for p in (src.organiser, src.when) if p]
+    label = f"{doc} ({_md(', '.join(extra))})" if extra else doc
+    return f"{_md(front)} — {label}"
+
+
+def to_markdown(note: BriefingNote, *, today: dt.date | None = None) -> str:
+    """The note as Markdown: heading and date, own lines, passages per session with
+    their citations and comments, questions asked, sources."""
+    today = today or dt.date.today()
+    out: list[str] = [f"# {_md(_heading(note))}", "", f"*{_md(dateline(today, len(note)))}*", ""]
+    for para in _md_paragraphs(note.intro):
         out += [para, ""]
     if not note.items:
-        out += ["*Inga stycken i anteckningen.*", ""]
+        out += [f"*{NO_ITEMS}*", ""]
     for session, items in _session_groups(note):
         regions = distinct_regions(item for _, item in items)
-        head = _md(session)
+        title = _md(session)
         if regions:
-            head += " — " + _md(", ".join(regions))
-        out += [f"### {head}", ""]
+            title += " — " + _md(", ".join(regions))
+        out += [f"### {title}", ""]
         for n, item in items:
-            paras = _md_paragraphs(item.text) or [""]
+            paras = _md_paragraphs(item.text, rich=True) or [""]
             quoted: list[str] = []
             for para in paras:
                 if quoted:
                     quoted.append(">")
                 quoted.append(f"> {para}".rstrip())
             out += quoted
-            out += ["", f"[{n}] {_md(citation_text(item))}", ""]
+            out += ["", f"[{n}] {_md_citation(item)}", ""]
             for para in _md_paragraphs(item.comment):
                 out += [f"*Kommentar:* {para}", ""]
     if note.questions:
@@ -241,6 +302,15 @@ def to_markdown(note: BriefingNote) -> str:
                 line += f" ({NO_ITEMS_FOR_QUESTION})"
             out.append(line)
         out.append("")
+    sources = _sources(note)
+    if sources:
+        out += [f"## {SOURCES_HEADING}", ""]
+        for src in sources:
+            ref = _md(src.reference())
+            if src.url:
+                ref += f" <{src.url}>"
+            out.append(f"- {ref}")
+        out.append("")
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -248,54 +318,173 @@ def to_markdown(note: BriefingNote) -> str:
 
 # XML 1.0 forbids most control characters; python-docx raises on them.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+LANGUAGE = "sv-SE"
+A4 = (21.0, 29.7)  # cm
+MARGIN_CM = 2.5
 
 
 def _xml_safe(text: object) -> str:
     return _XML_INVALID.sub("", "" if text is None else str(text))
 
 
-def _set_swedish(document) -> None:
-    """Mark the default style as Swedish (spell checking, hyphenation in Word)."""
+def _set_lang(rpr) -> None:
     from docx.oxml.ns import qn
     from docx.oxml.shared import OxmlElement
 
-    rpr = document.styles["Normal"].element.get_or_add_rPr()
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")
         rpr.append(lang)
-    lang.set(qn("w:val"), "sv-SE")
+    for attr in ("w:val", "w:eastAsia", "w:bidi"):
+        lang.set(qn(attr), LANGUAGE)
 
 
-def to_docx(note: BriefingNote) -> bytes:
-    """The note as a Word document (.docx bytes)."""
+def _set_swedish(document) -> None:
+    """Swedish for the whole document (spell checking, hyphenation, Word's language
+    field): the document defaults, the Normal style and the settings."""
+    from docx.oxml.ns import qn
+    from docx.oxml.shared import OxmlElement
+
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr_default = defaults.find(qn("w:rPrDefault"))
+        if rpr_default is not None:
+            rpr = rpr_default.find(qn("w:rPr"))
+            if rpr is None:
+                rpr = OxmlElement("w:rPr")
+                rpr_default.append(rpr)
+            _set_lang(rpr)
+    _set_lang(document.styles["Normal"].element.get_or_add_rPr())
+    settings = document.settings.element
+    theme = settings.find(qn("w:themeFontLang"))
+    if theme is None:
+        theme = OxmlElement("w:themeFontLang")
+        settings.append(theme)
+    theme.set(qn("w:val"), LANGUAGE)
+
+
+def _a4(document) -> None:
+    from docx.shared import Cm
+
+    for section in document.sections:
+        section.page_width, section.page_height = Cm(A4[0]), Cm(A4[1])
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Cm(MARGIN_CM))
+
+
+def _properties(document, heading: str, questions: list[str], now: dt.datetime) -> None:
+    """Title and author as a manager's Word shows them (nothing left from python-docx)."""
+    props = document.core_properties
+    props.title = heading[:255]
+    props.author = APP_NAME
+    props.last_modified_by = APP_NAME
+    props.subject = "Underlag ur konferenstexter"
+    props.comments = ("Frågor: " + "; ".join(questions))[:1000] if questions else ""
+    props.keywords = ""
+    props.category = ""
+    props.language = LANGUAGE
+    props.created = now
+    props.modified = now
+    props.revision = 1
+
+
+def _hyperlink_style(document):
+    """The character style Word uses for links (the default template lacks it)."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import RGBColor
+
+    try:
+        return document.styles["Hyperlink"]
+    except KeyError:
+        style = document.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+        style.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
+        style.font.underline = True
+        return style
+
+
+def _add_link(paragraph, text: str, url: str, *, size=None) -> None:
+    """A clickable link (a w:hyperlink with an external relationship) in ``paragraph``."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml.ns import qn
+    from docx.oxml.shared import OxmlElement
+
+    rid = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rid)
+    link.set(qn("w:history"), "1")
+    run = paragraph.add_run(_xml_safe(text), style="Hyperlink")
+    if size is not None:
+        run.font.size = size
+    link.append(run._r)  # move the run inside the hyperlink
+    paragraph._p.append(link)
+
+
+def _add_rich(paragraph, text: str) -> None:
+    """Corpus text as runs: the author's emphasis as italic/bold, addresses as links."""
+    from confsearch.markup import inline_tokens
+
+    def add(start: int, end: int, italic: bool = False, bold: bool = False) -> None:
+        pos = start
+        for s, e, kind, value in inline_tokens(text, start, end):
+            if s > pos:
+                run = paragraph.add_run(_xml_safe(text[pos:s]))
+                run.italic, run.bold = italic or None, bold or None
+            if kind == "link":
+                url, shown = value
+                _add_link(paragraph, shown, url if "://" in url else f"https://{url}")
+            else:
+                inner_s, inner_e = value
+                add(inner_s, inner_e, italic or kind == "em", bold or kind == "strong")
+            pos = e
+        if pos < end:
+            run = paragraph.add_run(_xml_safe(text[pos:end]))
+            run.italic, run.bold = italic or None, bold or None
+
+    add(0, len(text))
+
+
+def to_docx(note: BriefingNote, *, now: dt.datetime | None = None) -> bytes:
+    """The note as a Word document (.docx bytes): A4, Swedish, title and author set."""
     from docx import Document
     from docx.shared import Pt
 
+    now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
     doc = Document()
+    _a4(doc)
     _set_swedish(doc)
-    heading = _xml_safe(" ".join((note.heading or DEFAULT_HEADING).split()))
-    doc.core_properties.title = heading[:255]
-    doc.core_properties.language = "sv-SE"
+    _hyperlink_style(doc)
+    heading = _xml_safe(_heading(note))
+    _properties(doc, heading, note.questions, now)
     doc.add_heading(heading, level=1)
-    for line in (note.intro or "").splitlines():
-        if line.strip():
-            doc.add_paragraph(_xml_safe(line.strip()))
+    line = doc.add_paragraph()
+    line.add_run(dateline(now.date(), len(note))).italic = True
+    for text in (note.intro or "").splitlines():
+        if text.strip():
+            doc.add_paragraph(_xml_safe(text.strip()))
     if not note.items:
-        doc.add_paragraph("Inga stycken i anteckningen.")
+        doc.add_paragraph(NO_ITEMS)
+    small = Pt(9)
     for session, items in _session_groups(note):
         regions = distinct_regions(item for _, item in items)
         title = session + (" — " + ", ".join(regions) if regions else "")
         doc.add_heading(_xml_safe(title), level=2)
         for n, item in items:
-            for line in (item.text or "").splitlines():
-                if line.strip():
-                    doc.add_paragraph(_xml_safe(line.strip()), style="Quote")
-            cite = doc.add_paragraph()
-            run = cite.add_run(f"[{n}] ")
-            run.bold = True
-            run = cite.add_run(_xml_safe(citation_text(item)))
-            run.font.size = Pt(9)
+            for text in (item.text or "").splitlines():
+                if text.strip():
+                    _add_rich(doc.add_paragraph(style="Quote"), " ".join(text.split()))
+            cite_p = doc.add_paragraph()
+            cite_p.add_run(f"[{n}] ").bold = True
+            src = item.cited()
+            front = head(item.session or NO_SESSION, item.regions, item.speakers)
+            cite_p.add_run(_xml_safe(f"{front} — ")).font.size = small
+            if src.url:
+                _add_link(cite_p, src.title, src.url, size=small)
+            else:
+                cite_p.add_run(_xml_safe(src.title)).font.size = small
+            extra = [p for p in (src.organiser, src.when) if p]
+            if extra:
+                cite_p.add_run(_xml_safe(f" ({', '.join(extra)})")).font.size = small
             if item.comment.strip():
                 p = doc.add_paragraph()
                 p.add_run("Kommentar: ").italic = True
@@ -307,6 +496,14 @@ def to_docx(note: BriefingNote) -> bytes:
             q = " ".join(q.split())
             text = q if q in answered else f"{q} ({NO_ITEMS_FOR_QUESTION})"
             doc.add_paragraph(_xml_safe(text), style="List Bullet")
+    sources = _sources(note)
+    if sources:
+        doc.add_heading(SOURCES_HEADING, level=2)
+        for src in sources:
+            p = doc.add_paragraph(_xml_safe(src.reference()), style="List Bullet")
+            if src.url:
+                p.add_run(" ")
+                _add_link(p, src.url, src.url)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
@@ -339,6 +536,7 @@ def brief(
     if not queries:
         return note
     min_conf = getattr(getattr(searcher, "config", None), "min_confidence", 0.0)
+    cited = sources(searcher.index.manifest.documents)
     for response in searcher.search_many(queries, k=k):
         note.add_question(response.query)
         if only_confident and not response.confident:
@@ -351,5 +549,5 @@ def brief(
                 and (hit.dense < min_conf or (top > 0 and hit.score < min_share * top))
             ):
                 continue
-            note.add(hit, response.query)
+            note.add(hit, response.query, cited.get(hit.passage.doc_id))
     return note

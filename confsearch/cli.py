@@ -19,6 +19,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from confsearch.messages import count_noun
 from confsearch.settings import Settings
 
 MAX_K = 100
@@ -248,8 +249,8 @@ def cmd_regions(args: argparse.Namespace) -> int:
     for i, r in enumerate(results, 1):
         p = r.best.passage
         print(
-            f"{i}. {r.region}  (poäng {r.score:.2f}, {r.passages} stycken, "
-            f"lärpass: {', '.join(r.sessions)})"
+            f"{i}. {r.region}  (poäng {r.score:.2f}, "
+            f"{count_noun(r.passages, 'stycke', 'stycken')}, lärpass: {', '.join(r.sessions)})"
         )
         print(f"   Bästa stycke: {p.text[:300]}{'…' if len(p.text) > 300 else ''}")
     return 0
@@ -280,7 +281,10 @@ def cmd_brief(args: argparse.Namespace) -> int:
         atomic_write(out, data)
     except OSError as exc:
         raise UserError(f"Kunde inte skriva {out}: {exc.strerror or exc}.") from exc
-    print(f"Anteckning med {len(note.items)} stycken för {len(args.query)} frågor sparad i {out}.")
+    print(
+        f"Anteckning med {count_noun(len(note.items), 'stycke', 'stycken')} för "
+        f"{count_noun(len(args.query), 'fråga', 'frågor')} sparad i {out}."
+    )
     return 0
 
 

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from confsearch import docmeta
 from confsearch.documents import CorpusResult, Document, Passage, ReadError
 from confsearch.layout import Parsed
 from confsearch.passages import DEFAULT_MAX_TOKENS, build_passages
@@ -33,6 +34,11 @@ from confsearch.readers import (
 )
 from confsearch.sessions import build_sessions
 from confsearch.text import words
+
+# Bumped whenever the same files are read into different documents (new metadata, other
+# speakers): the index fingerprint includes it, so indexes read by older rules are rebuilt
+# (in the background; the old index keeps answering meanwhile).
+READ_RULES = 2
 
 # Larger files are named and skipped: 20 MB of text is ~3M words, hours of embedding on a
 # laptop, and almost always an export that should be split or is not prose at all.
@@ -68,6 +74,33 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
             if path.suffix.lower() in SUPPORTED_EXTENSIONS:
                 out.append(path)
     return sorted(out, key=lambda p: p.relative_to(corpus_dir).as_posix())
+
+
+def sidecar_files(corpus_dir: Path) -> list[Path]:
+    """The ``name.meta.json`` files next to documents (:mod:`confsearch.docmeta`), sorted,
+    with the same hidden-file rules as :func:`corpus_files`. They are read with their
+    document and count for the index fingerprint."""
+    out = []
+    for dirpath, dirnames, filenames in os.walk(corpus_dir):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith((".", "~")) and docmeta.is_sidecar(Path(name)):
+                out.append(Path(dirpath) / name)
+    return sorted(out, key=lambda p: p.relative_to(corpus_dir).as_posix())
+
+
+def _sidecar_fields(path: Path, fail) -> dict:
+    """The sidecar fields of a document; a broken sidecar is reported, never fatal."""
+    sidecar = docmeta.sidecar_path(path)
+    try:
+        return docmeta.read_sidecar(sidecar)
+    except docmeta.SidecarError as exc:
+        fail(
+            f"Metadatafilen {exc.args[0]}; {path.name} lästes in utan dess uppgifter om "
+            "titel, arrangör, evenemang, datum och webbadress.",
+            "partial",
+        )
+        return {}
 
 
 def _dedup_key(text: str) -> str:
@@ -114,6 +147,7 @@ def read_corpus(
         parsed_list = _parse(path, corpus_dir, source, max_file_bytes, fail)
         if parsed_list is None:
             continue
+        sidecar = _sidecar_fields(path, fail)
         base_id = path.relative_to(corpus_dir).with_suffix("").as_posix()
         for parsed in parsed_list:
             label = source if parsed.doc_id is None else f"{source} (id {parsed.doc_id})"
@@ -139,7 +173,15 @@ def read_corpus(
             seen_ids.add(doc_id)
             fallback = parsed.title or title_from_filename(path)
             title, sessions = build_sessions(parsed, doc_id, source, fallback)
-            meta = {"format": parsed.fmt, **parsed.metadata}
+            own = {k: v for k, v in docmeta.clean(parsed.metadata).items() if k != "title"}
+            title, fields = docmeta.describe(
+                title,
+                parsed.format_fields,
+                docmeta.from_text(parsed.text, title),
+                sidecar,
+                own,
+            )
+            meta = {"format": parsed.fmt, **parsed.metadata, **fields}
             document = Document(
                 doc_id=doc_id,
                 title=title,

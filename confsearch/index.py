@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from confsearch.corpus import corpus_files, read_corpus
+from confsearch.corpus import READ_RULES, corpus_files, read_corpus, sidecar_files
 from confsearch.documents import Passage, ReadError
 from confsearch.messages import REBUILD_HINT
 from confsearch.model import Embedder
@@ -181,13 +181,16 @@ def content_key(model_name: str, prompt: str, text: str) -> str:
 
 
 def corpus_fingerprint(corpus_dir: Path) -> str:
-    """Hash of the name, size and mtime of every file the reader reads (cheap enough for
-    every page start); files it ignores (lock files, ``.git/``, other types) do not count."""
+    """Hash of the name, size and mtime of every file the reader reads, documents and
+    their metadata sidecars (cheap enough for every page start), and of the reading rules
+    (:data:`confsearch.corpus.READ_RULES`); files it ignores (lock files, ``.git/``, other
+    types) do not count."""
     h = hashlib.sha256()
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         return h.hexdigest()
-    for path in corpus_files(corpus_dir):
+    h.update(f"rules {READ_RULES}\n".encode())
+    for path in [*corpus_files(corpus_dir), *sidecar_files(corpus_dir)]:
         try:
             st = path.stat()
         except OSError:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from confsearch.people import presenter_line
 from confsearch.text import (
     LINK_RE,
     ends_sentence,
@@ -36,13 +37,28 @@ HR_RE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 MD_HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
+def presenter_flags(lines: list[str]) -> list[bool]:
+    """Which lines list presenters and stand on their own (they stay a line and a
+    paragraph of their own): the line before ends a sentence or lists presenters too, and
+    the next does not go on in lower case. A hard-wrapped sentence can break into a line
+    that looks like one ("Maria Lidberg och Maarit Nurkkala, Omställning Västmanland,"),
+    but never in that context."""
+    flags: list[bool] = []
+    for i, line in enumerate(lines):
+        prev = lines[i - 1].strip() if i else ""
+        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        alone = not prev or flags[-1] or ends_sentence(prev, colon=True)
+        flags.append(alone and not nxt[:1].islower() and presenter_line(line) is not None)
+    return flags
+
+
 def clean_paragraph(raw: str) -> str:
     """Whitespace-tidy one paragraph: wrapped lines joined, list/quote lines kept apart."""
     parts: list[str] = []
-    for line in raw.split("\n"):
+    raw_lines = [ln for ln in raw.split("\n") if ln.strip() and not HR_RE.match(ln.strip())]
+    apart = presenter_flags(raw_lines)
+    for i, line in enumerate(raw_lines):
         s = line.strip()
-        if not s or HR_RE.match(s):
-            continue
         heading = MD_HEADING_RE.match(s)
         if heading:
             s = heading.group(2)
@@ -51,7 +67,7 @@ def clean_paragraph(raw: str) -> str:
             if s == "> ":
                 continue
         s = re.sub(r"[ \t]+", " ", s)
-        if parts and not is_list_line(s):
+        if parts and not is_list_line(s) and not apart[i] and not (i and apart[i - 1]):
             parts[-1] = f"{parts[-1]} {s}"
         else:
             parts.append(s)
@@ -92,6 +108,9 @@ class Parsed:
     session_title: str | None = None  # jsonl: the whole text is this one session
     regions: tuple[str, ...] | None = None
     links: tuple[str, ...] = ()
+    # citation fields the format itself states (confsearch.docmeta), e.g. an HTML page's
+    # site name and canonical address
+    format_fields: dict[str, Any] = field(default_factory=dict)
 
 
 def line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -131,15 +150,18 @@ def is_heading_line(line: str) -> bool:
     """Could this single line be a heading? (Shape only; context is checked elsewhere.)
 
     Short (≤ 12 words, ≤ 120 characters), starts with a capital letter or a section
-    number, contains no URL, is not a quote or list item, and has no sentence
-    punctuation – except one final "?" on a short line ("Det nya Norrland?"). Lines
-    ending in ":" introduce what follows and are never headings.
+    number, contains no URL, is not a quote or list item, a metadata line ("Arrangör:
+    Reglab") or a line listing presenters, and has no sentence punctuation – except one
+    final "?" on a short line ("Det nya Norrland?"). Lines ending in ":" introduce what
+    follows and are never headings.
     """
     s = line.strip()
     if not s or len(s) > MAX_HEADING_CHARS or "\n" in s:
         return False
     if is_list_line(s) or LINK_RE.search(s) or "@" in s:
         return False
+    if _is_label_line(s) or presenter_line(s) is not None:
+        return False  # "Arrangör: Reglab", "Anna Berg, Region Skåne och …"
     s = re.sub(r"^\d+(?:\.\d+)*\.?\s+", "", s)  # "2.1 Bakgrund"
     s = strip_emphasis(s).strip("*_ ")
     if not s or not (s[0].isupper() or s[0].isdigit()):
@@ -156,6 +178,14 @@ def is_heading_line(line: str) -> bool:
         return False
     # No sentence boundary inside ("Vad händer nu? Vi vet inte").
     return len(sentence_spans(body)) <= 1
+
+
+def _is_label_line(line: str) -> bool:
+    """A metadata line such as "Arrangör: Reglab" or "Datum: 2019-03-14"."""
+    from confsearch.docmeta import field_for
+
+    label, sep, value = line.partition(":")
+    return bool(sep and value.strip()) and field_for(label) is not None
 
 
 def _heading_shaped(block_text: str) -> bool:
@@ -264,12 +294,13 @@ def paragraph_spans(text: str, block: Block) -> list[tuple[int, int]]:
     if not lines:
         return []
     width = max(len(text[s:e].strip()) for s, e in lines)
+    lines = [(s, e) for s, e in lines if not HR_RE.match(text[s:e].strip())]
+    apart = presenter_flags([text[s:e] for s, e in lines])
     paras: list[list[tuple[int, int]]] = []
-    for s, e in lines:
+    for i, (s, e) in enumerate(lines):
         line = text[s:e].strip()
-        if HR_RE.match(line):
-            continue
-        new = not paras or is_list_line(line)
+        # a presenter line, and the line after it, start anew
+        new = not paras or is_list_line(line) or apart[i] or (i > 0 and apart[i - 1])
         if not new:
             prev = text[paras[-1][-1][0] : paras[-1][-1][1]].strip()
             ends = ends_sentence(prev, colon=True)

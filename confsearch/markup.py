@@ -2,9 +2,11 @@
 
 Pure functions, testable without Streamlit. Every piece of corpus text that reaches the
 page goes through :func:`esc` (HTML *and* Markdown neutralised, for
-``unsafe_allow_html`` blocks) or :func:`md_escape` (for Streamlit's Markdown-only
-elements such as ``st.info``, and for exported Markdown notes), so a passage containing
-``<script>`` or ``[länk](http://…)`` is shown as the characters it contains.
+``unsafe_allow_html`` blocks), :func:`rich` (the same, but the author's ``*emphasis*``
+is shown as emphasis and web addresses become links that show where they go) or
+:func:`md_escape` (for Streamlit's Markdown-only elements such as ``st.info``, and for
+exported Markdown notes), so a passage containing ``<script>`` or
+``[länk](http://…)`` is shown as the characters it contains.
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ import hashlib
 import re
 from collections.abc import Iterable
 
-from confsearch.text import comparable, sentence_spans
+from confsearch.text import EMPHASIS_RE, LINK_RE, comparable, extract_links, sentence_spans
 
 # Characters that Markdown (and Streamlit's extensions: :color[…], $math$, emoji
 # shortcodes, tables) would interpret. Replaced by numeric character references, which
 # render as the same character but are never parsed as syntax.
-_MD_SPECIAL = set("\\`*_[]<>&\"'$:~|#")
+_MD_SPECIAL = set("\\`*_[]<>&\"'$:~|#@")
 _MD_ENTITY = {ch: f"&#{ord(ch)};" for ch in _MD_SPECIAL}
 
 
@@ -26,6 +28,9 @@ def printable(text: object, keep: str = "\n\t") -> str:
     """``text`` as a string with control characters (other than ``keep``) as spaces."""
     s = "" if text is None else str(text)
     return "".join(ch if ch.isprintable() or ch in keep else " " for ch in s)
+
+
+_WWW_RE = re.compile(r"(?i)\b(www)\.")
 
 
 def esc(text: object, *, newlines: bool = True) -> str:
@@ -36,6 +41,7 @@ def esc(text: object, *, newlines: bool = True) -> str:
     ``<br>`` so the HTML block never contains a blank line (which would end it).
     """
     out = "".join(_MD_ENTITY.get(ch, ch) for ch in printable(text))
+    out = _WWW_RE.sub(r"\1&#46;", out)  # "www." would become a link (GFM autolinks)
     if newlines:
         out = re.sub(r"\n\s*\n", "<br><br>", out)
         out = out.replace("\n", "<br>")
@@ -64,17 +70,57 @@ def md_escape(text: object, *, export: bool = False) -> str:
     """
     if not export:
         return _STREAMLIT_SPECIAL.sub(r"\\\1", printable(text, keep=""))
+    return "\n".join(
+        _md_line_start(_md_inline(line.strip())) for line in printable(text).split("\n")
+    )
+
+
+def md_rich(text: object) -> str:
+    """Corpus text for an exported Markdown file, as :func:`md_escape` with
+    ``export=True`` but keeping what the author meant: ``*emphasis*`` stays emphasis and
+    web addresses become real links (``<https://…>``, or ``[www.x.se](https://www.x.se)``
+    when written without the scheme). No HTML entities, nothing else is interpreted."""
     lines = []
     for line in printable(text).split("\n"):
-        line = _EXPORT_INLINE.sub(r"\\\1", line.strip())
-        line = _ENTITY_LIKE.sub(r"\\&", line)
-        m = re.match(r"^(\d+)([.)])", line)
-        if m:
-            line = f"{m.group(1)}\\{m.group(2)}{line[m.end() :]}"
-        elif line[:1] in ("-", "+", "="):
-            line = "\\" + line
-        lines.append(line)
+        line = line.strip()
+        lines.append(_md_line_start(_md_inline_rich(line, 0, len(line))))
     return "\n".join(lines)
+
+
+def _md_inline(text: str) -> str:
+    return _ENTITY_LIKE.sub(r"\\&", _EXPORT_INLINE.sub(r"\\\1", text))
+
+
+def _md_inline_rich(text: str, start: int, end: int) -> str:
+    out = []
+    pos = start
+    for s, e, kind, value in inline_tokens(text, start, end):
+        out.append(_md_inline(text[pos:s]))
+        if kind == "link":
+            url, shown = value  # type: ignore[misc]
+            target = _web_url(url) or url
+            if shown == target:
+                out.append(f"<{target}>")
+            else:
+                dest = f"<{target}>" if any(c in target for c in "()") else target
+                out.append(f"[{_md_inline(shown)}]({dest})")
+        else:
+            inner_s, inner_e = value  # type: ignore[misc]
+            mark = "**" if kind == "strong" else "*"
+            out.append(f"{mark}{_md_inline_rich(text, inner_s, inner_e)}{mark}")
+        pos = e
+    out.append(_md_inline(text[pos:end]))
+    return "".join(out)
+
+
+def _md_line_start(line: str) -> str:
+    """Escape what would make a line a list item, a numbered item or a heading rule."""
+    m = re.match(r"^(\d+)([.)])", line)
+    if m:
+        return f"{m.group(1)}\\{m.group(2)}{line[m.end() :]}"
+    if line[:1] in ("-", "+", "="):
+        return "\\" + line
+    return line
 
 
 def query_tag(query: str) -> str:
@@ -121,15 +167,91 @@ def best_sentence_spans(
     return [span for n, span in scored if n == best][:2]
 
 
+# ------------------------------------------------------------------------- corpus text
+
+_LINK_ATTRS = 'target="_blank" rel="noopener noreferrer"'
+
+
+def _web_url(url: str) -> str | None:
+    """The address a link may point to: http(s) only (``www.x`` → ``https://www.x``)."""
+    if url.lower().startswith("www."):
+        url = "https://" + url
+    return url if re.match(r"https?://[^\s<>\"]+$", url, re.IGNORECASE) else None
+
+
+def link_html(url: str, label: str | None = None) -> str:
+    """A link that opens in a new tab, showing ``label`` (default: the address). Corpus
+    text only ever labels a link with the address as written, so a link never hides
+    where it goes. An address that is not http(s) is shown as text."""
+    target = _web_url(url)
+    shown = esc(label if label is not None else url, newlines=False)
+    if target is None:
+        return shown
+    return f'<a href="{esc(target, newlines=False)}" {_LINK_ATTRS}>{shown}</a>'
+
+
+def inline_tokens(text: str, start: int, end: int) -> list[tuple[int, int, str, object]]:
+    """Links and emphasis inside ``text[start:end]``, in order, never overlapping.
+
+    Links first (an underscore inside a URL is not emphasis), then ``*x*``, ``**x**``,
+    ``_x_`` (:data:`confsearch.text.EMPHASIS_RE`, the one emphasis rule).
+    """
+    tokens: list[tuple[int, int, str, object]] = []
+    for m in LINK_RE.finditer(text, start, end):
+        found = extract_links(m.group(0))
+        if not found:
+            continue
+        s, e = m.span()
+        shown = m.group(1) or m.group(2)
+        if m.group(2):  # bare URL: trailing punctuation is not part of it
+            shown = shown.rstrip(".,;:!?)]}'’")
+            e = s + len(shown)
+        if _web_url(found[0]) is not None:
+            tokens.append((s, e, "link", (found[0], shown)))
+    for m in EMPHASIS_RE.finditer(text, start, end):
+        s, e = m.span()
+        if any(ts < e and s < te for ts, te, _, _ in tokens):
+            continue
+        strong = len(m.group(1)) == 2
+        tokens.append((s, e, "strong" if strong else "em", (m.start(2), m.end(2))))
+    return sorted(tokens)
+
+
+def rich(text: str, start: int = 0, end: int | None = None) -> str:
+    """Corpus text as safe HTML that keeps what the author meant: Markdown emphasis
+    (``*Rena resan*``) as emphasis and web addresses as links; everything else escaped
+    exactly as :func:`esc` does (no tag, no other Markdown, no script can come through).
+    """
+    end = len(text) if end is None else end
+    out: list[str] = []
+    pos = start
+    for s, e, kind, value in inline_tokens(text, start, end):
+        out.append(esc(text[pos:s]))
+        if kind == "link":
+            url, shown = value  # type: ignore[misc]
+            out.append(link_html(url, shown))
+        else:
+            inner_s, inner_e = value  # type: ignore[misc]
+            out.append(f"<{kind}>{rich(text, inner_s, inner_e)}</{kind}>")
+        pos = e
+    out.append(esc(text[pos:end]))
+    return "".join(out)
+
+
 def highlight_passage(text: str, spans: Iterable[tuple[int, int]]) -> str:
-    """Escaped passage HTML with the given spans wrapped in ``<mark>``."""
+    """Passage HTML (:func:`rich`) with the given spans wrapped in ``<mark>``.
+
+    Emphasis or a link that would straddle a highlight boundary is shown as written
+    rather than break the markup.
+    """
+    cuts = sorted(spans)
     out = []
     pos = 0
-    for s, e in sorted(spans):
+    for s, e in cuts:
         if s < pos:
             continue
-        out.append(esc(text[pos:s]))
-        out.append(f"<mark>{esc(text[s:e])}</mark>")
+        out.append(rich(text[pos:s]))
+        out.append(f"<mark>{rich(text[s:e])}</mark>")
         pos = e
-    out.append(esc(text[pos:]))
+    out.append(rich(text[pos:]))
     return "".join(out)

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from confsearch import docmeta
 from confsearch import regions as gazetteer
 from confsearch.layout import (
     HR_RE,
@@ -410,6 +411,15 @@ def _parse_html(data: bytes, budget: Budget) -> Parsed:
         )
     soup = BeautifulSoup(data, "html.parser")
     head_title = soup.title.get_text(" ", strip=True) if soup.title else None
+    page_meta: dict[str, str] = {}
+    for tag in soup.find_all(["meta", "link"], limit=500):
+        key = str(tag.get("property") or tag.get("name") or "").strip().lower()
+        if tag.name == "link" and "canonical" in (tag.get("rel") or []):
+            key, value = "canonical", tag.get("href")
+        else:
+            value = tag.get("content")
+        if key and value and key not in page_meta:
+            page_meta[key] = str(value)
     builder = _TextBuilder()
     buf: list[str] = []
     links: list[str] = []
@@ -474,6 +484,7 @@ def _parse_html(data: bytes, budget: Budget) -> Parsed:
         fmt="html",
         explicit=any(b.level is not None for b in builder.blocks),
         title=head_title or None,
+        format_fields=docmeta.html_fields(page_meta),
     )
     if not parsed.explicit:
         parsed.blocks = split_heading_lines(parsed.text, parsed.blocks)

@@ -132,7 +132,7 @@ GAZETTEER: tuple[Organisation, ...] = (
         "Sveriges Kommuner och Regioner",
         NATIONAL,
         "SKR",
-        ("SKR", "Sveriges kommuner och regioner"),
+        ("SKR", "Sveriges kommuner och regioner", "SKL", "Sveriges Kommuner och Landsting"),
     ),
     Organisation(
         "Myndigheten för ungdoms- och civilsamhällesfrågor",

@@ -1,7 +1,7 @@
 """Sessions: a parsed document's blocks grouped under their headings.
 
 Each session gets its paragraphs, quotes, links, speakers (:mod:`confsearch.people`) and
-the organisations it is filed under (:func:`confsearch.regions.attribute`).
+the organisations it is filed under (:func:`organisations`).
 """
 
 from __future__ import annotations
@@ -9,8 +9,16 @@ from __future__ import annotations
 from confsearch import regions as gazetteer
 from confsearch.documents import Session
 from confsearch.layout import Block, Parsed, assign_heading_levels, clean_slice, paragraph_spans
-from confsearch.people import extract_speakers
+from confsearch.people import extract_speakers, presenting_organisations
 from confsearch.text import extract_links, quote_text, strip_emphasis
+
+
+def organisations(paragraphs: tuple[str, ...], title: str) -> tuple[str, ...]:
+    """The organisations a session is filed under, presenting ones first: those on its
+    presenter lines (gazetteer entries by canonical name, others as written), then the
+    gazetteer's attribution of the whole text (:func:`confsearch.regions.attribute`)."""
+    named = presenting_organisations(paragraphs)
+    return tuple(dict.fromkeys([*named, *gazetteer.attribute(paragraphs, title)]))
 
 
 def build_sessions(
@@ -81,9 +89,7 @@ def build_sessions(
             links.extend(extract_links(p))
         links.extend(block_links)
         regions = (
-            parsed.regions
-            if parsed.regions is not None
-            else tuple(gazetteer.attribute(paragraphs, s_title))
+            parsed.regions if parsed.regions is not None else organisations(paragraphs, s_title)
         )
         sessions.append(
             Session(

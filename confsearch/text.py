@@ -244,6 +244,56 @@ def split_sentences(text: str) -> list[str]:
     return [" ".join(text[s:e].split()) for s, e in sentence_spans(text)]
 
 
+# Words that open a sentence which only makes sense after the one before it: it points
+# back ("Det vill säga …", "Detta …", "Hon …") or continues it ("dvs. …", "och …").
+# Lower case; compared with the sentence's first words, case-folded.
+_POINTS_BACK = (
+    "det vill säga",
+    "dvs",
+    "d.v.s",
+    "detta",
+    "dessa",
+    "denna",
+    "det",
+    "de",
+    "dem",
+    "deras",
+    "han",
+    "hon",
+    "hen",
+    "därför",
+)
+_FIRST_WORDS_RE = re.compile(r"[\w.]+(?:\s+[\w.]+){0,2}")
+
+
+def needs_previous(sentence: str) -> bool:
+    """Whether a sentence needs the one before it to be understood.
+
+    It opens with a word that points back ("Det vill säga alla aktörer …", "Detta …",
+    "De …", "Han/Hon …") or with a lower-case letter (a fragment). A quote or list line
+    stands on its own (the speaker is named in it) and never needs its predecessor.
+    """
+    s = sentence.strip()
+    if not s or is_list_line(s):
+        return False
+    s = s.lstrip(_OPENERS)
+    if s[:1].islower():
+        return True
+    m = _FIRST_WORDS_RE.match(s)
+    if not m:
+        return False
+    head = m.group(0).casefold().rstrip(".")
+    first = head.split()[0].rstrip(".")
+    return first in _POINTS_BACK or any(
+        " " in w and (head + " ").startswith(w + " ") for w in _POINTS_BACK
+    )
+
+
+def needs_next(sentence: str) -> bool:
+    """Whether a sentence only introduces what follows: it ends with ":"."""
+    return sentence.rstrip().rstrip("\"”»’')]").endswith(":")
+
+
 def trim_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Shrink each span past surrounding whitespace; spans that become empty are dropped."""
     out = []

@@ -182,3 +182,35 @@ def click_tab(driver, label: str) -> None:
     tab = driver.find_element(By.XPATH, f"//*[@data-testid='stTab'][contains(., '{label}')]")
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", tab)
     tab.click()
+
+
+def choose(driver, key: str, text: str) -> None:
+    """Pick an option of a select box by typing it and taking the offered option."""
+    from selenium.webdriver.common.by import By
+
+    box = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, f".st-key-{key} input"))
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+    box.click()
+    box.send_keys(text)
+
+    def offered(d):
+        from selenium.common.exceptions import WebDriverException
+
+        try:  # the list is redrawn while it filters: elements go stale
+            if box.get_attribute("aria-expanded") != "true":  # typing did not open it
+                d.find_element(By.CSS_SELECTOR, f".st-key-{key} button[aria-haspopup]").click()
+                return None
+            options = d.find_elements(By.CSS_SELECTOR, "[role='option']")
+            return next((o for o in options if o.text.strip() == text), None)
+        except WebDriverException:
+            return None
+
+    option = wait(driver, offered, poll=0.3, message=f"no option {text!r} in {key}")
+    option.click()
+    wait(
+        driver,
+        lambda d: (
+            d.find_element(By.CSS_SELECTOR, f".st-key-{key} input").get_attribute("value") == text
+        ),
+        message=f"{key} never showed {text!r}",
+    )

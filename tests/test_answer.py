@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 
 import pytest
 
@@ -14,8 +15,10 @@ from confsearch.answer import (
     answer,
     answer_units,
     ask_text,
+    context_range,
     format_answer,
 )
+from confsearch.citation import Source
 from confsearch.confidence import ConfidenceModel
 from confsearch.documents import Passage
 from confsearch.index import build_index, load_index
@@ -207,6 +210,87 @@ def test_embedder_breaks_ties_towards_the_meaning(fake_embedder):
     assert "lastcyklar" in ans.sentences[0].text
 
 
+# ------------------------------------------------------------------ whole sentences
+
+KABELTRUMMAN = (
+    "För att förstå systemet i Sörmland utvecklade de bilden kabeltrumman. "
+    "Det översta planet i trumman är vardagslivet, den nedre basen är det bärande systemet. "
+    "Det vill säga alla aktörer som bär upp vardagssystemet. "
+    "Utifrån statistik skapades verkliga hushåll i länet."
+)
+
+
+def test_a_sentence_that_points_back_brings_its_predecessor():
+    hits = [make_hit(1, KABELTRUMMAN)]
+    ans = answer(response("Vilka aktörer bär upp vardagssystemet?", hits), max_sentences=1)
+    shown = ans.sentences[0].text
+    assert shown.endswith("Det vill säga alla aktörer som bär upp vardagssystemet.")
+    # "Det vill säga …" needs "Det översta planet …", which itself points back (at most
+    # two sentences of context).
+    assert shown.startswith("För att förstå systemet i Sörmland")
+    assert not shown.startswith("Det vill säga")
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "expected"),
+    [
+        (
+            "Region Gävleborg utredde jämlika livsvillkor i länet. "
+            "Hon berättar att arbetsgruppen var blandad och bra.",
+            "Hur var arbetsgruppen sammansatt?",
+            "Region Gävleborg utredde jämlika livsvillkor i länet. "
+            "Hon berättar att arbetsgruppen var blandad och bra.",
+        ),
+        (
+            "Resultaten visar att ojämlikheten i länet ökar. "
+            "Detta gäller särskilt de resurssvaga grupperna i regionen.",
+            "Vilka grupper är resurssvaga?",
+            "Resultaten visar att ojämlikheten i länet ökar. "
+            "Detta gäller särskilt de resurssvaga grupperna i regionen.",
+        ),
+        (
+            "Starta genom att ändra fokus vid bedömning av projekt som får finansiering: "
+            "Finns det behov i ekosystemet av det som föreslås?",
+            "Hur bedöms projekt som får finansiering?",
+            "Starta genom att ändra fokus vid bedömning av projekt som får finansiering: "
+            "Finns det behov i ekosystemet av det som föreslås?",
+        ),
+    ],
+)
+def test_answer_sentences_are_whole(text, question, expected):
+    ans = answer(response(question, [make_hit(1, text)]), max_sentences=1)
+    assert ans.sentences[0].text == expected
+
+
+def test_a_sentence_ending_in_a_colon_without_continuation_is_never_an_answer():
+    text = (
+        "Regionerna behöver utveckla sina ekosystem koordinerat och tillsammans.\n\n"
+        "Starta genom att ändra fokus vid bedömning av projekt som får finansiering:"
+    )
+    ans = answer(response("finansiering av projekt", [make_hit(1, text)]))
+    assert ans.sentences
+    assert all(not s.text.endswith(":") for s in ans.sentences)
+
+
+def test_quote_lines_stand_alone_and_context_is_never_shown_twice():
+    text = (
+        "Region Sörmland skapar persona-hushåll för att visa vilka insatser som behövs.\n"
+        "- Det kommuner gör spelar roll för den regionala strategin, säger Mona Karila.\n"
+        "De prioriterar om i strategin för att fler kommuner ska känna ägarskap."
+    )
+    units = answer_units(text)
+    assert context_range(units, 1, {1}) == (1, 1)  # a quote starting with "Det"
+    assert context_range(units, 2, {1}) == (2, 2)  # its predecessor is a quote
+    assert context_range(units, 0) == (0, 0)
+    two = (
+        "Projektet lånar ut lastcyklar till alla familjer i kommunen. "
+        "De lånar också ut elcyklar till pendlare i kommunen."
+    )
+    ans = answer(response("lastcyklar elcyklar familjer pendlare", [make_hit(1, two)]))
+    assert len(ans.sentences) == 1  # the first sentence is already inside the second
+    assert ans.sentences[0].text == two
+
+
 # ------------------------------------------------------------------ text output
 
 
@@ -227,8 +311,17 @@ def test_format_answer_lines_and_sources():
         "Värmlandsrådet har utvärderats. [2]",
         "",
         "Källor:",
-        "[1] Rena resor – Region Örebro län – corpus/test.txt",
-        "[2] Värmland – Region Värmland, Karlstad – corpus/test.txt",
+        "[1] Rena resor · Region Örebro län — corpus/test.txt",
+        "[2] Värmland · Region Värmland, Karlstad — corpus/test.txt",
+    ]
+    # With the document's metadata: "Lärpass · Region · Talare — Dokument (Arrangör, år)".
+    hit1.passage = replace(hit1.passage, speakers=("Mirja Mattsson",))
+    doc = Source("Lärpass 2022", "Reglab", year=2022, url="https://www.reglab.se/x")
+    assert format_answer(ans, {"doc": doc}).splitlines()[-2:] == [
+        "[1] Rena resor · Region Örebro län · Mirja Mattsson — Lärpass 2022 (Reglab, 2022) "
+        "<https://www.reglab.se/x>",
+        "[2] Värmland · Region Värmland, Karlstad — Lärpass 2022 (Reglab, 2022) "
+        "<https://www.reglab.se/x>",
     ]
 
 
@@ -238,7 +331,7 @@ def test_format_not_confident_shows_message_first():
     lines = format_answer(ans).splitlines()
     assert lines[0] == NO_ANSWER
     assert "Närmaste mening finns här. [1]" in lines
-    assert "[1] Utan lärpass – ingen region angiven – corpus/test.txt" in lines
+    assert "[1] Utan lärpass — corpus/test.txt" in lines
 
 
 # ------------------------------------------------------------------ over a real (small) index
@@ -273,7 +366,7 @@ def test_ask_text(small_index):
     text = ask_text(searcher, "Hur utvärderades Värmlandsrådet?", k=3)
     body, _, sources = text.partition("\nKällor:\n")
     assert "[1]" in body and "Värmland" in body
-    assert "Samverkan med kommunerna – Region Värmland – " in sources
+    assert "Samverkan med kommunerna · Region Värmland — Lärpass från testkonferensen" in sources
     strict = Searcher(index, emb, FusionConfig(confidence=ConfidenceModel.never()))
     assert ask_text(strict, "Hur bakar man surdegsbröd?").startswith(NO_ANSWER)
 

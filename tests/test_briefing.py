@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
 import json
@@ -17,14 +18,27 @@ from confsearch.briefing import (
     to_docx,
     to_markdown,
 )
+from confsearch.citation import Source
 from confsearch.confidence import ConfidenceModel
 from confsearch.documents import Passage
 from confsearch.index import build_index, load_index
 from confsearch.markup import md_escape
 from confsearch.search import FusionConfig, Hit, Searcher
+from confsearch.text import strip_emphasis
 from tests.conftest import FakeEmbedder
 from tests.test_answer import CORPUS_TEXT
 
+TODAY = dt.date(2026, 11, 27)
+NOW = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.UTC)
+REGLAB = Source(
+    title="Följ med till några av lärpassen",
+    organiser="Reglab",
+    event="Reglabs årskonferens 2022",
+    date="9–10 februari 2022",
+    year=2022,
+    url="https://www.reglab.se/larpass-2022/",
+    file="corpus/arskonferens-2022-larpass.txt",
+)
 EVIL = "Läs mer <script>alert('x')</script> och [länk](http://evil.example) # inte rubrik *fet*"
 
 
@@ -46,7 +60,11 @@ def make_hit(pid: str, text: str, session: str = "Rena resor är rena vinsten", 
 @pytest.fixture
 def note() -> BriefingNote:
     n = BriefingNote(heading="Underlag om cykling", intro="Inför mötet med nämnden.")
-    n.add(make_hit("a", "Vi har cykelbibliotek, säger Mirja Mattsson."), "Vem har cykelbibliotek?")
+    n.add(
+        make_hit("a", "Vi har cykelbibliotek, säger Mirja Mattsson."),
+        "Vem har cykelbibliotek?",
+        REGLAB,
+    )
     n.add(
         make_hit(
             "b",
@@ -56,8 +74,9 @@ def note() -> BriefingNote:
             speakers=("Ingrid Strengsdal",),
         ),
         "Hur utvärderades Värmlandsrådet?",
+        REGLAB,
     )
-    n.add(make_hit("c", "Rena resor ger bättre sömn."), "Vem har cykelbibliotek?")
+    n.add(make_hit("c", "Rena resor ger bättre sömn."), "Vem har cykelbibliotek?", REGLAB)
     return n
 
 
@@ -133,26 +152,49 @@ def test_from_dict_drops_duplicate_items(note):
 
 
 def test_markdown_contains_heading_passages_citations_and_questions(note):
-    md = to_markdown(note)
+    md = to_markdown(note, today=TODAY)
     lines = md.splitlines()
     assert lines[0] == "# Underlag om cykling"
+    assert lines[2] == "*Anteckning från Konferenssök, 27 november 2026 · 3 stycken*"
     assert "Inför mötet med nämnden." in lines
     assert "### Rena resor är rena vinsten — Region Örebro län" in lines
     assert "### Värmland leder tillsammans — Region Värmland" in lines
     assert "> Vi har cykelbibliotek, säger Mirja Mattsson." in lines
-    # grouped by session: both Örebro passages come before the Värmland one, numbered in order
+    # grouped by session: both Örebro passages come before the Värmland one, numbered in
+    # order, each with "Lärpass · Region · Talare — Dokument (Arrangör, år)" linked
     assert (
-        "[1] — Lärpass: Rena resor är rena vinsten, Region Örebro län, talare: Mirja Mattsson, "
-        "källa: corpus/arskonferens-2022-larpass.txt" in lines
+        "[1] Rena resor är rena vinsten · Region Örebro län · Mirja Mattsson — "
+        "[Följ med till några av lärpassen](<https://www.reglab.se/larpass-2022/>) "
+        "(Reglab, 2022)" in lines
     )
     assert lines.index("> Rena resor ger bättre sömn.") < lines.index(
         "### Värmland leder tillsammans — Region Värmland"
     )
-    assert any(line.startswith("[2] — Lärpass: Rena resor") for line in lines)
-    assert any(line.startswith("[3] — Lärpass: Värmland leder tillsammans") for line in lines)
+    assert any(line.startswith("[2] Rena resor är rena vinsten · ") for line in lines)
+    assert any(
+        line.startswith("[3] Värmland leder tillsammans · Region Värmland · Ingrid Strengsdal")
+        for line in lines
+    )
     assert "Frågor som ställdes:" in md
     assert "- Vem har cykelbibliotek?" in lines
     assert "- Hur utvärderades Värmlandsrådet?" in lines
+    sources = lines[lines.index("## Källor") + 2 :]
+    assert sources == [
+        "- Följ med till några av lärpassen. Reglabs årskonferens 2022, 9–10 februari 2022. "
+        "Arrangör: Reglab. <https://www.reglab.se/larpass-2022/>"
+    ]
+    assert "&" not in md  # no HTML entities anywhere
+
+
+def test_markdown_keeps_the_authors_emphasis_and_makes_addresses_links():
+    n = BriefingNote()
+    n.add(
+        make_hit("x", "Lärpasset *Oväntade vinster* visade <https://www.reglab.se/a_b.pdf>."),
+        "Fråga?",
+    )
+    md = to_markdown(n, today=TODAY)
+    assert "> Lärpasset *Oväntade vinster* visade <https://www.reglab.se/a_b.pdf>." in md
+    assert "&lt;" not in md and "&gt;" not in md
 
 
 def test_markdown_escapes_corpus_text():
@@ -161,9 +203,10 @@ def test_markdown_escapes_corpus_text():
     md = to_markdown(n)
     assert "<script>" not in md and "\\<script\\>" in md and "&lt;" not in md
     assert "[länk](http://evil.example)" not in md
-    assert "\\[länk\\](http://evil.example)" in md
-    assert "\\# inte rubrik \\*fet\\*" in md
-    assert "> \\- Citat med \\_understreck\\_" in md
+    # the address is a real link that shows itself; the Markdown link syntax is text
+    assert "\\[länk\\](<http://evil.example>)" in md
+    assert "\\# inte rubrik *fet*" in md  # the author's emphasis stays emphasis
+    assert "> \\- Citat med *understreck*" in md
     assert "> 1\\. inte en lista" in md
     assert "<b>" not in md and "Fråga \\[x\\](y)?" in md
 
@@ -174,10 +217,15 @@ def test_markdown_renders_literally():
     n = BriefingNote()
     n.add(make_hit("x", EVIL + "\n- Citat | tabell ~~stryk~~ `kod` ![bild](x.png)"), "F?")
     rendered = md.render(to_markdown(n))
-    for tag in ("<script", "<a ", "<img", "<em", "<strong", "<code", "<del", "<table", "<li>- "):
+    for tag in ("<script", "<img", "<strong", "<code", "<del", "<table", "<li>- "):
         assert tag not in rendered
+    # Only the author's emphasis and the visible address become markup.
+    assert "<em>fet</em>" in rendered
+    assert re.findall(r'<a href="([^"]+)">([^<]+)</a>', rendered) == [
+        ("http://evil.example", "http://evil.example")
+    ]
     visible = html.unescape(re.sub(r"<[^>]+>", "", rendered))
-    assert EVIL in visible
+    assert strip_emphasis(EVIL) in visible
     assert "- Citat | tabell ~~stryk~~ `kod` ![bild](x.png)" in visible
 
 
@@ -208,26 +256,71 @@ def test_empty_note_markdown():
 
 def test_docx_round_trip(note):
     docx = pytest.importorskip("docx")
-    note.items[0].text = "Vi har cykelbibliotek <script>\x00\x0b"  # XML-invalid characters
-    data = to_docx(note)
+    note.items[0].text = "Vi har *cykelbibliotek* <script>\x00\x0b"  # XML-invalid characters
+    data = to_docx(note, now=NOW)
     assert data[:2] == b"PK"
     doc = docx.Document(io.BytesIO(data))
     paras = [(p.style.name, p.text) for p in doc.paragraphs]
     texts = [t for _, t in paras]
     assert ("Heading 1", "Underlag om cykling") in paras
+    assert "Anteckning från Konferenssök, 27 november 2026 · 3 stycken" in texts
     assert "Inför mötet med nämnden." in texts
     assert ("Heading 2", "Rena resor är rena vinsten — Region Örebro län") in paras
     assert ("Quote", "Vi har cykelbibliotek <script>") in paras
+    emphasis = next(p for p in doc.paragraphs if p.text.startswith("Vi har cykelbibliotek"))
+    assert [r.text for r in emphasis.runs if r.italic] == ["cykelbibliotek"]
     assert ("Quote", "Värmlandsrådet har utvärderats.") in paras
+    assert (
+        "[1] Rena resor är rena vinsten · Region Örebro län · Mirja Mattsson — "
+        "Följ med till några av lärpassen (Reglab, 2022)" in texts
+    )
     assert any(
-        t.startswith("[1] — Lärpass: Rena resor är rena vinsten, Region Örebro län")
-        and "talare: Mirja Mattsson" in t
-        and "källa: corpus/arskonferens-2022-larpass.txt" in t
-        for t in texts
+        t.startswith("[3] Värmland leder tillsammans · Region Värmland · Ingrid") for t in texts
     )
     assert ("Heading 2", "Frågor som ställdes:") in paras
     assert "Hur utvärderades Värmlandsrådet?" in texts
-    assert doc.core_properties.title == "Underlag om cykling"
+    assert ("Heading 2", "Källor") in paras
+
+
+def test_docx_is_fit_for_a_swedish_office(note):
+    """A4, Swedish, title and author set, clickable links: checked by re-opening the file."""
+    docx = pytest.importorskip("docx")
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml.ns import qn
+
+    note.add(make_hit("d", "Läs mer på <https://digitalavasterbotten.se/kompetens/regai/>."), "AI?")
+    doc = docx.Document(io.BytesIO(to_docx(note, now=NOW)))
+    for section in doc.sections:
+        assert round(section.page_width.cm, 1) == 21.0
+        assert round(section.page_height.cm, 1) == 29.7
+    props = doc.core_properties
+    assert props.title == "Underlag om cykling"
+    assert props.author == "Konferenssök" and props.last_modified_by == "Konferenssök"
+    assert props.language == "sv-SE"
+    assert "python-docx" not in " ".join(
+        str(getattr(props, k)) for k in ("author", "comments", "subject", "keywords")
+    )
+    assert props.created == NOW
+    normal = doc.styles["Normal"].element.rPr.find(qn("w:lang"))
+    assert normal.get(qn("w:val")) == "sv-SE"
+    defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+    assert defaults.find(qn("w:rPr")).find(qn("w:lang")).get(qn("w:val")) == "sv-SE"
+    assert doc.settings.element.find(qn("w:themeFontLang")).get(qn("w:val")) == "sv-SE"
+    links = {
+        rel.target_ref
+        for rel in doc.part.rels.values()
+        if rel.reltype == RELATIONSHIP_TYPE.HYPERLINK and rel.is_external
+    }
+    assert links == {
+        "https://www.reglab.se/larpass-2022/",
+        "https://digitalavasterbotten.se/kompetens/regai/",
+    }
+    body = doc.element.body
+    hyperlinks = body.findall(".//" + qn("w:hyperlink"))
+    shown = {"".join(t.text for t in h.iter(qn("w:t"))) for h in hyperlinks}
+    assert "Följ med till några av lärpassen" in shown
+    assert "https://digitalavasterbotten.se/kompetens/regai/" in shown
+    assert all(h.get(qn("r:id")) in doc.part.rels for h in hyperlinks)
 
 
 def test_docx_of_empty_note():

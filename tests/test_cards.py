@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html as html_module
+import re
 from types import SimpleNamespace
 
 from confsearch import cards
+from confsearch.citation import Source, unknown_source
 from confsearch.store import DocumentInfo
 
 # ---------------------------------------------------------------- corpus summary
@@ -24,7 +27,13 @@ def test_corpus_summary_counts_passages_per_document_and_session():
         ],
         manifest=SimpleNamespace(
             documents=[
-                DocumentInfo("a", "Dok A", "corpus/a.txt", ("S1", "S2")),
+                DocumentInfo(
+                    "a",
+                    "Dok A",
+                    "corpus/a.txt",
+                    ("S1", "S2"),
+                    {"organiser": "Reglab", "year": 2022, "url": "https://www.reglab.se/"},
+                ),
                 DocumentInfo("b", "", "corpus/b.md", ("T",)),
             ]
         ),
@@ -32,9 +41,26 @@ def test_corpus_summary_counts_passages_per_document_and_session():
     s = cards.corpus_summary(index)
     assert s.passages == 4
     assert s.documents == [
-        {"Dokument": "Dok A", "Fil": "corpus/a.txt", "Lärpass": 2, "Stycken": 3},
-        {"Dokument": "b", "Fil": "corpus/b.md", "Lärpass": 1, "Stycken": 1},
+        {
+            "Dokument": "Dok A",
+            "Arrangör": "Reglab",
+            "Evenemang": "",
+            "Datum": "2022",
+            "Fil": "corpus/a.txt",
+            "Lärpass": 2,
+            "Stycken": 3,
+        },
+        {
+            "Dokument": "b",
+            "Arrangör": "",
+            "Evenemang": "",
+            "Datum": "",
+            "Fil": "corpus/b.md",
+            "Lärpass": 1,
+            "Stycken": 1,
+        },
     ]
+    assert s.links == ["https://www.reglab.se/", ""]
     assert s.sessions[0] == {
         "Lärpass": "S1",
         "Region/organisation": "Region X, Vinnova",
@@ -42,7 +68,10 @@ def test_corpus_summary_counts_passages_per_document_and_session():
         "Dokument": "Dok A",
     }
     assert cards.session_regions(index)["S1"] == ["Region X", "Vinnova"]
-    assert cards.document_titles(index) == {"a": "Dok A", "b": "b"}
+    table = cards.table_html(s.documents, "Dokument", s.links)
+    hrefs = re.findall(r'<a href="([^"]+)" target="_blank"', table)
+    assert [html_module.unescape(h) for h in hrefs] == ["https://www.reglab.se/"]
+    assert "<caption>Dokument</caption>" in table and '<td class="ks-num">3</td>' in table
 
 
 def _hit(text="<script>x</script> Vi har cykelbibliotek.", **kw):
@@ -57,16 +86,45 @@ def _hit(text="<script>x</script> Vi har cykelbibliotek.", **kw):
     return SimpleNamespace(rank=1, passage=passage, matched_terms=["<cykel>"])
 
 
+SOURCE = Source("Dok <i>", "Reglab", year=2022, url="https://www.reglab.se/x?a=1&b=2")
+
+
 def test_hit_card_escapes_every_field():
-    html = cards.hit_card(_hit(), "fråga", [(19, 41)], "Relevant", "Dok <i>")
+    html = cards.hit_card(_hit(), "fråga", [(19, 41)], "Relevant", SOURCE)
     assert "<script>" not in html and "<b>" not in html and "<i>" not in html and "*" not in html
     assert "<mark>" in html and 'id="traff-1"' in html
     assert "Matchade på orden: «&#60;cykel&#62;»" in html
     assert "Region Örebro län" in html and "Talare:" in html
 
 
+def test_hit_card_cites_lärpass_region_speakers_and_document_with_a_link():
+    html = cards.hit_card(_hit(text="Vi har cykelbibliotek."), "f", [], "Relevant", SOURCE)
+    source = re.search(r'<div class="ks-meta ks-source"[^>]*>(.*?)</div>', html).group(1)
+    link = re.search(r'<a href="([^"]+)" target="_blank" rel="noopener noreferrer">', source)
+    assert html_module.unescape(link.group(1)) == "https://www.reglab.se/x?a=1&b=2"
+    visible = html_module.unescape(re.sub(r"<[^>]+>", "", source))
+    assert visible == (
+        "Källa: Rena *resor* · Region Örebro län · Mirja <b>Mattsson</b> — Dok <i> (Reglab, 2022)"
+    )
+
+
 def test_cards_say_when_something_is_missing():
-    html = cards.hit_card(_hit(session="", regions=(), speakers=()), "f", [], "Svag träff")
+    html = cards.hit_card(
+        _hit(session="", regions=(), speakers=()), "f", [], "Svag träff", unknown_source("a.txt")
+    )
     assert "Utan lärpass" in html and "Ingen region angiven" in html and "Talare" not in html
     region = SimpleNamespace(region="Region X", passages=1, sessions=["S"], best=_hit())
-    assert "1 stycke ·" in cards.region_card(1, region, [])
+    assert "1 stycke ·" in cards.region_card(1, region, [], SOURCE)
+
+
+def test_region_bars_keep_full_names_and_scale_to_the_first():
+    long = "Myndigheten för ungdoms- och civilsamhällesfrågor"
+    results = [
+        SimpleNamespace(region="Region <X>", score=0.8, passages=3, sessions=["A", "B"]),
+        SimpleNamespace(region=long, score=0.4, passages=1, sessions=["C"]),
+    ]
+    html = cards.region_bars(results)
+    assert long in html and "&#60;X&#62;" in html and "<X>" not in html
+    assert re.findall(r"width: (\d+)%", html) == ["100", "50"]
+    assert "3 stycken · 2 lärpass" in html and "1 stycke · 1 lärpass" in html
+    assert cards.region_bars([]) == ""

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from confsearch import markup
-from confsearch.text import sentence_spans
+from confsearch.text import sentence_spans, strip_emphasis
 
 # ---------------------------------------------------------------- escaping
 
@@ -89,3 +89,66 @@ def test_md_escape_for_export_is_readable_and_entity_free():
     out = markup.md_escape("a <b> &amp; *x* [l](u)\n1. item\n- q\n    kod", export=True)
     assert out == "a \\<b\\> \\&amp; \\*x\\* \\[l\\](u)\n1\\. item\n\\- q\nkod"
     assert "&lt;" not in out and "&gt;" not in out
+
+
+# ---------------------------------------------------------------- corpus text: emphasis and links
+
+
+def _tags(out: str) -> set[str]:
+    return set(re.findall(r"</?([a-z]+)", out))
+
+
+def test_rich_shows_the_authors_emphasis():
+    out = markup.rich("Lärpasset hette *Oväntade vinster* och **Rena resan** och _kursiv_.")
+    assert "<em>Oväntade vinster</em>" in out and "<strong>Rena resan</strong>" in out
+    assert "<em>kursiv</em>" in out and "*" not in out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "*<script>alert(1)</script>*",
+        "**<img src=x onerror=alert(1)>**",
+        "*[klicka](javascript:alert(1))*",
+        "<a href='javascript:alert(1)'>x</a> javascript:alert(1)",
+        '<https://evil.example/"onmouseover="alert(1)>',
+        "*:red[färg]* $x$ `kod`",
+    ],
+)
+def test_rich_is_still_escaped_against_injection(text):
+    out = markup.rich(text)
+    assert _tags(out) <= {"em", "strong", "a"}
+    for href in re.findall(r'href="([^"]*)"', out):
+        assert html.unescape(href).startswith(("https://", "http://"))
+    assert "javascript" not in "".join(re.findall(r'href="([^"]*)"', out))
+    # Only our own tags are HTML; every other character of the text is shown as written.
+    visible = html.unescape(re.sub(r"<[^>]+>", "", out))
+    assert visible == strip_emphasis(text)
+
+
+def test_rich_makes_web_addresses_clickable_and_shows_them_as_written():
+    out = markup.rich("Läs mer: <https://www.reglab.se/a_b.pdf>. Eller www.mucf.se, tack.")
+    links = re.findall(
+        r'<a href="([^"]+)" target="_blank" rel="noopener noreferrer">([^<]+)</a>', out
+    )
+    assert [(html.unescape(h), html.unescape(t)) for h, t in links] == [
+        ("https://www.reglab.se/a_b.pdf", "https://www.reglab.se/a_b.pdf"),
+        ("https://www.mucf.se", "www.mucf.se"),
+    ]
+    assert "&#60;https" not in out  # no raw "<https://…>" around the link
+    assert html.unescape(re.sub(r"<[^>]+>", "", out)).endswith(", tack.")
+
+
+def test_text_outside_links_is_never_autolinked_by_markdown():
+    # Streamlit's Markdown turns "www.x.se" and "a@b.se" into links on its own.
+    out = markup.esc("www.reglab.se och kansliet@reglab.se")
+    assert "www." not in out and "@" not in out
+    assert html.unescape(out) == "www.reglab.se och kansliet@reglab.se"
+
+
+def test_highlight_keeps_emphasis_and_links_inside_a_sentence():
+    text = "Första meningen. Region Örebro höll *Rena resan* se <https://a.se/x>. Sista."
+    spans = sentence_spans(text)
+    out = markup.highlight_passage(text, [spans[1]])
+    assert "<mark>Region Örebro höll <em>Rena resan</em> se <a href=" in out
+    assert out.count("<mark>") == 1

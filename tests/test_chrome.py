@@ -1,0 +1,58 @@
+"""Streamlit's chrome in Swedish: what the page's script translates, and that it is ours."""
+
+from __future__ import annotations
+
+import re
+
+from confsearch import chrome, uploads
+
+
+def test_every_translation_is_swedish_text():
+    for english, swedish in chrome.TRANSLATIONS.items():
+        assert english != swedish and swedish.strip(), english
+    for pattern, _ in chrome.PATTERNS:
+        re.compile(pattern)  # the patterns are plain enough for both Python and JavaScript
+
+
+def test_streamlit_refusals_become_swedish():
+    def translate(text: str) -> str:
+        for pattern, to in chrome.PATTERNS:
+            if re.search(pattern, text):
+                return re.sub(pattern, to.replace("$", "\\"), text)
+        return chrome.TRANSLATIONS.get(text, text)
+
+    assert translate("File must be 20.0MB or smaller.") == "Filen är för stor: högst 20 MB per fil."
+    refused = translate("application/x-msdownload files are not allowed.")
+    assert refused.startswith("Den filtypen kan inte läggas till.")
+    assert uploads.allowed_types_text() in refused
+    assert translate("Skip to main content") == "Hoppa till innehållet"
+    assert translate("Stop") == "Avbryt"
+    assert translate("push_pin icon") == ""  # icons are pictures, not words
+    assert translate("10 options available.") == "10 alternativ finns."
+    assert translate("1 option available.") == "1 alternativ finns."
+
+
+def test_the_script_is_constant_and_installs_once():
+    script = chrome.script()
+    assert script == chrome.script()
+    assert "window.__ksChrome" in script and 'document.documentElement.lang = "sv"' in script
+    assert "__" not in script.replace("window.__ksChrome", "")  # every placeholder filled
+    assert ".st-key-uppladdat" in script  # the upload's outcome is scrolled into view
+    assert "Hoppa till innehållet" in script
+
+
+def test_the_pages_own_blocks_are_never_translated():
+    """Corpus and user text live in these blocks; every one the cards module makes is listed."""
+    from types import SimpleNamespace
+
+    from confsearch import cards
+    from confsearch.citation import unknown_source
+
+    item = SimpleNamespace(
+        session="Stop", regions=(), speakers=(), text="Open", query="Close",
+        cited=lambda: unknown_source("a.txt"),
+    )  # fmt: skip
+    blocks = [cards.note_item_card(1, item), cards.question_list(["Stop"])]
+    for html in blocks:
+        outer = re.match(r'<(?:div|ul) class="([^"]+)"', html).group(1).split()[0]
+        assert "." + outer in chrome.OURS.split(", "), outer
