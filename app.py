@@ -281,10 +281,6 @@ def pin_button(hit, query: str, source, key: str) -> None:
         )
 
 
-def source_of(sources: dict, passage):
-    return sources.get(passage.doc_id) or citation.unknown_source(passage.source)
-
-
 def card(hit, response, quoted: dict, searcher, sources: dict, key: str) -> None:
     from confsearch.search import relevance_label
 
@@ -292,16 +288,11 @@ def card(hit, response, quoted: dict, searcher, sources: dict, key: str) -> None
     spans = markup.best_sentence_spans(
         p.text, quoted=quoted.get(hit.rank, []), query_words=hit.matched_terms or [response.query]
     )
-    source = source_of(sources, p)
+    source = citation.source_of(sources, p)
     body = cards.hit_card(hit, response.query, spans, relevance_label(hit, searcher.config), source)
     with st.container(border=True):
         st.markdown(body, unsafe_allow_html=True)
         pin_button(hit, response.query, source, key)
-
-
-def filter_words(region: str | None, session: str | None) -> str:
-    parts = [f"från {region}" if region else "", f"ur lärpasset {session}" if session else ""]
-    return " och ".join(p for p in parts if p)
 
 
 def answer_block(response, ans) -> dict[int, list[str]]:
@@ -317,7 +308,7 @@ def answer_block(response, ans) -> dict[int, list[str]]:
     with st.container(border=True):
         st.markdown("**Svar**")
         st.markdown(cards.answer_html(ans.sentences), unsafe_allow_html=True)
-        scope = filter_words(response.region_filter, response.session_filter)
+        scope = messages.filter_words(response.region_filter, response.session_filter)
         only = f" Bara stycken {markup.md_escape(scope)} (filter)." if scope else ""
         st.caption(
             "Svaret är meningar hämtade ur konferenstexterna; siffran leder till stycket "
@@ -392,7 +383,7 @@ def regions_tab(searcher, version: str, sources: dict) -> None:
     for i, r in enumerate(results, 1):
         p = r.best.passage
         spans = markup.best_sentence_spans(p.text, query_words=r.best.matched_terms or [query])
-        source = source_of(sources, p)
+        source = citation.source_of(sources, p)
         with st.container(border=True):
             st.markdown(cards.region_card(i, r, spans, source), unsafe_allow_html=True)
             pin_button(r.best, query, source, key=f"fast-region-{i}-{p.id}")
@@ -555,69 +546,23 @@ def add_files(settings: Settings, files) -> None:
 
 
 def _index_uploads(settings: Settings, saved: list[Path]) -> list[tuple[str, str]]:
-    notes: list[tuple[str, str]] = []
     outcome = run_build(settings, "Uppdaterar sökindexet …")
     if not outcome.ok:
         for path in saved:
             uploads.quarantine(settings.corpus_dir, path)
-        names = ", ".join(markup.md_escape(p.name) for p in saved)
-        return [
-            (
-                "error",
-                f"{names} kunde inte läggas till: {markup.md_escape(outcome.message)} "
-                "Filen har tagits bort ur korpusen igen; sökningen fungerar som förut.",
-            )
-        ]
-    # Problems are matched to uploads by their path inside the corpus folder: an
-    # unreadable corpus/sub/x.pdf says nothing about a new upload x.pdf.
-    problems = {e["file"]: e for e in outcome.report["errors"] if e["kind"] != "duplicate"}
-    rejected = []
-    for path in saved:
-        problem = problems.get(path.relative_to(settings.corpus_dir).as_posix())
-        if problem is None:
-            continue
-        if problem["kind"] == "error":
-            rejected.append(path)
-            uploads.quarantine(settings.corpus_dir, path)
-            notes.append(
-                (
-                    "error",
-                    f"{markup.md_escape(path.name)} lades inte till: "
-                    + markup.md_escape(problem["message"]),
-                )
-            )
-        else:
-            notes.append(("warning", markup.md_escape(problem["message"])))
+        return [("error", uploads.rolled_back_message(saved, outcome.message))]
+    rejected, notes = uploads.judge_uploads(settings.corpus_dir, saved, outcome.report)
     report = outcome.report
     if rejected:
         outcome = run_build(settings, "Uppdaterar sökindexet …")
         report = outcome.report if outcome.ok else report
     added = [p for p in saved if p not in rejected]
     if added:
-        names = ", ".join(markup.md_escape(p.name) for p in added)
-        notes.insert(
-            0,
-            (
-                "success",
-                f"Klart! {names} är {'sökbar' if len(added) == 1 else 'sökbara'} nu. "
-                f"Indexet har {messages.count_noun(report['passages'], 'stycke', 'stycken')} "
-                f"från {messages.count_noun(report['documents'], 'dokument', 'dokument')}.",
-            ),
-        )
+        notes.insert(0, ("success", uploads.added_message(added, report)))
     return notes
 
 
 # ---------------------------------------------------------------- page
-
-
-def collection_caption(sources: dict) -> str:
-    """ "Texterna kommer från Reglabs årskonferens 2022." (+ other documents, counted)."""
-    known = citation.describe_collection(sources.values())
-    rest = [s for s in sources.values() if not citation.describe_collection([s])]
-    if not known:
-        return ""
-    extra = f" och {messages.count_noun(len(rest), 'annat dokument', 'andra dokument')}"
-    return f"Texterna kommer från {known}{extra if rest else ''}."
 
 
 def main() -> None:
@@ -632,7 +577,7 @@ def main() -> None:
     settings = Settings.from_env()
     searcher, version = load_searcher(settings)
     sources = citation.sources(searcher.index.manifest.documents)
-    about = collection_caption(sources)
+    about = citation.collection_caption(sources)
     if about:
         st.caption(markup.md_escape(about))
     sok, regioner, anteckning, korpus = st.tabs(["Sök", "Regioner", "Anteckning", "Korpus"])

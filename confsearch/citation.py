@@ -110,3 +110,20 @@ def describe_collection(all_sources: Iterable[Source]) -> str:
     if len(names) == 1:
         return names[0]
     return ", ".join(names[:-1]) + " och " + names[-1]
+
+
+def source_of(sources: dict, passage):
+    """The document a passage came from, or a plain one named after its file."""
+    return sources.get(passage.doc_id) or unknown_source(passage.source)
+
+
+def collection_caption(sources: dict) -> str:
+    """ "Texterna kommer från Reglabs årskonferens 2022." (+ other documents, counted)."""
+    from confsearch.messages import count_noun
+
+    known = describe_collection(sources.values())
+    rest = [s for s in sources.values() if not describe_collection([s])]
+    if not known:
+        return ""
+    extra = f" och {count_noun(len(rest), 'annat dokument', 'andra dokument')}"
+    return f"Texterna kommer från {known}{extra if rest else ''}."

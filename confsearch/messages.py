@@ -41,3 +41,9 @@ def not_mentioned(missing: Sequence[str]) -> str:
 def count_noun(n: int, singular: str, plural: str) -> str:
     """ "1 stycke", "3 stycken": Swedish needs the singular for exactly one."""
     return f"{n} {singular if n == 1 else plural}"
+
+
+def filter_words(region: str | None, session: str | None) -> str:
+    """ "från Region X och ur lärpasset Y": an active filter, in words."""
+    parts = [f"från {region}" if region else "", f"ur lärpasset {session}" if session else ""]
+    return " och ".join(p for p in parts if p)

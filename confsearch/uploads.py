@@ -125,3 +125,53 @@ def quarantine(corpus_dir: Path, path: Path) -> Path | None:
     except OSError:
         Path(path).unlink(missing_ok=True)
         return None
+
+
+def judge_uploads(
+    corpus_dir: Path, saved: list[Path], report: dict
+) -> tuple[list[Path], list[tuple[str, str]]]:
+    """After a build: the uploads that could not be read (quarantined here), and the
+    notes to show (kind, Markdown). Problems are matched to uploads by their path inside
+    the corpus folder: an unreadable corpus/sub/x.pdf says nothing about a new upload
+    x.pdf."""
+    from confsearch.markup import md_escape
+
+    problems = {e["file"]: e for e in report["errors"] if e["kind"] != "duplicate"}
+    rejected: list[Path] = []
+    notes: list[tuple[str, str]] = []
+    for path in saved:
+        problem = problems.get(path.relative_to(corpus_dir).as_posix())
+        if problem is None:
+            continue
+        if problem["kind"] == "error":
+            rejected.append(path)
+            quarantine(corpus_dir, path)
+            message = f"{md_escape(path.name)} lades inte till: {md_escape(problem['message'])}"
+            notes.append(("error", message))
+        else:
+            notes.append(("warning", md_escape(problem["message"])))
+    return rejected, notes
+
+
+def rolled_back_message(saved: list[Path], reason: str) -> str:
+    """The uploader's message when the build failed and the uploads were taken back."""
+    from confsearch.markup import md_escape
+
+    names = ", ".join(md_escape(p.name) for p in saved)
+    return (
+        f"{names} kunde inte läggas till: {md_escape(reason)} "
+        "Filen har tagits bort ur korpusen igen; sökningen fungerar som förut."
+    )
+
+
+def added_message(added: list[Path], report: dict) -> str:
+    """ "Klart! x.pdf är sökbar nu. Indexet har …" (Markdown)."""
+    from confsearch.markup import md_escape
+    from confsearch.messages import count_noun
+
+    names = ", ".join(md_escape(p.name) for p in added)
+    return (
+        f"Klart! {names} är {'sökbar' if len(added) == 1 else 'sökbara'} nu. "
+        f"Indexet har {count_noun(report['passages'], 'stycke', 'stycken')} "
+        f"från {count_noun(report['documents'], 'dokument', 'dokument')}."
+    )

@@ -98,3 +98,34 @@ def test_names_with_newlines_quotes_and_shell_syntax_are_plain_files(tmp_path, n
     assert saved.parent == corpus and saved.read_bytes() == b"En text om regioner."
     assert not any(c in saved.name for c in "\n\r\t/\\")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus"]
+
+
+def test_build_problems_are_matched_to_uploads_by_their_path_in_the_corpus(tmp_path):
+    from confsearch.markup import md_escape
+    from confsearch.uploads import added_message, judge_uploads
+
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    good, bad, odd = (corpus / n for n in ("x.pdf", "trasig.docx", "kort.txt"))
+    for p in (good, bad, odd, corpus / "sub" / "x.pdf"):
+        p.write_bytes(b"data")
+    report = {
+        "errors": [
+            {"file": "sub/x.pdf", "kind": "error", "message": "kunde inte läsas"},
+            {"file": "trasig.docx", "kind": "error", "message": "<skadad> fil"},
+            {"file": "kort.txt", "kind": "partial", "message": "bara rubriker"},
+            {"file": "x.pdf", "kind": "duplicate", "message": "samma text som y.pdf"},
+        ],
+        "passages": 1,
+        "documents": 1,
+    }
+    rejected, notes = judge_uploads(corpus, [good, bad, odd], report)
+    assert rejected == [bad]
+    assert good.exists() and odd.exists() and not bad.exists()  # only the bad one goes
+    assert notes == [
+        ("error", f"{md_escape('trasig.docx')} lades inte till: {md_escape('<skadad> fil')}"),
+        ("warning", "bara rubriker"),
+    ]
+    assert added_message([good], report) == (
+        f"Klart! {md_escape('x.pdf')} är sökbar nu. Indexet har 1 stycke från 1 dokument."
+    )
