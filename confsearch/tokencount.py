@@ -66,7 +66,7 @@ class TokenCounter:
         self._scores = np.load(folder / SCORES_FILE)
         if len(self._scores) != len(self._pieces):
             raise ValueError("tokenizer pieces and scores differ in length")
-        self._ids = {p: i for i, p in enumerate(self._pieces)}
+        self._ids = dict(zip(self._pieces, range(len(self._pieces)), strict=True))
         self._longest = max(map(len, self._pieces))
         self._tok = Tokenizer.from_file(str(folder / SKELETON_FILE))
         self._tok.no_truncation()
