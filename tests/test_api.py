@@ -440,7 +440,10 @@ def test_brief_puts_pinned_passages_first_with_comments(client):
         and note["items"][0]["query"] == "jämlikhet"
     )
     assert note["heading"] == "Möte # 3" and note["questions"][0] == QUESTION
-    assert note["markdown"].startswith("# Möte \\# 3\n\nTill nämnden")
+    md = note["markdown"]
+    # The heading, the note's date line (briefing.py), then the user's own intro.
+    assert md.startswith("# Möte \\# 3\n\n*Anteckning från Konferenssök, ")
+    assert md.index("\n\nTill nämnden\n") < md.index("### ")
     assert "*Kommentar:* Läs \\*detta\\* först" in note["markdown"]
     r = client.post("/brief?format=docx", json=body)
     assert r.status_code == 200 and r.headers["content-type"] == api.DOCX_TYPE

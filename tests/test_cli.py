@@ -212,7 +212,9 @@ def test_regions(real_env, capsys):
 def test_ask_cites_its_source(real_env, capsys):
     code, out, _ = run(["ask", QUESTION], capsys)
     assert code == 0 and "cykelbibliotek" in out and "[1]" in out
-    assert "[1] Rena resor är rena vinsten – Region Örebro län" in out
+    # The one citation format (confsearch/citation.py): lärpass · region · speakers — document.
+    assert "[1] Rena resor är rena vinsten · Region Örebro län · Mirja Mattsson" in out
+    assert "(Reglab, 2022)" in out
 
 
 @pytest.mark.parametrize("suffix", [".md", ".docx"])
