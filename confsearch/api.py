@@ -297,12 +297,15 @@ def create_app(settings: Settings | None = None, *, live: LiveSearcher | None = 
     @app.get("/ask", tags=["sök"], **apidocs.ASK)
     async def ask(request: Request, q: Q, k: K5 = 5) -> Response:
         from confsearch.answer import answer, format_answer
+        from confsearch.citation import sources
 
         query = _query(q)
 
         def work(searcher):
             resp = searcher.search(query, k=k)
             ans = answer(resp, embedder=searcher.embedder)
+            # Cited as `ask` cites: by document title, organiser and year from the manifest.
+            cited = sources(searcher.index.manifest.documents)
             return {
                 "query": resp.query,
                 "confident": ans.confident,
@@ -310,7 +313,7 @@ def create_app(settings: Settings | None = None, *, live: LiveSearcher | None = 
                 "missing": list(resp.missing),
                 "sentences": [{"text": s.text, "citation": s.citation} for s in ans.sentences],
                 "hits": [h.to_json() for h in resp.hits],
-                "text": format_answer(ans),
+                "text": format_answer(ans, cited),
             }
 
         return JSONResponse(await _run(request, work))
