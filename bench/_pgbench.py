@@ -219,14 +219,16 @@ def bench_faiss(vectors: np.ndarray, qvecs: np.ndarray) -> tuple[dict, np.ndarra
             "recall": recall(found, truth), "shape": shape}, truth  # fmt: skip
 
 
-def bench_postgres(url: str, vectors: np.ndarray, qvecs: np.ndarray, truth: np.ndarray) -> dict:
+def bench_postgres(
+    url: str, vectors: np.ndarray, qvecs: np.ndarray, truth: np.ndarray, m: int, efc: int
+) -> dict:
     import psycopg
     from pgvector import HalfVector
     from pgvector.psycopg import register_vector
 
     n, dim = vectors.shape
     table = f"bench_{n}"
-    out: dict = {"m": pgschema.HNSW_M, "ef_construction": pgschema.HNSW_EF_CONSTRUCTION}
+    out: dict = {"m": m, "ef_construction": efc}
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
         register_vector(conn)
@@ -248,7 +250,7 @@ def bench_postgres(url: str, vectors: np.ndarray, qvecs: np.ndarray, truth: np.n
         t0 = time.perf_counter()
         conn.execute(
             f"CREATE INDEX {table}_hnsw ON {table} USING hnsw (embedding halfvec_ip_ops) "
-            f"WITH (m = {pgschema.HNSW_M}, ef_construction = {pgschema.HNSW_EF_CONSTRUCTION})"
+            f"WITH (m = {m}, ef_construction = {efc})"
         )
         out["hnsw_build_s"] = time.perf_counter() - t0
         sizes = conn.execute(
@@ -306,6 +308,8 @@ def run(args, sizes: list[int]) -> None:
     real_cos = real @ real.T
     facts = {
         "source": args.vectors,
+        "m": args.hnsw_m or pgschema.HNSW_M,
+        "ef_construction": args.hnsw_ef_construction or pgschema.HNSW_EF_CONSTRUCTION,
         "real_vectors": len(real),
         "queries": len(queries),
         "real_mean_cos": float(real_cos[np.triu_indices(len(real), 1)].mean()),
@@ -335,7 +339,9 @@ def run(args, sizes: list[int]) -> None:
             faiss_row, truth = bench_faiss(vectors, qvecs)
             faiss_row["shape"]["mean_cos"] = mean_cos
             print(json.dumps({"n": n, "faiss": faiss_row}), flush=True)
-            pg_row = bench_postgres(url, vectors, qvecs, truth)
+            pg_row = bench_postgres(
+                url, vectors, qvecs, truth, facts["m"], facts["ef_construction"]
+            )
             print(json.dumps({"n": n, "postgres": pg_row}), flush=True)
             results.append({"n": n, "faiss": faiss_row, "postgres": pg_row})
             if args.json:
@@ -379,8 +385,8 @@ def render(facts: dict, results: list[dict], total_s: float) -> str:
         f"{os.getloadavg()[0]:.1f} at the end); whole run {total_s / 60:.0f} min. "
         f"Vectors (`--vectors {facts['source']}`): {vectors}. Queries: "
         f"{facts['queries']} real questions encoded as queries, none of them a centre. "
-        f"Ground truth: exact float32 top-{K}. PostgreSQL: halfvec, HNSW m={pgschema.HNSW_M}, "
-        f"ef_construction={pgschema.HNSW_EF_CONSTRUCTION}, iterative_scan=relaxed_order, "
+        f"Ground truth: exact float32 top-{K}. PostgreSQL: halfvec, HNSW m={facts['m']}, "
+        f"ef_construction={facts['ef_construction']}, iterative_scan=relaxed_order, "
         "prepared statement over TCP loopback, index prewarmed; server settings "
         + ", ".join(f"{k}={v}" for k, v in SERVER_SETTINGS.items())
         + ".",

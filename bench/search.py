@@ -533,6 +533,12 @@ def main() -> None:
         help="postgres, clusters: median cosine of two vectors around one centre "
         "(default: the real texts' median nearest-neighbour cosine)",
     )
+    ap.add_argument("--hnsw-m", type=int, help="postgres: HNSW m (default: the schema's)")
+    ap.add_argument(
+        "--hnsw-ef-construction",
+        type=int,
+        help="postgres: HNSW ef_construction (default: the schema's)",
+    )
     ap.add_argument("--vectors-cache", help="postgres: keep the real embeddings here for re-runs")
     args = ap.parse_args()
     if args.backend == "postgres":
