@@ -42,6 +42,7 @@ import re
 import shlex
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +56,7 @@ K = 10
 EF_SWEEP = (40, 100, 200, 400, 1000)
 REPS = 3
 SHRINK = 0.1
+LOCAL_K = 10  # --vectors local: real neighbours whose differences span the noise
 NN_SAMPLE = 500  # synthetic vectors whose nearest neighbour is looked up
 SERVER_SETTINGS = {  # a benchmark server on 2 shared cores and 24 GiB
     "shared_buffers": "3GB",
@@ -143,26 +145,56 @@ def sample(mean: np.ndarray, chol: np.ndarray, n: int, seed: int) -> np.ndarray:
     return out
 
 
-def around(centres: np.ndarray, chol: np.ndarray, scale: float, n: int, seed: int) -> np.ndarray:
-    """``n`` unit vectors, each a random centre plus ``scale`` times covariance-shaped noise
-    (``--vectors clusters``)."""
+Noise = Callable[[np.ndarray, np.random.Generator], np.ndarray]
+
+
+def global_noise(chol: np.ndarray) -> Noise:
+    """Noise shaped like the spread of all real embeddings (their covariance): a neighbour
+    differs from its centre in all directions in which real texts differ."""
+    return lambda ids, rng: rng.standard_normal((len(ids), chol.shape[0])) @ chol.T
+
+
+def local_noise(centres: np.ndarray, k: int = LOCAL_K) -> Noise:
+    """Noise in the span of the centre's ``k`` nearest real neighbours (differences to
+    them, Gaussian weights): a neighbour differs from its centre only in the few
+    directions in which nearby real texts differ from it."""
+    cos = centres @ centres.T
+    np.fill_diagonal(cos, -np.inf)
+    nbrs = np.argsort(-cos, axis=1)[:, :k]
+
+    def noise(ids: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        weights = rng.standard_normal((len(ids), k)) / np.sqrt(k)
+        out = np.empty((len(ids), centres.shape[1]))
+        for i in range(0, len(ids), 10_000):  # the differences of 10k vectors: 150 MB
+            part = ids[i : i + 10_000]
+            diffs = centres[nbrs[part]] - centres[part][:, None, :]
+            out[i : i + len(part)] = np.einsum("mk,mkd->md", weights[i : i + len(part)], diffs)
+        return out
+
+    return noise
+
+
+def around(centres: np.ndarray, noise: Noise, scale: float, n: int, seed: int) -> np.ndarray:
+    """``n`` unit vectors, each a random centre plus ``scale`` times ``noise``
+    (``--vectors clusters`` / ``local``)."""
     rng = np.random.default_rng(seed)
     out = np.empty((n, centres.shape[1]), dtype=np.float32)
-    for start in range(0, n, 100_000):
-        m = min(100_000, n - start)
-        x = centres[rng.integers(0, len(centres), m)].astype(np.float64)
-        x += scale * (rng.standard_normal((m, centres.shape[1])) @ chol.T)
+    step = 100_000
+    for start in range(0, n, step):
+        ids = rng.integers(0, len(centres), min(step, n - start))
+        x = centres[ids].astype(np.float64) + scale * noise(ids, rng)
         x /= np.linalg.norm(x, axis=1, keepdims=True)
-        out[start : start + m] = x
+        out[start : start + len(ids)] = x
     return out
 
 
-def calibrate(centres: np.ndarray, chol: np.ndarray, target: float) -> float:
+def calibrate(centres: np.ndarray, noise: Noise, target: float) -> float:
     """The noise scale at which two vectors around one centre have median cosine ``target``
     (bisection; the cosine falls monotonically with the scale)."""
     rng = np.random.default_rng(0)
-    picks = centres[rng.integers(0, len(centres), 2000)].astype(np.float64)
-    z1, z2 = (rng.standard_normal(picks.shape) @ chol.T for _ in range(2))
+    ids = rng.integers(0, len(centres), 2000)
+    picks = centres[ids].astype(np.float64)
+    z1, z2 = noise(ids, rng), noise(ids, rng)
 
     def median_cos(scale: float) -> float:
         a, b = picks + scale * z1, picks + scale * z2
@@ -170,7 +202,7 @@ def calibrate(centres: np.ndarray, chol: np.ndarray, target: float) -> float:
         b /= np.linalg.norm(b, axis=1, keepdims=True)
         return float(np.median((a * b).sum(axis=1)))
 
-    lo, hi = 0.0, 4.0
+    lo, hi = 0.0, 8.0
     for _ in range(40):
         mid = (lo + hi) / 2
         lo, hi = (mid, hi) if median_cos(mid) > target else (lo, mid)
@@ -317,9 +349,11 @@ def run(args, sizes: list[int]) -> None:
         "real_query_top1_cos": stats((qvecs @ real.T).max(axis=1)),
     }
     del real_cos
-    if args.vectors == "clusters":
+    noise = None
+    if args.vectors != "gaussian":
+        noise = global_noise(chol) if args.vectors == "clusters" else local_noise(real)
         facts["nn_target"] = args.nn_cos or facts["real_nn_cos"]["p50"]
-        facts["noise_scale"] = calibrate(real, chol, facts["nn_target"])
+        facts["noise_scale"] = calibrate(real, noise, facts["nn_target"])
     print(json.dumps(facts), flush=True)
     results = []
     url = args.database_url or os.environ.get("CONFSEARCH_DATABASE_URL")
@@ -329,8 +363,8 @@ def run(args, sizes: list[int]) -> None:
         url = server.create_database("bench")
     try:
         for n in sizes:
-            if args.vectors == "clusters":
-                vectors = around(real, chol, facts["noise_scale"], n, seed=n)
+            if noise is not None:
+                vectors = around(real, noise, facts["noise_scale"], n, seed=n)
             else:
                 vectors = sample(mean, chol, n, seed=n)
             sub = vectors[:1000]
@@ -362,14 +396,19 @@ def _p(st: dict) -> str:
 
 def render(facts: dict, results: list[dict], total_s: float) -> str:
     cmd = shlex.join(["nice", ".venv/bin/python", "bench/search.py", *sys.argv[1:]])
-    if facts["source"] == "clusters":
+    if facts["source"] != "gaussian":
         why = "that of a real text and its nearest real neighbour"
         if facts["nn_target"] != facts["real_nn_cos"]["p50"]:
             why = "set by `--nn-cos`"
         vectors = (
             f"each a random one of {facts['real_vectors']:,} real e5 passage embeddings "
-            "(centres: real Swedish texts, see bench/_pgbench.py) plus covariance-shaped "
-            f"Gaussian noise of scale {facts['noise_scale']:.3f}, calibrated so that two "
+            "(centres: real Swedish texts, see bench/_pgbench.py) plus Gaussian noise "
+            + (
+                "shaped like all real embeddings' covariance"
+                if facts["source"] == "clusters"
+                else f"in the span of the centre's {LOCAL_K} nearest real neighbours"
+            )
+            + f" of scale {facts['noise_scale']:.3f}, calibrated so that two "
             f"vectors around one centre have median cosine {facts['nn_target']:.3f} ({why}); "
             "normalised"
         )

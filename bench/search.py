@@ -522,10 +522,10 @@ def main() -> None:
     ap.add_argument("--json", help="postgres: also write the raw results here")
     ap.add_argument(
         "--vectors",
-        choices=["clusters", "gaussian"],
+        choices=["clusters", "local", "gaussian"],
         default="clusters",
-        help="postgres: synthetic vectors around real embeddings (clusters) or from one "
-        "Gaussian fitted to them (see bench/_pgbench.py)",
+        help="postgres: synthetic vectors around real embeddings with globally (clusters) or "
+        "locally (local) shaped noise, or from one Gaussian fitted to them (bench/_pgbench.py)",
     )
     ap.add_argument(
         "--nn-cos",
