@@ -1,7 +1,7 @@
 """``bench/search.py --backend postgres``: pgvector HNSW next to FAISS on the same vectors.
 
 Why synthetic vectors, and which: 1M real passages cannot be embedded on this machine in a
-benchmark's time. Two sources (``--vectors``), both built from the same real e5 passage
+benchmark's time. Three sources (``--vectors``), all built from the same real e5 passage
 embeddings of a few thousand real Swedish texts available offline (the corpus' passages,
 their sentences and two-sentence windows, the SweFAQ answers likewise, the SweFAQ questions
 and the held-out eval questions), embedded once with the project's default model:
@@ -12,6 +12,11 @@ and the held-out eval questions), embedded once with the project's default model
   calibrated so that two vectors around the same centre are as close as a real text and
   its nearest real neighbour (median cosine); the real and the synthetic nearest-neighbour
   cosines are printed and recorded. Real embeddings form topical clusters, so do these.
+* ``local``: the same centres, but the noise lies in the span of the centre's 10 nearest
+  real neighbours (Gaussian weights on the differences to them), calibrated the same way:
+  a variant differs from its centre only in directions in which nearby real texts differ,
+  not in all 384 (with ~500 variants per centre at 1M, ``clusters`` makes a query's top 10
+  a near-tie decided by full-dimensional noise, which a graph index cannot follow).
 * ``gaussian``: drawn from one Gaussian fitted to the real embeddings (mean and
   covariance, shrunk 10 % towards a diagonal of the same trace), normalised. It has the
   real mean pairwise cosine but no clusters: every vector's neighbours are about equally
@@ -26,7 +31,8 @@ For every size N, on the same vectors:
 * FAISS as the files backend builds it (``make_faiss_index``: exact up to ``FLAT_MAX``,
   IVF above): build time, p50/p95 per query, recall@10;
 * PostgreSQL as the postgres backend stores it (``halfvec(dim)``, HNSW with the m and
-  ef_construction of :mod:`confsearch.store.pgschema`): ingest rate (binary COPY), index
+  ef_construction of :mod:`confsearch.store.pgschema`, or ``--hnsw-m`` and
+  ``--hnsw-ef-construction``): ingest rate (binary COPY), index
   build time, table + index + database size, p50/p95 per query (client wall time over
   TCP loopback, prepared statement) and recall@10 for a sweep of ``hnsw.ef_search``, and
   the latency of what the Searcher really asks (100 candidates at the default ef_search).
