@@ -521,8 +521,25 @@ def main() -> None:
     ap.add_argument("--database-url", help="postgres: this server (default: a local throw-away)")
     ap.add_argument("--json", help="postgres: also write the raw results here")
     ap.add_argument(
-        "--vectors-cache", help="postgres: keep the real embeddings here (.npy) for re-runs"
+        "--vectors",
+        choices=["clusters", "local", "gaussian"],
+        default="clusters",
+        help="postgres: synthetic vectors around real embeddings with globally (clusters) or "
+        "locally (local) shaped noise, or from one Gaussian fitted to them (bench/_pgbench.py)",
     )
+    ap.add_argument(
+        "--nn-cos",
+        type=float,
+        help="postgres, clusters: median cosine of two vectors around one centre "
+        "(default: the real texts' median nearest-neighbour cosine)",
+    )
+    ap.add_argument("--hnsw-m", type=int, help="postgres: HNSW m (default: the schema's)")
+    ap.add_argument(
+        "--hnsw-ef-construction",
+        type=int,
+        help="postgres: HNSW ef_construction (default: the schema's)",
+    )
+    ap.add_argument("--vectors-cache", help="postgres: keep the real embeddings here for re-runs")
     args = ap.parse_args()
     if args.backend == "postgres":
         from bench import _pgbench
