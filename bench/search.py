@@ -11,9 +11,12 @@ With ``--backend postgres`` it compares pgvector with FAISS instead (bench/_pgbe
    appended, so BM25 has varying term frequencies and document lengths. The
    dense index is the one the app would build (``make_faiss_index`` -> exact
    ``IndexFlatIP`` up to ``FLAT_MAX``, else ``IndexIVFFlat`` with ``ivf_nlist(n)`` lists and
-   nprobe ``IVF_NPROBE``) and the lexical index is ``LexicalIndex.build``.
-3. Times ``Searcher.search(query, k=10)`` over the project's own question set (on- and
-   off-topic, >= 100 queries) *including* query encoding, plus each stage on its own
+   nprobe ``IVF_NPROBE``), the lexical index is ``LexicalIndex.build``, hubness is computed
+   as at build time and grounding uses the real corpus' vocabulary: the
+   :class:`LoadedIndex` is the files backend's ``in_memory_index``, what the app searches.
+3. Times ``Searcher.search(query, k=10)`` (with grounding and confidence) over the
+   project's own question set (on- and off-topic, >= 100 queries) *including* query
+   encoding, plus each stage on its own
    (encoding, dense search of the Searcher's 100 candidates, BM25 scoring + ranking).
 4. recall@10 of the chosen dense index against exact search (``IndexFlatIP``) over the same
    query vectors, and peak RSS after each size.
@@ -48,20 +51,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._report import cpu_description, write_section  # noqa: E402
-from confsearch import index as index_mod  # noqa: E402
 from confsearch.glossary import expand_query  # noqa: E402
-from confsearch.index import (  # noqa: E402
-    LoadedIndex,
-    build_index,
-    choose_index_type,
-    lexical_text,
-    load_index,
-    make_faiss_index,
-)
+from confsearch.index import build_index, compute_hubness, lexical_text, load_index  # noqa: E402
 from confsearch.lexical import LexicalIndex  # noqa: E402
 from confsearch.model import load_embedder  # noqa: E402
 from confsearch.search import FusionConfig, Searcher, clean_query  # noqa: E402
 from confsearch.settings import Settings  # noqa: E402
+from confsearch.store import LoadedIndex  # noqa: E402
+from confsearch.store import files as files_store  # noqa: E402
+from confsearch.store.files import (  # noqa: E402
+    choose_index_type,
+    in_memory_index,
+    make_faiss_index,
+)
 
 EVAL_DIR = ROOT / "tests" / "eval"
 K = 10
@@ -108,8 +110,13 @@ def bench_build(embedder) -> tuple[dict, LoadedIndex, tempfile.TemporaryDirector
 # ---------------------------------------------------------------- synthetic index
 
 
-def synthesize(real: LoadedIndex, n: int, noise: float, seed: int) -> tuple[LoadedIndex, dict]:
-    """``n`` passages: noisy copies of the real ones (vectors and texts), cyclically.
+def synthesize(
+    real: LoadedIndex, n: int, noise: float, seed: int, embedder
+) -> tuple[LoadedIndex, dict]:
+    """``n`` passages: noisy copies of the real ones (vectors and texts), cyclically, as
+    the in-memory index the app's files backend would load for them: FAISS index of
+    ``choose_index_type(n)``, BM25, hubness computed as at build time, and the real
+    corpus' vocabulary for grounding (the synthetic texts contain only its words).
 
     Every vector gets noise, the first ``n_real`` too: with the exact originals kept, each
     original sits at the centre of its copies, HNSW's neighbour heuristic then links the
@@ -118,7 +125,7 @@ def synthesize(real: LoadedIndex, n: int, noise: float, seed: int) -> tuple[Load
     """
     rng = np.random.default_rng(seed)
     t0 = time.perf_counter()
-    base_vecs = np.ascontiguousarray(real.vectors, dtype=np.float32)
+    base_vecs = np.ascontiguousarray(real.dense.vectors, dtype=np.float32)
     n_real, dim = base_vecs.shape
     vectors = np.empty((n, dim), dtype=np.float32)
     sigma = np.float32(noise / np.sqrt(dim))  # expected noise norm = ``noise``
@@ -139,23 +146,17 @@ def synthesize(real: LoadedIndex, n: int, noise: float, seed: int) -> tuple[Load
         passages.append(
             dataclasses.replace(b, id=f"{b.id}~{i}", text=f"{b.text} {words[a]} {words[c]}")
         )
+    hub = compute_hubness(vectors, embedder)
     t_synth = time.perf_counter() - t0
 
-    t0 = time.perf_counter()
-    dense = make_faiss_index(vectors)
-    t_dense = time.perf_counter() - t0
     t0 = time.perf_counter()
     lexical = LexicalIndex.build([lexical_text(p) for p in passages])
     t_lex = time.perf_counter() - t0
     kind = choose_index_type(n)
-    index = LoadedIndex(
-        folder=Path("."),
-        manifest={"model": real.manifest.get("model"), "index_type": kind},
-        passages=passages,
-        vectors=vectors,
-        dense=dense,
-        lexical=lexical,
-    )
+    manifest = dataclasses.replace(real.manifest, index_type=kind, passages=n)
+    t0 = time.perf_counter()
+    index = in_memory_index(passages, vectors, lexical, hub, manifest, vocabulary=real.vocabulary)
+    t_dense = time.perf_counter() - t0
     return index, {"synth_s": t_synth, "dense_build_s": t_dense, "lexical_build_s": t_lex}
 
 
@@ -187,7 +188,7 @@ def time_queries(searcher: Searcher, queries: list[str], n_cand: int) -> dict[st
             t2 = time.perf_counter()
             q = clean_query(raw)
             t3 = time.perf_counter()
-            qv = embedder.encode_queries([q])
+            qv = embedder.encode_queries([q])[0]
             t4 = time.perf_counter()
             index.dense.search(qv, k)
             t5 = time.perf_counter()
@@ -204,7 +205,8 @@ def time_queries(searcher: Searcher, queries: list[str], n_cand: int) -> dict[st
 
 
 def search_each(dense, qvecs: np.ndarray, k: int) -> tuple[np.ndarray, list[float]]:
-    """One query at a time (as the app searches): ids and latencies in ms."""
+    """One query at a time (as the app searches) on a raw FAISS index (``FaissDense.index``):
+    ids and latencies in ms."""
     ids, lat = [], []
     for qv in qvecs:
         t = time.perf_counter()
@@ -232,12 +234,12 @@ def sweep(dense, kind: str, qvecs, exact_ids, n_cand, values=None) -> list[dict]
     """recall@10 and latency of an IVF (nprobe) or HNSW (efSearch) index per search knob;
     the knob is reset to the app's value afterwards."""
     if kind == "ivf":
-        current, default = index_mod.IVF_NPROBE, NPROBE_SWEEP
+        current, default = files_store.IVF_NPROBE, NPROBE_SWEEP
 
         def setter(v):
             dense.nprobe = v
     else:
-        current, default = index_mod.HNSW_EF_SEARCH, EF_SWEEP
+        current, default = files_store.HNSW_EF_SEARCH, EF_SWEEP
 
         def setter(v):
             dense.hnsw.efSearch = v
@@ -253,13 +255,13 @@ def sweep(dense, kind: str, qvecs, exact_ids, n_cand, values=None) -> list[dict]
 
 
 def at_current(rows: list[dict], kind: str) -> dict:
-    current = index_mod.IVF_NPROBE if kind == "ivf" else index_mod.HNSW_EF_SEARCH
+    current = files_store.IVF_NPROBE if kind == "ivf" else files_store.HNSW_EF_SEARCH
     return next(r for r in rows if r["param"] == current)
 
 
 def bench_size(real, embedder, queries, qvecs, n, noise) -> dict:
     print(f"[{n:,}] synthesising and indexing ...", file=sys.stderr, flush=True)
-    index, builds = synthesize(real, n, noise, seed=n)
+    index, builds = synthesize(real, n, noise, seed=n, embedder=embedder)
     n_cand = FusionConfig().candidates
     kind = choose_index_type(n)
     res: dict = {"n": n, "kind": kind, **builds}
@@ -271,9 +273,10 @@ def bench_size(real, embedder, queries, qvecs, n, noise) -> dict:
     res["load"] = max(res["load"], os.getloadavg()[0])
 
     print(f"[{n:,}] recall against exact search ...", file=sys.stderr, flush=True)
-    exact = index.dense if kind == "flat" else exact_index(index.vectors)
+    chosen, vectors = index.dense.index, index.dense.vectors  # the app's FAISS index
+    exact = chosen if kind == "flat" else exact_index(vectors)
     _, exact_ids = exact.search(qvecs, min(n_cand, n))
-    chosen_ids, chosen_lat = search_each(index.dense, qvecs, min(n_cand, n))
+    chosen_ids, chosen_lat = search_each(chosen, qvecs, min(n_cand, n))
     res["recall"] = recall_at(chosen_ids, exact_ids)
     res["chosen_dense"] = pct(chosen_lat)
     _, exact_lat = search_each(exact, qvecs, min(n_cand, n))
@@ -283,20 +286,20 @@ def bench_size(real, embedder, queries, qvecs, n, noise) -> dict:
         print(f"[{n:,}] {kind} sweep ...", file=sys.stderr, flush=True)
         res[kind] = {
             "build_s": res["dense_build_s"],
-            "sweep": sweep(index.dense, kind, qvecs, exact_ids, n_cand),
+            "sweep": sweep(chosen, kind, qvecs, exact_ids, n_cand),
             "used": True,
         }
         if kind == "ivf":
-            res["ivf"]["nlist"] = index.dense.nlist
-        if n > index_mod.FLAT_MAX:  # what the largest flat corpus costs
-            flat_max = exact_index(index.vectors[: index_mod.FLAT_MAX])
+            res["ivf"]["nlist"] = chosen.nlist
+        if n > files_store.FLAT_MAX:  # what the largest flat corpus costs
+            flat_max = exact_index(vectors[: files_store.FLAT_MAX])
             _, lat = search_each(flat_max, qvecs, n_cand)
             res["flat_max_dense"] = pct(lat)
             del flat_max
     elif n >= 100_000:  # FLAT_MAX evidence: what IVF would give at this size
         print(f"[{n:,}] IVF for comparison ...", file=sys.stderr, flush=True)
         t0 = time.perf_counter()
-        ivf = make_faiss_index(index.vectors, "ivf")
+        ivf = make_faiss_index(vectors, "ivf")
         build_s = time.perf_counter() - t0
         res["ivf"] = {
             "build_s": build_s,
@@ -308,12 +311,12 @@ def bench_size(real, embedder, queries, qvecs, n, noise) -> dict:
     if kind != "hnsw" and 100_000 <= n <= HNSW_REF_MAX:  # reference only: one HNSW row
         print(f"[{n:,}] HNSW for reference ...", file=sys.stderr, flush=True)
         t0 = time.perf_counter()
-        hnsw = make_faiss_index(index.vectors, "hnsw")
+        hnsw = make_faiss_index(vectors, "hnsw")
         build_s = time.perf_counter() - t0
         rows = sweep(hnsw, "hnsw", qvecs, exact_ids, n_cand, values=())
         res["hnsw"] = {"build_s": build_s, "sweep": rows, "used": False}
         del hnsw
-    del exact, searcher, index
+    del exact, chosen, vectors, searcher, index
     gc.collect()
     res["rss"] = peak_rss_gib()
     return res
@@ -336,10 +339,10 @@ def render(args, embedder, model_s, builds, queries, results) -> str:
         f"Model: {embedder.name} ({embedder.dtype}, dim {embedder.dim}), loaded in "
         f"{model_s:.1f} s. Load average (shared machine) at start / end: "
         f"{args.load_start:.2f} / {os.getloadavg()[0]:.2f}. "
-        f"Constants: FLAT_MAX={index_mod.FLAT_MAX:,}, IVF_NPROBE={index_mod.IVF_NPROBE}, "
-        f"ivf_nlist(n) ≈ √n as a power of two; reference HNSW: HNSW_M={index_mod.HNSW_M}, "
-        f"HNSW_EF_CONSTRUCTION={index_mod.HNSW_EF_CONSTRUCTION}, "
-        f"HNSW_EF_SEARCH={index_mod.HNSW_EF_SEARCH}.",
+        f"Constants: FLAT_MAX={files_store.FLAT_MAX:,}, IVF_NPROBE={files_store.IVF_NPROBE}, "
+        f"ivf_nlist(n) ≈ √n as a power of two; reference HNSW: HNSW_M={files_store.HNSW_M}, "
+        f"HNSW_EF_CONSTRUCTION={files_store.HNSW_EF_CONSTRUCTION}, "
+        f"HNSW_EF_SEARCH={files_store.HNSW_EF_SEARCH}.",
         "",
         "### Build of the real corpus",
         "",
@@ -359,7 +362,8 @@ def render(args, embedder, model_s, builds, queries, results) -> str:
         f"{WARMUP} warm-up queries; each query's latency is the median of {REPS} interleaved "
         "rounds, the table gives p50 / p95 over the queries, in milliseconds. `hybrid` is "
         f"`Searcher.search(q, k={K})` end to end (cleaning, query encoding, dense + BM25 "
-        "candidates, fusion, matched-term explanations), `no explain` the same with "
+        "candidates, fusion, matched-term explanations, grounding of the question's names "
+        "and terms, confidence), `no explain` the same with "
         "`explain=False`. The stage columns time the same queries separately: encoding, "
         f"dense search of the {FusionConfig().candidates} candidates, BM25 scoring + "
         "ranking of all passages; `dense only` = encoding + dense search. `load` is the "
@@ -396,7 +400,7 @@ def render(args, embedder, model_s, builds, queries, results) -> str:
     lines += [
         "Dense search alone, one query at a time, k = 100 as the Searcher asks; recall@10 "
         "against IndexFlatIP. IVF = IndexIVFFlat with `ivf_nlist(n)` lists at nprobe = "
-        f"{index_mod.IVF_NPROBE}; where the app searches exactly (n ≤ FLAT_MAX) the IVF "
+        f"{files_store.IVF_NPROBE}; where the app searches exactly (n ≤ FLAT_MAX) the IVF "
         "index is built for comparison only. `IVF build` = k-means training + adding all "
         "vectors.",
         "",
@@ -421,7 +425,7 @@ def render(args, embedder, model_s, builds, queries, results) -> str:
         if "flat_max_dense" in r:
             p50, p95 = r["flat_max_dense"]
             lines.append(
-                f"| {index_mod.FLAT_MAX:,} (FLAT_MAX, first rows of the {r['n']:,} set) | flat "
+                f"| {files_store.FLAT_MAX:,} (FLAT_MAX, first rows of the {r['n']:,} set) | flat "
                 f"| {p50:.2f} / {p95:.2f} | – | – | – | – |"
             )
 
@@ -429,9 +433,9 @@ def render(args, embedder, model_s, builds, queries, results) -> str:
     if refs:
         lines += [
             "",
-            f"HNSW for reference (M={index_mod.HNSW_M}, "
-            f"efConstruction={index_mod.HNSW_EF_CONSTRUCTION}, "
-            f"efSearch={index_mod.HNSW_EF_SEARCH}; only built up to {HNSW_REF_MAX:,} "
+            f"HNSW for reference (M={files_store.HNSW_M}, "
+            f"efConstruction={files_store.HNSW_EF_CONSTRUCTION}, "
+            f"efSearch={files_store.HNSW_EF_SEARCH}; only built up to {HNSW_REF_MAX:,} "
             "passages: at 1M its build alone takes over 200 s on this machine):",
             "",
             "| passages | used by the app | p50 / p95 (ms) | recall@10 | build (s) |",
@@ -455,7 +459,7 @@ def render(args, embedder, model_s, builds, queries, results) -> str:
                 knob, what = "nprobe", f"nlist={alt['nlist']:,}"
             else:
                 knob = "efSearch"
-                what = f"M={index_mod.HNSW_M}, efConstruction={index_mod.HNSW_EF_CONSTRUCTION}"
+                what = f"M={files_store.HNSW_M}, efConstruction={files_store.HNSW_EF_CONSTRUCTION}"
             lines += [
                 "",
                 f"{knob} sweep at {r['n']:,} passages{note}, {what}:",
@@ -463,7 +467,7 @@ def render(args, embedder, model_s, builds, queries, results) -> str:
                 f"| {knob} | recall@10 | p50 (ms) | p95 (ms) |",
                 "|---:|---:|---:|---:|",
             ]
-            current = index_mod.IVF_NPROBE if kind == "ivf" else index_mod.HNSW_EF_SEARCH
+            current = files_store.IVF_NPROBE if kind == "ivf" else files_store.HNSW_EF_SEARCH
             for row in alt["sweep"]:
                 mark = " (current)" if row["param"] == current else ""
                 lines.append(
