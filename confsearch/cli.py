@@ -359,9 +359,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--set",
         nargs="*",
-        default=["old", "dev"],
-        choices=["old", "dev", "test"],
-        help="egna frågesamlingar: old (tests/eval/questions.jsonl), dev, test (förseglad)",
+        default=["old", "dev", "dev2"],
+        choices=["old", "dev", "test", "dev2", "test2"],
+        help=(
+            "egna frågesamlingar: old (tests/eval/questions.jsonl), dev, test (förseglad), "
+            "dev2, test2 (förseglad)"
+        ),
     )
     p.add_argument(
         "--swefaq", nargs="*", default=["dev", "test"], choices=["dev", "test"], help="SweFAQ-delar"
