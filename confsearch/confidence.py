@@ -30,12 +30,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# The question asks for a number, an amount or a date.
+# The question asks for a number, an amount or a date; typed with or without å/ä/ö
+# ("hur manga"), except where dropping them makes another word ("vilket ar" = "är").
 _QUANTITY_QUESTION = re.compile(
-    r"\b(?:hur\s+(?:många|mycket|stor(?:a|t)?\s+(?:andel|del)|stor|lång|länge|ofta|"
+    r"\b(?:hur\s+(?:m[aå]nga|mycket|stor(?:a|t)?\s+(?:andel|del)|stor|l[aå]ng|l[aä]nge|ofta|"
     r"gammal)|vad\s+kostar|vad\s+kostade|vilken\s+budget|budgeten|hur\s+mycket\s+pengar|"
-    r"vilket\s+år|när\s+(?:startade|började|slutade)|how\s+(?:many|much|long|often)|"
-    r"what\s+(?:share|percentage|budget)|which\s+year)\b",
+    r"vilket\s+år|n[aä]r\s+(?:startade|b[oö]rjade|slutade)|how\s+(?:many|much|long|often)|"
+    r"what\s+(?:share|percentage|budget)|which\s+year)\b"
+    # "När avslutas …?", "When will …?": a question that opens by asking when
+    r"|^\W*(?:n[aä]r|when)\s+(?:ska|skall|kommer|blir|blev|var|är|b[oö]rjar|startar|slutar|"
+    r"avslutas|startas|h[oö]lls|sker|skedde|will|was|is|did|does|do)\b",
     re.IGNORECASE,
 )
 # fmt: off
@@ -45,12 +49,17 @@ _NUMBER_WORDS = (
     "miljard", "miljarder", "hälften", "halva", "dubbelt", "procent", "two", "three",
     "four", "five", "six", "seven", "eight", "nine", "ten", "hundred", "thousand",
     "million", "half", "percent",
+    # a time stated in words answers "när"
+    "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+    "oktober", "november", "december", "våren", "sommaren", "hösten", "vintern",
+    "i vår", "i höst", "nästa år", "förra året",
 )
 # fmt: on
 _QUANTITY = re.compile(r"\d|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
 
 
 def asks_for_quantity(question: str) -> bool:
+    """Asks for a number, an amount or a time ("Hur många …", "När avslutas …")."""
     return bool(_QUANTITY_QUESTION.search(question))
 
 

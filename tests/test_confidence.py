@@ -22,6 +22,11 @@ from confsearch.confidence import (
         ("Vad är budgeten för projektet Rena resan?", True),
         ("Hur stor andel av befolkningen räknas som resurssvag?", True),
         ("How many engineers were recruited?", True),
+        ("hur manga cyklar finns i cykelbiblioteket", True),  # typed without å/ä/ö
+        ("När avslutas projektet?", True),
+        ("When will the project end?", True),
+        ("När regionen samverkar med kommunerna, vad händer då?", False),
+        ("Vilket ar det viktigaste resultatet?", False),  # "är" without its dots
         ("Vilken region har ett cykelbibliotek?", False),
         ("Hur arbetar Värmland med tillit?", False),
     ],
