@@ -292,8 +292,14 @@ def _glossary_words(query: str, lexical) -> set[str]:
     return words
 
 
-def ground(query: str, lexical, vocabulary: Vocabulary, embedder) -> Grounding:
-    """Which names and terms of ``query`` the corpus mentions (see the module docstring)."""
+def ground(
+    query: str, lexical, vocabulary: Vocabulary, embedder, *, translate_topics: bool = True
+) -> Grounding:
+    """Which names and terms of ``query`` the corpus mentions (see the module docstring).
+
+    ``translate_topics=False`` looks up only names by meaning: the search does so for an
+    English question, whose topic words are neither shown as missing nor weighed (the
+    texts are Swedish), so encoding them would only cost time (~3 ms a word)."""
     candidates = _question_parts(query)
     translated = _glossary_words(query, lexical)
     found: list[tuple[_Candidate, bool, str]] = []
@@ -316,7 +322,7 @@ def ground(query: str, lexical, vocabulary: Vocabulary, embedder) -> Grounding:
         else:
             present = lexical.knows(cand.text)
         found.append((cand, present, "ord" if present else ""))
-        if not present and " " not in cand.key:
+        if not present and " " not in cand.key and (cand.name or translate_topics):
             unknown.append(len(found) - 1)
     if unknown and embedder is not None:
         vectors = embedder.encode_queries([found[i][0].text for i in unknown])
