@@ -146,6 +146,7 @@ class Vocabulary:
         from confsearch.regions import find_mentions
 
         counts: Counter[str] = Counter()
+        surfaces: dict[str, Counter[str]] = {}
         names: set[str] = set()
         orgs = set(organisations)
         for text in texts:
@@ -154,6 +155,8 @@ class Vocabulary:
             for tok in [*tokens, ""]:
                 if tok and (_CAPITALISED_RE.match(tok) or _ACRONYM_RE.match(tok)):
                     run.extend(_name_key([tok]).split())
+                    bare = _strip_genitive(tok)
+                    surfaces.setdefault(fold(bare), Counter())[bare.lower()] += 1
                     continue
                 for i in range(len(run)):  # every sub-run: "per erik andersson", "andersson"
                     for j in range(i + 1, min(len(run), i + 4) + 1):
@@ -161,15 +164,21 @@ class Vocabulary:
                 run = []
                 if tok:
                     w = fold(tok)
-                    if len(w) >= MIN_WORD_LEN and w.isalpha() and w not in STOPWORDS:
+                    common = w in STOPWORDS or tok.lower() in STOPWORDS  # "när" folds to "nar"
+                    if len(w) >= MIN_WORD_LEN and w.isalpha() and not common:
                         counts[w] += 1
+                        surfaces.setdefault(w, Counter())[tok.lower()] += 1
             orgs.update(m.name for m in find_mentions(text))
         for name in names:
             if " " not in name and name.isalpha():
                 counts[name] += 1
         words = [w for w, _ in counts.most_common(MAX_VOCABULARY)]
+        # Each word is embedded as the texts write it ("mål"), looked up folded ("mal"):
+        # a folded spelling is often another word, or none, and its vector says so
+        # ("malm" ~ "mal" 0.95, "flyg" ~ "fly" 0.94 before this).
+        written = [surfaces[w].most_common(1)[0][0] if w in surfaces else w for w in words]
         vectors = (
-            embedder.encode_queries(words)
+            embedder.encode_queries(written)
             if words
             else np.zeros((0, embedder.dim), dtype=np.float32)
         )

@@ -75,3 +75,20 @@ def test_translations_are_found_by_meaning(real_settings, tmp_path):
     assert absent("Which region has a bicycle library?") == []
     assert absent("What did the conference say about hydrogen?") == ["hydrogen"]
     assert absent("Is northern Sweden short of housing?") == ["housing"]
+
+
+def test_corpus_words_are_embedded_as_written_and_looked_up_folded():
+    """A folded spelling is often another word ("mål" -> "mal"): the vector must be the
+    written word's, and stopwords stay out in either spelling ("när" -> "nar")."""
+    seen: list[str] = []
+
+    class Recording(FakeEmbedder):
+        def encode_queries(self, texts):
+            seen.extend(texts)
+            return super().encode_queries(texts)
+
+    vocabulary = Vocabulary.build(
+        ["Målet är tydligt. Det syns när vi samverkar. Målet nås."], set(), Recording()
+    )
+    assert "malet" in vocabulary.words and "målet" in seen and "malet" not in seen
+    assert "nar" not in vocabulary.words and "när" not in seen

@@ -15,6 +15,7 @@ from confsearch.index import (
     load_index,
     read_manifest,
 )
+from confsearch.store import FORMAT_VERSION
 from tests.conftest import REAL_CORPUS, FakeEmbedder
 
 
@@ -34,7 +35,7 @@ def test_build_and_load(corpus_copy, tmp_path, fake_embedder):
     assert len(idx.passages) == report.passages == len(idx.hub) == len(idx.lexical)
     assert len(idx.sessions) == 10
     m = idx.manifest
-    assert m.model == "fake-model" and m.dim == 64 and m.format_version == 2
+    assert m.model == "fake-model" and m.dim == 64 and m.format_version == FORMAT_VERSION
     assert m.query_prompt == "query: " and m.passage_prompt == "passage: "
     assert m.index_type == "flat" and m.corpus_fingerprint
     assert set(m.checksums) >= {"passages.jsonl", "vectors.npy", "dense.faiss", "hub.npy"}

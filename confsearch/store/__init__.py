@@ -27,7 +27,7 @@ import numpy as np
 
 from confsearch.documents import Passage, ReadError, distinct_regions
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: grounding's word vectors embed words as written, not folded
 
 
 def new_version_name() -> str:
