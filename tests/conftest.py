@@ -143,3 +143,26 @@ def real_embedder(real_settings):
     from confsearch.model import load_embedder
 
     return load_embedder(real_settings)
+
+
+@pytest.fixture(scope="module")
+def real_index(tmp_path_factory, real_embedder):
+    """A folder with a copy of the real corpus and its index, built with the real model;
+    one per test module (tests may add to its corpus)."""
+    import shutil
+
+    from confsearch.index import build_index
+
+    tmp = tmp_path_factory.mktemp("real")
+    shutil.copytree(REAL_CORPUS, tmp / "corpus")
+    build_index(tmp / "corpus", tmp / "index", real_embedder)
+    return tmp
+
+
+@pytest.fixture
+def real_env(real_index, monkeypatch):
+    """The environment of a user whose corpus and index are ``real_index``'s."""
+    monkeypatch.setenv("CONFSEARCH_CORPUS", str(real_index / "corpus"))
+    monkeypatch.setenv("CONFSEARCH_INDEX", str(real_index / "index"))
+    monkeypatch.delenv("CONFSEARCH_MODEL", raising=False)
+    return real_index

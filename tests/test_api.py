@@ -82,22 +82,6 @@ def client(fake_env):
         yield c
 
 
-@pytest.fixture(scope="module")
-def real_index(tmp_path_factory, real_embedder):
-    tmp = tmp_path_factory.mktemp("api")
-    shutil.copytree(REAL_CORPUS, tmp / "corpus")
-    build_index(tmp / "corpus", tmp / "index", real_embedder)
-    return tmp
-
-
-@pytest.fixture
-def real_env(real_index, monkeypatch):
-    monkeypatch.setenv("CONFSEARCH_CORPUS", str(real_index / "corpus"))
-    monkeypatch.setenv("CONFSEARCH_INDEX", str(real_index / "index"))
-    monkeypatch.delenv("CONFSEARCH_MODEL", raising=False)
-    return real_index
-
-
 @pytest.fixture
 def real_client(real_env):
     with TestClient(api.create_app(Settings.from_env()), raise_server_exceptions=False) as c:

@@ -40,22 +40,6 @@ def fake_env(tmp_path, monkeypatch):
     return tmp_path
 
 
-@pytest.fixture(scope="module")
-def real_index(tmp_path_factory, real_embedder):
-    tmp = tmp_path_factory.mktemp("cli")
-    shutil.copytree(REAL_CORPUS, tmp / "corpus")
-    build_index(tmp / "corpus", tmp / "index", real_embedder)
-    return tmp
-
-
-@pytest.fixture
-def real_env(real_index, monkeypatch):
-    monkeypatch.setenv("CONFSEARCH_CORPUS", str(real_index / "corpus"))
-    monkeypatch.setenv("CONFSEARCH_INDEX", str(real_index / "index"))
-    monkeypatch.delenv("CONFSEARCH_MODEL", raising=False)
-    return real_index
-
-
 def run(argv: list[str], capsys, stdin: bytes | None = None, monkeypatch=None):
     if stdin is not None:
         monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
