@@ -12,11 +12,17 @@ them. Before a search is trusted, the question is split into
 Each is looked up in the corpus :class:`Vocabulary`, built with the index: as written or
 inflected, with or without å/ä/ö, as a typo, as a compound of known parts or a derivation
 of a known word (all through the lexical index's own analysis), through the glossary
-("bike library" → "cykelbibliotek"), or — for English and other spellings — as a word
-whose embedding is nearly identical to a corpus word's ("library" ~ "bibliotek", "Sweden" ~
-"Sverige": cosine ≥ :data:`SAME_WORD`; related words such as "housing" ~ "boende" stay
-below it). What is found nowhere is *missing*: "Texterna nämner inte: Jönköpings län,
-turism".
+("bike library" → "cykelbibliotek"), or — for a *name* in English or another spelling —
+as a word whose embedding is nearly identical to a corpus word's ("Sweden" ~ "Sverige",
+"Gothenburg" ~ "Göteborg": cosine ≥ :data:`SAME_WORD`). What is found nowhere is
+*missing*: "Texterna nämner inte: Jönköpings län, turism".
+
+Topic words are looked up by their letters only, by default. Their embeddings were tried
+and cost more than they gave: a word's nearest corpus word by meaning is often only a
+lookalike ("kulturarvet" ~ "kulturen" 0.92, "flyg" ~ "fly" 0.94), which hid absent topics,
+while the decisions on the tuning sets barely moved without them; and each word cost an
+encoding (~3 ms, the largest part of a search after the question's own encoding).
+``translate_topics=True`` restores them (experiments).
 """
 
 from __future__ import annotations
@@ -302,13 +308,9 @@ def _glossary_words(query: str, lexical) -> set[str]:
 
 
 def ground(
-    query: str, lexical, vocabulary: Vocabulary, embedder, *, translate_topics: bool = True
+    query: str, lexical, vocabulary: Vocabulary, embedder, *, translate_topics: bool = False
 ) -> Grounding:
-    """Which names and terms of ``query`` the corpus mentions (see the module docstring).
-
-    ``translate_topics=False`` looks up only names by meaning: the search does so for an
-    English question, whose topic words are neither shown as missing nor weighed (the
-    texts are Swedish), so encoding them would only cost time (~3 ms a word)."""
+    """Which names and terms of ``query`` the corpus mentions (see the module docstring)."""
     candidates = _question_parts(query)
     translated = _glossary_words(query, lexical)
     found: list[tuple[_Candidate, bool, str]] = []

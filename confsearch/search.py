@@ -390,13 +390,7 @@ class Searcher:
         """Which of the question's names and terms the texts mention (None: no vocabulary)."""
         if self.index.vocabulary is None or not self.config.ground:
             return None
-        return ground(
-            query,
-            self.index.lexical,
-            self.index.vocabulary,
-            self.embedder,
-            translate_topics=not confidence.is_english(query),
-        )
+        return ground(query, self.index.lexical, self.index.vocabulary, self.embedder)
 
     def _matched(self, lexical_query: str, hit: Hit) -> list[str]:
         """The question's words found in a hit, without words that prove nothing."""
