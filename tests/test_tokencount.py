@@ -50,16 +50,16 @@ def test_counts_equal_a_small_full_tokenizer(tmp_path):
     assert counter.count("abc abc") == len(full.encode("abc abc").ids) > 2
 
 
-def test_a_piece_with_a_newline_is_refused(tmp_path):
+def test_a_piece_with_a_nul_byte_is_refused(tmp_path):
     spec = {
         "model": {
             "type": "Unigram",
             "unk_id": 3,
-            "vocab": [["<s>", 0], ["<pad>", 0], ["</s>", 0], ["<unk>", -1], ["a\nb", -2]],
+            "vocab": [["<s>", 0], ["<pad>", 0], ["</s>", 0], ["<unk>", -1], ["a\u0000b", -2]],
         }
     }
     (tmp_path / "tokenizer.json").write_text(json.dumps(spec))
-    with pytest.raises(ValueError, match="newline"):
+    with pytest.raises(ValueError, match="NUL"):
         write_query_tokenizer(tmp_path / "tokenizer.json", tmp_path)
 
 
