@@ -52,8 +52,10 @@ def test_sigkill_at_many_moments_never_breaks_the_index(corpus_copy, tmp_path, r
     _assert_index_answers(index, real_embedder)
 
     # Each later build embeds only the new text, so it is quicker than the first: the
-    # kills spread over the whole first-build time land both before and after a publish.
-    moments = np.linspace(0.2, full * 1.3, 22)
+    # kills spread over most of the first-build time land both before and after a publish.
+    # The first ~30 % of a build is importing torch, where a kill can break nothing, so
+    # the 8 moments start after it (22 moments from 0.2 s took 150 s of the suite).
+    moments = np.linspace(full * 0.3, full * 1.3, 8)
     versions_seen = set()
     interrupted = 0
     for i, delay in enumerate(moments):
@@ -76,7 +78,7 @@ def test_sigkill_at_many_moments_never_breaks_the_index(corpus_copy, tmp_path, r
         _assert_index_answers(index, real_embedder)
         versions_seen.add(current_version_dir(index).name)
     # Most kills hit a build in progress (the rest came after it finished).
-    assert interrupted >= 10, interrupted
+    assert interrupted >= 4, interrupted
     # Some kills landed before and some after the switch to a new version.
     assert len(versions_seen) >= 2
 
