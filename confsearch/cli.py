@@ -362,7 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=["old", "dev", "dev2"],
         choices=["old", "dev", "test", "dev2", "test2"],
         help=(
-            "egna frågesamlingar: old (tests/eval/questions.jsonl), dev, test (förseglad), "
+            "egna frågesamlingar: old (tests/eval/questions.jsonl), dev, test (rapporterad), "
             "dev2, test2 (förseglad)"
         ),
     )

@@ -36,7 +36,7 @@ OFFTOPIC = EVAL_DIR / "offtopic.jsonl"
 QUESTION_SETS = {
     "old": ((QUESTIONS, OFFTOPIC), "Egen frågesamling (old)"),
     "dev": ((EVAL_DIR / "heldout_dev.jsonl",), "Held-out dev"),
-    "test": ((EVAL_DIR / "heldout_test.jsonl",), "Held-out test (förseglad)"),
+    "test": ((EVAL_DIR / "heldout_test.jsonl",), "Held-out test (rapporterad, nu justeringsdata)"),
     "dev2": ((EVAL_DIR / "heldout2_dev.jsonl",), "Held-out 2 dev"),
     "test2": ((EVAL_DIR / "heldout2_test.jsonl",), "Held-out 2 test (förseglad)"),
 }
