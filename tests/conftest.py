@@ -166,3 +166,21 @@ def real_env(real_index, monkeypatch):
     monkeypatch.setenv("CONFSEARCH_INDEX", str(real_index / "index"))
     monkeypatch.delenv("CONFSEARCH_MODEL", raising=False)
     return real_index
+
+
+@pytest.fixture
+def fake_env(tmp_path, monkeypatch):
+    """A private corpus and index, and the fake model instead of the real one."""
+    import shutil
+
+    import confsearch.model
+    from confsearch.index import build_index
+
+    shutil.copytree(REAL_CORPUS, tmp_path / "corpus")
+    monkeypatch.setenv("CONFSEARCH_CORPUS", str(tmp_path / "corpus"))
+    monkeypatch.setenv("CONFSEARCH_INDEX", str(tmp_path / "index"))
+    monkeypatch.setenv("CONFSEARCH_MODEL", "fake-model")
+    monkeypatch.setattr(confsearch.model, "load_embedder", lambda settings: FakeEmbedder())
+    monkeypatch.setattr(confsearch.model, "load_query_embedder", lambda settings: FakeEmbedder())
+    build_index(tmp_path / "corpus", tmp_path / "index", FakeEmbedder())
+    return tmp_path

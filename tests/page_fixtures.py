@@ -7,17 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from confsearch.index import build_index
-from tests.conftest import REAL_CORPUS
-
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory, real_embedder) -> Path:
+def base(real_index) -> Path:
     """A copy of the real corpus with its index, built once for the module."""
-    tmp = tmp_path_factory.mktemp("page")
-    shutil.copytree(REAL_CORPUS, tmp / "corpus")
-    build_index(tmp / "corpus", tmp / "index", real_embedder)
-    return tmp
+    return real_index
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import signal
 import threading
 import time
@@ -30,7 +29,7 @@ from confsearch.index import build_index
 from confsearch.search import clean_query
 from confsearch.settings import DEFAULT_MODEL, Settings
 from tests.bad_queries import BAD_QUERIES, REFUSED
-from tests.conftest import REAL_CORPUS, FakeEmbedder
+from tests.conftest import FakeEmbedder
 
 QUESTION = "Vilken region har ett cykelbibliotek?"
 READY_TIMEOUT = 300  # loading the model and index on a busy machine, 5× allowance
@@ -60,19 +59,6 @@ def cli_json(capsys, *argv: str) -> dict:
 
 
 # ---------------------------------------------------------------- fixtures
-
-
-@pytest.fixture
-def fake_env(tmp_path, monkeypatch):
-    """A private corpus and index, and the fake model instead of the real one."""
-    shutil.copytree(REAL_CORPUS, tmp_path / "corpus")
-    monkeypatch.setenv("CONFSEARCH_CORPUS", str(tmp_path / "corpus"))
-    monkeypatch.setenv("CONFSEARCH_INDEX", str(tmp_path / "index"))
-    monkeypatch.setenv("CONFSEARCH_MODEL", "fake-model")
-    monkeypatch.setattr(confsearch.model, "load_embedder", lambda settings: FakeEmbedder())
-    monkeypatch.setattr(confsearch.model, "load_query_embedder", lambda settings: FakeEmbedder())
-    build_index(tmp_path / "corpus", tmp_path / "index", FakeEmbedder())
-    return tmp_path
 
 
 @pytest.fixture

@@ -19,25 +19,12 @@ import confsearch.index
 import confsearch.model
 from confsearch import cli
 from confsearch.index import build_index, current_version_dir
-from tests.conftest import REAL_CORPUS, ROOT, FakeEmbedder
+from tests.conftest import ROOT, FakeEmbedder
 
 QUESTION = "Vilken region har ett cykelbibliotek?"
 
 
 # ---------------------------------------------------------------- fixtures
-
-
-@pytest.fixture
-def fake_env(tmp_path, monkeypatch):
-    """A private corpus and index, and the fake model instead of the real one."""
-    shutil.copytree(REAL_CORPUS, tmp_path / "corpus")
-    monkeypatch.setenv("CONFSEARCH_CORPUS", str(tmp_path / "corpus"))
-    monkeypatch.setenv("CONFSEARCH_INDEX", str(tmp_path / "index"))
-    monkeypatch.setenv("CONFSEARCH_MODEL", "fake-model")
-    monkeypatch.setattr(confsearch.model, "load_embedder", lambda settings: FakeEmbedder())
-    monkeypatch.setattr(confsearch.model, "load_query_embedder", lambda settings: FakeEmbedder())
-    build_index(tmp_path / "corpus", tmp_path / "index", FakeEmbedder())
-    return tmp_path
 
 
 def run(argv: list[str], capsys, stdin: bytes | None = None, monkeypatch=None):
