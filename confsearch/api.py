@@ -34,7 +34,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from confsearch import apidocs
 from confsearch.apidocs import MAX_QUERY_INPUT, BriefIn
-from confsearch.briefing import BriefingNote, NoteItem, brief, to_docx, to_markdown
+from confsearch.briefing import (
+    BriefingNote,
+    brief,
+    note_from_passage,
+    to_docx,
+    to_markdown,
+)
 from confsearch.cli import MAX_K, hits_count
 from confsearch.messages import NO_REGIONS_WITH_EVIDENCE
 from confsearch.search import QueryError, clean_query
@@ -393,18 +399,7 @@ def _note(searcher, body: BriefIn, questions: list[str]) -> BriefingNote:
         note.add_question(q)
     for pin in body.pinned:
         p = index.passage(pin.passage_id)
-        note.add_item(
-            NoteItem(
-                passage_id=p.id,
-                text=p.text,
-                session=p.session or "",
-                regions=list(p.regions),
-                speakers=list(p.speakers),
-                source=p.source or "",
-                query=" ".join(pin.question.split()),
-                comment=pin.comment,
-            )
-        )
+        note.add_item(note_from_passage(p, " ".join(pin.question.split()), comment=pin.comment))
     for item in auto.items:
         note.add_item(item)
     return note

@@ -32,6 +32,7 @@ __all__ = [
     "NoteItem",
     "brief",
     "note_from_hit",
+    "note_from_passage",
     "swedish_date",
     "to_docx",
     "to_markdown",
@@ -103,10 +104,11 @@ class NoteItem:
         return cite(self.session or NO_SESSION, self.regions, self.speakers, self.cited())
 
 
-def note_from_hit(hit, query: str, source: Source | None = None) -> NoteItem:
-    """A note item from a search hit (:class:`confsearch.search.Hit`), its question and
+def note_from_passage(
+    p, query: str, source: Source | None = None, *, comment: str = ""
+) -> NoteItem:
+    """A note item from a passage (:class:`confsearch.documents.Passage`), its question and
     the document it comes from (:func:`confsearch.citation.sources`)."""
-    p = hit.passage
     return NoteItem(
         passage_id=p.id,
         text=p.text,
@@ -115,8 +117,14 @@ def note_from_hit(hit, query: str, source: Source | None = None) -> NoteItem:
         speakers=list(p.speakers),
         source=p.source or "",
         query=query or "",
+        comment=comment,
         document=asdict(source) if source is not None else {},
     )
+
+
+def note_from_hit(hit, query: str, source: Source | None = None) -> NoteItem:
+    """A note item from a search hit (:class:`confsearch.search.Hit`)."""
+    return note_from_passage(hit.passage, query, source)
 
 
 @dataclass
