@@ -17,12 +17,11 @@ as a word whose embedding is nearly identical to a corpus word's ("Sweden" ~ "Sv
 "Gothenburg" ~ "Göteborg": cosine ≥ :data:`SAME_WORD`). What is found nowhere is
 *missing*: "Texterna nämner inte: Jönköpings län, turism".
 
-Topic words are looked up by their letters only, by default. Their embeddings were tried
-and cost more than they gave: a word's nearest corpus word by meaning is often only a
-lookalike ("kulturarvet" ~ "kulturen" 0.92, "flyg" ~ "fly" 0.94), which hid absent topics,
-while the decisions on the tuning sets barely moved without them; and each word cost an
-encoding (~3 ms, the largest part of a search after the question's own encoding).
-``translate_topics=True`` restores them (experiments).
+Topic words are looked up by their letters only. Their embeddings were tried and cost
+more than they gave: a word's nearest corpus word by meaning is often only a lookalike
+("kulturarvet" ~ "kulturen" 0.92, "flyg" ~ "fly" 0.94), which hid absent topics, while the
+decisions on the tuning sets barely moved without them; and each word cost an encoding
+(~3 ms, the largest part of a search after the question's own encoding).
 """
 
 from __future__ import annotations
@@ -307,9 +306,7 @@ def _glossary_words(query: str, lexical) -> set[str]:
     return words
 
 
-def ground(
-    query: str, lexical, vocabulary: Vocabulary, embedder, *, translate_topics: bool = False
-) -> Grounding:
+def ground(query: str, lexical, vocabulary: Vocabulary, embedder) -> Grounding:
     """Which names and terms of ``query`` the corpus mentions (see the module docstring)."""
     candidates = _question_parts(query)
     translated = _glossary_words(query, lexical)
@@ -330,11 +327,11 @@ def ground(
                 if len(parts) > 1
                 else lexical.knows(cand.key) or _near(cand.key, vocabulary.names)
             )
+            if not present and " " not in cand.key:  # looked up by meaning below
+                unknown.append(len(found))
         else:
             present = lexical.knows(cand.text)
         found.append((cand, present, "ord" if present else ""))
-        if not present and " " not in cand.key and (cand.name or translate_topics):
-            unknown.append(len(found) - 1)
     if unknown and embedder is not None:
         vectors = embedder.encode_queries([found[i][0].text for i in unknown])
         for i, match in zip(unknown, vocabulary.same_word(vectors), strict=True):
