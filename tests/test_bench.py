@@ -23,7 +23,7 @@ QUERIES = 3
 def real():
     """The real corpus built with the fake model, as bench_build builds it."""
     emb = FakeEmbedder()
-    builds, loaded, tmp = bench.bench_build(emb)
+    builds, loaded, tmp = bench.bench_build(emb, emb)
     yield emb, builds, loaded
     tmp.cleanup()
 
