@@ -57,10 +57,16 @@ static void unpack(const block_q4_0 *W, int nout, int nin, int8_t *we, float *d)
     for (int r = 0; r < nout; r++) {
         const block_q4_0 *wr = W + (size_t)r * nb;
         for (int b = 0; b < nb; b++) {
+#if defined(__F16C__)
+            d[(size_t)r * nb + b] = _cvtsh_ss(wr[b].d);
+#else
             d[(size_t)r * nb + b] = fp16_to_fp32(wr[b].d);
-            const uint8_t *qs = wr[b].qs;
-            int8_t *o = we + (size_t)r * nin + b * QK;
-            for (int j = 0; j < 16; j++) { o[j] = (int8_t)(qs[j] & 0x0F); o[j + 16] = (int8_t)(qs[j] >> 4); }
+#endif
+            /* byte j holds weight j (low nibble) and weight j + 16 (high nibble) */
+            __m128i bytes = _mm_loadu_si128((const __m128i *)wr[b].qs);
+            __m128i lo = _mm_and_si128(bytes, _mm_set1_epi8(0x0F));
+            __m128i hi = _mm_and_si128(_mm_srli_epi16(bytes, 4), _mm_set1_epi8(0x0F));
+            _mm256_store_si256((__m256i *)(we + (size_t)r * nin + b * QK), _mm256_set_m128i(hi, lo));
         }
     }
 }
