@@ -149,9 +149,12 @@ def engine_build(cache_dir: Path, *, enabled: bool = True, cc: str = "") -> Engi
         return EngineBuild(library, FAST)
     if failed.is_file():  # tried before on this machine: do not pay for it on every start
         return EngineBuild(None, f"{SHIPPED} ({failed.read_text().strip()})")
-    problem, permanent = _compile(source, compiler, folder, library)
-    if problem:
-        if permanent:
+    try:
+        problem, permanent = _compile(source, compiler, folder, library)
+        if problem and permanent:
             atomic_write(failed, (problem + "\n").encode())
+    except OSError as exc:  # a cache folder that cannot be written: answer all the same
+        return EngineBuild(None, f"{SHIPPED} (cachen {folder} går inte att skriva: {exc})")
+    if problem:
         return EngineBuild(None, f"{SHIPPED} ({problem})")
     return EngineBuild(library, FAST)

@@ -127,6 +127,13 @@ def test_other_ways_to_fail_say_why(tmp_path, monkeypatch, kwargs, patch, expect
     assert not (tmp_path / "engine").exists() or not list((tmp_path / "engine").glob("*.so"))
 
 
+def test_a_cache_that_cannot_be_written_leaves_the_shipped_engine(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    build = engine_build(blocker)
+    assert build.library is None and "går inte att skriva" in build.note
+
+
 def test_vectors_that_disagree_are_refused(tmp_path, monkeypatch):
     """A build that compiles but encodes differently (here: a kernel that drops the bias)
     is never used."""
