@@ -67,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if bar is not None:
             bar.close()
+    _prepare_query_engine(settings)
     if report is None:
         from confsearch.store import open_store
 
@@ -80,6 +81,16 @@ def main(argv: list[str] | None = None) -> int:
         f"{report.index_type}-index) på {report.seconds:.1f} s → {report.index_dir}"
     )
     return 0
+
+
+def _prepare_query_engine(settings: Settings) -> None:
+    """Compile the question encoder for this machine now (~1 s, once) rather than during
+    the page's first answer (`make run` starts the page right after this)."""
+    from confsearch.fastengine import engine_build
+    from confsearch.settings import DEFAULT_MODEL
+
+    if settings.model == DEFAULT_MODEL:
+        engine_build(settings.cache_dir, enabled=settings.fast_engine, cc=settings.compiler)
 
 
 if __name__ == "__main__":

@@ -87,6 +87,18 @@ def test_the_searcher_uses_the_build_and_model_says_so(built, tmp_path):
     assert float(embedder.encode_queries(q)[0] @ off.encode_queries(q)[0]) >= 0.9995
 
 
+def test_embed_py_prepares_the_build_for_the_page(tmp_path):
+    """`make run` starts the page right after `embed.py --if-stale`: the compile (~1 s)
+    happens there, not in the page's first answer. Other models need no engine."""
+    import embed
+
+    embed._prepare_query_engine(Settings.from_env().with_(cache_dir=tmp_path / "a"))
+    assert len(list((tmp_path / "a" / "engine").glob("e5-*.so"))) == 1
+    other = Settings.from_env().with_(cache_dir=tmp_path / "b", model=str(tmp_path))
+    embed._prepare_query_engine(other)
+    assert not (tmp_path / "b").exists()
+
+
 def test_settings_read_the_switch_and_the_compiler_from_the_environment():
     s = Settings.from_env({"CONFSEARCH_FAST_ENGINE": "0", "CC": "clang"})
     assert s.fast_engine is False and s.compiler == "clang"
