@@ -25,7 +25,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from confsearch.netutil import free_port  # noqa: E402 (after sys.path)
 
 # 30 searches (some filtered, k from 1 to 100, one refused), 10 answers and 10 region lists.
 _SEARCHES = [
@@ -89,12 +90,6 @@ def path_of(endpoint: str, params: dict) -> str:
 
 
 # ---------------------------------------------------------------- the server
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_ready(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:

@@ -40,12 +40,13 @@ import pwd
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from confsearch.netutil import free_port
 
 RUN_AS_USER = "embedded_postgres"
 DEFAULT_PORT = 55432
@@ -82,12 +83,6 @@ def pg_install() -> Path:
             "`pip install -r requirements.txt`."
         )
     return install
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
 
 
 def _service_user() -> pwd.struct_passwd | None:
