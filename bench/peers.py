@@ -79,6 +79,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench._report import cpu_description, write_section  # noqa: E402
 from confsearch.documents import Passage  # noqa: E402
+from confsearch.evalsets import EVAL_DIR  # noqa: E402
 from confsearch.evaluate import (  # noqa: E402
     index_from_texts,
     load_questions,
@@ -101,7 +102,6 @@ from confsearch.search import Searcher  # noqa: E402
 from confsearch.settings import Settings  # noqa: E402
 from confsearch.store.files import in_memory_index  # noqa: E402
 
-EVAL_DIR = ROOT / "tests" / "eval"
 K = 10
 WARMUP = 5
 TARGETS = {"real": 0.8, "large": 1.0, "recall": 0.95}

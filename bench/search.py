@@ -51,6 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._report import cpu_description, write_section  # noqa: E402
+from confsearch.evalsets import EVAL_DIR  # noqa: E402
 from confsearch.glossary import expand_query  # noqa: E402
 from confsearch.index import build_index, compute_hubness, lexical_text, load_index  # noqa: E402
 from confsearch.lexical import LexicalIndex  # noqa: E402
@@ -65,7 +66,6 @@ from confsearch.store.files import (  # noqa: E402
     make_faiss_index,
 )
 
-EVAL_DIR = ROOT / "tests" / "eval"
 K = 10
 WARMUP = 5
 REPS = 3

@@ -19,6 +19,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from confsearch.evalsets import DEFAULT_SETS, QUESTION_SETS, SWEFAQ_SPLITS
 from confsearch.messages import count_noun
 from confsearch.settings import Settings
 
@@ -359,15 +360,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--set",
         nargs="*",
-        default=["old", "dev", "dev2"],
-        choices=["old", "dev", "test", "dev2", "test2"],
+        default=list(DEFAULT_SETS),
+        choices=list(QUESTION_SETS),
         help=(
             "egna frågesamlingar: old (tests/eval/questions.jsonl), dev, test (rapporterad), "
             "dev2, test2 (förseglad)"
         ),
     )
     p.add_argument(
-        "--swefaq", nargs="*", default=["dev", "test"], choices=["dev", "test"], help="SweFAQ-delar"
+        "--swefaq",
+        nargs="*",
+        default=list(SWEFAQ_SPLITS),
+        choices=list(SWEFAQ_SPLITS),
+        help="SweFAQ-delar",
     )
     common(p)
     p.set_defaults(func=cmd_eval)

@@ -23,24 +23,12 @@ from pathlib import Path
 import numpy as np
 
 from confsearch.documents import Passage
+from confsearch.evalsets import QUESTION_SETS, QUESTIONS, SWEFAQ_DIR
 from confsearch.index import LoadedIndex, compute_hubness, encode_passages, lexical_text
 from confsearch.model import Embedder
 from confsearch.search import FusionConfig, Searcher
 from confsearch.store import BuildData, Store
 
-ROOT = Path(__file__).resolve().parent.parent
-EVAL_DIR = ROOT / "tests" / "eval"
-QUESTIONS = EVAL_DIR / "questions.jsonl"
-OFFTOPIC = EVAL_DIR / "offtopic.jsonl"
-# name -> (files, title shown)
-QUESTION_SETS = {
-    "old": ((QUESTIONS, OFFTOPIC), "Egen frågesamling (old)"),
-    "dev": ((EVAL_DIR / "heldout_dev.jsonl",), "Held-out dev"),
-    "test": ((EVAL_DIR / "heldout_test.jsonl",), "Held-out test (rapporterad, nu justeringsdata)"),
-    "dev2": ((EVAL_DIR / "heldout2_dev.jsonl",), "Held-out 2 dev"),
-    "test2": ((EVAL_DIR / "heldout2_test.jsonl",), "Held-out 2 test (förseglad)"),
-}
-SWEFAQ_DIR = ROOT / "bench" / "data" / "swefaq"
 MODES = ("dense", "lexical", "hybrid")
 
 

@@ -1,0 +1,26 @@
+"""Which evaluation sets exist, where their files are, and which `eval` runs by default.
+
+Kept apart from :mod:`confsearch.evaluate` (which needs numpy, the index and the searcher)
+so the CLI can offer the names as choices without importing any of that.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL_DIR = ROOT / "tests" / "eval"
+QUESTIONS = EVAL_DIR / "questions.jsonl"
+OFFTOPIC = EVAL_DIR / "offtopic.jsonl"
+# name -> (files, title shown). See tests/eval/README.md for how each set was written.
+QUESTION_SETS: dict[str, tuple[tuple[Path, ...], str]] = {
+    "old": ((QUESTIONS, OFFTOPIC), "Egen frågesamling (old)"),
+    "dev": ((EVAL_DIR / "heldout_dev.jsonl",), "Held-out dev"),
+    "test": ((EVAL_DIR / "heldout_test.jsonl",), "Held-out test (rapporterad, nu justeringsdata)"),
+    "dev2": ((EVAL_DIR / "heldout2_dev.jsonl",), "Held-out 2 dev"),
+    "test2": ((EVAL_DIR / "heldout2_test.jsonl",), "Held-out 2 test (förseglad)"),
+}
+# The sealed split (test2) is never run by default: it is reported once, on purpose.
+DEFAULT_SETS = ("old", "dev", "dev2")
+SWEFAQ_DIR = ROOT / "bench" / "data" / "swefaq"
+SWEFAQ_SPLITS = ("dev", "test")
