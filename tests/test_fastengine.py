@@ -160,6 +160,19 @@ def test_vectors_that_disagree_are_refused(tmp_path, monkeypatch):
     assert build.library is None and "avviker" in build.note
 
 
+def test_a_build_that_crashes_is_tried_in_a_child_and_never_used(tmp_path, monkeypatch):
+    """An illegal instruction (a CPU that misreports its flags) must end the trial run in
+    a child process, not the search that asked for the engine."""
+    kernel = fastengine.KERNEL.read_text()
+    anchor = "    const wcache_t *wc = unpacked(W, nout, nin);"
+    assert anchor in kernel
+    (tmp_path / "kernel.c").write_text(kernel.replace(anchor, "    __builtin_trap();\n" + anchor))
+    monkeypatch.setattr(fastengine, "KERNEL", tmp_path / "kernel.c")
+    build = engine_build(tmp_path / "cache")
+    assert build.library is None and "kraschade" in build.note
+    assert list((tmp_path / "cache" / "engine").glob("*.failed"))
+
+
 def test_the_kernel_replaces_exactly_upstreams_matmul():
     upstream = fastengine._upstream().read_text()
     source = fastengine.spliced_source(upstream)
