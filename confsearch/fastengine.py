@@ -100,19 +100,21 @@ print(json.dumps({"finite": finite, "cosine": worst}))
 """
 
 
+def _run(argv: list[str], stdin: str | None = None) -> subprocess.CompletedProcess | str:
+    """The finished child process, or why it could not run or finish (a busy machine can
+    be the reason, so that is never noted as a lasting failure)."""
+    try:
+        return subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return str(exc)
+
+
 def _check(library: Path) -> tuple[str, bool]:
     """('', _) when the build encodes as the shipped engine does, otherwise why not and
     whether that would happen again."""
-    try:
-        run = subprocess.run(
-            [sys.executable, "-c", _CHECK_SCRIPT, str(library)],
-            input=json.dumps(list(CHECK_TEXTS)),
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return f"provkörningen av bygget gick inte att göra ({exc})", False
+    run = _run([sys.executable, "-c", _CHECK_SCRIPT, str(library)], json.dumps(CHECK_TEXTS))
+    if isinstance(run, str):
+        return f"provkörningen av bygget gick inte att göra ({run})", False
     if run.returncode != 0:
         return f"bygget kraschade vid provkörningen (kod {run.returncode})", True
     result = json.loads(run.stdout.strip().splitlines()[-1])
@@ -131,15 +133,9 @@ def _compile(source: str, cc: str, folder: Path, target: Path) -> tuple[str, boo
         src, lib = Path(tmp) / "e5.c", Path(tmp) / "e5.so"
         src.write_text(source)
         shutil.copy(_upstream().with_name("e5.h"), Path(tmp) / "e5.h")
-        try:
-            run = subprocess.run(
-                [cc, *FLAGS, "-o", str(lib), str(src), "-lm"],
-                capture_output=True,
-                text=True,
-                timeout=300,
-            )
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            return f"kompilatorn kunde inte köras ({exc})", False
+        run = _run([cc, *FLAGS, "-o", str(lib), str(src), "-lm"])
+        if isinstance(run, str):
+            return f"kompilatorn kunde inte köras ({run})", False
         if run.returncode != 0:
             last = (run.stderr.strip().splitlines() or ["okänt fel"])[-1]
             return f"kompileringen misslyckades: {last[:200]}", True
