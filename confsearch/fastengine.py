@@ -178,3 +178,8 @@ def engine_build(cache_dir: Path, *, enabled: bool = True, cc: str = "") -> Engi
     if problem:
         return EngineBuild(None, f"{SHIPPED} ({problem})")
     return EngineBuild(library, FAST)
+
+
+def engine_build_for(settings) -> EngineBuild:
+    """:func:`engine_build` as the settings ask for it (switch, compiler, cache folder)."""
+    return engine_build(settings.cache_dir, enabled=settings.fast_engine, cc=settings.compiler)

@@ -284,15 +284,14 @@ def load_query_embedder(settings: Settings):
     if settings.model != DEFAULT_MODEL:
         return load_embedder(settings)
     from confsearch.engine import EngineEmbedder
-    from confsearch.fastengine import engine_build
+    from confsearch.fastengine import engine_build_for
     from confsearch.modelcache import QUERY_FILES
 
     set_offline()
     located = locate_model(settings, check=QUERY_FILES)
     resolve_dtype(settings.dtype)  # an impossible dtype is an error here too
     one_blas_thread()
-    build = engine_build(settings.cache_dir, enabled=settings.fast_engine, cc=settings.compiler)
-    return EngineEmbedder(located, threads=settings.query_threads, build=build)
+    return EngineEmbedder(located, threads=settings.query_threads, build=engine_build_for(settings))
 
 
 def one_blas_thread():
