@@ -115,8 +115,11 @@ def _check(library: Path) -> tuple[str, bool]:
     run = _run([sys.executable, "-c", _CHECK_SCRIPT, str(library)], json.dumps(CHECK_TEXTS))
     if isinstance(run, str):
         return f"provkörningen av bygget gick inte att göra ({run})", False
-    if run.returncode != 0:
-        return f"bygget kraschade vid provkörningen (kod {run.returncode})", True
+    if run.returncode < 0:  # killed by a signal: an illegal instruction, a bad access
+        return f"bygget kraschade vid provkörningen (signal {-run.returncode})", True
+    if run.returncode != 0:  # e.g. a cache on a noexec mount: the library cannot be loaded
+        last = (run.stderr.strip().splitlines() or ["okänt fel"])[-1]
+        return f"bygget gick inte att provköra: {last[:200]}", True
     result = json.loads(run.stdout.strip().splitlines()[-1])
     if not result["finite"]:
         return "bygget ger ogiltiga tal", True

@@ -173,6 +173,22 @@ def test_a_build_that_crashes_is_tried_in_a_child_and_never_used(tmp_path, monke
     assert list((tmp_path / "cache" / "engine").glob("*.failed"))
 
 
+def test_a_build_that_cannot_be_loaded_says_why(tmp_path, monkeypatch):
+    """The trial child fails without a signal (here: the library is not a library), as a
+    cache on a noexec mount would: the reason comes from the child."""
+
+    def not_a_library(source, cc, folder, target):
+        folder.mkdir(parents=True, exist_ok=True)
+        fake = folder / "fake.so"
+        fake.write_text("not a shared object")
+        return fastengine._check(fake)
+
+    monkeypatch.setattr(fastengine, "_compile", not_a_library)
+    build = engine_build(tmp_path)
+    assert build.library is None and "gick inte att provköra" in build.note
+    assert "OSError" in build.note or "invalid ELF" in build.note
+
+
 def test_the_kernel_replaces_exactly_upstreams_matmul():
     upstream = fastengine._upstream().read_text()
     source = fastengine.spliced_source(upstream)
