@@ -71,41 +71,45 @@ static void unpack(const block_q4_0 *W, int nout, int nin, int8_t *we, float *d)
     }
 }
 
+/* Room for one unpacked matrix (32-byte aligned for the loads); 0 when memory ran out. */
+static int alloc_unpacked(int nout, int nin, int8_t **w, float **d) {
+    *w = (int8_t *)aligned_alloc(32, ((size_t)nout * nin + 31) & ~(size_t)31);
+    *d = (float *)malloc(sizeof(float) * (size_t)nout * (nin / QK));
+    if (*w && *d) return 1;
+    free(*w); free(*d); *w = NULL; *d = NULL;
+    return 0;
+}
+
+/* The slot of W among the first n (one per matrix address and size), or NULL. */
+static wcache_t *slot_of(int n, const block_q4_0 *W, int nout, int nin) {
+    for (int i = 0; i < n; i++)
+        if (g_wc[i].key == W && g_wc[i].nout == nout && g_wc[i].nin == nin) return &g_wc[i];
+    return NULL;
+}
+
 /* The cached unpacked matrix, or NULL when the cache is full or memory ran out. */
 static const wcache_t *unpacked(const block_q4_0 *W, int nout, int nin) {
     uint64_t print = fingerprint(W, nout, nin);
-    int n = __atomic_load_n(&g_nwc, __ATOMIC_ACQUIRE);
-    for (int i = 0; i < n; i++)
-        if (g_wc[i].key == W && g_wc[i].nout == nout && g_wc[i].nin == nin && g_wc[i].print == print)
-            return &g_wc[i];
-    const wcache_t *res = NULL;
+    wcache_t *e = slot_of(__atomic_load_n(&g_nwc, __ATOMIC_ACQUIRE), W, nout, nin);
+    if (e && e->print == print) return e;
 #pragma omp critical(confsearch_wcache)
     {
         int m = __atomic_load_n(&g_nwc, __ATOMIC_ACQUIRE);
-        for (int i = 0; i < m && !res; i++)
-            if (g_wc[i].key == W && g_wc[i].nout == nout && g_wc[i].nin == nin && g_wc[i].print == print)
-                res = &g_wc[i];
-        for (int i = 0; i < m && !res; i++)   /* a freed model's slot: reuse it */
-            if (g_wc[i].key == W && g_wc[i].nout == nout && g_wc[i].nin == nin) {
-                unpack(W, nout, nin, g_wc[i].w, g_wc[i].d);
-                g_wc[i].print = print;
-                res = &g_wc[i];
-            }
-        if (!res && m < WCACHE_MAX) {
-            size_t bytes = ((size_t)nout * nin + 31) & ~(size_t)31;
-            int8_t *we = (int8_t *)aligned_alloc(32, bytes);
-            float *d = (float *)malloc(sizeof(float) * (size_t)nout * (nin / QK));
-            if (we && d) {
+        e = slot_of(m, W, nout, nin);
+        if (e && e->print != print) {   /* a freed model's slot: unpack the new one into it */
+            unpack(W, nout, nin, e->w, e->d);
+            e->print = print;
+        } else if (!e && m < WCACHE_MAX) {
+            int8_t *we; float *d;
+            if (alloc_unpacked(nout, nin, &we, &d)) {
                 unpack(W, nout, nin, we, d);
                 g_wc[m] = (wcache_t){W, nout, nin, print, we, d};
                 __atomic_store_n(&g_nwc, m + 1, __ATOMIC_RELEASE);
-                res = &g_wc[m];
-            } else {
-                free(we); free(d);
+                e = &g_wc[m];
             }
         }
     }
-    return res;
+    return e;
 }
 
 /* Four consecutive blocks' 8-lane integer dots reduced to their 4 block sums. */
@@ -149,9 +153,10 @@ static void matmul_q4q8(const block_q4_0 *W, const float *bias,
     const wcache_t *wc = unpacked(W, nout, nin);
     int8_t *tmp_w = NULL; float *tmp_d = NULL;
     if (!wc) {   /* no cache slot: unpack for this call only */
-        tmp_w = (int8_t *)aligned_alloc(32, (((size_t)nout * nin + 31) & ~(size_t)31));
-        tmp_d = (float *)malloc(sizeof(float) * (size_t)nout * nb);
-        if (!tmp_w || !tmp_d) { free(tmp_w); free(tmp_d); memset(Y, 0xff, sizeof(float) * (size_t)L * nout); return; }
+        if (!alloc_unpacked(nout, nin, &tmp_w, &tmp_d)) {   /* NaN out: check_finite refuses it */
+            memset(Y, 0xff, sizeof(float) * (size_t)L * nout);
+            return;
+        }
         unpack(W, nout, nin, tmp_w, tmp_d);
     }
     const int8_t *wall = wc ? wc->w : tmp_w;
