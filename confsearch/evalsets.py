@@ -18,9 +18,15 @@ QUESTION_SETS: dict[str, tuple[tuple[Path, ...], str]] = {
     "dev": ((EVAL_DIR / "heldout_dev.jsonl",), "Held-out dev"),
     "test": ((EVAL_DIR / "heldout_test.jsonl",), "Held-out test (rapporterad, nu justeringsdata)"),
     "dev2": ((EVAL_DIR / "heldout2_dev.jsonl",), "Held-out 2 dev"),
-    "test2": ((EVAL_DIR / "heldout2_test.jsonl",), "Held-out 2 test (förseglad)"),
+    "test2": (
+        (EVAL_DIR / "heldout2_test.jsonl",),
+        "Held-out 2 test (rapporterad, nu justeringsdata)",
+    ),
+    "dev3": ((EVAL_DIR / "heldout3_dev.jsonl",), "Held-out 3 dev"),
+    "test3": ((EVAL_DIR / "heldout3_test.jsonl",), "Held-out 3 test (förseglad)"),
 }
-# The sealed split (test2) is never run by default: it is reported once, on purpose.
-DEFAULT_SETS = ("old", "dev", "dev2")
+# The sealed split is never run by default: it is reported once, on purpose.
+SEALED_SET = "test3"
+DEFAULT_SETS = ("old", "dev", "dev2", "dev3")
 SWEFAQ_DIR = ROOT / "bench" / "data" / "swefaq"
 SWEFAQ_SPLITS = ("dev", "test")

@@ -4,13 +4,20 @@ run by default."""
 from __future__ import annotations
 
 from confsearch.cli import build_parser
-from confsearch.evalsets import DEFAULT_SETS, QUESTION_SETS, SWEFAQ_DIR, SWEFAQ_SPLITS
+from confsearch.evalsets import (
+    DEFAULT_SETS,
+    QUESTION_SETS,
+    SEALED_SET,
+    SWEFAQ_DIR,
+    SWEFAQ_SPLITS,
+)
 
 
 def test_every_set_has_its_files_and_the_sealed_split_is_not_a_default():
     for _name, (files, title) in QUESTION_SETS.items():
         assert title and all(f.is_file() for f in files)
-    assert set(DEFAULT_SETS) <= set(QUESTION_SETS) and "test2" not in DEFAULT_SETS
+    assert set(DEFAULT_SETS) <= set(QUESTION_SETS) and SEALED_SET in QUESTION_SETS
+    assert SEALED_SET not in DEFAULT_SETS
     assert all((SWEFAQ_DIR / f"swefaq_{split}.jsonl").is_file() for split in SWEFAQ_SPLITS)
 
 
