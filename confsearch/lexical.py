@@ -24,7 +24,9 @@ Design notes (numbers measured on corpus/arskonferens-2022-larpass.txt and a syn
   occurrence of the compound; at query time they get weight 0.5 next to the whole term, so
   "cykelbibliotek" is found by "bibliotek", "bibliotek för cyklar" is found by
   "cykelbibliotek", and the exact compound still ranks first. A query word unknown to the
-  corpus also matches known compounds ending with it (best one counts, weight 0.5).
+  corpus also matches known compounds ending with it, or starting with it before a known
+  word or a rest of 5+ letters ("framgång" -> "framgångsfaktorer"; best one counts, weight
+  0.5).
 * Typo tolerance: a query term (5+ letters) that is unknown and not a compound is mapped to
   the nearest vocabulary term with the same first letter within Levenshtein distance 1
   (5-7 letters) or 2 (8+); ties go to the more frequent term. Distances to all candidates
@@ -71,6 +73,7 @@ MAX_QUERY_WORDS = 256  # distinct query words considered; a 10 000-char query st
 MAX_FUZZY_LOOKUPS = 8  # unknown query terms corrected per query
 COMPOUND_MIN_KEY = 4  # an unknown query word this long may match inside compounds
 MAX_COMPOUND_EXPANSIONS = 64
+MIN_HEAD_TAIL = 5  # an unknown word heads a compound whose (unknown) rest is this long
 PART_WEIGHT = 0.5  # query-time weight of compound parts next to the whole term
 FUZZY_MIN_LEN = 5
 FUZZY_LONG_LEN = 8  # from this length two edits are allowed
@@ -404,15 +407,20 @@ class LexicalIndex:
 
     def _compounds_with(self, term: str, word: str) -> list[int]:
         """Ids of known compounds that end with ``term`` ("bibliotek" -> "cykelbibliotek"),
-        or start with it followed by a known word, most frequent first."""
+        or start with it followed by a known word or (after an optional linking morpheme)
+        a rest of :data:`MIN_HEAD_TAIL`+ letters ("framgång" -> "framgångsfaktorer"),
+        most frequent first. A shorter rest is an ending ("bygg|nad"), not a word."""
         keys = {k for k in (term, fold_accents(word)) if len(k) >= COMPOUND_MIN_KEY}
         found: set[str] = set()
         for key in keys:
             found.update(self._lex.ending_with(key, MIN_PART))
             for t in self._lex.starting_with(key, MIN_PART):
                 rest = t[len(key) :]
-                if rest in self._lex.entries or (
-                    rest[:1] in LINKS and rest[1:] in self._lex.entries
+                tail = rest[1:] if rest[:1] in LINKS else rest
+                if (
+                    rest in self._lex.entries
+                    or tail in self._lex.entries
+                    or len(tail) >= MIN_HEAD_TAIL
                 ):
                     found.add(t)
         ids = [self._vocab[t] for t in found if t in self._vocab]

@@ -139,6 +139,23 @@ def test_compounds(index):
     assert 0 in top(index, "värmland")  # part of "Värmlandsrådet"
 
 
+def test_a_word_the_texts_only_use_as_the_head_of_a_compound_is_found():
+    """ "framgång" occurs only in "framgångsfaktorer", whose rest is no word of the texts:
+    the word is still there (for ranking and for grounding), at part weight; a short rest
+    ("bygg|nad") is an inflection or derivation, not a compound."""
+    index = LexicalIndex.build(
+        [
+            "Framgångsfaktorer har varit att vi avsätter tid.",
+            "Maktrelationer i stödsystemet.",
+            "Nya byggnader i staden.",
+        ]
+    )
+    assert top(index, "framgång") == [0] and index.knows("framgång")
+    assert top(index, "makt") == [1]
+    assert not index.knows("bygg")
+    assert not index.knows("turism")
+
+
 def test_abbreviation_with_colon_inflection(index):
     assert set(top(index, "RUS")) == {4, 9}
     assert set(top(index, "RUS:en")) == {4, 9}
