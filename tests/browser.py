@@ -179,28 +179,47 @@ def click_tab(driver, label: str) -> None:
 
 
 def choose(driver, key: str, text: str) -> None:
-    """Pick an option of a select box by typing it and taking the offered option."""
+    """Pick an option of a select box by typing it and taking the offered option.
+
+    The page may still be redrawing (right after it loaded, or while the list filters), so
+    any element can go stale between finding and using it: each step is retried."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
 
-    box = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, f".st-key-{key} input"))
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
-    box.click()
-    box.send_keys(text)
+    def typed(d):
+        try:
+            box = d.find_element(By.CSS_SELECTOR, f".st-key-{key} input")
+            d.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+            box.click()
+            box.send_keys(Keys.CONTROL, "a")  # a retry replaces what an earlier try typed
+            box.send_keys(text)
+            return box
+        except WebDriverException:
+            return None
 
-    def offered(d):
-        from selenium.common.exceptions import WebDriverException
+    box = wait(driver, typed, poll=0.3, message=f"could not type into {key}")
 
+    def picked(d):
+        nonlocal box
         try:  # the list is redrawn while it filters: elements go stale
             if box.get_attribute("aria-expanded") != "true":  # typing did not open it
                 d.find_element(By.CSS_SELECTOR, f".st-key-{key} button[aria-haspopup]").click()
                 return None
             options = d.find_elements(By.CSS_SELECTOR, "[role='option']")
-            return next((o for o in options if o.text.strip() == text), None)
+            option = next((o for o in options if o.text.strip() == text), None)
+            if option is None:
+                return None
+            option.click()
+            return True
         except WebDriverException:
+            try:
+                box.is_enabled()  # an option went stale: look again
+            except WebDriverException:  # the box itself was redrawn: type again
+                box = typed(d) or box
             return None
 
-    option = wait(driver, offered, poll=0.3, message=f"no option {text!r} in {key}")
-    option.click()
+    wait(driver, picked, poll=0.3, message=f"no option {text!r} in {key}")
     wait(
         driver,
         lambda d: (

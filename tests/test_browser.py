@@ -58,7 +58,7 @@ XSS_DOC = """# Testdokument om säkerhet
 Den här testtexten om skadlig kod innehåller <script>window.__xss = 1</script> och en
 länk [klicka här](https://example.com/elak) samt **fetstil** som ska visas som vanliga tecken.
 """
-REGIONS_QUESTION = "Hur kan regioner samverka med civilsamhället?"
+REGIONS_QUESTION = "Vilka har arbetat med samverkan?"  # two organisations, one long name
 UPLOAD_DOC = """# Cykelpendling i Jämtland
 
 ## Cykla till jobbet året runt
