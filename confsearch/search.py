@@ -313,8 +313,12 @@ class Searcher:
     def _session_support(self, cand: np.ndarray, fused: np.ndarray) -> np.ndarray:
         """For each candidate, the best score of *another* passage of its session: several
         passages of one session agreeing is evidence that the session is the answer."""
-        sessions = [self.passages[int(i)].session or f"\x00{i}" for i in cand]
-        best: dict[str, list[float]] = {}
+        # grouped as answers are cited (document and session), so one title used in two
+        # documents is two sessions; a passage without a session stands alone
+        sessions = [
+            _source(p) if (p := self.passages[int(i)]).session else (f"\x00{i}", "") for i in cand
+        ]
+        best: dict[tuple[str, str], list[float]] = {}
         for s, f in zip(sessions, fused, strict=True):
             top = best.setdefault(s, [0.0, 0.0])
             if f > top[0]:
