@@ -80,9 +80,11 @@ def test_translations_are_found_by_meaning(real_settings, tmp_path):
     assert absent("Hur mycket malm bryts i Norrbotten?") == ["malm", "bryts"]
 
 
-def test_corpus_words_are_embedded_as_written_and_looked_up_folded():
-    """A folded spelling is often another word ("mål" -> "mal"): the vector must be the
-    written word's, and stopwords stay out in either spelling ("när" -> "nar")."""
+def test_only_names_are_embedded_as_written_and_looked_up_folded():
+    """Only names are looked up by meaning, so only they are embedded (topic words are
+    grounded by their letters). A folded spelling is often another word ("Målet" ->
+    "malet"): the vector must be the written word's, and stopwords stay out in either
+    spelling ("När" -> "nar")."""
     seen: list[str] = []
 
     class Recording(FakeEmbedder):
@@ -91,7 +93,9 @@ def test_corpus_words_are_embedded_as_written_and_looked_up_folded():
             return super().encode_queries(texts)
 
     vocabulary = Vocabulary.build(
-        ["Målet är tydligt. Det syns när vi samverkar. Målet nås."], set(), Recording()
+        ["Målet är tydligt i Örebro. När vi samverkar nås målet."], set(), Recording()
     )
     assert "malet" in vocabulary.words and "målet" in seen and "malet" not in seen
+    assert "orebro" in vocabulary.words and "örebro" in seen
     assert "nar" not in vocabulary.words and "när" not in seen
+    assert "samverkar" not in vocabulary.words and "samverkar" not in seen  # a topic word
