@@ -27,10 +27,8 @@ Design notes (numbers measured on corpus/arskonferens-2022-larpass.txt and a syn
   corpus also matches known compounds ending with it, or starting with it before a known
   word or a rest of 5+ letters ("framgång" -> "framgångsfaktorer"; best one counts, weight
   0.5).
-* Typo tolerance: a query term (5+ letters) that is unknown and not a compound is mapped to
-  the nearest vocabulary term with the same first letter within Levenshtein distance 1
-  (5-7 letters) or 2 (8+); ties go to the more frequent term. Distances to all candidates
-  are computed at once with numpy.
+* Typo tolerance: a query term that is unknown and not a compound is mapped to the nearest
+  vocabulary term (:mod:`confsearch.typos`).
 * Scoring is bm25s's (method "lucene": ``idf = ln(1 + (N - df + .5) / (df + .5))`` times
   ``tf / (tf + k1 * (1 - b + b * dl / avgdl))``). bm25s builds and stores the sparse
   term x doc score matrix; a query adds (weighted) columns of it with numpy.
@@ -65,6 +63,7 @@ from confsearch.analysis import (
     term_of,
 )
 from confsearch.text import fold_accents, normalize
+from confsearch.typos import FUZZY_MIN_LEN, TypoIndex
 
 __all__ = ["LexicalIndex"]
 
@@ -75,8 +74,6 @@ COMPOUND_MIN_KEY = 4  # an unknown query word this long may match inside compoun
 MAX_COMPOUND_EXPANSIONS = 64
 MIN_HEAD_TAIL = 5  # an unknown word heads a compound whose (unknown) rest is this long
 PART_WEIGHT = 0.5  # query-time weight of compound parts next to the whole term
-FUZZY_MIN_LEN = 5
-FUZZY_LONG_LEN = 8  # from this length two edits are allowed
 
 
 class _FreqView(Mapping[str, int]):
@@ -94,26 +91,6 @@ class _FreqView(Mapping[str, int]):
 
     def __len__(self) -> int:
         return len(self._vocab)
-
-
-# ------------------------------------------------------------------------ typo search
-
-
-def _levenshtein_many(query: str, cands: np.ndarray, lens: np.ndarray) -> np.ndarray:
-    """Edit distance from ``query`` to each row of ``cands`` (code points, 0-padded)."""
-    n, width = cands.shape
-    cols = np.arange(width + 1, dtype=np.int32)
-    prev = np.broadcast_to(cols, (n, width + 1)).copy()
-    for i, ch in enumerate(query, start=1):
-        sub = prev[:, :-1] + (cands != ord(ch))
-        best = np.minimum(prev[:, 1:] + 1, sub)
-        # cur[j] = min_k<=j (best'[k] + j - k), with best'[0] = i: a running minimum.
-        row = np.empty_like(prev)
-        row[:, 0] = i
-        row[:, 1:] = best
-        row = np.minimum.accumulate(row - cols, axis=1) + cols
-        prev = row
-    return prev[np.arange(n), lens]
 
 
 # ---------------------------------------------------------------------------- index
@@ -172,9 +149,7 @@ class LexicalIndex:
         self._freq = np.asarray(freq, dtype=np.int64)
         self._lex = Lexicon(entries, _FreqView(self._vocab, self._freq), config["min_part"])
         self._df = df
-        self._fuzzy_ids: dict[str, list[int]] | None = None
-        self._fuzzy_buckets: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray] | None] = {}
-        self._fuzzy_memo: dict[str, int | None] = {}
+        self._typos = TypoIndex(self._terms, df)
 
     # ------------------------------------------------------------------ building
 
@@ -358,53 +333,6 @@ class LexicalIndex:
             return []
         return self._lex.split(term) or []
 
-    def _nearest(self, term: str) -> int | None:
-        """Id of the closest vocabulary term (typo correction), or None."""
-        if term in self._fuzzy_memo:
-            return self._fuzzy_memo[term]
-        result = None
-        maxd = 2 if len(term) >= FUZZY_LONG_LEN else 1
-        bucket = self._bucket(term[0])
-        if bucket is not None:
-            ids, lens, mat = bucket
-            ok = np.abs(lens - len(term)) <= maxd
-            if ok.any():
-                ids, lens, mat = ids[ok], lens[ok], mat[ok]
-                width = int(lens.max())
-                dist = _levenshtein_many(term, mat[:, :width], lens)
-                good = dist <= maxd
-                if good.any():
-                    cand = ids[good]
-                    # closest first, then the most frequent, then the smallest id
-                    order = np.lexsort((cand, -self._df[cand], dist[good]))
-                    result = int(cand[order[0]])
-        if len(self._fuzzy_memo) < 100_000:
-            self._fuzzy_memo[term] = result
-        return result
-
-    def _bucket(self, first: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-        """Vocabulary terms starting with ``first``: (ids, lengths, code point matrix)."""
-        if self._fuzzy_ids is None:
-            by_first: defaultdict[str, list[int]] = defaultdict(list)
-            for i, t in enumerate(self._terms):
-                if len(t) >= FUZZY_MIN_LEN - 1:
-                    by_first[t[0]].append(i)
-            self._fuzzy_ids = dict(by_first)
-        if first not in self._fuzzy_buckets:
-            ids = self._fuzzy_ids.get(first)
-            if not ids:
-                self._fuzzy_buckets[first] = None
-            else:
-                terms = [self._terms[i] for i in ids]
-                lens = np.array([len(t) for t in terms], dtype=np.int64)
-                codes = np.frombuffer("".join(terms).encode("utf-32-le"), dtype=np.int32)
-                rows = np.repeat(np.arange(len(terms)), lens)
-                cols = np.arange(codes.size) - np.repeat(np.cumsum(lens) - lens, lens)
-                mat = np.zeros((len(terms), int(lens.max())), dtype=np.int32)
-                mat[rows, cols] = codes
-                self._fuzzy_buckets[first] = (np.array(ids, dtype=np.int64), lens, mat)
-        return self._fuzzy_buckets[first]
-
     def _compounds_with(self, term: str, word: str) -> list[int]:
         """Ids of known compounds that end with ``term`` ("bibliotek" -> "cykelbibliotek"),
         or start with it followed by a known word or (after an optional linking morpheme)
@@ -489,7 +417,7 @@ class LexicalIndex:
                     alts = [[(tid, pw)] for tid in self._compounds_with(term, word)]
             if not alts and fuzzy_left and len(term) >= FUZZY_MIN_LEN and term.isalpha():
                 fuzzy_left -= 1
-                tid = self._nearest(term)
+                tid = self._typos.nearest(term)
                 if tid is not None:
                     alts.append(reading(tid))
             if alts:

@@ -319,26 +319,3 @@ def test_larger_corpus_smoke():
     assert len(idx) == 5_000
     docs, _ = idx.search("varmlandsradet cykelbibliotek", k=5)
     assert docs[0] == 1234
-
-
-def test_vectorised_edit_distance():
-    from confsearch.lexical import _levenshtein_many
-
-    def lev(a: str, b: str) -> int:
-        prev = list(range(len(b) + 1))
-        for i, ca in enumerate(a, 1):
-            cur = [i]
-            for j, cb in enumerate(b, 1):
-                cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-            prev = cur
-        return prev[-1]
-
-    rng = random.Random(0)
-    for _ in range(50):
-        q = "".join(rng.choice("abcå") for _ in range(rng.randint(1, 8)))
-        cands = ["".join(rng.choice("abcå") for _ in range(rng.randint(1, 9))) for _ in range(20)]
-        lens = np.array([len(c) for c in cands])
-        mat = np.zeros((len(cands), lens.max()), np.int32)
-        for i, c in enumerate(cands):
-            mat[i, : len(c)] = [ord(x) for x in c]
-        assert _levenshtein_many(q, mat, lens).tolist() == [lev(q, c) for c in cands]
