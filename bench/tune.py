@@ -1,7 +1,7 @@
 """Choosing settings on the tuning data only: the old question set (with its off-topic
-list), the first and second held-out rounds (their test halves were each reported once
-and are no longer sealed), the third round's dev half and SweFAQ dev. The sealed
-third-round test half (test3) and SweFAQ test are never read here.
+list), the first three held-out rounds (their test halves were each reported once and are
+no longer sealed), the fourth round's dev half and SweFAQ dev. The sealed fourth-round
+test half (test4) and SweFAQ test are never read here.
 
 Run: ``.venv/bin/python bench/tune.py [--fusion] [--confidence] [--show-failures]``.
 
@@ -38,7 +38,7 @@ from confsearch.model import load_embedder, load_query_embedder  # noqa: E402
 from confsearch.search import FusionConfig, Searcher  # noqa: E402
 from confsearch.settings import Settings  # noqa: E402
 
-TUNING_SETS = ("old", "dev", "test", "dev2", "test2", "dev3")
+TUNING_SETS = ("old", "dev", "test", "dev2", "test2", "dev3", "test3", "dev4")
 
 
 class CachedEmbedder:

@@ -363,8 +363,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=list(DEFAULT_SETS),
         choices=list(QUESTION_SETS),
         help=(
-            "egna frågesamlingar: old (tests/eval/questions.jsonl), dev, test, dev2, test2 "
-            "(rapporterade), dev3, test3 (förseglad)"
+            "egna frågesamlingar: old (tests/eval/questions.jsonl), dev, test, dev2, test2, "
+            "dev3, test3 (rapporterade), dev4, test4 (förseglad)"
         ),
     )
     p.add_argument(

@@ -23,10 +23,15 @@ QUESTION_SETS: dict[str, tuple[tuple[Path, ...], str]] = {
         "Held-out 2 test (rapporterad, nu justeringsdata)",
     ),
     "dev3": ((EVAL_DIR / "heldout3_dev.jsonl",), "Held-out 3 dev"),
-    "test3": ((EVAL_DIR / "heldout3_test.jsonl",), "Held-out 3 test (förseglad)"),
+    "test3": (
+        (EVAL_DIR / "heldout3_test.jsonl",),
+        "Held-out 3 test (rapporterad, nu justeringsdata)",
+    ),
+    "dev4": ((EVAL_DIR / "heldout4_dev.jsonl",), "Held-out 4 dev"),
+    "test4": ((EVAL_DIR / "heldout4_test.jsonl",), "Held-out 4 test (förseglad)"),
 }
 # The sealed split is never run by default: it is reported once, on purpose.
-SEALED_SET = "test3"
-DEFAULT_SETS = ("old", "dev", "dev2", "dev3")
+SEALED_SET = "test4"
+DEFAULT_SETS = ("old", "dev", "dev2", "dev3", "dev4")
 SWEFAQ_DIR = ROOT / "bench" / "data" / "swefaq"
 SWEFAQ_SPLITS = ("dev", "test")
