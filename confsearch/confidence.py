@@ -7,7 +7,9 @@ separate decision, made from what the question and the hits show:
   Jönköpings län or Tillväxtverket cannot be answered from texts that never name them,
   however close a passage about Örebro is: always "no clear answer";
 * **a quantity nobody stated** — "Hur många …?", "Vad kostar …?" need a number in the
-  passage that would answer: none in the best hits, no answer;
+  passage that would answer, and of the kind asked for ("hur många invånare" counts
+  inhabitants, "hur mycket pengar" an amount of money, "hur ofta" a frequency): none in
+  the best hits, no answer;
 * otherwise a logistic model over five measures: the top hit's cosine, how far it stands
   out from the other candidates (z-score: a margin that does not depend on the corpus's
   cosine scale), the share of the question's topic terms that the texts mention, the
@@ -58,6 +60,60 @@ _NUMBER_WORDS = (
 _QUANTITY = re.compile(r"\d|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
 
 
+# What kind of quantity is asked for, and what a sentence must say to state one of that
+# kind. "Hur många X" needs X counted (looked for in Swedish questions only: an English X is
+# not a word of the texts); the others are told by their wording in either language.
+_HOW_MANY = re.compile(r"\bhur\s+m[aå]nga\s+(.+)", re.IGNORECASE)
+_MONEY_QUESTION = re.compile(
+    r"\b(?:hur\s+mycket\s+pengar|vad\s+kostar|vad\s+kostade|vilken\s+budget|budgeten|"
+    r"how\s+much\s+money|what\s+budget|how\s+much\s+did\s+\w+\s+cost)\b",
+    re.IGNORECASE,
+)
+_FREQUENCY_QUESTION = re.compile(r"\b(?:hur\s+ofta|how\s+often)\b", re.IGNORECASE)
+_SHARE_QUESTION = re.compile(
+    r"\b(?:hur\s+stor\s+(?:andel|del)|hur\s+m[aå]nga\s+procent|what\s+(?:share|percentage))\b",
+    re.IGNORECASE,
+)
+_MONEY = re.compile(r"\b(?:kronor|kr|mkr|msek|sek|tkr|euro|miljoner|miljarder)\b|€", re.IGNORECASE)
+_FREQUENCY = re.compile(
+    r"\b(?:gång|gången|gånger|varje|per|dagligen|veckovis|månadsvis|årligen|kvartalsvis|"
+    r"regelbundet)\b",
+    re.IGNORECASE,
+)
+_SHARE = re.compile(r"\b(?:procent|hälften|halva|var\s+(?:tredje|fjärde|femte|tionde))\b|%")
+
+
+def _unit_term(question: str) -> str | None:
+    """The index term of what "hur många …" counts ("Hur många nya invånare" -> invånare)."""
+    from confsearch.analysis import analyze_words
+    from confsearch.text import FUNCTION_WORDS
+
+    m = _HOW_MANY.search(question)
+    if m is None or m.group(1).lower().startswith("procent"):
+        return None
+    words = analyze_words(m.group(1))  # "kommuner" counts here, "nya" does not
+    return next((term for word, term in words if word.lower() not in FUNCTION_WORDS), None)
+
+
+def _states_kind(question: str, sentence: str) -> bool:
+    """Whether ``sentence`` states a quantity of the kind ``question`` asks for (True when
+    the question asks for no particular kind)."""
+    if _FREQUENCY_QUESTION.search(question):
+        return bool(_FREQUENCY.search(sentence))
+    if not states_quantity(sentence):
+        return False
+    if _MONEY_QUESTION.search(question):
+        return bool(_MONEY.search(sentence))
+    if _SHARE_QUESTION.search(question):
+        return bool(_SHARE.search(sentence))
+    unit = None if is_english(question) else _unit_term(question)
+    if unit is None:
+        return True
+    from confsearch.analysis import analyze_words
+
+    return any(term == unit or term.endswith(unit) for _, term in analyze_words(sentence))
+
+
 def asks_for_quantity(question: str) -> bool:
     """Asks for a number, an amount or a time ("Hur många …", "När avslutas …")."""
     return bool(_QUANTITY_QUESTION.search(question))
@@ -69,9 +125,14 @@ def states_quantity(text: str) -> bool:
 
 def quantity_unanswered(question: str, passages: list[str]) -> bool:
     """A question that asks for a number, and no sentence of the passages that is about
-    the question (shares the most of its content terms) states one."""
+    the question (shares the most of its content terms) states one, or none of the
+    passages states one of the kind asked for (see :func:`_states_kind`)."""
     if not asks_for_quantity(question):
         return False
+    from confsearch.text import split_sentences as _sentences
+
+    if not any(_states_kind(question, s) for text in passages for s in _sentences(text)):
+        return True
     from confsearch.analysis import analyze_words
     from confsearch.text import is_generic, split_sentences
 

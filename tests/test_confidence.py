@@ -48,6 +48,31 @@ def test_a_quantity_must_be_stated_where_the_question_is_answered():
     assert not quantity_unanswered("Vad är en samverkansmodell?", [orebro])  # not asked
 
 
+def test_the_quantity_must_be_of_the_kind_asked_for():
+    """A number is not an answer to every quantity question: "how many X" needs X counted,
+    "how much money" an amount of money, "how often" a frequency, "what share" a share."""
+    council = "I rådet samarbetar regionen och alla 16 kommunerna."
+    assert not quantity_unanswered("Hur många kommuner ingår i rådet?", [council])
+    groups = "Direktörerna blandas i de fem klustrade grupperna."
+    assert not quantity_unanswered("Hur många grupper finns det?", [groups])
+    assert quantity_unanswered("Hur många miljarder satsas i rådet?", [council])
+    assert quantity_unanswered("Hur många nya invånare behöver rådet?", [council])
+
+    assert quantity_unanswered("Hur ofta träffas rådet?", [council])
+    assert not quantity_unanswered("Hur ofta träffas rådet?", ["Rådet träffas fyra gånger per år."])
+    assert quantity_unanswered("How often does the council meet?", [council])
+
+    money = "Projektet får 5 miljoner kronor från regionen."
+    assert quantity_unanswered("Hur mycket pengar får projektet?", [council])
+    assert not quantity_unanswered("Hur mycket pengar får projektet?", [money])
+    assert quantity_unanswered("Vad kostade projektet?", [council])
+    assert not quantity_unanswered("Vad kostade projektet?", [money])
+
+    share = "Bland företagarna är 30 procent kvinnor."
+    assert quantity_unanswered("Hur stor andel av företagarna är kvinnor?", [council])
+    assert not quantity_unanswered("Hur stor andel av företagarna är kvinnor?", [share])
+
+
 def test_english_is_told_from_swedish():
     assert is_english("What did the conference say about hydrogen?")
     assert is_english("housing shortage in growing northern towns")
