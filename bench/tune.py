@@ -85,7 +85,7 @@ def evidence_table(index, emb) -> tuple[np.ndarray, np.ndarray, list, list[str]]
         for q, r in zip(qs, searcher.search_many([q["query"] for q in qs], k=10), strict=True):
             rows.append(r.evidence.vector())
             labels.append(1 if q.get("gold_session") else 0)
-            hard.append(bool(r.evidence.missing_names or r.evidence.unanswered_quantity))
+            hard.append(r.evidence.ruled_out)
             names.append(name)
     return np.array(rows), np.array(labels), hard, names
 

@@ -9,7 +9,7 @@ separate decision, made from what the question and the hits show:
 * **a quantity nobody stated** — "Hur många …?", "Vad kostar …?" need a number in the
   passage that would answer, and of the kind asked for ("hur många invånare" counts
   inhabitants, "hur mycket pengar" an amount of money, "hur ofta" a frequency): none in
-  the best hits, no answer;
+  the best hits, no answer; likewise "vilka kommuner …?" needs municipalities named;
 * otherwise a logistic model over five measures: the top hit's cosine, how far it stands
   out from the other candidates (z-score: a margin that does not depend on the corpus's
   cosine scale), the share of the question's topic terms that the texts mention, the
@@ -148,6 +148,27 @@ def quantity_unanswered(question: str, passages: list[str]) -> bool:
     return not any(states_quantity(s) for s in sentences)
 
 
+_MUNICIPALITY_QUESTION = re.compile(
+    r"\b(?:vilka\s+kommuner|vilken\s+kommun|which\s+municipalit(?:y|ies)|"
+    r"what\s+municipalit(?:y|ies))\b",
+    re.IGNORECASE,
+)
+# A municipality named ("Flens kommun", "kommunerna Nyköping, Flen …") or all of them
+# ("alla 16 kommunerna").
+_MUNICIPALITY_NAMED = re.compile(
+    r"\b[A-ZÅÄÖ][\w-]*\s+kommun(?:en|er|erna)?\b|\b[Kk]ommuner(?:na)?\s+[A-ZÅÄÖ]"
+    r"|\balla\s+(?:\w+\s+)?kommuner(?:na)?\b"
+)
+
+
+def municipalities_unnamed(question: str, passages: list[str]) -> bool:
+    """A question that asks which municipalities, and no passage names one (nor says
+    "all of them"): the texts say something about the county, not what was asked."""
+    if not _MUNICIPALITY_QUESTION.search(question):
+        return False
+    return not any(_MUNICIPALITY_NAMED.search(text) for text in passages)
+
+
 # English function words, to tell an English question from a Swedish one.
 # fmt: off
 _ENGLISH = frozenset((
@@ -180,6 +201,13 @@ class Evidence:
     english: bool = False  # cross-language cosines run lower: the model learns by how much
     missing_names: tuple[str, ...] = ()
     unanswered_quantity: bool = False
+    unnamed_municipalities: bool = False
+
+    @property
+    def ruled_out(self) -> bool:
+        """A hard rule says no, whatever the model says: a name the texts never mention,
+        a quantity or the municipalities asked for that the best hits do not state."""
+        return bool(self.missing_names or self.unanswered_quantity or self.unnamed_municipalities)
 
     def vector(self) -> list[float]:
         return [self.dense, self.peak, self.coverage, self.overlap, float(self.english)]
@@ -224,7 +252,7 @@ class ConfidenceModel:
         return cls((0.0,) * n, (1.0,) * n, (0.0,) * n, 0.0, 1.01)
 
     def decide(self, evidence: Evidence) -> bool:
-        if evidence.missing_names or evidence.unanswered_quantity:
+        if evidence.ruled_out:
             return False
         return self.probability(evidence) >= self.threshold
 
@@ -275,4 +303,5 @@ def gather(question: str, hits, pool: Pool | None, grounding, matched) -> Eviden
         english=english,
         missing_names=tuple(grounding.missing_names) if grounding is not None else (),
         unanswered_quantity=quantity_unanswered(question, [h.passage.text for h in hits[:2]]),
+        unnamed_municipalities=municipalities_unnamed(question, [h.passage.text for h in hits[:2]]),
     )

@@ -11,6 +11,7 @@ from confsearch.confidence import (
     Evidence,
     asks_for_quantity,
     is_english,
+    municipalities_unnamed,
     quantity_unanswered,
 )
 
@@ -71,6 +72,23 @@ def test_the_quantity_must_be_of_the_kind_asked_for():
     share = "Bland företagarna är 30 procent kvinnor."
     assert quantity_unanswered("Hur stor andel av företagarna är kvinnor?", [council])
     assert not quantity_unanswered("Hur stor andel av företagarna är kvinnor?", [share])
+
+
+def test_which_municipalities_needs_municipalities_named():
+    """ "Vilka kommuner …?" is answered by naming them (or by "alla kommunerna"), not by a
+    passage about the county that names none."""
+    county = "Ojämlikheten i Gävleborg blir alltmer koncentrerad till vissa grupper."
+    named = "Metoden har testats i Nyköpings kommun och i Flens kommun."
+    listed = "Kommunerna Nyköping, Flen och Katrineholm har testat metoden."
+    council = "I rådet samarbetar regionen och alla 16 kommunerna."
+    question = "Vilka kommuner i Gävleborg har störst ojämlikhet?"
+    assert municipalities_unnamed(question, [county])
+    assert not municipalities_unnamed(question, [named])
+    assert not municipalities_unnamed(question, [listed])
+    assert not municipalities_unnamed("Vilka kommuner ingår i rådet?", [council])
+    assert municipalities_unnamed("Which municipalities have tested the method?", [county])
+    assert not municipalities_unnamed("Hur arbetar kommunerna i Gävleborg?", [county])  # not asked
+    assert not DEFAULT_MODEL.decide(_evidence(unnamed_municipalities=True))
 
 
 def test_english_is_told_from_swedish():
