@@ -21,7 +21,13 @@ import numpy as np
 
 from confsearch.analysis import analyze
 from confsearch.citation import Source, cite, sources, unknown_source
-from confsearch.messages import NEAREST_HEADING, NO_ANSWER, NO_SESSION, SOURCES_HEADING
+from confsearch.messages import (
+    NEAREST_HEADING,
+    NO_ANSWER,
+    NO_SESSION,
+    SOURCES_HEADING,
+    no_answer_reasons,
+)
 from confsearch.model import Embedder
 from confsearch.search import FusionConfig, Hit, SearchResponse
 from confsearch.text import (
@@ -255,6 +261,13 @@ def _near_duplicate(a: _Candidate, b: _Candidate) -> bool:
     return len(sa & sb) / len(sa | sb) >= DUPLICATE_JACCARD
 
 
+def _no_answer(response: SearchResponse) -> str:
+    """ "Inget tydligt svar …" and why, when a rule knows (names, quantities)."""
+    unstated = response.evidence.unstated if response.evidence is not None else ""
+    reasons = no_answer_reasons(response.missing, unstated)
+    return f"{NO_ANSWER} {reasons}" if reasons else NO_ANSWER
+
+
 def answer(
     response: SearchResponse,
     embedder: Embedder | None = None,
@@ -307,7 +320,7 @@ def answer(
     return Answer(
         sentences=sentences,
         confident=confident,
-        message=CONFIDENT_MESSAGE if confident else NO_ANSWER,
+        message=CONFIDENT_MESSAGE if confident else _no_answer(response),
         query=response.query,
     )
 

@@ -163,8 +163,10 @@ def _print_listing(resp, config) -> None:
     from confsearch.search import relevance_label
 
     print(f"Fråga: {resp.query}")
-    if resp.missing:
-        print(messages.not_mentioned(resp.missing) + ".")
+    unstated = resp.evidence.unstated if resp.evidence is not None else ""
+    reasons = messages.no_answer_reasons(resp.missing, unstated)
+    if reasons:
+        print(reasons)
     if not resp.confident:
         print(f"{messages.NO_ANSWER} {messages.NO_ANSWER_NEAREST}")
     for h in resp.hits:

@@ -95,22 +95,41 @@ def _unit_term(question: str) -> str | None:
     return next((term for word, term in words if word.lower() not in FUNCTION_WORDS), None)
 
 
-def _states_kind(question: str, sentence: str) -> bool:
-    """Whether ``sentence`` states a quantity of the kind ``question`` asks for (True when
-    the question asks for no particular kind)."""
+_TIME_QUESTION = re.compile(r"\b(?:n[aä]r|when|vilket\s+år|which\s+year)\b", re.IGNORECASE)
+
+
+def quantity_kind(question: str) -> str:
+    """What a quantity question asks for: "frequency", "money", "share", "count" (of the
+    thing after "hur många"), "time" (när, vilket år) or "number" (anything else: "hur
+    länge", "hur stor", "how many" in English)."""
     if _FREQUENCY_QUESTION.search(question):
+        return "frequency"
+    if _MONEY_QUESTION.search(question):
+        return "money"
+    if _SHARE_QUESTION.search(question):
+        return "share"
+    if not is_english(question) and _unit_term(question) is not None:
+        return "count"
+    if _TIME_QUESTION.search(question):
+        return "time"
+    return "number"
+
+
+def _states_kind(question: str, kind: str, sentence: str) -> bool:
+    """Whether ``sentence`` states a quantity of the ``kind`` ``question`` asks for."""
+    if kind == "frequency":
         return bool(_FREQUENCY.search(sentence))
     if not states_quantity(sentence):
         return False
-    if _MONEY_QUESTION.search(question):
+    if kind == "money":
         return bool(_MONEY.search(sentence))
-    if _SHARE_QUESTION.search(question):
+    if kind == "share":
         return bool(_SHARE.search(sentence))
-    unit = None if is_english(question) else _unit_term(question)
-    if unit is None:
+    if kind != "count":
         return True
     from confsearch.analysis import analyze_words
 
+    unit = _unit_term(question)
     return any(term == unit or term.endswith(unit) for _, term in analyze_words(sentence))
 
 
@@ -131,7 +150,8 @@ def quantity_unanswered(question: str, passages: list[str]) -> bool:
         return False
     from confsearch.text import split_sentences as _sentences
 
-    if not any(_states_kind(question, s) for text in passages for s in _sentences(text)):
+    kind = quantity_kind(question)
+    if not any(_states_kind(question, kind, s) for text in passages for s in _sentences(text)):
         return True
     from confsearch.analysis import analyze_words
     from confsearch.text import is_generic, split_sentences
@@ -200,14 +220,15 @@ class Evidence:
     overlap: float  # share of the question's content words found in the top passage
     english: bool = False  # cross-language cosines run lower: the model learns by how much
     missing_names: tuple[str, ...] = ()
-    unanswered_quantity: bool = False
-    unnamed_municipalities: bool = False
+    # what the question asks for that the best hits do not state: a quantity_kind() or
+    # "municipalities" ("" when nothing); messages.unstated() says it in Swedish
+    unstated: str = ""
 
     @property
     def ruled_out(self) -> bool:
         """A hard rule says no, whatever the model says: a name the texts never mention,
         a quantity or the municipalities asked for that the best hits do not state."""
-        return bool(self.missing_names or self.unanswered_quantity or self.unnamed_municipalities)
+        return bool(self.missing_names or self.unstated)
 
     def vector(self) -> list[float]:
         return [self.dense, self.peak, self.coverage, self.overlap, float(self.english)]
@@ -275,6 +296,14 @@ class Pool:
     dense: np.ndarray
 
 
+def _unstated(question: str, passages: list[str]) -> str:
+    if quantity_unanswered(question, passages):
+        return quantity_kind(question)
+    if municipalities_unnamed(question, passages):
+        return "municipalities"
+    return ""
+
+
 def gather(question: str, hits, pool: Pool | None, grounding, matched) -> Evidence:
     """The evidence of one search. ``matched``: the question's content words found in the
     top passage; ``grounding``: the question's :class:`confsearch.grounding.Grounding`
@@ -302,6 +331,5 @@ def gather(question: str, hits, pool: Pool | None, grounding, matched) -> Eviden
         overlap=float(overlap),
         english=english,
         missing_names=tuple(grounding.missing_names) if grounding is not None else (),
-        unanswered_quantity=quantity_unanswered(question, [h.passage.text for h in hits[:2]]),
-        unnamed_municipalities=municipalities_unnamed(question, [h.passage.text for h in hits[:2]]),
+        unstated=_unstated(question, [h.passage.text for h in hits[:2]]),
     )

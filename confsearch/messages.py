@@ -38,6 +38,25 @@ def not_mentioned(missing: Sequence[str]) -> str:
     return "Texterna nämner inte: " + ", ".join(missing) if missing else ""
 
 
+# What the best passages do not state, by confidence.Evidence.unstated.
+_UNSTATED = {
+    "money": "Texterna anger inget belopp",
+    "frequency": "Texterna anger inte hur ofta",
+    "share": "Texterna anger ingen andel",
+    "count": "Texterna anger inte antalet",
+    "time": "Texterna anger inte när",
+    "number": "Texterna anger inget sådant tal",
+    "municipalities": "Texterna nämner inga kommuner vid namn",
+}
+
+
+def no_answer_reasons(missing: Sequence[str], unstated: str) -> str:
+    """Why there is no answer, as sentences ("Texterna nämner inte: turism. Texterna anger
+    inget belopp."), or "" when no rule says why (the evidence was just too weak)."""
+    parts = [not_mentioned(missing), _UNSTATED.get(unstated, "")]
+    return " ".join(f"{p}." for p in parts if p)
+
+
 def count_noun(n: int, singular: str, plural: str) -> str:
     """ "1 stycke", "3 stycken": Swedish needs the singular for exactly one."""
     return f"{n} {singular if n == 1 else plural}"

@@ -123,6 +123,14 @@ def test_uncovered_names_are_named_and_no_answer_is_given(env):
     assert not answer_html(at)
 
 
+def test_a_quantity_the_texts_do_not_state_is_named(env):
+    at = ask(start(), "Hur ofta träffas Värmlandsrådet?")
+    shown = texts(at)
+    assert "Inget tydligt svar i konferenstexterna" in shown
+    assert "Texterna anger inte hur ofta." in shown
+    assert not answer_html(at)
+
+
 def test_example_button_asks_the_question(env):
     at = start()
     next(b for b in at.button if b.label == QUESTION).click()

@@ -188,6 +188,16 @@ def test_ask_cites_its_source(real_env, capsys):
     assert "(Reglab, 2022)" in out
 
 
+def test_no_answer_says_why_in_the_listing_and_in_ask(real_env, capsys):
+    code, out, _ = run(["search", "Hur mycket pengar fick Rena resan?"], capsys)
+    assert code == 0 and "Texterna anger inget belopp." in out
+    assert "Inget tydligt svar i konferenstexterna." in out
+    code, out, _ = run(["ask", "Vad säger Jönköpings län om turism?"], capsys)
+    assert code == 0
+    assert out.startswith("Inget tydligt svar i konferenstexterna. Texterna nämner inte: ")
+    assert "Jönköpings län" in out.splitlines()[0]
+
+
 @pytest.mark.parametrize("suffix", [".md", ".docx"])
 def test_brief_writes_a_note(real_env, tmp_path, suffix, capsys):
     out = tmp_path / f"note{suffix}"

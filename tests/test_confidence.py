@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import numpy as np
 import pytest
 
 from confsearch.confidence import (
@@ -9,9 +12,12 @@ from confsearch.confidence import (
     FEATURES,
     ConfidenceModel,
     Evidence,
+    Pool,
     asks_for_quantity,
+    gather,
     is_english,
     municipalities_unnamed,
+    quantity_kind,
     quantity_unanswered,
 )
 
@@ -88,7 +94,35 @@ def test_which_municipalities_needs_municipalities_named():
     assert not municipalities_unnamed("Vilka kommuner ingår i rådet?", [council])
     assert municipalities_unnamed("Which municipalities have tested the method?", [county])
     assert not municipalities_unnamed("Hur arbetar kommunerna i Gävleborg?", [county])  # not asked
-    assert not DEFAULT_MODEL.decide(_evidence(unnamed_municipalities=True))
+    assert not DEFAULT_MODEL.decide(_evidence(unstated="municipalities"))
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Hur ofta träffas rådet?", "frequency"),
+        ("Hur mycket pengar får projektet?", "money"),
+        ("Vad kostade utredningen?", "money"),
+        ("Hur stor andel är kvinnor?", "share"),
+        ("Hur många procent minskade utsläppen?", "share"),
+        ("Hur många nya invånare behövs?", "count"),
+        ("När avslutas projektet?", "time"),
+        ("Hur länge har lagen funnits?", "number"),
+        ("How many engineers were recruited?", "number"),
+    ],
+)
+def test_the_kind_of_quantity_asked_for(question, kind):
+    assert quantity_kind(question) == kind
+
+
+def test_the_evidence_says_what_was_not_stated():
+    council = "I rådet samarbetar regionen och alla 16 kommunerna."
+    hits = [SimpleNamespace(dense=0.9, passage=SimpleNamespace(text=council))]
+    pool = Pool(np.array([0.9, 0.8, 0.7], dtype=np.float32))
+    assert gather("Hur mycket pengar får rådet?", hits, pool, None, []).unstated == "money"
+    assert gather("Vilka kommuner i länet?", hits, pool, None, []).unstated == ""
+    assert gather("Vilka kommuner finns i Skåne?", [], pool, None, []).unstated == ""
+    assert gather("Hur arbetar rådet?", hits, pool, None, []).unstated == ""
 
 
 def test_english_is_told_from_swedish():
@@ -106,7 +140,7 @@ def _evidence(**kw) -> Evidence:
 def test_missing_names_and_unstated_quantities_always_refuse():
     assert DEFAULT_MODEL.decide(_evidence())
     assert not DEFAULT_MODEL.decide(_evidence(missing_names=("Jönköpings län",)))
-    assert not DEFAULT_MODEL.decide(_evidence(unanswered_quantity=True))
+    assert not DEFAULT_MODEL.decide(_evidence(unstated="money"))
     assert not ConfidenceModel.always().decide(_evidence(missing_names=("SKR",)))
 
 
