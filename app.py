@@ -455,7 +455,8 @@ def note_tab() -> None:
 def downloads(n) -> None:
     """Markdown and Word, made when clicked and only after the click (with any edit sent
     along with it) has reached the note: see :mod:`confsearch.exportgate`."""
-    from confsearch.briefing import to_docx, to_markdown
+    from confsearch.briefing import to_markdown
+    from confsearch.wordnote import to_docx
 
     g = gate()
     with st.container(horizontal=True):

@@ -38,7 +38,6 @@ from confsearch.briefing import (
     BriefingNote,
     brief,
     note_from_passage,
-    to_docx,
     to_markdown,
 )
 from confsearch.cli import MAX_K, hits_count
@@ -46,6 +45,7 @@ from confsearch.messages import NO_REGIONS_WITH_EVIDENCE
 from confsearch.search import QueryError, clean_query
 from confsearch.service import LiveSearcher, Opened
 from confsearch.settings import Settings
+from confsearch.wordnote import to_docx
 
 log = logging.getLogger(__name__)
 

@@ -10,15 +10,12 @@ address is known, the user's comments, the questions asked and a list of sources
 corpus text is kept exactly as written: the author's ``*emphasis*`` stays emphasis and
 web addresses become real links; every other character that has a meaning in Markdown
 is backslash-escaped (no HTML entities), so a passage containing ``<script>`` or
-``[länk](http://…)`` shows those characters. The Word file is A4, Swedish, with its
-title and author set; characters XML cannot hold are dropped.
+``[länk](http://…)`` shows those characters. The Word export is :mod:`confsearch.wordnote`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -34,7 +31,6 @@ __all__ = [
     "note_from_hit",
     "note_from_passage",
     "swedish_date",
-    "to_docx",
     "to_markdown",
 ]
 
@@ -214,7 +210,7 @@ class BriefingNote:
 # --------------------------------------------------------------------------- grouping
 
 
-def _session_groups(note: BriefingNote) -> list[tuple[str, list[tuple[int, NoteItem]]]]:
+def session_groups(note: BriefingNote) -> list[tuple[str, list[tuple[int, NoteItem]]]]:
     """Items grouped by session, groups in order of first appearance; numbered 1.. in
     export order (the numbers are the citations)."""
     groups: dict[str, list[NoteItem]] = {}
@@ -231,11 +227,11 @@ def _session_groups(note: BriefingNote) -> list[tuple[str, list[tuple[int, NoteI
     return out
 
 
-def _questions_with_items(note: BriefingNote) -> set[str]:
+def questions_with_items(note: BriefingNote) -> set[str]:
     return {" ".join(item.query.split()) for item in note.items}
 
 
-def _sources(note: BriefingNote) -> list[Source]:
+def note_sources(note: BriefingNote) -> list[Source]:
     """The documents the note cites, each once, in order of first citation."""
     seen: dict[tuple, Source] = {}
     for item in note.items:
@@ -244,7 +240,7 @@ def _sources(note: BriefingNote) -> list[Source]:
     return list(seen.values())
 
 
-def _heading(note: BriefingNote) -> str:
+def note_heading(note: BriefingNote) -> str:
     return " ".join((note.heading or DEFAULT_HEADING).split())
 
 
@@ -279,12 +275,17 @@ def to_markdown(note: BriefingNote, *, today: dt.date | None = None) -> str:
     """The note as Markdown: heading and date, own lines, passages per session with
     their citations and comments, questions asked, sources."""
     today = today or dt.date.today()
-    out: list[str] = [f"# {_md(_heading(note))}", "", f"*{_md(dateline(today, len(note)))}*", ""]
+    out: list[str] = [
+        f"# {_md(note_heading(note))}",
+        "",
+        f"*{_md(dateline(today, len(note)))}*",
+        "",
+    ]
     for para in _md_paragraphs(note.intro):
         out += [para, ""]
     if not note.items:
         out += [f"*{NO_ITEMS}*", ""]
-    for session, items in _session_groups(note):
+    for session, items in session_groups(note):
         regions = distinct_regions(item for _, item in items)
         title = _md(session)
         if regions:
@@ -302,7 +303,7 @@ def to_markdown(note: BriefingNote, *, today: dt.date | None = None) -> str:
             for para in _md_paragraphs(item.comment):
                 out += [f"*Kommentar:* {para}", ""]
     if note.questions:
-        answered = _questions_with_items(note)
+        answered = questions_with_items(note)
         out += [f"## {QUESTIONS_HEADING}", ""]
         for q in note.questions:
             line = f"- {_md(' '.join(q.split()))}"
@@ -310,7 +311,7 @@ def to_markdown(note: BriefingNote, *, today: dt.date | None = None) -> str:
                 line += f" ({NO_ITEMS_FOR_QUESTION})"
             out.append(line)
         out.append("")
-    sources = _sources(note)
+    sources = note_sources(note)
     if sources:
         out += [f"## {SOURCES_HEADING}", ""]
         for src in sources:
@@ -320,201 +321,6 @@ def to_markdown(note: BriefingNote, *, today: dt.date | None = None) -> str:
             out.append(f"- {ref}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
-
-
-# --------------------------------------------------------------------------- Word
-
-# XML 1.0 forbids most control characters; python-docx raises on them.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-LANGUAGE = "sv-SE"
-A4 = (21.0, 29.7)  # cm
-MARGIN_CM = 2.5
-
-
-def _xml_safe(text: object) -> str:
-    return _XML_INVALID.sub("", "" if text is None else str(text))
-
-
-def _set_lang(rpr) -> None:
-    from docx.oxml.ns import qn
-    from docx.oxml.shared import OxmlElement
-
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    for attr in ("w:val", "w:eastAsia", "w:bidi"):
-        lang.set(qn(attr), LANGUAGE)
-
-
-def _set_swedish(document) -> None:
-    """Swedish for the whole document (spell checking, hyphenation, Word's language
-    field): the document defaults, the Normal style and the settings."""
-    from docx.oxml.ns import qn
-    from docx.oxml.shared import OxmlElement
-
-    styles = document.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    if defaults is not None:
-        rpr_default = defaults.find(qn("w:rPrDefault"))
-        if rpr_default is not None:
-            rpr = rpr_default.find(qn("w:rPr"))
-            if rpr is None:
-                rpr = OxmlElement("w:rPr")
-                rpr_default.append(rpr)
-            _set_lang(rpr)
-    _set_lang(document.styles["Normal"].element.get_or_add_rPr())
-    settings = document.settings.element
-    theme = settings.find(qn("w:themeFontLang"))
-    if theme is None:
-        theme = OxmlElement("w:themeFontLang")
-        settings.append(theme)
-    theme.set(qn("w:val"), LANGUAGE)
-
-
-def _a4(document) -> None:
-    from docx.shared import Cm
-
-    for section in document.sections:
-        section.page_width, section.page_height = Cm(A4[0]), Cm(A4[1])
-        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-            setattr(section, side, Cm(MARGIN_CM))
-
-
-def _properties(document, heading: str, questions: list[str], now: dt.datetime) -> None:
-    """Title and author as a manager's Word shows them (nothing left from python-docx)."""
-    props = document.core_properties
-    props.title = heading[:255]
-    props.author = APP_NAME
-    props.last_modified_by = APP_NAME
-    props.subject = "Underlag ur konferenstexter"
-    props.comments = ("Frågor: " + "; ".join(questions))[:1000] if questions else ""
-    props.keywords = ""
-    props.category = ""
-    props.language = LANGUAGE
-    props.created = now
-    props.modified = now
-    props.revision = 1
-
-
-def _hyperlink_style(document):
-    """The character style Word uses for links (the default template lacks it)."""
-    from docx.enum.style import WD_STYLE_TYPE
-    from docx.shared import RGBColor
-
-    try:
-        return document.styles["Hyperlink"]
-    except KeyError:
-        style = document.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
-        style.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
-        style.font.underline = True
-        return style
-
-
-def _add_link(paragraph, text: str, url: str, *, size=None) -> None:
-    """A clickable link (a w:hyperlink with an external relationship) in ``paragraph``."""
-    from docx.opc.constants import RELATIONSHIP_TYPE
-    from docx.oxml.ns import qn
-    from docx.oxml.shared import OxmlElement
-
-    rid = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
-    link = OxmlElement("w:hyperlink")
-    link.set(qn("r:id"), rid)
-    link.set(qn("w:history"), "1")
-    run = paragraph.add_run(_xml_safe(text), style="Hyperlink")
-    if size is not None:
-        run.font.size = size
-    link.append(run._r)  # move the run inside the hyperlink
-    paragraph._p.append(link)
-
-
-def _add_rich(paragraph, text: str) -> None:
-    """Corpus text as runs: the author's emphasis as italic/bold, addresses as links."""
-    from confsearch.markup import inline_tokens
-
-    def add(start: int, end: int, italic: bool = False, bold: bool = False) -> None:
-        pos = start
-        for s, e, kind, value in inline_tokens(text, start, end):
-            if s > pos:
-                run = paragraph.add_run(_xml_safe(text[pos:s]))
-                run.italic, run.bold = italic or None, bold or None
-            if kind == "link":
-                url, shown = value
-                _add_link(paragraph, shown, url if "://" in url else f"https://{url}")
-            else:
-                inner_s, inner_e = value
-                add(inner_s, inner_e, italic or kind == "em", bold or kind == "strong")
-            pos = e
-        if pos < end:
-            run = paragraph.add_run(_xml_safe(text[pos:end]))
-            run.italic, run.bold = italic or None, bold or None
-
-    add(0, len(text))
-
-
-def to_docx(note: BriefingNote, *, now: dt.datetime | None = None) -> bytes:
-    """The note as a Word document (.docx bytes): A4, Swedish, title and author set."""
-    from docx import Document
-    from docx.shared import Pt
-
-    now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    doc = Document()
-    _a4(doc)
-    _set_swedish(doc)
-    _hyperlink_style(doc)
-    heading = _xml_safe(_heading(note))
-    _properties(doc, heading, note.questions, now)
-    doc.add_heading(heading, level=1)
-    line = doc.add_paragraph()
-    line.add_run(dateline(now.date(), len(note))).italic = True
-    for text in (note.intro or "").splitlines():
-        if text.strip():
-            doc.add_paragraph(_xml_safe(text.strip()))
-    if not note.items:
-        doc.add_paragraph(NO_ITEMS)
-    small = Pt(9)
-    for session, items in _session_groups(note):
-        regions = distinct_regions(item for _, item in items)
-        title = session + (" — " + ", ".join(regions) if regions else "")
-        doc.add_heading(_xml_safe(title), level=2)
-        for n, item in items:
-            for text in (item.text or "").splitlines():
-                if text.strip():
-                    _add_rich(doc.add_paragraph(style="Quote"), " ".join(text.split()))
-            cite_p = doc.add_paragraph()
-            cite_p.add_run(f"[{n}] ").bold = True
-            src = item.cited()
-            front = head(item.session or NO_SESSION, item.regions, item.speakers)
-            cite_p.add_run(_xml_safe(f"{front} — ")).font.size = small
-            if src.url:
-                _add_link(cite_p, src.title, src.url, size=small)
-            else:
-                cite_p.add_run(_xml_safe(src.title)).font.size = small
-            extra = [p for p in (src.organiser, src.when) if p]
-            if extra:
-                cite_p.add_run(_xml_safe(f" ({', '.join(extra)})")).font.size = small
-            if item.comment.strip():
-                p = doc.add_paragraph()
-                p.add_run("Kommentar: ").italic = True
-                p.add_run(_xml_safe(" ".join(item.comment.split())))
-    if note.questions:
-        answered = _questions_with_items(note)
-        doc.add_heading(QUESTIONS_HEADING, level=2)
-        for q in note.questions:
-            q = " ".join(q.split())
-            text = q if q in answered else f"{q} ({NO_ITEMS_FOR_QUESTION})"
-            doc.add_paragraph(_xml_safe(text), style="List Bullet")
-    sources = _sources(note)
-    if sources:
-        doc.add_heading(SOURCES_HEADING, level=2)
-        for src in sources:
-            p = doc.add_paragraph(_xml_safe(src.reference()), style="List Bullet")
-            if src.url:
-                p.add_run(" ")
-                _add_link(p, src.url, src.url)
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
 
 
 # --------------------------------------------------------------------------- CLI helper

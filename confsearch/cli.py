@@ -269,8 +269,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    from confsearch.briefing import brief, to_docx, to_markdown
+    from confsearch.briefing import brief, to_markdown
     from confsearch.fsutil import atomic_write
+    from confsearch.wordnote import to_docx
 
     out = Path(args.out)
     if out.suffix.lower() not in (".md", ".docx"):

@@ -15,7 +15,6 @@ from confsearch.briefing import (
     NoteItem,
     brief,
     note_from_hit,
-    to_docx,
     to_markdown,
 )
 from confsearch.citation import Source
@@ -25,6 +24,7 @@ from confsearch.index import build_index, load_index
 from confsearch.markup import md_escape
 from confsearch.search import FusionConfig, Hit, Searcher
 from confsearch.text import strip_emphasis
+from confsearch.wordnote import to_docx
 from tests.conftest import FakeEmbedder
 from tests.test_answer import CORPUS_TEXT
 
