@@ -301,8 +301,7 @@ def answer_block(response, ans) -> dict[int, list[str]]:
         st.info(messages.NO_FILTER_HITS)
         return {}
     if not response.confident or not ans.confident or not ans.sentences:
-        unstated = response.evidence.unstated if response.evidence is not None else ""
-        reasons = messages.no_answer_reasons(response.missing, unstated)
+        reasons = response.no_answer_reasons()
         detail = f" {markup.md_escape(reasons)}" if reasons else ""
         st.warning(f"**{messages.NO_ANSWER}**{detail} {messages.NO_ANSWER_NEAREST}")
         return {}

@@ -21,13 +21,7 @@ import numpy as np
 
 from confsearch.analysis import analyze
 from confsearch.citation import Source, cite, sources, unknown_source
-from confsearch.messages import (
-    NEAREST_HEADING,
-    NO_ANSWER,
-    NO_SESSION,
-    SOURCES_HEADING,
-    no_answer_reasons,
-)
+from confsearch.messages import NEAREST_HEADING, NO_ANSWER, NO_SESSION, SOURCES_HEADING
 from confsearch.model import Embedder
 from confsearch.search import FusionConfig, Hit, SearchResponse
 from confsearch.text import (
@@ -263,8 +257,7 @@ def _near_duplicate(a: _Candidate, b: _Candidate) -> bool:
 
 def _no_answer(response: SearchResponse) -> str:
     """ "Inget tydligt svar …" and why, when a rule knows (names, quantities)."""
-    unstated = response.evidence.unstated if response.evidence is not None else ""
-    reasons = no_answer_reasons(response.missing, unstated)
+    reasons = response.no_answer_reasons()
     return f"{NO_ANSWER} {reasons}" if reasons else NO_ANSWER
 
 

@@ -163,8 +163,7 @@ def _print_listing(resp, config) -> None:
     from confsearch.search import relevance_label
 
     print(f"Fråga: {resp.query}")
-    unstated = resp.evidence.unstated if resp.evidence is not None else ""
-    reasons = messages.no_answer_reasons(resp.missing, unstated)
+    reasons = resp.no_answer_reasons()
     if reasons:
         print(reasons)
     if not resp.confident:

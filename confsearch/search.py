@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from confsearch import confidence
+from confsearch import confidence, messages
 from confsearch.confidence import DEFAULT_MODEL as DEFAULT_CONFIDENCE
 from confsearch.confidence import ConfidenceModel, Evidence, Pool
 from confsearch.documents import Passage
@@ -93,6 +93,12 @@ class SearchResponse:
     session_filter: str | None = None
     missing: list[str] = field(default_factory=list)  # what the texts never mention
     evidence: Evidence | None = None  # what "confident" was decided from
+
+    def no_answer_reasons(self) -> str:
+        """Why there is no answer, in Swedish: what the texts never mention and what the
+        best hits do not state ("" when no rule says why: the evidence was just weak)."""
+        unstated = self.evidence.unstated if self.evidence is not None else ""
+        return messages.no_answer_reasons(self.missing, unstated)
 
     def to_json(self) -> dict:
         """The ``search --json`` contract: query, hits, and since issue 8 ``confident``
