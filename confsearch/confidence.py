@@ -98,25 +98,31 @@ def _unit_term(question: str) -> str | None:
 _TIME_QUESTION = re.compile(r"\b(?:n[aä]r|when|vilket\s+år|which\s+year)\b", re.IGNORECASE)
 
 
+def _asked(question: str) -> tuple[str, str | None]:
+    """(:func:`quantity_kind`, the index term counted for "count", else None)."""
+    if _FREQUENCY_QUESTION.search(question):
+        return "frequency", None
+    if _MONEY_QUESTION.search(question):
+        return "money", None
+    if _SHARE_QUESTION.search(question):
+        return "share", None
+    unit = None if is_english(question) else _unit_term(question)
+    if unit is not None:
+        return "count", unit
+    if _TIME_QUESTION.search(question):
+        return "time", None
+    return "number", None
+
+
 def quantity_kind(question: str) -> str:
     """What a quantity question asks for: "frequency", "money", "share", "count" (of the
     thing after "hur många"), "time" (när, vilket år) or "number" (anything else: "hur
     länge", "hur stor", "how many" in English)."""
-    if _FREQUENCY_QUESTION.search(question):
-        return "frequency"
-    if _MONEY_QUESTION.search(question):
-        return "money"
-    if _SHARE_QUESTION.search(question):
-        return "share"
-    if not is_english(question) and _unit_term(question) is not None:
-        return "count"
-    if _TIME_QUESTION.search(question):
-        return "time"
-    return "number"
+    return _asked(question)[0]
 
 
-def _states_kind(question: str, kind: str, sentence: str) -> bool:
-    """Whether ``sentence`` states a quantity of the ``kind`` ``question`` asks for."""
+def _states_kind(kind: str, unit: str | None, sentence: str, terms: set[str]) -> bool:
+    """Whether ``sentence`` (index terms ``terms``) states a quantity of ``kind``."""
     if kind == "frequency":
         return bool(_FREQUENCY.search(sentence))
     if not states_quantity(sentence):
@@ -125,12 +131,9 @@ def _states_kind(question: str, kind: str, sentence: str) -> bool:
         return bool(_MONEY.search(sentence))
     if kind == "share":
         return bool(_SHARE.search(sentence))
-    if kind != "count":
+    if unit is None:
         return True
-    from confsearch.analysis import analyze_words
-
-    unit = _unit_term(question)
-    return any(term == unit or term.endswith(unit) for _, term in analyze_words(sentence))
+    return any(term == unit or term.endswith(unit) for term in terms)
 
 
 def asks_for_quantity(question: str) -> bool:
@@ -142,30 +145,33 @@ def states_quantity(text: str) -> bool:
     return bool(_QUANTITY.search(text))
 
 
-def quantity_unanswered(question: str, passages: list[str]) -> bool:
-    """A question that asks for a number, and no sentence of the passages that is about
-    the question (shares the most of its content terms) states one, or none of the
-    passages states one of the kind asked for (see :func:`_states_kind`)."""
+def unstated_quantity(question: str, passages: list[str]) -> str:
+    """The :func:`quantity_kind` of a question that asks for a number when the passages
+    do not state it, else "": no sentence of the passages states a quantity of that kind,
+    or none of the sentences about the question (sharing the most of its content terms)
+    states a number at all."""
     if not asks_for_quantity(question):
-        return False
-    from confsearch.text import split_sentences as _sentences
-
-    kind = quantity_kind(question)
-    if not any(_states_kind(question, kind, s) for text in passages for s in _sentences(text)):
-        return True
+        return ""
     from confsearch.analysis import analyze_words
     from confsearch.text import is_generic, split_sentences
 
+    kind, unit = _asked(question)
+    sentences = [
+        (sentence, {term for _, term in analyze_words(sentence)})
+        for text in passages
+        for sentence in split_sentences(text)
+    ]
+    if not any(_states_kind(kind, unit, s, terms) for s, terms in sentences):
+        return kind
     wanted = {term for word, term in analyze_words(question) if not is_generic(word)}
-    best, sentences = 0, []
-    for text in passages:
-        for sentence in split_sentences(text):
-            shared = len(wanted & {t for _, t in analyze_words(sentence)})
-            if shared > best:
-                best, sentences = shared, [sentence]
-            elif shared == best and shared:
-                sentences.append(sentence)
-    return not any(states_quantity(s) for s in sentences)
+    best, about = 0, []
+    for sentence, terms in sentences:
+        shared = len(wanted & terms)
+        if shared > best:
+            best, about = shared, [sentence]
+        elif shared == best and shared:
+            about.append(sentence)
+    return "" if any(states_quantity(s) for s in about) else kind
 
 
 _MUNICIPALITY_QUESTION = re.compile(
@@ -221,7 +227,7 @@ class Evidence:
     english: bool = False  # cross-language cosines run lower: the model learns by how much
     missing_names: tuple[str, ...] = ()
     # what the question asks for that the best hits do not state: a quantity_kind() or
-    # "municipalities" ("" when nothing); messages.unstated() says it in Swedish
+    # "municipalities" ("" when nothing); messages.no_answer_reasons() says it in Swedish
     unstated: str = ""
 
     @property
@@ -297,11 +303,10 @@ class Pool:
 
 
 def _unstated(question: str, passages: list[str]) -> str:
-    if quantity_unanswered(question, passages):
-        return quantity_kind(question)
-    if municipalities_unnamed(question, passages):
-        return "municipalities"
-    return ""
+    """What :attr:`Evidence.unstated` says for these passages."""
+    if kind := unstated_quantity(question, passages):
+        return kind
+    return "municipalities" if municipalities_unnamed(question, passages) else ""
 
 
 def gather(question: str, hits, pool: Pool | None, grounding, matched) -> Evidence:
