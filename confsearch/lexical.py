@@ -148,7 +148,6 @@ class LexicalIndex:
         # splits query words exactly as the documents were split.
         self._freq = np.asarray(freq, dtype=np.int64)
         self._lex = Lexicon(entries, _FreqView(self._vocab, self._freq), config["min_part"])
-        self._df = df
         self._typos = TypoIndex(self._terms, df)
 
     # ------------------------------------------------------------------ building
