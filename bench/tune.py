@@ -1,7 +1,7 @@
 """Choosing settings on the tuning data only: the old question set (with its off-topic
-list), the first three held-out rounds (their test halves were each reported once and are
-no longer sealed), the fourth round's dev half and SweFAQ dev. The sealed fourth-round
-test half (test4) and SweFAQ test are never read here.
+list), every held-out set but the sealed one (``evalsets.SEALED_SET``; test halves that
+were reported once are tuning data) and SweFAQ dev. The sealed set and SweFAQ test are
+never read here.
 
 Run: ``.venv/bin/python bench/tune.py [--fusion] [--confidence] [--show-failures]``.
 
@@ -33,12 +33,13 @@ sys.path.insert(0, str(ROOT))
 
 from confsearch import evaluate  # noqa: E402
 from confsearch.confidence import FEATURES, ConfidenceModel  # noqa: E402
+from confsearch.evalsets import QUESTION_SETS, SEALED_SET  # noqa: E402
 from confsearch.index import build_index, load_index  # noqa: E402
 from confsearch.model import load_embedder, load_query_embedder  # noqa: E402
 from confsearch.search import FusionConfig, Searcher  # noqa: E402
 from confsearch.settings import Settings  # noqa: E402
 
-TUNING_SETS = ("old", "dev", "test", "dev2", "test2", "dev3", "test3", "dev4")
+TUNING_SETS = tuple(name for name in QUESTION_SETS if name != SEALED_SET)
 
 
 class CachedEmbedder:

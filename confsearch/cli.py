@@ -19,7 +19,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from confsearch.evalsets import DEFAULT_SETS, QUESTION_SETS, SWEFAQ_SPLITS
+from confsearch.evalsets import DEFAULT_SETS, QUESTION_SETS, SEALED_SET, SWEFAQ_SPLITS
 from confsearch.messages import count_noun
 from confsearch.settings import Settings
 
@@ -365,8 +365,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=list(DEFAULT_SETS),
         choices=list(QUESTION_SETS),
         help=(
-            "egna frågesamlingar: old (tests/eval/questions.jsonl), dev, test, dev2, test2, "
-            "dev3, test3 (rapporterade), dev4, test4 (förseglad)"
+            f"egna frågesamlingar (tests/eval/, se dess README): {', '.join(QUESTION_SETS)}; "
+            f"{SEALED_SET} är förseglad"
         ),
     )
     p.add_argument(
