@@ -183,13 +183,11 @@ class Vocabulary:
         # Each word is embedded as the texts write it ("mål"), looked up folded ("mal"):
         # a folded spelling is often another word, or none, and its vector says so
         # ("malm" ~ "mal" 0.95, "flyg" ~ "fly" 0.94 before this).
-        spelled = {w: surfaces[w].most_common(1)[0][0] if w in surfaces else w for w in names}
+        one_word = [w for w, _ in counts.most_common() if w in names]
+        spelled = {w: surfaces[w].most_common(1)[0][0] if w in surfaces else w for w in one_word}
         # A capitalised stopword opening a sentence ("När …") is no name.
-        words = [
-            w
-            for w, _ in counts.most_common()
-            if w in names and not _is_common(w) and not _is_common(spelled[w])
-        ][:MAX_VOCABULARY]
+        words = [w for w in one_word if not _is_common(w) and not _is_common(spelled[w])]
+        words = words[:MAX_VOCABULARY]
         written = [spelled[w] for w in words]
         vectors = (
             embedder.encode_queries(written)
