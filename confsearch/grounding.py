@@ -174,7 +174,9 @@ class Vocabulary:
                         counts[w] += 1
                         surfaces.setdefault(w, Counter())[tok.lower()] += 1
             orgs.update(m.name for m in find_mentions(text))
-        for name in names:
+        # Sorted, so tied counts keep one order whatever the hash seed: two builds of the
+        # same texts must give the same vocabulary (and the same cut at MAX_VOCABULARY).
+        for name in sorted(names):
             if " " not in name and name.isalpha():
                 counts[name] += 1
         # Only names are looked up by meaning (topic words by their letters, see the module

@@ -99,3 +99,31 @@ def test_only_names_are_embedded_as_written_and_looked_up_folded():
     assert "orebro" in vocabulary.words and "örebro" in seen
     assert "nar" not in vocabulary.words and "när" not in seen
     assert "samverkar" not in vocabulary.words and "samverkar" not in seen  # a topic word
+
+
+def test_two_builds_of_the_same_texts_give_the_same_vocabulary():
+    """Tied names once followed the iteration order of a set, so the vocabulary (and the cut
+    at MAX_VOCABULARY) changed with PYTHONHASHSEED between two builds of one corpus."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "from confsearch.grounding import Vocabulary\n"
+        "from tests.conftest import FakeEmbedder\n"
+        "texts = ['Anna, Bertil, Cecilia, David, Erik och Fatima talade i Umeå, Luleå, "
+        "Kiruna och Gävle.', 'Gustav och Hanna från Örebro.']\n"
+        "print(Vocabulary.build(texts, set(), FakeEmbedder()).words)\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(root)}
+        done = subprocess.run(
+            [sys.executable, "-c", script], env=env, cwd=root, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.add(done.stdout)
+    assert len(outputs) == 1, outputs
+    assert "umea" in outputs.pop()
