@@ -3,9 +3,11 @@
 A question can only be answered from the conference texts if what it depends on is in
 them. Before a search is trusted, the question is split into
 
-* **names** — organisations and regions of the gazetteer ("Jönköpings län",
-  "Tillväxtverket"), runs of capitalised words ("Karin Johansson", "Gothenburg") and
-  acronyms ("SKR", "OECD"); and
+* **names** — organisations and regions of the gazetteer, in Swedish or by their English
+  names ("Jönköpings län", "Tillväxtverket", "Örebro County Council"), runs of
+  capitalised words ("Karin Johansson", "Gothenburg") and acronyms ("SKR", "OECD"); a
+  run whose every word the glossary translates ("Civil Society") is read as those words;
+  and
 * **terms** — the remaining content words, without stopwords and without the words every
   regional-development question contains (:data:`confsearch.text.GENERIC_WORDS`).
 
@@ -331,8 +333,11 @@ def ground(query: str, lexical, vocabulary: Vocabulary, embedder) -> Grounding:
             continue
         if cand.name:
             parts = cand.key.split()
+            if all(p in translated for p in parts):  # "Civil Society", "County Council"
+                found.append((cand, True, "ordlista"))
+                continue
             present = cand.key in vocabulary.names or (
-                all(_near(p, vocabulary.names) for p in parts)
+                all(p in translated or _near(p, vocabulary.names) for p in parts)
                 if len(parts) > 1
                 else lexical.knows(cand.key) or _near(cand.key, vocabulary.names)
             )

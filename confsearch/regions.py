@@ -148,6 +148,60 @@ GAZETTEER: tuple[Organisation, ...] = (
     Organisation("Arbetsförmedlingen", NATIONAL, "Arbetsförmedlingen"),
 )
 
+# The organisations' names in English, matched like aliases: an English question names
+# "Örebro County Council" or "the Swedish Agency for Youth and Civil Society", never the
+# Swedish form. Regions by their county ("Örebro County", the former "Örebro County
+# Council", the official "Region Örebro County"); national bodies by their official
+# English names.
+_COUNTIES: dict[str, tuple[str, ...]] = {
+    "Region Stockholm": ("Stockholm",),
+    "Region Uppsala": ("Uppsala",),
+    "Region Sörmland": ("Södermanland", "Sörmland"),
+    "Region Östergötland": ("Östergötland",),
+    "Region Jönköpings län": ("Jönköping",),
+    "Region Kronoberg": ("Kronoberg",),
+    "Region Kalmar län": ("Kalmar",),
+    "Region Gotland": ("Gotland",),
+    "Region Blekinge": ("Blekinge",),
+    "Region Skåne": ("Skåne",),
+    "Region Halland": ("Halland",),
+    "Västra Götalandsregionen": ("Västra Götaland",),
+    "Region Värmland": ("Värmland",),
+    "Region Örebro län": ("Örebro",),
+    "Region Västmanland": ("Västmanland",),
+    "Region Dalarna": ("Dalarna",),
+    "Region Gävleborg": ("Gävleborg",),
+    "Region Västernorrland": ("Västernorrland",),
+    "Region Jämtland Härjedalen": ("Jämtland", "Jämtland Härjedalen"),
+    "Region Västerbotten": ("Västerbotten",),
+    "Region Norrbotten": ("Norrbotten",),
+}
+ENGLISH_NAMES: dict[str, tuple[str, ...]] = {
+    **{
+        name: tuple(
+            form
+            for place in places
+            for form in (f"{place} County", f"{place} County Council", f"Region {place} County")
+        )
+        for name, places in _COUNTIES.items()
+    },
+    "Vinnova": ("Sweden's Innovation Agency", "Swedish Governmental Agency for Innovation Systems"),
+    "Tillväxtverket": ("Swedish Agency for Economic and Regional Growth",),
+    "Sveriges Kommuner och Regioner": (
+        "Swedish Association of Local Authorities and Regions",
+        "SALAR",
+    ),
+    "Myndigheten för ungdoms- och civilsamhällesfrågor": (
+        "Swedish Agency for Youth and Civil Society",
+    ),
+    "Boverket": ("National Board of Housing, Building and Planning",),
+    "Trafikverket": ("Swedish Transport Administration",),
+    "Energimyndigheten": ("Swedish Energy Agency",),
+    "Naturvårdsverket": ("Swedish Environmental Protection Agency", "Swedish EPA"),
+    "Jordbruksverket": ("Swedish Board of Agriculture",),
+    "Arbetsförmedlingen": ("Swedish Public Employment Service",),
+}
+
 # Verbs that mark the subject as the one presenting ("Region Gävleborg berättar om ...").
 PRESENTING_VERBS = (
     "berättar",
@@ -211,7 +265,7 @@ def region_aliases() -> dict[str, tuple[str, ...]]:
 
 
 def _text_forms(org: Organisation) -> tuple[str, ...]:
-    forms = [org.name, *org.aliases]
+    forms = [org.name, *org.aliases, *ENGLISH_NAMES.get(org.name, ())]
     return tuple(dict.fromkeys(forms))
 
 
@@ -351,7 +405,7 @@ def _filter_variants(key: str) -> Iterable[str]:
 def _filter_index() -> dict[str, frozenset[str]]:
     index: dict[str, set[str]] = {}
     for org in GAZETTEER:
-        forms = {org.name, org.short, *org.aliases, *org.filter_aliases}
+        forms = {org.short, *_text_forms(org), *org.filter_aliases}
         for form in forms:
             for key in _filter_variants(fold_key(form)):
                 if key:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from confsearch.regions import (
+    ENGLISH_NAMES,
     GAZETTEER,
     attribute,
     canonical_organisations,
@@ -14,6 +15,8 @@ from confsearch.regions import (
     region_aliases,
 )
 from confsearch.text import fold_key
+
+MUCF = "Myndigheten för ungdoms- och civilsamhällesfrågor"
 
 
 def names(text: str) -> list[str]:
@@ -246,7 +249,8 @@ def test_match_region_filter(user_input, expected):
 
 def test_every_canonical_name_and_alias_resolves_to_itself():
     for org in GAZETTEER:
-        for form in (org.name, org.short, *org.aliases, *org.filter_aliases):
+        english = ENGLISH_NAMES[org.name]
+        for form in (org.name, org.short, *org.aliases, *org.filter_aliases, *english):
             assert match_region_filter(form) == org.name, form
             assert match_region_filter(fold_key(form)) == org.name, form
 
@@ -254,3 +258,25 @@ def test_every_canonical_name_and_alias_resolves_to_itself():
 def test_fold_is_accent_and_case_insensitive():
     assert fold_key("Region Västerbottens län") == "region vasterbottens lan"
     assert fold_key("ÅÄÖ-éü") == "aao eu"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Which measures did Örebro County Council use?", "Region Örebro län"),
+        ("Region Jönköping County and its municipalities", "Region Jönköpings län"),
+        ("companies in Västerbotten County", "Region Västerbotten"),
+        ("the Swedish Agency for Youth and Civil Society presented", MUCF),
+        ("the Swedish Transport Administration's plan", "Trafikverket"),
+        ("SALAR coordinates", "Sveriges Kommuner och Regioner"),
+        ("Sweden's Innovation Agency funds it", "Vinnova"),
+    ],
+)
+def test_english_names_are_the_organisations(text, expected):
+    """An English question names organisations in English, never in the Swedish form."""
+    assert names(text) == [expected]
+
+
+def test_every_organisation_has_its_english_name():
+    assert set(ENGLISH_NAMES) == {org.name for org in GAZETTEER}
+    assert all(ENGLISH_NAMES.values())
