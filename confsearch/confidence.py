@@ -8,8 +8,9 @@ separate decision, made from what the question and the hits show:
   however close a passage about Örebro is: always "no clear answer";
 * **a quantity nobody stated** — "Hur många …?", "Vad kostar …?" need a number in the
   passage that would answer, and of the kind asked for ("hur många invånare" counts
-  inhabitants, "hur mycket pengar" an amount of money, "hur ofta" a frequency): none in
-  the best hits, no answer; likewise "vilka kommuner …?" needs municipalities named;
+  inhabitants, "hur mycket pengar" an amount of money, "hur ofta" a frequency, "vilket
+  år" a time): none in the best hits, no answer; likewise "vilka kommuner …?" (or
+  "vilka sörmlandskommuner …?") needs municipalities named;
 * otherwise a logistic model over five measures: the top hit's cosine, how far it stands
   out from the other candidates (z-score: a margin that does not depend on the corpus's
   cosine scale), the share of the question's topic terms that the texts mention, the
@@ -51,13 +52,16 @@ _NUMBER_WORDS = (
     "miljard", "miljarder", "hälften", "halva", "dubbelt", "procent", "two", "three",
     "four", "five", "six", "seven", "eight", "nine", "ten", "hundred", "thousand",
     "million", "half", "percent",
-    # a time stated in words answers "när"
+)
+# A time stated in words answers "när" as a year does.
+_TIME_WORDS = (
     "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
     "oktober", "november", "december", "våren", "sommaren", "hösten", "vintern",
-    "i vår", "i höst", "nästa år", "förra året",
+    "i vår", "i höst", "i år", "nästa år", "förra året",
 )
 # fmt: on
-_QUANTITY = re.compile(r"\d|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
+_QUANTITY = re.compile(r"\d|\b(?:" + "|".join(_NUMBER_WORDS + _TIME_WORDS) + r")\b", re.IGNORECASE)
+_TIME = re.compile(r"\b(?:1[89]\d\d|20\d\d|" + "|".join(_TIME_WORDS) + r")\b", re.IGNORECASE)
 
 
 # What kind of quantity is asked for, and what a sentence must say to state one of that
@@ -125,6 +129,8 @@ def _states_kind(kind: str, unit: str | None, sentence: str, terms: set[str]) ->
     """Whether ``sentence`` (index terms ``terms``) states a quantity of ``kind``."""
     if kind == "frequency":
         return bool(_FREQUENCY.search(sentence))
+    if kind == "time":  # "alla 16 kommunerna" says nothing about when
+        return bool(_TIME.search(sentence))
     if not states_quantity(sentence):
         return False
     if kind == "money":
@@ -175,7 +181,7 @@ def unstated_quantity(question: str, passages: list[str]) -> str:
 
 
 _MUNICIPALITY_QUESTION = re.compile(
-    r"\b(?:vilka\s+kommuner|vilken\s+kommun|which\s+municipalit(?:y|ies)|"
+    r"\b(?:vilka\s+\w*kommuner|vilken\s+\w*kommun|which\s+municipalit(?:y|ies)|"
     r"what\s+municipalit(?:y|ies))\b",
     re.IGNORECASE,
 )

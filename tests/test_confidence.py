@@ -79,6 +79,12 @@ def test_the_quantity_must_be_of_the_kind_asked_for():
     assert unstated_quantity("Hur stor andel av företagarna är kvinnor?", [council])
     assert not unstated_quantity("Hur stor andel av företagarna är kvinnor?", [share])
 
+    # "när"/"vilket år" needs a time: a year, a month, a season ("alla 16" is no time)
+    assert unstated_quantity("Vilket år grundades rådet?", [council]) == "time"
+    assert not unstated_quantity("Vilket år grundades rådet?", ["Rådet bildades 2015."])
+    assert not unstated_quantity("När startade rådet?", ["Rådet startade i våras, i maj."])
+    assert unstated_quantity("When did the council start?", [council]) == "time"
+
 
 def test_which_municipalities_needs_municipalities_named():
     """ "Vilka kommuner …?" is answered by naming them (or by "alla kommunerna"), not by a
@@ -94,6 +100,11 @@ def test_which_municipalities_needs_municipalities_named():
     assert not municipalities_unnamed("Vilka kommuner ingår i rådet?", [council])
     assert municipalities_unnamed("Which municipalities have tested the method?", [county])
     assert not municipalities_unnamed("Hur arbetar kommunerna i Gävleborg?", [county])  # not asked
+    # a compound asks the same ("sörmlandskommuner", "vilken hemkommun")
+    assert municipalities_unnamed("Vilka sörmlandskommuner har testat metoden?", [county])
+    assert not municipalities_unnamed("Vilka sörmlandskommuner har testat metoden?", [named])
+    assert municipalities_unnamed("Vilken hemkommun har hon?", [county])
+    assert not municipalities_unnamed("Vilken kommunikation behövs?", [county])  # no compound
     assert not DEFAULT_MODEL.decide(_evidence(unstated="municipalities"))
 
 
