@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 
 import Stemmer
 
-from confsearch.text import STOPWORDS, fold_accents, normalize
+from confsearch.text import FUNCTION_WORDS, STOPWORDS, fold_accents, normalize
 
 MIN_WORD_LEN = 2
 MAX_WORD_LEN = 48  # longer "words" are URLs, hashes or garbage
@@ -246,9 +246,15 @@ DERIVATIONS = ("isering", "ningen", "ning", "ingen", "ing", "ande", "ende", "els
 MIN_BASE = 4
 
 
+# A function word is no base: "förening" is not derived from "före" (which would make an
+# association match "företag" and "föreställning").
+_NO_BASE = frozenset(fold_accents(w) for w in STOPWORDS | FUNCTION_WORDS)
+
+
 def derivation_base(term: str) -> str | None:
     """The term with a derivational ending removed ("cykling" -> "cykl"), or None."""
     for ending in DERIVATIONS:
         if term.endswith(ending) and len(term) - len(ending) >= MIN_BASE:
-            return term[: -len(ending)]
+            base = term[: -len(ending)]
+            return None if base in _NO_BASE else base
     return None

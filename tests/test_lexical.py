@@ -156,6 +156,17 @@ def test_a_word_the_texts_only_use_as_the_head_of_a_compound_is_found():
     assert not index.knows("turism")
 
 
+def test_a_derivation_is_never_read_off_a_function_word():
+    """ "förening" minus "-ning" is "före", a preposition: an association must not match
+    "företag" and "föreställning" (it once did, at part weight, and was shown as a
+    match); "cykling" still finds "cykel"."""
+    index = LexicalIndex.build(
+        ["Över 400 företag deltog.", "En föreställning om framtiden.", "Cykeln står i staden."]
+    )
+    assert top(index, "föreningar") == [] and not index.knows("förening")
+    assert top(index, "cykling") == [2]
+
+
 def test_abbreviation_with_colon_inflection(index):
     assert set(top(index, "RUS")) == {4, 9}
     assert set(top(index, "RUS:en")) == {4, 9}
