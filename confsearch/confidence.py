@@ -154,8 +154,8 @@ def states_quantity(text: str) -> bool:
 def unstated_quantity(question: str, passages: list[str]) -> str:
     """The :func:`quantity_kind` of a question that asks for a number when the passages
     do not state it, else "": no sentence of the passages states a quantity of that kind,
-    or none of the sentences about the question (sharing the most of its content terms)
-    states a number at all."""
+    or none of the sentences about the question (sharing the most of its content terms,
+    when any shares one) states a number at all."""
     if not asks_for_quantity(question):
         return ""
     from confsearch.analysis import analyze_words
@@ -177,7 +177,8 @@ def unstated_quantity(question: str, passages: list[str]) -> str:
             best, about = shared, [sentence]
         elif shared == best and shared:
             about.append(sentence)
-    return "" if any(states_quantity(s) for s in about) else kind
+    # no sentence shares a content word with the question: the first test is all there is
+    return "" if not about or any(states_quantity(s) for s in about) else kind
 
 
 _MUNICIPALITY_QUESTION = re.compile(

@@ -425,6 +425,9 @@ FUNCTION_WORDS = frozenset((
     "handlar", "handlade", "lärde", "lär", "lära", "tänka", "tänker", "jobb", "arbete",
     "arbetet", "arbetar", "använder", "använda", "används", "användes", "sker", "ske",
     "skedde", "fungerar", "fungera", "syftar", "syfte", "gäller", "gällde",
+    # help verbs: "Hur kan regionen stödja …?" frames a question as "arbeta med" does
+    "stödja", "stödjer", "stöder", "stödde", "stötta", "stöttar", "stöttade", "hjälpa",
+    "hjälper", "hjälpte",
 ))
 DOMAIN_WORDS = frozenset((
     "region", "regionen", "regioner", "regionerna", "regionens", "regional", "regionala",

@@ -59,6 +59,9 @@ def test_what_the_texts_never_mention(index, question, expected):
 def test_generic_words_are_neither_evidence_nor_missing():
     parts = [c.text for c in _question_parts("Vilka regioner arbetar med och säger få saker?")]
     assert parts == ["saker"]
+    # the example: once answered on «varken», then on «stödja», a help verb
+    parts = [c.text for c in _question_parts("Hur kan regionen stödja unga som varken studerar?")]
+    assert parts == ["unga", "studerar"]
 
 
 def test_vocabulary_round_trip(index, tmp_path):
