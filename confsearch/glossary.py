@@ -54,6 +54,10 @@ ONE_WAY: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("equality", ("jämlikhet", "jämställdhet")),
     ("gender equality", ("jämställdhet",)),
     ("civil society", ("civilsamhälle",)),
+    # civil society by its everyday names ("ideella föreningar", "föreningslivet")
+    ("ideell", ("civilsamhälle",)),
+    ("förening", ("civilsamhälle",)),
+    ("föreningsliv", ("civilsamhälle",)),
     ("artificial intelligence", ("AI", "artificiell intelligens")),
     ("business strategy", ("affärsstrategi",)),
     ("business", ("näringsliv", "företag")),

@@ -72,6 +72,14 @@ def test_english_to_swedish():
     assert "kommuner" in expand_query("municipalities")
 
 
+def test_civil_society_by_its_everyday_names():
+    """The texts say "civilsamhället"; people ask about "ideella föreningar"."""
+    assert expansions("med ideella föreningar") == [("ideella", "civilsamhälle")]
+    assert expand_query("föreningslivet").endswith("civilsamhälle")
+    assert expand_query("Vilka föreningar?").endswith("civilsamhälle")
+    assert expand_query("föreställning") == "föreställning"
+
+
 def test_whole_word_matching():
     for query in ("main", "Kairo", "kair", "domain names", "RUSTA", "eus", "smfx"):
         assert expand_query(query) == query
