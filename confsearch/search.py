@@ -15,7 +15,7 @@ from confsearch import confidence, messages
 from confsearch.confidence import DEFAULT_MODEL as DEFAULT_CONFIDENCE
 from confsearch.confidence import ConfidenceModel, Evidence, Pool
 from confsearch.documents import Passage
-from confsearch.glossary import expand_query
+from confsearch.glossary import expand_query, expansions
 from confsearch.grounding import ground
 from confsearch.model import Embedder
 from confsearch.regions import match_region_filter
@@ -208,6 +208,11 @@ def _shown_missing(grounding, evidence: Evidence) -> list[str]:
     return list(grounding.missing_names) if evidence.english else grounding.missing
 
 
+def _is_abbreviation(text: str) -> bool:
+    """ "RUS", "SMF", "FoI", "S3": one short token with two or more capitals or digits."""
+    return " " not in text and len(text) <= 6 and sum(c.isupper() or c.isdigit() for c in text) >= 2
+
+
 class Searcher:
     def __init__(
         self, index: LoadedIndex, embedder: Embedder, config: FusionConfig | None = None
@@ -366,15 +371,15 @@ class Searcher:
         session_c = self.resolve_session(session)
         flt = Filter(region_c, session_c)
         cleaned = [clean_query(q) for q in queries]
-        qvecs = self.embedder.encode_queries(cleaned)
+        expanded = [expand_query(q) if self.config.expand_glossary else q for q in cleaned]
+        qvecs = self.embedder.encode_queries([self._dense_query(q) for q in cleaned])
         # An approximate encoder offers an exact one for questions near a decision.
         exact = getattr(self.embedder, "encode_queries_exact", None)
         out = []
-        for raw, q, qvec in zip(queries, cleaned, qvecs, strict=True):
-            lexical_query = expand_query(q) if self.config.expand_glossary else q
+        for raw, q, lexical_query, qvec in zip(queries, cleaned, expanded, qvecs, strict=True):
             hits, pool, margin = self._fuse(lexical_query, qvec, k, flt)
             if margin < EXACT_MARGIN and exact is not None:
-                qvec = exact([q])[0]
+                qvec = exact([self._dense_query(q)])[0]
                 hits, pool, margin = self._fuse(lexical_query, qvec, k, flt)
             for h in hits if explain else hits[:1]:
                 if h.lexical > 0:
@@ -396,6 +401,25 @@ class Searcher:
                 )
             )
         return out
+
+    def _dense_query(self, query: str) -> str:
+        """The question as the model reads it: with the glossary's words for its terms that
+        the texts use ("ideella föreningar" + "civilsamhälle"), so the embedding bridges a
+        gap in vocabulary the model does not. A translation the texts never use
+        ("housing" -> "bostäder") is left out: it would make an English question about an
+        absent topic read like the Swedish texts, and so look answerable. So is an
+        abbreviation ("RUS" for "regional utvecklingsstrategi"): it adds no meaning for the
+        model, only weight to a term the question already has."""
+        if not self.config.expand_glossary:
+            return query
+        lexical = self.index.lexical
+        added = [
+            target
+            for _, target in expansions(query)
+            if not _is_abbreviation(target)
+            and all(lexical.knows(w) for w in target.split() if not is_generic(w))
+        ]
+        return f"{query} {' '.join(added)}" if added else query
 
     def ground(self, query: str):
         """Which of the question's names and terms the texts mention (None: no vocabulary)."""

@@ -249,3 +249,26 @@ def test_session_support_counts_only_passages_of_the_same_document_and_session()
     fused = np.array([0.9, 0.5, 0.8, 0.7, 0.6], dtype=np.float32)
     support = searcher._session_support(cand, fused)
     assert support.tolist() == pytest.approx([0.5, 0.9, 0.0, 0.0, 0.0])
+
+
+def test_the_model_reads_the_question_with_the_glossary_words_the_texts_use(searcher):
+    """The texts say "civilsamhället" where people ask about "ideella föreningar": the
+    question is embedded with the glossary's word. Not a translation the texts never use
+    ("housing" -> "bostäder": an absent topic would look answerable), nor an abbreviation
+    ("RUS"), which only weighs a term the question already has."""
+    seen: list[str] = []
+
+    class Recording(FakeEmbedder):
+        def encode_queries(self, texts):
+            seen.extend(texts)
+            return super().encode_queries(texts)
+
+    s = Searcher(searcher.index, Recording(), searcher.config)
+    s.search("Finns det exempel på ideella föreningar?", k=1)
+    assert seen[-1] == "Finns det exempel på ideella föreningar? civilsamhälle"
+    s.search("housing shortage in the north", k=1)
+    assert seen[-1] == "housing shortage in the north"
+    s.search("Hur genomförs en regional utvecklingsstrategi?", k=1)
+    assert seen[-1] == "Hur genomförs en regional utvecklingsstrategi?"
+    # the words searched for still include the abbreviation
+    assert s.search("Hur genomförs en regional utvecklingsstrategi?", k=1).expansions == ["RUS"]
