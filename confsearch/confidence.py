@@ -169,6 +169,8 @@ def unstated_quantity(question: str, passages: list[str]) -> str:
     ]
     if not any(_states_kind(kind, unit, s, terms) for s, terms in sentences):
         return kind
+    if is_english(question):  # English words cannot tell which Swedish sentence it is about
+        return ""
     wanted = {term for word, term in analyze_words(question) if not is_generic(word)}
     best, about = 0, []
     for sentence, terms in sentences:

@@ -84,6 +84,15 @@ def test_the_quantity_must_be_of_the_kind_asked_for():
     assert not unstated_quantity("Vilket år grundades rådet?", ["Rådet bildades 2015."])
     assert not unstated_quantity("När startade rådet?", ["Rådet startade i våras, i maj."])
     assert unstated_quantity("When did the council start?", [council]) == "time"
+    # English words cannot say which Swedish sentence is about the question: a number of
+    # the kind asked for in the passages is all there is to go on
+    varmland = (
+        "I Värmlandsrådet samarbetar regionen och alla 16 kommunerna. "
+        "Värmlandsrådet har utvärderats och region Värmland berättar vad utvärderingen visade."
+    )
+    question = "How many municipalities work with the region in the Värmland council?"
+    assert not unstated_quantity(question, [varmland])
+    assert unstated_quantity("How much money does the council get?", [varmland]) == "money"
 
 
 def test_which_municipalities_needs_municipalities_named():
