@@ -8,8 +8,8 @@ separate decision, made from what the question and the hits show:
   however close a passage about Örebro is: always "no clear answer";
 * **a quantity nobody stated** — "Hur många …?", "Vad kostar …?" need a number in the
   passage that would answer, and of the kind asked for ("hur många invånare" counts
-  inhabitants, "hur mycket pengar" an amount of money, "hur ofta" a frequency, "vilket
-  år" a time): none in the best hits, no answer; likewise "vilka kommuner …?" (or
+  inhabitants, "hur mycket pengar" an amount of money, "hur ofta" a frequency, "hur lång
+  tid" a span of time, "vilket år" a time; a number inside a link is none): none in the best hits, no answer; likewise "vilka kommuner …?" (or
   "vilka sörmlandskommuner …?") needs municipalities named;
 * otherwise a logistic model over five measures: the top hit's cosine, how far it stands
   out from the other candidates (z-score: a margin that does not depend on the corpus's
@@ -74,6 +74,9 @@ _MONEY_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _FREQUENCY_QUESTION = re.compile(r"\b(?:hur\s+ofta|how\s+often)\b", re.IGNORECASE)
+_DURATION_QUESTION = re.compile(
+    r"\b(?:hur\s+l[aå]ng\s+tid|hur\s+l[aä]nge|how\s+long)\b", re.IGNORECASE
+)
 _SHARE_QUESTION = re.compile(
     r"\b(?:hur\s+stor\s+(?:andel|del)|hur\s+m[aå]nga\s+procent|what\s+(?:share|percentage))\b",
     re.IGNORECASE,
@@ -82,6 +85,12 @@ _MONEY = re.compile(r"\b(?:kronor|kr|mkr|msek|sek|tkr|euro|miljoner|miljarder)\b
 _FREQUENCY = re.compile(
     r"\b(?:gång|gången|gånger|varje|per|dagligen|veckovis|månadsvis|årligen|kvartalsvis|"
     r"regelbundet)\b",
+    re.IGNORECASE,
+)
+# A span of time ("tre månader", "två år", "sedan 2015") answers "hur lång tid".
+_DURATION = re.compile(
+    r"\b(?:sekund\w*|minut\w*|timm[ae]\w*|dag|dagar|dagarna|veck[ao]\w*|månad\w*|år|året|"
+    r"åren|årig\w*|halvår\w*|decenni\w*|1[89]\d\d|20\d\d|days?|weeks?|months?|years?)\b",
     re.IGNORECASE,
 )
 _SHARE = re.compile(r"\b(?:procent|hälften|halva|var\s+(?:tredje|fjärde|femte|tionde))\b|%")
@@ -106,6 +115,8 @@ def _asked(question: str) -> tuple[str, str | None]:
     """(:func:`quantity_kind`, the index term counted for "count", else None)."""
     if _FREQUENCY_QUESTION.search(question):
         return "frequency", None
+    if _DURATION_QUESTION.search(question):
+        return "duration", None
     if _MONEY_QUESTION.search(question):
         return "money", None
     if _SHARE_QUESTION.search(question):
@@ -119,9 +130,9 @@ def _asked(question: str) -> tuple[str, str | None]:
 
 
 def quantity_kind(question: str) -> str:
-    """What a quantity question asks for: "frequency", "money", "share", "count" (of the
-    thing after "hur många"), "time" (när, vilket år) or "number" (anything else: "hur
-    länge", "hur stor", "how many" in English)."""
+    """What a quantity question asks for: "frequency", "duration" (hur lång tid, hur
+    länge), "money", "share", "count" (of the thing after "hur många"), "time" (när,
+    vilket år) or "number" (anything else: "hur stor", "how many" in English)."""
     return _asked(question)[0]
 
 
@@ -137,6 +148,8 @@ def _states_kind(kind: str, unit: str | None, sentence: str, terms: set[str]) ->
         return bool(_MONEY.search(sentence))
     if kind == "share":
         return bool(_SHARE.search(sentence))
+    if kind == "duration":
+        return bool(_DURATION.search(sentence))
     if unit is None:
         return True
     return any(term == unit or term.endswith(unit) for term in terms)
@@ -159,13 +172,13 @@ def unstated_quantity(question: str, passages: list[str]) -> str:
     if not asks_for_quantity(question):
         return ""
     from confsearch.analysis import analyze_words
-    from confsearch.text import is_generic, split_sentences
+    from confsearch.text import LINK_RE, is_generic, split_sentences
 
     kind, unit = _asked(question)
     sentences = [
         (sentence, {term for _, term in analyze_words(sentence)})
         for text in passages
-        for sentence in split_sentences(text)
+        for sentence in split_sentences(LINK_RE.sub(" ", text))  # "…/2021/08/…" is no year
     ]
     if not any(_states_kind(kind, unit, s, terms) for s, terms in sentences):
         return kind

@@ -42,6 +42,7 @@ def not_mentioned(missing: Sequence[str]) -> str:
 _UNSTATED = {
     "money": "Texterna anger inget belopp",
     "frequency": "Texterna anger inte hur ofta",
+    "duration": "Texterna anger inte hur länge",
     "share": "Texterna anger ingen andel",
     "count": "Texterna anger inte antalet",
     "time": "Texterna anger inte när",

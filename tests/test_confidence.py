@@ -90,6 +90,11 @@ def test_the_quantity_must_be_of_the_kind_asked_for():
         "I Värmlandsrådet samarbetar regionen och alla 16 kommunerna. "
         "Värmlandsrådet har utvärderats och region Värmland berättar vad utvärderingen visade."
     )
+    # "hur lång tid" needs a span of time; a number in a link is no quantity at all
+    phases = "Modellen har fyra faser med tre steg i varje. Mer: <https://x.se/2021/08/m.pdf>"
+    assert unstated_quantity("Hur lång tid tar varje fas?", [phases]) == "duration"
+    assert not unstated_quantity("Hur lång tid tar en fas?", ["En fas tar tre månader."])
+    assert unstated_quantity("Vilket år togs modellen fram?", [phases]) == "time"
     question = "How many municipalities work with the region in the Värmland council?"
     assert not unstated_quantity(question, [varmland])
     assert unstated_quantity("How much money does the council get?", [varmland]) == "money"
@@ -127,7 +132,9 @@ def test_which_municipalities_needs_municipalities_named():
         ("Hur många procent minskade utsläppen?", "share"),
         ("Hur många nya invånare behövs?", "count"),
         ("När avslutas projektet?", "time"),
-        ("Hur länge har lagen funnits?", "number"),
+        ("Hur länge har lagen funnits?", "duration"),
+        ("Hur lång tid tar varje fas?", "duration"),
+        ("Hur lång är rapporten?", "number"),
         ("How many engineers were recruited?", "number"),
     ],
 )

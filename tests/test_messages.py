@@ -14,6 +14,6 @@ def test_no_answer_reasons_name_what_is_missing_and_what_is_not_stated():
     assert no_answer_reasons(["EU"], "municipalities") == (
         "Texterna nämner inte: EU. Texterna nämner inga kommuner vid namn."
     )
-    for kind in ("frequency", "share", "count", "time", "number"):
+    for kind in ("frequency", "duration", "share", "count", "time", "number"):
         assert no_answer_reasons([], kind).startswith("Texterna anger ")
     assert no_answer_reasons([], "") == ""  # the evidence was weak: no rule to name
