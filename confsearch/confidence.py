@@ -9,8 +9,9 @@ separate decision, made from what the question and the hits show:
 * **a quantity nobody stated** — "Hur många …?", "Vad kostar …?" need a number in the
   passage that would answer, and of the kind asked for ("hur många invånare" counts
   inhabitants, "hur mycket pengar" an amount of money, "hur ofta" a frequency, "hur lång
-  tid" a span of time, "vilket år" a time; a number inside a link is none): none in the best hits, no answer; likewise "vilka kommuner …?" (or
-  "vilka sörmlandskommuner …?") needs municipalities named;
+  tid" a span of time, "vilket år" a time; a number inside a link is none): none in the
+  best hits, no answer; likewise "vilka kommuner …?" (or "vilka sörmlandskommuner …?")
+  needs municipalities named;
 * otherwise a logistic model over five measures: the top hit's cosine, how far it stands
   out from the other candidates (z-score: a margin that does not depend on the corpus's
   cosine scale), the share of the question's topic terms that the texts mention, the
