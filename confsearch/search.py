@@ -372,14 +372,16 @@ class Searcher:
         flt = Filter(region_c, session_c)
         cleaned = [clean_query(q) for q in queries]
         expanded = [expand_query(q) if self.config.expand_glossary else q for q in cleaned]
-        qvecs = self.embedder.encode_queries([self._dense_query(q) for q in cleaned])
+        read = [self._dense_query(q) for q in cleaned]  # what the model reads
+        qvecs = self.embedder.encode_queries(read)
         # An approximate encoder offers an exact one for questions near a decision.
         exact = getattr(self.embedder, "encode_queries_exact", None)
         out = []
-        for raw, q, lexical_query, qvec in zip(queries, cleaned, expanded, qvecs, strict=True):
+        rows = zip(queries, cleaned, expanded, read, qvecs, strict=True)
+        for raw, q, lexical_query, dense_query, qvec in rows:
             hits, pool, margin = self._fuse(lexical_query, qvec, k, flt)
             if margin < EXACT_MARGIN and exact is not None:
-                qvec = exact([self._dense_query(q)])[0]
+                qvec = exact([dense_query])[0]
                 hits, pool, margin = self._fuse(lexical_query, qvec, k, flt)
             for h in hits if explain else hits[:1]:
                 if h.lexical > 0:
