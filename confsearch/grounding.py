@@ -287,7 +287,12 @@ def _question_parts(query: str) -> list[_Candidate]:
                 and _adjacent(text, tokens[j], tokens[j + 1])
             ):
                 j += 1
-            is_name = j > k or not opens_sentence(k) or bool(_ACRONYM_RE.match(word))
+            is_name = (
+                j > k
+                or not opens_sentence(k)
+                or bool(_ACRONYM_RE.match(word))
+                or _names_a_place(tokens, j)  # "Växjö kommun …"
+            )
             if is_name:
                 start, end = tokens[k].start(), tokens[j].end()
                 words = [t.group() for t in tokens[k : j + 1]]
@@ -298,6 +303,14 @@ def _question_parts(query: str) -> list[_Candidate]:
             parts.append((tokens[k].start(), _Candidate(word, False, fold(word))))
         k += 1
     return [c for _, c in sorted(parts, key=lambda p: p[0])]
+
+
+# A capitalised word before one of these is a place's name, even opening a question.
+_PLACE_NOUNS = frozenset(("kommun", "kommuns", "stad", "stads", "län", "läns"))
+
+
+def _names_a_place(tokens: list[re.Match], i: int) -> bool:
+    return i + 1 < len(tokens) and tokens[i + 1].group().lower() in _PLACE_NOUNS
 
 
 def _adjacent(text: str, a: re.Match, b: re.Match) -> bool:

@@ -139,3 +139,12 @@ def test_two_builds_of_the_same_texts_give_the_same_vocabulary():
         outputs.add(done.stdout)
     assert len(outputs) == 1, outputs
     assert "umea" in outputs.pop()
+
+
+def test_a_place_that_opens_the_question_is_a_name(index):
+    """ "Gynnar …" opening a question is a word, but "Växjö kommun …" names a place: a name
+    the texts lack refuses the question whatever the passages' scores."""
+    grounding = ground("Växjö kommun hållbar stadsplanering", index.lexical, index.vocabulary, None)
+    assert grounding.missing_names == ["Växjö"]
+    assert grounding.missing == ["Växjö", "stadsplanering"]
+    assert _question_parts("Gynnar företagsstödet den som vill växa?")[0].name is False
