@@ -3,7 +3,7 @@
 Run: ``.venv/bin/python bench/split_round.py --round 7 --seed 20261203 a.jsonl b.jsonl``
 (the helpers' files, JSON Lines as tests/eval/README.md describes). It writes
 ``tests/eval/heldout7_dev.jsonl`` and ``heldout7_test.jsonl`` and prints what it dropped;
-add the two sets to ``confsearch/evalsets.py`` and make the test half ``SEALED_SET``.
+then raise ``HELDOUT_ROUNDS`` in ``confsearch/evalsets.py`` (its test half is sealed).
 
 * With ten short sessions, writers converge: a question whose word set overlaps an earlier
   question's (any set in the eval folder, or one written before it in this round) by

@@ -12,36 +12,29 @@ ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT / "tests" / "eval"
 QUESTIONS = EVAL_DIR / "questions.jsonl"
 OFFTOPIC = EVAL_DIR / "offtopic.jsonl"
+# Held-out rounds written so far (tests/eval/README.md): round n's halves are devN and
+# testN ("dev" and "test" for the first). A new round raises this; its test half is sealed.
+HELDOUT_ROUNDS = 6
+
+
+def _held_out_sets(rounds: int) -> dict[str, tuple[tuple[Path, ...], str]]:
+    sets: dict[str, tuple[tuple[Path, ...], str]] = {}
+    for n in range(1, rounds + 1):
+        tag = "" if n == 1 else str(n)
+        label = "Held-out" if n == 1 else f"Held-out {n}"
+        state = "förseglad" if n == rounds else "rapporterad, nu justeringsdata"
+        sets[f"dev{tag}"] = ((EVAL_DIR / f"heldout{tag}_dev.jsonl",), f"{label} dev")
+        sets[f"test{tag}"] = ((EVAL_DIR / f"heldout{tag}_test.jsonl",), f"{label} test ({state})")
+    return sets
+
+
 # name -> (files, title shown). See tests/eval/README.md for how each set was written.
 QUESTION_SETS: dict[str, tuple[tuple[Path, ...], str]] = {
     "old": ((QUESTIONS, OFFTOPIC), "Egen frågesamling (old)"),
-    "dev": ((EVAL_DIR / "heldout_dev.jsonl",), "Held-out dev"),
-    "test": ((EVAL_DIR / "heldout_test.jsonl",), "Held-out test (rapporterad, nu justeringsdata)"),
-    "dev2": ((EVAL_DIR / "heldout2_dev.jsonl",), "Held-out 2 dev"),
-    "test2": (
-        (EVAL_DIR / "heldout2_test.jsonl",),
-        "Held-out 2 test (rapporterad, nu justeringsdata)",
-    ),
-    "dev3": ((EVAL_DIR / "heldout3_dev.jsonl",), "Held-out 3 dev"),
-    "test3": (
-        (EVAL_DIR / "heldout3_test.jsonl",),
-        "Held-out 3 test (rapporterad, nu justeringsdata)",
-    ),
-    "dev4": ((EVAL_DIR / "heldout4_dev.jsonl",), "Held-out 4 dev"),
-    "test4": (
-        (EVAL_DIR / "heldout4_test.jsonl",),
-        "Held-out 4 test (rapporterad, nu justeringsdata)",
-    ),
-    "dev5": ((EVAL_DIR / "heldout5_dev.jsonl",), "Held-out 5 dev"),
-    "test5": (
-        (EVAL_DIR / "heldout5_test.jsonl",),
-        "Held-out 5 test (rapporterad, nu justeringsdata)",
-    ),
-    "dev6": ((EVAL_DIR / "heldout6_dev.jsonl",), "Held-out 6 dev"),
-    "test6": ((EVAL_DIR / "heldout6_test.jsonl",), "Held-out 6 test (förseglad)"),
+    **_held_out_sets(HELDOUT_ROUNDS),
 }
 # The sealed split is never run by default: it is reported once, on purpose.
-SEALED_SET = "test6"
-DEFAULT_SETS = ("old", "dev", "dev2", "dev3", "dev4", "dev5", "dev6")
+SEALED_SET = f"test{HELDOUT_ROUNDS}"
+DEFAULT_SETS = ("old", *(name for name in QUESTION_SETS if name.startswith("dev")))
 SWEFAQ_DIR = ROOT / "bench" / "data" / "swefaq"
 SWEFAQ_SPLITS = ("dev", "test")
