@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from confsearch.text import GENERIC_WORDS, STOPWORDS, fold, normalize
+from confsearch.text import STOPWORDS, fold, is_generic, normalize
 
 # Query-to-query cosine of two words above which they are the same word in another
 # language or spelling (multilingual-e5-small: translations 0.92-0.97, related words
@@ -190,7 +190,7 @@ class Vocabulary:
         one_word = [w for w, _ in counts.most_common() if w in names]
         spelled = {w: surfaces[w].most_common(1)[0][0] if w in surfaces else w for w in one_word}
         # A capitalised stopword opening a sentence ("När …") is no name.
-        words = [w for w in one_word if not _is_common(w) and not _is_common(spelled[w])]
+        words = [w for w in one_word if not is_generic(w) and not is_generic(spelled[w])]
         words = words[:MAX_VOCABULARY]
         written = [spelled[w] for w in words]
         vectors = (
@@ -241,11 +241,6 @@ class _Candidate:
     key: str  # folded, for look-ups
 
 
-def _is_common(word: str) -> bool:
-    lowered = word.lower()
-    return lowered in STOPWORDS or lowered in GENERIC_WORDS or fold(lowered) in GENERIC_WORDS
-
-
 def _question_parts(query: str) -> list[_Candidate]:
     """Names (gazetteer mentions, capitalised runs, acronyms) and topic words, in order.
 
@@ -266,7 +261,7 @@ def _question_parts(query: str) -> list[_Candidate]:
 
     def capitalised(i: int) -> bool:
         word = tokens[i].group()
-        if word.isdigit() or _is_common(word):
+        if word.isdigit() or is_generic(word):
             return False
         if any(part[:1].islower() for part in word.split("-")[1:]):
             return False  # "AI-lösningar", "RUS-genomförandet": a compound word, not a name
@@ -299,7 +294,7 @@ def _question_parts(query: str) -> list[_Candidate]:
                 parts.append((start, _Candidate(text[start:end], True, _name_key(words))))
                 k = j + 1
                 continue
-        if not _is_common(word) and not word.isdigit() and len(word) >= MIN_WORD_LEN:
+        if not is_generic(word) and not word.isdigit() and len(word) >= MIN_WORD_LEN:
             parts.append((tokens[k].start(), _Candidate(word, False, fold(word))))
         k += 1
     return [c for _, c in sorted(parts, key=lambda p: p[0])]
@@ -318,16 +313,27 @@ def _adjacent(text: str, a: re.Match, b: re.Match) -> bool:
     return not text[a.end() : b.start()].strip()
 
 
-def _glossary_words(query: str, lexical) -> set[str]:
-    """Words of the question that the glossary translates into words the corpus has
-    ("bike library" → "cykelbibliotek"), folded."""
+def known_expansions(query: str, lexical) -> list[tuple[str, str]]:
+    """The glossary's (matched text, expansion) pairs for ``query`` whose expansion the
+    corpus has ("bike library" → "cykelbibliotek"; not "housing" → "bostäder" in texts that
+    never say "bostäder")."""
     from confsearch.glossary import expansions
 
-    words: set[str] = set()
-    for matched, target in expansions(query):
-        if all(lexical.knows(w) for w in target.split() if not _is_common(w)):
-            words.update(fold(w) for w in re.findall(r"[^\W\d_]+", matched))
-    return words
+    return [
+        (matched, target)
+        for matched, target in expansions(query)
+        if all(lexical.knows(w) for w in target.split() if not is_generic(w))
+    ]
+
+
+def _glossary_words(query: str, lexical) -> set[str]:
+    """Words of the question that the glossary translates into words the corpus has,
+    folded."""
+    return {
+        fold(w)
+        for matched, _ in known_expansions(query, lexical)
+        for w in re.findall(r"[^\W\d_]+", matched)
+    }
 
 
 def ground(query: str, lexical, vocabulary: Vocabulary, embedder) -> Grounding:

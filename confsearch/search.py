@@ -15,8 +15,8 @@ from confsearch import confidence, messages
 from confsearch.confidence import DEFAULT_MODEL as DEFAULT_CONFIDENCE
 from confsearch.confidence import ConfidenceModel, Evidence, Pool
 from confsearch.documents import Passage
-from confsearch.glossary import expand_query, expansions
-from confsearch.grounding import ground
+from confsearch.glossary import expand_query
+from confsearch.grounding import ground, known_expansions
 from confsearch.model import Embedder
 from confsearch.regions import match_region_filter
 from confsearch.store import Filter, LoadedIndex
@@ -414,12 +414,10 @@ class Searcher:
         model, only weight to a term the question already has."""
         if not self.config.expand_glossary:
             return query
-        lexical = self.index.lexical
         added = [
             target
-            for _, target in expansions(query)
+            for _, target in known_expansions(query, self.index.lexical)
             if not _is_abbreviation(target)
-            and all(lexical.knows(w) for w in target.split() if not is_generic(w))
         ]
         return f"{query} {' '.join(added)}" if added else query
 
