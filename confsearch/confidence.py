@@ -62,7 +62,8 @@ _TIME_WORDS = (
 )
 # fmt: on
 _QUANTITY = re.compile(r"\d|\b(?:" + "|".join(_NUMBER_WORDS + _TIME_WORDS) + r")\b", re.IGNORECASE)
-_TIME = re.compile(r"\b(?:1[89]\d\d|20\d\d|" + "|".join(_TIME_WORDS) + r")\b", re.IGNORECASE)
+_YEAR = r"1[89]\d\d|20\d\d"
+_TIME = re.compile(r"\b(?:" + _YEAR + "|" + "|".join(_TIME_WORDS) + r")\b", re.IGNORECASE)
 
 
 # What kind of quantity is asked for, and what a sentence must say to state one of that
@@ -91,7 +92,7 @@ _FREQUENCY = re.compile(
 # A span of time ("tre månader", "två år", "sedan 2015") answers "hur lång tid".
 _DURATION = re.compile(
     r"\b(?:sekund\w*|minut\w*|timm[ae]\w*|dag|dagar|dagarna|veck[ao]\w*|månad\w*|år|året|"
-    r"åren|årig\w*|halvår\w*|decenni\w*|1[89]\d\d|20\d\d|days?|weeks?|months?|years?)\b",
+    r"åren|årig\w*|halvår\w*|decenni\w*|" + _YEAR + r"|days?|weeks?|months?|years?)\b",
     re.IGNORECASE,
 )
 _SHARE = re.compile(r"\b(?:procent|hälften|halva|var\s+(?:tredje|fjärde|femte|tionde))\b|%")
