@@ -25,7 +25,14 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument(
         "--replace",
         action="store_true",
-        help="ersätt ett index som inte går att läsa (skrivs annars aldrig över)",
+        help="ersätt ett index som inte går att läsa (skrivs annars aldrig över); "
+        "tar bara bort det indexet självt skrev, aldrig andra filer",
+    )
+    ap.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="bekräfta att korpusen verkligen har krympt: ersätt ett index även om den "
+        "nya korpusen har mindre än hälften så många dokument",
     )
     return ap
 
@@ -56,7 +63,11 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         report = refresh_index(
-            settings, progress=progress, only_if_stale=args.if_stale, replace=args.replace
+            settings,
+            progress=progress,
+            only_if_stale=args.if_stale,
+            replace=args.replace,
+            allow_shrink=args.allow_shrink,
         )
     except (IndexError_, ModelError) as exc:
         print(f"Fel: {exc}", file=sys.stderr)

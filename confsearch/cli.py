@@ -122,8 +122,9 @@ def open_searcher(settings: Settings, *, quiet: bool = False):
     if not quiet and settings.corpus_dir.is_dir():
         from confsearch.service import index_state
 
-        if index_state(settings).stale:
-            print("Indexet saknas eller är inaktuellt – bygger det nu …", file=sys.stderr)
+        state = index_state(settings)
+        if state.manifest is not None and state.ours and state.stale:
+            print("Indexet är inaktuellt – bygger om det nu …", file=sys.stderr)
     opened = open_(settings)
     for warning in opened.warnings:
         print(f"Varning: {warning}", file=sys.stderr)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from confsearch import docmeta
 from confsearch.documents import CorpusResult, Document, Passage, ReadError
+from confsearch.fsutil import display_name
 from confsearch.layout import Parsed
 from confsearch.passages import DEFAULT_MAX_TOKENS, build_passages
 from confsearch.readers import (
@@ -49,13 +50,28 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 def _relative_source(path: Path, root: Path) -> str:
+    """The path shown for a file (relative to ``root``), whatever bytes its name holds."""
     try:
-        return path.relative_to(root).as_posix()
+        shown = path.relative_to(root).as_posix()
     except ValueError:
         try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
+            shown = path.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
-            return path.as_posix()
+            shown = path.as_posix()
+    return display_name(shown)
+
+
+def file_stats(corpus_dir: Path, paths: list[Path]) -> list[tuple[str, int, int]]:
+    """(relative path, size, mtime_ns) of each file that still exists: what the index
+    fingerprint hashes (the name as the file system holds it, not as it is shown)."""
+    out = []
+    for path in paths:
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        out.append((path.relative_to(corpus_dir).as_posix(), st.st_size, st.st_mtime_ns))
+    return out
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
@@ -137,18 +153,30 @@ def read_corpus(
     seen_text: dict[str, str] = {}
     seen_ids: set[str] = set()
     seen_passage_ids: set[str] = set()
-    for path in corpus_files(corpus_dir):
+    files: list[tuple[str, int, int]] = []
+    listed = corpus_files(corpus_dir)
+    vanished = 0
+    for path in listed:
         source = _relative_source(path, root)
-        rel = path.relative_to(corpus_dir).as_posix()
+        # Names are shown, stored and used as ids in their displayable form; only the
+        # fingerprint (``files``) keeps the bytes the file system holds.
+        rel = display_name(path.relative_to(corpus_dir).as_posix())
+        shown = Path(rel)
 
         def fail(message: str, kind: str = "error", source=source, rel=rel) -> None:
             errors.append(ReadError(source, message, kind, rel))
 
+        stats = file_stats(corpus_dir, [path])
+        if not stats:
+            vanished += 1
+            fail(f"Kunde inte läsa {source}: filen försvann medan korpusen lästes.")
+            continue
+        files.extend(stats)
         parsed_list = _parse(path, corpus_dir, source, max_file_bytes, fail)
         if parsed_list is None:
             continue
         sidecar = _sidecar_fields(path, fail)
-        base_id = path.relative_to(corpus_dir).with_suffix("").as_posix()
+        base_id = shown.with_suffix("").as_posix()
         for parsed in parsed_list:
             label = source if parsed.doc_id is None else f"{source} (id {parsed.doc_id})"
             if not words(parsed.text):
@@ -168,10 +196,10 @@ def read_corpus(
                         f"{label}: id:t {doc_id} används redan; raden lästes inte in.", "duplicate"
                     )
                     continue
-                doc_id = path.relative_to(corpus_dir).as_posix()
+                doc_id = rel
             seen_text[key] = label
             seen_ids.add(doc_id)
-            fallback = parsed.title or title_from_filename(path)
+            fallback = parsed.title or title_from_filename(shown)
             title, sessions = build_sessions(parsed, doc_id, source, fallback)
             own = {k: v for k, v in docmeta.clean(parsed.metadata).items() if k != "title"}
             title, fields = docmeta.describe(
@@ -202,7 +230,10 @@ def read_corpus(
                     n += 1
                 seen_passage_ids.add(pid)
                 passages.append(p if pid == p.id else _replace_id(p, pid))
-    return CorpusResult(tuple(documents), tuple(passages), tuple(errors))
+    files.extend(file_stats(corpus_dir, sidecar_files(corpus_dir)))
+    return CorpusResult(
+        tuple(documents), tuple(passages), tuple(errors), tuple(files), len(listed), vanished
+    )
 
 
 def _read_regular_file(path: Path, root: Path, source: str, max_file_bytes: int) -> bytes:

@@ -122,6 +122,11 @@ class CorpusResult:
     documents: tuple[Document, ...]
     passages: tuple[Passage, ...]
     errors: tuple[ReadError, ...]
+    # (path relative to the corpus, size, mtime_ns) of every file as it was when read,
+    # documents then sidecars: the index fingerprint of exactly what was read.
+    files: tuple[tuple[str, int, int], ...] = ()
+    listed: int = 0  # document files found when the reading started …
+    vanished: int = 0  # … of which this many were gone by the time they were read
 
     @property
     def sessions(self) -> tuple[Session, ...]:

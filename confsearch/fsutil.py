@@ -34,3 +34,26 @@ def atomic_write(path: Path, data: bytes) -> None:
         os.fsync(f.fileno())
     os.replace(tmp, path)
     fsync_dir(path.parent)
+
+
+# Characters a file name may hold that would break or disguise a line of output: C0/C1
+# controls (a newline forges a line) and the bidirectional controls that reorder text
+# (an RTL override makes "gpj.exe" read "exe.jpg").
+_UNSHOWABLE = {c: "\ufffd" for c in [*range(0x20), *range(0x7F, 0xA0)]}
+_UNSHOWABLE.update(
+    {c: "\ufffd" for c in [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
+)
+
+
+def name_bytes(name: str) -> bytes:
+    """The bytes of a file name as the file system holds them (names that are not UTF-8
+    come from :mod:`os` with lone surrogates; this gives the original bytes back)."""
+    return os.fsencode(name)
+
+
+def display_name(name: str) -> str:
+    """A file name (or relative path) safe to show, store as UTF-8 and print: bytes that
+    are not UTF-8 (a Latin-1 "F\\xf6rslag.txt" from a Windows zip) and control or
+    direction characters become the replacement character "\ufffd"."""
+    text = name_bytes(name).decode("utf-8", errors="replace")
+    return text.translate(_UNSHOWABLE)

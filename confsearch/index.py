@@ -19,8 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from confsearch.corpus import READ_RULES, corpus_files, read_corpus, sidecar_files
+from confsearch.buildguard import check_complete
+from confsearch.corpus import READ_RULES, corpus_files, file_stats, read_corpus, sidecar_files
 from confsearch.documents import Passage, ReadError
+from confsearch.fsutil import display_name, name_bytes
 from confsearch.messages import REBUILD_HINT
 from confsearch.model import Embedder
 from confsearch.store import (
@@ -34,6 +36,7 @@ from confsearch.store import (
     Store,
 )
 from confsearch.store.files import FLAT_MAX, FilesStore, choose_index_type, make_faiss_index
+from confsearch.store.folder import claim_index_folder
 
 __all__ = [
     "FLAT_MAX",
@@ -185,18 +188,22 @@ def corpus_fingerprint(corpus_dir: Path) -> str:
     their metadata sidecars (cheap enough for every page start), and of the reading rules
     (:data:`confsearch.corpus.READ_RULES`); files it ignores (lock files, ``.git/``, other
     types) do not count."""
-    h = hashlib.sha256()
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
-        return h.hexdigest()
+        return hashlib.sha256().hexdigest()
+    paths = [*corpus_files(corpus_dir), *sidecar_files(corpus_dir)]
+    return fingerprint_of(file_stats(corpus_dir, paths))
+
+
+def fingerprint_of(files) -> str:
+    """The fingerprint of (relative path, size, mtime_ns) entries: of the corpus as it is
+    now (:func:`corpus_fingerprint`) or as a build read it (``CorpusResult.files``), so
+    a build that read a corpus changing under it is stale afterwards. Names are hashed
+    as the bytes the file system holds, whatever their encoding."""
+    h = hashlib.sha256()
     h.update(f"rules {READ_RULES}\n".encode())
-    for path in [*corpus_files(corpus_dir), *sidecar_files(corpus_dir)]:
-        try:
-            st = path.stat()
-        except OSError:
-            continue
-        rel = path.relative_to(corpus_dir).as_posix()
-        h.update(f"{rel}\x00{st.st_size}\x00{st.st_mtime_ns}\n".encode())
+    for rel, size, mtime_ns in files:
+        h.update(name_bytes(rel) + f"\x00{size}\x00{mtime_ns}\n".encode())
     return h.hexdigest()
 
 
@@ -277,6 +284,13 @@ def load_index(
 # ---------------------------------------------------------------- building
 
 
+def _live_manifest(store: Store) -> Manifest | None:
+    try:
+        return store.read_manifest()
+    except IndexError_:
+        return None  # unreadable: being replaced deliberately, nothing to compare with
+
+
 def build_index(
     corpus_dir: Path,
     where: Path | str | Store,
@@ -286,18 +300,26 @@ def build_index(
     progress: Progress | None = None,
     source_root: Path | None = None,
     index_type: str | None = None,
+    allow_shrink: bool = False,
 ) -> BuildReport:
-    """Read the corpus, embed what changed, and atomically publish a new index version."""
+    """Read the corpus, embed what changed, and atomically publish a new index version.
+
+    Publishes only what it meant to (:func:`check_complete`): if the corpus disappears or
+    loses files while it is read, or has far fewer documents than the live version and
+    ``allow_shrink`` is not set, the live version stays and :class:`CorpusShrank` is
+    raised. A files index is written only into a folder that is one
+    (:mod:`confsearch.store.folder`)."""
     t0 = time.perf_counter()
     corpus_dir = Path(corpus_dir)
     store = as_store(where)
     if not corpus_dir.is_dir():
-        raise IndexError_(f"Korpusmappen {corpus_dir} finns inte.")
+        raise IndexError_(f"Korpusmappen {display_name(str(corpus_dir))} finns inte.")
+    if isinstance(store, FilesStore):
+        claim_index_folder(store.index_dir, corpus_dir)  # before the lock file is written
     from confsearch.grounding import Vocabulary
     from confsearch.lexical import LexicalIndex
 
     with store.build_lock():
-        fingerprint = corpus_fingerprint(corpus_dir)
         result = read_corpus(
             corpus_dir,
             count_tokens=embedder.count_tokens,
@@ -310,6 +332,7 @@ def build_index(
                 f"Inga texter kunde indexeras i {corpus_dir}. "
                 + " ".join(f"{e.path}: {e.message}" for e in result.errors)
             )
+        fingerprint = fingerprint_of(result.files)  # what was read, not what was there
         cache = store.cached_vectors(_keys(passages, embedder), embedder.dim)
         vectors, embeddings, embedded = encode_passages(
             passages, embedder, cache, batch_size=batch_size, progress=progress
@@ -350,6 +373,7 @@ def build_index(
             manifest=manifest,
             index_type=index_type,
         )
+        check_complete(corpus_dir, result, _live_manifest(store), allow_shrink=allow_shrink)
         version = store.publish(build)
         published = store.read_manifest()
     return BuildReport(

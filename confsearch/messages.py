@@ -67,3 +67,53 @@ def filter_words(region: str | None, session: str | None) -> str:
     """ "från Region X och ur lärpasset Y": an active filter, in words."""
     parts = [f"från {region}" if region else "", f"ur lärpasset {session}" if session else ""]
     return " och ".join(p for p in parts if p)
+
+
+# ---------------------------------------------------------------- index folders
+# (confsearch.store.folder: a folder is recognised as an index before anything is written)
+
+NOT_A_FOLDER = "{index} är ingen mapp. Ange en mapp för indexet med --index."
+INDEX_HOLDS_OTHER_FILES = (
+    "Mappen {index} innehåller annat än ett sökindex (till exempel «{example}») och "
+    "används därför inte för indexet – Konferenssök tar aldrig bort eller skriver över "
+    "andra filer. Ange en ny eller tom mapp för indexet med --index."
+)
+INDEX_MARKER_UNKNOWN = (
+    "Mappen {index} är märkt som ett index av ett format som den här versionen av "
+    "Konferenssök inte känner igen, och lämnas orörd. Ange en annan mapp med --index."
+)
+INDEX_IS_CORPUS = (
+    "Indexmappen och korpusmappen är samma mapp ({index}). Ange en egen mapp för indexet "
+    "med --index, utanför korpusen."
+)
+INDEX_CONTAINS_CORPUS = (
+    "Indexmappen {index} innehåller korpusmappen {corpus}. Ange en egen mapp för indexet "
+    "med --index, utanför korpusen."
+)
+INDEX_INSIDE_CORPUS = (
+    "Indexmappen {index} ligger inuti korpusmappen {corpus}; då skulle indexets egna filer "
+    "läsas som konferenstexter. Ange en mapp för indexet utanför korpusen med --index."
+)
+NO_INDEX_BUILD_IT = "Det finns inget index i {index}. Bygg det med `python embed.py{args}`."
+
+
+# ---------------------------------------------------------------- builds that lost the corpus
+
+CORPUS_GONE_DURING_BUILD = (
+    "Korpusmappen {corpus} försvann medan indexet byggdes. Inget nytt index publicerades; "
+    "det tidigare indexet används som förut. Kör indexeringen igen när mappen är på plats."
+)
+CORPUS_VANISHED_DURING_BUILD = (
+    "{lost} av {listed} filer försvann ur korpusmappen {corpus} medan indexet byggdes. "
+    "Inget nytt index publicerades; det tidigare indexet används som förut. Kör "
+    "indexeringen igen när korpusen är på plats."
+)
+CORPUS_SHRANK = (
+    "Korpusen har nu {now} dokument, det nuvarande indexet har {before}. Indexet ersätts "
+    "inte, så att en tillfälligt flyttad eller halvt kopierad korpus inte tömmer sökningen. "
+    "Om dokumenten verkligen är borttagna: bygg med `python embed.py --allow-shrink`."
+)
+CORPUS_MISSING_STALE = (
+    "Korpusmappen {corpus} finns inte, så indexet i {index} kan inte jämföras med den och "
+    "räknas som inaktuellt. Det befintliga indexet lämnas orört."
+)

@@ -24,9 +24,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from confsearch import messages
+from confsearch.buildguard import CorpusShrank
+from confsearch.fsutil import display_name
 from confsearch.index import BuildReport, build_index, is_stale, load_index
 from confsearch.settings import Settings
 from confsearch.store import IndexError_, Manifest, Store, open_store
+from confsearch.store.folder import NotAnIndexFolder
 
 Progress = Callable[[str, int, int], None]
 
@@ -92,20 +96,35 @@ def refresh_index(
     progress: Progress | None = None,
     only_if_stale: bool = False,
     replace: bool = False,
+    allow_shrink: bool = False,
 ) -> BuildReport | None:
     """Build (or refresh) the index of the settings' corpus; None if it was current.
 
-    ``replace``: the index may be unreadable and is replaced by a new one (the user asked).
+    ``replace``: the index may be unreadable and is replaced by a new one (the user asked);
+    only a folder that is an index is emptied, and only of what the index wrote.
+    ``allow_shrink``: the user confirms that the corpus really lost most of its documents
+    (:mod:`confsearch.buildguard`).
     Raises :class:`WriteFailed` when the index cannot be written; the previous version,
     if any, is left as it was.
     """
     from confsearch.model import load_embedder
+    from confsearch.store.files import FilesStore
+    from confsearch.store.folder import check_index_folder
 
     store = open_store(settings)
+    corpus = Path(settings.corpus_dir)
+    if isinstance(store, FilesStore):  # refused before anything is removed or written
+        check_index_folder(store.index_dir, corpus)
     if replace:
         store.remove_everything()
     else:
         state = index_state(settings, store)  # raises if an index is there but unreadable
+        if only_if_stale and not corpus.is_dir() and state.manifest is not None:
+            raise IndexError_(
+                messages.CORPUS_MISSING_STALE.format(
+                    corpus=display_name(str(corpus)), index=display_name(store.location)
+                )
+            )
         if only_if_stale and not state.stale:
             return None
     embedder = embedder or load_embedder(settings)
@@ -117,6 +136,7 @@ def refresh_index(
             embedder,
             batch_size=settings.batch_size,
             progress=progress,
+            allow_shrink=allow_shrink,
         )
     except OSError as exc:
         raise write_failure(where, exc) from exc
@@ -151,22 +171,17 @@ def open_searcher(
     state = index_state(settings, store)
     warnings: list[str] = []
     report = None
+    if state.manifest is None:  # a question never creates an index (nor its folder)
+        raise IndexError_(_no_index(settings, store))
     if refresh and state.ours and state.stale:
         try:
             report = refresh_index(settings, progress=progress)
-        except WriteFailed as exc:
-            if state.manifest is None:
-                raise
+        except (WriteFailed, NotAnIndexFolder, CorpusShrank) as exc:
             warnings.append(f"{exc} Svarar från det befintliga indexet (byggt {_built(state)}).")
     elif state.stale and not state.ours and state.manifest is not None:
         warnings.append(
             f"Indexet byggdes från {state.manifest.corpus_dir}, inte från "
             f"{Path(settings.corpus_dir).resolve()}; det används som det är."
-        )
-    if state.manifest is None and report is None:
-        raise IndexError_(
-            f"Det finns inget index i {store.location} och ingen "
-            f"korpusmapp att bygga det från ({settings.corpus_dir})."
         )
     embedder = query_embedder or load_query_embedder(settings)
     index = load_index(store, embedder)
@@ -190,6 +205,15 @@ def scratch_store(settings: Settings, name: str) -> Iterator[Store | None]:
             yield store
         finally:
             store.drop_schema()
+
+
+def _no_index(settings: Settings, store: Store) -> str:
+    """ "Det finns inget index i X. Bygg det med `python embed.py --index X`." """
+    if store.name != "files":
+        return f"Det finns inget index i {store.location}. {messages.REBUILD_HINT}"
+    args = f" --corpus {display_name(str(settings.corpus_dir))}"
+    args += f" --index {display_name(store.location)}"
+    return messages.NO_INDEX_BUILD_IT.format(index=display_name(store.location), args=args)
 
 
 def _built(state: IndexState) -> str:

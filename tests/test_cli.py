@@ -154,7 +154,7 @@ def test_unreadable_index_of_another_corpus_is_left_alone(fake_env, tmp_path, ca
     build_index(other, index, FakeEmbedder())
     version = current_version_dir(index)
     if damage == "pointer moved away":
-        (index / "CURRENT").rename(index / "CURRENT.bak")
+        (index / "CURRENT").rename(tmp_path / "CURRENT.bak")
     else:
         (version / "manifest.json").write_bytes(b"{ inte json")
     before = {p.relative_to(index): p.read_bytes() for p in index.rglob("*") if p.is_file()}

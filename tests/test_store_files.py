@@ -54,7 +54,7 @@ def test_an_unreadable_pointer_is_reported_never_guessed(corpus_copy, tmp_path, 
     build_index(corpus_copy, tmp_path / "index", FakeEmbedder())
     pointer = tmp_path / "index" / "CURRENT"
     if damage == "missing":
-        pointer.rename(tmp_path / "index" / "CURRENT.bak")
+        pointer.rename(tmp_path / "CURRENT.bak")  # (a copy inside would be a foreign file)
     elif damage == "garbage":
         pointer.write_bytes(b"\xff\xfe not a name")
     else:

@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from confsearch.documents import Passage
-from confsearch.fsutil import atomic_write, file_sha256, fsync_dir
+from confsearch.fsutil import atomic_write, display_name, file_sha256, fsync_dir
 from confsearch.messages import REBUILD_HINT
 from confsearch.store import (
     FORMAT_VERSION,
@@ -54,6 +54,7 @@ from confsearch.store import (
     Manifest,
     new_version_name,
 )
+from confsearch.store.folder import NotAnIndexFolder, check_index_folder, own_entries
 
 # Up to this many passages exact search costs a query little: at one thread (the page's
 # and bench/peers.py's setting), k = 100, CPU time per query on the synthetic sets (real
@@ -74,9 +75,15 @@ READ_ATTEMPTS = 3  # a reader that lost the race with publishing builds reads CU
 
 
 def replace_hint(index_dir: Path) -> str:
+    """What to do about an unreadable index: ``--replace`` only where it would work (the
+    folder holds nothing but an index, see :mod:`confsearch.store.folder`)."""
+    try:
+        check_index_folder(index_dir)
+    except NotAnIndexFolder as exc:
+        return str(exc)
     return (
         f"Konferenssök skriver aldrig över ett index som inte går att läsa. Om mappen ska "
-        f"ersättas: `python embed.py --index {index_dir} --replace`."
+        f"ersättas: `python embed.py --index {display_name(str(index_dir))} --replace`."
     )
 
 
@@ -209,6 +216,8 @@ class FilesStore:
     def current_dir(self, attempt: int = 1) -> Path | None:
         """The live version folder; None if there is no index. Raises if unreadable."""
         pointer = self.index_dir / "CURRENT"
+        if self.index_dir.exists() and not self.index_dir.is_dir():
+            check_index_folder(self.index_dir)  # says it is no folder, never "--replace"
         try:
             name = pointer.read_text(encoding="utf-8").strip()
         except FileNotFoundError:
@@ -472,11 +481,11 @@ class FilesStore:
         }
 
     def remove_everything(self) -> None:
-        """Delete the whole index folder's versions and pointer (``embed.py --replace``)."""
-        for child in list(self.index_dir.iterdir()) if self.index_dir.is_dir() else []:
-            if child.name == ".lock":
-                continue
-            if child.is_dir():
+        """Delete the index's versions, pointer and marker (``embed.py --replace``), and
+        nothing else: a folder that is not an index is refused untouched."""
+        check_index_folder(self.index_dir)
+        for child in own_entries(self.index_dir):
+            if child.is_dir() and not child.is_symlink():
                 shutil.rmtree(child, ignore_errors=True)
             else:
                 child.unlink(missing_ok=True)
