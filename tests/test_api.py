@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import signal
 import threading
 import time
@@ -355,6 +356,18 @@ def test_no_index_is_a_503_that_says_why(tmp_path, monkeypatch):
         r = c.get("/search", params={"q": QUESTION})
     assert health.status_code == 503 and "Det finns inget index" in health.json()["error"]
     assert r.status_code == 503 and r.json()["error"] == health.json()["error"]
+
+
+def test_a_latin1_file_name_is_answered_normally(fake_env):
+    """Issue 27, finding 2: one file whose name is not UTF-8 gave 503 to everything."""
+    name = os.fsdecode(b"F\xf6rslag om busstrafik.txt")
+    text = "Region Skåne föreslog nya busslinjer mellan byarna och Malmö."
+    (fake_env / "corpus" / name).write_text(text, encoding="utf-8")
+    with TestClient(api.create_app(Settings.from_env())) as c:
+        wait_ready(c)
+        r = c.get("/search", params={"q": "busslinjer Malmö", "k": 1})
+    assert r.status_code == 200
+    assert r.json()["hits"][0]["source"] == "corpus/F\ufffdrslag om busstrafik.txt"
 
 
 def _add_bus_session(corpus: Path) -> None:

@@ -143,6 +143,32 @@ def test_deleting_the_index_during_a_stdin_run_loses_no_answer(fake_env, capsys,
     assert all(o["hits"] and "error" not in o for o in objs)
 
 
+LATIN1_NAME = os.fsdecode(b"F\xf6rslag om busstrafik.txt")  # from a Windows zip
+LATIN1_TEXT = "Region Skåne föreslog nya busslinjer mellan byarna och Malmö."
+
+
+def test_a_latin1_file_name_is_read_and_answered(fake_env, capsys):
+    """Issue 27, finding 2: one file whose name is not UTF-8 (was a traceback,
+    UnicodeEncodeError in corpus_fingerprint, for search and search --json alike)."""
+    (fake_env / "corpus" / LATIN1_NAME).write_text(LATIN1_TEXT, encoding="utf-8")
+    code, out, err = run(["search", "--json", "--k", "1", "busslinjer Malmö"], capsys)
+    assert code == 0 and "Traceback" not in err, err
+    (hit,) = json.loads(out)["hits"]
+    assert hit["source"] == "corpus/F\ufffdrslag om busstrafik.txt"
+    code, out, err = run(["search", "busslinjer Malmö"], capsys)
+    assert code == 0 and "F\ufffdrslag" in out and "Traceback" not in err
+
+
+def test_search_never_writes_into_the_folder_it_is_pointed_at(fake_env, tmp_path, capsys):
+    """Issue 27, finding 1: ``search --index <a folder>`` wrote CURRENT and a version."""
+    folder = tmp_path / "mina-dokument"
+    folder.mkdir()
+    (folder / "budget2026.xlsx").write_bytes(b"PK\x03\x04")
+    code, _, err = run(["search", "--json", "busslinjer", "--index", str(folder)], capsys)
+    assert code == 2 and "Det finns inget index" in err and "--replace" not in err
+    assert sorted(p.name for p in folder.iterdir()) == ["budget2026.xlsx"]
+
+
 @pytest.mark.parametrize("damage", ["pointer moved away", "manifest unreadable"])
 def test_unreadable_index_of_another_corpus_is_left_alone(fake_env, tmp_path, capsys, damage):
     """--index at an index whose pointer or manifest is broken (issue 13, point 4's

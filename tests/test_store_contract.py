@@ -179,3 +179,23 @@ def test_index_of_another_model_prompts_or_dimension_is_refused(built):
         with pytest.raises(IndexError_, match=message):
             load_index(store, embedder)
     assert store.current_version() == report.version  # refused, never rebuilt or changed
+
+
+def test_a_build_that_lost_most_of_its_corpus_publishes_nothing(store, tmp_path):
+    """Issue 27, finding 3, for every backend (PostgreSQL ingests too): the live version
+    stays until the user confirms that the corpus really shrank."""
+    corpus = tmp_path / "tolv"
+    corpus.mkdir()
+    for i in range(12):
+        (corpus / f"dok-{i:02d}.md").write_text(
+            f"# Dag {i}\n\n## Pass {i}\n\nRegion Skåne om busslinjer nummer {i}.\n", "utf-8"
+        )
+    first = build_index(corpus, store, FakeEmbedder())
+    for path in sorted(corpus.iterdir())[1:]:
+        path.unlink()
+    with pytest.raises(IndexError_, match="--allow-shrink"):
+        build_index(corpus, store, FakeEmbedder())
+    assert store.current_version() == first.version
+    assert len(store.read_manifest().documents) == 12
+    report = build_index(corpus, store, FakeEmbedder(), allow_shrink=True)
+    assert store.current_version() == report.version and report.documents == 1
