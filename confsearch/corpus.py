@@ -166,12 +166,16 @@ def read_corpus(
         def fail(message: str, kind: str = "error", source=source, rel=rel) -> None:
             errors.append(ReadError(source, message, kind, rel))
 
-        stats = file_stats(corpus_dir, [path])
-        if not stats:
+        try:
+            st = path.stat()
+        except (FileNotFoundError, NotADirectoryError):
             vanished += 1
             fail(f"Kunde inte läsa {source}: filen försvann medan korpusen lästes.")
             continue
-        files.extend(stats)
+        except OSError as exc:  # e.g. a path longer than the system allows
+            fail(f"Kunde inte läsa {source}: filen gick inte att öppna (felkod {exc.errno}).")
+            continue
+        files.append((path.relative_to(corpus_dir).as_posix(), st.st_size, st.st_mtime_ns))
         parsed_list = _parse(path, corpus_dir, source, max_file_bytes, fail)
         if parsed_list is None:
             continue

@@ -20,6 +20,9 @@ ALLOWED_UPLOAD_TYPES = tuple(sorted(ext.lstrip(".") for ext in SUPPORTED_EXTENSI
 MAX_UPLOAD_BYTES = MAX_FILE_BYTES
 MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
 MAX_NAME_CHARS = 80
+# A file system allows 255 bytes per name; 80 letters of three or four bytes each exceed
+# it. This leaves room for "-2", the type and the quarantine's "<8 hex>-" prefix.
+MAX_NAME_BYTES = 160
 
 
 class UploadError(ValueError):
@@ -51,7 +54,8 @@ def sanitize_filename(name: str) -> str:
         raise UploadError(
             f"Filtypen {shown} stöds inte. Tillåtna filtyper: {allowed_types_text()}."
         )
-    stem = re.sub(r"\.{2,}", ".", stem).strip(" ._-~")[:MAX_NAME_CHARS].strip(" ._-~")
+    stem = re.sub(r"\.{2,}", ".", stem).strip(" ._-~")[:MAX_NAME_CHARS]
+    stem = stem.encode()[:MAX_NAME_BYTES].decode("utf-8", "ignore").strip(" ._-~")
     return f"{stem or 'dokument'}.{ext}"
 
 

@@ -35,6 +35,20 @@ def test_sanitize_filename_refuses_other_types(name):
         uploads.sanitize_filename(name)
 
 
+@pytest.mark.parametrize("letter", ["漢", "\U0001d400", "ö"])  # 3, 4 and 2 bytes in UTF-8
+def test_a_long_name_of_wide_letters_is_saved_and_quarantined(tmp_path, letter):
+    """Issue 27, finding 2: 80 letters of 3–4 bytes are over the 255 bytes a file system
+    allows per name (was "File name too long", in English)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    name = letter * 200 + ".txt"
+    saved = [uploads.save_upload(corpus, name, b"Region Sk\xc3\xa5ne om bussar.") for _ in range(2)]
+    assert len({p.name for p in saved}) == 2
+    assert all(len(os.fsencode(p.name)) <= 255 for p in saved)
+    moved = uploads.quarantine(corpus, saved[1])
+    assert moved is not None and moved.read_bytes() == b"Region Sk\xc3\xa5ne om bussar."
+
+
 def test_save_upload_never_overwrites(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
