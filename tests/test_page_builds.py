@@ -47,15 +47,11 @@ def full_disk(folder, free_kb: int = 16):
     _run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder))
     try:
         shutil.copytree(keep, folder, dirs_exist_ok=True)
-        filler = folder / ".filler"
-        fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
-        try:  # fill the disk, then give back free_kb
-            while os.write(fd, b"\0" * 4096):
-                pass
-        except OSError:
-            pass
-        os.ftruncate(fd, max(0, os.fstat(fd).st_size - free_kb * 1024))
-        os.close(fd)
+        # Shrunk to what the index uses plus free_kb (no filler file: an index folder
+        # holding another file is refused before anything is written, issue 27).
+        st = os.statvfs(folder)
+        used = (st.f_blocks - st.f_bfree) * st.f_frsize
+        _run("mount", "-o", f"remount,size={used + free_kb * 1024}", str(folder))
         yield folder
     finally:
         _run("umount", str(folder))

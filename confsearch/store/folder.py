@@ -98,15 +98,6 @@ def check_index_folder(index_dir: Path, corpus_dir: Path | None = None) -> None:
         )
 
 
-def is_index_folder(index_dir: Path) -> bool:
-    """Whether ``index_dir`` exists and may be written or replaced as an index."""
-    try:
-        check_index_folder(index_dir)
-    except NotAnIndexFolder:
-        return False
-    return Path(index_dir).is_dir()
-
-
 def claim_index_folder(index_dir: Path, corpus_dir: Path | None = None) -> None:
     """Check ``index_dir`` (:func:`check_index_folder`), then create it if needed and
     mark it as an index (an index older than the marker is marked now)."""
