@@ -20,7 +20,7 @@ from pathlib import Path
 from confsearch import docmeta, messages
 from confsearch.corpus import corpus_files, file_stats
 from confsearch.documents import CorpusResult
-from confsearch.fsutil import display_name
+from confsearch.fsutil import display_name, folder_label
 from confsearch.store import IndexError_, Manifest
 
 # A build that saw this share of the corpus's files vanish while it read them (a folder
@@ -58,7 +58,7 @@ def check_complete(
                 lost=lost, listed=result.listed, corpus=shown
             )
         )
-    if allow_shrink or live is None or live.corpus_dir != str(Path(corpus_dir).resolve()):
+    if allow_shrink or live is None or live.corpus_dir != folder_label(corpus_dir):
         return
     before, after = len(live.documents), len(result.documents)
     if before - after >= SHRINK_MIN_DOCUMENTS and after < SHRINK_SHARE * before:

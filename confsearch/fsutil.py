@@ -57,3 +57,10 @@ def display_name(name: str) -> str:
     direction characters become the replacement character "\ufffd"."""
     text = name_bytes(name).decode("utf-8", errors="replace")
     return text.translate(_UNSHOWABLE)
+
+
+def folder_label(path: Path | str) -> str:
+    """The absolute folder as a manifest records it (``corpus_dir``) and compares it:
+    :func:`display_name` of the resolved path, so a folder whose name is not UTF-8 can be
+    stored as JSON and still be recognised as the same folder."""
+    return display_name(str(Path(path).resolve()))

@@ -22,7 +22,7 @@ import numpy as np
 from confsearch.buildguard import check_complete
 from confsearch.corpus import READ_RULES, corpus_files, file_stats, read_corpus, sidecar_files
 from confsearch.documents import Passage, ReadError
-from confsearch.fsutil import display_name, name_bytes
+from confsearch.fsutil import display_name, folder_label, name_bytes
 from confsearch.messages import REBUILD_HINT
 from confsearch.model import Embedder
 from confsearch.store import (
@@ -346,7 +346,7 @@ def build_index(
             index_type=index_type or choose_index_type(len(passages)),
             passages=len(passages),
             corpus_fingerprint=fingerprint,
-            corpus_dir=str(corpus_dir.resolve()),
+            corpus_dir=folder_label(corpus_dir),
             built=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             documents=tuple(
                 DocumentInfo(

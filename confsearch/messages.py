@@ -78,6 +78,11 @@ INDEX_HOLDS_OTHER_FILES = (
     "används därför inte för indexet – Konferenssök tar aldrig bort eller skriver över "
     "andra filer. Ange en ny eller tom mapp för indexet med --index."
 )
+INDEX_NAME_UNUSABLE = (
+    "Sökvägen till indexmappen {index} innehåller tecken som inte är giltig UTF-8 (ofta ett "
+    "namn som packats upp från en zip-fil från Windows), och sökindexet kan inte skrivas "
+    "där. Välj en mapp för indexet vars sökväg bara har vanliga tecken, med --index."
+)
 INDEX_MARKER_UNKNOWN = (
     "Mappen {index} är märkt som ett index av ett format som den här versionen av "
     "Konferenssök inte känner igen, och lämnas orörd. Ange en annan mapp med --index."

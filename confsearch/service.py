@@ -26,7 +26,7 @@ from pathlib import Path
 
 from confsearch import messages
 from confsearch.buildguard import CorpusShrank
-from confsearch.fsutil import display_name
+from confsearch.fsutil import display_name, folder_label
 from confsearch.index import BuildReport, build_index, is_stale, load_index
 from confsearch.settings import Settings
 from confsearch.store import IndexError_, Manifest, Store, open_store
@@ -84,7 +84,7 @@ def index_state(settings: Settings, store: Store | None = None) -> IndexState:
     store = store or open_store(settings)
     manifest = store.read_manifest()
     corpus = Path(settings.corpus_dir)
-    ours = manifest is None or manifest.corpus_dir == str(corpus.resolve())
+    ours = manifest is None or manifest.corpus_dir == folder_label(corpus)
     stale = corpus.is_dir() and is_stale(manifest, corpus, settings.model)
     return IndexState(manifest, ours, stale)
 
@@ -181,7 +181,7 @@ def open_searcher(
     elif state.stale and not state.ours and state.manifest is not None:
         warnings.append(
             f"Indexet byggdes från {state.manifest.corpus_dir}, inte från "
-            f"{Path(settings.corpus_dir).resolve()}; det används som det är."
+            f"{folder_label(settings.corpus_dir)}; det används som det är."
         )
     embedder = query_embedder or load_query_embedder(settings)
     index = load_index(store, embedder)

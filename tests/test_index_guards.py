@@ -262,3 +262,23 @@ def test_a_corpus_that_lost_most_documents_needs_confirmation(corpus, tmp_path):
     report = refresh_index(_settings(corpus, index), embedder=FakeEmbedder(), allow_shrink=True)
     assert report is not None and report.documents == 2
     assert read_manifest(index).version == report.version
+
+
+def test_folders_whose_names_are_not_utf8(tmp_path):
+    """A corpus folder unpacked from a Windows zip is read; an index folder named so is
+    refused with a message (FAISS takes only UTF-8 paths), never a traceback."""
+    corpus = tmp_path / os.fsdecode(b"Konferenser \xe5r 2022")
+    index = tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "dok.md").write_text(_doc(1), encoding="utf-8")
+    first = refresh_index(_settings(corpus, index), embedder=FakeEmbedder())
+    state = service.index_state(_settings(corpus, index))
+    assert state.ours and not state.stale and state.manifest.version == first.version
+    assert state.manifest.corpus_dir.endswith("Konferenser \ufffdr 2022")
+    (corpus / "ny.md").write_text(_doc(2), encoding="utf-8")
+    second = refresh_index(_settings(corpus, index), embedder=FakeEmbedder(), only_if_stale=True)
+    assert second is not None and second.documents == 2
+    bad_index = tmp_path / os.fsdecode(b"S\xf6kindex")
+    with pytest.raises(IndexError_, match="giltig UTF-8") as exc:
+        refresh_index(_settings(corpus, bad_index), embedder=FakeEmbedder())
+    assert "S\ufffdkindex" in str(exc.value) and not bad_index.exists()

@@ -79,6 +79,10 @@ def check_index_folder(index_dir: Path, corpus_dir: Path | None = None) -> None:
     shown = display_name(str(index_dir))
     if index_dir.exists() and not index_dir.is_dir():
         raise NotAnIndexFolder(messages.NOT_A_FOLDER.format(index=shown))
+    try:  # the FAISS library takes paths as UTF-8 text only
+        str(index_dir.resolve()).encode("utf-8")
+    except UnicodeEncodeError:
+        raise NotAnIndexFolder(messages.INDEX_NAME_UNUSABLE.format(index=shown)) from None
     check_overlap(index_dir, corpus_dir)
     if not index_dir.exists():
         return
