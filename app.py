@@ -543,11 +543,25 @@ def add_files(settings: Settings, files) -> None:
         notes = _save_and_index(settings, files)
     finally:
         lock.release()
+        _release(files)
     st.session_state["flash"] = notes
     st.session_state["upload_n"] = st.session_state.get("upload_n", 0) + 1
     st.session_state.pop("memo", None)
     st.session_state.pop("region_memo", None)
     st.rerun()
+
+
+def _release(files) -> None:
+    """Drop the uploads from Streamlit's memory: they are in the corpus folder now (or were
+    refused), and Streamlit would otherwise hold them until the browser tab closes."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    remove = getattr(getattr(ctx, "uploaded_file_mgr", None), "remove_file", None)
+    if remove is None:
+        return
+    for f in files:
+        remove(session_id=ctx.session_id, file_id=f.file_id)
 
 
 def _save_and_index(settings: Settings, files) -> list[tuple[str, str]]:
