@@ -257,8 +257,8 @@ def _parse(path: Path, root: Path, source: str, max_file_bytes: int, fail) -> li
     except MemoryError:
         fail(f"Kunde inte läsa {source}: filen kräver mer minne än det finns att tillgå.")
         return None
-    except Exception as exc:  # a reader library failing on a malformed file
-        fail(f"Kunde inte läsa {source}: oväntat fel ({type(exc).__name__}).")
+    except Exception:  # a reader library failing on a malformed file
+        fail(f"Kunde inte läsa {source}: filen är trasig eller går inte att tolka.")
         return None
     if problems:
         total = len(problems) + len(parsed_list)

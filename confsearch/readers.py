@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from confsearch import docmeta
+from confsearch import docmeta, xmlguard
 from confsearch import regions as gazetteer
 from confsearch.layout import (
     HR_RE,
@@ -41,6 +41,7 @@ SUPPORTED_EXTENSIONS = frozenset(
 MAX_DOCUMENT_CHARS = 5_000_000  # about 2 500 pages of prose
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a .docx unpacked: every file inside the zip
 MAX_DOCX_PARAGRAPHS = 50_000
+MAX_DOCX_ELEMENTS = 1_000_000  # every XML part of a .docx together, whatever the prefix
 MAX_HTML_ELEMENTS = 200_000
 MAX_PDF_PAGES = 5_000
 FILE_SECONDS = 120.0  # reading one file; checked between pages, paragraphs and elements
@@ -257,8 +258,9 @@ def _docx_heading_level(style_name: str) -> int | None:
 
 def _check_docx(path: Path) -> None:
     """Refuse zip bombs before python-docx unpacks anything: the unpacked size of every
-    member (zipfile never inflates past the size a header declares) and the number of
-    paragraphs in the document body, counted while streaming it."""
+    member (zipfile never inflates past the size a header declares), then the elements of
+    every XML part and the paragraphs, counted by namespace whatever the prefix while
+    streaming (:mod:`confsearch.xmlguard`)."""
     import zipfile
 
     try:
@@ -269,27 +271,22 @@ def _check_docx(path: Path) -> None:
                     f"Word-filen packas upp till {_mb(unpacked)}; gränsen är "
                     f"{_mb(MAX_UNPACKED_BYTES)}"
                 )
-            paragraphs = 0
-            tail = b""
-            with zf.open("word/document.xml") as body:
-                for chunk in iter(lambda: body.read(1 << 20), b""):
-                    data = tail + chunk
-                    paragraphs += data.count(b"<w:p>") + data.count(b"<w:p ")
-                    paragraphs += data.count(b"<w:p/>")
-                    tail = data[-5:]
-                    paragraphs -= tail.count(b"<w:p>") + tail.count(b"<w:p ")
-                    paragraphs -= tail.count(b"<w:p/>")
-                    if paragraphs > MAX_DOCX_PARAGRAPHS:
-                        break
-                paragraphs += tail.count(b"<w:p>") + tail.count(b"<w:p ") + tail.count(b"<w:p/>")
+            zf.getinfo("word/document.xml")
+        xmlguard.count_docx(path, MAX_DOCX_ELEMENTS, MAX_DOCX_PARAGRAPHS)
     except Unreadable:
         raise
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, EOFError) as exc:
-        raise Unreadable(f"Word-filen går inte att öppna ({type(exc).__name__})") from exc
-    if paragraphs > MAX_DOCX_PARAGRAPHS:
-        raise Unreadable(
-            f"Word-filen har fler än {MAX_DOCX_PARAGRAPHS:,} stycken (gränsen)".replace(",", " ")
-        )
+    except xmlguard.OverBudget as exc:
+        if exc.args[0] == "paragraphs":
+            limit = f"fler än {MAX_DOCX_PARAGRAPHS:,} stycken (gränsen)"
+        else:
+            limit = f"fler än {MAX_DOCX_ELEMENTS:,} XML-element (gränsen)"
+        raise Unreadable(f"Word-filen har {limit}".replace(",", " ")) from exc
+    except xmlguard.BrokenXml as exc:
+        raise Unreadable("Word-filen är trasig (innehållet är inte giltig XML)") from exc
+    except KeyError as exc:
+        raise Unreadable("Word-filen saknar sitt huvuddokument (word/document.xml)") from exc
+    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:
+        raise Unreadable("Word-filen går inte att öppna (den är inte en giltig ZIP-fil)") from exc
 
 
 def _parse_docx(path: Path, budget: Budget) -> Parsed:
@@ -301,7 +298,9 @@ def _parse_docx(path: Path, budget: Budget) -> Parsed:
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several unrelated types
-        raise Unreadable(f"Word-filen går inte att öppna ({type(exc).__name__})") from exc
+        raise Unreadable(
+            "Word-filen går inte att öppna (den är trasig eller inget Word-dokument)"
+        ) from exc
     builder = _TextBuilder()
     for n, item in enumerate(document.iter_inner_content()):
         if n % 256 == 0:
@@ -367,7 +366,7 @@ def _parse_pdf(path: Path, budget: Budget) -> Parsed:
     except Unreadable:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise Unreadable(f"PDF-filen är trasig eller går inte att läsa ({exc})") from exc
+        raise Unreadable("PDF-filen är trasig eller går inte att läsa") from exc
     cleaned = []
     for page in pages:
         lines = [ln for ln in clean_text(page).split("\n") if not _PAGE_NUMBER_RE.match(ln)]
@@ -405,10 +404,12 @@ def _parse_html(data: bytes, budget: Budget) -> Parsed:
     from bs4 import BeautifulSoup, NavigableString, Tag
     from bs4.element import PreformattedString
 
-    if data.count(b"<") > MAX_HTML_ELEMENTS:
+    try:
+        xmlguard.count_html(data, MAX_HTML_ELEMENTS)
+    except xmlguard.OverBudget as exc:
         raise Unreadable(
             f"HTML-filen har fler än {MAX_HTML_ELEMENTS:,} element (gränsen)".replace(",", " ")
-        )
+        ) from exc
     soup = BeautifulSoup(data, "html.parser")
     head_title = soup.title.get_text(" ", strip=True) if soup.title else None
     page_meta: dict[str, str] = {}
