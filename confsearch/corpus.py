@@ -23,6 +23,7 @@ from pathlib import Path
 from confsearch import docmeta
 from confsearch.documents import CorpusResult, Document, Passage, ReadError
 from confsearch.layout import Parsed
+from confsearch.messages import os_error_text
 from confsearch.passages import DEFAULT_MAX_TOKENS, build_passages
 from confsearch.readers import (
     SUPPORTED_EXTENSIONS,
@@ -242,7 +243,7 @@ def _parse(path: Path, root: Path, source: str, max_file_bytes: int, fail) -> li
         fail(f"Kunde inte läsa {source}: {exc.args[0]}.")
         return None
     except OSError as exc:
-        fail(f"Kunde inte läsa {source}: {exc.strerror or type(exc).__name__}.")
+        fail(f"Kunde inte läsa {source}: {os_error_text(exc)}.")
         return None
     if not data.strip():
         fail(f"Kunde inte läsa {source}: filen är tom.")

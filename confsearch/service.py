@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from confsearch.index import BuildReport, build_index, is_stale, load_index
+from confsearch.messages import os_error_text
 from confsearch.settings import Settings
 from confsearch.store import IndexError_, Manifest, Store, open_store
 
@@ -47,7 +48,7 @@ _CAUSES = {
 
 def write_failure(where: str, exc: OSError) -> WriteFailed:
     code = exc.errno or _short_write_cause(where)
-    cause = _CAUSES.get(code or 0) or exc.strerror or str(exc) or type(exc).__name__
+    cause = _CAUSES.get(code or 0) or os_error_text(exc)
     return WriteFailed(f"Indexet i {where} kunde inte skrivas: {cause}.")
 
 
