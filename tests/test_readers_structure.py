@@ -11,7 +11,12 @@ import zipfile
 import pytest
 
 from confsearch.corpus import read_corpus
-from confsearch.readers import MAX_DOCX_ELEMENTS, MAX_DOCX_PARAGRAPHS
+from confsearch.readers import (
+    MAX_BLOCKS,
+    MAX_DOCX_ELEMENTS,
+    MAX_DOCX_PARAGRAPHS,
+    MAX_JSONL_DOCUMENTS,
+)
 from tests.test_readers_limits import read_in_child
 
 W_NS = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -130,3 +135,28 @@ def test_the_probes_132_kb_prefix_bomb_is_refused_cheaply(tmp_path):
     assert (file, kind) == ("bomb.docx", "error")
     assert "fler än 50 000 stycken (gränsen)" in message
     assert out["rss_mb"] < 200  # the streaming count keeps no tree
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("stycken.txt", "Titel\n\n" + "ord\n\n" * (MAX_BLOCKS + 10)),
+        ("stycken.md", "# Titel\n\n" + "ord\n\n" * (MAX_BLOCKS + 10)),
+        ("stycken.html", "<html><body>" + "<p>ord</p>" * (MAX_BLOCKS + 10) + "</body></html>"),
+    ],
+)
+def test_a_document_of_too_many_paragraphs_is_refused_in_any_format(tmp_path, name, text):
+    """A 5 MB text of one-word paragraphs took minutes to split into passages; every
+    format now has the paragraph limit that .docx had."""
+    result = read_corpus(_read_one(tmp_path, name, text.encode()))
+    [error] = result.errors
+    assert error.file == name and "fler än 50 000 stycken (gränsen)" in error.message
+    assert any(p.source.endswith("ok.txt") for p in result.passages)
+
+
+def test_a_jsonl_file_of_too_many_documents_is_refused(tmp_path):
+    line = '{"id": "%d", "text": "Region Skåne om tåg."}\n'
+    data = "".join(line % i for i in range(MAX_JSONL_DOCUMENTS + 10)).encode()
+    result = read_corpus(_read_one(tmp_path, "rader.jsonl", data))
+    [error] = result.errors
+    assert error.file == "rader.jsonl" and "fler än 50 000 dokument" in error.message
