@@ -29,6 +29,14 @@ TOO_LARGE = (
     "Dela upp den i mindre filer."
 )
 REFUSED = "Uppladdningen kunde inte tas emot. Ladda om sidan och försök igen."
+# Streamlit keeps a chosen file in memory until it is added or the tab is closed: bound
+# what one browser session, and all of them, may keep waiting there.
+MAX_WAITING_MB_PER_SESSION = 5 * MAX_UPLOAD_MB
+MAX_WAITING_MB = 20 * MAX_UPLOAD_MB
+TOO_MANY = (
+    "Det finns redan för många valda filer som väntar på att läggas till. Lägg till dem "
+    "(eller ta bort några) innan du väljer fler."
+)
 
 
 def config_options(path: Path = CONFIG) -> dict[str, object]:
@@ -78,6 +86,9 @@ class SwedishUploadRefusal:
         if scope.get("type") != "http" or UPLOAD_PATH not in scope.get("path", ""):
             await self.app(scope, receive, send)
             return
+        if scope.get("method") == "PUT" and _too_much_waiting(scope):
+            await _plain(send, 413, TOO_MANY)
+            return
         refused = False
 
         async def sending(message) -> None:
@@ -103,6 +114,38 @@ class SwedishUploadRefusal:
             await send(message)
 
         await self.app(scope, receive, sending)
+
+
+def _too_much_waiting(scope) -> bool:
+    """Whether this upload would take what Streamlit holds in memory over a bound."""
+    from streamlit.runtime import Runtime
+
+    headers = dict(scope.get("headers") or [])
+    length = headers.get(b"content-length", b"0")
+    incoming = int(length) if length.isdigit() else MAX_UPLOAD_MB << 20
+    if incoming > (MAX_UPLOAD_MB + 1) << 20:
+        return False  # one file over the limit: Streamlit refuses it (TOO_LARGE)
+    session = scope["path"].split(UPLOAD_PATH, 1)[1].split("/", 1)[0]
+    try:
+        storage = Runtime.instance().uploaded_file_mgr.file_storage
+        held = {sid: sum(len(f.data) for f in files.values()) for sid, files in storage.items()}
+    except Exception:  # another file manager, or no runtime: Streamlit's own limit applies
+        return False
+    mine = held.get(session, 0) + incoming
+    return mine > MAX_WAITING_MB_PER_SESSION << 20 or (
+        sum(held.values()) + incoming > MAX_WAITING_MB << 20
+    )
+
+
+async def _plain(send, status: int, text: str) -> None:
+    body = text.encode()
+    headers = [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", str(len(body)).encode()),
+        (b"connection", b"close"),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _swedish_refusals() -> None:

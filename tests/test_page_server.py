@@ -136,3 +136,29 @@ def test_the_page_listens_on_loopback_only_and_asks_the_network_nothing(tmp_path
     finally:
         proc.terminate()
         proc.wait(timeout=60)
+
+
+def test_uploads_waiting_in_memory_are_bounded_per_session(monkeypatch):
+    """Streamlit holds a chosen file in memory until it is added or the tab closes (the
+    probe: four uploads took the page from 128 to 734 MB). One session may keep at most
+    five full-size files waiting; a single file over the limit is still "too large"."""
+    from types import SimpleNamespace
+
+    from streamlit.runtime import Runtime
+
+    mb = 1 << 20
+    storage = {"a": {str(i): SimpleNamespace(data=b"x" * (19 * mb)) for i in range(5)}}
+    manager = SimpleNamespace(file_storage=storage)
+    monkeypatch.setattr(
+        Runtime, "instance", classmethod(lambda cls: SimpleNamespace(uploaded_file_mgr=manager))
+    )
+
+    async def accept(scope, receive, send):
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    client = TestClient(pageserver.SwedishUploadRefusal(accept))
+    full = client.put("/_stcore/upload_file/a/f6", content=b"x" * (19 * mb))
+    assert full.status_code == 413 and full.text == pageserver.TOO_MANY
+    other = client.put("/_stcore/upload_file/b/f1", content=b"x" * (19 * mb))
+    assert other.status_code == 204  # another session has room
