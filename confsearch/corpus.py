@@ -138,6 +138,7 @@ def read_corpus(
     seen_text: dict[str, str] = {}
     seen_ids: set[str] = set()
     seen_passage_ids: set[str] = set()
+    next_suffix: dict[str, int] = {}  # thousands of identical passages: no quadratic search
     for path in corpus_files(corpus_dir):
         source = _relative_source(path, root)
         rel = path.relative_to(corpus_dir).as_posix()
@@ -197,10 +198,11 @@ def read_corpus(
                 fail(f"{label} innehåller bara rubriker, ingen brödtext att söka i.")
             for p in built:
                 pid = p.id
-                n = 2
+                n = next_suffix.get(p.id, 2)  # the suffixes below n are all taken
                 while pid in seen_passage_ids:  # identical passage twice in one session
                     pid = f"{p.id}-{n}"
                     n += 1
+                next_suffix[p.id] = n
                 seen_passage_ids.add(pid)
                 passages.append(p if pid == p.id else _replace_id(p, pid))
     return CorpusResult(tuple(documents), tuple(passages), tuple(errors))
