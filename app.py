@@ -125,7 +125,8 @@ def run_build(settings: Settings, text: str, since: float | None = None):
     if since is None:
         job = pagecache.start_build(settings)
     else:
-        job = pagecache.build_after(settings, since)
+        with st.spinner("Väntar på en indexering som redan pågår …"):
+            job = pagecache.build_after(settings, since)
     bar = st.progress(0.0, text=text)
 
     def progress(done: int, total: int) -> None:
