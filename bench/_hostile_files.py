@@ -113,9 +113,11 @@ def cases() -> dict[str, tuple[str, bytes]]:
     out[f".pdf, {MAX_PDF_PAGES + 1:,} pages"] = ("for-manga.pdf", text_pdf(MAX_PDF_PAGES + 1))
     out[".pdf with a cyclic page tree"] = ("cykel.pdf", cyclic_pdf())
     j = MAX_JSONL_DOCUMENTS - UNDER
-    doc = {"text": "Region Skåne berättade om tåg och cyklar i regionen. " * 4}
+    sentence = "Region Skåne berättade om tåg och cyklar i regionen, del {}. "
     out[f".jsonl, {j:,} documents (worst accepted)"] = (
         "rader.jsonl",
-        "".join(json.dumps({"id": str(i), **doc}) + "\n" for i in range(j)).encode(),
+        "".join(
+            json.dumps({"id": str(i), "text": sentence.format(i) * 4}) + "\n" for i in range(j)
+        ).encode(),
     )
     return {re.sub(r"(?<=\d),(?=\d)", " ", label): v for label, v in out.items()}  # 49 990
