@@ -584,15 +584,27 @@ def parse_file(path: Path, data: bytes, budget: Budget | None = None) -> list[Pa
         return [check_blocks(_parse_html(data, budget))]
     text, encoding = decode_bytes(data)
     text = clean_text(check_chars(text))
+    # Every run of blank lines separates two blocks (and blocks are only split further),
+    # so this many separators means too many blocks, counted before any block is built.
+    if sum(1 for _ in _BLANK_RUN_RE.finditer(text)) - 1 > MAX_BLOCKS:
+        raise _too_many_blocks()
     parsed = _parse_markdown(text) if suffix in (".md", ".markdown") else _parse_plain(text)
     parsed.metadata["encoding"] = encoding
     return [check_blocks(parsed)]
 
 
+_BLANK_RUN_RE = re.compile(r"\n(?:[^\S\n]*\n)+")
+
+
+def _too_many_blocks() -> Unreadable:
+    return Unreadable(
+        f"filen har fler än {MAX_BLOCKS:,} stycken (gränsen). Dela upp den i mindre filer".replace(
+            ",", " "
+        )
+    )
+
+
 def check_blocks(parsed: Parsed) -> Parsed:
     if len(parsed.blocks) > MAX_BLOCKS:
-        raise Unreadable(
-            f"filen har fler än {MAX_BLOCKS:,} stycken (gränsen). Dela upp den i mindre "
-            "filer".replace(",", " ")
-        )
+        raise _too_many_blocks()
     return parsed

@@ -160,3 +160,13 @@ def test_a_jsonl_file_of_too_many_documents_is_refused(tmp_path):
     result = read_corpus(_read_one(tmp_path, "rader.jsonl", data))
     [error] = result.errors
     assert error.file == "rader.jsonl" and "fler än 50 000 dokument" in error.message
+
+
+@pytest.mark.process
+def test_a_5_mb_text_of_one_word_paragraphs_is_refused_before_its_blocks_are_built(tmp_path):
+    """A million blocks were built (463 MB) before they were counted."""
+    data = ("ord\n\n" * 1_000_000).encode()
+    out = read_in_child(_read_one(tmp_path, "stor.txt", data))
+    [(file, _kind, message)] = out["errors"]
+    assert file == "stor.txt" and "fler än 50 000 stycken (gränsen)" in message
+    assert out["rss_mb"] < 200
