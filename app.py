@@ -13,6 +13,7 @@ filters (shown as removable chips wherever results are shown) and the note.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -115,11 +116,17 @@ def clear_filter(name: str) -> None:
 # ---------------------------------------------------------------- loading
 
 
-def run_build(settings: Settings, text: str):
+def run_build(settings: Settings, text: str, since: float | None = None):
     """Run an index build in a worker process and wait for it here, with a progress bar.
 
     Only this session waits; every other session keeps searching the current index.
+    ``since``: when this session's files were saved; the build must have started later.
     """
+    if since is None:
+        job = pagecache.start_build(settings)
+    else:
+        with st.spinner("Väntar på en indexering som redan pågår …"):
+            job = pagecache.build_after(settings, since)
     bar = st.progress(0.0, text=text)
 
     def progress(done: int, total: int) -> None:
@@ -128,10 +135,10 @@ def run_build(settings: Settings, text: str):
             bar.progress(share, text=f"{text} Bäddar in stycken: {done} av {total}.")
 
     try:
-        outcome = pagecache.start_build(settings).wait(on_progress=progress)
+        outcome = job.wait(on_progress=progress)
     finally:
         bar.empty()
-    pagecache.build_finished(settings, outcome.ok)
+    pagecache.build_finished(settings, outcome.ok, job)
     return outcome
 
 
@@ -524,7 +531,41 @@ def corpus_tab(settings: Settings, searcher) -> None:
 
 
 def add_files(settings: Settings, files) -> None:
-    """Save uploads, index them in a worker, and undo the uploads if that fails."""
+    """Save uploads, index them in a worker, and undo the uploads if that fails.
+
+    One batch at a time per index (:func:`confsearch.pagecache.upload_lock`): a second
+    session uploading meanwhile waits, then saves its files and gets a build of its own.
+    """
+    lock = pagecache.upload_lock(settings)
+    if not lock.acquire(blocking=False):
+        with st.spinner("En annan uppladdning indexeras just nu – dina filer läggs till sedan …"):
+            lock.acquire()
+    try:
+        notes = _save_and_index(settings, files)
+    finally:
+        lock.release()
+        _release(files)
+    st.session_state["flash"] = notes
+    st.session_state["upload_n"] = st.session_state.get("upload_n", 0) + 1
+    st.session_state.pop("memo", None)
+    st.session_state.pop("region_memo", None)
+    st.rerun()
+
+
+def _release(files) -> None:
+    """Drop the uploads from Streamlit's memory: they are in the corpus folder now (or were
+    refused), and Streamlit would otherwise hold them until the browser tab closes."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    remove = getattr(getattr(ctx, "uploaded_file_mgr", None), "remove_file", None)
+    if remove is None:
+        return
+    for f in files:
+        remove(session_id=ctx.session_id, file_id=f.file_id)
+
+
+def _save_and_index(settings: Settings, files) -> list[tuple[str, str]]:
     notes: list[tuple[str, str]] = []
     saved: list[Path] = []
     for f in files:
@@ -537,17 +578,13 @@ def add_files(settings: Settings, files) -> None:
         saved.append(path)
         if path.name != f.name:
             notes.append(("info", f"{shown} sparades som {markup.md_escape(path.name)}."))
-    if saved:
-        notes = _index_uploads(settings, saved) + notes
-    st.session_state["flash"] = notes
-    st.session_state["upload_n"] = st.session_state.get("upload_n", 0) + 1
-    st.session_state.pop("memo", None)
-    st.session_state.pop("region_memo", None)
-    st.rerun()
+    if saved:  # a build started from now on reads every file saved above
+        notes = _index_uploads(settings, saved, time.monotonic()) + notes
+    return notes
 
 
-def _index_uploads(settings: Settings, saved: list[Path]) -> list[tuple[str, str]]:
-    outcome = run_build(settings, "Uppdaterar sökindexet …")
+def _index_uploads(settings: Settings, saved: list[Path], since: float) -> list[tuple[str, str]]:
+    outcome = run_build(settings, "Uppdaterar sökindexet …", since)
     if not outcome.ok:
         for path in saved:
             uploads.quarantine(settings.corpus_dir, path)
@@ -555,7 +592,7 @@ def _index_uploads(settings: Settings, saved: list[Path]) -> list[tuple[str, str
     rejected, notes = uploads.judge_uploads(settings.corpus_dir, saved, outcome.report)
     report = outcome.report
     if rejected:
-        outcome = run_build(settings, "Uppdaterar sökindexet …")
+        outcome = run_build(settings, "Uppdaterar sökindexet …", time.monotonic())
         report = outcome.report if outcome.ok else report
     added = [p for p in saved if p not in rejected]
     if added:

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from confsearch.evalsets import DEFAULT_SETS, QUESTION_SETS, SEALED_SET, SWEFAQ_SPLITS
-from confsearch.messages import count_noun
+from confsearch.messages import count_noun, os_error_text, quoted
 from confsearch.settings import Settings
 
 MAX_K = 100
@@ -78,7 +78,7 @@ def hits_count(value: str) -> int:
     try:
         k = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} är inget heltal") from None
+        raise argparse.ArgumentTypeError(f"{quoted(value)} är inget heltal") from None
     if not 1 <= k <= MAX_K:
         raise argparse.ArgumentTypeError(f"antalet måste vara mellan 1 och {MAX_K} (fick {k})")
     return k
@@ -88,7 +88,7 @@ def port_number(value: str) -> int:
     try:
         port = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} är inget portnummer") from None
+        raise argparse.ArgumentTypeError(f"{quoted(value)} är inget portnummer") from None
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"porten måste vara mellan 0 och 65535 (fick {port})")
     return port
@@ -98,7 +98,7 @@ def seconds(value: str) -> float:
     try:
         s = float(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} är inget antal sekunder") from None
+        raise argparse.ArgumentTypeError(f"{quoted(value)} är inget antal sekunder") from None
     if not 0.1 <= s <= 3600:  # also refuses nan and inf
         raise argparse.ArgumentTypeError(f"tiden måste vara mellan 0,1 och 3600 s (fick {value})")
     return s
@@ -284,7 +284,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
     try:
         atomic_write(out, data)
     except OSError as exc:
-        raise UserError(f"Kunde inte skriva {out}: {exc.strerror or exc}.") from exc
+        raise UserError(f"Kunde inte skriva {out}: {os_error_text(exc)}.") from exc
     print(
         f"Anteckning med {count_noun(len(note.items), 'stycke', 'stycken')} för "
         f"{count_noun(len(args.query), 'fråga', 'frågor')} sparad i {out}."

@@ -24,6 +24,7 @@ from confsearch import docmeta
 from confsearch.documents import CorpusResult, Document, Passage, ReadError
 from confsearch.fsutil import display_name
 from confsearch.layout import Parsed
+from confsearch.messages import os_error_text
 from confsearch.passages import DEFAULT_MAX_TOKENS, build_passages
 from confsearch.readers import (
     SUPPORTED_EXTENSIONS,
@@ -156,6 +157,7 @@ def read_corpus(
     files: list[tuple[str, int, int]] = []
     listed = corpus_files(corpus_dir)
     vanished = 0
+    next_suffix: dict[str, int] = {}  # thousands of identical passages: no quadratic search
     for path in listed:
         source = _relative_source(path, root)
         # Names are shown, stored and used as ids in their displayable form; only the
@@ -228,10 +230,11 @@ def read_corpus(
                 fail(f"{label} innehåller bara rubriker, ingen brödtext att söka i.")
             for p in built:
                 pid = p.id
-                n = 2
+                n = next_suffix.get(p.id, 2)  # the suffixes below n are all taken
                 while pid in seen_passage_ids:  # identical passage twice in one session
                     pid = f"{p.id}-{n}"
                     n += 1
+                next_suffix[p.id] = n
                 seen_passage_ids.add(pid)
                 passages.append(p if pid == p.id else _replace_id(p, pid))
     files.extend(file_stats(corpus_dir, sidecar_files(corpus_dir)))
@@ -277,7 +280,7 @@ def _parse(path: Path, root: Path, source: str, max_file_bytes: int, fail) -> li
         fail(f"Kunde inte läsa {source}: {exc.args[0]}.")
         return None
     except OSError as exc:
-        fail(f"Kunde inte läsa {source}: {exc.strerror or type(exc).__name__}.")
+        fail(f"Kunde inte läsa {source}: {os_error_text(exc)}.")
         return None
     if not data.strip():
         fail(f"Kunde inte läsa {source}: filen är tom.")
@@ -292,8 +295,8 @@ def _parse(path: Path, root: Path, source: str, max_file_bytes: int, fail) -> li
     except MemoryError:
         fail(f"Kunde inte läsa {source}: filen kräver mer minne än det finns att tillgå.")
         return None
-    except Exception as exc:  # a reader library failing on a malformed file
-        fail(f"Kunde inte läsa {source}: oväntat fel ({type(exc).__name__}).")
+    except Exception:  # a reader library failing on a malformed file
+        fail(f"Kunde inte läsa {source}: filen är trasig eller går inte att tolka.")
         return None
     if problems:
         total = len(problems) + len(parsed_list)

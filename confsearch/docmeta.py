@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from confsearch.messages import os_error_text
 from confsearch.text import fold, is_http_url
 
 FIELDS = ("organiser", "event", "date", "year", "url")
@@ -146,9 +147,7 @@ def read_sidecar(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except OSError as exc:
-        raise SidecarError(
-            f"{path.name} kunde inte läsas ({exc.strerror or type(exc).__name__})"
-        ) from exc
+        raise SidecarError(f"{path.name} kunde inte läsas ({os_error_text(exc)})") from exc
     if len(data) > MAX_SIDECAR_BYTES:
         raise SidecarError(f"{path.name} är större än {MAX_SIDECAR_BYTES // 1024} kB")
     try:

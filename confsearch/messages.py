@@ -6,6 +6,7 @@ each such string lives here once. Strings used by a single module stay next to t
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
 
 NO_ANSWER = "Inget tydligt svar i konferenstexterna."
@@ -122,3 +123,43 @@ CORPUS_MISSING_STALE = (
     "Korpusmappen {corpus} finns inte, så indexet i {index} kan inte jämföras med den och "
     "räknas som inaktuellt. Det befintliga indexet lämnas orört."
 )
+
+
+def quoted(value: object, limit: int = 80) -> str:
+    """A user's input inside a Swedish message: «…», control characters shown as «�»
+    and long input cut with «…» – never Python's quoting (``'\\x00'``)."""
+    text = "".join("\ufffd" if not ch.isprintable() else ch for ch in str(value))
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"«{text}»"
+
+
+_OS_CAUSES = {
+    errno.ENOENT: "filen eller mappen finns inte",
+    errno.ENAMETOOLONG: "namnet är för långt",
+    errno.ENOTDIR: "en del av sökvägen är ingen mapp",
+    errno.EISDIR: "det är en mapp, inte en fil",
+    errno.ELOOP: "för många symboliska länkar i rad",
+    errno.EACCES: "behörighet saknas",
+    errno.EPERM: "behörighet saknas",
+    errno.EROFS: "mappen är skrivskyddad",
+    errno.ENOSPC: "disken är full",
+    errno.EDQUOT: "diskkvoten är slut",
+    errno.EFBIG: "filen blev större än tillåtet",
+    errno.EIO: "läsfel på disken",
+    errno.EMFILE: "för många öppna filer",
+    errno.ENFILE: "för många öppna filer",
+    errno.EEXIST: "det finns redan en fil med det namnet",
+    errno.EXDEV: "filen ligger på en annan disk",
+    errno.EBUSY: "filen eller mappen används",
+    errno.ENOTEMPTY: "mappen är inte tom",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """The cause of a file-system error in Swedish ("namnet är för långt"), never the
+    operating system's English ("File name too long")."""
+    cause = _OS_CAUSES.get(exc.errno or 0)
+    if cause:
+        return cause
+    return f"systemfel {exc.errno}" if exc.errno else "ett fel i filsystemet"

@@ -25,6 +25,7 @@ from typing import Protocol
 
 import numpy as np
 
+from confsearch.messages import quoted
 from confsearch.settings import DEFAULT_MODEL, Settings
 
 # Prompts for well-known model families, used when a model folder does not declare them.
@@ -137,7 +138,7 @@ def resolve_dtype(requested: str) -> str:
         return "bf16"
     if req == "auto":
         return "bf16" if cpu_supports_bf16() else "fp32"
-    raise ModelError(f"Okänd dtype {requested!r}: välj auto, fp32 eller bf16.")
+    raise ModelError(f"Okänd dtype {quoted(requested)}: välj auto, fp32 eller bf16.")
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,10 @@
 the question model and the index (:func:`confsearch.pagecache.warm`) in the server
 process, then hands over to Streamlit's own command line. The first visitor gets the
 question box at once; a question asked before loading has finished waits with a Swedish
-progress message. Any argument is passed on to ``streamlit run`` (``--server.port 8501``).
+progress message. Any argument is passed on to ``streamlit run`` (``--server.port 8501``);
+the project's ``.streamlit/config.toml`` applies wherever it is started, so the page
+listens on 127.0.0.1 unless ``--server.address`` says otherwise
+(:mod:`confsearch.pageserver`).
 """
 
 from __future__ import annotations
@@ -16,14 +19,14 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
 def main(argv: list[str] | None = None) -> int:
-    from confsearch import pagecache
+    from confsearch import pagecache, pageserver
     from confsearch.settings import Settings
 
     pagecache.warm_in_background(Settings.from_env())
     from streamlit.web import cli as stcli
 
-    args = list(sys.argv[1:] if argv is None else argv)
-    sys.argv = ["streamlit", "run", str(APP), *args]  # settings: .streamlit/config.toml
+    args = pageserver.prepare(list(sys.argv[1:] if argv is None else argv))
+    sys.argv = ["streamlit", "run", str(APP), *args]  # defaults: .streamlit/config.toml
     return stcli.main()
 
 

@@ -32,6 +32,7 @@ class _State:
     warm_error: str | None = None
     last_stale_check: dict = field(default_factory=dict)  # store -> (time, stale)
     jobs: dict = field(default_factory=dict)  # store -> running BuildJob
+    upload_locks: dict = field(default_factory=dict)  # store -> lock held by one upload batch
     failed_fingerprint: dict = field(default_factory=dict)  # store -> corpus fingerprint
 
 
@@ -161,13 +162,46 @@ def start_build(settings: Settings):
         return job
 
 
-def build_finished(settings: Settings, ok: bool) -> None:
-    """Remember the outcome: a failed build is not retried for the same corpus."""
+def upload_lock(settings: Settings) -> threading.Lock:
+    """The lock one upload batch holds from saving its files to judging its build.
+
+    Two sessions uploading at once are served one after the other, each batch with a
+    build of its own: a session is told the outcome of the build that read its files,
+    never another session's (and never a half-read job's files).
+    """
+    key = _store_key(settings)
+    with _STATE.lock:
+        return _STATE.upload_locks.setdefault(key, threading.Lock())
+
+
+def build_after(settings: Settings, since: float):
+    """A build job that started after ``since`` (``time.monotonic()``), so it reads every
+    file saved before then: the running job if it started later, else a new job once the
+    running one (a background rebuild that may have listed the corpus already) ends."""
+    from confsearch.worker import BuildJob
+
+    key = _store_key(settings)
+    while True:
+        with _STATE.lock:
+            job = _STATE.jobs.get(key)
+            if job is None or not job.running():
+                job = BuildJob(settings)
+                _STATE.jobs[key] = job
+                return job
+            if job.started >= since:
+                return job
+        job.wait()
+
+
+def build_finished(settings: Settings, ok: bool, job=None) -> None:
+    """Remember the outcome: a failed build is not retried for the same corpus. ``job``:
+    the job that ended (a newer job another session started is left running)."""
     from confsearch.index import corpus_fingerprint
 
     key = _store_key(settings)
     with _STATE.lock:
-        _STATE.jobs.pop(key, None)
+        if job is None or _STATE.jobs.get(key) is job:
+            _STATE.jobs.pop(key, None)
         _STATE.last_stale_check.pop(key, None)
         if ok:
             _STATE.failed_fingerprint.pop(key, None)

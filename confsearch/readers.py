@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from confsearch import docmeta
+from confsearch import docmeta, xmlguard
 from confsearch import regions as gazetteer
 from confsearch.layout import (
     HR_RE,
@@ -41,6 +41,12 @@ SUPPORTED_EXTENSIONS = frozenset(
 MAX_DOCUMENT_CHARS = 5_000_000  # about 2 500 pages of prose
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a .docx unpacked: every file inside the zip
 MAX_DOCX_PARAGRAPHS = 50_000
+# Paragraphs (blocks) of one document in any format, and documents of one .jsonl file:
+# building passages costs about 0.2 ms per paragraph, so this bounds a 5 MB text of one-word
+# paragraphs (1 000 000 of them, minutes) at the cost of the longest .docx accepted.
+MAX_BLOCKS = 50_000
+MAX_JSONL_DOCUMENTS = 50_000
+MAX_DOCX_ELEMENTS = 1_000_000  # every XML part of a .docx together, whatever the prefix
 MAX_HTML_ELEMENTS = 200_000
 MAX_PDF_PAGES = 5_000
 FILE_SECONDS = 120.0  # reading one file; checked between pages, paragraphs and elements
@@ -257,8 +263,9 @@ def _docx_heading_level(style_name: str) -> int | None:
 
 def _check_docx(path: Path) -> None:
     """Refuse zip bombs before python-docx unpacks anything: the unpacked size of every
-    member (zipfile never inflates past the size a header declares) and the number of
-    paragraphs in the document body, counted while streaming it."""
+    member (zipfile never inflates past the size a header declares), then the elements of
+    every XML part and the paragraphs, counted by namespace whatever the prefix while
+    streaming (:mod:`confsearch.xmlguard`)."""
     import zipfile
 
     try:
@@ -269,27 +276,22 @@ def _check_docx(path: Path) -> None:
                     f"Word-filen packas upp till {_mb(unpacked)}; gränsen är "
                     f"{_mb(MAX_UNPACKED_BYTES)}"
                 )
-            paragraphs = 0
-            tail = b""
-            with zf.open("word/document.xml") as body:
-                for chunk in iter(lambda: body.read(1 << 20), b""):
-                    data = tail + chunk
-                    paragraphs += data.count(b"<w:p>") + data.count(b"<w:p ")
-                    paragraphs += data.count(b"<w:p/>")
-                    tail = data[-5:]
-                    paragraphs -= tail.count(b"<w:p>") + tail.count(b"<w:p ")
-                    paragraphs -= tail.count(b"<w:p/>")
-                    if paragraphs > MAX_DOCX_PARAGRAPHS:
-                        break
-                paragraphs += tail.count(b"<w:p>") + tail.count(b"<w:p ") + tail.count(b"<w:p/>")
+            zf.getinfo("word/document.xml")
+        xmlguard.count_docx(path, MAX_DOCX_ELEMENTS, MAX_DOCX_PARAGRAPHS)
     except Unreadable:
         raise
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, EOFError) as exc:
-        raise Unreadable(f"Word-filen går inte att öppna ({type(exc).__name__})") from exc
-    if paragraphs > MAX_DOCX_PARAGRAPHS:
-        raise Unreadable(
-            f"Word-filen har fler än {MAX_DOCX_PARAGRAPHS:,} stycken (gränsen)".replace(",", " ")
-        )
+    except xmlguard.OverBudget as exc:
+        if exc.args[0] == "paragraphs":
+            limit = f"fler än {MAX_DOCX_PARAGRAPHS:,} stycken (gränsen)"
+        else:
+            limit = f"fler än {MAX_DOCX_ELEMENTS:,} XML-element (gränsen)"
+        raise Unreadable(f"Word-filen har {limit}".replace(",", " ")) from exc
+    except xmlguard.BrokenXml as exc:
+        raise Unreadable("Word-filen är trasig (innehållet är inte giltig XML)") from exc
+    except KeyError as exc:
+        raise Unreadable("Word-filen saknar sitt huvuddokument (word/document.xml)") from exc
+    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:
+        raise Unreadable("Word-filen går inte att öppna (den är inte en giltig ZIP-fil)") from exc
 
 
 def _parse_docx(path: Path, budget: Budget) -> Parsed:
@@ -301,7 +303,9 @@ def _parse_docx(path: Path, budget: Budget) -> Parsed:
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several unrelated types
-        raise Unreadable(f"Word-filen går inte att öppna ({type(exc).__name__})") from exc
+        raise Unreadable(
+            "Word-filen går inte att öppna (den är trasig eller inget Word-dokument)"
+        ) from exc
     builder = _TextBuilder()
     for n, item in enumerate(document.iter_inner_content()):
         if n % 256 == 0:
@@ -367,7 +371,7 @@ def _parse_pdf(path: Path, budget: Budget) -> Parsed:
     except Unreadable:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise Unreadable(f"PDF-filen är trasig eller går inte att läsa ({exc})") from exc
+        raise Unreadable("PDF-filen är trasig eller går inte att läsa") from exc
     cleaned = []
     for page in pages:
         lines = [ln for ln in clean_text(page).split("\n") if not _PAGE_NUMBER_RE.match(ln)]
@@ -405,10 +409,12 @@ def _parse_html(data: bytes, budget: Budget) -> Parsed:
     from bs4 import BeautifulSoup, NavigableString, Tag
     from bs4.element import PreformattedString
 
-    if data.count(b"<") > MAX_HTML_ELEMENTS:
+    try:
+        xmlguard.count_html(data, MAX_HTML_ELEMENTS)
+    except xmlguard.OverBudget as exc:
         raise Unreadable(
             f"HTML-filen har fler än {MAX_HTML_ELEMENTS:,} element (gränsen)".replace(",", " ")
-        )
+        ) from exc
     soup = BeautifulSoup(data, "html.parser")
     head_title = soup.title.get_text(" ", strip=True) if soup.title else None
     page_meta: dict[str, str] = {}
@@ -504,6 +510,11 @@ def parse_jsonl(data: bytes) -> tuple[list[Parsed], list[str]]:
         except json.JSONDecodeError:
             problems.append(f"rad {lineno} (ogiltig JSON)")
             continue
+        if len(parsed) >= MAX_JSONL_DOCUMENTS:
+            raise Unreadable(
+                f"filen har fler än {MAX_JSONL_DOCUMENTS:,} dokument (rader); det är gränsen. "
+                "Dela upp den i mindre filer".replace(",", " ")
+            )
         if not isinstance(obj, dict):
             problems.append(f"rad {lineno} (inte ett JSON-objekt)")
             continue
@@ -566,13 +577,34 @@ def parse_file(path: Path, data: bytes, budget: Budget | None = None) -> list[Pa
     budget = budget or Budget()
     suffix = path.suffix.lower()
     if suffix == ".docx":
-        return [_parse_docx(path, budget)]
+        return [check_blocks(_parse_docx(path, budget))]
     if suffix == ".pdf":
-        return [_parse_pdf(path, budget)]
+        return [check_blocks(_parse_pdf(path, budget))]
     if suffix in (".html", ".htm"):
-        return [_parse_html(data, budget)]
+        return [check_blocks(_parse_html(data, budget))]
     text, encoding = decode_bytes(data)
     text = clean_text(check_chars(text))
+    # Every run of blank lines separates two blocks (and blocks are only split further),
+    # so this many separators means too many blocks, counted before any block is built.
+    if sum(1 for _ in _BLANK_RUN_RE.finditer(text)) - 1 > MAX_BLOCKS:
+        raise _too_many_blocks()
     parsed = _parse_markdown(text) if suffix in (".md", ".markdown") else _parse_plain(text)
     parsed.metadata["encoding"] = encoding
-    return [parsed]
+    return [check_blocks(parsed)]
+
+
+_BLANK_RUN_RE = re.compile(r"\n(?:[^\S\n]*\n)+")
+
+
+def _too_many_blocks() -> Unreadable:
+    return Unreadable(
+        f"filen har fler än {MAX_BLOCKS:,} stycken (gränsen). Dela upp den i mindre filer".replace(
+            ",", " "
+        )
+    )
+
+
+def check_blocks(parsed: Parsed) -> Parsed:
+    if len(parsed.blocks) > MAX_BLOCKS:
+        raise _too_many_blocks()
+    return parsed

@@ -232,7 +232,7 @@ class Searcher:
             lowered = region.strip().lower()
             canonical = next((r for r in self.index.regions if r.lower() == lowered), None)
         if canonical is None:
-            raise QueryError(f"Okänd region eller organisation: {region!r}.")
+            raise QueryError(f"Okänd region eller organisation: {messages.quoted(region)}.")
         return canonical
 
     def resolve_session(self, session: str | None) -> str | None:
@@ -245,7 +245,13 @@ class Searcher:
         matches = [t for t in self.index.sessions if lowered in t.lower()]
         if len(matches) == 1:
             return matches[0]
-        raise QueryError(f"Okänt lärpass: {session!r}.")
+        if matches:
+            shown = ", ".join(messages.quoted(t) for t in matches[:5]) + (
+                " …" if len(matches) > 5 else ""
+            )
+            asked = messages.quoted(session)
+            raise QueryError(f"Lärpasset {asked} kan vara flera: {shown}. Skriv mer av namnet.")
+        raise QueryError(f"Okänt lärpass: {messages.quoted(session)}.")
 
     def _fuse(
         self, lexical_query: str, qvec: np.ndarray, k: int, flt: Filter

@@ -28,6 +28,7 @@ from confsearch import messages
 from confsearch.buildguard import CorpusShrank
 from confsearch.fsutil import display_name, folder_label
 from confsearch.index import BuildReport, build_index, is_stale, load_index
+from confsearch.messages import os_error_text
 from confsearch.settings import Settings
 from confsearch.store import IndexError_, Manifest, Store, open_store
 from confsearch.store.folder import NotAnIndexFolder
@@ -51,7 +52,7 @@ _CAUSES = {
 
 def write_failure(where: str, exc: OSError) -> WriteFailed:
     code = exc.errno or _short_write_cause(where)
-    cause = _CAUSES.get(code or 0) or exc.strerror or str(exc) or type(exc).__name__
+    cause = _CAUSES.get(code or 0) or os_error_text(exc)
     return WriteFailed(f"Indexet i {where} kunde inte skrivas: {cause}.")
 
 

@@ -14,6 +14,7 @@ import unicodedata
 from pathlib import Path
 
 from confsearch.corpus import MAX_FILE_BYTES
+from confsearch.messages import os_error_text
 from confsearch.readers import SUPPORTED_EXTENSIONS
 
 ALLOWED_UPLOAD_TYPES = tuple(sorted(ext.lstrip(".") for ext in SUPPORTED_EXTENSIONS))
@@ -95,7 +96,7 @@ def save_upload(corpus_dir: Path, name: str, data: bytes) -> Path:
             os.fsync(f.fileno())
     except OSError as exc:
         raise UploadError(
-            f"Filen kunde inte sparas i korpusmappen ({exc.strerror or type(exc).__name__})."
+            f"Filen kunde inte sparas i korpusmappen ({os_error_text(exc)})."
         ) from exc
     try:
         for n in range(1, 1000):
@@ -106,7 +107,7 @@ def save_upload(corpus_dir: Path, name: str, data: bytes) -> Path:
                 continue
             except OSError as exc:
                 raise UploadError(
-                    f"Filen kunde inte sparas i korpusmappen ({exc.strerror or exc})."
+                    f"Filen kunde inte sparas i korpusmappen ({os_error_text(exc)})."
                 ) from exc
             return candidate
         raise UploadError("Det finns redan för många filer med det namnet.")

@@ -22,6 +22,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,8 @@ class BuildJob:
         memory_mb: int = DEFAULT_MEMORY_MB,
     ) -> None:
         self.timeout = timeout
+        self._outcome: Outcome | None = None
+        self._outcome_lock = threading.Lock()
         fd, name = tempfile.mkstemp(prefix="confsearch-build-", suffix=".jsonl")
         os.close(fd)
         self.progress_file = Path(name)
@@ -125,6 +128,14 @@ class BuildJob:
         return self.outcome()
 
     def outcome(self) -> Outcome:
+        """How the build went; the same answer for every session that waited on this job
+        (the first caller reads the worker's files, the others are given its reading)."""
+        with self._outcome_lock:
+            if self._outcome is None:
+                self._outcome = self._read_outcome()
+            return self._outcome
+
+    def _read_outcome(self) -> Outcome:
         self._stderr.seek(0)
         stderr = self._stderr.read().decode("utf-8", "replace")
         self._stderr.close()

@@ -82,7 +82,7 @@ def test_eval_loads_and_verifies_the_index_once(fake_env, monkeypatch, capsys):
         (["search", "--nej"], "okända argument: --nej"),
         (["regions", "cykling", "--k", "0"], "antalet måste vara mellan 1 och 100"),
         (["regions", "cykling", "--k", "-1"], "antalet måste vara mellan 1 och 100"),
-        (["search", "x", "--k", "tre"], "'tre' är inget heltal"),
+        (["search", "x", "--k", "tre"], "«tre» är inget heltal"),
         (["brief", "fråga"], "följande argument krävs: --out"),
         (["hjälp"], "ogiltigt val"),
     ],

@@ -886,3 +886,19 @@ def test_passages_survive_json_round_trip(real, tmp_path):
         for key in ("regions", "speakers", "links"):
             back[key] = tuple(back[key])
         assert Passage(**back) == p
+
+
+def test_thousands_of_identical_passages_get_numbered_ids(tmp_path):
+    """Identical passages in one session get id, id-2, id-3 … (the suffix is remembered,
+    so 25 000 of them no longer cost a quadratic search: issue 27's widest .docx)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    paragraph = "Region Skåne ordnar cykelbibliotek i kommunerna och berättar om det. " * 30
+    (corpus / "samma.txt").write_text("Titel\n\n" + (paragraph + "\n\n") * 300)
+    passages = read_corpus(corpus).passages
+    ids = [p.id for p in passages]
+    assert len(ids) == len(set(ids)) >= 300
+    base = ids[0]
+    numbered = [i for i in ids if i.startswith(f"{base}-")]
+    assert numbered == [f"{base}-{n}" for n in range(2, len(numbered) + 2)]
+    assert len(numbered) == 299

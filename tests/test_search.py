@@ -272,3 +272,26 @@ def test_the_model_reads_the_question_with_the_glossary_words_the_texts_use(sear
     assert seen[-1] == "Hur genomförs en regional utvecklingsstrategi?"
     # the words searched for still include the abbreviation
     assert s.search("Hur genomförs en regional utvecklingsstrategi?", k=1).expansions == ["RUS"]
+
+
+def test_an_ambiguous_session_filter_is_called_ambiguous_not_unknown(searcher):
+    """Issue 27 (minor): "för" is in three lärpass titles; it was "Okänt lärpass: 'för'"."""
+    with pytest.raises(QueryError) as caught:
+        searcher.search("region", k=5, session="för")
+    message = str(caught.value)
+    assert message.startswith("Lärpasset «för» kan vara flera: ")
+    assert "«Vilka företagare främjas?»" in message and "Skriv mer av namnet." in message
+    assert "Okänt" not in message
+
+
+def test_a_filter_with_control_characters_is_quoted_in_swedish(searcher):
+    """Issue 27 (minor): no Python quoting ('\\x00') in a message."""
+    for kwargs, start in (
+        ({"region": "Nar\x00nia"}, "Okänd region"),
+        ({"session": "\x00"}, "Okänt"),
+    ):
+        with pytest.raises(QueryError) as caught:
+            searcher.search("region", k=5, **kwargs)
+        message = str(caught.value)
+        assert message.startswith(start) and "«" in message and "»" in message
+        assert "\\x" not in message and "'" not in message and "\x00" not in message

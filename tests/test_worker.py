@@ -44,3 +44,30 @@ def test_a_build_over_its_time_budget_is_killed_with_a_swedish_message(settings)
     assert not outcome.ok
     assert outcome.message == "Indexeringen tog längre tid än 2 sekunder och avbröts."
     assert _snapshot(settings.index_dir) == before
+
+
+def test_every_session_waiting_on_one_build_is_told_its_outcome(settings):
+    """Two page sessions waiting on the same job (issue 27, finding 8): the second was
+    given ``ValueError: seek of closed file`` because the first had closed the job's
+    files; now both get the same Swedish outcome."""
+    import threading
+
+    job = BuildJob(settings, timeout=2.0)
+    results: list = []
+    errors: list = []
+
+    def waiter() -> None:
+        try:
+            results.append(job.wait(poll=0.05))
+        except Exception as exc:  # the failure being tested for
+            errors.append(exc)
+
+    threads = [threading.Thread(target=waiter) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert [r.message for r in results] == [
+        "Indexeringen tog längre tid än 2 sekunder och avbröts."
+    ] * 2
