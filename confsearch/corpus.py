@@ -175,7 +175,7 @@ def read_corpus(
             fail(f"Kunde inte läsa {source}: filen försvann medan korpusen lästes.")
             continue
         except OSError as exc:  # e.g. a path longer than the system allows
-            fail(f"Kunde inte läsa {source}: filen gick inte att öppna (felkod {exc.errno}).")
+            fail(f"Kunde inte läsa {source}: {os_error_text(exc)}.")
             continue
         files.append((path.relative_to(corpus_dir).as_posix(), st.st_size, st.st_mtime_ns))
         parsed_list = _parse(path, corpus_dir, source, max_file_bytes, fail)
