@@ -8,12 +8,15 @@ correct it with a sidecar ``name.meta.json``. The CLI (``documents``), the HTTP 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from confsearch import orgs
 from confsearch.corpus import read_corpus
 from confsearch.documents import CorpusResult, Document, Person
+from confsearch.speakers import unique
 
 
 def _person(p: Person) -> dict[str, Any]:
@@ -43,8 +46,33 @@ def describe_document(doc: Document, passage_counts: Counter[tuple[str, str]]) -
                 "passages": passage_counts[(doc.doc_id, s.title)],
             }
             for s in doc.sessions
+            if s.kind == "session"
         ],
+        "acting_organisations": acting(doc),
     }
+
+
+def acting(doc: Document) -> list[str]:
+    """The organisations acting in a document, as written: its organiser and its
+    sessions' speakers' and presenting organisations (never a venue or a mere mention)."""
+    names = [o for o in organiser_names(doc.metadata.get("organiser"))]
+    for s in doc.sessions:
+        if s.kind == "session":
+            names.extend(s.organisations)
+    return unique(names)
+
+
+def organiser_names(organiser: str | None) -> list[str]:
+    """ "Reglab och Region Skåne" → both; one name that contains "och" stays whole."""
+    if not organiser:
+        return []
+    if orgs.is_organisation(organiser):
+        return [organiser]
+    parts = [p.strip() for p in re.split(r"\s*(?:,|;|\boch\b|&|\bi samarbete med\b)\s*", organiser)]
+    parts = [p for p in parts if p]
+    if len(parts) > 1 and all(orgs.is_organisation(p) or p[:1].isupper() for p in parts):
+        return parts
+    return [organiser]
 
 
 def describe(result: CorpusResult) -> list[dict[str, Any]]:

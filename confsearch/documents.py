@@ -50,6 +50,9 @@ class Session:
     label: str | None = None
     time: str | None = None
     organisations: tuple[str, ...] = ()
+    # "session": a programme item; "part": text around them (an introduction, practical
+    # information, a day's heading) that is searched but is not a session of its own
+    kind: str = "session"
 
     @property
     def region(self) -> str:

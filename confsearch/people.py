@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from confsearch import orgs
 from confsearch import regions as gazetteer
 from confsearch.documents import Person
 from confsearch.text import fold_key, strip_emphasis
@@ -79,7 +80,8 @@ def _valid_name(name: str) -> bool:
     tokens = name.split()
     if tokens[0] in _NOT_NAME_START:
         return False
-    return not gazetteer.find_mentions(name)
+    # "Borås Stad", "Stockholms Handelskammare": an organisation, never a person
+    return not gazetteer.find_mentions(name) and not orgs.is_organisation(name)
 
 
 def _split_names(names: str) -> list[str]:

@@ -1,0 +1,388 @@
+"""What one line of a programme is: an item, a break, a page label, metadata or speakers.
+
+Real conference documentation sets its programme in a handful of forms whatever the file
+format: timetable lines ("09.30–10.15 Regional utveckling i praktiken"), numbered items
+("1:1 …", "Seminariepass A: …", "Lärpass 9. …"), breaks ("11.45–13.00 Lunch"), page
+labels ("Innehåll", "Anmälan"), reference numbers ("AKTNR 3329-18985"), labelled
+metadata lines ("Arrangör: …", "Plats: …") and speaker lines ("Moderator: Anna Berg,
+Region Skåne", "• Per Ek, analytiker, Vinnova", "Anna Berg, SKR; Per Ek, Vinnova").
+Each function here looks at one line and says which, so that
+:mod:`confsearch.programme` can group a document into its sessions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from confsearch import orgs
+from confsearch.documents import Person
+from confsearch.people import presenter_line
+from confsearch.text import BULLET_PREFIXES, fold
+
+_T = r"\d{1,2}[.:]\d{2}"
+_DASH = r"\s*(?:[-–—]|till)\s*"
+TIME_RE = re.compile(
+    rf"^\s*(?:kl\.?\s*|klockan\s+)?(?P<time>{_T}(?:{_DASH}{_T})?|\d{{1,2}}{_DASH}\d{{1,2}}(?=\s))"
+    rf"(?:\s*(?:[-–—:|]\s*)|\s+)(?P<rest>\S.*)?$",
+    re.IGNORECASE,
+)
+TIME_ONLY_RE = re.compile(rf"^\s*(?:kl\.?\s*)?(?P<time>{_T}(?:{_DASH}{_T})?)\s*$", re.IGNORECASE)
+_LABEL_WORDS = (
+    "Seminariepass|Seminarium|Seminarie|Lärpass|Parallellpass|Parallellt pass|Pass|Passet|"
+    "Workshop|Session|Spår|Block|Programpunkt|Punkt|Del|Fördjupningspass|Dialogpass|"
+    "Breakout|Studiebesök|Miniseminarium"
+)
+NUMBERED_RES = (
+    # "1:1 Title", "2:4 Title" (a single-digit sub-number: never a time)
+    re.compile(r"^\s*(?P<label>\d{1,2}:\d)(?!\d)\s*[.:–—-]?\s+(?P<rest>\S.*)$"),
+    # "Seminariepass A: Title", "Lärpass 9. Title", "Pass 3 – Title", "Spår 2:"
+    re.compile(
+        rf"^\s*(?P<label>(?:{_LABEL_WORDS})\s+(?:[A-ZÅÄÖ]|\d{{1,2}}[a-zA-Z]?|[IVX]{{1,4}})(?:[:.]\d)?)"
+        r"(?:(?:\s*[.:–—)-]\s*|\s+)(?P<rest>\S.*)|\s*[.:–—)-]?\s*)$"
+    ),
+    # "9. Title", "2 a) Title", "3) Title"
+    re.compile(r"^\s*(?P<label>\d{1,2}(?:\s?[a-z])?[.)])\s+(?P<rest>[A-ZÅÄÖ\"”«].*)$"),
+    # "A. Title", "B: Title"
+    re.compile(r"^\s*(?P<label>[A-H][.:)])\s+(?P<rest>[A-ZÅÄÖ].*)$"),
+)
+BREAK_RE = re.compile(
+    r"^(?:förmiddags|eftermiddags|kaffe|)(?:fika|kaffe|kaffepaus|lunch|lunchpaus|incheckning|"
+    r"registrering|mingel|middag|konferensmiddag|paus|bensträckare|frukost|förflyttning|"
+    r"utcheckning|avresa|kvällsaktivitet|slut|dagen avslutas|konferensen avslutas|"
+    r"avslut|mat|förtäring|buss|transfer|ankomst|utställning)(?![\wåäö])",
+    re.IGNORECASE,
+)
+PAGE_LABELS = frozenset(
+    fold(s)
+    for s in (
+        "Innehåll",
+        "Innehållsförteckning",
+        "Målgrupp",
+        "Målgrupper",
+        "Program",
+        "Programmet",
+        "Programöversikt",
+        "Anmälan",
+        "Anmäl dig",
+        "Anmäl dig här",
+        "Kontakt",
+        "Kontakter",
+        "Kontaktpersoner",
+        "Kontaktperson",
+        "Kontaktuppgifter",
+        "Praktisk information",
+        "Praktiskt",
+        "Praktiska detaljer",
+        "Om konferensen",
+        "Om dagen",
+        "Om evenemanget",
+        "Plats",
+        "Pris",
+        "Kostnad",
+        "Avgift",
+        "Sista anmälningsdag",
+        "Dagordning",
+        "Agenda",
+        "Medverkande",
+        "Talare",
+        "Föreläsare",
+        "Arrangör",
+        "Arrangörer",
+        "Mer information",
+        "Läs mer",
+        "Dokumentation",
+        "Presentationer",
+        "Relaterat",
+        "Relaterade länkar",
+        "Dela",
+        "Dela sidan",
+        "Taggar",
+        "Nyheter",
+        "Kalender",
+        "Tid och plats",
+        "Datum",
+        "Hitta hit",
+        "Resa och boende",
+        "Boende",
+        "Bakgrund",
+        "Syfte",
+        "Sammanfattning",
+        "Tidigare konferenser",
+        "Välkommen",
+        "Välkommen!",
+        "Sidfot",
+        "Meny",
+        "Prenumerera",
+        "Senast uppdaterad",
+        "Kontakta oss",
+        "Om oss",
+        "Ladda ner",
+        "Bilagor",
+        "Filmer",
+        "Bilder",
+        "Frågor",
+        "Dag 1",
+        "Dag 2",
+        "Dag 3",
+    )
+)
+REFERENCE_RE = re.compile(
+    r"^\s*(?:AKTNR|Aktnr|Akt\.?\s?nr|Dnr|Diarienr|Diarienummer|Ärendenr|Ärendenummer|"
+    r"Referensnr|Ref\.?\s?nr|Bokningsnr|Kurskod|Projektnr|ISBN|Rapport\s+\d{4}:\d+)\.?\s*:?\s*"
+    r"[\w/.:-]+\s*$"
+)
+META_LABELS = frozenset(
+    fold(s)
+    for s in (
+        "Arrangör",
+        "Arrangörer",
+        "Arrangeras av",
+        "Arrangerad av",
+        "Medarrangör",
+        "Medarrangörer",
+        "Organisatör",
+        "Värd",
+        "Värdar",
+        "Datum",
+        "Tid",
+        "Tidpunkt",
+        "När",
+        "Plats",
+        "Var",
+        "Lokal",
+        "Adress",
+        "Ort",
+        "Konferens",
+        "Evenemang",
+        "Målgrupp",
+        "Målgrupper",
+        "Pris",
+        "Kostnad",
+        "Avgift",
+        "Anmälan",
+        "Sista anmälningsdag",
+        "Sista dag för anmälan",
+        "Kontakt",
+        "Kontaktperson",
+        "Frågor",
+        "Publicerad",
+        "Publicerat",
+        "Uppdaterad",
+        "Senast uppdaterad",
+        "Länk",
+        "Webbplats",
+        "Webbsida",
+        "Källa",
+        "Språk",
+        "Format",
+        "Antal platser",
+        "Titel",
+        "Rubrik",
+        "År",
+        "Dokumenttyp",
+        "Författare",
+        "Text",
+        "Foto",
+        "Sammanställd av",
+        "Antecknat av",
+        "E-post",
+        "Telefon",
+        "Tel",
+    )
+)
+_META_RE = re.compile(
+    r"^\s*(?P<key>[A-ZÅÄÖa-zåäöé][\wåäöÅÄÖé -]{1,28}?)\s*:\s*(?P<value>\S.*?)\s*$"
+)
+SPEAKER_LABELS = {
+    "medverkande": None,
+    "medverkar": None,
+    "talare": "talare",
+    "föreläsare": "talare",
+    "föredragshållare": "talare",
+    "inledare": "talare",
+    "inledning": "talare",
+    "presentatör": "talare",
+    "presentatörer": "talare",
+    "moderator": "moderator",
+    "moderatorer": "moderator",
+    "moderator för dagen": "moderator",
+    "samtalsledare": "moderator",
+    "samtalsledning": "moderator",
+    "ordförande": "moderator",
+    "värd": "moderator",
+    "värdar": "moderator",
+    "panel": "panel",
+    "paneldeltagare": "panel",
+    "i panelen": "panel",
+    "panelsamtal med": "panel",
+    "med": None,
+    "workshopledare": "talare",
+    "processledare": "moderator",
+}
+_SPEAKER_LABEL_RE = re.compile(
+    r"^\s*(?P<label>"
+    + "|".join(sorted((re.escape(k) for k in SPEAKER_LABELS), key=len, reverse=True))
+    + r")\s*(?::|–|-)\s*(?P<rest>\S.*)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    """A programme item line: its time, label and title (any may be empty but the title)."""
+
+    title: str
+    time: str | None = None
+    label: str | None = None
+
+
+def timetable(line: str) -> Item | None:
+    """ "09.30–10.15 Regional utveckling" → Item(title, time); None if not such a line."""
+    m = TIME_RE.match(line)
+    if not m or not m.group("rest"):
+        return None
+    rest = m.group("rest").strip()
+    if not rest[:1].isalpha() and rest[:1] not in '"”«':
+        return None
+    time = re.sub(r"\s*(?:[-–—]|till)\s*", "–", m.group("time"))
+    inner = numbered(rest)
+    if inner is not None:
+        return Item(inner.title, time, inner.label)
+    return Item(rest, time)
+
+
+def numbered(line: str) -> Item | None:
+    """ "Seminariepass A: Title", "1:1 Title", "Lärpass 9. Title", "9. Title" → Item."""
+    for pattern in NUMBERED_RES:
+        m = pattern.match(line)
+        if m:
+            label = m.group("label").strip().rstrip(".:)–—-").strip()
+            rest = (m.group("rest") or "").strip()
+            return Item(rest, None, label)
+    return None
+
+
+def is_break(title: str) -> bool:
+    """A pause in the programme (fika, lunch, incheckning, mingel …), not a session."""
+    return bool(BREAK_RE.match(title.strip(" *_•-–")))
+
+
+def is_page_label(line: str) -> bool:
+    """A label of the page ("Innehåll", "Anmälan", "Program") rather than a title."""
+    s = line.strip().strip("*_#:").strip()
+    return fold(s) in PAGE_LABELS
+
+
+def is_reference(line: str) -> bool:
+    """A case or reference number ("AKTNR 3329-18985", "Dnr 2019/123")."""
+    return bool(REFERENCE_RE.match(line))
+
+
+def metadata_line(line: str) -> tuple[str, str] | None:
+    """("Arrangör", "Reglab") for a labelled metadata line, else None."""
+    m = _META_RE.match(line.strip().strip("*_"))
+    if not m:
+        return None
+    key = fold(m.group("key").strip("*_ "))
+    if key in META_LABELS:
+        return m.group("key").strip("*_ "), m.group("value").strip("*_ ")
+    return None
+
+
+def _clean_people_text(s: str) -> str:
+    s = " ".join(s.split())
+    # "Anna Berg (Region Skåne)" → "Anna Berg, Region Skåne"
+    s = re.sub(r"\s*\(([^()]{2,80})\)", r", \1", s)
+    return s.strip(" .")
+
+
+def _persons(segment: str, part: str | None) -> list[Person]:
+    segment = _clean_people_text(segment)
+    found = presenter_line(segment)
+    if found:
+        return [_fix(p, part) for p in found]
+    return []
+
+
+_TITLE_PREFIX_RE = re.compile(
+    r"^(?P<title>GD|VD|vd|gd|Generaldirektör|Generalsekreterare|Ordförande|Direktör|Chef|"
+    r"Rektor|Professor|Landshövding|Kommunstyrelsens ordförande|Regionråd|Kommunalråd|"
+    r"Förbundsordförande|Statssekreterare|Minister|Näringsminister|Landsbygdsminister)\s+"
+    r"(?P<org>[A-ZÅÄÖ].*)$"
+)
+
+
+def split_affiliation(role: str | None, org: str | None) -> tuple[str | None, str | None]:
+    """Tidy (role, organisation) read after a name: a capitalised title is a role
+    ("Senioranalytiker, Stockholms Handelskammare"), a title glued to an organisation is
+    split ("GD Svenska ESF-rådet"), a role the register knows is an organisation."""
+    roles = [r for r in (role or "").split(", ") if r]
+    parts = [o for o in (org or "").split(", ") if o]
+    kept: list[str] = []
+    for i, seg in enumerate(parts):
+        m = _TITLE_PREFIX_RE.match(seg)
+        if m and orgs.is_organisation(m.group("org")):
+            roles.append(m.group("title"))
+            kept.append(m.group("org"))
+        elif (
+            i + 1 < len(parts)
+            and " " not in seg
+            and not seg.isupper()
+            and not orgs.is_organisation(seg)
+        ):
+            roles.append(seg)
+        else:
+            kept.append(seg)
+    if roles and not kept and orgs.is_organisation(roles[-1]):
+        kept.append(roles.pop())
+    return ", ".join(roles) or None, ", ".join(kept) or None
+
+
+def _fix(p: Person, part: str | None) -> Person:
+    role, org = split_affiliation(p.role, p.organisation)
+    return Person(p.name, role, org, part)
+
+
+def speaker_line(line: str, *, after_label: bool = False) -> tuple[Person, ...] | None:
+    """The people a line lists as speakers, or None.
+
+    "Moderator: Anna Berg, Region Skåne", "• Per Ek, analytiker, Vinnova", "Anna Berg,
+    SKR; Per Ek, Vinnova", "Olof Berg och Isak Karlsson, Tillväxtverket" and, after a
+    "Medverkande" label line, a name alone.
+    """
+    s = line.strip()
+    for prefix in (*BULLET_PREFIXES, "- ", "– ", "— ", "• ", "▪ ", "◦ ", "► "):
+        if s.startswith(prefix):
+            s = s[len(prefix) :].strip()
+            break
+    part = None
+    m = _SPEAKER_LABEL_RE.match(s)
+    if m:
+        part = SPEAKER_LABELS[m.group("label").lower()]
+        s = m.group("rest")
+        after_label = True
+    people: list[Person] = []
+    for segment in re.split(r"\s*;\s*", s):
+        if not segment.strip():
+            continue
+        found = _persons(segment, part)
+        if not found and after_label:
+            found = _names_only(segment, part)
+        if not found:
+            return None
+        people.extend(found)
+    return tuple(people) or None
+
+
+_NAME_WORD = r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäö]+)?"
+_NAME_ONLY_RE = re.compile(rf"^{_NAME_WORD}(?: {_NAME_WORD}){{1,3}}$")
+
+
+def _names_only(segment: str, part: str | None) -> list[Person]:
+    """ "Anna Berg och Per Ek" after a label: names without affiliation."""
+    names = re.split(r"\s*(?:,|\boch\b|&)\s*", _clean_people_text(segment))
+    names = [n for n in names if n]
+    if names and all(_NAME_ONLY_RE.match(n) and not orgs.is_organisation(n) for n in names):
+        return [Person(n, None, None, part) for n in names]
+    return []

@@ -1,0 +1,337 @@
+"""Programmes: a document grouped into its real sessions, whatever its layout.
+
+:mod:`confsearch.sessions` groups blocks under headings, which is right for a text of
+headings and prose (the seed corpus). Conference programmes say more: timetable lines,
+numbered items, breaks, page labels, metadata lines, speaker lines
+(:mod:`confsearch.proglines`). Here every line is classified, and then:
+
+* a programme item (timetable or numbered line, or a heading with nothing below it that is
+  itself an item or a deeper heading) starts a session, with its time and label kept
+  beside its title;
+* a heading above items (a day, a track) starts a part that is not a session;
+* breaks, page labels ("Anmälan", "Kontakt") start parts that are not sessions;
+* metadata lines and reference numbers belong to no part, so never to a passage;
+* speaker lines belong to the session above them, with their part (moderator, panel).
+
+Text outside sessions is still searchable: it becomes a part of kind "part", under its
+heading or the document title. A text with none of these features and no markup is read
+by :func:`confsearch.sessions.build_sessions` exactly as before.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from confsearch import proglines
+from confsearch.documents import Person, Session
+from confsearch.layout import (
+    Block,
+    Parsed,
+    _heading_shaped,
+    assign_heading_levels,
+    clean_slice,
+    line_spans,
+    paragraph_spans,
+)
+from confsearch.people import extract_speakers
+from confsearch.sessions import build_sessions, organisations
+from confsearch.speakers import acting_organisations, merge_people, running_text_speakers
+from confsearch.text import ends_sentence, extract_links, quote_text, strip_emphasis, words
+
+MAX_ITEM_WORDS = 20  # a numbered line longer than this is a list item of prose
+
+
+@dataclass
+class Unit:
+    """One classified line or block of the document."""
+
+    start: int
+    end: int
+    kind: str  # heading, item, break, label, meta, speakers, body
+    level: int | None = None
+    title: str = ""
+    item: proglines.Item | None = None
+    people: tuple[Person, ...] = ()
+    links: tuple[str, ...] = ()
+    container: bool = False
+
+
+@dataclass
+class Group:
+    head: Unit | None
+    kind: str  # session or part
+    body: list[Unit] = field(default_factory=list)
+
+
+def _heading_text(text: str, b: Block) -> str:
+    raw = b.title if b.title is not None else text[b.start : b.end]
+    return " ".join(strip_emphasis(raw).split()).strip("#").strip()
+
+
+def _classify_line(line: str, prev: Unit | None) -> Unit | None:
+    """A non-body unit for one line (offsets filled in by the caller), or None for body."""
+    s = " ".join(strip_emphasis(line).split()).strip()
+    if not s:
+        return None
+    if proglines.is_reference(s):
+        return Unit(0, 0, "meta", title=s)
+    after_label = (
+        prev is not None
+        and prev.kind in ("speakers", "label")
+        and (
+            prev.kind == "speakers"
+            or proglines.SPEAKER_LABELS.get(proglines.fold(prev.title)) is not None
+            or proglines.fold(prev.title) in ("medverkande", "talare", "föreläsare")
+        )
+    )
+    people = proglines.speaker_line(s, after_label=after_label)
+    if people:
+        return Unit(0, 0, "speakers", title=s, people=people)
+    item = proglines.timetable(s)
+    if item is None:
+        item = proglines.numbered(s)
+        if (
+            item is not None
+            and item.title
+            and (words(item.title) > MAX_ITEM_WORDS or ends_sentence(item.title))
+        ):
+            item = None
+    if item is not None:
+        kind = "break" if item.title and proglines.is_break(item.title) else "item"
+        return Unit(0, 0, kind, title=item.title, item=item)
+    if proglines.TIME_ONLY_RE.match(s):
+        return Unit(0, 0, "item", title="", item=proglines.Item("", s.strip(), None))
+    if proglines.metadata_line(s):
+        return Unit(0, 0, "meta", title=s)
+    if proglines.is_page_label(s):
+        return Unit(0, 0, "label", title=s)
+    if proglines.is_break(s) and words(s) <= 6 and not ends_sentence(s):
+        return Unit(0, 0, "break", title=s)
+    return None
+
+
+def classify(parsed: Parsed) -> list[Unit]:
+    """The document as a sequence of classified units."""
+    text = parsed.text
+    blocks = [replace(b) for b in parsed.blocks if text[b.start : b.end].strip()]
+    if not parsed.explicit:
+        assign_heading_levels(text, blocks)
+    units: list[Unit] = []
+    for b in blocks:
+        if b.level is not None:
+            title = _heading_text(text, b)
+            u = _classify_line(title, units[-1] if units else None)
+            if u is None or u.kind == "speakers":
+                u = Unit(0, 0, "heading", title=title)
+            u.start, u.end, u.level, u.links = b.start, b.end, b.level, b.links
+            units.append(u)
+            continue
+        body: list[tuple[int, int]] = []
+
+        def flush(body: list[tuple[int, int]] = body, b: Block = b) -> None:
+            if body:
+                units.append(Unit(body[0][0], body[-1][1], "body", links=b.links))
+                body.clear()
+
+        for s, e in line_spans(text, b.start, b.end):
+            line = text[s:e]
+            if not line.strip():
+                continue
+            u = _classify_line(line, units[-1] if units and not body else None)
+            if u is None:
+                body.append((s, e))
+                continue
+            flush()
+            u.start, u.end = s + (len(line) - len(line.lstrip())), e
+            units.append(u)
+        flush()
+    return _join_split_items(text, units)
+
+
+def _join_split_items(text: str, units: list[Unit]) -> list[Unit]:
+    """A time or label alone on a line takes the next line as its title ("09.30" /
+    "Välkommen"); a heading-shaped line followed by speakers is a heading."""
+    out: list[Unit] = []
+    i = 0
+    while i < len(units):
+        u = units[i]
+        nxt = units[i + 1] if i + 1 < len(units) else None
+        if u.kind == "item" and not u.title and nxt is not None and nxt.kind in ("body", "heading"):
+            first = text[nxt.start : nxt.end].split("\n", 1)[0].strip()
+            if first and words(first) <= MAX_ITEM_WORDS:
+                title = " ".join(strip_emphasis(first).split())
+                kind = "break" if proglines.is_break(title) else "item"
+                item = proglines.Item(
+                    title, u.item.time if u.item else None, u.item and u.item.label
+                )
+                merged = Unit(
+                    u.start,
+                    nxt.start + len(text[nxt.start : nxt.end].split("\n", 1)[0]),
+                    kind,
+                    u.level if u.level is not None else nxt.level,
+                    title,
+                    item,
+                )
+                out.append(merged)
+                rest_start = merged.end + 1
+                if nxt.kind == "body" and rest_start < nxt.end:
+                    out.append(Unit(rest_start, nxt.end, "body", links=nxt.links))
+                i += 2
+                continue
+        if (
+            u.kind == "body"
+            and nxt is not None
+            and nxt.kind == "speakers"
+            and _heading_shaped(text[u.start : u.end])
+        ):
+            u = Unit(u.start, u.end, "heading", None, " ".join(text[u.start : u.end].split()))
+        out.append(u)
+        i += 1
+    return out
+
+
+def has_programme(units: list[Unit]) -> bool:
+    """Does the text use any programme form (beyond headings and prose)?"""
+    return any(
+        u.kind in ("item", "break", "label", "meta")
+        or (u.kind == "speakers" and any(p.part for p in u.people))
+        for u in units
+    )
+
+
+def _mark_containers(units: list[Unit]) -> None:
+    """A heading with items or deeper headings below it (a day, a track) is a container."""
+    for i, u in enumerate(units):
+        if u.kind != "heading" or u.level is None:
+            continue
+        for v in units[i + 1 :]:
+            if v.level is not None and v.kind in ("heading", "item", "break", "label"):
+                if v.level <= u.level:
+                    break
+                u.container = True
+                break
+            if v.kind in ("item",):
+                u.container = True
+                break
+
+
+def group(units: list[Unit], title_unit: Unit | None) -> list[Group]:
+    _mark_containers(units)
+    groups: list[Group] = [Group(None, "part")]
+    for u in units:
+        if u is title_unit or u.kind == "meta":
+            continue
+        if u.kind == "item" or (u.kind == "heading" and not u.container):
+            groups.append(Group(u, "session"))
+        elif u.kind in ("heading", "break", "label"):
+            groups.append(Group(u, "part"))
+        else:
+            groups[-1].body.append(u)
+    return groups
+
+
+def _split_title_people(title: str) -> tuple[str, tuple[Person, ...]]:
+    """ "Välkommen – Anna Berg, Region Skåne" → ("Välkommen", people)."""
+    for m in re.finditer(r"\s+[–—-]\s+|\s*\|\s*|,\s+(?=[A-ZÅÄÖ])|\s+med\s+(?=[A-ZÅÄÖ])", title):
+        head, tail = title[: m.start()].strip(), title[m.end() :].strip()
+        if head and tail:
+            people = proglines.speaker_line(tail)
+            if people:
+                return head, people
+    m = re.search(r"\s*\(([^()]+)\)\s*$", title)
+    if m:
+        people = proglines.speaker_line(m.group(1))
+        if people:
+            return title[: m.start()].strip(), people
+    return title, ()
+
+
+def build(parsed: Parsed, doc_id: str, source: str, fallback_title: str):
+    """Document title and sessions (programme items and the parts around them)."""
+    units = classify(parsed)
+    if not parsed.explicit and not has_programme(units) and parsed.session_title is None:
+        title, sessions = build_sessions(parsed, doc_id, source, fallback_title)
+        return title, [_finish(s) for s in sessions]
+    if parsed.session_title is not None:
+        title, sessions = build_sessions(parsed, doc_id, source, fallback_title)
+        return title, [_finish(s) for s in sessions]
+    text = parsed.text
+    headings = [u for u in units if u.level is not None]
+    title = parsed.title
+    title_unit = None
+    if headings:
+        top = min(u.level for u in headings)
+        first = headings[0]
+        tops = [u for u in headings if u.level == top]
+        if (
+            first.level == top
+            and len(tops) == 1
+            and first.kind == "heading"
+            and (top == 1 or units[0] is first)
+        ):
+            title_unit = first
+            title = first.title if top == 1 or not title else title
+    title = title or fallback_title
+    sessions: list[Session] = []
+    for g in group(units, title_unit):
+        session = _session(text, parsed, g, doc_id, source, title)
+        if session is not None:
+            sessions.append(session)
+    return title, sessions
+
+
+def _session(text: str, parsed: Parsed, g: Group, doc_id: str, source: str, doc_title: str):
+    spans: list[tuple[int, int]] = []
+    links: list[str] = list(parsed.links)
+    people: list[Person] = []
+    for u in g.body:
+        links.extend(u.links)
+        if u.kind == "body":
+            spans.extend(paragraph_spans(text, Block(u.start, u.end)))
+        else:
+            spans.append((u.start, u.end))
+            if u.kind == "speakers":
+                people.extend(u.people)
+    spans = [(s, e) for s, e in spans if clean_slice(text[s:e])]
+    head = g.head
+    item = head.item if head is not None else None
+    s_title = head.title if head is not None else doc_title
+    title_people: tuple[Person, ...] = ()
+    if head is not None and g.kind == "session":
+        s_title, title_people = _split_title_people(s_title)
+    if head is not None and not spans and g.kind == "session":
+        spans = [(head.start, head.end)]  # an item without text: its line is what is searched
+    if not spans and g.kind != "session":
+        return None
+    if head is not None and g.kind == "session" and not s_title:
+        s_title = (item.label if item and item.label else "") or doc_title
+    paragraphs = tuple(clean_slice(text[s:e]) for s, e in spans)
+    for p in paragraphs:
+        links.extend(extract_links(p))
+    speakers = merge_people(
+        [*title_people, *people, *extract_speakers(paragraphs), *running_text_speakers(paragraphs)]
+    )
+    regions = parsed.regions if parsed.regions is not None else organisations(paragraphs, s_title)
+    session = Session(
+        title=s_title,
+        doc_id=doc_id,
+        source=source,
+        regions=regions,
+        speakers=speakers,
+        paragraphs=paragraphs,
+        quotes=tuple(q for q in (quote_text(p) for p in paragraphs) if q),
+        links=tuple(dict.fromkeys(links)),
+        start=head.start if head is not None else (spans[0][0] if spans else 0),
+        end=spans[-1][1] if spans else (head.end if head is not None else 0),
+        paragraph_spans=tuple(spans),
+        label=item.label if item else None,
+        time=item.time if item else None,
+        kind=g.kind,
+    )
+    return replace(session, organisations=acting_organisations(session))
+
+
+def _finish(session: Session) -> Session:
+    """A session read by the heading rules, with its acting organisations."""
+    return replace(session, organisations=acting_organisations(session))
