@@ -14,10 +14,7 @@ from typing import Any
 
 from confsearch import orgs
 
-MONTHS = re.split(
-    r"\s+",
-    "januari februari mars april maj juni juli augusti september oktober november december",
-)
+MONTHS = [
     "januari",
     "februari",
     "mars",

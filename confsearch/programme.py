@@ -201,19 +201,41 @@ def has_programme(units: list[Unit]) -> bool:
 
 
 def _mark_containers(units: list[Unit]) -> None:
-    """A heading with items or deeper headings below it (a day, a track) is a container."""
+    """A heading is a container (a day, a track, "Parallella seminarier") when programme
+    items follow in its scope, or a deeper heading follows before any text of its own.
+    A heading with text of its own keeps deeper headings as sub-headings inside it."""
     for i, u in enumerate(units):
-        if u.kind != "heading" or u.level is None:
+        if u.kind not in ("heading", "label") or u.level is None:
             continue
+        own_text = False
         for v in units[i + 1 :]:
             if v.level is not None and v.kind in ("heading", "item", "break", "label"):
                 if v.level <= u.level:
                     break
+                if not own_text or v.kind == "item":
+                    u.container = True
+                    break
+                continue
+            if v.kind == "item":
                 u.container = True
                 break
-            if v.kind in ("item",):
-                u.container = True
-                break
+            if v.kind in ("body", "speakers"):
+                own_text = True
+
+
+_BARE_RE = re.compile(
+    r"^(?:välkommen|välkomna|inledning|öppning|invigning|avslutning|avslut|summering|"
+    r"sammanfattning|dagens avslutning|tack för i dag|reflektioner)"
+    r"(?:\s+(?:och|&)\s+(?:avslutning|avslut|summering|sammanfattning|inledning|välkommen))?"
+    r"(?:\s+(?:av|med)\s+(?:dagen|moderatorn|konferensen))?[!.]?$",
+    re.IGNORECASE,
+)
+
+
+def is_bare(title: str) -> bool:
+    """ "Välkommen", "Inledning", "Sammanfattning och avslut": a programme's frame, not a
+    session of its own (even when a person is named)."""
+    return bool(_BARE_RE.match(" ".join(title.split()).strip(" *_")))
 
 
 def group(units: list[Unit], title_unit: Unit | None) -> list[Group]:
@@ -222,8 +244,20 @@ def group(units: list[Unit], title_unit: Unit | None) -> list[Group]:
     for u in units:
         if u is title_unit or u.kind == "meta":
             continue
-        if u.kind == "item" or (u.kind == "heading" and not u.container):
-            groups.append(Group(u, "session"))
+        cur = groups[-1].head
+        if (
+            u.kind in ("heading", "label")
+            and not u.container
+            and cur is not None
+            and groups[-1].kind == "session"
+            and cur.level is not None
+            and u.level is not None
+            and u.level > cur.level
+        ):
+            groups[-1].body.append(u)  # a sub-heading inside its session
+        elif u.kind == "item" or (u.kind == "heading" and not u.container):
+            bare = is_bare(_split_title_people(u.title)[0])
+            groups.append(Group(u, "part" if bare else "session"))
         elif u.kind in ("heading", "break", "label"):
             groups.append(Group(u, "part"))
         else:
@@ -289,6 +323,8 @@ def _session(text: str, parsed: Parsed, g: Group, doc_id: str, source: str, doc_
         links.extend(u.links)
         if u.kind == "body":
             spans.extend(paragraph_spans(text, Block(u.start, u.end)))
+        elif u.kind == "heading":
+            spans.append((u.start, u.end))
         else:
             spans.append((u.start, u.end))
             if u.kind == "speakers":
@@ -300,7 +336,7 @@ def _session(text: str, parsed: Parsed, g: Group, doc_id: str, source: str, doc_
     title_people: tuple[Person, ...] = ()
     if head is not None and g.kind == "session":
         s_title, title_people = _split_title_people(s_title)
-    if head is not None and not spans and g.kind == "session":
+    if head is not None and not spans and g.kind == "session" and (head.kind == "item" or people):
         spans = [(head.start, head.end)]  # an item without text: its line is what is searched
     if not spans and g.kind != "session":
         return None
