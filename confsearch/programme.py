@@ -346,7 +346,7 @@ def _session(text: str, parsed: Parsed, g: Group, doc_id: str, source: str, doc_
     for p in paragraphs:
         links.extend(extract_links(p))
     speakers = merge_people(
-        [*title_people, *people, *extract_speakers(paragraphs), *running_text_speakers(paragraphs)]
+        [*title_people, *people, *running_text_speakers(paragraphs), *extract_speakers(paragraphs)]
     )
     regions = parsed.regions if parsed.regions is not None else organisations(paragraphs, s_title)
     session = Session(

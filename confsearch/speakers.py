@@ -14,11 +14,18 @@ from collections.abc import Iterable, Sequence
 
 from confsearch import orgs
 from confsearch.documents import Person, Session
-from confsearch.people import _NAMES, _REST, _classify_rest, _split_names, _valid_name
+from confsearch.people import _NAME, _NAMES, _split_names, _valid_name
 from confsearch.regions import PRESENTING_VERBS
 from confsearch.text import fold_key, strip_emphasis
 
 _PASSIVE = {
+    "öppnades": "talare",
+    "inleddes": "talare",
+    "avslutades": "talare",
+    "hölls": "talare",
+    "presenterades": "talare",
+    "leddes": "moderator",
+    "modererades": "moderator",
     "öppnas": "talare",
     "inleds": "talare",
     "invigs": "talare",
@@ -31,7 +38,8 @@ _PASSIVE = {
     "ledde": "moderator",
 }
 _PASSIVE_RE = re.compile(
-    rf"\b(?P<verb>{'|'.join(_PASSIVE)})[ \t]+(?:[a-zåäö]+[ \t]+)?av[ \t]+{_NAMES}{_REST}"
+    rf"\b(?P<verb>{'|'.join(_PASSIVE)})[ \t]+(?:[a-zåäö]+[ \t]+)?av[ \t]+"
+    rf"(?:[a-zåäö]+[ \t]+)?{_NAMES}"
 )
 _PRESENTING_RE = re.compile(
     r"^(?:,\s*)?\s+(?:även\s+|också\s+)?(?:" + "|".join(PRESENTING_VERBS) + r")\b"
@@ -39,17 +47,94 @@ _PRESENTING_RE = re.compile(
 
 
 def running_text_speakers(paragraphs: Sequence[str]) -> list[Person]:
-    """People named as the agent of a passive ("… öppnas av Anna Berg, SKR")."""
+    """People named in running text as speakers: the agent of a passive ("… öppnas av
+    Anna Berg, SKR", "Samtalet leddes av …"), and every name introduced with its
+    affiliation ("Karl Westin, näringslivschef i Torsby kommun, berättade …", "Mats
+    Wikström från SSAB")."""
     found: list[Person] = []
     for paragraph in paragraphs:
-        text = strip_emphasis(paragraph)
+        text = " ".join(strip_emphasis(paragraph).split())
         for m in _PASSIVE_RE.finditer(text):
-            role, org = _classify_rest(m.group("rest") or "")
             part = _PASSIVE[m.group("verb")]
+            role, org = _appositive(text[m.end("names") :])
             for name in _split_names(m.group("names")):
                 if _valid_name(name):
                     found.append(Person(name, role, org, part))
+        for m in _NAME_RE.finditer(text):
+            name = m.group(0)
+            if not _valid_name(name) or _ORG_CONTEXT_RE.search(
+                text[max(0, m.start() - 8) : m.start()]
+            ):
+                continue
+            role, org = _appositive(text[m.end() :])
+            if org:
+                found.append(Person(name, role, org))
     return found
+
+
+_NAME_RE = re.compile(rf"(?<![\w-]){_NAME}")
+# "hållbarhetschef på Stora Enso": a capitalised pair after these is an organisation
+_ORG_CONTEXT_RE = re.compile(r"\b(?:på|vid|hos|från|i|inom|för|till|av)\s+$")
+_ROLE_ORG_RE = re.compile(
+    r"^(?P<role>[a-zåäöé][\w -]*?)\s+(?:vid|på|hos|i|inom|från|för)\s+(?P<org>[A-ZÅÄÖ].*)$"
+)
+_HEAD_ROLES = re.compile(r"(?:chef|ordförande|direktör|\bvd|rektor|generalsekreterare|ledamot)$")
+
+
+def _org_at_start(text: str) -> str | None:
+    """The organisation that opens ``text`` as written (register or patterns first, else
+    a run of capitalised words); "SSAB i Borlänge" is SSAB at a place."""
+    for m in orgs.find(text):
+        if m.start == 0:
+            return _extend(text, m.end, m.text)
+        break
+    run = re.match(r"[A-ZÅÄÖ][\w&-]*(?:\s+(?:(?:i|för|och)\s+)?[A-ZÅÄÖ0-9][\w&-]*)*", text)
+    if not run:
+        return None
+    org = run.group(0)
+    head, sep, place = org.partition(" i ")
+    if sep and (head.isupper() or orgs.link(head)) and not orgs.link(org):
+        return head
+    return org
+
+
+def _extend(text: str, end: int, org: str) -> str:
+    """ "Almi Företagspartner" + " Uppsala": a register name followed by a place (one
+    capitalised word, not the first of a person's name)."""
+    m = re.match(r"\s+([A-ZÅÄÖ][a-zåäö]+)(?![\w-])(?!\s+[A-ZÅÄÖ])", text[end:])
+    return org + m.group(0) if m else org
+
+
+def _appositive(after: str) -> tuple[str | None, str | None]:
+    """(role, organisation) written right after a name: ", utvecklingsledare på Region
+    Skåne," / ", Region Värmland," / " från Vinnova"."""
+    m = re.match(r"\s+från\s+(.*)", after)
+    if m:
+        return None, _org_at_start(m.group(1))
+    m = re.match(
+        r"\s*,\s*(?!och\s|samt\s|som\s)([^,.;:!?()\n]{2,100}?)\s*(?:,|\.|;|:|\)|$|\s+och\s|\s+som\s)",
+        after,
+    )
+    if not m:
+        return None, None
+    seg = m.group(1).strip()
+    if seg[:1].isupper():
+        org = _org_at_start(seg)
+        if org and (orgs.is_organisation(org) or orgs.find(org)) and len(org) >= len(seg) - 1:
+            return None, org
+        return None, None
+    rm = _ROLE_ORG_RE.match(seg)
+    if rm:
+        org = _org_at_start(rm.group("org"))
+        prep = seg[len(rm.group("role")) :].split()[0]
+        if org and (
+            prep != "för" or _HEAD_ROLES.search(rm.group("role")) or orgs.is_organisation(org)
+        ):
+            return rm.group("role"), org
+        return None, None
+    for om in orgs.find(seg):
+        return seg[: om.start].strip() or None, _extend(seg, om.end, om.text)
+    return None, None
 
 
 def _key(name: str) -> str:
