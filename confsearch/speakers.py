@@ -92,7 +92,7 @@ def _org_at_start(text: str) -> str | None:
     if not run:
         return None
     org = run.group(0)
-    head, sep, place = org.partition(" i ")
+    head, sep, _place = org.partition(" i ")
     if sep and (head.isupper() or orgs.link(head)) and not orgs.link(org):
         return head
     return org
