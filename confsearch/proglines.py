@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from confsearch import orgs
 from confsearch.documents import Person
-from confsearch.people import presenter_line
+from confsearch.people import _affiliation, presenter_line
 from confsearch.text import BULLET_PREFIXES, fold
 
 _T = r"\d{1,2}[.:]\d{2}"
@@ -297,12 +297,38 @@ def _clean_people_text(s: str) -> str:
     return s.strip(" .")
 
 
-def _persons(segment: str, part: str | None) -> list[Person]:
+def _persons(segment: str, part: str | None, *, alone: bool = False) -> list[Person]:
+    """The people of one segment. ``alone``: the segment is known to list one person (or
+    "X och Y") with affiliations (a bullet, one of a semicolon list, after a label), so
+    what follows the name is affiliation even if it looks like a name ("Swedish Lapland
+    Visitors Board", "Kiruna Guidetur")."""
     segment = _clean_people_text(segment)
     found = presenter_line(segment)
     if found:
         return [_fix(p, part) for p in found]
+    if alone:
+        return _one_person(segment, part)
     return []
+
+
+def _one_person(segment: str, part: str | None) -> list[Person]:
+    head, _, rest = segment.partition(",")
+    names = [n.strip() for n in re.split(r"\s+(?:och|&)\s+", head.strip())]
+    if not names or not all(_NAME_ONLY_RE.match(n) and not orgs.is_organisation(n) for n in names):
+        return []
+    roles, affs = [], []
+    for seg in (x.strip() for x in rest.split(",")):
+        if not seg:
+            continue
+        if len(seg.split()) > 9:
+            return []
+        role, org = _affiliation(seg)
+        if role:
+            roles.append(role)
+        if org:
+            affs.append(org)
+    role, org = split_affiliation(", ".join(roles) or None, ", ".join(affs) or None)
+    return [Person(n, role, org, part) for n in names]
 
 
 _TITLE_PREFIX_RE = re.compile(
@@ -352,9 +378,11 @@ def speaker_line(line: str, *, after_label: bool = False) -> tuple[Person, ...] 
     "Medverkande" label line, a name alone.
     """
     s = line.strip()
+    bulleted = False
     for prefix in (*BULLET_PREFIXES, "- ", "– ", "— ", "• ", "▪ ", "◦ ", "► "):
         if s.startswith(prefix):
             s = s[len(prefix) :].strip()
+            bulleted = True
             break
     part = None
     m = _SPEAKER_LABEL_RE.match(s)
@@ -363,16 +391,27 @@ def speaker_line(line: str, *, after_label: bool = False) -> tuple[Person, ...] 
         s = m.group("rest")
         after_label = True
     people: list[Person] = []
-    for segment in re.split(r"\s*;\s*", s):
-        if not segment.strip():
-            continue
-        found = _persons(segment, part)
+    segments = [x for x in re.split(r"\s*;\s*", s) if x.strip()]
+    alone = bulleted or after_label or len(segments) > 1
+    for segment in segments:
+        found = _persons(segment, part, alone=alone)
         if not found and after_label:
             found = _names_only(segment, part)
         if not found:
             return None
         people.extend(found)
     return tuple(people) or None
+
+
+def speaker_cell(cell: str) -> tuple[Person, ...]:
+    """The people of a table cell or a line with several labelled parts ("Panel: Anna
+    Berg, SKR; Per Ek, Vinnova. Moderator: Eva Lind, Region Skåne")."""
+    people: list[Person] = []
+    for part in re.split(r"(?<=[\w)])\.\s+(?=[A-ZÅÄÖ][\wåäö ]{1,25}:)", cell.strip()):
+        found = speaker_line(part.strip().rstrip("."), after_label=True)
+        if found:
+            people.extend(found)
+    return tuple(people)
 
 
 _NAME_WORD = r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäö]+)?"
@@ -386,3 +425,88 @@ def _names_only(segment: str, part: str | None) -> list[Person]:
     if names and all(_NAME_ONLY_RE.match(n) and not orgs.is_organisation(n) for n in names):
         return [Person(n, None, None, part) for n in names]
     return []
+
+
+# ------------------------------------------------------------------ tables
+
+_SEPARATOR_RE = re.compile(r"^[\s|:+-]+$")
+HEADER_ROLES = {
+    "time": ("tid", "klockan", "kl", "när", "tidpunkt"),
+    "title": (
+        "programpunkt",
+        "program",
+        "aktivitet",
+        "innehåll",
+        "rubrik",
+        "seminarium",
+        "punkt",
+        "ämne",
+        "pass",
+        "titel",
+        "vad",
+    ),
+    "people": ("medverkande", "talare", "föreläsare", "vem", "moderator", "medverkar", "av"),
+    "room": ("lokal", "rum", "sal", "plats", "var", "scen"),
+}
+
+
+def table_cells(line: str) -> list[str] | None:
+    """The cells of a table row written as a line ("| 09.00 | Välkommen | Anna Berg |",
+    or a Word table row the reader joined with " | "), or None."""
+    s = line.strip()
+    if "|" not in s or (" | " not in s and not s.startswith("|")):
+        return None
+    if s.startswith("|"):
+        s = s[1:]
+    if s.endswith("|"):
+        s = s[:-1]
+    return [c.strip() for c in s.split("|")]
+
+
+def is_separator_row(line: str) -> bool:
+    return bool(_SEPARATOR_RE.match(line)) and "-" in line
+
+
+def header_columns(cells: list[str]) -> dict[int, str] | None:
+    """Column index → role for a header row ("Tid | Programpunkt | Medverkande")."""
+    roles: dict[int, str] = {}
+    for i, cell in enumerate(cells):
+        key = fold(cell.strip("*_ :"))
+        for role, names in HEADER_ROLES.items():
+            if key in names:
+                roles[i] = role
+    return roles if len(roles) >= 2 and len(roles) >= len([c for c in cells if c]) - 1 else None
+
+
+def table_row(
+    cells: list[str], columns: dict[int, str] | None
+) -> tuple[Item, tuple[Person, ...]] | None:
+    """A programme item from a table row: time, title (with its label) and people."""
+    time = title = None
+    people: tuple[Person, ...] = ()
+    for i, cell in enumerate(cells):
+        if not cell:
+            continue
+        role = (columns or {}).get(i)
+        if role is None:
+            if TIME_ONLY_RE.match(cell):
+                role = "time"
+            elif speaker_cell(cell):
+                role = "people"
+            elif title is None:
+                role = "title"
+            else:
+                role = "room"
+        if role == "time" and time is None:
+            m = TIME_ONLY_RE.match(cell)
+            time = re.sub(r"\s*(?:[-–—]|till)\s*", "–", m.group("time")) if m else cell
+        elif role == "title" and title is None:
+            title = cell
+        elif role == "people":
+            people += speaker_cell(cell)
+    if not title or (time is None and not columns):
+        return None  # a table of facts, not a programme
+    inner = numbered(title)
+    if inner is not None and inner.title:
+        return Item(inner.title, time, inner.label), people
+    return Item(title.strip("*_ "), time, None), people

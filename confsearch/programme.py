@@ -94,7 +94,10 @@ def _classify_line(line: str, prev: Unit | None) -> Unit | None:
         if (
             item is not None
             and item.title
-            and (words(item.title) > MAX_ITEM_WORDS or ends_sentence(item.title))
+            and (
+                words(item.title) > MAX_ITEM_WORDS
+                or (item.title.endswith(".") and words(item.title) > 8)
+            )
         ):
             item = None
     if item is not None:
@@ -118,6 +121,7 @@ def classify(parsed: Parsed) -> list[Unit]:
     if not parsed.explicit:
         assign_heading_levels(text, blocks)
     units: list[Unit] = []
+    columns: dict[int, str] = {}  # the roles of the current table's columns
     for b in blocks:
         if b.level is not None:
             title = _heading_text(text, b)
@@ -138,6 +142,22 @@ def classify(parsed: Parsed) -> list[Unit]:
             line = text[s:e]
             if not line.strip():
                 continue
+            cells = proglines.table_cells(line)
+            if cells is not None:
+                flush()
+                if proglines.is_separator_row(line):
+                    continue
+                header = proglines.header_columns(cells)
+                if header is not None:
+                    columns.clear()
+                    columns.update(header)
+                    continue
+                row = proglines.table_row(cells, columns or None)
+                if row is not None:
+                    item, people = row
+                    kind = "break" if proglines.is_break(item.title) else "item"
+                    units.append(Unit(s, e, kind, title=item.title, item=item, people=people))
+                    continue
             u = _classify_line(line, units[-1] if units and not body else None)
             if u is None:
                 body.append((s, e))
@@ -200,11 +220,38 @@ def has_programme(units: list[Unit]) -> bool:
     )
 
 
+_GROUP_RE = re.compile(
+    r"^(?:parallella|parallellt|parallell|dag\s+\d|förmiddag(?:en)?|eftermiddag(?:en)?|"
+    r"(?:mån|tis|ons|tors|fre|lör|sön)dag(?:en)?\b|seminariepass\s*\d*$|pass\s+\d+$)",
+    re.IGNORECASE,
+)
+
+
+def _is_group_item(u: Unit, following: list[Unit]) -> bool:
+    """ "2. Parallella spår" above "2 a)", "2 b)": an item whose label the next items'
+    labels extend, or whose title names a group ("Parallella seminarier", a weekday)."""
+    if _GROUP_RE.match(u.title or ""):
+        return True
+    label = (u.item.label if u.item else "") or ""
+    if not label:
+        return False
+    nxt = next((v for v in following if v.kind == "item"), None)
+    other = (nxt.item.label if nxt is not None and nxt.item else "") or ""
+    squeezed = other.replace(" ", "")
+    return bool(other) and other != label and squeezed.startswith(label.replace(" ", ""))
+
+
 def _mark_containers(units: list[Unit]) -> None:
     """A heading is a container (a day, a track, "Parallella seminarier") when programme
     items follow in its scope, or a deeper heading follows before any text of its own.
     A heading with text of its own keeps deeper headings as sub-headings inside it."""
     for i, u in enumerate(units):
+        if u.kind == "item" and _is_group_item(u, units[i + 1 : i + 4]):
+            u.container = True
+            continue
+        if u.kind == "heading" and _GROUP_RE.match(u.title or "") and words(u.title) <= 6:
+            u.container = True
+            continue
         if u.kind not in ("heading", "label") or u.level is None:
             continue
         own_text = False
@@ -255,10 +302,10 @@ def group(units: list[Unit], title_unit: Unit | None) -> list[Group]:
             and u.level > cur.level
         ):
             groups[-1].body.append(u)  # a sub-heading inside its session
-        elif u.kind == "item" or (u.kind == "heading" and not u.container):
+        elif u.kind in ("item", "heading") and not u.container:
             bare = is_bare(_split_title_people(u.title)[0])
             groups.append(Group(u, "part" if bare else "session"))
-        elif u.kind in ("heading", "break", "label"):
+        elif u.kind in ("heading", "break", "label", "item"):
             groups.append(Group(u, "part"))
         else:
             groups[-1].body.append(u)
@@ -318,7 +365,7 @@ def build(parsed: Parsed, doc_id: str, source: str, fallback_title: str):
 def _session(text: str, parsed: Parsed, g: Group, doc_id: str, source: str, doc_title: str):
     spans: list[tuple[int, int]] = []
     links: list[str] = list(parsed.links)
-    people: list[Person] = []
+    people: list[Person] = list(g.head.people) if g.head is not None else []
     for u in g.body:
         links.extend(u.links)
         if u.kind == "body":
