@@ -171,12 +171,13 @@ def read_corpus(
             seen_text[key] = label
             seen_ids.add(doc_id)
             fallback = parsed.title or title_from_filename(path)
-            title, sessions = programme.build(parsed, doc_id, source, fallback)
+            title, sessions, labelled = programme.build(parsed, doc_id, source, fallback)
             own = {k: v for k, v in docmeta.clean(parsed.metadata).items() if k != "title"}
             title, fields = docmeta.describe(
                 title,
                 parsed.format_fields,
                 docfacts.text_fields(parsed.text, title),
+                {k: v for k, v in docmeta.clean(labelled).items() if k != "title"},
                 docmeta.from_text(parsed.text, title),
                 sidecar,
                 own,

@@ -37,20 +37,43 @@ DATE_RE = re.compile(
 )
 ISO_RE = re.compile(r"(?<![\d-])(?P<date>(?P<year>(?:19|20)\d\d)-[01]\d-[0-3]\d)(?![\d-])")
 YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
-_ORG_SPAN = (
-    r"(?P<org>[A-ZÅÄÖ][\w&-]*(?:[ \t]+(?:(?:och|för|i|av|med|på)[ \t]+)?[A-ZÅÄÖ0-9][\w&:-]*){0,8})"
-)
-ORGANISER_RES = (
-    re.compile(
-        rf"\b(?:arrangeras|arrangerades|anordnas|anordnades|organiseras)\s+av\s+{_ORG_SPAN}"
-    ),
-    re.compile(rf"\b(?:Arrangör|Arrangörer|Arrangeras av)\s+(?:är\s+)?{_ORG_SPAN}"),
-    re.compile(rf"\b(?:Ett\s+)?samarrangemang\s+(?:mellan|av)\s+{_ORG_SPAN}"),
-    re.compile(rf"{_ORG_SPAN}\s+(?:arrangerar|arrangerade|bjuder in|bjöd in|anordnar)\b"),
-    re.compile(rf"\bVälkommen\s+till\s+{_ORG_SPAN}:?s\s+\w*(?:konferens|dag|seminarium)"),
-)
-CO_ORGANISER_RE = re.compile(rf"\bi\s+samarbete\s+med\s+{_ORG_SPAN}")
 HEAD_CHARS = 3000
+_RAW = r"(?P<org>[A-ZÅÄÖ][^.;!?\n]{1,160})"
+_FORWARD = (
+    re.compile(
+        r"\b(?:arrangeras|arrangerades|anordnas|anordnades|organiseras|organiserades|"
+        rf"genomförs|genomfördes)\s+av\s+{_RAW}"
+    ),
+    re.compile(rf"\b(?:[Ee]tt\s+)?samarrangemang\s+(?:mellan|av)\s+{_RAW}"),
+    re.compile(
+        r"\bVälkommen\s+till\s+(?P<org>[A-ZÅÄÖ][\w&: -]{1,80}?):?s\s+\w*"
+        r"(?:konferens|dag|dagar|seminarium|forum|träff|möte)"
+    ),
+)
+_BACKWARD = re.compile(
+    r"(?P<pre>[^.!?\n]{0,200}?)\s+(?:arrangerar|arrangerade|bjuder\s+in|bjöd\s+in|"
+    r"anordnar|anordnade|står\s+bakom|stod\s+bakom)\b"
+)
+CO_ORGANISER_RE = re.compile(rf"\b(?:i\s+samarbete|tillsammans)\s+med\s+{_RAW}")
+
+
+def _leading_orgs(span: str) -> list[str]:
+    """The organisations that open ``span``, joined by "och" or commas, as written:
+    "Region Dalarna och Länsstyrelsen i Dalarnas län bjöd in" → both."""
+    out: list[str] = []
+    rest = span.strip()
+    while rest:
+        name = _org(rest)
+        if not name:
+            break
+        out.append(name)
+        rest = rest[len(name) :]
+        rest = re.sub(r"^:?s\b", "", rest)  # a genitive: "Tillväxtverkets konferens"
+        m = re.match(r"\s*(?:,|och|&)\s+(?=[A-ZÅÄÖ])", rest)
+        if not m:
+            break
+        rest = rest[m.end() :]
+    return out
 
 
 def _org(span: str) -> str | None:
@@ -58,34 +81,55 @@ def _org(span: str) -> str | None:
     span = span.strip(" ,.")
     for m in orgs.find(span):
         if m.start == 0:
-            return m.text
-    words = span.split()
+            return orgs.extend_place(span, m.end, m.text)
+        break
+    run = re.match(r"[A-ZÅÄÖ][\w&-]*(?:\s+[A-ZÅÄÖ0-9][\w&-]*){0,3}", span)
+    if not run:
+        return None
+    words = run.group(0).split()
     # an organisation the register and the patterns do not know: a short capitalised name
-    if 1 <= len(words) <= 4 and all(w[:1].isupper() or w in ("och", "för", "i") for w in words):
-        return span
-    return None
+    if words[0] in ("Den", "Det", "De", "Vi", "Konferensen", "Dagen", "Välkommen"):
+        return None
+    return run.group(0)
 
 
 def organiser(text: str) -> str | None:
-    """The organiser(s) a text names in running text, as written ("Reglab och Region
-    Skåne" when both are named), or None."""
+    """The organiser(s) a text names in running text, as written ("Region Dalarna och
+    Länsstyrelsen i Dalarnas län" when both invite), or None. A partner named with "i
+    samarbete med" is not the organiser (see :func:`co_organisers`)."""
     head = text[:HEAD_CHARS]
-    found: list[str] = []
-    for pattern in ORGANISER_RES:
-        m = pattern.search(head) or pattern.search(text)
+    for pattern in _FORWARD:
+        m = pattern.search(head)
         if m:
-            name = _org(m.group("org"))
-            if name:
-                found.append(name)
-                break
-    if not found:
-        return None
-    co = CO_ORGANISER_RE.search(head)
-    if co:
-        name = _org(co.group("org"))
-        if name and not orgs.same(name, found[0]):
-            found.append(name)
-    return " och ".join(found)
+            span = m.group("org")
+            span = re.split(r"\s+(?:i\s+samarbete|tillsammans)\s+med\s+", span)[0]
+            found = _leading_orgs(span)
+            if found:
+                return " och ".join(found)
+    for m in _BACKWARD.finditer(head):
+        pre = m.group("pre")
+        mentions = [x for x in orgs.find(pre) if x.end >= len(pre.rstrip()) - 1]
+        if mentions:
+            start = mentions[-1].start
+            chained = [x for x in orgs.find(pre) if x.start <= start]
+            names = [mentions[-1].text]
+            for x in reversed(chained[:-1]):
+                between = pre[x.end : start]
+                if re.fullmatch(r"\s*(?:,|och|&)\s*", between):
+                    names.insert(0, x.text)
+                    start = x.start
+                else:
+                    break
+            return " och ".join(names)
+    return None
+
+
+def co_organisers(text: str) -> list[str]:
+    """Partners named with "i samarbete med" / "tillsammans med" near the start."""
+    out: list[str] = []
+    for m in CO_ORGANISER_RE.finditer(text[:HEAD_CHARS]):
+        out.extend(_leading_orgs(m.group("org")))
+    return out
 
 
 def date(text: str) -> tuple[str, int] | None:

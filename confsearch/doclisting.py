@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from confsearch import orgs
+from confsearch import docfacts, orgs
 from confsearch.corpus import read_corpus
 from confsearch.documents import CorpusResult, Document, Person
 from confsearch.speakers import unique
@@ -55,7 +55,7 @@ def describe_document(doc: Document, passage_counts: Counter[tuple[str, str]]) -
 def acting(doc: Document) -> list[str]:
     """The organisations acting in a document, as written: its organiser and its
     sessions' speakers' and presenting organisations (never a venue or a mere mention)."""
-    names = [o for o in organiser_names(doc.metadata.get("organiser"))]
+    names = [*organiser_names(doc.metadata.get("organiser")), *docfacts.co_organisers(doc.text)]
     for s in doc.sessions:
         if s.kind == "session":
             names.extend(s.organisations)
@@ -68,6 +68,9 @@ def organiser_names(organiser: str | None) -> list[str]:
         return []
     if orgs.is_organisation(organiser):
         return [organiser]
+    mentions = [m for m in orgs.find(organiser) if not m.genitive]
+    if mentions:
+        return unique(orgs.extend_place(organiser, m.end, m.text) for m in mentions)
     parts = [p.strip() for p in re.split(r"\s*(?:,|;|\boch\b|&|\bi samarbete med\b)\s*", organiser)]
     parts = [p for p in parts if p]
     if len(parts) > 1 and all(orgs.is_organisation(p) or p[:1].isupper() for p in parts):

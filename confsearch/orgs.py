@@ -158,6 +158,16 @@ def find(text: str) -> list[OrgMention]:
     return out
 
 
+def extend_place(text: str, end: int, name: str) -> str:
+    """ "Almi Företagspartner" + " Uppsala", "LRF" + " Mälardalen": a register name
+    followed by a place or unit (one capitalised word, not the first of a person's
+    name, nor another organisation's first word)."""
+    m = re.match(r"\s+([A-ZÅÄÖ][a-zåäö]+)(?![\w-])(?!\s+[A-ZÅÄÖ])", text[end:])
+    if not m or any(x.start == 0 for x in find(text[end:].lstrip())):
+        return name
+    return name + m.group(0)
+
+
 def link(written: str) -> Entry | None:
     """The register entry behind an organisation as written (any listed form, any case,
     a genitive "s"/":s" allowed), or None."""

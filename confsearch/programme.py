@@ -272,7 +272,8 @@ def _mark_containers(units: list[Unit]) -> None:
 
 _BARE_RE = re.compile(
     r"^(?:välkommen|välkomna|inledning|öppning|invigning|avslutning|avslut|summering|"
-    r"sammanfattning|dagens avslutning|tack för i dag|reflektioner)"
+    r"sammanfattning|dagens avslutning|tack för i dag|reflektioner|dagen sammanfattas|"
+    r"sammanfattning av dagen|dagen avslutas|konferensen avslutas|avrundning|summering av dagen)"
     r"(?:\s+(?:och|&)\s+(?:avslutning|avslut|summering|sammanfattning|inledning|välkommen))?"
     r"(?:\s+(?:av|med)\s+(?:dagen|moderatorn|konferensen))?[!.]?$",
     re.IGNORECASE,
@@ -328,38 +329,53 @@ def _split_title_people(title: str) -> tuple[str, tuple[Person, ...]]:
     return title, ()
 
 
+def labelled(units: list[Unit]) -> dict[str, str]:
+    """The labelled metadata lines of the whole text ("Arrangör: SKL" at its end too)."""
+    out: dict[str, str] = {}
+    for u in units:
+        if u.kind == "meta":
+            found = proglines.metadata_line(u.title)
+            if found:
+                out.setdefault(found[0], found[1])
+    return out
+
+
 def build(parsed: Parsed, doc_id: str, source: str, fallback_title: str):
-    """Document title and sessions (programme items and the parts around them)."""
+    """Document title, sessions (programme items and the parts around them) and the
+    labelled metadata lines found anywhere in the text."""
     units = classify(parsed)
-    if not parsed.explicit and not has_programme(units) and parsed.session_title is None:
+    meta = labelled(units)
+    if parsed.session_title is not None or (not parsed.explicit and not has_programme(units)):
         title, sessions = build_sessions(parsed, doc_id, source, fallback_title)
-        return title, [_finish(s) for s in sessions]
-    if parsed.session_title is not None:
-        title, sessions = build_sessions(parsed, doc_id, source, fallback_title)
-        return title, [_finish(s) for s in sessions]
+        return title, [_finish(s) for s in sessions], meta
     text = parsed.text
     headings = [u for u in units if u.level is not None]
     title = parsed.title
     title_unit = None
+    _mark_containers(units)
     if headings:
         top = min(u.level for u in headings)
         first = headings[0]
-        tops = [u for u in headings if u.level == top]
+        others = [u for u in headings if u.level == top and u is not first]
         if (
             first.level == top
-            and len(tops) == 1
             and first.kind == "heading"
+            and all(u.kind == "label" or u.container for u in others)
             and (top == 1 or units[0] is first)
         ):
             title_unit = first
             title = first.title if top == 1 or not title else title
+    if title is None and units and units[0].kind == "body":
+        first_line = text[units[0].start : units[0].end].split("\n", 1)[0].strip()
+        if 0 < words(first_line) <= 15 and not first_line.endswith((".", ":", ",")):
+            title = " ".join(strip_emphasis(first_line).split())
     title = title or fallback_title
     sessions: list[Session] = []
     for g in group(units, title_unit):
         session = _session(text, parsed, g, doc_id, source, title)
         if session is not None:
             sessions.append(session)
-    return title, sessions
+    return title, sessions, meta
 
 
 def _session(text: str, parsed: Parsed, g: Group, doc_id: str, source: str, doc_title: str):

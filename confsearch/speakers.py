@@ -74,7 +74,7 @@ def running_text_speakers(paragraphs: Sequence[str]) -> list[Person]:
 
 _NAME_RE = re.compile(rf"(?<![\w-]){_NAME}")
 # "hållbarhetschef på Stora Enso": a capitalised pair after these is an organisation
-_ORG_CONTEXT_RE = re.compile(r"\b(?:på|vid|hos|från|i|inom|för|till|av)\s+$")
+_ORG_CONTEXT_RE = re.compile(r"\b(?:på|vid|hos|från|i|inom|för|till)\s+$")
 _ROLE_ORG_RE = re.compile(
     r"^(?P<role>[a-zåäöé][\w -]*?)\s+(?:vid|på|hos|i|inom|från|för)\s+(?P<org>[A-ZÅÄÖ].*)$"
 )
@@ -99,10 +99,7 @@ def _org_at_start(text: str) -> str | None:
 
 
 def _extend(text: str, end: int, org: str) -> str:
-    """ "Almi Företagspartner" + " Uppsala": a register name followed by a place (one
-    capitalised word, not the first of a person's name)."""
-    m = re.match(r"\s+([A-ZÅÄÖ][a-zåäö]+)(?![\w-])(?!\s+[A-ZÅÄÖ])", text[end:])
-    return org + m.group(0) if m else org
+    return orgs.extend_place(text, end, org)
 
 
 def _appositive(after: str) -> tuple[str | None, str | None]:
