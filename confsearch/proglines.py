@@ -370,7 +370,9 @@ def _fix(p: Person, part: str | None) -> Person:
     return Person(p.name, role, org, part)
 
 
-def speaker_line(line: str, *, after_label: bool = False) -> tuple[Person, ...] | None:
+def speaker_line(
+    line: str, *, after_label: bool = False, alone: bool = False
+) -> tuple[Person, ...] | None:
     """The people a line lists as speakers, or None.
 
     "Moderator: Anna Berg, Region Skåne", "• Per Ek, analytiker, Vinnova", "Anna Berg,
@@ -392,15 +394,43 @@ def speaker_line(line: str, *, after_label: bool = False) -> tuple[Person, ...] 
         after_label = True
     people: list[Person] = []
     segments = [x for x in re.split(r"\s*;\s*", s) if x.strip()]
-    alone = bulleted or after_label or len(segments) > 1
+    alone = alone or bulleted or after_label or len(segments) > 1
     for segment in segments:
         found = _persons(segment, part, alone=alone)
         if not found and after_label:
-            found = _names_only(segment, part)
+            found = _names_only(segment, part) or _loose_people(segment, part)
         if not found:
             return None
         people.extend(found)
     return tuple(people) or None
+
+
+_LOOSE_SPLIT_RE = re.compile(
+    r",\s*(?:och\s+)?|\s+och\s+|\s+(?:samtalar|pratar|diskuterar|talar|möter)\s+med\s+"
+)
+
+
+def _loose_people(text: str, part: str | None) -> list[Person]:
+    """People in a sentence after a label: "Ulla Hedman, SKL, samtalar med Gunnar Ljung,
+    Örebro universitet, och Marie Lundin, Haninge kommun." """
+    people: list[list] = []
+    for seg in _LOOSE_SPLIT_RE.split(_clean_people_text(text)):
+        seg = seg.strip()
+        if not seg:
+            continue
+        if _NAME_ONLY_RE.match(seg) and not orgs.is_organisation(seg):
+            people.append([seg, [], []])
+        elif people and len(seg.split()) <= 8:
+            role, org = _affiliation(seg)
+            if role:
+                people[-1][1].append(role)
+            if org:
+                people[-1][2].append(org)
+        else:
+            return []
+    if not people or not any(affs for _, _, affs in people):
+        return []
+    return [Person(n, ", ".join(r) or None, ", ".join(o) or None, part) for n, r, o in people]
 
 
 def speaker_cell(cell: str) -> tuple[Person, ...]:

@@ -28,7 +28,6 @@ from confsearch.documents import Person, Session
 from confsearch.layout import (
     Block,
     Parsed,
-    _heading_shaped,
     assign_heading_levels,
     clean_slice,
     line_spans,
@@ -85,7 +84,8 @@ def _classify_line(line: str, prev: Unit | None) -> Unit | None:
             or proglines.fold(prev.title) in ("medverkande", "talare", "föreläsare")
         )
     )
-    people = proglines.speaker_line(s, after_label=after_label)
+    alone = prev is not None and prev.kind in ("item", "heading")
+    people = proglines.speaker_line(s, after_label=after_label, alone=alone)
     if people:
         return Unit(0, 0, "speakers", title=s, people=people)
     item = proglines.timetable(s)
@@ -121,6 +121,10 @@ def classify(parsed: Parsed) -> list[Unit]:
     if not parsed.explicit:
         assign_heading_levels(text, blocks)
     units: list[Unit] = []
+
+    def text_of(span: tuple[int, int]) -> str:
+        return strip_emphasis(text[span[0] : span[1]]).strip()
+
     columns: dict[int, str] = {}  # the roles of the current table's columns
     for b in blocks:
         if b.level is not None:
@@ -159,6 +163,14 @@ def classify(parsed: Parsed) -> list[Unit]:
                     units.append(Unit(s, e, kind, title=item.title, item=item, people=people))
                     continue
             u = _classify_line(line, units[-1] if units and not body else None)
+            if body and (u is None or u.kind == "speakers") and _title_like(text_of(body[-1])):
+                # "Varför dialog? …" / "Gunnar Ljung, statsvetare, …": a title line
+                retry = _classify_line(line, Unit(0, 0, "heading"))
+                if retry is not None and retry.kind == "speakers":
+                    hs, he = body.pop()
+                    flush()
+                    units.append(Unit(hs, he, "heading", title=" ".join(text_of((hs, he)).split())))
+                    u = retry
             if u is None:
                 body.append((s, e))
                 continue
@@ -203,12 +215,26 @@ def _join_split_items(text: str, units: list[Unit]) -> list[Unit]:
             u.kind == "body"
             and nxt is not None
             and nxt.kind == "speakers"
-            and _heading_shaped(text[u.start : u.end])
+            and "\n" not in text[u.start : u.end].strip()
+            and _title_like(text[u.start : u.end])
         ):
             u = Unit(u.start, u.end, "heading", None, " ".join(text[u.start : u.end].split()))
         out.append(u)
         i += 1
     return out
+
+
+def _title_like(line: str) -> bool:
+    """A line that can title the speakers below it: short, capitalised, not a sentence
+    ending in a full stop, not a label or a list of people."""
+    s = " ".join(strip_emphasis(line).split())
+    return (
+        0 < words(s) <= 16
+        and (s[:1].isupper() or s[:1].isdigit())
+        and not s.endswith((".", ",", ";", ":"))
+        and proglines.speaker_line(s) is None
+        and proglines.metadata_line(s) is None
+    )
 
 
 def has_programme(units: list[Unit]) -> bool:
