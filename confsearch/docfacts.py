@@ -103,11 +103,11 @@ def organiser(text: str) -> str | None:
         if m:
             span = m.group("org")
             span = re.split(r"\s+(?:i\s+samarbete|tillsammans)\s+med\s+", span)[0]
-            found = _leading_orgs(span)
+            found = _leading_orgs(" ".join(span.split()))
             if found:
                 return " och ".join(found)
     for m in _BACKWARD.finditer(head):
-        pre = m.group("pre")
+        pre = " ".join(m.group("pre").split())
         mentions = [x for x in orgs.find(pre) if x.end >= len(pre.rstrip()) - 1]
         if mentions:
             start = mentions[-1].start

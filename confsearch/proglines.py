@@ -23,7 +23,8 @@ from confsearch.text import BULLET_PREFIXES, fold
 _T = r"\d{1,2}[.:]\d{2}"
 _DASH = r"\s*(?:[-–—]|till)\s*"
 TIME_RE = re.compile(
-    rf"^\s*(?:kl\.?\s*|klockan\s+)?(?P<time>{_T}(?:{_DASH}{_T})?|\d{{1,2}}{_DASH}\d{{1,2}}(?=\s))"
+    rf"^\s*(?:kl\.?\s*|klockan\s+)?(?P<time>{_T}(?:{_DASH}{_T})?|\d{{1,2}}{_DASH}\d{{1,2}}(?=\s)"
+    r"(?!\s+(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)))"
     rf"(?:\s*(?:[-–—:|]\s*)|\s+)(?P<rest>\S.*)?$",
     re.IGNORECASE,
 )

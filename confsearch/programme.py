@@ -142,10 +142,15 @@ def classify(parsed: Parsed) -> list[Unit]:
                 units.append(Unit(body[0][0], body[-1][1], "body", links=b.links))
                 body.clear()
 
-        for s, e in line_spans(text, b.start, b.end):
-            line = text[s:e]
-            if not line.strip():
-                continue
+        lines = [(s, e) for s, e in line_spans(text, b.start, b.end) if text[s:e].strip()]
+        k = 0
+        while k < len(lines):
+            s, e = lines[k]
+            k += 1
+            if k < len(lines) and _goes_on(text[s:e], text[lines[k][0] : lines[k][1]]):
+                e = lines[k][1]  # a speaker list wrapped onto the next line
+                k += 1
+            line = text[s:e].replace("\n", " ")
             cells = proglines.table_cells(line)
             if cells is not None:
                 flush()
@@ -237,6 +242,25 @@ def _title_like(line: str) -> bool:
     )
 
 
+def _goes_on(line: str, nxt: str) -> bool:
+    """Does a speaker line continue on the next line ("…; Tomas Ringdahl," /
+    "innovationsrådgivare, Linköpings universitet")?"""
+    if proglines.speaker_line(nxt) or proglines.metadata_line(nxt):
+        return False
+    if proglines.timetable(nxt) or proglines.numbered(nxt):
+        return False
+    first = " ".join(line.split())
+    labelled = proglines.speaker_line(first) is not None or bool(
+        re.match(r"^(?:Talare|Medverkande|Moderator|Panel|Föreläsare)\s*:", first)
+    )
+    if not labelled:
+        return False
+    joined = f"{first} {' '.join(nxt.split())}"
+    return (
+        first.endswith((",", ";")) or nxt.strip()[:1].islower() or words(nxt) <= 2
+    ) and proglines.speaker_line(joined) is not None
+
+
 def has_programme(units: list[Unit]) -> bool:
     """Does the text use any programme form (beyond headings and prose)?"""
     return any(
@@ -299,7 +323,8 @@ def _mark_containers(units: list[Unit]) -> None:
 _BARE_RE = re.compile(
     r"^(?:välkommen|välkomna|inledning|öppning|invigning|avslutning|avslut|summering|"
     r"sammanfattning|dagens avslutning|tack för i dag|reflektioner|dagen sammanfattas|"
-    r"sammanfattning av dagen|dagen avslutas|konferensen avslutas|avrundning|summering av dagen)"
+    r"sammanfattning av dagen|dagen avslutas|konferensen avslutas|avrundning|summering av dagen|"
+    r"fortsatt arbete|nästa steg|slutord|avslutande ord|tack)"
     r"(?:\s+(?:och|&)\s+(?:avslutning|avslut|summering|sammanfattning|inledning|välkommen))?"
     r"(?:\s+(?:av|med)\s+(?:dagen|moderatorn|konferensen))?[!.]?$",
     re.IGNORECASE,
