@@ -30,7 +30,7 @@ MONTHS = [
 ]
 _MONTH = "|".join(MONTHS)
 DATE_RE = re.compile(
-    rf"(?<!\d)(?P<date>(?:(?:mån|tis|ons|tors|fre|lör|sön)dag(?:en)?\s+(?:den\s+)?)?"
+    rf"(?<!\d)(?:(?:mån|tis|ons|tors|fre|lör|sön)dag(?:en)?\s+(?:den\s+)?)?(?P<date>"
     rf"\d{{1,2}}(?:\s*(?:[–-]|och)\s*\d{{1,2}})?\s+(?:{_MONTH})"
     rf"(?:\s*[–-]\s*\d{{1,2}}\s+(?:{_MONTH}))?\s+(?P<year>(?:19|20)\d\d))(?!\d)",
     re.IGNORECASE,

@@ -59,6 +59,9 @@ PAGE_LABELS = frozenset(
     for s in (
         "Innehåll",
         "Innehållsförteckning",
+        "Inbjudan",
+        "Välkommen att delta",
+        "Program och anmälan",
         "Målgrupp",
         "Målgrupper",
         "Program",
@@ -304,12 +307,18 @@ def _persons(segment: str, part: str | None, *, alone: bool = False) -> list[Per
     what follows the name is affiliation even if it looks like a name ("Swedish Lapland
     Visitors Board", "Kiruna Guidetur")."""
     segment = _clean_people_text(segment)
-    found = presenter_line(segment)
+    found = None if _NOT_AFFILIATION_RE.search(segment) else presenter_line(segment)
     if found:
         return [_fix(p, part) for p in found]
     if alone:
         return _one_person(segment, part)
     return []
+
+
+_NOT_AFFILIATION_RE = re.compile(
+    r"^(?:och|samt)\s|\b(?:samtalar|pratar|diskuterar|talar|möter|berättar|presenterar|"
+    r"säger|leder)\b"
+)
 
 
 def _one_person(segment: str, part: str | None) -> list[Person]:
@@ -321,7 +330,7 @@ def _one_person(segment: str, part: str | None) -> list[Person]:
     for seg in (x.strip() for x in rest.split(",")):
         if not seg:
             continue
-        if len(seg.split()) > 9:
+        if len(seg.split()) > 9 or _NOT_AFFILIATION_RE.search(seg):
             return []
         role, org = _affiliation(seg)
         if role:
@@ -406,9 +415,8 @@ def speaker_line(
     return tuple(people) or None
 
 
-_LOOSE_SPLIT_RE = re.compile(
-    r",\s*(?:och\s+)?|\s+och\s+|\s+(?:samtalar|pratar|diskuterar|talar|möter)\s+med\s+"
-)
+_CONVERSE = r"(?:samtalar|pratar|diskuterar|talar|möter)\s+med\s+"
+_LOOSE_SPLIT_RE = re.compile(rf"\s*,\s*(?:och\s+)?(?:{_CONVERSE})?|\s+och\s+|\s+{_CONVERSE}")
 
 
 def _loose_people(text: str, part: str | None) -> list[Person]:

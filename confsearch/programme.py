@@ -337,11 +337,36 @@ def is_bare(title: str) -> bool:
     return bool(_BARE_RE.match(" ".join(title.split()).strip(" *_")))
 
 
+def _after_programme(units: list[Unit]) -> set[int]:
+    """Headings after a timetable's last item with no speakers of their own
+    ("Tillgänglighet", "Om dagen" below the programme): information, not sessions."""
+    items = [i for i, u in enumerate(units) if u.kind == "item"]
+    if len(items) < 3:
+        return set()
+    out = set()
+    for i in range(items[-1] + 1, len(units)):
+        u = units[i]
+        if u.kind != "heading":
+            continue
+        scope = []
+        for v in units[i + 1 :]:
+            if v.kind in ("heading", "item", "label", "break"):
+                break
+            scope.append(v)
+        if not any(v.kind == "speakers" for v in scope):
+            out.add(id(u))
+    return out
+
+
 def group(units: list[Unit], title_unit: Unit | None) -> list[Group]:
     _mark_containers(units)
+    information = _after_programme(units)
     groups: list[Group] = [Group(None, "part")]
     for u in units:
         if u is title_unit or u.kind == "meta":
+            continue
+        if id(u) in information:
+            groups.append(Group(u, "part"))
             continue
         cur = groups[-1].head
         if (
@@ -416,8 +441,9 @@ def build(parsed: Parsed, doc_id: str, source: str, fallback_title: str):
         ):
             title_unit = first
             title = first.title if top == 1 or not title else title
-    if title is None and units and units[0].kind == "body":
-        first_line = text[units[0].start : units[0].end].split("\n", 1)[0].strip()
+    lead = next((u for u in units if u.kind not in ("meta", "label")), None)
+    if title is None and lead is not None and lead.kind == "body":
+        first_line = text[lead.start : lead.end].split("\n", 1)[0].strip()
         if 0 < words(first_line) <= 15 and not first_line.endswith((".", ":", ",")):
             title = " ".join(strip_emphasis(first_line).split())
     title = title or fallback_title
