@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from confsearch import docfacts, docmeta, programme
+from confsearch import docfacts, docmeta, overrides, programme
 from confsearch.documents import CorpusResult, Document, Passage, ReadError
 from confsearch.layout import Parsed
 from confsearch.passages import DEFAULT_MAX_TOKENS, build_passages
@@ -147,6 +147,7 @@ def read_corpus(
         if parsed_list is None:
             continue
         sidecar = _sidecar_fields(path, fail)
+        listed = overrides.read_sessions(docmeta.sidecar_path(path))
         base_id = path.relative_to(corpus_dir).with_suffix("").as_posix()
         for parsed in parsed_list:
             label = source if parsed.doc_id is None else f"{source} (id {parsed.doc_id})"
@@ -172,6 +173,7 @@ def read_corpus(
             seen_ids.add(doc_id)
             fallback = parsed.title or title_from_filename(path)
             title, sessions, labelled = programme.build(parsed, doc_id, source, fallback)
+            sessions = overrides.apply(sessions, listed)
             own = {k: v for k, v in docmeta.clean(parsed.metadata).items() if k != "title"}
             title, fields = docmeta.describe(
                 title,

@@ -50,8 +50,8 @@ NUMBERED_RES = (
 BREAK_RE = re.compile(
     r"^(?:förmiddags|eftermiddags|kaffe|)(?:fika|kaffe|kaffepaus|lunch|lunchpaus|incheckning|"
     r"registrering|mingel|middag|konferensmiddag|paus|bensträckare|frukost|förflyttning|"
-    r"utcheckning|avresa|kvällsaktivitet|slut|dagen avslutas|konferensen avslutas|"
-    r"avslut|mat|förtäring|buss|transfer|ankomst|utställning)(?![\wåäö])",
+    r"utcheckning|avresa|slut|dagen avslutas|konferensen avslutas|avslut|buss|transfer)"
+    r"(?![\wåäö])",
     re.IGNORECASE,
 )
 PAGE_LABELS = frozenset(
@@ -261,7 +261,9 @@ def numbered(line: str) -> Item | None:
     for pattern in NUMBERED_RES:
         m = pattern.match(line)
         if m:
-            label = m.group("label").strip().rstrip(".:)–—-").strip()
+            label = m.group("label").strip().rstrip(".:–—-").strip()
+            if label.endswith(")") and not re.search(r"\d\s?[a-z]\)$", label):
+                label = label[:-1]  # "3)" → "3"; "2 a)" is kept as written
             rest = (m.group("rest") or "").strip()
             return Item(rest, None, label)
     return None

@@ -461,7 +461,8 @@ class Searcher:
             strong = h.score >= REGION_SCORE_SHARE * top.score and bool(h.matched_terms)
             if h is not top and not strong:
                 continue
-            for r in h.passage.regions:
+            # a passage is evidence for what it shows itself (confsearch.evidence)
+            for r in h.passage.metadata.get("evidence", h.passage.regions):
                 cur = by_region.get(r)
                 if cur is None:
                     by_region[r] = RegionResult(r, h.score, 1, [h.passage.session], h)
