@@ -280,6 +280,11 @@ def is_page_label(line: str) -> bool:
     return fold(s) in PAGE_LABELS
 
 
+def is_meta_key(line: str) -> bool:
+    """A metadata label on its own ("Arrangör", "Tid:"), as in a fact box."""
+    return fold(line.strip().strip("*_").rstrip(":").strip()) in META_LABELS
+
+
 def is_reference(line: str) -> bool:
     """A case or reference number ("AKTNR 3329-18985", "Dnr 2019/123")."""
     return bool(REFERENCE_RE.match(line))

@@ -103,10 +103,14 @@ def _classify_line(line: str, prev: Unit | None) -> Unit | None:
     if item is not None:
         kind = "break" if item.title and proglines.is_break(item.title) else "item"
         return Unit(0, 0, kind, title=item.title, item=item)
-    if proglines.TIME_ONLY_RE.match(s):
-        return Unit(0, 0, "item", title="", item=proglines.Item("", s.strip(), None))
+    only = proglines.TIME_ONLY_RE.match(s)
+    if only:
+        time = re.sub(r"\s*(?:[-–—]|till)\s*", "–", only.group("time"))
+        return Unit(0, 0, "item", title="", item=proglines.Item("", time, None))
     if proglines.metadata_line(s):
         return Unit(0, 0, "meta", title=s)
+    if proglines.is_meta_key(s) and words(s) <= 3:
+        return Unit(0, 0, "label", title=s)
     if proglines.is_page_label(s):
         return Unit(0, 0, "label", title=s)
     if proglines.is_break(s) and words(s) <= 6 and not ends_sentence(s):
@@ -194,6 +198,36 @@ def _join_split_items(text: str, units: list[Unit]) -> list[Unit]:
     while i < len(units):
         u = units[i]
         nxt = units[i + 1] if i + 1 < len(units) else None
+        if u.kind == "label" and proglines.is_meta_key(u.title) and nxt is not None:
+            value = " ".join(text[nxt.start : nxt.end].split())
+            if (
+                nxt.kind in ("body", "item")
+                and "\n" not in text[nxt.start : nxt.end].strip()
+                and words(value) <= 10
+                and not value.endswith((".", "!", "?"))
+            ):
+                # a fact box (<dl>, a two-column table): "Arrangör" / "Region Skåne"
+                key = u.title.strip().rstrip(":").strip()
+                out.append(Unit(u.start, nxt.end, "meta", title=f"{key}: {value}"))
+                i += 2
+                continue
+        prev = out[-1] if out else None
+        if (
+            u.kind == "item"
+            and not u.title
+            and prev is not None
+            and prev.kind == "heading"
+            and prev.item is None
+            and not _GROUP_RE.match(prev.title or "")
+            and _time_of_heading(text, u, nxt)
+        ):
+            prev.item = proglines.Item(prev.title, u.item.time if u.item else None, None)
+            i += 1
+            continue
+        if u.kind == "item" and not u.title and nxt is not None and nxt.kind == "break":
+            out.append(Unit(u.start, nxt.end, "break", nxt.level, nxt.title))
+            i += 2
+            continue
         if u.kind == "item" and not u.title and nxt is not None and nxt.kind in ("body", "heading"):
             first = text[nxt.start : nxt.end].split("\n", 1)[0].strip()
             if first and words(first) <= MAX_ITEM_WORDS:
@@ -227,6 +261,19 @@ def _join_split_items(text: str, units: list[Unit]) -> list[Unit]:
         out.append(u)
         i += 1
     return out
+
+
+def _time_of_heading(text: str, u: Unit, nxt: Unit | None) -> bool:
+    """Is a time alone on its line the time of the heading above it ("Kl. 10.00–11.00"
+    under a session title) rather than the start of a new item (a timetable whose
+    titles are on the next line)?"""
+    line = text[u.start : u.end].strip().lower()
+    if line.startswith(("kl", "tid")) or nxt is None or nxt.kind in ("speakers", "meta"):
+        return True
+    if nxt.kind != "body":
+        return False
+    first = text[nxt.start : nxt.end].split("\n", 1)[0].strip()
+    return first.endswith(".") or words(first) > 16 or "\n" in text[nxt.start : nxt.end]
 
 
 def _title_like(line: str) -> bool:
@@ -421,7 +468,10 @@ def build(parsed: Parsed, doc_id: str, source: str, fallback_title: str):
     labelled metadata lines found anywhere in the text."""
     units = classify(parsed)
     meta = labelled(units)
-    if parsed.session_title is not None or (not parsed.explicit and not has_programme(units)):
+    seminar = None if any(u.kind == "item" for u in units) else quoted_seminar(parsed.text)
+    if parsed.session_title is not None or (
+        not parsed.explicit and not has_programme(units) and seminar is None
+    ):
         title, sessions = build_sessions(parsed, doc_id, source, fallback_title)
         return title, [_finish(s) for s in sessions], meta
     text = parsed.text
@@ -448,11 +498,31 @@ def build(parsed: Parsed, doc_id: str, source: str, fallback_title: str):
             title = " ".join(strip_emphasis(first_line).split())
     title = title or fallback_title
     sessions: list[Session] = []
-    for g in group(units, title_unit):
-        session = _session(text, parsed, g, doc_id, source, title)
+    groups = group(units, title_unit)
+    if seminar is not None:
+        # a news item about one seminar: one session, named as the text names it
+        body = [u for g in groups for u in ([g.head] if g.head else []) + g.body]
+        groups = [Group(None, "session", [u for u in body if u.kind != "meta"])]
+    for g in groups:
+        session = _session(text, parsed, g, doc_id, source, seminar or title)
         if session is not None:
             sessions.append(session)
     return title, sessions, meta
+
+
+_SEMINAR_RE = re.compile(
+    r"\b(?:seminari(?:et|um|e)|passet|lärpasset|workshopen|panelsamtalet|samtalet|"
+    r"föreläsningen|programpunkten|sessionen|panelen)\s+(?:som\s+hette\s+|med\s+(?:titeln|"
+    r"rubriken|namnet)\s+)?[”\"«„]([^”\"»“\n]{3,120})[”\"»“]",
+    re.IGNORECASE,
+)
+
+
+def quoted_seminar(text: str) -> str | None:
+    """The one seminar a news item is about, when the text names it in quotes
+    ("… på seminariet ”Landsbygden som resurs” …"), else None."""
+    names = {" ".join(m.group(1).split()) for m in _SEMINAR_RE.finditer(text)}
+    return names.pop() if len(names) == 1 else None
 
 
 def _session(text: str, parsed: Parsed, g: Group, doc_id: str, source: str, doc_title: str):

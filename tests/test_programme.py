@@ -250,3 +250,75 @@ def test_a_passage_is_evidence_only_for_what_it_shows():
     (quote,) = [p for p in norrland if "kompetensförsörjningen" in p.text]
     assert "Region Västerbotten" in quote.text
     assert quote.metadata["evidence"] == ["Region Norrbotten"]
+
+
+FACT_BOX_PAGE = """<html><head><title>Webbinarium | Exempel</title></head><body>
+<nav><a href="/">Start</a></nav>
+<h1>Digital välfärd 2020</h1>
+<dl><dt>Datum</dt><dd>10 juni 2020</dd><dt>Tid</dt><dd>09.00–12.00</dd>
+<dt>Arrangör</dt><dd>Region Örebro län</dd></dl>
+<h2>Program</h2>
+<dl>
+<dt>09.00–09.45</dt><dd><b>Digitala vårdmöten i glesbygd</b><br>
+Talare: Anna Berg, utvecklingsledare, Region Örebro län</dd>
+<dt>09.45–10.00</dt><dd><b>Paus</b></dd>
+<dt>10.00–11.00</dt><dd><b>Panel: Vem bär kostnaden?</b><br>
+Panel: Per Ek, SKR; Eva Lind, Lekebergs kommun<br>Moderator: Karin Holm, Örebro universitet</dd>
+</dl></body></html>"""
+
+
+def test_html_fact_box_and_definition_list_programme(tmp_path):
+    doc, result = read_one(tmp_path, "webbinarium.html", FACT_BOX_PAGE)
+    assert doc["title"] == "Digital välfärd 2020"
+    assert doc["organiser"] == "Region Örebro län" and doc["year"] == 2020
+    assert [(s["time"], s["title"]) for s in doc["sessions"]] == [
+        ("09.00–09.45", "Digitala vårdmöten i glesbygd"),
+        ("10.00–11.00", "Panel: Vem bär kostnaden?"),
+    ]
+    panel = doc["sessions"][1]["speakers"]
+    assert [(p["name"], p["part"]) for p in panel] == [
+        ("Per Ek", "panel"),
+        ("Eva Lind", "panel"),
+        ("Karin Holm", "moderator"),
+    ]
+    assert not any("Arrangör" in p.text for p in result.passages)
+
+
+def test_pdf_time_line_under_a_session_heading_is_its_time(tmp_path):
+    pdf = _pdf(
+        [
+            (18, True, "Besöksnäringens dag 2022"),
+            (13, True, "Hållbara resor i fjällen"),
+            (10, False, "Kl. 10.00–11.00"),
+            (10, False, "• Anna Berg, vd, Visit Jämtland"),
+            (10, False, "Kaffe 11.00–11.30"),
+            (13, True, "Mat från trakten"),
+            (10, False, "Kl. 11.30–12.15"),
+            (10, False, "• Per Ek, kock, Jamtli"),
+        ]
+    )
+    doc, _ = read_one(tmp_path, "dag.pdf", pdf)
+    assert [(s["time"], s["title"]) for s in doc["sessions"]] == [
+        ("10.00–11.00", "Hållbara resor i fjällen"),
+        ("11.30–12.15", "Mat från trakten"),
+    ]
+    assert doc["sessions"][0]["speakers"][0]["organisation"] == "Visit Jämtland"
+
+
+def test_a_news_item_about_one_seminar_is_one_session_named_as_quoted(tmp_path):
+    text = (
+        "Fler unga vill bo kvar på landsbygden\n\n"
+        "Publicerad 3 juni 2021\n\n"
+        "På seminariet ”Unga röster om framtiden” under Landsbygdsdagarna berättade "
+        "Sara Ek, ungdomsstrateg i Ljusdals kommun, om kommunens nya ungdomsråd.\n\n"
+        "Rådet har funnits i ett år\n\n"
+        "- Vi ser att de unga vill vara med och bestämma, säger Sara Ek.\n"
+    )
+    doc, _ = read_one(tmp_path, "nyhet.txt", text)
+    assert doc["title"] == "Fler unga vill bo kvar på landsbygden"
+    (session,) = doc["sessions"]
+    assert session["title"] == "Unga röster om framtiden"
+    assert [(p["name"], p["organisation"]) for p in session["speakers"]] == [
+        ("Sara Ek", "Ljusdals kommun")
+    ]
+    assert doc["year"] == 2021
