@@ -280,9 +280,32 @@ def is_page_label(line: str) -> bool:
     return fold(s) in PAGE_LABELS
 
 
+FACT_KEYS = frozenset(
+    fold(s)
+    for s in (
+        "Arrangör",
+        "Arrangörer",
+        "Medarrangör",
+        "Medarrangörer",
+        "Datum",
+        "Tid",
+        "Tidpunkt",
+        "Plats",
+        "Lokal",
+        "Adress",
+        "Målgrupp",
+        "Pris",
+        "Kostnad",
+        "Avgift",
+        "Sista anmälningsdag",
+        "Kontaktperson",
+    )
+)
+
+
 def is_meta_key(line: str) -> bool:
-    """A metadata label on its own ("Arrangör", "Tid:"), as in a fact box."""
-    return fold(line.strip().strip("*_").rstrip(":").strip()) in META_LABELS
+    """A fact box's label on its own ("Arrangör", "Tid:") above its value."""
+    return fold(line.strip().strip("*_").rstrip(":").strip()) in FACT_KEYS
 
 
 def is_reference(line: str) -> bool:
