@@ -51,8 +51,8 @@ _FORWARD = (
     ),
 )
 _BACKWARD = re.compile(
-    r"(?P<pre>[^.!?\n]{0,200}?)\s+(?:arrangerar|arrangerade|bjuder\s+in|bjöd\s+in|"
-    r"anordnar|anordnade|står\s+bakom|stod\s+bakom)\b"
+    r"\s(?:arrangerar|arrangerade|bjuder\s+in|bjöd\s+in|anordnar|anordnade|står\s+bakom|"
+    r"stod\s+bakom)\b"
 )
 CO_ORGANISER_RE = re.compile(rf"\b(?:i\s+samarbete|tillsammans)\s+med\s+{_RAW}")
 
@@ -107,7 +107,8 @@ def organiser(text: str) -> str | None:
             if found:
                 return " och ".join(found)
     for m in _BACKWARD.finditer(head):
-        pre = " ".join(m.group("pre").split())
+        pre = re.split(r"[.!?\n]", head[max(0, m.start() - 200) : m.start()])[-1]
+        pre = " ".join(pre.split())
         mentions = [x for x in orgs.find(pre) if x.end >= len(pre.rstrip()) - 1]
         if mentions:
             start = mentions[-1].start

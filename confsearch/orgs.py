@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from confsearch.text import fold_key, url_spans
@@ -130,6 +130,11 @@ def _regex() -> re.Pattern[str]:
 def find(text: str) -> list[OrgMention]:
     """Organisations named in ``text``, in order, never inside a URL; as written, linked
     to their register entry. A genitive ("SKL:s", "Region Skånes") is marked as such."""
+    return list(_find(text))
+
+
+@lru_cache(maxsize=8192)
+def _find(text: str) -> tuple[OrgMention, ...]:
     blocked = url_spans(text)
     out: list[OrgMention] = []
     for m in _regex().finditer(text):
@@ -155,7 +160,7 @@ def find(text: str) -> list[OrgMention]:
         written = " ".join(words)
         start = end - len(m.group("pat")) + m.group("pat").index(written)
         out.append(OrgMention(written, start, start + len(written), link(written)))
-    return out
+    return tuple(out)
 
 
 def extend_place(text: str, end: int, name: str) -> str:
@@ -168,6 +173,7 @@ def extend_place(text: str, end: int, name: str) -> str:
     return name + m.group(0)
 
 
+@lru_cache(maxsize=16384)
 def link(written: str) -> Entry | None:
     """The register entry behind an organisation as written (any listed form, any case,
     a genitive "s"/":s" allowed), or None."""
@@ -201,6 +207,7 @@ def same(a: str, b: str) -> bool:
     return ea is not None and ea is eb
 
 
+@lru_cache(maxsize=16384)
 def is_organisation(written: str) -> bool:
     """Is this text (a whole segment, e.g. after a speaker's name) an organisation's name
     by the register or the patterns? "Borås Stad" is; "Anna Berg" is not."""

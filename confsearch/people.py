@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from confsearch import orgs
 from confsearch import regions as gazetteer
@@ -76,6 +77,7 @@ _NOT_NAME_START = frozenset((
 _SEGMENT_STOP = frozenset(("och", "men", "som", "att", "eftersom", "när", "då", "där", "vilket"))
 
 
+@lru_cache(maxsize=16384)
 def _valid_name(name: str) -> bool:
     tokens = name.split()
     if tokens[0] in _NOT_NAME_START:
@@ -206,6 +208,7 @@ def _affiliation(segment: str) -> tuple[str | None, str | None]:
     return segment, None
 
 
+@lru_cache(maxsize=16384)  # pure; programmes repeat lines and every line is tried
 def presenter_line(line: str) -> tuple[Person, ...] | None:
     """The people on a line that only lists presenters, or None if it is anything else.
 
