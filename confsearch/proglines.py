@@ -12,8 +12,10 @@ Each function here looks at one line and says which, so that
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from confsearch import orgs
 from confsearch.documents import Person
@@ -29,7 +31,7 @@ TIME_RE = re.compile(
     re.IGNORECASE,
 )
 TIME_ONLY_RE = re.compile(rf"^\s*(?:kl\.?\s*)?(?P<time>{_T}(?:{_DASH}{_T})?)\s*$", re.IGNORECASE)
-_LABEL_WORDS = (
+_LABELWORDS = (
     "Seminariepass|Seminarium|Seminarie|Lärpass|Parallellpass|Parallellt pass|Pass|Passet|"
     "Workshop|Session|Spår|Block|Programpunkt|Punkt|Del|Fördjupningspass|Dialogpass|"
     "Breakout|Studiebesök|Miniseminarium"
@@ -39,7 +41,7 @@ NUMBERED_RES = (
     re.compile(r"^\s*(?P<label>\d{1,2}:\d)(?!\d)\s*[.:–—-]?\s+(?P<rest>\S.*)$"),
     # "Seminariepass A: Title", "Lärpass 9. Title", "Pass 3 – Title", "Spår 2:"
     re.compile(
-        rf"^\s*(?P<label>(?:{_LABEL_WORDS})\s+(?:[A-ZÅÄÖ]|\d{{1,2}}[a-zA-Z]?|[IVX]{{1,4}})(?:[:.]\d)?)"
+        rf"^\s*(?P<label>(?:{_LABELWORDS})\s+(?:[A-ZÅÄÖ]|\d{{1,2}}[a-zA-Z]?|[IVX]{{1,4}})(?:[:.]\d)?)"
         r"(?:(?:\s*[.:–—)-]\s*|\s+)(?P<rest>\S.*)|\s*[.:–—)-]?\s*)$"
     ),
     # "9. Title", "2 a) Title", "3) Title"
@@ -54,176 +56,20 @@ BREAK_RE = re.compile(
     r"(?![\wåäö])",
     re.IGNORECASE,
 )
-PAGE_LABELS = frozenset(
-    fold(s)
-    for s in (
-        "Innehåll",
-        "Innehållsförteckning",
-        "Inbjudan",
-        "Välkommen att delta",
-        "Program och anmälan",
-        "Målgrupp",
-        "Målgrupper",
-        "Program",
-        "Programmet",
-        "Programöversikt",
-        "Anmälan",
-        "Anmäl dig",
-        "Anmäl dig här",
-        "Kontakt",
-        "Kontakter",
-        "Kontaktpersoner",
-        "Kontaktperson",
-        "Kontaktuppgifter",
-        "Praktisk information",
-        "Praktiskt",
-        "Praktiska detaljer",
-        "Om konferensen",
-        "Om dagen",
-        "Om evenemanget",
-        "Plats",
-        "Pris",
-        "Kostnad",
-        "Avgift",
-        "Sista anmälningsdag",
-        "Dagordning",
-        "Agenda",
-        "Medverkande",
-        "Talare",
-        "Föreläsare",
-        "Arrangör",
-        "Arrangörer",
-        "Mer information",
-        "Läs mer",
-        "Dokumentation",
-        "Presentationer",
-        "Relaterat",
-        "Relaterade länkar",
-        "Dela",
-        "Dela sidan",
-        "Taggar",
-        "Nyheter",
-        "Kalender",
-        "Tid och plats",
-        "Datum",
-        "Hitta hit",
-        "Resa och boende",
-        "Boende",
-        "Bakgrund",
-        "Syfte",
-        "Sammanfattning",
-        "Tidigare konferenser",
-        "Välkommen",
-        "Välkommen!",
-        "Sidfot",
-        "Meny",
-        "Prenumerera",
-        "Senast uppdaterad",
-        "Kontakta oss",
-        "Om oss",
-        "Ladda ner",
-        "Bilagor",
-        "Filmer",
-        "Bilder",
-        "Frågor",
-        "Dag 1",
-        "Dag 2",
-        "Dag 3",
-    )
+WORDS = json.loads(
+    (Path(__file__).resolve().parent / "data" / "programme_words.json").read_text(encoding="utf-8")
 )
+PAGE_LABELS = frozenset(fold(w) for w in WORDS["page_labels"])
 REFERENCE_RE = re.compile(
     r"^\s*(?:AKTNR|Aktnr|Akt\.?\s?nr|Dnr|Diarienr|Diarienummer|Ärendenr|Ärendenummer|"
     r"Referensnr|Ref\.?\s?nr|Bokningsnr|Kurskod|Projektnr|ISBN|Rapport\s+\d{4}:\d+)\.?\s*:?\s*"
     r"[\w/.:-]+\s*$"
 )
-META_LABELS = frozenset(
-    fold(s)
-    for s in (
-        "Arrangör",
-        "Arrangörer",
-        "Arrangeras av",
-        "Arrangerad av",
-        "Medarrangör",
-        "Medarrangörer",
-        "Organisatör",
-        "Värd",
-        "Värdar",
-        "Datum",
-        "Tid",
-        "Tidpunkt",
-        "När",
-        "Plats",
-        "Var",
-        "Lokal",
-        "Adress",
-        "Ort",
-        "Konferens",
-        "Evenemang",
-        "Målgrupp",
-        "Målgrupper",
-        "Pris",
-        "Kostnad",
-        "Avgift",
-        "Anmälan",
-        "Sista anmälningsdag",
-        "Sista dag för anmälan",
-        "Kontakt",
-        "Kontaktperson",
-        "Frågor",
-        "Publicerad",
-        "Publicerat",
-        "Uppdaterad",
-        "Senast uppdaterad",
-        "Länk",
-        "Webbplats",
-        "Webbsida",
-        "Källa",
-        "Språk",
-        "Format",
-        "Antal platser",
-        "Titel",
-        "Rubrik",
-        "År",
-        "Dokumenttyp",
-        "Författare",
-        "Text",
-        "Foto",
-        "Sammanställd av",
-        "Antecknat av",
-        "E-post",
-        "Telefon",
-        "Tel",
-    )
-)
+META_LABELS = frozenset(fold(w) for w in WORDS["meta_labels"])
 _META_RE = re.compile(
     r"^\s*(?P<key>[A-ZÅÄÖa-zåäöé][\wåäöÅÄÖé -]{1,28}?)\s*:\s*(?P<value>\S.*?)\s*$"
 )
-SPEAKER_LABELS = {
-    "medverkande": None,
-    "medverkar": None,
-    "talare": "talare",
-    "föreläsare": "talare",
-    "föredragshållare": "talare",
-    "inledare": "talare",
-    "inledning": "talare",
-    "presentatör": "talare",
-    "presentatörer": "talare",
-    "moderator": "moderator",
-    "moderatorer": "moderator",
-    "moderator för dagen": "moderator",
-    "samtalsledare": "moderator",
-    "samtalsledning": "moderator",
-    "ordförande": "moderator",
-    "värd": "moderator",
-    "värdar": "moderator",
-    "panel": "panel",
-    "paneldeltagare": "panel",
-    "i panelen": "panel",
-    "panelsamtal med": "panel",
-    "med": None,
-    "workshopledare": "talare",
-    "processledare": "moderator",
-}
+SPEAKER_LABELS: dict[str, str | None] = WORDS["speaker_labels"]
 _SPEAKER_LABEL_RE = re.compile(
     r"^\s*(?P<label>"
     + "|".join(sorted((re.escape(k) for k in SPEAKER_LABELS), key=len, reverse=True))
@@ -280,27 +126,7 @@ def is_page_label(line: str) -> bool:
     return fold(s) in PAGE_LABELS
 
 
-FACT_KEYS = frozenset(
-    fold(s)
-    for s in (
-        "Arrangör",
-        "Arrangörer",
-        "Medarrangör",
-        "Medarrangörer",
-        "Datum",
-        "Tid",
-        "Tidpunkt",
-        "Plats",
-        "Lokal",
-        "Adress",
-        "Målgrupp",
-        "Pris",
-        "Kostnad",
-        "Avgift",
-        "Sista anmälningsdag",
-        "Kontaktperson",
-    )
-)
+FACT_KEYS = frozenset(fold(w) for w in WORDS["fact_keys"])
 
 
 def is_meta_key(line: str) -> bool:
@@ -494,88 +320,3 @@ def _names_only(segment: str, part: str | None) -> list[Person]:
     if names and all(_NAME_ONLY_RE.match(n) and not orgs.is_organisation(n) for n in names):
         return [Person(n, None, None, part) for n in names]
     return []
-
-
-# ------------------------------------------------------------------ tables
-
-_SEPARATOR_RE = re.compile(r"^[\s|:+-]+$")
-HEADER_ROLES = {
-    "time": ("tid", "klockan", "kl", "när", "tidpunkt"),
-    "title": (
-        "programpunkt",
-        "program",
-        "aktivitet",
-        "innehåll",
-        "rubrik",
-        "seminarium",
-        "punkt",
-        "ämne",
-        "pass",
-        "titel",
-        "vad",
-    ),
-    "people": ("medverkande", "talare", "föreläsare", "vem", "moderator", "medverkar", "av"),
-    "room": ("lokal", "rum", "sal", "plats", "var", "scen"),
-}
-
-
-def table_cells(line: str) -> list[str] | None:
-    """The cells of a table row written as a line ("| 09.00 | Välkommen | Anna Berg |",
-    or a Word table row the reader joined with " | "), or None."""
-    s = line.strip()
-    if "|" not in s or (" | " not in s and not s.startswith("|")):
-        return None
-    if s.startswith("|"):
-        s = s[1:]
-    if s.endswith("|"):
-        s = s[:-1]
-    return [c.strip() for c in s.split("|")]
-
-
-def is_separator_row(line: str) -> bool:
-    return bool(_SEPARATOR_RE.match(line)) and "-" in line
-
-
-def header_columns(cells: list[str]) -> dict[int, str] | None:
-    """Column index → role for a header row ("Tid | Programpunkt | Medverkande")."""
-    roles: dict[int, str] = {}
-    for i, cell in enumerate(cells):
-        key = fold(cell.strip("*_ :"))
-        for role, names in HEADER_ROLES.items():
-            if key in names:
-                roles[i] = role
-    return roles if len(roles) >= 2 and len(roles) >= len([c for c in cells if c]) - 1 else None
-
-
-def table_row(
-    cells: list[str], columns: dict[int, str] | None
-) -> tuple[Item, tuple[Person, ...]] | None:
-    """A programme item from a table row: time, title (with its label) and people."""
-    time = title = None
-    people: tuple[Person, ...] = ()
-    for i, cell in enumerate(cells):
-        if not cell:
-            continue
-        role = (columns or {}).get(i)
-        if role is None:
-            if TIME_ONLY_RE.match(cell):
-                role = "time"
-            elif speaker_cell(cell):
-                role = "people"
-            elif title is None:
-                role = "title"
-            else:
-                role = "room"
-        if role == "time" and time is None:
-            m = TIME_ONLY_RE.match(cell)
-            time = re.sub(r"\s*(?:[-–—]|till)\s*", "–", m.group("time")) if m else cell
-        elif role == "title" and title is None:
-            title = cell
-        elif role == "people":
-            people += speaker_cell(cell)
-    if not title or (time is None and not columns):
-        return None  # a table of facts, not a programme
-    inner = numbered(title)
-    if inner is not None and inner.title:
-        return Item(inner.title, time, inner.label), people
-    return Item(title.strip("*_ "), time, None), people
