@@ -1,26 +1,33 @@
-"""Which organisations one passage is evidence for (passage-level attribution).
+"""Which organisations a passage is evidence for, sentence by sentence.
 
-A session is filed under every organisation it names (:mod:`confsearch.regions`), but
-a single passage is evidence only for what *it* shows. "Det nya Norrland?" is filed
-under Region Norrbotten and Region Västerbotten; Per Erik Andersson's (Region Norrbotten)
-quote about kompetensförsörjning in it, beside a sentence that names Västerbotten as a
-partner, is evidence for Region Norrbotten alone.
+A session is filed under every organisation it names (:mod:`confsearch.regions`), but a
+passage is evidence only for what its sentences show. In "Det nya Norrland?" (filed under
+Region Norrbotten and Region Västerbotten) one passage holds Per Erik Andersson's (Region
+Norrbotten) quote on kompetensförsörjning and then the sentence "Region Norrbotten och
+Region Västerbotten samarbetar …". For a question on kompetensförsörjning it is evidence
+for Region Norrbotten alone; for a question on who cooperates, for both.
 
-The rule, among the session's own organisations:
+So each passage stores, in ``metadata["evidence"]``:
 
-1. a passage that names a speaker is evidence for that speaker's organisation, and for
-   organisations it presents as acting ("Region Gävleborg berättar …");
-2. otherwise, for the organisations it names itself (not in the genitive);
-3. a passage that names none is evidence for the organisations on the session's
-   presenter line, or else for the session's presenting (first) organisation.
+* ``sentences``: ``[start, end, organisations]`` per sentence — a quote (a dash line up
+  to "…, säger NN") is its speaker's; a sentence naming a speaker is that speaker's and
+  a sentence naming organisations (not in the genitive) is theirs;
+* ``default``: what the passage as a whole shows (a named speaker's organisation, else
+  the organisations it names, else – it names no one – all of its session's).
+
+:func:`for_hit` gives the organisations of the sentences that hold the question's words,
+or the default when none does.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from confsearch import regions as gazetteer
-from confsearch.documents import Session
-from confsearch.people import presenting_organisations
-from confsearch.text import fold_key
+from confsearch.analysis import analyze
+from confsearch.documents import Person, Session
+from confsearch.text import fold_key, is_quote_line, sentence_spans
 
 
 def _key(name: str) -> str:
@@ -31,33 +38,80 @@ def _canonical(names: str) -> list[str]:
     return [m.name for m in gazetteer.find_mentions(names) if not m.genitive]
 
 
-def evidence(session: Session, passage_text: str) -> tuple[str, ...]:
-    """The organisations (canonical names, a subset of ``session.regions``) that
-    ``passage_text`` of ``session`` is evidence for."""
+def _speakers_in(text: str, speakers: Sequence[Person]) -> list[Person]:
+    key = _key(text)
+    return [p for p in speakers if _key(p.name) in key]
+
+
+def _sentence_orgs(text: str, session: Session, own: set[str]) -> list[str]:
+    named = _speakers_in(text, session.speakers)
+    found = [n for p in named for n in _canonical(p.organisation or "")]
+    if not named:
+        found += _canonical(text)
+    else:
+        found += [
+            m.name
+            for m in gazetteer.find_mentions(text)
+            if not m.genitive and gazetteer.is_presenting(text, m)
+        ]
+    return [n for n in dict.fromkeys(found) if n in own]
+
+
+def _default(session: Session, text: str, own: set[str]) -> list[str]:
+    named = _speakers_in(text, session.speakers)
+    if named:
+        found = [n for p in named for n in _canonical(p.organisation or "") if n in own]
+        if found:
+            return list(dict.fromkeys(found))
+    mentioned = [n for n in dict.fromkeys(_canonical(text)) if n in own]
+    # a passage that names no one speaks for its whole session (a background passage of
+    # a session two regions presented together is evidence for both)
+    return mentioned or list(session.regions)
+
+
+def evidence(session: Session, text: str) -> dict[str, Any]:
+    """The evidence record of one passage ``text`` of ``session`` (JSON-ready)."""
     own = set(session.regions)
     if not own:
-        return ()
-    text_key = _key(passage_text)
-    named: list[str] = []
-    for person in session.speakers:
-        if _key(person.name) in text_key:
-            named.extend(_canonical(person.organisation or ""))
-    if named or any(_key(p.name) in text_key for p in session.speakers):
-        acting = [
-            m.name
-            for m in gazetteer.find_mentions(passage_text)
-            if not m.genitive and gazetteer.is_presenting(passage_text, m)
-        ]
-        found = [n for n in dict.fromkeys([*named, *acting]) if n in own]
-        if found:
-            return tuple(found)
-    mentioned = [n for n in dict.fromkeys(_canonical(passage_text)) if n in own]
-    if mentioned:
-        return tuple(mentioned)
-    presenters = [
-        n
-        for org in presenting_organisations(session.paragraphs)
-        for n in (_canonical(org) or [org])
-        if n in own
-    ]
-    return tuple(dict.fromkeys(presenters)) or session.regions[:1]
+        return {"default": [], "sentences": []}
+    sentences: list[list[Any]] = []
+    quote: list[list[Any]] = []  # sentences of an open quote, waiting for "säger NN"
+    for line_start, line in _lines(text):
+        if is_quote_line(line):
+            quote = []
+        for s, e in sentence_spans(line):
+            orgs = _sentence_orgs(line[s:e], session, own)
+            entry = [line_start + s, line_start + e, orgs]
+            sentences.append(entry)
+            if is_quote_line(line) or quote:
+                quote.append(entry)
+                if _speakers_in(line[s:e], session.speakers) and orgs:
+                    for earlier in quote:  # the whole quote is the speaker's
+                        earlier[2] = orgs
+                    quote = []
+        if not is_quote_line(line):
+            quote = []
+    return {"default": _default(session, text, own), "sentences": sentences}
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((pos, line))
+        pos += len(line) + 1
+    return out
+
+
+def for_hit(record: dict[str, Any], text: str, words: Sequence[str]) -> list[str]:
+    """The organisations a passage is evidence for, given the question's words that it
+    matched: those of the sentences holding them, else the passage's default."""
+    terms = {t for w in words for t in analyze(w)}
+    found: list[str] = []
+    matched = False
+    for start, end, orgs in record.get("sentences", []):
+        if terms & set(analyze(text[start:end])):
+            matched = True
+            found.extend(orgs or record.get("default", []))
+    if not matched:
+        return list(record.get("default", []))
+    return list(dict.fromkeys(found))

@@ -229,7 +229,7 @@ def build_passages(
                 "paragraphs": [u.first_para, u.last_para],  # a list: survives JSON as is
                 "split": u.split,
                 # the organisations this passage itself is evidence for (confsearch.evidence)
-                "evidence": list(evidence(session, body)),
+                "evidence": evidence(session, body),
             }
             if document.metadata.get("format") == "jsonl":
                 meta.update({k: v for k, v in document.metadata.items() if k != "format"})

@@ -9,6 +9,7 @@ from pathlib import Path
 from confsearch import proglines
 from confsearch.corpus import read_corpus
 from confsearch.doclisting import describe
+from confsearch.evidence import for_hit
 from tests.conftest import REAL_CORPUS
 
 PROGRAMME = """Framtidsdagen 2018
@@ -249,7 +250,13 @@ def test_a_passage_is_evidence_only_for_what_it_shows():
     # ... but Region Norrbotten's quote on kompetensförsörjning is its evidence alone
     (quote,) = [p for p in norrland if "kompetensförsörjningen" in p.text]
     assert "Region Västerbotten" in quote.text
-    assert quote.metadata["evidence"] == ["Region Norrbotten"]
+    record = quote.metadata["evidence"]
+    assert for_hit(record, quote.text, ["kompetensförsörjning"]) == ["Region Norrbotten"]
+    # the sentence on who cooperates is evidence for both
+    assert for_hit(record, quote.text, ["samarbetar"]) == [
+        "Region Norrbotten",
+        "Region Västerbotten",
+    ]
 
 
 FACT_BOX_PAGE = """<html><head><title>Webbinarium | Exempel</title></head><body>
