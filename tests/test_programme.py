@@ -329,3 +329,16 @@ def test_a_news_item_about_one_seminar_is_one_session_named_as_quoted(tmp_path):
         ("Sara Ek", "Ljusdals kommun")
     ]
     assert doc["year"] == 2021
+
+
+def test_the_corpus_listing_of_an_index_names_only_real_sessions(tmp_path):
+    from confsearch.index import build_index, load_index
+    from tests.conftest import FakeEmbedder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "program.txt").write_text(PROGRAMME, encoding="utf-8")
+    build_index(corpus, tmp_path / "index", FakeEmbedder())
+    (info,) = load_index(tmp_path / "index").manifest.documents
+    assert info.sessions == ("Nya jobb i skogslänet", "Cirkulär ekonomi")
+    assert info.metadata["organiser"] == "Region Kronoberg" and info.metadata["year"] == 2018
