@@ -374,6 +374,25 @@ def create_app(settings: Settings | None = None, *, live: LiveSearcher | None = 
 
         return await _run(request, work)
 
+    @app.get(
+        "/documents",
+        tags=["drift"],
+        summary="Hur dokumenten lästes",
+        description=(
+            "Varje dokument i korpusmappen: titel, arrangör, evenemang, datum, år och "
+            "lärpassen i ordning med talare, organisationer och antal stycken, som "
+            "`python -m confsearch documents --json`."
+        ),
+        responses={200: {"description": "Dokumenten och meddelanden om filer som inte lästes."}},
+    )
+    async def documents(request: Request) -> Response:
+        from starlette.concurrency import run_in_threadpool
+
+        from confsearch.doclisting import list_documents
+
+        docs, problems = await run_in_threadpool(list_documents, settings.corpus_dir)
+        return JSONResponse({"documents": docs, "problems": problems})
+
     @app.get("/health", tags=["drift"], **apidocs.HEALTH)
     def health(request: Request) -> Response:
         live: LiveSearcher = request.app.state.live

@@ -303,6 +303,36 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_documents(args: argparse.Namespace) -> int:
+    from confsearch.doclisting import format_listing, list_documents
+
+    corpus = Path(args.corpus) if args.corpus else Settings.from_env().corpus_dir
+    if not corpus.is_dir():
+        raise UserError(f"Mappen {corpus} finns inte.")
+    docs, problems = list_documents(corpus)
+    if args.json:
+        _emit({"documents": docs, "problems": problems})
+    else:
+        sys.stdout.write(format_listing(docs))
+        for message in problems:
+            print(message, file=sys.stderr)
+    return 0
+
+
+def cmd_eval_reading(args: argparse.Namespace) -> int:
+    from confsearch.readingeval import evaluate_dir, format_report
+
+    folder = Path(args.folder)
+    if not (folder / "gold.jsonl").is_file():
+        raise UserError(f"{folder} saknar facit (gold.jsonl).")
+    report = evaluate_dir(folder)
+    if args.json:
+        _emit(report)
+    else:
+        sys.stdout.write(format_report(report, details=args.details))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from confsearch.api import serve
 
@@ -379,6 +409,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common(p)
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("documents", help="visa hur dokumenten lästes: titel, arrangör, år, lärpass")
+    p.add_argument("--corpus", help="korpusmapp (standard: corpus/ eller CONFSEARCH_CORPUS)")
+    p.add_argument("--json", action="store_true", help="skriv ut som JSON")
+    p.set_defaults(func=cmd_documents)
+
+    p = sub.add_parser("eval-reading", help="mät inläsningen mot ett facit (mapp med gold.jsonl)")
+    p.add_argument("folder", help="mapp med dokument och gold.jsonl")
+    p.add_argument("--json", action="store_true", help="skriv ut som JSON")
+    p.add_argument("--details", action="store_true", help="visa missar per dokument")
+    p.set_defaults(func=cmd_eval_reading)
 
     p = sub.add_parser("serve", help="HTTP-API med JSON-svar (FastAPI, dokumentation på /docs)")
     p.add_argument("--host", default="127.0.0.1", help="adress att lyssna på (standard 127.0.0.1)")

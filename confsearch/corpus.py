@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from confsearch import docmeta
+from confsearch import docfacts, docmeta, overrides, programme
 from confsearch.documents import CorpusResult, Document, Passage, ReadError
 from confsearch.fsutil import display_name
 from confsearch.layout import Parsed
@@ -34,13 +34,12 @@ from confsearch.readers import (
     parse_jsonl,
     title_from_filename,
 )
-from confsearch.sessions import build_sessions
 from confsearch.text import words
 
 # Bumped whenever the same files are read into different documents (new metadata, other
 # speakers): the index fingerprint includes it, so indexes read by older rules are rebuilt
 # (in the background; the old index keeps answering meanwhile).
-READ_RULES = 2
+READ_RULES = 3
 
 # Larger files are named and skipped: 20 MB of text is ~3M words, hours of embedding on a
 # laptop, and almost always an export that should be split or is not prose at all.
@@ -182,6 +181,7 @@ def read_corpus(
         if parsed_list is None:
             continue
         sidecar = _sidecar_fields(path, fail)
+        sidecar_sessions = overrides.read_sessions(docmeta.sidecar_path(path))
         base_id = shown.with_suffix("").as_posix()
         for parsed in parsed_list:
             label = source if parsed.doc_id is None else f"{source} (id {parsed.doc_id})"
@@ -206,11 +206,14 @@ def read_corpus(
             seen_text[key] = label
             seen_ids.add(doc_id)
             fallback = parsed.title or title_from_filename(shown)
-            title, sessions = build_sessions(parsed, doc_id, source, fallback)
+            title, sessions, labelled = programme.build(parsed, doc_id, source, fallback)
+            sessions = overrides.apply(sessions, sidecar_sessions)
             own = {k: v for k, v in docmeta.clean(parsed.metadata).items() if k != "title"}
             title, fields = docmeta.describe(
                 title,
                 parsed.format_fields,
+                docfacts.text_fields(parsed.text, title),
+                {k: v for k, v in docmeta.clean(labelled).items() if k != "title"},
                 docmeta.from_text(parsed.text, title),
                 sidecar,
                 own,

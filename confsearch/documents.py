@@ -21,6 +21,7 @@ class Person:
     name: str
     role: str | None = None
     organisation: str | None = None
+    part: str | None = None  # "moderator", "panel" … when the text says so (else a speaker)
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,15 @@ class Session:
     start: int
     end: int
     paragraph_spans: tuple[tuple[int, int], ...] = ()
+    # What a programme says about the session beside its title: its label ("Pass 3",
+    # "Seminarium A"), time ("10.15–11.00") and the organisations acting in it (speakers'
+    # organisations, presenters) as written (confsearch.programme).
+    label: str | None = None
+    time: str | None = None
+    organisations: tuple[str, ...] = ()
+    # "session": a programme item; "part": text around them (an introduction, practical
+    # information, a day's heading) that is searched but is not a session of its own
+    kind: str = "session"
 
     @property
     def region(self) -> str:

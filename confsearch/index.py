@@ -353,7 +353,9 @@ def build_index(
                     doc_id=d.doc_id,
                     title=d.title,
                     source=d.source,
-                    sessions=tuple(s.title for s in d.sessions),
+                    # programme items only: text around them (a day, practical
+                    # information) is searchable but no session (confsearch.programme)
+                    sessions=tuple(s.title for s in d.sessions if s.kind == "session"),
                     metadata={k: v for k, v in d.metadata.items() if isinstance(v, str | int)},
                 )
                 for d in result.documents

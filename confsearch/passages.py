@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from confsearch.documents import Document, Passage
+from confsearch.evidence import evidence
 from confsearch.layout import clean_slice
 from confsearch.text import extract_links, sentence_spans, words
 
@@ -227,6 +228,8 @@ def build_passages(
                 "format": document.metadata.get("format"),
                 "paragraphs": [u.first_para, u.last_para],  # a list: survives JSON as is
                 "split": u.split,
+                # the organisations this passage itself is evidence for (confsearch.evidence)
+                "evidence": evidence(session, body),
             }
             if document.metadata.get("format") == "jsonl":
                 meta.update({k: v for k, v in document.metadata.items() if k != "format"})

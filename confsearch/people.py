@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
+from confsearch import orgs
 from confsearch import regions as gazetteer
 from confsearch.documents import Person
 from confsearch.text import fold_key, strip_emphasis
@@ -75,11 +77,13 @@ _NOT_NAME_START = frozenset((
 _SEGMENT_STOP = frozenset(("och", "men", "som", "att", "eftersom", "när", "då", "där", "vilket"))
 
 
+@lru_cache(maxsize=16384)
 def _valid_name(name: str) -> bool:
     tokens = name.split()
     if tokens[0] in _NOT_NAME_START:
         return False
-    return not gazetteer.find_mentions(name)
+    # "Borås Stad", "Stockholms Handelskammare": an organisation, never a person
+    return not gazetteer.find_mentions(name) and not orgs.is_organisation(name)
 
 
 def _split_names(names: str) -> list[str]:
@@ -204,6 +208,7 @@ def _affiliation(segment: str) -> tuple[str | None, str | None]:
     return segment, None
 
 
+@lru_cache(maxsize=16384)  # pure; programmes repeat lines and every line is tried
 def presenter_line(line: str) -> tuple[Person, ...] | None:
     """The people on a line that only lists presenters, or None if it is anything else.
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from confsearch import docmeta, xmlguard
+from confsearch import docmeta, pdflayout, xmlguard
 from confsearch import regions as gazetteer
 from confsearch.layout import (
     HR_RE,
@@ -361,10 +361,13 @@ def _parse_pdf(path: Path, budget: Budget) -> Parsed:
                 f"PDF-filen har {len(reader.pages)} sidor; gränsen är {MAX_PDF_PAGES} sidor"
             )
         pages = []
+        styles: dict[str, tuple[float, bool]] = {}
         chars = 0
         for page in reader.pages:
             budget.check()
-            pages.append(page.extract_text() or "")
+            page_text, page_styles = pdflayout.read_page(page)  # text and font per line
+            pages.append(page_text)
+            styles.update(page_styles)
             chars += len(pages[-1])
             if chars > MAX_DOCUMENT_CHARS:
                 check_chars("x" * chars)
@@ -382,6 +385,7 @@ def _parse_pdf(path: Path, budget: Budget) -> Parsed:
             "PDF-filen saknar textlager (troligen inskannad bild); kör OCR på den först"
         )
     parsed = _parse_plain(text, "pdf")
+    pdflayout.apply_styles(parsed, styles)  # larger or bold lines are headings
     parsed.metadata["pages"] = len(pages)
     try:
         info = reader.metadata

@@ -352,6 +352,12 @@ _SPEAKER_ORG_BEFORE_RE = re.compile(
 )
 
 
+def is_presenting(text: str, mention: Mention) -> bool:
+    """Is the organisation at ``mention`` presented as acting (subject of "berättar" …,
+    or the affiliation of a named speaker)?"""
+    return _is_presenting(text, mention)
+
+
 def _is_presenting(text: str, mention: Mention) -> bool:
     after = text[mention.end : mention.end + 40]
     if _PRESENTING_RE.match(after):

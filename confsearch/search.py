@@ -15,6 +15,7 @@ from confsearch import confidence, messages
 from confsearch.confidence import DEFAULT_MODEL as DEFAULT_CONFIDENCE
 from confsearch.confidence import ConfidenceModel, Evidence, Pool
 from confsearch.documents import Passage
+from confsearch.evidence import for_hit
 from confsearch.glossary import expand_query
 from confsearch.grounding import ground, known_expansions
 from confsearch.model import Embedder
@@ -467,7 +468,10 @@ class Searcher:
             strong = h.score >= REGION_SCORE_SHARE * top.score and bool(h.matched_terms)
             if h is not top and not strong:
                 continue
-            for r in h.passage.regions:
+            # a passage is evidence for what it shows itself (confsearch.evidence)
+            record = h.passage.metadata.get("evidence")
+            found = for_hit(record, h.passage.text, h.matched_terms) if record else None
+            for r in h.passage.regions if found is None else found:
                 cur = by_region.get(r)
                 if cur is None:
                     by_region[r] = RegionResult(r, h.score, 1, [h.passage.session], h)

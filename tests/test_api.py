@@ -448,7 +448,7 @@ def test_openapi_is_complete_and_swedish(client):
     )
     operations = {(m, p): op for p, item in spec["paths"].items() for m, op in item.items()}
     assert set(operations) == {
-        *(("get", p) for p in ("/search", "/ask", "/regions", "/health")),
+        *(("get", p) for p in ("/search", "/ask", "/regions", "/health", "/documents")),
         ("post", "/brief"),
     }
     for (_, path), op in operations.items():
