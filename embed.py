@@ -27,6 +27,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="ersätt ett index som inte går att läsa (skrivs annars aldrig över)",
     )
+    ap.add_argument(
+        "--change-model",
+        action="store_true",
+        help="bygg om ett delat databasindex med en annan modell än det byggdes med",
+    )
     return ap
 
 
@@ -56,7 +61,11 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         report = refresh_index(
-            settings, progress=progress, only_if_stale=args.if_stale, replace=args.replace
+            settings,
+            progress=progress,
+            only_if_stale=args.if_stale,
+            replace=args.replace,
+            change_model=args.change_model,
         )
     except (IndexError_, ModelError) as exc:
         print(f"Fel: {exc}", file=sys.stderr)
