@@ -144,19 +144,26 @@ class Probe:
         self._thread: threading.Thread | None = None
 
     def problem(self) -> str | None:
-        """The latest result; ``hanging`` while a check has run longer than ``patience``."""
+        """The latest result; ``hanging`` while a check has run longer than ``patience``.
+        A result older than two periods (nobody asked for a while) is not trusted: this
+        waits for a fresh one, at most ``patience`` seconds."""
         with self._lock:
             now = time.monotonic()
-            running = self._thread is not None and self._thread.is_alive()
+            thread = self._thread
+            running = thread is not None and thread.is_alive()
             if running and now - self._started > self.patience:
                 return self.hanging
             if not running and now - self._at >= self.every:
                 self._started = now
-                self._thread = threading.Thread(
+                thread = self._thread = threading.Thread(
                     target=self._run, name="confsearch-probe", daemon=True
                 )
-                self._thread.start()
-            return self._result
+                thread.start()
+            if now - self._at < 2 * self.every:
+                return self._result
+        thread.join(max(0.0, self.patience - (time.monotonic() - self._started)))
+        with self._lock:
+            return self.hanging if thread.is_alive() else self._result
 
     def _run(self) -> None:
         try:

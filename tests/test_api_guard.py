@@ -181,6 +181,15 @@ def test_health_is_degraded_after_a_timeout_until_a_request_succeeds(fake_env, m
     assert recovered.status_code == 200 and recovered.json()["ready"] is True
 
 
+def test_a_probe_result_nobody_asked_for_lately_is_refreshed_first():
+    state = {"now": "Databasen svarar inte."}
+    probe = apiguard.Probe(lambda: state["now"], hanging="hänger", every=0.05)
+    assert probe.problem() == "Databasen svarar inte."
+    state["now"] = None
+    time.sleep(0.2)  # older than two periods: not trusted
+    assert probe.problem() is None
+
+
 JSON = {"content-type": "application/json"}
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -220,20 +221,23 @@ class PostgresStore:
                 "Försök igen om en stund."
             ) from exc
         except psycopg.errors.InsufficientPrivilege as exc:
+            _log_detail(exc)
             raise IndexError_(
-                f"Databasanvändaren saknar behörighet i {self.location} "
-                f"({_first_line(exc)}). Be databasens administratör ge användaren rätt till "
-                f"schemat {self.schema} (eller att skapa det)."
+                f"Databasanvändaren saknar behörighet i {self.location}. Be databasens "
+                f"administratör ge användaren rätt till schemat {self.schema} (eller att "
+                "skapa det)."
             ) from exc
         except (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout) as exc:
+            _log_detail(exc)
             raise IndexError_(
-                f"Databasen {self.location} svarar inte ({_first_line(exc)}). Kontrollera "
-                "CONFSEARCH_DATABASE_URL och att databasservern körs."
+                f"Databasen {self.location} svarar inte. Kontrollera CONFSEARCH_DATABASE_URL "
+                "och att databasservern körs."
             ) from exc
         except psycopg.Error as exc:
+            _log_detail(exc)
             raise IndexError_(
-                f"Databasen {self.location} gav ett fel ({_first_line(exc)}). Försök igen; "
-                "om felet kvarstår, kontakta den som driver databasen."
+                f"Databasen {self.location} gav ett fel. Försök igen; om felet kvarstår, "
+                "kontakta den som driver databasen."
             ) from exc
 
     def ping(self) -> None:
@@ -628,6 +632,12 @@ class PgDense:
         )
         found = dict(rows)
         return np.array([found[int(p)] for p in positions], dtype=np.float32)
+
+
+def _log_detail(exc: BaseException) -> None:
+    """The driver's own (English) words go to the log for whoever runs the service; the
+    user gets the Swedish message."""
+    logging.getLogger(__name__).info("database error: %s", _first_line(exc))
 
 
 def _first_line(exc: BaseException) -> str:
