@@ -1,4 +1,5 @@
-"""How ``serve`` reads HTTP: uvicorn's h11 protocol with time limits and Swedish refusals.
+"""``python -m confsearch serve``: uvicorn over :func:`confsearch.api.create_app`, reading
+HTTP with time limits and Swedish refusals.
 
 uvicorn closes an idle keep-alive connection, but it waits forever for a request's head
 and body: 1,200 connections that each sent half a header held 350 MB. Here a request must
@@ -9,11 +10,22 @@ request uvicorn cannot parse gets Swedish JSON instead of "Invalid HTTP request 
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
+import socket
+import sys
+import threading
+import time
 
 import h11
+import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from confsearch.api import MAX_REQUEST_HEAD, create_app
+from confsearch.cli import UserError
+from confsearch.service import LiveSearcher
+from confsearch.settings import Settings
 
 READ_TIMEOUT = 20.0  # seconds for a request's line, headers and body
 MAX_CONNECTIONS_PER_CLIENT = 256
@@ -97,3 +109,67 @@ class GuardedH11Protocol(H11Protocol):
                 self.transport.write(_json_error(408, b"Request Timeout", TOO_SLOW))
             logging.getLogger(__name__).info("a request did not arrive in time")
             self.transport.close()  # a waiting app sees the client as gone
+
+
+# ---------------------------------------------------------------- serve
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8600) -> int:
+    """Run the API with uvicorn until Ctrl-C; Swedish lines on stderr, no access log."""
+    try:
+        sock = socket.create_server((host, port))
+    except OSError as exc:
+        raise UserError(
+            f"Kan inte lyssna på {host}:{port}: {_bind_cause(exc)}. Välj en annan adress "
+            "eller port med --host/--port."
+        ) from exc
+    host_shown = f"[{host}]" if ":" in host else host
+    url = f"http://{host_shown}:{sock.getsockname()[1]}"
+    live = LiveSearcher(settings)
+    app = create_app(settings, live=live)
+
+    def report() -> None:
+        live.started.wait()
+        opened = live.get()
+        if opened is None:  # it is retried: say why now, and say so when it works
+            print(f"Fel: {live.error} Försöker igen …", file=sys.stderr, flush=True)
+            while opened is None:
+                time.sleep(1.0)
+                opened = live.get()
+        for warning in live.warnings:
+            print(f"Varning: {warning}", file=sys.stderr, flush=True)
+        print(
+            f"Indexet är laddat ({len(opened.searcher.passages)} stycken, version "
+            f"{opened.version}, {live.store.name}). Redo på {url}",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    print(
+        f"Konferenssök-API på {url} – dokumentation på {url}/docs. Avsluta med Ctrl-C.\n"
+        "Laddar modellen och sökindexet …",
+        file=sys.stderr,
+        flush=True,
+    )
+    threading.Thread(target=report, name="confsearch-report", daemon=True).start()
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        timeout_graceful_shutdown=5,
+        h11_max_incomplete_event_size=MAX_REQUEST_HEAD,
+        http=GuardedH11Protocol,
+    )
+    uvicorn.Server(config).run(sockets=[sock])
+    return 0
+
+
+def _bind_cause(exc: OSError) -> str:
+    if isinstance(exc, socket.gaierror):
+        return "okänd värd"
+    return {
+        errno.EADDRINUSE: "porten används redan",
+        errno.EACCES: "behörighet saknas",
+        errno.EADDRNOTAVAIL: "adressen finns inte på den här datorn",
+    }.get(exc.errno or 0, exc.strerror or str(exc))

@@ -282,3 +282,24 @@ def test_a_whole_request_is_answered_and_keep_alive_still_works(guarded_server):
             while not response.endswith(b"ok"):
                 response += conn.recv(65536)
             assert response.startswith(b"HTTP/1.1 200 ")
+
+
+def test_a_docx_note_with_control_characters_is_a_word_file(fake_env):
+    """Finding 13: a pinned passage's question went unclean into the Word file's core
+    properties, and the API answered 500."""
+    import io
+
+    import docx
+
+    with TestClient(api.create_app(Settings.from_env()), raise_server_exceptions=False) as c:
+        wait_ready(c)
+        hit = c.get("/search", params={"q": QUESTION, "k": 1}).json()["hits"][0]
+        pinned = [
+            {"passage_id": hit["passage_id"], "question": "cykel\x01\x0b?", "comment": "a\x02"}
+        ]
+        body = {"questions": ["cykelbibliotek\x1f"], "pinned": pinned}
+        r = c.post("/brief?format=docx", json=body)
+    assert r.status_code == 200, r.text
+    document = docx.Document(io.BytesIO(r.content))
+    assert "\x01" not in document.core_properties.comments
+    assert any("cykel" in p.text for p in document.paragraphs)
