@@ -4,13 +4,18 @@ Run: ``.venv/bin/python bench/overload.py [--pg] [--skip-overload]``.
 
 Builds the real corpus's index (temporary folder, real model), starts one real
 ``python -m confsearch serve`` on 127.0.0.1 and, while a prober asks ``/search`` every
-0.2 s and ``/health`` every 0.25 s, runs these scenarios:
+0.2 s and ``/health`` every 0.25 s (from 127.0.0.2: another user than the load, which
+comes from 127.0.0.1), runs these scenarios:
 
 * ``abandoned 20×100``: eight ``POST /brief`` of 20 questions at k=100, each sent on its
   own connection and closed within 0.5 s (over the cost budget: refused at once);
 * ``abandoned 20×25``: the same at k=25, the largest note the budget admits;
 * ``waiting 20×25``: eight such notes whose clients wait for the answer (two run at a
-  time per client, the others get 429).
+  time per client, the others get 429);
+* ``16 × /ask k=100 at once`` from a third address: more work than the threads, so
+  requests queue and ``/health`` should say so, and only then;
+* ``1,200 slow clients``: connections that each send 250 KB of an unfinished header and
+  then nothing (serve's memory before, while held and after the read deadline).
 
 For each: the searches' worst latency and non-200 answers, and how many health probes
 said not ready. ``--pg`` also measures a PostgreSQL outage: the index in a local server,
@@ -52,6 +57,8 @@ QUESTIONS = [
     "vätgas",
     "civilsamhället",
 ] * 2  # 20 questions
+# The prober is another user: another loopback address than the notes and slow clients.
+PROBE_ADDRESS = "127.0.0.2"
 SEARCH = "/search?" + urllib.parse.urlencode({"q": "cykelbibliotek i Örebro", "k": "5"})
 
 
@@ -66,7 +73,9 @@ class Probe:
     stop: threading.Event = field(default_factory=threading.Event)
 
     def _get(self, path: str, timeout: float = 60) -> tuple[int, bytes]:
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+        conn = http.client.HTTPConnection(
+            self.host, self.port, timeout=timeout, source_address=(PROBE_ADDRESS, 0)
+        )
         try:
             conn.request("GET", path)
             r = conn.getresponse()
@@ -158,6 +167,74 @@ def waiting(host: str, port: int, k: int, n: int = 8) -> list[int]:
     return sorted(statuses)
 
 
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def slow_clients(host: str, port: int, pid: int, n: int = 1200, pad: int = 250_000) -> str:
+    """n connections from one address, each sending ``pad`` bytes of an unfinished
+    header and then nothing: the server's memory, what the connections got, and the
+    memory once the read deadline has passed."""
+    from confsearch.apiserver import READ_TIMEOUT
+
+    before = rss_mb(pid)
+    head = b"GET /search?q=cykel HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * pad
+    socks, cut = [], 0
+    for _ in range(n):
+        try:
+            s = socket.create_connection((host, port), timeout=10)
+            s.sendall(head)
+            socks.append(s)
+        except OSError:
+            cut += 1
+    time.sleep(2)
+    held = rss_mb(pid)
+    time.sleep(READ_TIMEOUT + 5)
+    answers: dict[str, int] = {}
+    for s in socks:
+        s.settimeout(5)
+        try:
+            first = s.recv(64)
+        except OSError:
+            first = b""
+        code = first[9:12].decode() if first.startswith(b"HTTP/1.1 ") else "closed"
+        answers[code] = answers.get(code, 0) + 1
+        s.close()
+    after = rss_mb(pid)
+    got = ", ".join(f"{v}× {k}" for k, v in sorted(answers.items()))
+    return (
+        f"{n} connections: {cut} refused while sending, {got}; serve RSS {before} MB before, "
+        f"{held} MB while held, {after} MB after the {READ_TIMEOUT:g} s deadline"
+    )
+
+
+def flood(host: str, port: int, n: int = 16) -> str:
+    """n ``/ask`` at k=100 at once from another address, each waiting for its answer:
+    more work than the search threads, so requests queue (the saturated case)."""
+    statuses: list[int] = []
+    path = "/ask?" + urllib.parse.urlencode({"q": "Hur mäter man social hållbarhet?", "k": 100})
+
+    def one() -> None:
+        conn = http.client.HTTPConnection(host, port, timeout=300, source_address=("127.0.0.3", 0))
+        conn.request("GET", path)
+        r = conn.getresponse()
+        r.read()
+        statuses.append(r.status)
+        conn.close()
+
+    threads = [threading.Thread(target=one) for _ in range(n)]
+    t0 = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(600)
+    codes = ", ".join(f"{statuses.count(c)}× {c}" for c in sorted(set(statuses)))
+    return f"{codes} in {time.monotonic() - t0:.1f} s"
+
+
 def scenario(name: str, host: str, port: int, run, settle: float = 20.0) -> dict:
     with Probe(host, port) as probe:
         time.sleep(2)  # a baseline
@@ -186,7 +263,7 @@ def overload_rows(tmp: Path) -> list[dict]:
     shutil.copytree(ROOT / "corpus", tmp / "corpus")
     build_index(tmp / "corpus", tmp / "index", load_embedder(Settings.from_env()))
     rows = []
-    with api_server(tmp / "corpus", tmp / "index", tmp / "serve.log") as (url, _):
+    with api_server(tmp / "corpus", tmp / "index", tmp / "serve.log") as (url, proc):
         host, port = urllib.parse.urlsplit(url).hostname, urllib.parse.urlsplit(url).port
 
         def statuses(firsts: list[bytes]) -> str:
@@ -211,6 +288,18 @@ def overload_rows(tmp: Path) -> list[dict]:
                 port,
                 lambda: " ".join(map(str, waiting(host, port, 25))),
                 settle=5.0,
+            )
+        )
+        rows.append(
+            scenario("16 × /ask k=100 at once", host, port, lambda: flood(host, port), settle=5.0)
+        )
+        rows.append(
+            scenario(
+                "1,200 slow clients",
+                host,
+                port,
+                lambda: slow_clients(host, port, proc.pid),
+                settle=1.0,
             )
         )
     return rows
