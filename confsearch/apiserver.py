@@ -54,6 +54,18 @@ def _json_error(status: int, reason: bytes, message: str) -> bytes:
     return head + body
 
 
+class SwedishLog(logging.Filter):
+    """uvicorn's own warning for a request it cannot parse, in Swedish on serve's stderr."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.getMessage() == "Invalid HTTP request received.":
+            record.msg, record.args = LOGGED_BAD_REQUEST, ()
+        return True
+
+
+LOGGED_BAD_REQUEST = "En förfrågan som inte följer HTTP-protokollet besvarades med 400."
+
+
 class GuardedH11Protocol(H11Protocol):
     """uvicorn's h11 protocol with a read deadline per request and a connection cap."""
 
@@ -161,7 +173,9 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8600) -> int:
         h11_max_incomplete_event_size=MAX_REQUEST_HEAD,
         http=GuardedH11Protocol,
     )
-    uvicorn.Server(config).run(sockets=[sock])
+    server = uvicorn.Server(config)  # its config sets up uvicorn's loggers: filter after
+    logging.getLogger("uvicorn.error").addFilter(SwedishLog())
+    server.run(sockets=[sock])
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import socket
 import threading
 import time
@@ -271,6 +272,14 @@ def test_a_bad_request_line_gets_swedish_json(guarded_server):
     assert response.startswith(b"HTTP/1.1 400 ")
     assert _body(response) == {"error": apiserver.BAD_REQUEST}
     assert b"Invalid HTTP request" not in response
+
+
+def test_uvicorns_own_warning_is_logged_in_swedish():
+    record = logging.LogRecord(
+        "uvicorn.error", logging.WARNING, "", 0, "Invalid HTTP request received.", (), None
+    )
+    assert apiserver.SwedishLog().filter(record)
+    assert record.getMessage() == apiserver.LOGGED_BAD_REQUEST
 
 
 def test_a_whole_request_is_answered_and_keep_alive_still_works(guarded_server):

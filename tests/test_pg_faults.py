@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from psycopg import sql
 
 import confsearch.model
+import embed
 from confsearch import api, cli, service
 from confsearch.settings import Settings
 from confsearch.store import IndexError_
@@ -167,8 +168,12 @@ def test_a_shared_index_belongs_to_its_model(pg_settings, capsys, monkeypatch):
     err = capsys.readouterr().err
     assert code != 0 and "--change-model" in err and "Traceback" not in err
     assert store.current_version() == before
-    # an explicit change is allowed
-    service.refresh_index(other, change_model=True)
+    # embed.py refuses too, and changes the model only when asked to
+    monkeypatch.setenv("CONFSEARCH_MODEL", "annan-modell")
+    assert embed.main([]) == 2
+    assert "--change-model" in capsys.readouterr().err
+    assert store.current_version() == before
+    assert embed.main(["--change-model"]) == 0
     assert store.read_manifest().model == "annan-modell"
 
 
