@@ -257,6 +257,7 @@ async def _run(
         raise
     except IndexError_ as exc:  # the database failed or the index changed under us
         log.warning("request failed: %s", exc)
+        pressure.index_failed(str(exc))
         raise ApiError(503, str(exc), RETRY) from exc
     except Exception as exc:
         log.exception("request failed")

@@ -14,7 +14,8 @@ them abandoned by their clients used to keep every search thread busy for a minu
   ordinary searches always find a free thread; beyond that a Swedish 429 with
   ``Retry-After``.
 * **Health tells the truth** (:class:`Pressure`): while jobs queue for a thread, or a
-  request timed out and none has succeeded since, ``/health`` says "degraded" and why.
+  request timed out or failed on the index (a database error) and none has succeeded
+  since, ``/health`` says "degraded" and why.
 """
 
 from __future__ import annotations
@@ -104,6 +105,7 @@ class Pressure:
         self._in_flight = 0
         self._last_timeout = 0.0
         self._last_ok = 0.0
+        self._failure: tuple[float, str] | None = None  # (when, why) of a failed index
 
     def started(self) -> None:
         with self._lock:
@@ -119,12 +121,22 @@ class Pressure:
         with self._lock:
             self._last_timeout = time.monotonic()
 
+    def index_failed(self, why: str) -> None:
+        """A request failed on the index itself (a database error, a version gone)."""
+        with self._lock:
+            self._failure = (time.monotonic(), why)
+
     def problem(self) -> str | None:
         """Why the service is degraded now (Swedish), or None."""
         with self._lock:
             if self._in_flight > self.workers:
                 return SATURATED
-            recent = time.monotonic() - self._last_timeout < TIMEOUT_MEMORY
+            now = time.monotonic()
+            if self._failure is not None:
+                at, why = self._failure
+                if now - at < TIMEOUT_MEMORY and self._last_ok < at:
+                    return why
+            recent = now - self._last_timeout < TIMEOUT_MEMORY
             if self._last_timeout and recent and self._last_ok < self._last_timeout:
                 return TIMING_OUT
         return None

@@ -182,6 +182,34 @@ def test_health_is_degraded_after_a_timeout_until_a_request_succeeds(fake_env, m
     assert recovered.status_code == 200 and recovered.json()["ready"] is True
 
 
+def test_an_index_error_is_a_503_and_health_says_why_until_a_search_succeeds(fake_env, monkeypatch):
+    """Finding 5: another instance dropped the version this one searched; the search was a
+    500 and /health said ready."""
+    from confsearch.store import IndexError_
+
+    gone = "Den här indexversionen har ersatts av en nyare och finns inte längre i databasen."
+    broken = {"on": True}
+    real = confsearch.search.Searcher.search
+
+    def search(self, *args, **kwargs):
+        if broken["on"]:
+            raise IndexError_(gone)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(confsearch.search.Searcher, "search", search)
+    with TestClient(api.create_app(Settings.from_env()), raise_server_exceptions=False) as c:
+        wait_ready(c)
+        r = c.get("/search", params={"q": QUESTION})
+        during = c.get("/health")
+        broken["on"] = False
+        assert c.get("/search", params={"q": QUESTION}).status_code == 200
+        after = c.get("/health")
+    assert r.status_code == 503 and r.json()["error"] == gone
+    assert during.status_code == 503 and during.json()["error"] == gone
+    assert during.json()["state"] == "degraded"
+    assert after.status_code == 200
+
+
 def test_a_probe_result_nobody_asked_for_lately_is_refreshed_first():
     state = {"now": "Databasen svarar inte."}
     probe = apiguard.Probe(lambda: state["now"], hanging="hänger", every=0.05)
