@@ -448,7 +448,9 @@ def create_app(settings: Settings | None = None, *, live: LiveSearcher | None = 
         if opened is not None:
             problem = state.pressure.problem() or (state.probe and state.probe.problem())
         body = _health(live, opened, problem)
-        return JSONResponse(body, status_code=200 if body["ready"] else 503, headers=RETRY)
+        if body["ready"]:
+            return JSONResponse(body)
+        return JSONResponse(body, status_code=503, headers=RETRY)
 
     apidocs.finish_openapi(app)
     return app
