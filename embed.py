@@ -34,6 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="bekräfta att korpusen verkligen har krympt: ersätt ett index även om den "
         "nya korpusen har mindre än hälften så många dokument",
     )
+    ap.add_argument(
+        "--change-model",
+        action="store_true",
+        help="bygg om ett delat databasindex med en annan modell än det byggdes med",
+    )
     return ap
 
 
@@ -68,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
             only_if_stale=args.if_stale,
             replace=args.replace,
             allow_shrink=args.allow_shrink,
+            change_model=args.change_model,
         )
     except (IndexError_, ModelError) as exc:
         print(f"Fel: {exc}", file=sys.stderr)

@@ -12,6 +12,11 @@ Errors are Swedish JSON (``{"error": "…"}``) with a 4xx/5xx status, never a tr
 never FastAPI's English validation bodies. Limits: the query's length, ``k`` in 1–100, the
 request body's size (:data:`MAX_BODY_BYTES`), and a time limit per request
 (``Settings.api_timeout``, waiting for a free worker included) answered with 504.
+Admission control (:mod:`confsearch.apiguard`): a cost budget for ``/brief``, work that
+stops when its client has gone or its time is up, a per-client limit on expensive
+requests (429), and a ``/health`` that reports "degraded" under overload or when the
+database fails. Database errors are a Swedish 503, never a 500. ``serve`` reads requests
+through :mod:`confsearch.apiserver` (time limits for headers and body, Swedish 400).
 
 Searching runs on a small pool of threads (:data:`WORKERS`); the event loop only waits.
 The docs at ``/docs`` and ``/redoc`` load Swagger UI and ReDoc from files shipped by the
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -32,7 +38,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from confsearch import apidocs
+from confsearch import apidocs, apiguard
 from confsearch.apidocs import MAX_QUERY_INPUT, BriefIn
 from confsearch.briefing import (
     BriefingNote,
@@ -45,6 +51,7 @@ from confsearch.messages import NO_REGIONS_WITH_EVIDENCE
 from confsearch.search import QueryError, clean_query
 from confsearch.service import LiveSearcher, Opened
 from confsearch.settings import Settings
+from confsearch.store import IndexError_
 from confsearch.wordnote import to_docx
 
 log = logging.getLogger(__name__)
@@ -66,6 +73,7 @@ INTERNAL = (
 UNKNOWN_PASSAGES = "Stycket finns inte i sökindexet (sök igen och fäst det på nytt): {ids}."
 NOT_JSON = "Skicka innehållet som JSON (Content-Type: application/json)."
 NOTHING_TO_BRIEF = "Ange minst en fråga eller ett fäst stycke."
+DATABASE_HANGS = "Databasen svarar inte just nu. Försök igen om en stund."
 
 
 class ApiError(Exception):
@@ -179,22 +187,67 @@ class BodyLimit:
 # ---------------------------------------------------------------- running a request
 
 
-async def _run(request: Request, work: Callable[[Any], Any]) -> Any:
-    """``work(searcher)`` on a search thread, within the time limit (503/504/500 else)."""
+POLL_SECONDS = 0.25  # how often a waiting request looks whether its client is still there
+RETRY = {"Retry-After": str(apiguard.RETRY_AFTER)}
+
+
+async def _run(
+    request: Request,
+    work: Callable[[Any], Any],
+    *,
+    cancel: threading.Event | None = None,
+    expensive: bool = False,
+) -> Any:
+    """``work(searcher)`` on a search thread, within the time limit (503/504/500 else).
+
+    ``expensive`` work takes a slot of :class:`confsearch.apiguard.Admission` (429 when
+    none is free) until it has really stopped. ``cancel`` is set when the client goes away
+    or the time is up; long work checks it between steps (:func:`apiguard.check`)."""
     app = request.app
     live: LiveSearcher = app.state.live
     timeout = app.state.settings.api_timeout
+    pressure: apiguard.Pressure = app.state.pressure
+    cancel = cancel or threading.Event()
+    client = request.client.host if request.client else "?"
+    if expensive:
+        refused = app.state.admission.enter(client)
+        if refused:
+            raise ApiError(429, refused, RETRY)
 
     def job():
+        apiguard.check(cancel)  # its client left while it waited for a thread
         opened = live.get()
         if opened is None:
-            raise ApiError(503, live.error or NOT_READY, {"Retry-After": "5"})
+            raise ApiError(503, live.error or NOT_READY, RETRY)
         return work(opened.searcher)
 
+    def done(f) -> None:
+        ok = not f.cancelled() and f.exception() is None
+        pressure.finished(ok)
+        if expensive:
+            app.state.admission.leave(client)
+
+    pressure.started()
     future = app.state.executor.submit(job)
+    future.add_done_callback(done)
+    waiting = asyncio.wrap_future(future)
+    deadline = asyncio.get_running_loop().time() + timeout
     try:
-        return await asyncio.wait_for(asyncio.wrap_future(future), timeout)
+        while True:
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                raise TimeoutError
+            finished, _ = await asyncio.wait({waiting}, timeout=min(POLL_SECONDS, left))
+            if finished:
+                return waiting.result()
+            if await request.is_disconnected():
+                cancel.set()
+                waiting.cancel()  # and the thread's future, if it has not started
+                raise ApiError(499, "Klienten avbröt förfrågan.")
     except TimeoutError:
+        cancel.set()
+        waiting.cancel()
+        pressure.timed_out()
         raise ApiError(
             504,
             f"Förfrågan tog längre tid än {_decimal(timeout)} s och avbröts. Försök igen om en "
@@ -202,6 +255,10 @@ async def _run(request: Request, work: Callable[[Any], Any]) -> Any:
         ) from None
     except (ApiError, QueryError):
         raise
+    except IndexError_ as exc:  # the database failed or the index changed under us
+        log.warning("request failed: %s", exc)
+        pressure.index_failed(str(exc))
+        raise ApiError(503, str(exc), RETRY) from exc
     except Exception as exc:
         log.exception("request failed")
         raise ApiError(500, INTERNAL) from exc
@@ -239,6 +296,9 @@ def create_app(settings: Settings | None = None, *, live: LiveSearcher | None = 
     async def lifespan(app: FastAPI):
         app.state.live = live or LiveSearcher(settings)
         app.state.executor = ThreadPoolExecutor(WORKERS, thread_name_prefix="confsearch-api")
+        app.state.admission = apiguard.Admission()
+        app.state.pressure = apiguard.Pressure(WORKERS)
+        app.state.probe = _database_probe(app.state.live)
         if not app.state.live.started.is_set() and not app.state.live.loading:
             app.state.live.start()
         try:
@@ -355,6 +415,9 @@ def create_app(settings: Settings | None = None, *, live: LiveSearcher | None = 
     ) -> Response:
         if not body.questions and not body.pinned:
             raise ApiError(422, NOTHING_TO_BRIEF)
+        over = apiguard.brief_cost(len(body.questions), body.k)
+        if over:
+            raise ApiError(413, over)
         questions = []
         for i, q in enumerate(body.questions, 1):
             try:
@@ -362,8 +425,10 @@ def create_app(settings: Settings | None = None, *, live: LiveSearcher | None = 
             except QueryError as exc:
                 raise ApiError(400, f"Fråga {i}: {exc}") from None
 
+        cancel = threading.Event()
+
         def work(searcher) -> Response:
-            note = _note(searcher, body, questions)
+            note = _note(searcher, body, questions, cancel)
             if fmt == "docx":
                 return Response(
                     to_docx(note),
@@ -372,7 +437,7 @@ def create_app(settings: Settings | None = None, *, live: LiveSearcher | None = 
                 )
             return JSONResponse({**note.to_dict(), "markdown": to_markdown(note)})
 
-        return await _run(request, work)
+        return await _run(request, work, cancel=cancel, expensive=True)
 
     @app.get(
         "/documents",
@@ -395,24 +460,41 @@ def create_app(settings: Settings | None = None, *, live: LiveSearcher | None = 
 
     @app.get("/health", tags=["drift"], **apidocs.HEALTH)
     def health(request: Request) -> Response:
-        live: LiveSearcher = request.app.state.live
+        state = request.app.state
+        live: LiveSearcher = state.live
         opened = live.get()
-        body = _health(live, opened)
-        return JSONResponse(body, status_code=200 if opened is not None else 503)
+        problem = None
+        if opened is not None:
+            problem = state.pressure.problem() or (state.probe and state.probe.problem())
+        body = _health(live, opened, problem)
+        if body["ready"]:
+            return JSONResponse(body)
+        return JSONResponse(body, status_code=503, headers=RETRY)
 
     apidocs.finish_openapi(app)
     return app
 
 
-def _note(searcher, body: BriefIn, questions: list[str]) -> BriefingNote:
+def _note(
+    searcher, body: BriefIn, questions: list[str], cancel: threading.Event | None = None
+) -> BriefingNote:
     """Pinned passages first (in the given order, with comments), then the best passages of
-    each question as ``brief`` picks them."""
+    each question as ``brief`` picks them. One question at a time (the same note as one
+    ``brief`` call: a question's vectors do not depend on the others), so that work whose
+    client has gone stops after the current question."""
     index = searcher.index
     missing = [p.passage_id for p in body.pinned if index.passage(p.passage_id) is None]
     if missing:
         ids = ", ".join(f"«{i}»" for i in dict.fromkeys(missing))
         raise ApiError(404, UNKNOWN_PASSAGES.format(ids=ids))
-    auto = brief(searcher, questions, k=body.k) if questions else BriefingNote()
+    auto = BriefingNote()
+    for q in questions:
+        apiguard.check(cancel)
+        one = brief(searcher, [q], k=body.k)
+        for asked in one.questions:
+            auto.add_question(asked)
+        for item in one.items:
+            auto.add_item(item)
     note = BriefingNote(heading=body.heading, intro=body.intro)
     for q in auto.questions:
         note.add_question(q)
@@ -424,87 +506,36 @@ def _note(searcher, body: BriefIn, questions: list[str]) -> BriefingNote:
     return note
 
 
-def _health(live: LiveSearcher, opened: Opened | None) -> dict:
+def _database_probe(live: LiveSearcher) -> apiguard.Probe | None:
+    """For a database backend: a background check that the database answers."""
+    ping = getattr(live.store, "ping", None)
+    if ping is None:
+        return None
+
+    def check() -> str | None:
+        try:
+            ping()
+        except IndexError_ as exc:
+            return str(exc)
+        return None
+
+    return apiguard.Probe(check, hanging=DATABASE_HANGS)
+
+
+def _health(live: LiveSearcher, opened: Opened | None, problem: str | None = None) -> dict:
     manifest = opened.searcher.index.manifest if opened is not None else None
+    if opened is None:
+        state = "loading" if live.error is None else "failed"
+    else:
+        state = "degraded" if problem else "ready"
     return {
-        "ready": opened is not None,
+        "ready": state == "ready",
+        "state": state,
         "backend": live.store.name,
         "version": opened.version if opened is not None else None,
         "passages": len(opened.searcher.passages) if opened is not None else None,
         "model": manifest.model if manifest is not None else None,
         "built": manifest.built if manifest is not None else None,
-        "error": None if opened is not None else (live.error or NOT_READY),
+        "error": problem if opened is not None else (live.error or NOT_READY),
         "warnings": live.warnings,
     }
-
-
-# ---------------------------------------------------------------- serve
-
-
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8600) -> int:
-    """Run the API with uvicorn until Ctrl-C; Swedish lines on stderr, no access log."""
-    import socket
-    import sys
-    import threading
-
-    import uvicorn
-
-    from confsearch.cli import UserError
-
-    try:
-        sock = socket.create_server((host, port))
-    except OSError as exc:
-        raise UserError(
-            f"Kan inte lyssna på {host}:{port}: {_bind_cause(exc)}. Välj en annan adress "
-            "eller port med --host/--port."
-        ) from exc
-    host_shown = f"[{host}]" if ":" in host else host
-    url = f"http://{host_shown}:{sock.getsockname()[1]}"
-    live = LiveSearcher(settings)
-    app = create_app(settings, live=live)
-
-    def report() -> None:
-        live.started.wait()
-        opened = live.get()
-        if opened is None:
-            print(f"Fel: {live.error}", file=sys.stderr, flush=True)
-            return
-        for warning in live.warnings:
-            print(f"Varning: {warning}", file=sys.stderr, flush=True)
-        print(
-            f"Indexet är laddat ({len(opened.searcher.passages)} stycken, version "
-            f"{opened.version}, {live.store.name}). Redo på {url}",
-            file=sys.stderr,
-            flush=True,
-        )
-
-    print(
-        f"Konferenssök-API på {url} – dokumentation på {url}/docs. Avsluta med Ctrl-C.\n"
-        "Laddar modellen och sökindexet …",
-        file=sys.stderr,
-        flush=True,
-    )
-    threading.Thread(target=report, name="confsearch-report", daemon=True).start()
-    config = uvicorn.Config(
-        app,
-        log_level="warning",
-        access_log=False,
-        server_header=False,
-        timeout_graceful_shutdown=5,
-        h11_max_incomplete_event_size=MAX_REQUEST_HEAD,
-    )
-    uvicorn.Server(config).run(sockets=[sock])
-    return 0
-
-
-def _bind_cause(exc: OSError) -> str:
-    import errno
-    import socket
-
-    if isinstance(exc, socket.gaierror):
-        return "okänd värd"
-    return {
-        errno.EADDRINUSE: "porten används redan",
-        errno.EACCES: "behörighet saknas",
-        errno.EADDRNOTAVAIL: "adressen finns inte på den här datorn",
-    }.get(exc.errno or 0, exc.strerror or str(exc))

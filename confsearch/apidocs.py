@@ -8,12 +8,13 @@ stays about behaviour. The response models describe exactly what the endpoints r
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import FastAPI, Request
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.exceptions import HTTPException
 
+from confsearch.apiguard import BRIEF_BUDGET
 from confsearch.briefing import DEFAULT_HEADING
 from confsearch.cli import MAX_K
 from confsearch.search import MAX_QUERY_CHARS
@@ -146,7 +147,15 @@ class BriefIn(BaseModel):
             "som `python -m confsearch brief`. En fråga utan tydligt svar listas utan stycken."
         ),
     )
-    k: int = Field(3, ge=1, le=MAX_K, description=f"Stycken per fråga, 1–{MAX_K}.")
+    k: int = Field(
+        3,
+        ge=1,
+        le=MAX_K,
+        description=(
+            f"Stycken per fråga, 1–{MAX_K}. Frågor × stycken per fråga får vara högst "
+            f"{BRIEF_BUDGET} (annars 413)."
+        ),
+    )
     heading: str = Field(DEFAULT_HEADING, max_length=300, description="Anteckningens rubrik.")
     intro: str = Field("", max_length=10_000, description="Egen inledande text.")
     pinned: list[PinIn] = Field(
@@ -176,13 +185,20 @@ class BriefOut(BaseModel):
 
 
 class HealthOut(BaseModel):
-    ready: bool = Field(description="Om tjänsten kan svara (annars status 503).")
+    ready: bool = Field(description="Om tjänsten kan svara normalt (annars status 503).")
+    state: Literal["ready", "loading", "failed", "degraded"] = Field(
+        description=(
+            "`ready`: svarar normalt; `loading`: sökindexet laddas; `failed`: indexet kunde "
+            "inte laddas (se `error`, nytt försök görs av sig själv); `degraded`: indexet är "
+            "laddat men tjänsten är överbelastad eller databasen svarar inte (se `error`)."
+        )
+    )
     backend: str = Field(description="Var indexet finns: `files` eller `postgres`.")
     version: str | None = Field(description="Indexversionen som svarar.")
     passages: int | None = Field(description="Antal stycken i indexet.")
     model: str | None = Field(description="Inbäddningsmodellen indexet byggdes med.")
     built: str | None = Field(description="När indexet byggdes.")
-    error: str | None = Field(description="Varför tjänsten inte är redo ännu.")
+    error: str | None = Field(description="Varför tjänsten inte är redo (på svenska).")
     warnings: list[str] = Field(
         description="Varningar, t.ex. en ny version som inte gick att ladda."
     )
@@ -195,10 +211,14 @@ def _errors(*codes: int) -> dict:
     text = {
         400: "Frågan går inte att söka på (t.ex. tom eller utan ord), eller okänt filter.",
         404: "Ett fäst stycke finns inte i sökindexet.",
-        413: "Förfrågan är för stor.",
+        413: "Förfrågan är för stor (för många byte, eller för en anteckning: frågor × "
+        "stycken per fråga över budgeten).",
         415: "Innehållet är inte JSON.",
         422: "Ogiltiga parametrar eller ogiltigt innehåll.",
-        503: "Sökindexet laddas ännu eller kunde inte laddas (se /health).",
+        429: "Redan för många tunga förfrågningar igång från din adress eller totalt; "
+        "försök igen efter `Retry-After` sekunder.",
+        503: "Sökindexet laddas ännu eller kunde inte laddas, eller databasen svarar inte "
+        "(se /health); försök igen efter `Retry-After` sekunder.",
         504: "Tidsgränsen för förfrågan överskreds.",
     }
     return {c: {"model": ErrorOut, "description": text[c]} for c in codes}
@@ -238,15 +258,28 @@ BRIEF = {
             },
         }
     }
-    | _errors(400, 404, 413, 415, 422, 503, 504),
+    | _errors(400, 404, 413, 415, 422, 429, 503, 504),
 }
 HEALTH = {
     "summary": "Tjänstens tillstånd",
-    "description": "Status 200 när tjänsten kan svara, 503 medan sökindexet laddas.",
+    "description": (
+        "Status 200 när tjänsten kan svara, 503 medan sökindexet laddas, när det inte kunde "
+        "laddas, när förfrågningar köar eller nyss tog för lång tid, eller när databasen inte "
+        "svarar; `error` säger varför. Tillståndet återhämtar sig av sig självt."
+    ),
     "responses": {
         200: {"model": HealthOut, "description": "Redo."},
-        503: {"model": HealthOut, "description": "Inte redo ännu."},
+        503: {"model": HealthOut, "description": "Inte redo (se `state` och `error`)."},
     },
+}
+
+
+STATUS_MESSAGES = {
+    # FastAPI's "There was an error parsing the body": bytes that are not UTF-8 JSON
+    400: "Innehållet kunde inte läsas. Skicka JSON-text i UTF-8 (Content-Type: application/json).",
+    408: "Förfrågan kom inte fram i tid. Skicka den igen.",
+    429: "För många förfrågningar just nu. Försök igen om en stund.",
+    503: "Tjänsten kan inte svara just nu. Försök igen om en stund.",
 }
 
 
@@ -259,7 +292,9 @@ def http_message(exc: HTTPException, request: Request) -> str:
         return f"Metoden {request.method} är inte tillåten här (tillåtet: {allowed})."
     if isinstance(exc.detail, str) and exc.detail and not exc.detail.isascii():
         return exc.detail  # already Swedish
-    return f"Förfrågan kunde inte besvaras (HTTP {exc.status_code})."
+    if exc.status_code in STATUS_MESSAGES:
+        return STATUS_MESSAGES[exc.status_code]
+    return f"Förfrågan kunde inte besvaras (HTTP-status {exc.status_code})."
 
 
 def finish_openapi(app: FastAPI) -> None:

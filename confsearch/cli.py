@@ -334,7 +334,7 @@ def cmd_eval_reading(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from confsearch.api import serve
+    from confsearch.apiserver import serve
 
     settings = _settings(args).with_(api_timeout=args.timeout)
     return serve(settings, host=args.host, port=args.port)

@@ -72,6 +72,28 @@ def _short_write_cause(where: str) -> int | None:
     return None
 
 
+class ModelOwned(IndexError_):
+    """A shared index belongs to another model; only ``embed.py --change-model`` may
+    rebuild it with this one."""
+
+
+def check_model_owner(settings: Settings, store: Store, manifest: Manifest | None) -> None:
+    """A database index is shared by every instance and CLI run: one built with another
+    model is never rebuilt (or searched) with this one, else two models flip-flop the
+    corpus and instances holding the old version fail. Files indexes are private to
+    their folder and are rebuilt as before."""
+    if store.name != "postgres" or manifest is None or not settings.model:
+        return
+    if manifest.model != settings.model:
+        raise ModelOwned(
+            f"Det delade indexet i {store.location} är byggt med modellen "
+            f"{manifest.model}, men den här körningen använder {settings.model}. Använd "
+            f"samma modell (CONFSEARCH_MODEL={manifest.model}), eller byt indexets modell "
+            "med avsikt: python embed.py --change-model (alla instanser som delar "
+            "databasen behöver sedan den nya modellen)."
+        )
+
+
 @dataclass(frozen=True)
 class IndexState:
     manifest: Manifest | None
@@ -98,6 +120,7 @@ def refresh_index(
     only_if_stale: bool = False,
     replace: bool = False,
     allow_shrink: bool = False,
+    change_model: bool = False,
 ) -> BuildReport | None:
     """Build (or refresh) the index of the settings' corpus; None if it was current.
 
@@ -105,6 +128,8 @@ def refresh_index(
     only a folder that is an index is emptied, and only of what the index wrote.
     ``allow_shrink``: the user confirms that the corpus really lost most of its documents
     (:mod:`confsearch.buildguard`).
+    ``change_model``: a shared (database) index built with another model may be rebuilt
+    with this one (the user asked); else that is refused (:func:`check_model_owner`).
     Raises :class:`WriteFailed` when the index cannot be written; the previous version,
     if any, is left as it was.
     """
@@ -126,6 +151,8 @@ def refresh_index(
                     corpus=display_name(str(corpus)), index=display_name(store.location)
                 )
             )
+        if not change_model:
+            check_model_owner(settings, store, state.manifest)
         if only_if_stale and not state.stale:
             return None
     embedder = embedder or load_embedder(settings)
@@ -170,6 +197,7 @@ def open_searcher(
 
     store = open_store(settings)
     state = index_state(settings, store)
+    check_model_owner(settings, store, state.manifest)
     warnings: list[str] = []
     report = None
     if state.manifest is None:  # a question never creates an index (nor its folder)
@@ -224,6 +252,7 @@ def _built(state: IndexState) -> str:
 # ---------------------------------------------------------------- long-running processes
 
 VERSION_CHECK_SECONDS = 2.0  # how often a server may look at the live index version
+RETRY_SECONDS = 10.0  # how often a server without a searcher tries loading again
 
 
 class LiveSearcher:
@@ -234,8 +263,11 @@ class LiveSearcher:
     Afterwards it follows the index: when the live *version* changes (a build by
     ``embed.py``, the page or another process), the new version is loaded in the background
     while the old searcher keeps answering, then swapped in. A version that cannot be
-    loaded leaves the old one serving and the reason in :attr:`warnings`. Never rebuilds
-    after start: building is the job of ``embed.py`` and the page.
+    loaded leaves the old one serving and the reason in :attr:`warnings`. A first load
+    that failed (database down, missing grants, no index yet) is tried again every
+    :data:`RETRY_SECONDS`, so the server recovers by itself once the cause is fixed. Never
+    rebuilds after start except in such a retry of the first load: building is the job of
+    ``embed.py`` and the page.
 
     Thread-safe: :meth:`get` may be called from any number of request threads.
     """
@@ -251,6 +283,7 @@ class LiveSearcher:
         self._loading: threading.Thread | None = None
         self._last_check = 0.0
         self._failed_version: str | None = None
+        self._failed_at = 0.0
         self.started = threading.Event()  # the first load has finished (well or not)
 
     @property
@@ -279,6 +312,10 @@ class LiveSearcher:
         """
         opened = self._opened
         now = time.monotonic()
+        if opened is None and self.started.is_set() and not self.loading:
+            if now - self._failed_at >= RETRY_SECONDS:
+                self._spawn(refresh=True)  # the first load failed: try it again
+            return None
         if self.started.is_set() and now - self._last_check >= self.check_seconds:
             with self._lock:
                 if now - self._last_check < self.check_seconds or self.loading:
@@ -311,6 +348,7 @@ class LiveSearcher:
         except (IndexError_, ModelError, OSError) as exc:
             message = str(exc) or type(exc).__name__
             self._failed_version = version
+            self._failed_at = time.monotonic()
             if old is None:
                 self._error = message
             else:
@@ -318,6 +356,7 @@ class LiveSearcher:
         except Exception as exc:  # a server must say why it cannot answer, not go quiet
             logging.getLogger(__name__).exception("loading the index failed")
             self._failed_version = version
+            self._failed_at = time.monotonic()
             if old is None:
                 self._error = f"Indexet kunde inte laddas ({type(exc).__name__}: {exc})."
         else:

@@ -1,6 +1,7 @@
 """Briefing notes as Word files: the same content and order as the Markdown export
 (:func:`confsearch.briefing.to_markdown`), as an A4 document in Swedish with its title and
-author set, real hyperlinks and a list of sources; characters XML cannot hold are dropped.
+author set, real hyperlinks and a list of sources; characters XML cannot hold are dropped
+from every string written (text, link addresses and the core properties alike).
 
 Kept apart from :mod:`confsearch.briefing` (the note itself, its grouping and Markdown)
 because it is all python-docx and XML detail.
@@ -40,6 +41,11 @@ MARGIN_CM = 2.5
 
 def _xml_safe(text: object) -> str:
     return _XML_INVALID.sub("", "" if text is None else str(text))
+
+
+def _line(text: object) -> str:
+    """One line of XML-safe text, runs of white space as one space."""
+    return " ".join(_xml_safe(text).split())
 
 
 def _set_lang(rpr) -> None:
@@ -91,11 +97,12 @@ def _a4(document) -> None:
 def _properties(document, heading: str, questions: list[str], now: dt.datetime) -> None:
     """Title and author as a manager's Word shows them (nothing left from python-docx)."""
     props = document.core_properties
-    props.title = heading[:255]
+    props.title = _line(heading)[:255]
     props.author = APP_NAME
     props.last_modified_by = APP_NAME
     props.subject = "Underlag ur konferenstexter"
-    props.comments = ("Frågor: " + "; ".join(questions))[:1000] if questions else ""
+    comments = "Frågor: " + "; ".join(_line(q) for q in questions) if questions else ""
+    props.comments = comments[:1000]
     props.keywords = ""
     props.category = ""
     props.language = LANGUAGE
@@ -124,7 +131,7 @@ def _add_link(paragraph, text: str, url: str, *, size=None) -> None:
     from docx.oxml.ns import qn
     from docx.oxml.shared import OxmlElement
 
-    rid = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    rid = paragraph.part.relate_to(_xml_safe(url), RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
     link = OxmlElement("w:hyperlink")
     link.set(qn("r:id"), rid)
     link.set(qn("w:history"), "1")
@@ -169,7 +176,7 @@ def to_docx(note: BriefingNote, *, now: dt.datetime | None = None) -> bytes:
     _a4(doc)
     _set_swedish(doc)
     _hyperlink_style(doc)
-    heading = _xml_safe(note_heading(note))
+    heading = _line(note_heading(note))
     _properties(doc, heading, note.questions, now)
     doc.add_heading(heading, level=1)
     line = doc.add_paragraph()
@@ -205,10 +212,10 @@ def to_docx(note: BriefingNote, *, now: dt.datetime | None = None) -> bytes:
                 p.add_run("Kommentar: ").italic = True
                 p.add_run(_xml_safe(" ".join(item.comment.split())))
     if note.questions:
-        answered = questions_with_items(note)
+        answered = {_line(q) for q in questions_with_items(note)}
         doc.add_heading(QUESTIONS_HEADING, level=2)
         for q in note.questions:
-            q = " ".join(q.split())
+            q = _line(q)
             text = q if q in answered else f"{q} ({NO_ITEMS_FOR_QUESTION})"
             doc.add_paragraph(_xml_safe(text), style="List Bullet")
     sources = note_sources(note)

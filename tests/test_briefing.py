@@ -363,3 +363,29 @@ def test_brief_lists_unanswered_questions_without_passages(small_index):
     n = brief(strict, ["Hur bakar man surdegsbröd?"], k=3)
     assert n.items == [] and n.questions == ["Hur bakar man surdegsbröd?"]
     assert "- Hur bakar man surdegsbröd? (inga stycken i anteckningen)" in to_markdown(n)
+
+
+def test_docx_cleans_every_string_it_writes_properties_included():
+    """Issue 27, finding 13: a control character in a question (the core properties'
+    comments), a heading, a session, a comment or a link's address made to_docx raise."""
+    docx = pytest.importorskip("docx")
+    bad = "\x01\x0b\x1f\ufffe"
+    n = BriefingNote(heading=f"Underlag{bad}", intro=f"Inför{bad} mötet.")
+    source = Source(
+        title=f"Titel{bad}",
+        organiser=f"Reglab{bad}",
+        year=2022,
+        url=f"https://www.reglab.se/{bad}larpass/",
+        file="corpus/x.txt",
+    )
+    hit = make_hit("a", f"Vi har{bad} cykelbibliotek.", session=f"Pass{bad}", regions=(f"R{bad}",))
+    n.add(hit, f"Vem har{bad} cykelbibliotek?", source)
+    n.set_comment("a", f"Viktigt{bad}")
+    data = to_docx(n, now=NOW)
+    doc = docx.Document(io.BytesIO(data))
+    texts = "\n".join(p.text for p in doc.paragraphs)
+    assert "Vem har cykelbibliotek?" in texts and "Viktigt" in texts
+    assert doc.core_properties.comments == "Frågor: Vem har cykelbibliotek?"
+    assert doc.core_properties.title == "Underlag"
+    assert "Vem har cykelbibliotek? (" not in texts  # answered: no "no passages" remark
+    assert not any(c in texts for c in bad)

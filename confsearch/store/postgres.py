@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -69,9 +70,44 @@ EXACT_FILTER_MIN = 20_000
 KEEP_VERSIONS = 2
 POOL_MAX = 10
 CONNECT_TIMEOUT = 15  # seconds (a loaded machine)
+# Per statement of a pooled connection (searches, manifests): a stopped server or a table
+# someone holds locked is a Swedish 503 within these, not a hung request. Waiting for a
+# pooled connection is bounded the same way. Loading a whole version takes longer
+# (LOAD_TIMEOUT); builds use connections of their own without a limit.
+STATEMENT_TIMEOUT = 10  # seconds
+LOCK_TIMEOUT = 5  # seconds
+LOAD_TIMEOUT = 600  # seconds
+PING_TIMEOUT = 3  # seconds, /health's check that the database answers
+# Schema names PostgreSQL reserves or shares with everyone: an index there would mix with
+# the system catalogs or with other applications' tables.
+RESERVED_SCHEMAS = ("public", "information_schema")
 
 _POOLS: dict[tuple[str, str], ConnectionPool] = {}
 _POOLS_LOCK = threading.Lock()
+
+
+def check_schema_name(schema: str) -> None:
+    """Refuse a reserved or shared schema name (``pg_*``, ``public``,
+    ``information_schema``) before anything is written."""
+    name = schema.strip().lower()
+    if not name or name.startswith("pg_") or name in RESERVED_SCHEMAS:
+        raise IndexError_(
+            f"Schemanamnet {schema!r} kan inte användas för indexet: namn som börjar med "
+            "pg_, public och information_schema tillhör PostgreSQL eller delas med andra. "
+            "Välj ett eget namn med CONFSEARCH_DATABASE_SCHEMA (standard: confsearch)."
+        )
+
+
+def check_url(url: str) -> None:
+    """Refuse a malformed connection string without ever showing it (it may hold a
+    password)."""
+    try:
+        psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.Error:
+        raise IndexError_(
+            "CONFSEARCH_DATABASE_URL går inte att tolka. Skriv den som "
+            "postgresql://användare:lösenord@värd:port/databas."
+        ) from None
 
 
 def redact(url: str) -> str:
@@ -102,6 +138,8 @@ def _configure(conn: psycopg.Connection, schema: str) -> None:
     pgschema.set_search_path(conn, schema, local=False)
     conn.execute("SELECT set_config('hnsw.ef_search', %s, false)", (str(EF_SEARCH),))
     conn.execute("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', false)")
+    conn.execute("SELECT set_config('statement_timeout', %s, false)", (f"{STATEMENT_TIMEOUT}s",))
+    conn.execute("SELECT set_config('lock_timeout', %s, false)", (f"{LOCK_TIMEOUT}s",))
 
 
 class PostgresStore:
@@ -110,8 +148,10 @@ class PostgresStore:
     name = "postgres"
 
     def __init__(self, url: str, schema: str | None = None) -> None:
+        check_url(url)
         self.url = url
         self.schema = schema or DEFAULT_SCHEMA
+        check_schema_name(self.schema)
 
     @property
     def location(self) -> str:
@@ -163,19 +203,66 @@ class PostgresStore:
     def connection(self) -> Iterator[psycopg.Connection]:
         """A pooled connection (autocommit, pgvector types, our schema on the path)."""
         pool = self._pool()
-        with self._errors(), pool.connection(timeout=CONNECT_TIMEOUT) as conn:
+        with self._errors(), pool.connection(timeout=STATEMENT_TIMEOUT) as conn:
             yield conn
 
     @contextlib.contextmanager
     def _errors(self) -> Iterator[None]:
-        """Connection trouble as a Swedish :class:`IndexError_` (never a traceback)."""
+        """Every database error as a Swedish :class:`IndexError_` (never a traceback):
+        the API answers it with 503, the CLI with its message."""
         try:
             yield
-        except (psycopg.OperationalError, PoolTimeout) as exc:
+        except psycopg.errors.UndefinedTable:
+            raise  # a version dropped under a reader: its callers say so in their words
+        except (psycopg.errors.QueryCanceled, psycopg.errors.LockNotAvailable) as exc:
             raise IndexError_(
-                f"Databasen {self.location} svarar inte ({_first_line(exc)}). Kontrollera "
-                "CONFSEARCH_DATABASE_URL och att databasservern körs."
+                f"Databasen {self.location} svarade inte i tid (tidsgräns "
+                f"{STATEMENT_TIMEOUT} s; en tabell kan vara låst eller servern överbelastad). "
+                "Försök igen om en stund."
             ) from exc
+        except psycopg.errors.InsufficientPrivilege as exc:
+            _log_detail(exc)
+            raise IndexError_(
+                f"Databasanvändaren saknar behörighet i {self.location}. Be databasens "
+                f"administratör ge användaren rätt till schemat {self.schema} (eller att "
+                "skapa det)."
+            ) from exc
+        except (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout) as exc:
+            _log_detail(exc)
+            raise IndexError_(
+                f"Databasen {self.location} svarar inte. Kontrollera CONFSEARCH_DATABASE_URL "
+                "och att databasservern körs."
+            ) from exc
+        except psycopg.Error as exc:
+            _log_detail(exc)
+            raise IndexError_(
+                f"Databasen {self.location} gav ett fel. Försök igen; om felet kvarstår, "
+                "kontakta den som driver databasen."
+            ) from exc
+
+    def ping(self) -> None:
+        """Raises :class:`IndexError_` unless the database answers within
+        :data:`PING_TIMEOUT` and our schema is readable (a connection of its own: a full
+        or broken pool must not hide the answer)."""
+        try:
+            self._ping()
+        except psycopg.errors.UndefinedTable as exc:
+            raise IndexError_(f"Indexets tabeller saknas i {self.location}.") from exc
+
+    def _ping(self) -> None:
+        with (
+            self._errors(),
+            psycopg.connect(
+                self.url,
+                autocommit=True,
+                connect_timeout=PING_TIMEOUT,
+                application_name="konferenssok-health",
+                options=f"-c statement_timeout={PING_TIMEOUT * 1000}",
+            ) as conn,
+        ):
+            conn.execute(
+                sql.SQL("SELECT 1 FROM {}.live_version LIMIT 1").format(sql.Identifier(self.schema))
+            )
 
     def close(self) -> None:
         with _POOLS_LOCK:
@@ -254,7 +341,8 @@ class PostgresStore:
     def cached_vectors(self, keys: Sequence[str], dim: int) -> dict[str, np.ndarray]:
         if not keys:
             return {}
-        with self.connection() as conn:
+        with self.connection() as conn, conn.transaction():
+            conn.execute("SELECT set_config('statement_timeout', %s, true)", (f"{LOAD_TIMEOUT}s",))
             rows = conn.execute(
                 "SELECT key, embedding FROM embedding_cache WHERE key = ANY(%s) AND dim = %s",
                 (list(keys), dim),
@@ -335,6 +423,7 @@ class PostgresStore:
 
         with self.connection() as conn, conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            conn.execute("SELECT set_config('statement_timeout', %s, true)", (f"{LOAD_TIMEOUT}s",))
             live = self._live(conn)
             if live is None:
                 raise IndexError_(f"Det finns inget index i {self.location}. {REBUILD_HINT}")
@@ -543,6 +632,12 @@ class PgDense:
         )
         found = dict(rows)
         return np.array([found[int(p)] for p in positions], dtype=np.float32)
+
+
+def _log_detail(exc: BaseException) -> None:
+    """The driver's own (English) words go to the log for whoever runs the service; the
+    user gets the Swedish message."""
+    logging.getLogger(__name__).info("database error: %s", _first_line(exc))
 
 
 def _first_line(exc: BaseException) -> str:
