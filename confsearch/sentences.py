@@ -1,0 +1,205 @@
+"""Does a sentence answer the question? Focus and the asked-for item, sentence by sentence.
+
+:mod:`confsearch.question` reads what a question asks for and what it is about; this
+module checks one candidate answer sentence against that:
+
+* :func:`focus_share` — how much of the question's focus the sentence (with the context
+  it is shown with) mentions: as written or inflected, as a part of a compound
+  ("bibliotek" in "cykelbibliotek", and the other way round), or through a glossary
+  synonym the texts use;
+* :func:`holds_item` — whether it holds an item of the kind asked for: a time for "när",
+  an amount of money for "vad kostar", a name for "vem", another country for "vilka
+  andra länder än Indien" (names the question itself uses do not count: "region
+  Värmland" does not say who evaluated Värmlandsrådet);
+* :func:`defines` — whether it is a defining sentence for a term ("X är …", "X innebär
+  …", "så kallad X", "X (…)").
+
+:func:`unanswered` says in Swedish what the texts do not say, for the answer box.
+"""
+
+from __future__ import annotations
+
+import re
+
+from confsearch import confidence
+from confsearch.analysis import analyze_words
+from confsearch.glossary import expansions
+from confsearch.question import Question, content_words, shares_stem
+from confsearch.regions import find_mentions
+from confsearch.text import LINK_RE, fold
+
+# fmt: off
+COUNTRIES = frozenset((
+    "sverige", "norge", "danmark", "finland", "island", "estland", "lettland", "litauen",
+    "polen", "tyskland", "frankrike", "spanien", "portugal", "italien", "grekland",
+    "nederländerna", "holland", "belgien", "österrike", "schweiz", "storbritannien",
+    "england", "skottland", "irland", "usa", "kanada", "mexiko", "brasilien", "argentina",
+    "kina", "japan", "korea", "sydkorea", "indien", "pakistan", "bangladesh", "vietnam",
+    "thailand", "indonesien", "filippinerna", "australien", "ryssland", "ukraina", "turkiet",
+    "iran", "irak", "syrien", "israel", "egypten", "marocko", "sydafrika", "nigeria",
+    "kenya", "etiopien", "somalia", "sweden", "norway", "denmark", "iceland", "estonia",
+    "latvia", "lithuania", "poland", "germany", "france", "spain", "italy", "greece",
+    "netherlands", "belgium", "austria", "switzerland", "britain", "uk", "scotland",
+    "ireland", "canada", "mexico", "brazil", "china", "india", "philippines", "australia",
+    "russia", "ukraine", "turkey", "egypt", "morocco", "africa", "europa", "europe",
+    "afrika", "asien", "asia", "amerika", "america",
+))
+# fmt: on
+_DEFINING_AFTER = re.compile(
+    r"^\w*[\s,]*(?:\([^)]*\)\s*)?(?:är|var|innebär|innebar|betyder|handlar\s+om|går\s+ut\s+på|"
+    r"syftar\s+på|står\s+för|avser|kallas|definieras|beskrivs\s+som|is|are|means|refers\s+to|"
+    r"stands\s+for|\s[–-]\s|:\s|\()",
+    re.IGNORECASE,
+)
+_DEFINING_BEFORE = re.compile(
+    r"(?:så\s+kallade?|s\.k\.|kallas|kallad|kallat|begreppet|termen|uttrycket|is\s+called|"
+    r"so-called|known\s+as)\s*$",
+    re.IGNORECASE,
+)
+_NAME_RUN = re.compile(r"\b[A-ZÅÄÖ][\w-]+(?:\s+[A-ZÅÄÖ][\w-]+)+")
+_WORD = re.compile(r"[^\W\d_][\w-]*")
+
+
+def _terms(text: str) -> set[str]:
+    return {t for _, t in analyze_words(text)}
+
+
+def _match(q: str, terms: set[str]) -> float:
+    if q in terms:
+        return 1.0
+    if len(q) >= 4 and any(q in t for t in terms):
+        return 0.7  # "bibliotek" in "cykelbibliotek"
+    if any(len(t) >= 5 and t in q for t in terms):
+        return 0.5  # the question's compound, a part of it in the sentence
+    return 0.0
+
+
+def focus_terms(question: Question) -> list[set[str]]:
+    """For each focus word, the index terms that count as mentioning it: its own, and
+    those of the glossary's synonyms and translations ("jämställdhet" ~ "kvinnor och
+    män" when the glossary says so)."""
+    out = []
+    for word in question.focus:
+        alts = _terms(word)
+        for _, target in expansions(word):
+            alts |= {t for t in _terms(target) if len(t) >= 3}
+        if alts:
+            out.append(alts)
+    return out
+
+
+def focus_share(focus: list[set[str]], terms: set[str]) -> float:
+    """Share of the focus words a sentence (index terms ``terms``) mentions (1.0 when the
+    question has no focus: then every sentence is about it)."""
+    if not focus:
+        return 1.0
+    return sum(max(_match(a, terms) for a in alts) for alts in focus) / len(focus)
+
+
+def new_name(name: str, question: Question) -> bool:
+    """A name the question does not already use ("Region Värmland" is not new for a
+    question about "Värmlandsrådet")."""
+    qwords = content_words(question.text)
+    words = [w for w in _WORD.findall(name) if w.lower() not in GENERIC_NAME_WORDS]
+    return not any(shares_stem(w, q) for w in words for q in qwords if len(q) >= 4)
+
+
+# Words of organisations' names that say what kind of body it is, not which one.
+GENERIC_NAME_WORDS = frozenset(("region", "regionen", "län", "kommun", "myndigheten", "för"))
+
+
+def names_in(sentence: str, speakers=()) -> list[str]:
+    """People and organisations a sentence names: organisations of the register, the
+    passage's speakers, runs of capitalised words not opening the sentence."""
+    found = [m.name for m in find_mentions(sentence)]
+    low = fold(sentence)
+    for person in speakers:
+        parts = str(person).split()
+        if parts and fold(parts[-1]) in low:
+            found.append(str(person))
+    for m in _NAME_RUN.finditer(sentence):
+        if m.start() > 0:
+            found.append(m.group())
+    return found
+
+
+def _countries(sentence: str) -> list[str]:
+    return [w for w in _WORD.findall(sentence) if fold(w) in {fold(c) for c in COUNTRIES}]
+
+
+def holds_item(question: Question, sentence: str, regions=(), speakers=()) -> bool:
+    """Whether ``sentence`` holds an item of the kind ``question`` asks for (kinds
+    without an item of their own, "hur", "varför", "vad sa", always hold)."""
+    text = LINK_RE.sub(" ", sentence)
+    asks = question.asks
+    if asks in ("time", "duration", "money", "number"):
+        kind, unit = confidence._asked(question.text)
+        if asks == "time":
+            kind = "time"
+        return confidence._states_kind(kind, unit, text, _terms(text))
+    if asks == "person":
+        return any(new_name(n, question) for n in names_in(text, speakers))
+    if asks == "organisation":
+        named = [m.name for m in find_mentions(text)] + list(regions)
+        return any(new_name(n, question) for n in named)
+    if asks == "place":
+        excluded = question.excluded
+        countries = [c for c in _countries(text) if not any(shares_stem(c, e) for e in excluded)]
+        if question.other_class:
+            if re.match(r"(?:land|länder|countr)", question.other_class, re.IGNORECASE):
+                return bool(countries)
+            places = [m.name for m in find_mentions(text)] + countries
+            return any(not any(shares_stem(p, e) for e in excluded) for p in places)
+        return bool(countries or find_mentions(text) or _NAME_RUN.search(text[1:]))
+    return True
+
+
+def defines(term: str, sentence: str) -> bool:
+    """Whether ``sentence`` defines ``term`` (see the module docstring). A term the
+    glossary spells out counts as defined by a sentence that uses it with its expansion
+    ("regional utvecklingsstrategi (RUS)")."""
+    if not term:
+        return False
+    key = fold(term)
+    low = fold(sentence)
+    stem = key[: max(4, len(key) - 2)] if len(key) > 5 else key
+    for m in re.finditer(r"\b" + re.escape(stem), low):
+        after = low[m.end() :]
+        before = low[: m.start()]
+        if _DEFINING_AFTER.match(after) or _DEFINING_BEFORE.search(before):
+            return True
+    spelled = [target for _, target in expansions(term) if len(target) > len(term)]
+    return any(fold(t) in low for t in spelled) and stem in low
+
+
+def glossary_meaning(term: str) -> str:
+    """What the glossary spells ``term`` out as ("RUS" -> "regional utvecklingsstrategi")."""
+    for _, target in expansions(term):
+        if len(target) > len(term) + 3:
+            return target
+    return ""
+
+
+_PHRASES = {
+    "time": "när det skedde",
+    "duration": "hur lång tid det gäller",
+    "money": "något belopp för det frågan gäller",
+    "number": "det antal eller den storlek frågan gäller",
+    "person": "vem det var",
+    "organisation": "vilken region eller organisation det var",
+    "place": "var det var",
+}
+
+
+def unanswered(question: Question) -> str:
+    """ "Texterna säger inte …": what the texts do not say, for the answer box."""
+    if question.asks == "definition":
+        term = question.term
+        meaning = glossary_meaning(term)
+        extra = f" (sökningens ordlista: {term} = {meaning})" if meaning else ""
+        return f"Texterna använder «{term}» men förklarar inte vad det betyder{extra}."
+    if question.asks == "place" and question.excluded:
+        other = question.other_class or "platser"
+        return f"Texterna säger inte vilka andra {other} än {' '.join(question.excluded)}."
+    phrase = _PHRASES.get(question.asks, "det frågan gäller")
+    return f"Texterna säger inte {phrase}."
