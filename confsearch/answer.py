@@ -31,6 +31,7 @@ from confsearch.sentences import (
     focus_share,
     focus_terms,
     holds_item,
+    names_in,
     new_name,
     unanswered,
 )
@@ -168,6 +169,7 @@ class _Candidate:
     focus: float = 0.0  # share of the question's focus it mentions
     item: bool = False  # holds an item of the kind asked for
     defines: bool = False  # defines the term a definition question asks about
+    quote: bool = False  # a quote line: said by someone of the session
 
 
 def _candidates(hits: list[Hit]) -> list[_Candidate]:
@@ -201,6 +203,7 @@ def _candidates(hits: list[Hit]) -> list[_Candidate]:
                     core=core,
                     span=span,
                     units=texts,
+                    quote=unit.quote,
                 )
             )
     return out
@@ -296,6 +299,7 @@ FOCUS_WEIGHT = 0.35  # a sentence about the question's focus beats one about its
 ITEM_WEIGHT = 0.15  # and one holding the asked-for item beats one without it
 DEFINES_WEIGHT = 0.4
 ABOUT_FOCUS = 0.5  # share of the focus a sentence must mention to count as about it
+TOP_SHARE = 0.85  # or its score's share of the best sentence's
 
 
 def _assess(q: Question, focus: list[set[str]], cands: list[_Candidate]) -> None:
@@ -303,27 +307,35 @@ def _assess(q: Question, focus: list[set[str]], cands: list[_Candidate]) -> None
         terms = set(analyze(c.text))
         p = c.hit.passage
         c.focus = focus_share(focus, terms)
-        c.item = holds_item(q, c.text, p.regions, p.speakers)
+        c.item = holds_item(q, c.text, p.regions, p.speakers, quote=c.quote)
         c.defines = q.asks == "definition" and defines(q.term, c.text)
 
 
-def _answers(q: Question, c: _Candidate) -> bool:
-    """A sentence that answers: about the focus (an English question's words are not
-    the texts', so there the model's reading decides) and holding the asked-for item."""
+def _answers(q: Question, c: _Candidate, best: float) -> bool:
+    """A sentence that answers: about the focus (it mentions enough of it, or it is among
+    the best sentences by every measure together) and holding the asked-for item."""
     if q.asks == "definition":
         return c.defines
-    about = c.focus >= ABOUT_FOCUS or (q.english and (c.dense or 0.0) >= 0.5)
+    about = c.focus >= ABOUT_FOCUS or c.score >= TOP_SHARE * best
     return about and c.item
 
 
 def _named_first(q: Question, c: _Candidate) -> str:
-    """ "Region Örebro län: …" when a "which region" answer does not name it itself."""
-    if q.asks != "organisation":
+    """ "Region Örebro län: …" when a "which region" (or "who") answer does not name it
+    itself: the card's own organisations (or speakers) say it."""
+    if q.asks not in ("organisation", "person"):
         return c.text
-    if any(new_name(m.name, q) for m in find_mentions(c.text)):
-        return c.text
-    regions = [r for r in c.hit.passage.regions if new_name(r, q)]
-    return f"{', '.join(regions)}: {c.text}" if regions else c.text
+    p = c.hit.passage
+    if q.asks == "person":
+        if any(new_name(n, q) for n in names_in(c.text, p.speakers)):
+            return c.text
+        named = [s for s in p.speakers if new_name(s, q)] if c.quote else []
+        named = named or [r for r in p.regions if new_name(r, q)]
+    else:
+        if any(new_name(m.name, q) for m in find_mentions(c.text)):
+            return c.text
+        named = [r for r in p.regions if new_name(r, q)]
+    return f"{', '.join(named)}: {c.text}" if named else c.text
 
 
 def answer(
@@ -354,7 +366,8 @@ def answer(
             c.score = _combine(c)
 
     ranked = sorted(cands, key=lambda c: (-c.score, c.citation, c.position))
-    lead = next((c for c in ranked if _answers(q, c)), None)
+    top = ranked[0].score if ranked else 0.0
+    lead = next((c for c in ranked if _answers(q, c, top)), None)
     if lead is not None:
         ranked.remove(lead)
         ranked.insert(0, lead)

@@ -69,7 +69,11 @@ _ORG_NOUN = (
     r"municipalit(?:y|ies)|councils?|bodies|body|actors?)"
 )
 _ORGANISATION = re.compile(
-    r"\b(?:vilken|vilket|vilka|which|what)\s+(?:\w+\s+)?" + _ORG_NOUN + r"\b", re.IGNORECASE
+    r"\b(?:vilken|vilket|vilka|which|what)\s+"
+    r"(?:(?!did\b|does\b|do\b|is\b|are\b|was\b|were\b|har\b|hade\b|är\b)\w+\s+)?"
+    + _ORG_NOUN
+    + r"\b",
+    re.IGNORECASE,
 )
 _OTHER_THAN = re.compile(
     r"\b(?:andra|other)\s+(?P<cls>\w+)\s+(?:än|than|besides|apart\s+from)\s+(?P<other>[^?,.]+)",
@@ -88,6 +92,12 @@ _TIME = re.compile(
     _START + r"(?:när|nar|when|sedan\s+när|since\s+when)\b|"
     r"\b(?:vilket\s+år|vilken\s+månad|vilket\s+datum|vilken\s+dag|which\s+year|what\s+year|"
     r"what\s+date|which\s+month)\b",
+    re.IGNORECASE,
+)
+# "När X gjorde Y, vad kom man fram till?": "när" opens a clause, the question is later.
+_CLAUSE_THEN_QUESTION = re.compile(
+    r"^\W*(?:när|nar|when)\b[^?]*,\s*(?:vad|hur|vilka|vilken|vilket|varför|vem|what|how|"
+    r"which|why|who)\b",
     re.IGNORECASE,
 )
 _DURATION = re.compile(r"\b(?:hur\s+l[aå]ng\s+tid|hur\s+l[aä]nge|how\s+long)\b", re.IGNORECASE)
@@ -334,7 +344,7 @@ def _asks(text: str) -> str:
         return "duration"
     if _MONEY.search(text):
         return "money"
-    if _TIME.search(text):
+    if _TIME.search(text) and not _CLAUSE_THEN_QUESTION.search(text):
         return "time"
     if _NUMBER.search(text):
         return "number"

@@ -24,7 +24,7 @@ import re
 from confsearch import confidence
 from confsearch.analysis import analyze_words
 from confsearch.glossary import expansions
-from confsearch.question import Question, content_words, shares_stem
+from confsearch.question import Question, shares_stem
 from confsearch.regions import find_mentions
 from confsearch.text import LINK_RE, fold
 
@@ -99,7 +99,8 @@ def focus_share(focus: list[set[str]], terms: set[str]) -> float:
 def new_name(name: str, question: Question) -> bool:
     """A name the question does not already use ("Region Värmland" is not new for a
     question about "Värmlandsrådet")."""
-    qwords = content_words(question.text)
+    qwords = [w for w in _WORD.findall(question.text)[1:] if w[:1].isupper()]
+    qwords += [m.name for m in find_mentions(question.text)]
     words = [w for w in _WORD.findall(name) if w.lower() not in GENERIC_NAME_WORDS]
     return not any(shares_stem(w, q) for w in words for q in qwords if len(q) >= 4)
 
@@ -123,22 +124,46 @@ def names_in(sentence: str, speakers=()) -> list[str]:
     return found
 
 
+_PASSIVE = re.compile(r"\b[^\W\d_]{3,}(?:ats|ades|des|tes|its|tts)\b", re.IGNORECASE)
+_AGENT = re.compile(r"\bav\s+[A-ZÅÄÖ]")
+
+
+def agentless(question: Question, sentence: str) -> bool:
+    """A sentence that puts what the question asks about in the passive without saying
+    by whom ("Värmlandsrådet har utvärderats"): who did it is not stated, so the session's
+    presenters cannot be taken for the answer."""
+    if _AGENT.search(sentence):
+        return False
+    passive = [m.group() for m in _PASSIVE.finditer(sentence)]
+    return any(shares_stem(p, f) for p in passive for f in question.focus if len(f) >= 5)
+
+
 def _countries(sentence: str) -> list[str]:
     return [w for w in _WORD.findall(sentence) if fold(w) in {fold(c) for c in COUNTRIES}]
 
 
-def holds_item(question: Question, sentence: str, regions=(), speakers=()) -> bool:
+def holds_item(
+    question: Question, sentence: str, regions=(), speakers=(), *, quote: bool = False
+) -> bool:
     """Whether ``sentence`` holds an item of the kind ``question`` asks for (kinds
-    without an item of their own, "hur", "varför", "vad sa", always hold)."""
+    without an item of their own, "hur", "varför", "vad sa", always hold). The card's
+    organisations answer "which organisation"; its speakers answer "who" only for a
+    quote (``quote``: someone of the session says it), its organisations for what the
+    session tells; neither for a statement that leaves out who did it."""
     text = LINK_RE.sub(" ", sentence)
     asks = question.asks
     if asks in ("time", "duration", "money", "number"):
         kind, unit = confidence._asked(question.text)
-        if asks == "time":
-            kind = "time"
+        if asks != "number":
+            kind = asks  # the question's wording decided it (English "how much funding")
         return confidence._states_kind(kind, unit, text, _terms(text))
     if asks == "person":
-        return any(new_name(n, question) for n in names_in(text, speakers))
+        if any(new_name(n, question) for n in names_in(text, speakers)):
+            return True
+        if agentless(question, text):
+            return False
+        presenters = [*(speakers if quote else ()), *regions]
+        return any(new_name(n, question) for n in presenters)
     if asks == "organisation":
         named = [m.name for m in find_mentions(text)] + list(regions)
         return any(new_name(n, question) for n in named)
