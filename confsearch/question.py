@@ -30,6 +30,7 @@ ASKS = (
     "duration",  # hur länge, hur lång tid, how long
     "money",  # vad kostar, hur mycket pengar, budget, how much funding
     "number",  # hur många, hur stor andel, how many
+    "list",  # vilka åtgärder, which measures: several things named
     "reason",  # varför, why
     "method",  # hur, how
     "other",
@@ -111,6 +112,11 @@ _MONEY = re.compile(
 _NUMBER = re.compile(
     r"\b(?:hur\s+(?:m[aå]nga|mycket|stor(?:a|t)?(?:\s+(?:andel|del))?)|how\s+(?:many|much)|"
     r"what\s+(?:share|percentage|proportion|number))\b",
+    re.IGNORECASE,
+)
+# "Vilka åtgärder …", "Which measures …", "What are the steps …": several things named.
+_LIST = re.compile(
+    _START + r"(?:vilka|which|what\s+are(?:\s+the)?)\s+(?!av\b|är\b|var\b|of\b)[^\W\d_]{3,}",
     re.IGNORECASE,
 )
 _REASON = re.compile(
@@ -354,6 +360,8 @@ def _asks(text: str) -> str:
         return "organisation"
     if _PLACE.search(text) or _PLACE_WHERE.search(text):
         return "place"
+    if _LIST.search(text):
+        return "list"
     if _REASON.search(text):
         return "reason"
     if _METHOD.search(text):

@@ -176,7 +176,18 @@ def holds_item(
             places = [m.name for m in find_mentions(text)] + countries
             return any(not any(shares_stem(p, e) for e in excluded) for p in places)
         return bool(countries or find_mentions(text) or _NAME_RUN.search(text[1:]))
+    if asks == "list":
+        return enumerates(text)
     return True
+
+
+_ENUMERATION = re.compile(r"[^,;:?]+[,;][^,;]+(?:,|\boch\b|\band\b|\bsamt\b|\beller\b)|:\s*\S")
+
+
+def enumerates(sentence: str) -> bool:
+    """Whether a sentence names several things: a run of commas ("a, b och c"), a colon
+    that introduces them, or several questions asked in a row."""
+    return bool(_ENUMERATION.search(sentence)) or sentence.count("?") >= 2
 
 
 def defines(term: str, sentence: str) -> bool:
