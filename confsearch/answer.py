@@ -183,10 +183,17 @@ def _candidates(hits: list[Hit]) -> list[_Candidate]:
         quotes = {k for k, u in enumerate(units) if u.quote}
         for pos, unit in enumerate(units):
             core = strip_marker(unit.text)
+            if is_url_only(core):
+                # a link is shown with the line that says what it is ("Länk till …")
+                if pos == 0 or is_url_only(texts[pos - 1]):
+                    continue
+                core = f"{strip_marker(texts[pos - 1])} {core}"
             words = len(core.split())
-            if words < MIN_WORDS or is_url_only(core):
+            if words < MIN_WORDS:
                 continue
             span = context_range(texts, pos, quotes)
+            if is_url_only(strip_marker(unit.text)) and span is not None:
+                span = (min(span[0], pos - 1), span[1])
             if span is None:
                 continue
             shown = " ".join(strip_marker(t) for t in texts[span[0] : span[1] + 1])

@@ -59,15 +59,20 @@ _SAID_AUX = re.compile(
 )
 _ABOUT = re.compile(r"\b(?:om|kring|angående|about|on|regarding)\s+(?P<focus>.+)$", re.IGNORECASE)
 _PERSON = re.compile(
-    _START + r"(?:vem|vilka\s+personer|vilken\s+person|vilka\s+talare|vilken\s+talare|who|"
-    r"vilka\s+(?:var\s+det\s+som|är\s+det\s+som))\b",
+    _START + r"(?:vem|who|vilka\s+(?:var\s+det\s+som|är\s+det\s+som))\b|"
+    r"\b(?:vilken|vilka|which|what)\s+(?:\w+\s+)?(?:person(?:er)?|people|talare|speakers?|"
+    r"politiker|politicians?|ordförande|chair(?:man|person)?|chef(?:er)?|forskare|"
+    r"researchers?|projektledare|företrädare|representant(?:er)?|experter?|experts?|"
+    r"konsulter?|consultants?)\b",
     re.IGNORECASE,
 )
 _ORG_NOUN = (
     r"(?:region(?:er|erna|en)?|organisation(?:er|erna|en)?|län(?:et)?|myndighet(?:er|en)?|"
     r"kommun(?:er|erna|en)?|\w+kommun(?:er|erna)?|aktör(?:er|erna)?|landsting(?:et)?|"
     r"förbund(?:et)?|regions?|counties|county|organi[sz]ations?|agenc(?:y|ies)|"
-    r"municipalit(?:y|ies)|councils?|bodies|body|actors?)"
+    r"municipalit(?:y|ies)|councils?|bodies|body|actors?|företag(?:et)?|bolag(?:et)?|"
+    r"konsultföretag\w*|konsultbolag\w*|byrå(?:n|er)?|universitet(?:et)?|lärosäte(?:t|n)?|"
+    r"compan(?:y|ies)|firms?|consultanc(?:y|ies)|universit(?:y|ies)|partners?)"
 )
 _ORGANISATION = re.compile(
     r"\b(?:vilken|vilket|vilka|which|what)\s+"
@@ -78,6 +83,18 @@ _ORGANISATION = re.compile(
 )
 _OTHER_THAN = re.compile(
     r"\b(?:andra|other)\s+(?P<cls>\w+)\s+(?:än|than|besides|apart\s+from)\s+(?P<other>[^?,.]+)",
+    re.IGNORECASE,
+)
+# "Förutom Indien, vilka andra länder …", "Besides India, which other countries …"
+_BESIDES = re.compile(
+    r"\b(?:förutom|utöver|besides|apart\s+from|except(?:\s+for)?)\s+(?P<other>[^?,.]+?)"
+    r"[,]?\s+(?:vilka|vilket|vilken|which|what)\s+(?:andra|other)\s+(?P<cls>\w+)",
+    re.IGNORECASE,
+)
+# "vilka regioner", "which counties": only regions answer, not agencies
+_REGION_CLASS = re.compile(
+    r"\b(?:vilken|vilket|vilka|which|what)\s+(?:\w+\s+)?(?:region(?:er|erna)?|län(?:et)?|"
+    r"regions?|count(?:y|ies))\b",
     re.IGNORECASE,
 )
 _PLACE = re.compile(
@@ -245,6 +262,7 @@ class Question:
     locators: tuple[str, ...] = ()  # words that only say where to look (a speaker)
     term: str = ""  # the term a definition question asks about, as written
     excluded: tuple[str, ...] = ()  # "andra länder än Indien": Indien
+    regions_only: bool = False  # "vilka regioner": an agency is no answer
     other_class: str = ""  # "andra länder än …": länder
     english: bool = False
     focus_terms: tuple[str, ...] = field(default=(), compare=False)  # index terms
@@ -393,7 +411,7 @@ def analyse(text: str) -> Question:
         about = _ABOUT.search(rest)
         locators = content_words(who + " " + (rest[: about.start()] if about else rest))
         focus_text = about.group("focus") if about else ""
-    m = _OTHER_THAN.search(text)
+    m = _OTHER_THAN.search(text) or _BESIDES.search(text)
     if m:
         other_class = m.group("cls")
         excluded = tuple(content_words(m.group("other"))[:1])
@@ -414,6 +432,7 @@ def analyse(text: str) -> Question:
         other_class=other_class,
         english=english,
         focus_terms=terms,
+        regions_only=asks == "organisation" and bool(_REGION_CLASS.search(text)),
     )
 
 

@@ -25,7 +25,7 @@ from confsearch import confidence
 from confsearch.analysis import analyze_words
 from confsearch.glossary import expansions
 from confsearch.question import Question, shares_stem
-from confsearch.regions import find_mentions
+from confsearch.regions import REGION, find_mentions, organisation
 from confsearch.text import LINK_RE, fold
 
 # fmt: off
@@ -124,6 +124,17 @@ def names_in(sentence: str, speakers=()) -> list[str]:
     return found
 
 
+_WHERE_FOUND = re.compile(
+    r"\b(?:var\s+(?:finns|hittar|kan)|where\s+(?:can|do|is|are))\b", re.IGNORECASE
+)
+_NAMED_NUMBER = re.compile(r"\b([A-ZÅÄÖ][\w-]+)\s+\d+\b")
+
+
+def _is_region(name: str) -> bool:
+    org = organisation(name)
+    return org.kind == REGION if org is not None else " län" in name or name.startswith("Region")
+
+
 _PASSIVE = re.compile(r"\b[^\W\d_]{3,}(?:ats|ades|des|tes|its|tts)\b", re.IGNORECASE)
 _AGENT = re.compile(r"\bav\s+[A-ZÅÄÖ]")
 
@@ -150,7 +161,7 @@ def holds_item(
     organisations answer "which organisation"; its speakers answer "who" only for a
     quote (``quote``: someone of the session says it), its organisations for what the
     session tells; neither for a statement that leaves out who did it."""
-    text = LINK_RE.sub(" ", sentence)
+    text = _NAMED_NUMBER.sub(r"\1", LINK_RE.sub(" ", sentence))  # "Agenda 2030" is a name
     asks = question.asks
     if asks in ("time", "duration", "money", "number"):
         kind, unit = confidence._asked(question.text)
@@ -166,8 +177,12 @@ def holds_item(
         return any(new_name(n, question) for n in presenters)
     if asks == "organisation":
         named = [m.name for m in find_mentions(text)] + list(regions)
+        if question.regions_only:
+            named = [n for n in named if _is_region(n)]
         return any(new_name(n, question) for n in named)
     if asks == "place":
+        if _WHERE_FOUND.search(question.text) and LINK_RE.search(sentence):
+            return True  # "Var finns …?": a link is where
         excluded = question.excluded
         countries = [c for c in _countries(text) if not any(shares_stem(c, e) for e in excluded)]
         if question.other_class:
