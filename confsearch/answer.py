@@ -252,7 +252,7 @@ def _combine(c: _Candidate) -> float:
     if c.dense is None:
         base = 0.6 * c.lexical + 0.4 * c.prior
     else:
-        base = 0.45 * c.dense + 0.35 * c.lexical + 0.20 * c.prior
+        base = DENSE_W * c.dense + LEXICAL_W * c.lexical + PRIOR_W * c.prior
     bonus = FOCUS_WEIGHT * c.focus + ITEM_WEIGHT * c.item + DEFINES_WEIGHT * c.defines
     return (base + bonus) * _length_factor(c.words)
 
@@ -302,6 +302,8 @@ def _embed(embedder: Embedder, texts: list[str]) -> np.ndarray:
 
 _VECTORS: dict[tuple[str, str], np.ndarray] = {}
 MAX_CACHED = 20_000
+# The sentence's own measures: its cosine to the question, its words, its hit's standing.
+DENSE_W, LEXICAL_W, PRIOR_W = 0.45, 0.35, 0.20
 FOCUS_WEIGHT = 0.35  # a sentence about the question's focus beats one about its locators
 ITEM_WEIGHT = 0.15  # and one holding the asked-for item beats one without it
 DEFINES_WEIGHT = 0.4

@@ -321,7 +321,8 @@ _AUXILIARIES = frozenset(
     ]
 )
 # After these a word is the question's verb ("Vem talade", "Hur jobbar", "What did"); not
-# after "vilka"/"which", which govern a noun ("Vilka regioner").
+# after "vilka"/"which", which govern a noun ("Vilka regioner"), nor after a subject
+# ("Hur bakar man surdegsbröd": the verb came first).
 _VERB_AFTER = frozenset(
     [
         "vem",
@@ -335,9 +336,6 @@ _VERB_AFTER = frozenset(
         "how",
         "when",
         "why",
-        "man",
-        "vi",
-        "de",
     ]
 )
 
