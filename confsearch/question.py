@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from confsearch.analysis import analyze_words
+from confsearch.regions import find_mentions
 from confsearch.text import FUNCTION_WORDS, fold, is_generic
 
 ASKS = (
@@ -418,7 +419,13 @@ def analyse(text: str) -> Question:
         ):
             asks = "place"
     verbs = set(verb_words(text))
+    # an organisation the question names locates the session, within which every
+    # sentence is about it: the focus is the rest ("Hur når Region Örebro län allmänheten")
+    named = {w.lower() for m in find_mentions(text) for w in content_words(text[m.start : m.end])}
     focus = [w for w in content_words(focus_text) if w not in verbs]
+    if asks not in ("organisation", "said") and any(w.lower() not in named for w in focus):
+        locators += [w for w in focus if w.lower() in named]
+        focus = [w for w in focus if w.lower() not in named]
     terms = tuple(dict.fromkeys(t for w in focus for _, t in analyze_words(w)))
     return Question(
         text=text,

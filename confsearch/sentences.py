@@ -125,7 +125,10 @@ def names_in(sentence: str, speakers=()) -> list[str]:
 
 
 _WHERE_FOUND = re.compile(
-    r"\b(?:var\s+(?:finns|hittar|kan)|where\s+(?:can|do|is|are))\b", re.IGNORECASE
+    r"\b(?:var\s+(?:finns|hittar)|var\s+kan\s+(?:jag|man|vi|en)\s+(?:hitta|läsa|se|ta\s+del)|"
+    r"where\s+can\s+(?:i|we|one|you)\s+(?:find|read|see|get|access)|"
+    r"where\s+(?:is|are)\b[^?]*\b(?:available|published|found))\b",
+    re.IGNORECASE,
 )
 _NAMED_NUMBER = re.compile(r"\b([A-ZÅÄÖ][\w-]+)\s+\d+\b")
 
@@ -181,8 +184,8 @@ def holds_item(
             named = [n for n in named if _is_region(n)]
         return any(new_name(n, question) for n in named)
     if asks == "place":
-        if _WHERE_FOUND.search(question.text) and LINK_RE.search(sentence):
-            return True  # "Var finns …?": a link is where
+        if _WHERE_FOUND.search(question.text):
+            return bool(LINK_RE.search(sentence))  # "Var finns …?": a link is where
         excluded = question.excluded
         countries = [c for c in _countries(text) if not any(shares_stem(c, e) for e in excluded)]
         if question.other_class:
@@ -193,7 +196,23 @@ def holds_item(
         return bool(countries or find_mentions(text) or _NAME_RUN.search(text[1:]))
     if asks == "list":
         return enumerates(text)
+    if asks == "reason":
+        return bool(_BECAUSE.search(text))
+    if asks == "method":
+        return bool(_BY_MEANS.search(text))
     return True
+
+
+# What a reason and a method look like (these only rank sentences: a "why" or "how"
+# answered in other words is still answered, see answer.CHECKED_ASKS).
+_BECAUSE = re.compile(
+    r"\b(?:för\s+att|eftersom|därför|på\s+grund\s+av|beror\s+på|så\s+att|syftet|syfte|"
+    r"anledning\w*|leder\s+till|because|since|in\s+order\s+to|so\s+that|due\s+to)\b",
+    re.IGNORECASE,
+)
+_BY_MEANS = re.compile(
+    r"\b(?:genom\s+att|genom|med\s+hjälp\s+av|via|med|by|through|using)\b", re.IGNORECASE
+)
 
 
 _ENUMERATION = re.compile(r"[^,;:?]+[,;][^,;]+(?:,|\boch\b|\band\b|\bsamt\b|\beller\b)|:\s*\S")
