@@ -303,9 +303,9 @@ def _embed(embedder: Embedder, texts: list[str]) -> np.ndarray:
 _VECTORS: dict[tuple[str, str], np.ndarray] = {}
 MAX_CACHED = 20_000
 # The sentence's own measures: its cosine to the question, its words, its hit's standing.
-DENSE_W, LEXICAL_W, PRIOR_W = 0.45, 0.35, 0.20
-FOCUS_WEIGHT = 0.35  # a sentence about the question's focus beats one about its locators
-ITEM_WEIGHT = 0.15  # and one holding the asked-for item beats one without it
+DENSE_W, LEXICAL_W, PRIOR_W = 0.60, 0.20, 0.20
+FOCUS_WEIGHT = 0.20  # a sentence about the question's focus beats one about its locators
+ITEM_WEIGHT = 0.05  # and one holding the asked-for item beats one without it
 DEFINES_WEIGHT = 0.4
 ABOUT_FOCUS = 0.5  # share of the focus a sentence must mention to count as about it
 TOP_SHARE = 0.85  # or its score's share of the best sentence's
