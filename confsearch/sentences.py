@@ -230,8 +230,8 @@ def defines(term: str, sentence: str) -> bool:
     ("regional utvecklingsstrategi (RUS)")."""
     if not term:
         return False
-    key = fold(term)
-    low = fold(sentence)
+    key = term.lower()
+    low = sentence.lower()  # not folded: the defining words are matched as written ("är")
     stem = key[: max(4, len(key) - 2)] if len(key) > 5 else key
     for m in re.finditer(r"\b" + re.escape(stem), low):
         after = low[m.end() :]
@@ -239,7 +239,7 @@ def defines(term: str, sentence: str) -> bool:
         if _DEFINING_AFTER.match(after) or _DEFINING_BEFORE.search(before):
             return True
     spelled = [target for _, target in expansions(term) if len(target) > len(term)]
-    return any(fold(t) in low for t in spelled) and stem in low
+    return any(t.lower() in low for t in spelled) and stem in low
 
 
 def glossary_meaning(term: str) -> str:
