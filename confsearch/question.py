@@ -92,6 +92,12 @@ _BESIDES = re.compile(
     r"[,]?\s+(?:vilka|vilket|vilken|which|what)\s+(?:andra|other)\s+(?P<cls>\w+)",
     re.IGNORECASE,
 )
+# "Which sectors … besides steel and mining?": what is left out comes last
+_BESIDES_LAST = re.compile(
+    r"^\W*(?:vilka|which|what)\s+(?P<cls>\w+)\b.*\b(?:förutom|utöver|besides|apart\s+from|"
+    r"other\s+than)\s+(?P<other>[^?,.]+)",
+    re.IGNORECASE,
+)
 # "vilka regioner", "which counties": only regions answer, not agencies
 _REGION_CLASS = re.compile(
     r"\b(?:vilken|vilket|vilka|which|what)\s+(?:\w+\s+)?(?:region(?:er|erna)?|län(?:et)?|"
@@ -411,9 +417,12 @@ def analyse(text: str) -> Question:
         locators = content_words(who + " " + (rest[: about.start()] if about else rest))
         focus_text = about.group("focus") if about else ""
     m = _OTHER_THAN.search(text) or _BESIDES.search(text)
-    if m:
-        other_class = m.group("cls")
-        excluded = tuple(content_words(m.group("other"))[:1])
+    last = _BESIDES_LAST.search(text) if m is None else None
+    if m or last:
+        found = m or last
+        other_class = found.group("cls")
+        # "än Indien tittar …": the first word; "besides steel and mining?": all of it
+        excluded = tuple(content_words(found.group("other"))[: 3 if last else 1])
         if asks in ("other", "method", "organisation") and re.match(
             r"(?:land|länder|countr)", other_class, re.IGNORECASE
         ):
@@ -422,7 +431,7 @@ def analyse(text: str) -> Question:
     # an organisation the question names locates the session, within which every
     # sentence is about it: the focus is the rest ("Hur når Region Örebro län allmänheten")
     named = {w.lower() for m in find_mentions(text) for w in content_words(text[m.start : m.end])}
-    focus = [w for w in content_words(focus_text) if w not in verbs]
+    focus = [w for w in content_words(focus_text) if w not in verbs and w not in excluded]
     if asks not in ("organisation", "said") and any(w.lower() not in named for w in focus):
         locators += [w for w in focus if w.lower() in named]
         focus = [w for w in focus if w.lower() not in named]
