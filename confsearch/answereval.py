@@ -36,6 +36,7 @@ class AnswerMetrics:
     refused: float | None = None
     n_near: int = 0
     near_refused: float | None = None
+    claims_bad: int = 0  # searches whose cards claim something false (claims_violations)
 
     def lines(self) -> list[str]:
         def rate(x: float | None) -> str:
@@ -48,6 +49,10 @@ class AnswerMetrics:
             f"            avböjer {rate(self.refused)} (n={self.n_uncovered}), "
             f"nära miss avböjs {rate(self.near_refused)} (n={self.n_near})",
         ]
+        out.append(
+            f"            kort med falska påståenden {self.claims_bad} "
+            f"(av {self.n + self.n_uncovered} sökningar)"
+        )
         if self.n_concept:
             out.append(f"            begrepp med nyckel {rate(self.concept)} (n={self.n_concept})")
         return out
@@ -79,6 +84,24 @@ def _keys(q: dict) -> list[str]:
     if not key:
         return []
     return [key] if isinstance(key, str) else [str(k) for k in key]
+
+
+def claims_violations(searcher, questions: list[dict], k: int = 10) -> tuple[int, int]:
+    """(searches whose cards claim something false, searches): a ``matched`` word the
+    hit's text does not contain, a label stronger than the card above it, or a matched
+    word that ``missing`` says the texts never mention."""
+    from confsearch.claims import level
+
+    bad = 0
+    for q in questions:
+        r = searcher.search(q["query"], k=k)
+        missing = {m.lower() for m in r.missing}
+        levels = [level(h.label) for h in r.hits]
+        wrong = levels != sorted(levels, reverse=True) or any(
+            w not in h.passage.text or w.lower() in missing for h in r.hits for w in h.matched_forms
+        )
+        bad += wrong
+    return bad, len(questions)
 
 
 def eval_answers(searcher, questions: list[dict], k: int = 5) -> AnswerMetrics:
@@ -116,4 +139,5 @@ def eval_answers(searcher, questions: list[dict], k: int = 5) -> AnswerMetrics:
         m.refused = refused / len(uncovered)
     if near:
         m.n_near, m.near_refused = near, near_refused / near
+    m.claims_bad, _ = claims_violations(searcher, questions)
     return m
