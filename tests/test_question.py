@@ -128,3 +128,17 @@ def test_answer_figures_read_keys_and_kinds():
     assert not holds_key(["Inget här."], ["över 400"])
     assert not is_answerable({"query": "x", "near_session": "S", "subkind": "near_miss"})
     assert is_answerable({"query": "x", "gold_session": "S", "key": ["y"]})
+
+
+def test_a_filter_that_hides_the_answer_is_named():
+    from confsearch.asking import filter_blame
+
+    inside = response("Vilken region har ett cykelbibliotek?", [make_hit(1, "Annat.")])
+    inside.region_filter = "Region Gävleborg"
+    outside = response(
+        "Vilken region har ett cykelbibliotek?",
+        [make_hit(1, "Vi har cykelbibliotek.", regions=("Region Örebro län",))],
+    )
+    text = filter_blame(inside, outside)
+    assert text.startswith("Inget svar från Region Gävleborg: filtret utesluter svaret.")
+    assert "Region Örebro län" in text and "sök utan filter" in text
