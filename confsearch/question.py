@@ -150,115 +150,28 @@ _REASON = re.compile(
 )
 _METHOD = re.compile(_START + r"(?:hur|how)\b", re.IGNORECASE)
 # Interrogatives and question scaffolding: never the focus.
-_QUESTION_WORDS = frozenset(
-    [
-        "vad",
-        "vem",
-        "vilka",
-        "vilken",
-        "vilket",
-        "hur",
-        "när",
-        "nar",
-        "var",
-        "varför",
-        "who",
-        "what",
-        "which",
-        "how",
-        "when",
-        "where",
-        "why",
-        "sa",
-        "sade",
-        "säger",
-        "berättade",
-        "berättar",
-        "tyckte",
-        "tycker",
-        "menade",
-        "menar",
-        "said",
-        "say",
-        "says",
-        "told",
-        "think",
-        "thinks",
-        "mean",
-        "means",
-        "does",
-        "do",
-        "did",
-        "is",
-        "are",
-        "was",
-        "were",
-        "andra",
-        "other",
-        "än",
-        "than",
-    ]
-)
-_ENGLISH = frozenset(
-    [
-        "the",
-        "of",
-        "and",
-        "to",
-        "in",
-        "is",
-        "are",
-        "was",
-        "were",
-        "what",
-        "which",
-        "who",
-        "how",
-        "why",
-        "does",
-        "did",
-        "do",
-        "can",
-        "with",
-        "for",
-        "about",
-        "from",
-        "that",
-        "this",
-        "has",
-        "have",
-        "had",
-    ]
-)
-_SWEDISH = frozenset(
-    [
-        "och",
-        "att",
-        "det",
-        "är",
-        "som",
-        "för",
-        "på",
-        "med",
-        "vad",
-        "hur",
-        "vilken",
-        "vilka",
-        "varför",
-        "en",
-        "ett",
-        "av",
-        "om",
-        "har",
-        "till",
-        "den",
-        "de",
-        "inte",
-        "kan",
-        "ska",
-        "sig",
-    ]
-)
+# fmt: off
+_QUESTION_WORDS = frozenset((
+    "vad", "vem", "vilka", "vilken", "vilket", "hur", "när", "nar", "var", "varför", "who",
+    "what", "which", "how", "when", "where", "why", "sa", "sade", "säger", "berättade",
+    "berättar", "tyckte", "tycker", "menade", "menar", "said", "say", "says", "told", "think",
+    "thinks", "mean", "means", "does", "do", "did", "is", "are", "was", "were", "andra",
+    "other", "än", "than"
+))
+# fmt: on
+# fmt: off
+_ENGLISH = frozenset((
+    "the", "of", "and", "to", "in", "is", "are", "was", "were", "what", "which", "who", "how",
+    "why", "does", "did", "do", "can", "with", "for", "about", "from", "that", "this", "has",
+    "have", "had"
+))
+# fmt: on
+# fmt: off
+_SWEDISH = frozenset((
+    "och", "att", "det", "är", "som", "för", "på", "med", "vad", "hur", "vilken", "vilka",
+    "varför", "en", "ett", "av", "om", "har", "till", "den", "de", "inte", "kan", "ska", "sig"
+))
+# fmt: on
 
 
 @dataclass(frozen=True)
@@ -291,60 +204,21 @@ def content_words(text: str) -> list[str]:
     return out
 
 
-_AUXILIARIES = frozenset(
-    [
-        "har",
-        "hade",
-        "ska",
-        "skall",
-        "skulle",
-        "kan",
-        "kunde",
-        "vill",
-        "ville",
-        "måste",
-        "bör",
-        "borde",
-        "brukar",
-        "får",
-        "fick",
-        "kommer",
-        "lyckades",
-        "började",
-        "att",
-        "has",
-        "have",
-        "had",
-        "will",
-        "would",
-        "can",
-        "could",
-        "did",
-        "does",
-        "do",
-        "should",
-        "may",
-        "might",
-    ]
-)
+# fmt: off
+_AUXILIARIES = frozenset((
+    "har", "hade", "ska", "skall", "skulle", "kan", "kunde", "vill", "ville", "måste", "bör",
+    "borde", "brukar", "får", "fick", "kommer", "lyckades", "började", "att", "has", "have",
+    "had", "will", "would", "can", "could", "did", "does", "do", "should", "may", "might"
+))
+# fmt: on
 # After these a word is the question's verb ("Vem talade", "Hur jobbar", "What did"); not
 # after "vilka"/"which", which govern a noun ("Vilka regioner"), nor after a subject
 # ("Hur bakar man surdegsbröd": the verb came first).
-_VERB_AFTER = frozenset(
-    [
-        "vem",
-        "vad",
-        "hur",
-        "när",
-        "nar",
-        "varför",
-        "who",
-        "what",
-        "how",
-        "when",
-        "why",
-    ]
-)
+# fmt: off
+_VERB_AFTER = frozenset((
+    "vem", "vad", "hur", "när", "nar", "varför", "who", "what", "how", "when", "why"
+))
+# fmt: on
 
 
 def verb_words(text: str) -> list[str]:
