@@ -171,16 +171,22 @@ def load_searcher(settings: Settings):
 
 
 def run_search(searcher, version: str, query: str, region, session, k: int):
-    """Search + extractive answer, memoised per session (re-runs for pins cost nothing)."""
-    from confsearch.answer import answer
+    """Search + extractive answer (confsearch.asking: a filter that hides the answer is
+    named), memoised per session (re-runs for pins cost nothing)."""
+    from confsearch.asking import ask
 
     key = (version, query, region, session, k)
     memo = st.session_state.setdefault("memo", {})
     if key not in memo:
-        response = searcher.search(query, k=k, region=region, session=session)
+        asked = ask(searcher, query, k, region=region, session=session)
         memo.clear()  # keep one result per session: memory stays flat
-        memo[key] = (response, answer(response, embedder=searcher.embedder))
+        memo[key] = (asked.response, asked.answer, asked.outside is not None)
     return memo[key]
+
+
+def clear_filters() -> None:
+    for name in ("region", "session"):
+        clear_filter(name)
 
 
 def run_regions(searcher, version: str, query: str, region, session):
@@ -288,29 +294,37 @@ def pin_button(hit, query: str, source, key: str) -> None:
         )
 
 
-def card(hit, response, quoted: dict, searcher, sources: dict, key: str) -> None:
-    from confsearch.search import relevance_label
+def card(hit, response, quoted: dict, label: str, sources: dict, key: str) -> None:
+    from confsearch.claims import level
 
     p = hit.passage
-    spans = markup.best_sentence_spans(
-        p.text, quoted=quoted.get(hit.rank, []), query_words=hit.matched_terms or [response.query]
+    words = hit.matched_forms or hit.matched_terms or [response.query]
+    # a weak card gets no highlight: yellow says "this is the part that answers"
+    spans = (
+        markup.best_sentence_spans(p.text, quoted=quoted.get(hit.rank, []), query_words=words)
+        if level(label) > 0 or hit.rank in quoted
+        else []
     )
     source = citation.source_of(sources, p)
-    body = cards.hit_card(hit, response.query, spans, relevance_label(hit, searcher.config), source)
+    body = cards.hit_card(hit, response.query, spans, label, source)
     with st.container(border=True):
         st.markdown(body, unsafe_allow_html=True)
         pin_button(hit, response.query, source, key)
 
 
-def answer_block(response, ans) -> dict[int, list[str]]:
+def answer_block(response, ans, filtered_out: bool = False) -> dict[int, list[str]]:
     """The answer above the cards; returns its sentences by card number (for highlighting)."""
     if not response.hits:
         st.info(messages.NO_FILTER_HITS)
         return {}
     if not response.confident or not ans.confident or not ans.sentences:
-        reasons = response.no_answer_reasons()
-        detail = f" {markup.md_escape(reasons)}" if reasons else ""
-        st.warning(f"**{messages.NO_ANSWER}**{detail} {messages.NO_ANSWER_NEAREST}")
+        # why there is none: what the texts do not say, or the filter that hides it
+        reason = ans.message or messages.NO_ANSWER
+        head, _, rest = reason.partition(". ")
+        detail = f" {markup.md_escape(rest)}" if rest else ""
+        st.warning(f"**{markup.md_escape(head)}.**{detail} {messages.NO_ANSWER_NEAREST}")
+        if filtered_out:
+            st.button("Sök utan filter", icon=":material/filter_alt_off:", on_click=clear_filters)
         return {}
     with st.container(border=True):
         st.markdown("**Svar**")
@@ -350,18 +364,25 @@ def search_tab(searcher, version: str, sources: dict) -> None:
                 )
         return
 
+    from confsearch import claims
     from confsearch.search import QueryError
 
     try:
-        response, ans = run_search(searcher, version, query, region, session, int(k))
+        response, ans, filtered_out = run_search(searcher, version, query, region, session, int(k))
     except QueryError as exc:
         st.info(markup.md_escape(exc))
         return
-    quoted = answer_block(response, ans)
+    quoted = answer_block(response, ans, filtered_out)
     if response.expansions:
         st.caption("Sökte även på: " + markup.md_escape(", ".join(response.expansions)))
-    for hit in response.hits:
-        card(hit, response, quoted, searcher, sources, key=f"fast-{hit.passage.id}")
+    labels = claims.cited_labels(response, ans)
+    shown = claims.shown_count(labels)
+    for hit, label in zip(response.hits[:shown], labels, strict=False):
+        card(hit, response, quoted, label, sources, key=f"fast-{hit.passage.id}")
+    if len(response.hits) > shown:
+        with st.expander(f"Visa fler ({len(response.hits) - shown} svagare träffar)"):
+            for hit, label in zip(response.hits[shown:], labels[shown:], strict=True):
+                card(hit, response, quoted, label, sources, key=f"fast-{hit.passage.id}")
     if note().items:
         count = messages.count_noun(len(note().items), "stycke", "stycken")
         st.caption(f"Anteckningen har {count} – se fliken Anteckning.")

@@ -11,8 +11,10 @@ then raise ``HELDOUT_ROUNDS`` in ``confsearch/evalsets.py`` (its test half is se
 * ``regions`` labels are written as the register writes them ("region Värmland" ->
   "Region Värmland"); a label the register does not know (a project, "Omställning
   Västmanland") is left out, and said so.
-* The split is stratified by kind, subkind and gold session: each stratum is shuffled with
-  the seed and dealt alternately to dev and test.
+* The split is stratified by kind, subkind and gold session (or, for a near miss, the
+  session it is near, ``near_session``): each stratum is shuffled with the seed and dealt
+  alternately to dev and test. Every other field (``key``, ``asks``, ``concept``, …) is
+  carried as written.
 * It never overwrites a round's files: run again, it would take its own output for earlier
   questions and drop everything.
 """
@@ -88,7 +90,9 @@ def normalise_regions(q: dict, register: dict[str, str]) -> tuple[dict, list[str
 def split(questions: list[dict], seed: int) -> tuple[list[dict], list[dict]]:
     strata: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
     for q in questions:
-        strata[(q["kind"], q.get("subkind", ""), q.get("gold_session", ""))].append(q)
+        # a near miss is about a real session too (``near_session``): spread like the rest
+        session = q.get("gold_session") or q.get("near_session", "")
+        strata[(q["kind"], q.get("subkind", ""), session)].append(q)
     rng = random.Random(seed)
     dev: list[dict] = []
     test: list[dict] = []

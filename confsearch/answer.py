@@ -23,7 +23,18 @@ from confsearch.analysis import analyze
 from confsearch.citation import Source, cite, sources, unknown_source
 from confsearch.messages import NEAREST_HEADING, NO_ANSWER, NO_SESSION, SOURCES_HEADING
 from confsearch.model import Embedder
+from confsearch.question import Question, analyse
+from confsearch.regions import find_mentions
 from confsearch.search import FusionConfig, Hit, SearchResponse
+from confsearch.sentences import (
+    defines,
+    focus_share,
+    focus_terms,
+    holds_item,
+    names_in,
+    new_name,
+    unanswered,
+)
 from confsearch.text import (
     QUOTE_LINE_RE,
     comparable,
@@ -137,6 +148,7 @@ class Answer:
     confident: bool
     message: str
     query: str = ""
+    question: Question | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -154,6 +166,10 @@ class _Candidate:
     core: str = ""  # the sentence itself, what is scored
     span: tuple[int, int] = (0, 0)  # the units shown (see context_range)
     units: list[str] = field(default_factory=list)  # all units of the passage
+    focus: float = 0.0  # share of the question's focus it mentions
+    item: bool = False  # holds an item of the kind asked for
+    defines: bool = False  # defines the term a definition question asks about
+    quote: bool = False  # a quote line: said by someone of the session
 
 
 def _candidates(hits: list[Hit]) -> list[_Candidate]:
@@ -167,10 +183,17 @@ def _candidates(hits: list[Hit]) -> list[_Candidate]:
         quotes = {k for k, u in enumerate(units) if u.quote}
         for pos, unit in enumerate(units):
             core = strip_marker(unit.text)
+            if is_url_only(core):
+                # a link is shown with the line that says what it is ("Länk till …")
+                if pos == 0 or is_url_only(texts[pos - 1]):
+                    continue
+                core = f"{strip_marker(texts[pos - 1])} {core}"
             words = len(core.split())
-            if words < MIN_WORDS or is_url_only(core):
+            if words < MIN_WORDS:
                 continue
             span = context_range(texts, pos, quotes)
+            if is_url_only(strip_marker(unit.text)) and span is not None:
+                span = (min(span[0], pos - 1), span[1])
             if span is None:
                 continue
             shown = " ".join(strip_marker(t) for t in texts[span[0] : span[1] + 1])
@@ -187,6 +210,7 @@ def _candidates(hits: list[Hit]) -> list[_Candidate]:
                     core=core,
                     span=span,
                     units=texts,
+                    quote=unit.quote,
                 )
             )
     return out
@@ -228,8 +252,9 @@ def _combine(c: _Candidate) -> float:
     if c.dense is None:
         base = 0.6 * c.lexical + 0.4 * c.prior
     else:
-        base = 0.45 * c.dense + 0.35 * c.lexical + 0.20 * c.prior
-    return base * _length_factor(c.words)
+        base = DENSE_W * c.dense + LEXICAL_W * c.lexical + PRIOR_W * c.prior
+    bonus = FOCUS_WEIGHT * c.focus + ITEM_WEIGHT * c.item + DEFINES_WEIGHT * c.defines
+    return (base + bonus) * _length_factor(c.words)
 
 
 def _overlaps(a: _Candidate, b: _Candidate) -> bool:
@@ -261,6 +286,67 @@ def _no_answer(response: SearchResponse) -> str:
     return f"{NO_ANSWER} {reasons}" if reasons else NO_ANSWER
 
 
+def _embed(embedder: Embedder, texts: list[str]) -> np.ndarray:
+    """Passage-side vectors of answer sentences, each encoded once per process: the seed
+    corpus's few hundred sentences are all cached after a few questions, so an answer
+    costs the question's own encoding and a dot product."""
+    key = getattr(embedder, "name", "")
+    todo = [t for t in dict.fromkeys(texts) if (key, t) not in _VECTORS]
+    if todo:
+        if len(_VECTORS) + len(todo) > MAX_CACHED:
+            _VECTORS.clear()
+        for t, v in zip(todo, embedder.encode_passages(todo), strict=True):
+            _VECTORS[(key, t)] = np.asarray(v, dtype=np.float32)
+    return np.stack([_VECTORS[(key, t)] for t in texts])
+
+
+_VECTORS: dict[tuple[str, str], np.ndarray] = {}
+MAX_CACHED = 20_000
+# The sentence's own measures: its cosine to the question, its words, its hit's standing.
+DENSE_W, LEXICAL_W, PRIOR_W = 0.60, 0.20, 0.20
+FOCUS_WEIGHT = 0.20  # a sentence about the question's focus beats one about its locators
+ITEM_WEIGHT = 0.05  # and one holding the asked-for item beats one without it
+DEFINES_WEIGHT = 0.4
+ABOUT_FOCUS = 0.5  # share of the focus a sentence must mention to count as about it
+TOP_SHARE = 0.85  # or its score's share of the best sentence's
+
+
+def _assess(q: Question, focus: list[set[str]], cands: list[_Candidate]) -> None:
+    for c in cands:
+        terms = set(analyze(c.text))
+        p = c.hit.passage
+        c.focus = focus_share(focus, terms)
+        c.item = holds_item(q, c.text, p.regions, p.speakers, quote=c.quote)
+        c.defines = q.asks == "definition" and defines(q.term, c.text)
+
+
+def _answers(q: Question, c: _Candidate, best: float) -> bool:
+    """A sentence that answers: about the focus (it mentions enough of it, or it is among
+    the best sentences by every measure together) and holding the asked-for item."""
+    if q.asks == "definition":
+        return c.defines
+    about = c.focus >= ABOUT_FOCUS or c.score >= TOP_SHARE * best
+    return about and c.item
+
+
+def _named_first(q: Question, c: _Candidate) -> str:
+    """ "Region Örebro län: …" when a "which region" (or "who") answer does not name it
+    itself: the card's own organisations (or speakers) say it."""
+    if q.asks not in ("organisation", "person"):
+        return c.text
+    p = c.hit.passage
+    if q.asks == "person":
+        if any(new_name(n, q) for n in names_in(c.text, p.speakers)):
+            return c.text
+        named = [s for s in p.speakers if new_name(s, q)] if c.quote else []
+        named = named or [r for r in p.regions if new_name(r, q)]
+    else:
+        if any(new_name(m.name, q) for m in find_mentions(c.text)):
+            return c.text
+        named = [r for r in p.regions if new_name(r, q)]
+    return f"{', '.join(named)}: {c.text}" if named else c.text
+
+
 def answer(
     response: SearchResponse,
     embedder: Embedder | None = None,
@@ -268,10 +354,14 @@ def answer(
     max_sentences: int = 3,
     max_hits: int = 3,
 ) -> Answer:
-    """The 1–``max_sentences`` sentences of the top ``max_hits`` hits that best answer."""
+    """The 1–``max_sentences`` sentences of the top ``max_hits`` hits that best answer,
+    the one holding what the question asks for first (:mod:`confsearch.question`); not
+    confident when no sentence holds it (:mod:`confsearch.sentences`)."""
+    q = analyse(response.query)
     hits = list(response.hits[: max(max_hits, 0)])
     cands = _candidates(hits)
     _lexical_scores(analyze(response.query), cands)
+    _assess(q, focus_terms(q), cands)
     for c in cands:
         c.score = _combine(c)
 
@@ -279,16 +369,21 @@ def answer(
         cands.sort(key=lambda c: -c.score)
         cands = cands[:MAX_EMBED]
         qvec = np.asarray(embedder.encode_queries([response.query]), dtype=np.float32)[0]
-        svecs = np.asarray(embedder.encode_passages([c.core for c in cands]), dtype=np.float32)
-        cosines = svecs @ qvec
+        cosines = _embed(embedder, [c.core for c in cands]) @ qvec
         for c, cos in zip(cands, cosines, strict=True):
             c.dense = min(max((float(cos) - FusionConfig.dense_floor) / DENSE_SPAN, 0.0), 1.0)
             c.score = _combine(c)
 
+    ranked = sorted(cands, key=lambda c: (-c.score, c.citation, c.position))
+    top = ranked[0].score if ranked else 0.0
+    lead = next((c for c in ranked if _answers(q, c, top)), None)
+    if lead is not None:
+        ranked.remove(lead)
+        ranked.insert(0, lead)
     chosen: list[_Candidate] = []
     per_passage: dict[str, int] = {}
     best = None
-    for c in sorted(cands, key=lambda c: (-c.score, c.citation, c.position)):
+    for c in ranked:
         if len(chosen) >= max_sentences:
             break
         if best is not None and (c.score < RELATIVE_MIN * best or c.score <= 0):
@@ -307,15 +402,36 @@ def answer(
         per_passage[pid] = per_passage.get(pid, 0) + 1
         if best is None:
             best = c.score
-    chosen.sort(key=lambda c: (c.citation, c.position))
-    sentences = [AnswerSentence(c.text, c.citation, c.hit, round(c.score, 4)) for c in chosen]
-    confident = bool(response.confident and response.hits and sentences)
+    rest = sorted(chosen[1:], key=lambda c: (c.citation, c.position))
+    chosen = chosen[:1] + rest
+    sentences = [
+        AnswerSentence(
+            _named_first(q, c) if i == 0 else c.text, c.citation, c.hit, round(c.score, 4)
+        )
+        for i, c in enumerate(chosen)
+    ]
+    holds = lead is not None or q.asks not in CHECKED_ASKS
+    confident = bool(response.confident and response.hits and sentences and holds)
+    if confident:
+        message = CONFIDENT_MESSAGE
+    elif response.confident and sentences and not holds:
+        message = unanswered(q)
+    else:
+        message = _no_answer(response)
     return Answer(
         sentences=sentences,
         confident=confident,
-        message=CONFIDENT_MESSAGE if confident else _no_answer(response),
+        message=message,
         query=response.query,
+        question=q,
     )
+
+
+# What a sentence must hold for these kinds of question (the others are answered by any
+# sentence about the topic: "hur", "varför", "vad sa").
+CHECKED_ASKS = frozenset(
+    ("definition", "time", "duration", "money", "number", "person", "organisation", "place")
+)
 
 
 # --------------------------------------------------------------------------- text output

@@ -362,27 +362,11 @@ def create_app(settings: Settings | None = None, *, live: LiveSearcher | None = 
 
     @app.get("/ask", tags=["sök"], **apidocs.ASK)
     async def ask(request: Request, q: Q, k: K5 = 5) -> Response:
-        from confsearch.answer import answer, format_answer
-        from confsearch.citation import sources
+        from confsearch.asking import ask_json
 
         query = _query(q)
-
-        def work(searcher):
-            resp = searcher.search(query, k=k)
-            ans = answer(resp, embedder=searcher.embedder)
-            # Cited as `ask` cites: by document title, organiser and year from the manifest.
-            cited = sources(searcher.index.manifest.documents)
-            return {
-                "query": resp.query,
-                "confident": ans.confident,
-                "message": ans.message,
-                "missing": list(resp.missing),
-                "sentences": [{"text": s.text, "citation": s.citation} for s in ans.sentences],
-                "hits": [h.to_json() for h in resp.hits],
-                "text": format_answer(ans, cited),
-            }
-
-        return JSONResponse(await _run(request, work))
+        # the `ask --json` object
+        return JSONResponse(await _run(request, lambda searcher: ask_json(searcher, query, k=k)))
 
     @app.get("/regions", tags=["sök"], **apidocs.REGIONS)
     async def regions(request: Request, q: Q, k: K10 = 10) -> Response:

@@ -73,6 +73,13 @@ class HitOut(BaseModel):
     speakers: list[str] = Field(description="Talare i lärpasset.")
     text: str = Field(description="Styckets text, som den står.")
     source: str = Field(description="Källfil.")
+    label: str = Field(
+        default="", description="Relevansen i ord, som kortet visar (sjunker aldrig nedåt)."
+    )
+    matched: list[str] = Field(
+        default_factory=list,
+        description="Styckets egna ordformer som matchade frågan, som de står i texten.",
+    )
 
 
 class SearchOut(BaseModel):
@@ -89,9 +96,26 @@ class SentenceOut(BaseModel):
     citation: int = Field(description="Källhänvisning: `rank` för träffen meningen kommer från.")
 
 
+class AnswerSentenceOut(BaseModel):
+    text: str = Field(description="En mening ur texterna (ev. med kortets organisation först).")
+    passage_id: str = Field(description="Stycket meningen står i.")
+    cites: list[int] = Field(description="Källhänvisning: `rank` för kortet meningen står på.")
+
+
+class SourceOut(HitOut):
+    cites: int = Field(description="Källhänvisningens nummer.")
+    citation: str = Field(description="Källan i ord: lärpass, region, talare, dokument.")
+
+
 class AskOut(BaseModel):
     query: str = Field(description="Frågan (rensad).")
+    answer: list[AnswerSentenceOut] = Field(
+        description="Svarets meningar, den som bär det frågan efterfrågar först."
+    )
     confident: bool = Field(description="Om det finns ett tydligt svar.")
+    reason: str = Field(description="Varför det inte finns något svar (tom när det finns ett).")
+    sources: list[SourceOut] = Field(description="Korten svaret hänvisar till.")
+    filtered_out: bool = Field(description="Om ett filter utesluter ett svar som finns utanför.")
     message: str = Field(description="Vad svaret är, eller att det inte finns något tydligt svar.")
     missing: list[str] = Field(description="Namn och ord i frågan som texterna aldrig nämner.")
     sentences: list[SentenceOut] = Field(description="Svarets meningar med källhänvisningar.")

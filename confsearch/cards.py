@@ -55,7 +55,8 @@ def hit_card(
 ) -> str:
     """One search hit: number, lärpass, regions, speakers, passage, relevance, citation."""
     p = hit.passage
-    why = messages.matched_words([_line(t) for t in hit.matched_terms])
+    # the passage's own word forms (claims.matched_forms), never the question's spelling
+    why = messages.matched_words([_line(t) for t in hit.matched_forms])
     speakers = (
         f'<div class="ks-meta">Talare: {_line(", ".join(p.speakers))}</div>' if p.speakers else ""
     )

@@ -260,11 +260,15 @@ def cmd_regions(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from confsearch.answer import ask_text
+    from confsearch.asking import ask_json, ask_text
 
     query = _query(args.query)
-    searcher = open_searcher(_settings(args))
-    print(ask_text(searcher, query, k=args.k))
+    searcher = open_searcher(_settings(args), quiet=args.json)
+    filters = {"region": args.region, "session": args.session}
+    if args.json:
+        _emit(ask_json(searcher, query, k=args.k, **filters))
+    else:
+        print(ask_text(searcher, query, k=args.k, **filters))
     return 0
 
 
@@ -379,6 +383,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="kort svar med källhänvisningar")
     p.add_argument("query", nargs="+")
     p.add_argument("--k", type=hits_count, default=5)
+    p.add_argument("--region", help="svara bara ur en region/organisation")
+    p.add_argument("--session", help="svara bara ur ett lärpass")
+    p.add_argument("--json", action="store_true", help="svaret som ett JSON-objekt")
     common(p)
     p.set_defaults(func=cmd_ask)
 

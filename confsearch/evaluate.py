@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from confsearch.answereval import eval_answers
 from confsearch.documents import Passage
 from confsearch.evalsets import QUESTION_SETS, QUESTIONS, SWEFAQ_DIR
 from confsearch.index import LoadedIndex, compute_hubness, encode_passages, lexical_text
@@ -155,6 +156,7 @@ def report(
         precision, recall, n = eval_regions(searcher, questions)
         if n:
             table += f"\nregioner: precision {precision:.3f}, recall {recall:.3f} (n={n})"
+        table += "\n" + "\n".join(eval_answers(searcher, questions).lines())
         blocks.append(table)
     for split in swefaq:
         with scratch(f"swefaq_{split}") if scratch else contextlib.nullcontext() as store:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from confsearch import confidence, messages
+from confsearch import claims, confidence, messages
 from confsearch.confidence import DEFAULT_MODEL as DEFAULT_CONFIDENCE
 from confsearch.confidence import ConfidenceModel, Evidence, Pool
 from confsearch.documents import Passage
@@ -19,6 +19,7 @@ from confsearch.evidence import for_hit
 from confsearch.glossary import expand_query
 from confsearch.grounding import ground, known_expansions
 from confsearch.model import Embedder
+from confsearch.question import verb_words
 from confsearch.regions import match_region_filter
 from confsearch.store import Filter, LoadedIndex
 from confsearch.text import is_generic
@@ -67,6 +68,9 @@ class Hit:
     dense: float  # cosine similarity to the query
     lexical: float  # BM25 score (0 when no query word occurs)
     matched_terms: list[str] = field(default_factory=list)
+    # the passage's own word forms that matched, as written there (claims.matched_forms)
+    matched_forms: list[str] = field(default_factory=list)
+    label: str = ""  # the relevance words shown (claims.card_labels)
 
     def to_json(self) -> dict:
         p = self.passage
@@ -81,6 +85,8 @@ class Hit:
             "speakers": list(p.speakers),
             "text": p.text,
             "source": p.source,
+            "label": self.label,
+            "matched": list(self.matched_forms),
         }
 
 
@@ -201,12 +207,15 @@ def _break_near_ties(order: np.ndarray, fused: np.ndarray, lex: np.ndarray, k: i
     return np.array(top[:k], dtype=np.int64)
 
 
-def _shown_missing(grounding, evidence: Evidence) -> list[str]:
+def _shown_missing(grounding, evidence: Evidence, query: str) -> list[str]:
     """What to tell the user the texts never mention: names, and for a Swedish question
-    also topic words (an English word missing from Swedish texts proves nothing)."""
+    also topic words (an English word missing from Swedish texts proves nothing), never
+    the question's verbs ("Vem har talat om …": "talat" is no topic)."""
     if grounding is None:
         return []
-    return list(grounding.missing_names) if evidence.english else grounding.missing
+    shown = list(grounding.missing_names) if evidence.english else grounding.missing
+    verbs = {w.lower() for w in verb_words(query)}
+    return [w for w in shown if w.lower() not in verbs]
 
 
 def _is_abbreviation(text: str) -> bool:
@@ -397,19 +406,34 @@ class Searcher:
             matched = hits[0].matched_terms if hits else []
             evidence = confidence.gather(q, hits, pool, grounding, matched)
             expansions = [] if lexical_query == q else [lexical_query[len(q) :].strip()]
+            confident = bool(hits) and self.config.confidence.decide(evidence)
+            missing = _shown_missing(grounding, evidence, q)
+            if explain:
+                self._claims(lexical_query, hits, confident, missing)
             out.append(
                 SearchResponse(
                     query=raw,
                     hits=hits,
-                    confident=bool(hits) and self.config.confidence.decide(evidence),
+                    confident=confident,
                     expansions=expansions,
                     region_filter=region_c,
                     session_filter=session_c,
-                    missing=_shown_missing(grounding, evidence),
+                    missing=missing,
                     evidence=evidence,
                 )
             )
         return out
+
+    def _claims(self, lexical_query: str, hits: list[Hit], confident: bool, missing) -> None:
+        """What each card claims: its label and the passage's matched word forms."""
+        terms = claims.query_terms(self.index.lexical, lexical_query)
+        for h in hits:
+            h.matched_forms = claims.matched_forms(
+                self.index.lexical, terms, h.passage.text, missing
+            )
+        raw = [relevance_label(h, self.config) for h in hits]
+        for h, label in zip(hits, claims.card_labels(raw, confident=confident), strict=True):
+            h.label = label
 
     def _dense_query(self, query: str) -> str:
         """The question as the model reads it: with the glossary's words for its terms that

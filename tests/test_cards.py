@@ -83,7 +83,9 @@ def _hit(text="<script>x</script> Vi har cykelbibliotek.", **kw):
         source="corpus/a.txt",
         doc_id="a",
     )
-    return SimpleNamespace(rank=1, passage=passage, matched_terms=["<cykel>"])
+    return SimpleNamespace(
+        rank=1, passage=passage, matched_terms=["<cykel>"], matched_forms=["<cykel>"]
+    )
 
 
 SOURCE = Source("Dok <i>", "Reglab", year=2022, url="https://www.reglab.se/x?a=1&b=2")

@@ -7,6 +7,7 @@ import shutil
 import numpy as np
 import pytest
 
+from confsearch import claims
 from confsearch.confidence import ConfidenceModel
 from confsearch.grounding import ground
 from confsearch.index import build_index, load_index
@@ -41,9 +42,15 @@ def test_json_contract(searcher):
         "speakers",
         "text",
         "source",
+        "label",
+        "matched",
     }
     assert all(set(h) == keys for h in d["hits"])
     top = d["hits"][0]
+    # the claims hold: matched forms are the passage's own words, labels never rise
+    assert top["matched"] and all(w in h["text"] for h in d["hits"] for w in h["matched"])
+    levels = [claims.level(h["label"]) for h in d["hits"]]
+    assert levels == sorted(levels, reverse=True)
     assert top["session"] == "Rena resor är rena vinsten"
     assert top["region"] == "Region Örebro län" and top["regions"][0] == top["region"]
     assert top["source"] == "corpus/arskonferens-2022-larpass.txt"
