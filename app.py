@@ -634,7 +634,12 @@ def main() -> None:
         "visar alltid var de står."
     )
     settings = Settings.from_env()
-    searcher, version = load_searcher(settings)
+    # The build's progress bar and the warming spinner exist on some runs only. In a
+    # container of their own they never shift the tabs' place on the page: Streamlit
+    # knows the tabs by that place, and a shifted place would throw a visitor who just
+    # chose files in the Korpus tab back to the Sök tab.
+    with st.container():
+        searcher, version = load_searcher(settings)
     sources = citation.sources(searcher.index.manifest.documents)
     about = citation.collection_caption(sources)
     if about:

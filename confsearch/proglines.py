@@ -139,6 +139,11 @@ def is_reference(line: str) -> bool:
     return bool(REFERENCE_RE.match(line))
 
 
+def has_speaker_label(line: str) -> bool:
+    """Does the line open with a speaker label ("Medverkande:", "Moderator –")?"""
+    return bool(_SPEAKER_LABEL_RE.match(line.strip().strip("*_")))
+
+
 def metadata_line(line: str) -> tuple[str, str] | None:
     """("Arrangör", "Reglab") for a labelled metadata line, else None."""
     m = _META_RE.match(line.strip().strip("*_"))

@@ -209,7 +209,7 @@ def build(parsed: Parsed, doc_id: str, source: str, fallback_title: str):
             and first.kind == "heading"
             and all(u.kind == "label" or u.container for u in others)
             and (top == 1 or units[0] is first)
-        ):
+        ) or _titles_metadata(units, first):
             title_unit = first
             title = first.title if top == 1 or not title else title
     lead = next((u for u in units if u.kind not in ("meta", "label")), None)
@@ -229,6 +229,21 @@ def build(parsed: Parsed, doc_id: str, source: str, fallback_title: str):
         if session is not None:
             sessions.append(session)
     return title, sessions, meta
+
+
+def _titles_metadata(units: list[Unit], first: Unit) -> bool:
+    """A heading that opens the text with only labelled metadata lines below it
+    ("Arrangör: …", "Datum: …") is the document's title, even when the sessions' headings
+    are set in the same type (a PDF whose title is no larger than its session headings)."""
+    at = units.index(first)
+    if first.kind != "heading" or first.container or any(u.kind != "meta" for u in units[:at]):
+        return False
+    below = []
+    for u in units[at + 1 :]:
+        if u.kind != "meta":
+            break
+        below.append(u)
+    return bool(below)
 
 
 _SEMINAR_RE = re.compile(

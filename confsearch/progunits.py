@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from confsearch import proglines, progtables
 from confsearch.documents import Person
-from confsearch.layout import Block, Parsed, assign_heading_levels, line_spans
+from confsearch.layout import Block, Parsed, assign_heading_levels, is_heading_line, line_spans
 from confsearch.text import ends_sentence, strip_emphasis, words
 
 _GROUP_RE = re.compile(
@@ -101,7 +101,7 @@ def classify(parsed: Parsed) -> list[Unit]:
     text = parsed.text
     blocks = [replace(b) for b in parsed.blocks if text[b.start : b.end].strip()]
     if not parsed.explicit:
-        assign_heading_levels(text, blocks)
+        _heading_levels(text, blocks)
     units: list[Unit] = []
 
     def text_of(span: tuple[int, int]) -> str:
@@ -166,6 +166,34 @@ def classify(parsed: Parsed) -> list[Unit]:
             units.append(u)
         flush()
     return _join_split_items(text, units)
+
+
+def _heading_levels(text: str, blocks: list[Block]) -> None:
+    """Heading levels of unmarked text by the heading rules, as a summary needs them:
+    labelled metadata lines opening the text ("Arrangör: …", "Datum: …", as the page
+    suggests) do not keep the heading below them from being the title, and a labelled
+    speaker line ("Medverkande: …") is never a heading – the title line above it is."""
+    lead = 0
+    while lead < len(blocks) and _only_metadata(text, blocks[lead]):
+        lead += 1
+    assign_heading_levels(text, blocks[lead:])
+    for i, b in enumerate(blocks):
+        if b.level is None or not proglines.has_speaker_label(text[b.start : b.end]):
+            continue
+        level, b.level = b.level, None
+        prev = blocks[i - 1] if i > 0 else None
+        if prev is not None and prev.level is None:
+            lines = text[prev.start : prev.end].strip().split("\n")
+            if len(lines) <= 2 and is_heading_line(" ".join(" ".join(lines).split())):
+                prev.level = level
+
+
+def _only_metadata(text: str, b: Block) -> bool:
+    """A block of labelled metadata lines and reference numbers only."""
+    lines = [ln.strip() for ln in text[b.start : b.end].split("\n") if ln.strip()]
+    return bool(lines) and all(
+        proglines.metadata_line(ln) or proglines.is_reference(ln) for ln in lines
+    )
 
 
 def _join_split_items(text: str, units: list[Unit]) -> list[Unit]:
@@ -290,6 +318,9 @@ def has_programme(units: list[Unit]) -> bool:
     """Does the text use any programme form (beyond headings and prose)?"""
     return any(
         u.kind in ("item", "break", "label", "meta")
-        or (u.kind == "speakers" and any(p.part for p in u.people))
+        or (
+            u.kind == "speakers"
+            and (any(p.part for p in u.people) or proglines.has_speaker_label(u.title))
+        )
         for u in units
     )

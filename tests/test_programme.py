@@ -154,7 +154,7 @@ def test_markdown_table_programme(tmp_path):
     assert doc["sessions"][1]["speakers"][0]["organisation"] == "Upphandlingsmyndigheten"
 
 
-def _pdf(lines: list[tuple[int, bool, str]]) -> bytes:
+def font_pdf(lines: list[tuple[int, bool, str]]) -> bytes:
     """A one-page PDF: (size, bold, text) per line, Helvetica and Helvetica-Bold."""
 
     def literal(s: str) -> bytes:
@@ -191,7 +191,7 @@ def _pdf(lines: list[tuple[int, bool, str]]) -> bytes:
 
 
 def test_pdf_sessions_set_as_larger_bold_headings(tmp_path):
-    pdf = _pdf(
+    pdf = font_pdf(
         [
             (18, True, "Besöksnäringens dag 2021"),
             (10, False, "Arrangör: Region Jämtland Härjedalen"),
@@ -292,7 +292,7 @@ def test_html_fact_box_and_definition_list_programme(tmp_path):
 
 
 def test_pdf_time_line_under_a_session_heading_is_its_time(tmp_path):
-    pdf = _pdf(
+    pdf = font_pdf(
         [
             (18, True, "Besöksnäringens dag 2022"),
             (13, True, "Hållbara resor i fjällen"),
