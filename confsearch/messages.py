@@ -20,6 +20,7 @@ NO_REGIONS_WITH_EVIDENCE = (
 )
 NO_FILTER_HITS = "Inga stycken matchar filtren. Ta bort ett filter och sök igen."
 MATCHED_MEANING = "Matchade på liknande innebörd"
+INDEX_LOADING = "Sökindexet laddas – försök igen om en stund."
 REBUILD_HINT = "Bygg om indexet med `python embed.py` (eller `make index`)."
 
 

@@ -39,6 +39,7 @@ ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
 MAX_NAME = 200
 # The name a new note gets: "Anteckning 6 december 2026 kl. 05.15".
 DEFAULT_NAME_PREFIX = "Anteckning"
+NOTES_UNAVAILABLE = "Anteckningarna kan inte läsas eller sparas just nu."
 
 
 class NotesError(RuntimeError):

@@ -19,6 +19,7 @@ from psycopg import sql
 
 from confsearch.briefing import BriefingNote
 from confsearch.notes import (
+    NOTES_UNAVAILABLE,
     NoteNotFound,
     NotesError,
     NoteSummary,
@@ -76,11 +77,11 @@ class PostgresNotes:
                     self._ready = True
                 yield conn
         except IndexError_ as exc:
-            raise NotesError(str(exc)) from exc
+            raise NotesError(f"{NOTES_UNAVAILABLE} {exc}") from exc
         except psycopg.OperationalError as exc:
             raise NotesError(
-                f"Databasen {self.location} svarar inte. Kontrollera CONFSEARCH_DATABASE_URL "
-                "och att databasservern körs."
+                f"{NOTES_UNAVAILABLE} Databasen {self.location} svarar inte. Kontrollera "
+                "CONFSEARCH_DATABASE_URL och att databasservern körs."
             ) from exc
 
     def list(self) -> list[NoteSummary]:

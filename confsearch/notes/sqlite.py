@@ -12,6 +12,7 @@ own thread and the API on a pool of threads, and opening costs well under a mill
 from __future__ import annotations
 
 import contextlib
+import logging
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 
 from confsearch.briefing import BriefingNote
 from confsearch.notes import (
+    NOTES_UNAVAILABLE,
     NoteNotFound,
     NotesError,
     NoteSummary,
@@ -32,6 +34,8 @@ from confsearch.notes import (
     summaries,
     valid_id,
 )
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT = 30.0  # seconds to wait for another writer (a loaded machine)
 SCHEMA = """
@@ -80,18 +84,23 @@ class SqliteNotes:
             conn.close()
 
     def _error(self, exc: Exception) -> NotesError:
+        """Swedish, without the file's path (the page shows it to users; the log has it)."""
+        log.warning("notes database %s: %s", self.path, exc)
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
             what = "är upptagen av ett annat program just nu. Försök igen om en stund."
         elif isinstance(exc, sqlite3.DatabaseError) and not isinstance(
             exc, sqlite3.OperationalError
         ):
-            what = "är skadad och kan inte läsas. Flytta undan filen för att börja om."
+            what = (
+                "är skadad och kan inte läsas. Be den som driver tjänsten att flytta undan "
+                "filen (CONFSEARCH_NOTES_DB)."
+            )
         else:
             what = (
-                "går inte att öppna eller skriva. Kontrollera att mappen finns och att du "
-                "har rätt att skriva där (CONFSEARCH_NOTES_DB)."
+                "går inte att öppna eller skriva. Be den som driver tjänsten kontrollera "
+                "mappen och rättigheterna (CONFSEARCH_NOTES_DB)."
             )
-        return NotesError(f"Filen med anteckningar ({self.path}) {what}")
+        return NotesError(f"{NOTES_UNAVAILABLE} Databasen med anteckningar {what}")
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
