@@ -18,6 +18,7 @@ from pathlib import Path
 import streamlit as st
 
 from confsearch import cards, chrome, citation, markup, messages, pagecache, uploads
+from confsearch.notes import page as notepage
 from confsearch.settings import Settings
 
 EXAMPLES = (
@@ -38,7 +39,7 @@ FILTERS = {"region": ("Region", ALL_REGIONS), "session": ("Lärpass", ALL_SESSIO
 
 
 def note():
-    """The briefing note of this browser session (survives across searches)."""
+    """The note this tab shows: the saved note of the address (see confsearch.notes.page)."""
     from confsearch.briefing import BriefingNote
 
     if "note" not in st.session_state:
@@ -53,15 +54,15 @@ def gate():
 
 
 def pin(hit, query: str, source) -> None:
-    note().add(hit, query, source)
+    notepage.edit(lambda n: n.add(hit, query, source))
 
 
 def unpin(passage_id: str) -> None:
-    note().remove(passage_id)
+    notepage.edit(lambda n: n.remove(passage_id))
 
 
 def move(passage_id: str, delta: int) -> None:
-    note().move(passage_id, delta)
+    notepage.edit(lambda n: n.move(passage_id, delta))
 
 
 def moving(passage_id: str, delta: int) -> dict:
@@ -73,17 +74,8 @@ def pinned_ids() -> set[str]:
 
 
 def sync_note() -> None:
-    """Copy what the note's fields show into the note (heading, own line, comments)."""
-    n = note()
-    state = st.session_state
-    if "note_heading" in state:
-        n.heading = state["note_heading"]
-    if "note_intro" in state:
-        n.intro = state["note_intro"]
-    for item in n.items:
-        key = f"kommentar-{item.passage_id}"
-        if key in state:
-            n.set_comment(item.passage_id, state[key])
+    """Save what the note's fields show (heading, own line, comments) that this tab changed."""
+    notepage.sync_fields()
 
 
 def downloading() -> None:
@@ -96,6 +88,7 @@ def set_question(question: str) -> None:
     for key in QUESTION_KEYS:
         st.session_state[key] = question
     st.session_state["asked"] = True
+    notepage.remember_question(question)
 
 
 def submitted(key: str) -> None:
@@ -413,8 +406,10 @@ def comment_field(key: str) -> None:
     st.text_input("Kommentar (valfri)", key=key, max_chars=500, on_change=sync_note)
 
 
-def note_tab() -> None:
+def note_tab(searcher) -> None:
+    notepage.manager()
     n = note()
+    missing = notepage.missing_note(searcher)
     st.markdown(
         "Fäst stycken från sökningen, ordna dem och ladda ned anteckningen som Markdown eller "
         "Word. Källhänvisningar, datum och dina frågor följer med."
@@ -431,6 +426,7 @@ def note_tab() -> None:
         pid = item.passage_id
         with st.container(border=True):
             st.markdown(cards.note_item_card(i + 1, item), unsafe_allow_html=True)
+            notepage.mark_missing(pid, missing)
             comment_key = f"kommentar-{pid}"
             state.setdefault(comment_key, item.comment)
             comment_field(comment_key)
@@ -576,6 +572,7 @@ def main() -> None:
         "visar alltid var de står."
     )
     settings = Settings.from_env()
+    notepage.load(settings, NOTE_HEADING, set_question)
     searcher, version = load_searcher(settings)
     sources = citation.sources(searcher.index.manifest.documents)
     about = citation.collection_caption(sources)
@@ -587,7 +584,7 @@ def main() -> None:
     with regioner:
         regions_tab(searcher, version, sources)
     with anteckning:
-        note_tab()
+        note_tab(searcher)
     with korpus:
         corpus_tab(settings, searcher)
 
