@@ -15,6 +15,7 @@ fields write only what this tab changed (:func:`fields_changed`).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -109,7 +110,7 @@ def _show(stored: StoredNote, *, own_edit: bool = False) -> None:
     by the same click as a button keeps its text for its own callback."""
     state = st.session_state
     seen = (state.get("note_id"), state.get("_note_revision"))
-    state["note"] = stored.note
+    _adopt(stored.note)
     state["note_id"] = stored.id
     state["_note_name"] = stored.name
     state["_note_revision"] = stored.revision
@@ -120,6 +121,18 @@ def _show(stored: StoredNote, *, own_edit: bool = False) -> None:
         state["note_intro"] = stored.note.intro
         for item in stored.note.items:
             state[COMMENT_KEY.format(pid=item.passage_id)] = item.comment
+
+
+def _adopt(note: BriefingNote) -> None:
+    """Make the session's note object equal ``note`` in place: a download drawn before
+    the edit holds that object and makes its file after the click's edit was saved
+    (:mod:`confsearch.exportgate`), so it must see the saved note."""
+    current = st.session_state.get("note")
+    if not isinstance(current, BriefingNote):
+        st.session_state["note"] = note
+        return
+    for f in dataclasses.fields(BriefingNote):
+        setattr(current, f.name, getattr(note, f.name))
 
 
 def remember_question(question: str) -> None:
