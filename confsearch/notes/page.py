@@ -24,7 +24,7 @@ from typing import Any
 import streamlit as st
 
 from confsearch.briefing import BriefingNote
-from confsearch.markup import md_escape
+from confsearch.markup import esc
 from confsearch.messages import count_noun
 from confsearch.notes import (
     NoteNotFound,
@@ -285,9 +285,11 @@ def manager() -> None:
             st.caption(NO_SAVED_NOTES)
         for s in saved[:MAX_LISTED]:
             count = count_noun(s.items, "stycke", "stycken")
-            line = f"**{md_escape(s.name)}** · ändrad {swedish_time(s.updated)} · {count}"
+            # The name is the user's text: rendered as such (escaped, never translated).
+            name = f'<strong class="ks-text">{esc(s.name, newlines=False)}</strong>'
+            line = f"{name} · ändrad {swedish_time(s.updated)} · {count}"
             with st.container(horizontal=True, vertical_alignment="center"):
-                st.markdown(line)
+                st.markdown(line, unsafe_allow_html=True)
                 if s.id == current:
                     st.caption("Öppen nu")
                 else:
