@@ -93,6 +93,9 @@ def test_the_question_in_the_address_is_asked(env):
     at = opened(q="cykelbibliotek")
     assert at.text_input(key="query").value == "cykelbibliotek"
     assert any('class="ks-card"' in m.value for m in at.markdown)
+    # A question longer than the box takes is cut to the box's limit, never an error.
+    at = opened(q="cykel " * 600)
+    assert len(at.text_input(key="query").value) == notepage.MAX_URL_QUESTION
 
 
 def test_a_passage_gone_from_the_index_is_marked(env):

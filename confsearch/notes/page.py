@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 
 NOTE_PARAM = "note"
 QUESTION_PARAM = "q"
+# The question box's limit (app.py): a longer question is not put into the address, and
+# one from the address is cut to it.
+MAX_URL_QUESTION = 2000
 GONE = (
     "Anteckningen i adressen finns inte längre (den kan ha tagits bort). "
     "Du har en ny, tom anteckning."
@@ -80,6 +83,7 @@ def load(settings: Settings, heading: str, set_question: Callable[[str], None]) 
     if not state.get("_url_read"):
         state["_url_read"] = True
         question = " ".join(str(st.query_params.get(QUESTION_PARAM, "")).split())
+        question = question[:MAX_URL_QUESTION]
         if question:
             set_question(question)
     wanted = st.query_params.get(NOTE_PARAM) or state.get("note_id")
@@ -138,7 +142,7 @@ def _adopt(note: BriefingNote) -> None:
 def remember_question(question: str) -> None:
     """The question asked goes into the address (a link reproduces the search)."""
     q = " ".join((question or "").split())
-    if q:
+    if q and len(q) <= MAX_URL_QUESTION:
         st.query_params[QUESTION_PARAM] = q
     else:
         st.query_params.pop(QUESTION_PARAM, None)
