@@ -1,6 +1,8 @@
 """A process killed with SIGKILL while saving notes loses at most the edit in flight,
-never a note: the SQLite file opens, passes SQLite's own integrity check, and every note
-in it is whole (every committed pin there with its full text, nothing half-written).
+never a note: the store opens (SQLite: the file passes SQLite's own integrity check) and
+every note in it is whole (every committed pin there with its full text, nothing
+half-written). Run against both backends; on PostgreSQL the dead client's row lock must
+not stay in the way of the next edit.
 
 How the moments are chosen, without depending on timing: a child process saves pins one
 edit at a time into three notes, as the page does (one ``edit`` per pin), and reports on
@@ -10,8 +12,9 @@ stdout each edit it has committed. It is killed
   while it is somewhere in the following saves);
 * while it is held inside an edit, after the note was read and changed but before
   anything was written ("change");
-* while it is held just before SQLite's COMMIT, after the new note was written into the
-  transaction ("commit": that edit must then be absent).
+* while it is held just before COMMIT, after the new note was written into the
+  transaction ("commit": that edit must then be absent). SQLite: held in the statement
+  trace when COMMIT starts; PostgreSQL: right after the UPDATE statement returned.
 
 After each kill the saves it reported must all be there, at most one more (the one in
 flight, and in "commit" none), and the next child keeps saving into the same file.
@@ -26,6 +29,7 @@ import sys
 
 import pytest
 
+from confsearch.notes.postgres import PostgresNotes
 from confsearch.notes.sqlite import SqliteNotes
 from tests.conftest import ROOT
 
@@ -34,16 +38,19 @@ pytestmark = pytest.mark.process
 CHILD = r"""
 import sys, time
 
+import psycopg
+
 from confsearch.briefing import NoteItem
+from confsearch.notes.postgres import PostgresNotes
 from confsearch.notes.sqlite import SqliteNotes
 
-path, ids, mode = sys.argv[1], sys.argv[2].split(","), sys.argv[3]
-hold_at, start = int(sys.argv[4]), int(sys.argv[5])
+backend, where, ids, mode = sys.argv[1], sys.argv[2], sys.argv[3].split(","), sys.argv[4]
+hold_at, start = int(sys.argv[5]), int(sys.argv[6])
 current = [None]
 
 
-def hold(where):
-    print("HELD", current[0], where, flush=True)
+def hold(what):
+    print("HELD", current[0], what, flush=True)
     time.sleep(3600)
 
 
@@ -67,11 +74,27 @@ class Traced(SqliteNotes):
         return Wrap()
 
 
+if backend == "sqlite":
+    store = Traced(where)
+else:
+    url, schema = where.split("|")
+    store = PostgresNotes(url, schema)
+    execute = psycopg.Connection.execute
+
+    def traced(self, query, *args, **kwargs):
+        cur = execute(self, query, *args, **kwargs)
+        text = query if isinstance(query, str) else query.as_string(self)
+        if mode == "commit" and current[0] == hold_at and text.startswith("UPDATE"):
+            hold("commit")  # the new note is written in the transaction, not committed
+        return cur
+
+    psycopg.Connection.execute = traced
+
+
 def text(n):
     return f"Stycke {n}: " + ("cykelbibliotek i Region Värmland och kollektivtrafik. " * 80)
 
 
-store = Traced(path)
 n = start
 while True:
     current[0] = n
@@ -104,11 +127,23 @@ PLAN = [
 ]
 
 
-def run_and_kill(path, ids: list[str], mode: str, at: int, start: int) -> list[int]:
+def run_and_kill(
+    backend: str, where: str, ids: list[str], mode: str, at: int, start: int
+) -> list[int]:
     """Start a child saving pins start, start+1, …; kill it at the planned moment; return
     every save number it reported as committed."""
     proc = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(path), ",".join(ids), mode, str(start + at), str(start)],
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            backend,
+            where,
+            ",".join(ids),
+            mode,
+            str(start + at),
+            str(start),
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -135,21 +170,32 @@ def run_and_kill(path, ids: list[str], mode: str, at: int, start: int) -> list[i
     return saved
 
 
-def test_sigkill_during_saves_never_loses_a_note(tmp_path):
-    path = tmp_path / "anteckningar.sqlite3"
-    store = SqliteNotes(path)
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request, tmp_path):
+    """(name, where the child finds the notes, a store for checking, a fresh store)."""
+    if request.param == "sqlite":
+        path = tmp_path / "anteckningar.sqlite3"
+        return "sqlite", str(path), lambda: SqliteNotes(path)
+    url, schema = request.getfixturevalue("pg_url"), request.getfixturevalue("pg_schema")
+    return "postgres", f"{url}|{schema}", lambda: PostgresNotes(url, schema)
+
+
+def test_sigkill_during_saves_never_loses_a_note(backend):
+    name, where, opened = backend
+    store = opened()
     ids = [store.create(f"Anteckning {i}").id for i in range(3)]
     reported: set[int] = set()
     start = 0
     for mode, at in PLAN:
-        saved = run_and_kill(path, ids, mode, at, start)
+        saved = run_and_kill(name, where, ids, mode, at, start)
         reported |= set(saved)
         in_flight = max(saved, default=start - 1) + 1
 
-        after = SqliteNotes(path)  # what the restarted page opens
-        conn = sqlite3.connect(path)
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        conn.close()
+        after = opened()  # what the restarted page opens
+        if name == "sqlite":
+            conn = sqlite3.connect(where)
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            conn.close()
         found: set[int] = set()
         for note_id in ids:
             stored = after.get(note_id)
@@ -169,3 +215,5 @@ def test_sigkill_during_saves_never_loses_a_note(tmp_path):
         reported = found  # a save in flight that made it is committed too
         start = in_flight + 1
     assert len(reported) >= sum(at for _, at in PLAN)
+    # Nothing of a killed process stays in the way (PostgreSQL: its row lock is gone).
+    assert opened().edit(ids[0], lambda s: s.note.add_question("Fler frågor?")).note.questions
