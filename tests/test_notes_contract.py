@@ -188,3 +188,44 @@ def test_missing_passages_are_named():
         note.add_item(item(n))
     known = {"p0001", "p0003"}
     assert missing_passages(note, lambda pid: pid if pid in known else None) == {"p0002"}
+
+
+def test_settings_choose_where_notes_live(tmp_path):
+    from pathlib import Path
+
+    from confsearch.notes import open_notes
+    from confsearch.settings import Settings
+
+    default = Settings.from_env({}).notes_db
+    assert default.parts[-2:] == ("konferenssok", "anteckningar.sqlite3")
+    chosen = Settings.from_env({"CONFSEARCH_NOTES_DB": str(tmp_path / "n.sqlite3")})
+    assert chosen.notes_db == Path(tmp_path / "n.sqlite3")
+    assert open_notes(chosen).name == "sqlite" and open_notes(chosen).location == str(
+        tmp_path / "n.sqlite3"
+    )
+    pg = Settings.from_env(
+        {
+            "CONFSEARCH_DATABASE_URL": "postgresql://u@db.example/k",
+            "CONFSEARCH_DATABASE_SCHEMA": "s",
+        }
+    )
+    store = open_notes(pg)  # nothing is connected until the first use
+    assert store.name == "postgres" and store.schema == "s"
+    assert not (tmp_path / "n.sqlite3").exists()  # opening a store creates nothing
+
+
+def test_an_unusable_notes_file_is_a_swedish_error_without_its_path(tmp_path):
+    from confsearch.notes import NotesError
+    from confsearch.notes.sqlite import SqliteNotes
+
+    broken = tmp_path / "trasig.sqlite3"
+    broken.write_bytes(b"inte en databas" * 100)
+    blocked = tmp_path / "fil"
+    blocked.write_text("en fil, ingen mapp")
+    for path in (broken, blocked / "under" / "anteckningar.sqlite3"):
+        with pytest.raises(NotesError) as caught:
+            SqliteNotes(path).list()
+        message = str(caught.value)
+        assert message.startswith("Anteckningarna kan inte läsas eller sparas just nu.")
+        assert str(tmp_path) not in message and "Error" not in message
+    assert broken.read_bytes() == b"inte en databas" * 100  # never overwritten

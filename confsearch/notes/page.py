@@ -1,11 +1,13 @@
 """The page's note, kept in the notes store instead of the browser session.
 
 ``app.py`` calls :func:`load` once per run (before any widget) and routes every edit
-through :func:`edit`. The note's id is in the address (``?note=<id>``), so a reload, Back
-and Forward, a second tab or a colleague with the link on the same server open the same
-note; the question is there too (``?q=``) and is asked again when the page opens with
-it. ``st.session_state["note"]`` stays the :class:`BriefingNote` the page shows: after
-each save it is the stored note, so what is shown is what was saved.
+through :func:`edit`. The note's id is in the address (``?note=<id>``), so a reload, a
+lost connection, a second tab or a colleague with the link on the same server open the
+same note (and "Mina anteckningar" lists every saved note, for an address without it);
+the question is there too (``?q=``) and is asked again when the page opens with it.
+``st.session_state["note"]`` stays the :class:`BriefingNote` the page shows: after each
+save it is the stored note, so what is shown is what was saved. Code that changes the
+note must do it through :func:`edit`, or the change is not saved.
 
 No note is created by merely opening the page: the first edit (a pin, a heading, a
 comment) creates it and puts its id in the address. Every edit is one transaction of the
