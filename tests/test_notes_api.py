@@ -91,6 +91,7 @@ def test_round_trip_survives_a_restart(settings):
         after = again.get(f"/notes/{nid}")
         assert after.status_code == 200
         assert after.json() == before
+        notedocs.NoteOut.model_validate(after.json())
         items = after.json()["items"]
         assert [i["passage_id"] for i in items] == [ids[1], ids[0], ids[2]]
         assert items[0]["comment"] == "Viktigt – ta med" and all(i["in_index"] for i in items)
@@ -177,6 +178,11 @@ def test_bad_edits_get_swedish_errors(client):
     # nothing above changed the note
     note = client.get(f"/notes/{nid}").json()
     assert [i["passage_id"] for i in note["items"]] == [pid] and note["revision"] == 2
+    other = hits[1]["passage_id"]
+    r = client.post(f"/notes/{nid}/pins", json={"passage_id": other, "position": 1})
+    assert [i["passage_id"] for i in r.json()["items"]] == [other, pid]
+    r = client.put(f"/notes/{nid}", json={"order": [pid, other]})
+    assert [i["passage_id"] for i in r.json()["items"]] == [pid, other]
 
 
 def test_a_broken_notes_file_is_a_swedish_503_without_its_path(fake_env, tmp_path):
