@@ -563,7 +563,7 @@ def _index_uploads(settings: Settings, saved: list[Path]) -> list[tuple[str, str
 
 
 def main() -> None:
-    st.set_page_config(page_title="Konferenssök", page_icon=":material/search:", layout="centered")
+    st.set_page_config(page_title="Konferenssök", page_icon=chrome.FAVICON, layout="centered")
     st.html(chrome.CSS)
     st.html(chrome.script(), unsafe_allow_javascript=True)
     st.title("Konferenssök", anchor=False)

@@ -72,12 +72,22 @@ PATTERNS: list[tuple[str, str]] = [
     ),
     (r"^(\d+)(?:\.0)?\s*([KMG]?B) per file$", "högst $1 $2 per fil"),
     (r"^Is Streamlit still running\?.*$", "Sidan svarar inte. Ladda om sidan om en stund."),
+    (r"^Remove (.+)$", "Ta bort $1"),  # the uploader's label for a chosen file
     (r"^(.+) icon$", ""),  # Material icons in text: pictures, not words
     # Select boxes announce to screen readers (react-aria live region).
     (r"^1 option available\.$", "1 alternativ finns."),
     (r"^(\d+) options available\.$", "$1 alternativ finns."),
     (r"^(.+), selected$", "$1, valt"),
 ]
+
+# The page's icon, drawn here (a magnifying glass): Streamlit fetches a ``:material/…:``
+# page icon from fonts.gstatic.com, while an SVG text becomes a data: address, so the
+# browser asks no other host for it.
+FAVICON = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+    '<circle cx="13" cy="13" r="9" fill="none" stroke="#2478c8" stroke-width="4"/>'
+    '<path d="M20 20l9 9" stroke="#2478c8" stroke-width="5" stroke-linecap="round"/></svg>'
+)
 
 # The page's own blocks (corpus and user text): never translated, never touched.
 OURS = ".ks-card, .ks-answer, .ks-bars, .ks-table, .ks-text, .ks-note-item, .ks-questions"

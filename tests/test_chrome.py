@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from confsearch import chrome, uploads
 
@@ -56,3 +57,23 @@ def test_the_pages_own_blocks_are_never_translated():
     for html in blocks:
         outer = re.match(r'<(?:div|ul) class="([^"]+)"', html).group(1).split()[0]
         assert "." + outer in chrome.OURS.split(", "), outer
+
+
+def test_the_uploader_remove_label_is_swedish():
+    for pattern, to in chrome.PATTERNS:
+        if re.search(pattern, "Remove diagram.png"):
+            assert re.sub(pattern, to.replace("$", "\\"), "Remove diagram.png") == (
+                "Ta bort diagram.png"
+            )
+            return
+    raise AssertionError("no pattern for the uploader's Remove label")
+
+
+def test_the_page_icon_is_drawn_here_not_fetched():
+    """Streamlit fetches a ``:material/…:`` icon from fonts.gstatic.com; an SVG text
+    becomes a data: address (the browser test checks the whole session's requests)."""
+    from streamlit.commands.page_config import _get_favicon_string
+
+    assert _get_favicon_string(chrome.FAVICON).startswith("data:image/svg+xml;base64,")
+    app = (Path(__file__).resolve().parents[1] / "app.py").read_text(encoding="utf-8")
+    assert "page_icon=chrome.FAVICON" in app and ":material/" not in app.split("page_icon=")[1][:30]
