@@ -31,7 +31,7 @@ ALL_REGIONS = "Alla regioner och organisationer"
 ALL_SESSIONS = "Alla lärpass"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NOTE_HEADING = "Anteckning från Konferenssök"
-QUESTION_KEYS = ("query", "query_regions")  # the question boxes of Sök and Regioner
+QUESTION_KEYS = notepage.QUESTION_KEYS  # the question boxes of Sök and Regioner
 FILTERS = {"region": ("Region", ALL_REGIONS), "session": ("Lärpass", ALL_SESSIONS)}
 
 
@@ -221,8 +221,11 @@ def filter_controls(searcher) -> None:
                 key=name,
                 placeholder="Välj",
                 format_func=session_label if name == "session" else str,
+                bind="query-params",  # a link reproduces the filters
             )
-        st.selectbox("Antal träffar", HIT_CHOICES, index=1, key="k", placeholder="Välj")
+        st.selectbox(
+            "Antal träffar", HIT_CHOICES, index=1, key="k", placeholder="Välj", bind="query-params"
+        )
 
 
 def chips(where: str, hint: bool = False) -> None:
@@ -578,7 +581,9 @@ def main() -> None:
     about = citation.collection_caption(sources)
     if about:
         st.caption(markup.md_escape(about))
-    sok, regioner, anteckning, korpus = st.tabs(["Sök", "Regioner", "Anteckning", "Korpus"])
+    sok, regioner, anteckning, korpus = st.tabs(
+        ["Sök", "Regioner", "Anteckning", "Korpus"], key="flik", bind="query-params"
+    )  # the open tab is in the address too
     with sok:
         search_tab(searcher, version, sources)
     with regioner:

@@ -98,6 +98,26 @@ def test_the_question_in_the_address_is_asked(env):
     assert len(at.text_input(key="query").value) == notepage.MAX_URL_QUESTION
 
 
+def test_back_and_forward_change_the_question_in_the_address(env):
+    """Back/Forward change the address and Streamlit reruns with it: the page asks the
+    address's question; an address without one (the first page) clears it."""
+    at = opened()
+    ask(at, QUESTION)
+    assert at.query_params["q"] in (QUESTION, [QUESTION])
+    at = ask(at, "cykelbibliotek")
+    at.query_params["q"] = QUESTION  # Back
+    at.run()
+    assert at.text_input(key="query").value == QUESTION
+    assert at.session_state["asked"]
+    at.query_params["q"] = "cykelbibliotek"  # Forward
+    at.run()
+    assert at.text_input(key="query").value == "cykelbibliotek"
+    del at.query_params["q"]  # Back to the page before any search
+    at.run()
+    assert at.text_input(key="query").value == "" and not at.session_state["asked"]
+    assert not any('class="ks-card"' in m.value for m in at.markdown)
+
+
 def test_a_passage_gone_from_the_index_is_marked(env):
     store = notes_store()
     stored = store.create("Gammal")

@@ -48,6 +48,7 @@ QUESTION_PARAM = "q"
 # The question box's limit (app.py): a longer question is not put into the address, and
 # one from the address is cut to it.
 MAX_URL_QUESTION = 2000
+QUESTION_KEYS = ("query", "query_regions")  # app.py's question boxes
 GONE = (
     "Anteckningen i adressen finns inte längre (den kan ha tagits bort). "
     "Du har en ny, tom anteckning."
@@ -82,12 +83,7 @@ def load(settings: Settings, heading: str, set_question: Callable[[str], None]) 
     state = st.session_state
     state["_notes_settings"] = settings
     state["_notes_heading"] = heading
-    if not state.get("_url_read"):
-        state["_url_read"] = True
-        question = " ".join(str(st.query_params.get(QUESTION_PARAM, "")).split())
-        question = question[:MAX_URL_QUESTION]
-        if question:
-            set_question(question)
+    follow_address(set_question)
     wanted = st.query_params.get(NOTE_PARAM) or state.get("note_id")
     if wanted:
         try:
@@ -107,6 +103,27 @@ def load(settings: Settings, heading: str, set_question: Callable[[str], None]) 
     reason = state.pop("_notes_error", None)
     if reason:
         st.error(NOT_SAVED.format(reason=reason))
+
+
+def follow_address(set_question: Callable[[str], None]) -> None:
+    """Ask the question of the address when it differs from what this tab last put there
+    or read from it: on opening a link, and on Back/Forward (the browser changes the
+    address, Streamlit reruns with it). Each asked question is a new history entry
+    (:func:`remember_question`), so Back steps to the search before. An address without a
+    question after one with it (Back to the first page) clears the question."""
+    state = st.session_state
+    question = " ".join(str(st.query_params.get(QUESTION_PARAM, "")).split())
+    question = question[:MAX_URL_QUESTION]
+    first = "_url_question" not in state
+    if not first and question == state["_url_question"]:
+        return
+    state["_url_question"] = question
+    if question:
+        set_question(question)
+    elif not first:
+        for key in QUESTION_KEYS:
+            state[key] = ""
+        state["asked"] = False
 
 
 def _show(stored: StoredNote, *, own_edit: bool = False) -> None:
@@ -148,6 +165,8 @@ def remember_question(question: str) -> None:
         st.query_params[QUESTION_PARAM] = q
     else:
         st.query_params.pop(QUESTION_PARAM, None)
+        q = ""
+    st.session_state["_url_question"] = q
 
 
 # ---------------------------------------------------------------- saving
