@@ -19,6 +19,7 @@ import streamlit as st
 
 from confsearch import cards, chrome, citation, markup, messages, pagecache, uploads
 from confsearch.notes import page as notepage
+from confsearch.notes import swedish_time
 from confsearch.settings import Settings
 
 EXAMPLES = (
@@ -32,6 +33,8 @@ ALL_SESSIONS = "Alla lärpass"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NOTE_HEADING = "Anteckning från Konferenssök"
 QUESTION_KEYS = notepage.QUESTION_KEYS  # the question boxes of Sök and Regioner
+# The upload's file types in plain words (the uploader also takes the index's .jsonl).
+UPLOAD_KINDS = "Word, PDF, webbsidor eller textfiler"
 FILTERS = {"region": ("Region", ALL_REGIONS), "session": ("Lärpass", ALL_SESSIONS)}
 
 
@@ -492,21 +495,19 @@ def corpus_tab(settings: Settings, searcher) -> None:
     )
     st.markdown(cards.table_html(summary.sessions, "Lärpass"), unsafe_allow_html=True)
     for err in index.manifest.read_errors:
-        st.warning(markup.md_escape(err.message))
-    st.caption(
-        f"Modell: {markup.md_escape(index.manifest.model)} · "
-        f"index byggt {markup.md_escape(index.manifest.built)}"
-    )
+        st.warning(markup.md_escape(err.for_user()))
+    built = swedish_time(index.manifest.built)
+    if built:
+        st.caption(f"Sökindexet byggdes {built}.")
 
     st.markdown("**Lägg till texter**")
     st.caption(
-        "Uppgifter om arrangör, evenemang, datum och webbadress läses ur texten (t.ex. en "
-        "rad ”Arrangör: Reglab”) eller ur en fil namn.meta.json bredvid dokumentet."
+        "Skriv gärna arrangör, evenemang, datum och webbadress överst i texten, till "
+        "exempel en rad ”Arrangör: Reglab”. Då visas de i källhänvisningarna."
     )
     n = st.session_state.setdefault("upload_n", 0)
     files = st.file_uploader(
-        f"Välj filer eller dra dem hit ({uploads.allowed_types_text()}, "
-        f"högst {uploads.MAX_UPLOAD_MB} MB per fil)",
+        f"Välj filer eller dra dem hit ({UPLOAD_KINDS}, högst {uploads.MAX_UPLOAD_MB} MB per fil)",
         type=list(uploads.ALLOWED_UPLOAD_TYPES),
         accept_multiple_files=True,
         max_upload_size=uploads.MAX_UPLOAD_MB,

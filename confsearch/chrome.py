@@ -72,7 +72,10 @@ PATTERNS: list[tuple[str, str]] = [
     ),
     (r"^(\d+)(?:\.0)?\s*([KMG]?B) per file$", "högst $1 $2 per fil"),
     (r"^Is Streamlit still running\?.*$", "Sidan svarar inte. Ladda om sidan om en stund."),
-    (r"^Remove (.+)$", "Ta bort $1"),  # the uploader's label for a chosen file
+    (r"^Remove (.+)$", "Ta bort $1"),
+    # The uploader's file sizes ("1.9KB"): Swedish decimal comma, kB, a space.
+    (r"^(\d+)\.(\d+)KB$", "$1,$2 kB"),
+    (r"^(\d+)\.(\d+)(B|MB|GB)$", "$1,$2 $3"),  # the uploader's label for a chosen file
     (r"^(.+) icon$", ""),  # Material icons in text: pictures, not words
     # Select boxes announce to screen readers (react-aria live region).
     (r"^1 option available\.$", "1 alternativ finns."),

@@ -14,6 +14,7 @@ rest of the corpus is still read.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import stat
 from collections.abc import Callable
@@ -242,7 +243,7 @@ def _parse(path: Path, root: Path, source: str, max_file_bytes: int, fail) -> li
         fail(f"Kunde inte läsa {source}: {exc.args[0]}.")
         return None
     except OSError as exc:
-        fail(f"Kunde inte läsa {source}: {exc.strerror or type(exc).__name__}.")
+        fail(f"Kunde inte läsa {source}: {exc.strerror or 'filen gick inte att öppna'}.")
         return None
     if not data.strip():
         fail(f"Kunde inte läsa {source}: filen är tom.")
@@ -257,8 +258,9 @@ def _parse(path: Path, root: Path, source: str, max_file_bytes: int, fail) -> li
     except MemoryError:
         fail(f"Kunde inte läsa {source}: filen kräver mer minne än det finns att tillgå.")
         return None
-    except Exception as exc:  # a reader library failing on a malformed file
-        fail(f"Kunde inte läsa {source}: oväntat fel ({type(exc).__name__}).")
+    except Exception:  # a reader library failing on a malformed file (its words: the log)
+        logging.getLogger(__name__).warning("could not parse %s", source, exc_info=True)
+        fail(f"Kunde inte läsa {source}: filens innehåll gick inte att tolka.")
         return None
     if problems:
         total = len(problems) + len(parsed_list)

@@ -74,6 +74,18 @@ def check_chars(text: str) -> str:
     return text
 
 
+# What the user can do about a file the reader library refuses; the library's own words
+# (an exception name, "Stream has ended unexpectedly") mean nothing to her.
+UNREADABLE_WORD = (
+    "Word-filen går inte att öppna; den kan vara skadad. Öppna den i Word, spara den på "
+    "nytt och försök igen"
+)
+UNREADABLE_PDF = (
+    "PDF-filen är trasig eller går inte att läsa. Spara eller exportera den på nytt som "
+    "PDF och försök igen"
+)
+
+
 class Unreadable(Exception):
     """Internal: a file cannot be turned into text; ``args[0]`` is the Swedish reason."""
 
@@ -285,7 +297,7 @@ def _check_docx(path: Path) -> None:
     except Unreadable:
         raise
     except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, EOFError) as exc:
-        raise Unreadable(f"Word-filen går inte att öppna ({type(exc).__name__})") from exc
+        raise Unreadable(UNREADABLE_WORD) from exc
     if paragraphs > MAX_DOCX_PARAGRAPHS:
         raise Unreadable(
             f"Word-filen har fler än {MAX_DOCX_PARAGRAPHS:,} stycken (gränsen)".replace(",", " ")
@@ -301,7 +313,7 @@ def _parse_docx(path: Path, budget: Budget) -> Parsed:
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several unrelated types
-        raise Unreadable(f"Word-filen går inte att öppna ({type(exc).__name__})") from exc
+        raise Unreadable(UNREADABLE_WORD) from exc
     builder = _TextBuilder()
     for n, item in enumerate(document.iter_inner_content()):
         if n % 256 == 0:
@@ -367,7 +379,7 @@ def _parse_pdf(path: Path, budget: Budget) -> Parsed:
     except Unreadable:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise Unreadable(f"PDF-filen är trasig eller går inte att läsa ({exc})") from exc
+        raise Unreadable(UNREADABLE_PDF) from exc
     cleaned = []
     for page in pages:
         lines = [ln for ln in clean_text(page).split("\n") if not _PAGE_NUMBER_RE.match(ln)]

@@ -357,8 +357,8 @@ SWEDISH_UI = [
     r"Skriv en fråga ovan, så visas vilka som arbetat med ämnet\.",
     r"Fäst stycken från sökningen, .*|Anteckningen är tom\. .*|Till exempel: .*",
     r"Sökindexet innehåller|\d+ (dokument|lärpass|stycken?)|,|\.|och",
-    r"Modell: .* · index byggt .*|Uppgifter om arrangör, evenemang, datum och webbadress .*",
-    r"Välj filer eller dra dem hit \(.*, högst \d+ MB per fil\)",
+    r"Sökindexet byggdes \d+ [a-zä]+ \d{4} kl\. \d\d\.\d\d\.|Skriv gärna arrangör, .*",
+    r"Välj filer eller dra dem hit \(Word, PDF, webbsidor eller textfiler, högst \d+ MB per fil\)",
     # names from the corpus in the filter box and its chip
     r"(Region: )?Region [A-ZÅÄÖ][\wåäö ]+",
 ]

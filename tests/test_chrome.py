@@ -31,6 +31,7 @@ def test_streamlit_refusals_become_swedish():
     assert translate("push_pin icon") == ""  # icons are pictures, not words
     assert translate("10 options available.") == "10 alternativ finns."
     assert translate("1 option available.") == "1 alternativ finns."
+    assert translate("1.9KB") == "1,9 kB" and translate("3.2MB") == "3,2 MB"
 
 
 def test_the_script_is_constant_and_installs_once():
