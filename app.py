@@ -17,7 +17,16 @@ from pathlib import Path
 
 import streamlit as st
 
-from confsearch import cards, chrome, citation, markup, messages, pagecache, uploads
+from confsearch import (
+    cards,
+    chrome,
+    citation,
+    corpuspage,
+    markup,
+    messages,
+    pagecache,
+    uploads,
+)
 from confsearch.notes import page as notepage
 from confsearch.notes import swedish_time
 from confsearch.settings import Settings
@@ -496,6 +505,7 @@ def corpus_tab(settings: Settings, searcher) -> None:
     st.markdown(cards.table_html(summary.sessions, "Lärpass"), unsafe_allow_html=True)
     for err in index.manifest.read_errors:
         st.warning(markup.md_escape(err.for_user()))
+    corpuspage.remove_control(settings, index, run_build)
     built = swedish_time(index.manifest.built)
     if built:
         st.caption(f"Sökindexet byggdes {built}.")

@@ -339,6 +339,27 @@ def test_upload_makes_a_document_searchable_without_restart(own_copy):
     assert "Region Gotland" in cards(ask(start(), "hållbar turism på Gotland"))[0]
 
 
+def test_removing_an_uploaded_document_takes_its_passages_out_of_the_search(own_copy):
+    question = "Hur samarbetar besöksnäringen kring hållbar turism på Gotland?"
+    at = start()
+    at.file_uploader[0].set_value([("gotland.md", XSS_DOC.encode("utf-8"), "text/markdown")])
+    at.run()
+    at.button(key="indexera").click()
+    at.run()
+    assert "Klart!" in texts(at)
+    assert "Region Gotland" in cards(ask(at, question))[0]
+
+    at.selectbox(key="ta-bort-dokument").select("gotland.md").run()
+    at.button(key="ta-bort").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert "Testdokument om säkerhet (gotland.md) är borttaget. Sökindexet har nu" in texts(at)
+    assert not (own_copy / "corpus" / "gotland.md").exists()
+    assert len(list((own_copy / "corpus" / ".borttagna").glob("*-gotland.md"))) == 1
+    assert not any("Region Gotland" in c for c in cards(ask(at, question)))
+    assert "gotland.md" not in at.selectbox(key="ta-bort-dokument").options
+
+
 def test_upload_is_judged_by_its_own_path_and_partial_problems_are_shown(own_copy):
     """An unreadable corpus/sub/notes.txt must not get a good upload notes.txt deleted."""
     sub = own_copy / "corpus" / "sub"
