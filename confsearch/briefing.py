@@ -36,7 +36,7 @@ __all__ = [
 
 DEFAULT_HEADING = "Underlag"
 APP_NAME = "Konferenssök"
-QUESTIONS_HEADING = "Frågor som ställdes:"
+QUESTIONS_HEADING = "Frågor som ställdes"
 SOURCES_HEADING = "Källor"
 NO_ITEMS_FOR_QUESTION = "inga stycken i anteckningen"
 NO_ITEMS = "Inga stycken i anteckningen."
@@ -53,10 +53,14 @@ def swedish_date(day: dt.date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-def dateline(day: dt.date, items: int) -> str:
-    """ "Anteckning från Konferenssök, 27 november 2026 · 3 stycken"."""
+def dateline(day: dt.date, items: int, heading: str = "") -> str:
+    """ "Anteckning från Konferenssök, 27 november 2026 · 3 stycken" – without its
+    opening words when the heading already says them (the page's default heading)."""
     count = count_noun(items, "stycke", "stycken")
-    return f"Anteckning från {APP_NAME}, {swedish_date(day)} · {count}"
+    opening = f"Anteckning från {APP_NAME}"
+    if heading.casefold().startswith(opening.casefold()):
+        return f"{swedish_date(day).capitalize()} · {count}"
+    return f"{opening}, {swedish_date(day)} · {count}"
 
 
 @dataclass
@@ -278,7 +282,7 @@ def to_markdown(note: BriefingNote, *, today: dt.date | None = None) -> str:
     out: list[str] = [
         f"# {_md(note_heading(note))}",
         "",
-        f"*{_md(dateline(today, len(note)))}*",
+        f"*{_md(dateline(today, len(note), note_heading(note)))}*",
         "",
     ]
     for para in _md_paragraphs(note.intro):

@@ -175,7 +175,7 @@ def test_markdown_contains_heading_passages_citations_and_questions(note):
         line.startswith("[3] Värmland leder tillsammans · Region Värmland · Ingrid Strengsdal")
         for line in lines
     )
-    assert "Frågor som ställdes:" in md
+    assert "## Frågor som ställdes\n" in md
     assert "- Vem har cykelbibliotek?" in lines
     assert "- Hur utvärderades Värmlandsrådet?" in lines
     sources = lines[lines.index("## Källor") + 2 :]
@@ -277,7 +277,7 @@ def test_docx_round_trip(note):
     assert any(
         t.startswith("[3] Värmland leder tillsammans · Region Värmland · Ingrid") for t in texts
     )
-    assert ("Heading 2", "Frågor som ställdes:") in paras
+    assert ("Heading 2", "Frågor som ställdes") in paras
     assert "Hur utvärderades Värmlandsrådet?" in texts
     assert ("Heading 2", "Källor") in paras
 
@@ -301,6 +301,11 @@ def test_docx_is_fit_for_a_swedish_office(note):
         str(getattr(props, k)) for k in ("author", "comments", "subject", "keywords")
     )
     assert props.created == NOW
+    assert b"Microsoft" not in b"".join(
+        p.blob for p in doc.part.package.iter_parts() if "docProps" in str(p.partname)
+    )
+    footer = doc.sections[0].footer.paragraphs[0]
+    assert footer.text.startswith("Sida ") and 'w:instr="PAGE"' in footer._p.xml
     normal = doc.styles["Normal"].element.rPr.find(qn("w:lang"))
     assert normal.get(qn("w:val")) == "sv-SE"
     defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
@@ -363,3 +368,13 @@ def test_brief_lists_unanswered_questions_without_passages(small_index):
     n = brief(strict, ["Hur bakar man surdegsbröd?"], k=3)
     assert n.items == [] and n.questions == ["Hur bakar man surdegsbröd?"]
     assert "- Hur bakar man surdegsbröd? (inga stycken i anteckningen)" in to_markdown(n)
+
+
+def test_the_default_page_heading_is_not_repeated_in_the_dateline():
+    from confsearch.briefing import dateline
+
+    day = dt.date(2026, 12, 6)
+    assert dateline(day, 2, "Anteckning från Konferenssök") == "6 december 2026 · 2 stycken"
+    assert dateline(day, 1, "Underlag om cykling") == (
+        "Anteckning från Konferenssök, 6 december 2026 · 1 stycke"
+    )
