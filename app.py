@@ -21,6 +21,7 @@ from confsearch import (
     cards,
     chrome,
     citation,
+    corpusfiles,
     corpuspage,
     markup,
     messages,
@@ -206,6 +207,7 @@ def question_form(key: str, form: str) -> None:
         st.form_submit_button(
             "Sök", type="primary", icon=":material/search:", on_click=submitted, args=(key,)
         )
+
 
 
 def filter_controls(searcher) -> None:
@@ -540,6 +542,7 @@ def add_files(settings: Settings, files) -> None:
     for f in files:
         shown = markup.md_escape(f.name)
         try:
+            corpusfiles.check_upload(settings.corpus_dir, f.name, f.getvalue())
             path = uploads.save_upload(settings.corpus_dir, f.name, f.getvalue())
         except uploads.UploadError as exc:
             notes.append(("error", f"{shown} lades inte till: {markup.md_escape(exc)}"))

@@ -1,5 +1,6 @@
 """Taking a document out of the corpus folder (the Korpus tab and ``python -m confsearch
-remove``), and finding an upload that is already there.
+remove``), and checking an upload before it is saved (already there, or unreadable), so
+that a batch with nothing to add never rebuilds the index.
 
 A removed file is moved into a hidden folder of the corpus (:data:`REMOVED`, never read
 by the corpus reader), not deleted: a click on the wrong row can be undone by moving the
@@ -13,10 +14,12 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import tempfile
 from pathlib import Path, PurePosixPath
 
-from confsearch.corpus import corpus_files
+from confsearch.corpus import corpus_files, read_corpus
 from confsearch.docmeta import sidecar_path
+from confsearch.uploads import UploadError, sanitize_filename
 
 REMOVED = ".borttagna"  # hidden: the corpus reader never reads it
 
@@ -70,3 +73,22 @@ def same_file(corpus_dir: Path, data: bytes) -> Path | None:
         except OSError:
             continue
     return None
+
+
+def check_upload(corpus_dir: Path, name: str, data: bytes) -> None:
+    """Refuse an upload (:class:`UploadError`, Swedish) that is already in the corpus
+    byte for byte, or that the corpus reader cannot read: it is never saved, and a batch
+    of such files never starts a build."""
+    copy = same_file(corpus_dir, data)
+    if copy is not None:
+        where = copy.relative_to(corpus_dir).as_posix()
+        raise UploadError(f"Filen finns redan i korpusen (som {where}).")
+    safe = sanitize_filename(name)
+    with tempfile.TemporaryDirectory(prefix="confsearch-upload-") as tmp:
+        folder = Path(tmp) / "korpus"
+        folder.mkdir()
+        (folder / safe).write_bytes(data)
+        result = read_corpus(folder)
+    errors = [e for e in result.errors if e.kind == "error"]
+    if errors:
+        raise UploadError(errors[0].reason())

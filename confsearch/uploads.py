@@ -137,7 +137,7 @@ def judge_uploads(
     from confsearch.documents import ReadError
     from confsearch.markup import md_escape
 
-    problems = {e["file"]: e for e in report["errors"] if e["kind"] != "duplicate"}
+    problems = {e["file"]: e for e in report["errors"]}
     rejected: list[Path] = []
     notes: list[tuple[str, str]] = []
     for path in saved:
@@ -147,7 +147,12 @@ def judge_uploads(
         error = ReadError(
             problem.get("path", ""), problem["message"], problem["kind"], problem["file"]
         )
-        if problem["kind"] == "error":
+        if problem["kind"] == "duplicate":  # the same text is there already: no copy kept
+            rejected.append(path)
+            path.unlink(missing_ok=True)
+            message = f"{md_escape(path.name)} lades inte till: texten finns redan i korpusen."
+            notes.append(("info", message))
+        elif problem["kind"] == "error":
             rejected.append(path)
             quarantine(corpus_dir, path)
             message = f"{md_escape(path.name)} lades inte till: {md_escape(error.reason())}"

@@ -325,7 +325,7 @@ def test_upload_makes_a_document_searchable_without_restart(own_copy):
     assert not at.exception, at.exception
     messages = texts(at)
     assert "Klart!" in messages and "gotland-2.md" in messages
-    assert "binär.md lades inte till" in messages and "binära data" in messages
+    assert "binär.md lades inte till" in messages and "binärdata" in messages
     # Saved inside the corpus under a new name; the existing file is untouched.
     assert (own_copy / "corpus" / "gotland.md").read_text(encoding="utf-8") == "finns redan"
     assert (own_copy / "corpus" / "gotland-2.md").is_file()
@@ -358,6 +358,28 @@ def test_removing_an_uploaded_document_takes_its_passages_out_of_the_search(own_
     assert len(list((own_copy / "corpus" / ".borttagna").glob("*-gotland.md"))) == 1
     assert not any("Region Gotland" in c for c in cards(ask(at, question)))
     assert "gotland.md" not in at.selectbox(key="ta-bort-dokument").options
+
+
+def test_a_file_already_in_the_corpus_gets_one_message_no_copy_and_no_build(own_copy):
+    corpus = own_copy / "corpus"
+    before = index_version(own_copy / "index")
+    files = sorted(p.name for p in corpus.iterdir())
+    data = (corpus / "arskonferens-2022-larpass.txt").read_bytes()
+    at = start()
+    at.file_uploader[0].set_value([("arskonferens-2022-larpass.txt", data, "text/plain")])
+    at.run()
+    at.button(key="indexera").click()
+    at.run()
+    assert not at.exception, at.exception
+    messages = texts(at)
+    assert messages.count("arskonferens-2022-larpass.txt lades inte till") == 1
+    assert (
+        "arskonferens-2022-larpass.txt lades inte till: Filen finns redan i korpusen "
+        "(som arskonferens-2022-larpass.txt)."
+    ) in messages
+    assert "Klart!" not in messages and "dubblett" not in messages
+    assert sorted(p.name for p in corpus.iterdir()) == files  # no copy on disk
+    assert index_version(own_copy / "index") == before  # nothing accepted: no rebuild
 
 
 def test_upload_is_judged_by_its_own_path_and_partial_problems_are_shown(own_copy):

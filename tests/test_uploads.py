@@ -107,8 +107,8 @@ def test_build_problems_are_matched_to_uploads_by_their_path_in_the_corpus(tmp_p
     corpus = tmp_path / "corpus"
     (corpus / "sub").mkdir(parents=True)
     good, bad, odd = (corpus / n for n in ("x.pdf", "trasig.docx", "kort.txt"))
-    broken = corpus / "rapport.pdf"
-    for p in (good, bad, odd, broken, corpus / "sub" / "x.pdf"):
+    broken, copy = corpus / "rapport.pdf", corpus / "kopia.md"
+    for p in (good, bad, odd, broken, copy, corpus / "sub" / "x.pdf"):
         p.write_bytes(b"data")
     report = {
         "errors": [
@@ -121,13 +121,14 @@ def test_build_problems_are_matched_to_uploads_by_their_path_in_the_corpus(tmp_p
                 "kind": "error",
                 "message": "Kunde inte läsa corpus/rapport.pdf: PDF-filen är trasig.",
             },
-            {"file": "x.pdf", "kind": "duplicate", "message": "samma text som y.pdf"},
+            {"file": "kopia.md", "kind": "duplicate", "message": "samma text som y.pdf"},
         ],
         "passages": 1,
         "documents": 1,
     }
-    rejected, notes = judge_uploads(corpus, [good, bad, odd, broken], report)
-    assert rejected == [bad, broken]
+    rejected, notes = judge_uploads(corpus, [good, bad, odd, broken, copy], report)
+    assert rejected == [bad, broken, copy]
+    assert not copy.exists() and not list(corpus.glob(".karantan/*kopia*"))  # no copy kept
     assert good.exists() and odd.exists() and not bad.exists()  # only the bad one goes
     assert notes == [
         ("error", f"{md_escape('trasig.docx')} lades inte till: {md_escape('<skadad> fil')}"),
@@ -136,6 +137,7 @@ def test_build_problems_are_matched_to_uploads_by_their_path_in_the_corpus(tmp_p
             "error",
             f"{md_escape('rapport.pdf')} lades inte till: {md_escape('PDF-filen är trasig.')}",
         ),
+        ("info", f"{md_escape('kopia.md')} lades inte till: texten finns redan i korpusen."),
     ]
     assert added_message([good], report) == (
         f"Klart! {md_escape('x.pdf')} är sökbar nu. Indexet har 1 stycke från 1 dokument."
