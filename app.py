@@ -45,6 +45,7 @@ NOTE_HEADING = "Anteckning från Konferenssök"
 QUESTION_KEYS = notepage.QUESTION_KEYS  # the question boxes of Sök and Regioner
 # The upload's file types in plain words (the uploader also takes the index's .jsonl).
 UPLOAD_KINDS = "Word, PDF, webbsidor eller textfiler"
+MAX_QUESTION = notepage.MAX_URL_QUESTION  # the question box's limit (characters)
 FILTERS = {"region": ("Region", ALL_REGIONS), "session": ("Lärpass", ALL_SESSIONS)}
 
 
@@ -202,12 +203,14 @@ def question_form(key: str, form: str) -> None:
             key=key,
             placeholder="Ställ en fråga om konferensen…",
             label_visibility="collapsed",
-            max_chars=2000,
+            max_chars=MAX_QUESTION,
         )
         st.form_submit_button(
             "Sök", type="primary", icon=":material/search:", on_click=submitted, args=(key,)
         )
-
+    if len(st.session_state.get(key) or "") >= MAX_QUESTION:  # the box cut what was pasted
+        limit = f"{MAX_QUESTION:,}".replace(",", "\u00a0")
+        st.warning(messages.QUESTION_CUT.format(limit=limit))
 
 
 def filter_controls(searcher) -> None:

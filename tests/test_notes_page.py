@@ -96,6 +96,9 @@ def test_the_question_in_the_address_is_asked(env):
     # A question longer than the box takes is cut to the box's limit, never an error.
     at = opened(q="cykel " * 600)
     assert len(at.text_input(key="query").value) == notepage.MAX_URL_QUESTION
+    # ... and the page says so, instead of cutting silently.
+    cut = [w.value for w in at.warning if w.value.startswith("Frågan är för lång")]
+    assert cut and "högst 2\u00a0000 tecken" in cut[0]
 
 
 def test_back_and_forward_change_the_question_in_the_address(env):
