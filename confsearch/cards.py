@@ -170,8 +170,8 @@ def table_html(rows: Sequence[dict], caption: str, links: Sequence[str] = ()) ->
             value = "" if row[c] is None else str(row[c])
             url = links[i] if j == 0 and i < len(links) else ""
             shown = link_html(url, value) if url else _line(value)
-            numeric = isinstance(row[c], int)
-            cells.append(f'<td class="{"ks-num" if numeric else ""}">{shown}</td>')
+            kind = "ks-num" if isinstance(row[c], int) else "ks-file" if c == "Fil" else ""
+            cells.append(f'<td class="{kind}">{shown}</td>')
         body.append(f"<tr>{''.join(cells)}</tr>")
     return (
         f'<div class="ks-table-wrap"><table class="ks-table"><caption>{_line(caption)}</caption>'

@@ -134,8 +134,14 @@ CSS = """
 .ks-table-wrap { overflow-x: auto; margin-bottom: 1rem; }
 .ks-table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 .ks-table caption { text-align: left; font-weight: 600; padding: .3rem 0; }
+/* Words are never broken ("Arran/gör"): a column is as wide as its longest word and the
+   table scrolls sideways on a phone; only a very long word (a file name) may wrap. */
 .ks-table th, .ks-table td { text-align: left; padding: .3rem .5rem; vertical-align: top;
-  border-bottom: 1px solid rgba(128, 128, 128, .25); overflow-wrap: anywhere; }
+  border-bottom: 1px solid rgba(128, 128, 128, .25); overflow-wrap: normal;
+  word-break: normal; hyphens: manual; }
+.ks-table td { min-width: 6rem; }
+.ks-table td.ks-num, .ks-table th.ks-num { min-width: 0; white-space: nowrap; }
+.ks-table td.ks-file { overflow-wrap: anywhere; min-width: 8rem; }
 .ks-table td.ks-num { text-align: right; }
 /* Active filters: chips that say what is removed when pressed. */
 [class*="st-key-chip-"] button { border-radius: 999px; padding: .1rem .75rem;

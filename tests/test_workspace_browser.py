@@ -170,3 +170,42 @@ def test_back_and_forward_step_through_searches_and_the_address_holds_the_view(s
         message="the filter's chip is not shown after opening the link",
     )
     assert question_box(driver).get_attribute("value") == SECOND
+
+
+BROKEN_WORDS = """
+const broken = [];
+for (const cell of document.querySelectorAll('.ks-table th, .ks-table td')) {
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    for (const m of n.nodeValue.matchAll(/[\\p{L}\\p{N}]+/gu)) {
+      if (m[0].length >= 12) continue;
+      const range = document.createRange();
+      range.setStart(n, m.index);
+      range.setEnd(n, m.index + m[0].length);
+      const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+      if (lines.size > 1) broken.push(m[0]);
+    }
+  }
+}
+return [document.querySelectorAll('.ks-table td').length, broken];
+"""
+
+
+def test_korpus_tables_break_no_short_word_at_desktop_or_phone_width(server, driver):
+    opened(driver, server, "/?flik=Korpus")
+    for width, height in ((1280, 800), (390, 844)):
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
+        )
+        wait(
+            driver,
+            lambda d: (
+                d.find_elements("css selector", ".ks-table")
+                and d.find_element("css selector", ".ks-table").is_displayed()
+            ),
+            timeout=120,
+        )
+        cells, broken = driver.execute_script(BROKEN_WORDS)
+        assert cells > 10, cells  # the tables were measured
+        assert broken == [], (width, broken)
