@@ -222,10 +222,22 @@ def filter_controls(searcher) -> None:
     sessions = searcher.index.sessions
     session_regions = cards.session_regions(searcher.index)
 
+    # With several documents the lärpass are grouped by document: sorted by it and each
+    # labelled with it ("Årskonferens 2022 · Rena resor … (Region …)").
+    documents: dict[str, str] = {}
+    for d in searcher.index.manifest.documents:
+        for s in d.sessions:
+            documents.setdefault(s, d.title or d.doc_id)
+    grouped = len(set(documents.values())) > 1
+    if grouped:
+        order = {title: i for i, title in enumerate(dict.fromkeys(documents.values()))}
+        sessions = sorted(sessions, key=lambda s: order.get(documents.get(s, ""), len(order)))
+
     def session_label(s: str) -> str:
-        if s == ALL_SESSIONS or not session_regions.get(s):
+        if s == ALL_SESSIONS:
             return s
-        return f"{s} ({', '.join(session_regions[s])})"
+        label = f"{s} ({', '.join(session_regions[s])})" if session_regions.get(s) else s
+        return f"{documents[s]} · {label}" if grouped and s in documents else label
 
     options = {"region": [ALL_REGIONS, *regions], "session": [ALL_SESSIONS, *sessions]}
     with st.expander("Filtrera på region eller lärpass"):
@@ -306,6 +318,12 @@ def card(hit, response, quoted: dict, searcher, sources: dict, key: str) -> None
     with st.container(border=True):
         st.markdown(body, unsafe_allow_html=True)
         pin_button(hit, response.query, source, key)
+        with st.popover("Kopiera källhänvisning", icon=":material/content_copy:"):
+            st.code(cards.citation_text(p, source), language=None, wrap_lines=True)
+            st.caption("Tryck på kopieringsknappen i rutans hörn och klistra in där du vill.")
+        if st.toggle("Visa hela lärpasset", key=f"hela-{key}"):  # drawn only when asked
+            whole = cards.session_passages(searcher.index, p)
+            st.markdown(cards.session_text_html(whole, p.id), unsafe_allow_html=True)
 
 
 def answer_block(response, ans) -> dict[int, list[str]]:

@@ -56,6 +56,10 @@ TRANSLATIONS: dict[str, str] = {
     "Show password text": "Visa lösenordet",
     "Hide password text": "Dölj lösenordet",
     "Fullscreen": "Helskärm",
+    "Copy to clipboard": "Kopiera",
+    "Copy": "Kopiera",
+    "Copied": "Kopierat",
+    "Copied!": "Kopierat",
     "Close fullscreen": "Stäng helskärm",
 }
 # Texts with a variable part: (JavaScript regular expression, Swedish replacement).
@@ -111,6 +115,8 @@ CSS = """
 .ks-text { line-height: 1.55; margin: .4rem 0; overflow-wrap: anywhere; }
 .ks-text mark { background: rgba(255, 200, 0, .35); color: inherit; padding: 0 .1rem;
   border-radius: .2rem; }
+.ks-session { max-height: 28rem; overflow-y: auto; padding-right: .5rem; }
+.ks-session .ks-current { border-left: 3px solid rgb(36, 120, 200); padding-left: .5rem; }
 .ks-answer { line-height: 1.6; overflow-wrap: anywhere; }
 .ks-answer a[href^="#"] { text-decoration: none; font-weight: 600; white-space: nowrap; }
 /* The Regioner view: full names that wrap, bars that never overlap them. */

@@ -108,6 +108,22 @@ def test_search_shows_cards_answer_and_citations(env):
     assert "Inget tydligt svar" not in texts(at)
 
 
+def test_a_hit_opens_its_whole_lärpass_in_the_order_of_the_text(env):
+    at = ask(start(), QUESTION)
+    toggles = [t for t in at.toggle if t.label == "Visa hela lärpasset"]
+    assert len(toggles) == len(cards(at))  # one per hit, all closed
+    assert not any("ks-session" in m.value for m in at.markdown)
+    toggles[0].set_value(True).run()
+    assert not at.exception, at.exception
+    (whole,) = [m.value for m in at.markdown if "ks-session" in m.value]
+    assert whole.count("<p") > 2 and whole.count('class="ks-current"') == 1
+    assert "cykelbibliotek" in whole.split('class="ks-current"', 1)[1].split("</p>", 1)[0]
+    # "Kopiera källhänvisning": the citation as plain text in a box with a copy button.
+    citations = [c.value for c in at.code]
+    assert len(citations) == len(toggles) and "(Reglab, 2022)" in citations[0]
+    assert "corpus/" not in citations[0] and "<" not in citations[0].split(" <")[0]
+
+
 def test_off_topic_question_says_so_and_still_shows_passages(env):
     at = ask(start(), "Hur bakar man surdegsbröd?")
     assert "Inget tydligt svar i konferenstexterna" in texts(at)
@@ -348,6 +364,11 @@ def test_removing_an_uploaded_document_takes_its_passages_out_of_the_search(own_
     at.run()
     assert "Klart!" in texts(at)
     assert "Region Gotland" in cards(ask(at, question))[0]
+    # Two documents: the lärpass filter is grouped by document, each labelled with it.
+    options = at.selectbox(key="session").options[1:]
+    documents = [o.split(" · ", 1)[0] for o in options]
+    assert "Testdokument om säkerhet · Ett annat lärpass (Region Gotland)" in options
+    assert len(set(documents)) == 2 and documents == sorted(documents, key=documents.index)
 
     at.selectbox(key="ta-bort-dokument").select("gotland.md").run()
     at.button(key="ta-bort").click()
