@@ -56,6 +56,11 @@ TRANSLATIONS: dict[str, str] = {
     "Show password text": "Visa lösenordet",
     "Hide password text": "Dölj lösenordet",
     "Fullscreen": "Helskärm",
+    # The connection-lost dialog: its code block tells a developer how to start Streamlit.
+    "streamlit run yourscript.py": "Dina anteckningar är sparade. Ladda om sidan om en stund.",
+    "Streamlit server is not responding. Are you connected to the internet?": (
+        "Sidan svarar inte. Dina anteckningar är sparade; ladda om sidan om en stund."
+    ),
     "Copy to clipboard": "Kopiera",
     "Copy": "Kopiera",
     "Copied": "Kopierat",
@@ -76,6 +81,7 @@ PATTERNS: list[tuple[str, str]] = [
     ),
     (r"^(\d+)(?:\.0)?\s*([KMG]?B) per file$", "högst $1 $2 per fil"),
     (r"^Is Streamlit still running\?.*$", "Sidan svarar inte. Ladda om sidan om en stund."),
+    (r"^Cannot connect to Streamlit.*$", "Sidan går inte att nå. Ladda om sidan om en stund."),
     (r"^Remove (.+)$", "Ta bort $1"),
     # The uploader's file sizes ("1.9KB"): Swedish decimal comma, kB, a space.
     (r"^(\d+)\.(\d+)KB$", "$1,$2 kB"),

@@ -32,6 +32,9 @@ def test_streamlit_refusals_become_swedish():
     assert translate("10 options available.") == "10 alternativ finns."
     assert translate("1 option available.") == "1 alternativ finns."
     assert translate("1.9KB") == "1,9 kB" and translate("3.2MB") == "3,2 MB"
+    # The connection-lost dialog: no "streamlit run yourscript.py" for a civil servant.
+    assert "streamlit" not in translate("streamlit run yourscript.py").lower()
+    assert translate("Cannot connect to Streamlit (HTTP status: 403).").startswith("Sidan går")
 
 
 def test_the_script_is_constant_and_installs_once():
