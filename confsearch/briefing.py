@@ -16,6 +16,7 @@ is backslash-escaped (no HTML entities), so a passage containing ``<script>`` or
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -40,6 +41,7 @@ QUESTIONS_HEADING = "Frågor som ställdes"
 SOURCES_HEADING = "Källor"
 NO_ITEMS_FOR_QUESTION = "inga stycken i anteckningen"
 NO_ITEMS = "Inga stycken i anteckningen."
+_SPOKEN = re.compile(r"^[-–—]\s+")  # a spoken line's dash at the start of a line
 # brief(): further hits must score at least this share of the question's best hit.
 MIN_SCORE_SHARE = 0.6
 MONTHS = (
@@ -255,11 +257,19 @@ def _md(text: object) -> str:
     return md_escape(text, export=True)
 
 
+def quote_line(line: str) -> str:
+    """A line of a quoted passage as the note shows it: a spoken line written "- Vi har …"
+    in the texts starts with the Swedish dialogue dash ("– Vi har …"), which is neither a
+    list in Markdown (no "\\- " escape) nor a stray hyphen in Word."""
+    return _SPOKEN.sub("– ", " ".join(line.split()))
+
+
 def _md_paragraphs(text: str, *, rich: bool = False) -> list[str]:
     """Non-empty lines of a text, escaped: each becomes its own Markdown paragraph.
     ``rich``: corpus text, whose emphasis and web addresses are kept (markup.md_rich)."""
-    render = md_rich if rich else _md
-    return [render(line) for line in (text or "").splitlines() if line.strip()]
+    if rich:
+        return [md_rich(quote_line(line)) for line in (text or "").splitlines() if line.strip()]
+    return [_md(line) for line in (text or "").splitlines() if line.strip()]
 
 
 def _md_link(text: str, url: str) -> str:

@@ -23,6 +23,7 @@ from confsearch.briefing import (
     note_heading,
     note_sources,
     questions_with_items,
+    quote_line,
     session_groups,
 )
 from confsearch.citation import head
@@ -223,7 +224,7 @@ def to_docx(note: BriefingNote, *, now: dt.datetime | None = None) -> bytes:
         for n, item in items:
             for text in (item.text or "").splitlines():
                 if text.strip():
-                    _add_rich(doc.add_paragraph(style="Quote"), " ".join(text.split()))
+                    _add_rich(doc.add_paragraph(style="Quote"), quote_line(text))
             cite_p = doc.add_paragraph()
             cite_p.add_run(f"[{n}] ").bold = True
             src = item.cited()

@@ -206,7 +206,7 @@ def test_markdown_escapes_corpus_text():
     # the address is a real link that shows itself; the Markdown link syntax is text
     assert "\\[länk\\](<http://evil.example>)" in md
     assert "\\# inte rubrik *fet*" in md  # the author's emphasis stays emphasis
-    assert "> \\- Citat med *understreck*" in md
+    assert "> – Citat med *understreck*" in md  # a spoken line: the dialogue dash, no "\\-"
     assert "> 1\\. inte en lista" in md
     assert "<b>" not in md and "Fråga \\[x\\](y)?" in md
 
@@ -226,7 +226,7 @@ def test_markdown_renders_literally():
     ]
     visible = html.unescape(re.sub(r"<[^>]+>", "", rendered))
     assert strip_emphasis(EVIL) in visible
-    assert "- Citat | tabell ~~stryk~~ `kod` ![bild](x.png)" in visible
+    assert "– Citat | tabell ~~stryk~~ `kod` ![bild](x.png)" in visible
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from docx import Document
 from fastapi.testclient import TestClient
 
 from confsearch import api
-from confsearch.briefing import NoteItem
+from confsearch.briefing import NoteItem, quote_line
 from confsearch.notes import apidocs as notedocs
 from confsearch.settings import Settings
 
@@ -82,7 +82,7 @@ def test_round_trip_survives_a_restart(settings):
     text = "\n".join(p.text for p in Document(io.BytesIO(r.content)).paragraphs)
     assert "Cykling" in text and "Viktigt – ta med" in text and "Underlag till mötet." in text
     for hit in hits:
-        assert hit["text"].splitlines()[0][:40] in text
+        assert quote_line(hit["text"].splitlines()[0])[:40] in text  # "- " → "– "
     before = first.get(f"/notes/{nid}").json()
     first.__exit__(None, None, None)
 
