@@ -616,9 +616,9 @@ def main() -> None:
     about = citation.collection_caption(sources)
     if about:
         st.caption(markup.md_escape(about))
-    sok, regioner, anteckning, korpus = st.tabs(
-        ["Sök", "Regioner", "Anteckning", "Korpus"], key="flik", bind="query-params"
-    )  # the open tab is in the address too
+    # The open tab is not in the address: a bound st.tabs reruns the whole page on every
+    # tab click, which the page's downloads and focus handling are not built for.
+    sok, regioner, anteckning, korpus = st.tabs(["Sök", "Regioner", "Anteckning", "Korpus"])
     with sok:
         search_tab(searcher, version, sources)
     with regioner:
