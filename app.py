@@ -18,7 +18,19 @@ from pathlib import Path
 
 import streamlit as st
 
-from confsearch import cards, chrome, citation, markup, messages, pagecache, uploads
+from confsearch import (
+    cards,
+    chrome,
+    citation,
+    corpusfiles,
+    corpuspage,
+    markup,
+    messages,
+    pagecache,
+    uploads,
+)
+from confsearch.notes import page as notepage
+from confsearch.notes import swedish_time
 from confsearch.settings import Settings
 
 EXAMPLES = (
@@ -31,7 +43,10 @@ ALL_REGIONS = "Alla regioner och organisationer"
 ALL_SESSIONS = "Alla lärpass"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NOTE_HEADING = "Anteckning från Konferenssök"
-QUESTION_KEYS = ("query", "query_regions")  # the question boxes of Sök and Regioner
+QUESTION_KEYS = notepage.QUESTION_KEYS  # the question boxes of Sök and Regioner
+# The upload's file types in plain words (the uploader also takes the index's .jsonl).
+UPLOAD_KINDS = "Word, PDF, webbsidor eller textfiler"
+MAX_QUESTION = notepage.MAX_URL_QUESTION  # the question box's limit (characters)
 FILTERS = {"region": ("Region", ALL_REGIONS), "session": ("Lärpass", ALL_SESSIONS)}
 
 
@@ -39,7 +54,7 @@ FILTERS = {"region": ("Region", ALL_REGIONS), "session": ("Lärpass", ALL_SESSIO
 
 
 def note():
-    """The briefing note of this browser session (survives across searches)."""
+    """The note this tab shows: the saved note of the address (see confsearch.notes.page)."""
     from confsearch.briefing import BriefingNote
 
     if "note" not in st.session_state:
@@ -54,15 +69,15 @@ def gate():
 
 
 def pin(hit, query: str, source) -> None:
-    note().add(hit, query, source)
+    notepage.edit(lambda n: n.add(hit, query, source))
 
 
 def unpin(passage_id: str) -> None:
-    note().remove(passage_id)
+    notepage.edit(lambda n: n.remove(passage_id))
 
 
 def move(passage_id: str, delta: int) -> None:
-    note().move(passage_id, delta)
+    notepage.edit(lambda n: n.move(passage_id, delta))
 
 
 def moving(passage_id: str, delta: int) -> dict:
@@ -74,17 +89,8 @@ def pinned_ids() -> set[str]:
 
 
 def sync_note() -> None:
-    """Copy what the note's fields show into the note (heading, own line, comments)."""
-    n = note()
-    state = st.session_state
-    if "note_heading" in state:
-        n.heading = state["note_heading"]
-    if "note_intro" in state:
-        n.intro = state["note_intro"]
-    for item in n.items:
-        key = f"kommentar-{item.passage_id}"
-        if key in state:
-            n.set_comment(item.passage_id, state[key])
+    """Save what the note's fields show (heading, own line, comments) that this tab changed."""
+    notepage.sync_fields()
 
 
 def downloading() -> None:
@@ -97,6 +103,7 @@ def set_question(question: str) -> None:
     for key in QUESTION_KEYS:
         st.session_state[key] = question
     st.session_state["asked"] = True
+    notepage.remember_question(question)
 
 
 def submitted(key: str) -> None:
@@ -209,11 +216,14 @@ def question_form(key: str, form: str) -> None:
             key=key,
             placeholder="Ställ en fråga om konferensen…",
             label_visibility="collapsed",
-            max_chars=2000,
+            max_chars=MAX_QUESTION,
         )
         st.form_submit_button(
             "Sök", type="primary", icon=":material/search:", on_click=submitted, args=(key,)
         )
+    if len(st.session_state.get(key) or "") >= MAX_QUESTION:  # the box cut what was pasted
+        limit = f"{MAX_QUESTION:,}".replace(",", "\u00a0")
+        st.warning(messages.QUESTION_CUT.format(limit=limit))
 
 
 def filter_controls(searcher) -> None:
@@ -225,10 +235,22 @@ def filter_controls(searcher) -> None:
     sessions = searcher.index.sessions
     session_regions = cards.session_regions(searcher.index)
 
+    # With several documents the lärpass are grouped by document: sorted by it and each
+    # labelled with it ("Årskonferens 2022 · Rena resor … (Region …)").
+    documents: dict[str, str] = {}
+    for d in searcher.index.manifest.documents:
+        for s in d.sessions:
+            documents.setdefault(s, d.title or d.doc_id)
+    grouped = len(set(documents.values())) > 1
+    if grouped:
+        order = {title: i for i, title in enumerate(dict.fromkeys(documents.values()))}
+        sessions = sorted(sessions, key=lambda s: order.get(documents.get(s, ""), len(order)))
+
     def session_label(s: str) -> str:
-        if s == ALL_SESSIONS or not session_regions.get(s):
+        if s == ALL_SESSIONS:
             return s
-        return f"{s} ({', '.join(session_regions[s])})"
+        label = f"{s} ({', '.join(session_regions[s])})" if session_regions.get(s) else s
+        return f"{documents[s]} · {label}" if grouped and s in documents else label
 
     options = {"region": [ALL_REGIONS, *regions], "session": [ALL_SESSIONS, *sessions]}
     with st.expander("Filtrera på region eller lärpass"):
@@ -241,8 +263,11 @@ def filter_controls(searcher) -> None:
                 key=name,
                 placeholder="Välj",
                 format_func=session_label if name == "session" else str,
+                bind="query-params",  # a link reproduces the filters
             )
-        st.selectbox("Antal träffar", HIT_CHOICES, index=1, key="k", placeholder="Välj")
+        st.selectbox(
+            "Antal träffar", HIT_CHOICES, index=1, key="k", placeholder="Välj", bind="query-params"
+        )
 
 
 def chips(where: str, hint: bool = False) -> None:
@@ -294,7 +319,7 @@ def pin_button(hit, query: str, source, key: str) -> None:
         )
 
 
-def card(hit, response, quoted: dict, label: str, sources: dict, key: str) -> None:
+def card(hit, response, quoted: dict, label: str, searcher, sources: dict, key: str) -> None:
     from confsearch.claims import level
 
     p = hit.passage
@@ -310,6 +335,12 @@ def card(hit, response, quoted: dict, label: str, sources: dict, key: str) -> No
     with st.container(border=True):
         st.markdown(body, unsafe_allow_html=True)
         pin_button(hit, response.query, source, key)
+        with st.popover("Kopiera källhänvisning", icon=":material/content_copy:"):
+            st.code(cards.citation_text(p, source), language=None, wrap_lines=True)
+            st.caption("Tryck på kopieringsknappen i rutans hörn och klistra in där du vill.")
+        if st.toggle("Visa hela lärpasset", key=f"hela-{key}"):  # drawn only when asked
+            whole = cards.session_passages(searcher.index, p)
+            st.markdown(cards.session_text_html(whole, p.id), unsafe_allow_html=True)
 
 
 def answer_block(response, ans, filtered_out: bool = False) -> dict[int, list[str]]:
@@ -378,11 +409,11 @@ def search_tab(searcher, version: str, sources: dict) -> None:
     labels = claims.cited_labels(response, ans)
     shown = claims.shown_count(labels)
     for hit, label in zip(response.hits[:shown], labels, strict=False):
-        card(hit, response, quoted, label, sources, key=f"fast-{hit.passage.id}")
+        card(hit, response, quoted, label, searcher, sources, key=f"fast-{hit.passage.id}")
     if len(response.hits) > shown:
         with st.expander(f"Visa fler ({len(response.hits) - shown} svagare träffar)"):
             for hit, label in zip(response.hits[shown:], labels[shown:], strict=True):
-                card(hit, response, quoted, label, sources, key=f"fast-{hit.passage.id}")
+                card(hit, response, quoted, label, searcher, sources, key=f"fast-{hit.passage.id}")
     if note().items:
         count = messages.count_noun(len(note().items), "stycke", "stycken")
         st.caption(f"Anteckningen har {count} – se fliken Anteckning.")
@@ -441,8 +472,10 @@ def comment_field(key: str) -> None:
     st.text_input("Kommentar (valfri)", key=key, max_chars=500, on_change=sync_note)
 
 
-def note_tab() -> None:
+def note_tab(searcher) -> None:
+    notepage.manager()
     n = note()
+    missing = notepage.missing_note(searcher)
     st.markdown(
         "Fäst stycken från sökningen, ordna dem och ladda ned anteckningen som Markdown eller "
         "Word. Källhänvisningar, datum och dina frågor följer med."
@@ -459,6 +492,7 @@ def note_tab() -> None:
         pid = item.passage_id
         with st.container(border=True):
             st.markdown(cards.note_item_card(i + 1, item), unsafe_allow_html=True)
+            notepage.mark_missing(pid, missing)
             comment_key = f"kommentar-{pid}"
             state.setdefault(comment_key, item.comment)
             comment_field(comment_key)
@@ -521,21 +555,20 @@ def corpus_tab(settings: Settings, searcher) -> None:
     )
     st.markdown(cards.table_html(summary.sessions, "Lärpass"), unsafe_allow_html=True)
     for err in index.manifest.read_errors:
-        st.warning(markup.md_escape(err.message))
-    st.caption(
-        f"Modell: {markup.md_escape(index.manifest.model)} · "
-        f"index byggt {markup.md_escape(index.manifest.built)}"
-    )
+        st.warning(markup.md_escape(err.for_user()))
+    corpuspage.remove_control(settings, index, run_build)
+    built = swedish_time(index.manifest.built)
+    if built:
+        st.caption(f"Sökindexet byggdes {built}.")
 
     st.markdown("**Lägg till texter**")
     st.caption(
-        "Uppgifter om arrangör, evenemang, datum och webbadress läses ur texten (t.ex. en "
-        "rad ”Arrangör: Reglab”) eller ur en fil namn.meta.json bredvid dokumentet."
+        "Skriv gärna arrangör, evenemang, datum och webbadress överst i texten, till "
+        "exempel en rad ”Arrangör: Reglab”. Då visas de i källhänvisningarna."
     )
     n = st.session_state.setdefault("upload_n", 0)
     files = st.file_uploader(
-        f"Välj filer eller dra dem hit ({uploads.allowed_types_text()}, "
-        f"högst {uploads.MAX_UPLOAD_MB} MB per fil)",
+        f"Välj filer eller dra dem hit ({UPLOAD_KINDS}, högst {uploads.MAX_UPLOAD_MB} MB per fil)",
         type=list(uploads.ALLOWED_UPLOAD_TYPES),
         accept_multiple_files=True,
         max_upload_size=uploads.MAX_UPLOAD_MB,
@@ -592,6 +625,7 @@ def _save_and_index(settings: Settings, files) -> list[tuple[str, str]]:
     for f in files:
         shown = markup.md_escape(f.name)
         try:
+            corpusfiles.check_upload(settings.corpus_dir, f.name, f.getvalue())
             path = uploads.save_upload(settings.corpus_dir, f.name, f.getvalue())
         except uploads.UploadError as exc:
             notes.append(("error", f"{shown} lades inte till: {markup.md_escape(exc)}"))
@@ -625,7 +659,7 @@ def _index_uploads(settings: Settings, saved: list[Path], since: float) -> list[
 
 
 def main() -> None:
-    st.set_page_config(page_title="Konferenssök", page_icon=":material/search:", layout="centered")
+    st.set_page_config(page_title="Konferenssök", page_icon=chrome.FAVICON, layout="centered")
     st.html(chrome.CSS)
     st.html(chrome.script(), unsafe_allow_javascript=True)
     st.title("Konferenssök", anchor=False)
@@ -634,6 +668,7 @@ def main() -> None:
         "visar alltid var de står."
     )
     settings = Settings.from_env()
+    notepage.load(settings, NOTE_HEADING, set_question)
     # The build's progress bar and the warming spinner exist on some runs only. In a
     # container of their own they never shift the tabs' place on the page: Streamlit
     # knows the tabs by that place, and a shifted place would throw a visitor who just
@@ -644,13 +679,15 @@ def main() -> None:
     about = citation.collection_caption(sources)
     if about:
         st.caption(markup.md_escape(about))
+    # The open tab is not in the address: a bound st.tabs reruns the whole page on every
+    # tab click, which the page's downloads and focus handling are not built for.
     sok, regioner, anteckning, korpus = st.tabs(["Sök", "Regioner", "Anteckning", "Korpus"])
     with sok:
         search_tab(searcher, version, sources)
     with regioner:
         regions_tab(searcher, version, sources)
     with anteckning:
-        note_tab()
+        note_tab(searcher)
     with korpus:
         corpus_tab(settings, searcher)
 

@@ -47,7 +47,8 @@ from confsearch.briefing import (
     to_markdown,
 )
 from confsearch.cli import MAX_K, hits_count
-from confsearch.messages import NO_REGIONS_WITH_EVIDENCE
+from confsearch.messages import INDEX_LOADING, NO_REGIONS_WITH_EVIDENCE
+from confsearch.notes import api as notes_api
 from confsearch.search import QueryError, clean_query
 from confsearch.service import LiveSearcher, Opened
 from confsearch.settings import Settings
@@ -64,7 +65,7 @@ MAX_REQUEST_HEAD = 12 * MAX_QUERY_INPUT + 64 * 1024
 WORKERS = 4  # search threads: a few, the machine has two cores
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-NOT_READY = "Sökindexet laddas – försök igen om en stund."
+NOT_READY = INDEX_LOADING
 TOO_LARGE = f"Förfrågan är för stor (högst {MAX_BODY_BYTES // 1024} KiB)."
 INTERNAL = (
     "Ett internt fel uppstod och förfrågan kunde inte besvaras. Försök igen; om felet "
@@ -316,6 +317,7 @@ def create_app(settings: Settings | None = None, *, live: LiveSearcher | None = 
     )
     app.state.settings = settings
     app.add_middleware(BodyLimit)
+    notes_api.install(app)  # /notes: saved notes (confsearch.notes.api)
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:

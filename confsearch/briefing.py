@@ -16,6 +16,7 @@ is backslash-escaped (no HTML entities), so a passage containing ``<script>`` or
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -36,10 +37,11 @@ __all__ = [
 
 DEFAULT_HEADING = "Underlag"
 APP_NAME = "Konferenssök"
-QUESTIONS_HEADING = "Frågor som ställdes:"
+QUESTIONS_HEADING = "Frågor som ställdes"
 SOURCES_HEADING = "Källor"
 NO_ITEMS_FOR_QUESTION = "inga stycken i anteckningen"
 NO_ITEMS = "Inga stycken i anteckningen."
+_SPOKEN = re.compile(r"^[-–—]\s+")  # a spoken line's dash at the start of a line
 # brief(): further hits must score at least this share of the question's best hit.
 MIN_SCORE_SHARE = 0.6
 MONTHS = (
@@ -53,10 +55,14 @@ def swedish_date(day: dt.date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-def dateline(day: dt.date, items: int) -> str:
-    """ "Anteckning från Konferenssök, 27 november 2026 · 3 stycken"."""
+def dateline(day: dt.date, items: int, heading: str = "") -> str:
+    """ "Anteckning från Konferenssök, 27 november 2026 · 3 stycken" – without its
+    opening words when the heading already says them (the page's default heading)."""
     count = count_noun(items, "stycke", "stycken")
-    return f"Anteckning från {APP_NAME}, {swedish_date(day)} · {count}"
+    opening = f"Anteckning från {APP_NAME}"
+    if heading.casefold().startswith(opening.casefold()):
+        return f"{swedish_date(day).capitalize()} · {count}"
+    return f"{opening}, {swedish_date(day)} · {count}"
 
 
 @dataclass
@@ -251,11 +257,19 @@ def _md(text: object) -> str:
     return md_escape(text, export=True)
 
 
+def quote_line(line: str) -> str:
+    """A line of a quoted passage as the note shows it: a spoken line written "- Vi har …"
+    in the texts starts with the Swedish dialogue dash ("– Vi har …"), which is neither a
+    list in Markdown (no "\\- " escape) nor a stray hyphen in Word."""
+    return _SPOKEN.sub("– ", " ".join(line.split()))
+
+
 def _md_paragraphs(text: str, *, rich: bool = False) -> list[str]:
     """Non-empty lines of a text, escaped: each becomes its own Markdown paragraph.
     ``rich``: corpus text, whose emphasis and web addresses are kept (markup.md_rich)."""
-    render = md_rich if rich else _md
-    return [render(line) for line in (text or "").splitlines() if line.strip()]
+    if rich:
+        return [md_rich(quote_line(line)) for line in (text or "").splitlines() if line.strip()]
+    return [_md(line) for line in (text or "").splitlines() if line.strip()]
 
 
 def _md_link(text: str, url: str) -> str:
@@ -278,7 +292,7 @@ def to_markdown(note: BriefingNote, *, today: dt.date | None = None) -> str:
     out: list[str] = [
         f"# {_md(note_heading(note))}",
         "",
-        f"*{_md(dateline(today, len(note)))}*",
+        f"*{_md(dateline(today, len(note), note_heading(note)))}*",
         "",
     ]
     for para in _md_paragraphs(note.intro):

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from confsearch import messages
-from confsearch.citation import Source, head
+from confsearch.citation import Source, cite, head
 from confsearch.documents import distinct_regions
 from confsearch.markup import esc, highlight_passage, link_html, query_tag, rich
 
@@ -171,8 +171,8 @@ def table_html(rows: Sequence[dict], caption: str, links: Sequence[str] = ()) ->
             value = "" if row[c] is None else str(row[c])
             url = links[i] if j == 0 and i < len(links) else ""
             shown = link_html(url, value) if url else _line(value)
-            numeric = isinstance(row[c], int)
-            cells.append(f'<td class="{"ks-num" if numeric else ""}">{shown}</td>')
+            kind = "ks-num" if isinstance(row[c], int) else "ks-file" if c == "Fil" else ""
+            cells.append(f'<td class="{kind}">{shown}</td>')
         body.append(f"<tr>{''.join(cells)}</tr>")
     return (
         f'<div class="ks-table-wrap"><table class="ks-table"><caption>{_line(caption)}</caption>'
@@ -235,3 +235,26 @@ def session_regions(index) -> dict[str, list[str]]:
     for p in index.passages:
         by_session.setdefault(p.session, []).append(p)
     return {title: distinct_regions(ps) for title, ps in by_session.items()}
+
+
+def session_passages(index, passage) -> list:
+    """Every passage of ``passage``'s lärpass, in the order of the text."""
+    key = (passage.doc_id, passage.session)
+    same = [q for q in index.passages if (q.doc_id, q.session) == key]
+    return sorted(same, key=lambda q: (q.start, q.end))
+
+
+def session_text_html(passages: Sequence, current_id: str) -> str:
+    """A whole lärpass as escaped paragraphs; the hit's own passage is marked."""
+    paragraphs = []
+    for q in passages:
+        mark = ' class="ks-current" aria-current="true"' if q.id == current_id else ""
+        paragraphs.append(f"<p{mark}>{esc(q.text)}</p>")
+    return f'<div class="ks-text ks-session">{"".join(paragraphs)}</div>'
+
+
+def citation_text(passage, source: Source) -> str:
+    """The hit's citation as plain text to paste ("Lärpass · Region — Dokument (Arrangör,
+    år) <adress>"), the same words the card and the exported note use."""
+    text = cite(passage.session, passage.regions, passage.speakers, source)
+    return f"{text} <{source.url}>" if source.url else text

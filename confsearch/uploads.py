@@ -139,22 +139,31 @@ def judge_uploads(
     notes to show (kind, Markdown). Problems are matched to uploads by their path inside
     the corpus folder: an unreadable corpus/sub/x.pdf says nothing about a new upload
     x.pdf."""
+    from confsearch.documents import ReadError
     from confsearch.markup import md_escape
 
-    problems = {e["file"]: e for e in report["errors"] if e["kind"] != "duplicate"}
+    problems = {e["file"]: e for e in report["errors"]}
     rejected: list[Path] = []
     notes: list[tuple[str, str]] = []
     for path in saved:
         problem = problems.get(path.relative_to(corpus_dir).as_posix())
         if problem is None:
             continue
-        if problem["kind"] == "error":
+        error = ReadError(
+            problem.get("path", ""), problem["message"], problem["kind"], problem["file"]
+        )
+        if problem["kind"] == "duplicate":  # the same text is there already: no copy kept
+            rejected.append(path)
+            path.unlink(missing_ok=True)
+            message = f"{md_escape(path.name)} lades inte till: texten finns redan i korpusen."
+            notes.append(("info", message))
+        elif problem["kind"] == "error":
             rejected.append(path)
             quarantine(corpus_dir, path)
-            message = f"{md_escape(path.name)} lades inte till: {md_escape(problem['message'])}"
+            message = f"{md_escape(path.name)} lades inte till: {md_escape(error.reason())}"
             notes.append(("error", message))
         else:
-            notes.append(("warning", md_escape(problem["message"])))
+            notes.append(("warning", md_escape(error.for_user())))
     return rejected, notes
 
 

@@ -24,6 +24,7 @@ from confsearch.briefing import (
     note_heading,
     note_sources,
     questions_with_items,
+    quote_line,
     session_groups,
 )
 from confsearch.citation import head
@@ -37,6 +38,13 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 LANGUAGE = "sv-SE"
 A4 = (21.0, 29.7)  # cm
 MARGIN_CM = 2.5
+
+
+APP_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'extended-properties"><Application>Konferenssök</Application></Properties>'
+).encode()
 
 
 def _xml_safe(text: object) -> str:
@@ -109,6 +117,34 @@ def _properties(document, heading: str, questions: list[str], now: dt.datetime) 
     props.created = now
     props.modified = now
     props.revision = 1
+    _application(document)
+
+
+def _page_numbers(document) -> None:
+    """ "Sida 3" centred in every page's footer (a PAGE field Word fills in)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for section in document.sections:
+        paragraph = section.footer.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run("Sida ")
+        field = OxmlElement("w:fldSimple")
+        field.set(qn("w:instr"), "PAGE")
+        run, text = OxmlElement("w:r"), OxmlElement("w:t")
+        text.text = "1"
+        run.append(text)
+        field.append(run)
+        paragraph._p.append(field)
+
+
+def _application(document) -> None:
+    """The file's extended properties name this program, not python-docx's template
+    ("Microsoft Macintosh Word", a page count of 1 and so on)."""
+    for part in document.part.package.iter_parts():
+        if str(part.partname) == "/docProps/app.xml":
+            part._blob = APP_XML
 
 
 def _hyperlink_style(document):
@@ -178,9 +214,10 @@ def to_docx(note: BriefingNote, *, now: dt.datetime | None = None) -> bytes:
     _hyperlink_style(doc)
     heading = _line(note_heading(note))
     _properties(doc, heading, note.questions, now)
+    _page_numbers(doc)
     doc.add_heading(heading, level=1)
     line = doc.add_paragraph()
-    line.add_run(dateline(now.date(), len(note))).italic = True
+    line.add_run(dateline(now.date(), len(note), heading)).italic = True
     for text in (note.intro or "").splitlines():
         if text.strip():
             doc.add_paragraph(_xml_safe(text.strip()))
@@ -194,7 +231,7 @@ def to_docx(note: BriefingNote, *, now: dt.datetime | None = None) -> bytes:
         for n, item in items:
             for text in (item.text or "").splitlines():
                 if text.strip():
-                    _add_rich(doc.add_paragraph(style="Quote"), " ".join(text.split()))
+                    _add_rich(doc.add_paragraph(style="Quote"), quote_line(text))
             cite_p = doc.add_paragraph()
             cite_p.add_run(f"[{n}] ").bold = True
             src = item.cited()

@@ -76,8 +76,10 @@ def streamlit_server(corpus: Path, index: Path, log: Path):
             proc.kill()
 
 
-def chromium_driver(profile: Path, downloads: Path | None = None):
-    """Headless Debian Chromium via the system chromedriver (selenium never downloads)."""
+def chromium_driver(profile: Path, downloads: Path | None = None, network_log: bool = False):
+    """Headless Debian Chromium via the system chromedriver (selenium never downloads).
+    ``network_log``: keep the performance log, every request the page makes
+    (:func:`requested_urls`)."""
     os.environ["SE_OFFLINE"] = "true"
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
@@ -99,6 +101,8 @@ def chromium_driver(profile: Path, downloads: Path | None = None):
         f"--user-data-dir={profile}",
     ):
         opts.add_argument(arg)
+    if network_log:
+        opts.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     if downloads is not None:
         opts.add_experimental_option(
             "prefs",
@@ -109,6 +113,22 @@ def chromium_driver(profile: Path, downloads: Path | None = None):
             },
         )
     return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
+
+
+def requested_urls(driver) -> list[str]:
+    """Every address the browser asked for since the last call (documents, scripts,
+    fonts, icons, websockets), from the performance log."""
+    import json
+
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        params = message.get("params", {})
+        if message.get("method") == "Network.requestWillBeSent":
+            urls.append(params["request"]["url"])
+        elif message.get("method") == "Network.webSocketCreated":
+            urls.append(params["url"])
+    return urls
 
 
 # ---------------------------------------------------------------- helpers

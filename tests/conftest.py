@@ -30,6 +30,20 @@ def pytest_collection_modifyitems(config, items):
 
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_notes_db(tmp_path_factory):
+    """Saved notes (confsearch.notes) of every test, and of the pages and servers tests
+    start, go to a temporary file: never into the user's own data folder."""
+    import os
+
+    if not os.environ.get("CONFSEARCH_NOTES_DB"):
+        os.environ["CONFSEARCH_NOTES_DB"] = str(
+            tmp_path_factory.mktemp("notes") / "anteckningar.sqlite3"
+        )
+
+
 REAL_CORPUS = ROOT / "corpus"
 
 

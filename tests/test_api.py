@@ -450,6 +450,10 @@ def test_openapi_is_complete_and_swedish(client):
     assert set(operations) == {
         *(("get", p) for p in ("/search", "/ask", "/regions", "/health", "/documents")),
         ("post", "/brief"),
+        *(("get", p) for p in ("/notes", "/notes/{note_id}", "/notes/{note_id}/export")),
+        *(("post", p) for p in ("/notes", "/notes/{note_id}/duplicate", "/notes/{note_id}/pins")),
+        *(("put", p) for p in ("/notes/{note_id}", "/notes/{note_id}/pins/{passage_id}")),
+        *(("delete", p) for p in ("/notes/{note_id}", "/notes/{note_id}/pins/{passage_id}")),
     }
     for (_, path), op in operations.items():
         assert op["summary"] and op["description"], path

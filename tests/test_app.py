@@ -108,6 +108,22 @@ def test_search_shows_cards_answer_and_citations(env):
     assert "Inget tydligt svar" not in texts(at)
 
 
+def test_a_hit_opens_its_whole_lärpass_in_the_order_of_the_text(env):
+    at = ask(start(), QUESTION)
+    toggles = [t for t in at.toggle if t.label == "Visa hela lärpasset"]
+    assert len(toggles) == len(cards(at))  # one per hit, all closed
+    assert not any("ks-session" in m.value for m in at.markdown)
+    toggles[0].set_value(True).run()
+    assert not at.exception, at.exception
+    (whole,) = [m.value for m in at.markdown if "ks-session" in m.value]
+    assert whole.count("<p") > 2 and whole.count('class="ks-current"') == 1
+    assert "cykelbibliotek" in whole.split('class="ks-current"', 1)[1].split("</p>", 1)[0]
+    # "Kopiera källhänvisning": the citation as plain text in a box with a copy button.
+    citations = [c.value for c in at.code]
+    assert len(citations) == len(toggles) and "(Reglab, 2022)" in citations[0]
+    assert "corpus/" not in citations[0] and "<" not in citations[0].split(" <")[0]
+
+
 def test_off_topic_question_says_so_and_still_shows_passages(env):
     at = ask(start(), "Hur bakar man surdegsbröd?")
     assert "Inget tydligt svar i konferenstexterna" in texts(at)
@@ -165,7 +181,8 @@ def test_region_filter_is_shown_as_a_chip_and_applied_in_every_tab(env):
     assert chip_labels(at) == ["Region: Region Värmland", "Region: Region Värmland"]
     shown = [re.sub(r"\\(.)", r"\1", c.value) for c in at.caption]
     assert any("Bara stycken från Region Värmland (filter)" in c for c in shown)
-    assert [s.key for s in at.selectbox] == ["region", "session", "k"]  # one set of filters
+    filters = [s.key for s in at.selectbox if s.key != "ta-bort-dokument"]  # Korpus's own box
+    assert filters == ["region", "session", "k"]  # one set of filters
     region_cards = [m.value for m in at.markdown if 'class="ks-card ks-region"' in m.value]
     assert region_cards and all("Region Värmland" in c for c in region_cards)
     # Pressing the chip removes the filter everywhere.
@@ -325,7 +342,7 @@ def test_upload_makes_a_document_searchable_without_restart(own_copy):
     assert not at.exception, at.exception
     messages = texts(at)
     assert "Klart!" in messages and "gotland-2.md" in messages
-    assert "binär.md lades inte till" in messages and "binära data" in messages
+    assert "binär.md lades inte till" in messages and "binärdata" in messages
     # Saved inside the corpus under a new name; the existing file is untouched.
     assert (own_copy / "corpus" / "gotland.md").read_text(encoding="utf-8") == "finns redan"
     assert (own_copy / "corpus" / "gotland-2.md").is_file()
@@ -337,6 +354,54 @@ def test_upload_makes_a_document_searchable_without_restart(own_copy):
     assert "Region Gotland" in cards(at)[0]
     # A second session in the same process sees the new document too.
     assert "Region Gotland" in cards(ask(start(), "hållbar turism på Gotland"))[0]
+
+
+def test_removing_an_uploaded_document_takes_its_passages_out_of_the_search(own_copy):
+    question = "Hur samarbetar besöksnäringen kring hållbar turism på Gotland?"
+    at = start()
+    at.file_uploader[0].set_value([("gotland.md", XSS_DOC.encode("utf-8"), "text/markdown")])
+    at.run()
+    at.button(key="indexera").click()
+    at.run()
+    assert "Klart!" in texts(at)
+    assert "Region Gotland" in cards(ask(at, question))[0]
+    # Two documents: the lärpass filter is grouped by document, each labelled with it.
+    options = at.selectbox(key="session").options[1:]
+    documents = [o.split(" · ", 1)[0] for o in options]
+    assert "Testdokument om säkerhet · Ett annat lärpass (Region Gotland)" in options
+    assert len(set(documents)) == 2 and documents == sorted(documents, key=documents.index)
+
+    at.selectbox(key="ta-bort-dokument").select("gotland.md").run()
+    at.button(key="ta-bort").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert "Testdokument om säkerhet (gotland.md) är borttaget. Sökindexet har nu" in texts(at)
+    assert not (own_copy / "corpus" / "gotland.md").exists()
+    assert len(list((own_copy / "corpus" / ".borttagna").glob("*-gotland.md"))) == 1
+    assert not any("Region Gotland" in c for c in cards(ask(at, question)))
+    assert "gotland.md" not in at.selectbox(key="ta-bort-dokument").options
+
+
+def test_a_file_already_in_the_corpus_gets_one_message_no_copy_and_no_build(own_copy):
+    corpus = own_copy / "corpus"
+    before = index_version(own_copy / "index")
+    files = sorted(p.name for p in corpus.iterdir())
+    data = (corpus / "arskonferens-2022-larpass.txt").read_bytes()
+    at = start()
+    at.file_uploader[0].set_value([("arskonferens-2022-larpass.txt", data, "text/plain")])
+    at.run()
+    at.button(key="indexera").click()
+    at.run()
+    assert not at.exception, at.exception
+    messages = texts(at)
+    assert messages.count("arskonferens-2022-larpass.txt lades inte till") == 1
+    assert (
+        "arskonferens-2022-larpass.txt lades inte till: Filen finns redan i korpusen "
+        "(som arskonferens-2022-larpass.txt)."
+    ) in messages
+    assert "Klart!" not in messages and "dubblett" not in messages
+    assert sorted(p.name for p in corpus.iterdir()) == files  # no copy on disk
+    assert index_version(own_copy / "index") == before  # nothing accepted: no rebuild
 
 
 def test_upload_is_judged_by_its_own_path_and_partial_problems_are_shown(own_copy):

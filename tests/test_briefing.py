@@ -175,7 +175,7 @@ def test_markdown_contains_heading_passages_citations_and_questions(note):
         line.startswith("[3] Värmland leder tillsammans · Region Värmland · Ingrid Strengsdal")
         for line in lines
     )
-    assert "Frågor som ställdes:" in md
+    assert "## Frågor som ställdes\n" in md
     assert "- Vem har cykelbibliotek?" in lines
     assert "- Hur utvärderades Värmlandsrådet?" in lines
     sources = lines[lines.index("## Källor") + 2 :]
@@ -206,7 +206,7 @@ def test_markdown_escapes_corpus_text():
     # the address is a real link that shows itself; the Markdown link syntax is text
     assert "\\[länk\\](<http://evil.example>)" in md
     assert "\\# inte rubrik *fet*" in md  # the author's emphasis stays emphasis
-    assert "> \\- Citat med *understreck*" in md
+    assert "> – Citat med *understreck*" in md  # a spoken line: the dialogue dash, no "\\-"
     assert "> 1\\. inte en lista" in md
     assert "<b>" not in md and "Fråga \\[x\\](y)?" in md
 
@@ -226,7 +226,7 @@ def test_markdown_renders_literally():
     ]
     visible = html.unescape(re.sub(r"<[^>]+>", "", rendered))
     assert strip_emphasis(EVIL) in visible
-    assert "- Citat | tabell ~~stryk~~ `kod` ![bild](x.png)" in visible
+    assert "– Citat | tabell ~~stryk~~ `kod` ![bild](x.png)" in visible
 
 
 @pytest.mark.parametrize(
@@ -277,7 +277,7 @@ def test_docx_round_trip(note):
     assert any(
         t.startswith("[3] Värmland leder tillsammans · Region Värmland · Ingrid") for t in texts
     )
-    assert ("Heading 2", "Frågor som ställdes:") in paras
+    assert ("Heading 2", "Frågor som ställdes") in paras
     assert "Hur utvärderades Värmlandsrådet?" in texts
     assert ("Heading 2", "Källor") in paras
 
@@ -301,6 +301,11 @@ def test_docx_is_fit_for_a_swedish_office(note):
         str(getattr(props, k)) for k in ("author", "comments", "subject", "keywords")
     )
     assert props.created == NOW
+    assert b"Microsoft" not in b"".join(
+        p.blob for p in doc.part.package.iter_parts() if "docProps" in str(p.partname)
+    )
+    footer = doc.sections[0].footer.paragraphs[0]
+    assert footer.text.startswith("Sida ") and 'w:instr="PAGE"' in footer._p.xml
     normal = doc.styles["Normal"].element.rPr.find(qn("w:lang"))
     assert normal.get(qn("w:val")) == "sv-SE"
     defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
@@ -389,3 +394,13 @@ def test_docx_cleans_every_string_it_writes_properties_included():
     assert doc.core_properties.title == "Underlag"
     assert "Vem har cykelbibliotek? (" not in texts  # answered: no "no passages" remark
     assert not any(c in texts for c in bad)
+
+
+def test_the_default_page_heading_is_not_repeated_in_the_dateline():
+    from confsearch.briefing import dateline
+
+    day = dt.date(2026, 12, 6)
+    assert dateline(day, 2, "Anteckning från Konferenssök") == "6 december 2026 · 2 stycken"
+    assert dateline(day, 1, "Underlag om cykling") == (
+        "Anteckning från Konferenssök, 6 december 2026 · 1 stycke"
+    )

@@ -130,3 +130,18 @@ def test_region_bars_keep_full_names_and_scale_to_the_first():
     assert re.findall(r"width: (\d+)%", html) == ["100", "50"]
     assert "3 stycken · 2 lärpass" in html and "1 stycke · 1 lärpass" in html
     assert cards.region_bars([]) == ""
+
+
+def test_a_whole_lärpass_is_escaped_in_text_order_with_the_hit_marked():
+    index = SimpleNamespace(
+        passages=[
+            SimpleNamespace(id="b", doc_id="d", session="S", start=50, end=90, text="Andra <b>"),
+            SimpleNamespace(id="x", doc_id="d", session="T", start=0, end=40, text="Annat pass"),
+            SimpleNamespace(id="a", doc_id="d", session="S", start=0, end=40, text="Första"),
+        ]
+    )
+    whole = cards.session_passages(index, index.passages[0])
+    assert [q.id for q in whole] == ["a", "b"]
+    html = cards.session_text_html(whole, "b")
+    assert html.index("Första") < html.index("Andra") and "<b>" not in html
+    assert '<p class="ks-current" aria-current="true">Andra &#60;b&#62;</p>' in html

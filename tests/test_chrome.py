@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from confsearch import chrome, uploads
 
@@ -30,6 +31,10 @@ def test_streamlit_refusals_become_swedish():
     assert translate("push_pin icon") == ""  # icons are pictures, not words
     assert translate("10 options available.") == "10 alternativ finns."
     assert translate("1 option available.") == "1 alternativ finns."
+    assert translate("1.9KB") == "1,9 kB" and translate("3.2MB") == "3,2 MB"
+    # The connection-lost dialog: no "streamlit run yourscript.py" for a civil servant.
+    assert "streamlit" not in translate("streamlit run yourscript.py").lower()
+    assert translate("Cannot connect to Streamlit (HTTP status: 403).").startswith("Sidan går")
 
 
 def test_the_script_is_constant_and_installs_once():
@@ -56,3 +61,23 @@ def test_the_pages_own_blocks_are_never_translated():
     for html in blocks:
         outer = re.match(r'<(?:div|ul) class="([^"]+)"', html).group(1).split()[0]
         assert "." + outer in chrome.OURS.split(", "), outer
+
+
+def test_the_uploader_remove_label_is_swedish():
+    for pattern, to in chrome.PATTERNS:
+        if re.search(pattern, "Remove diagram.png"):
+            assert re.sub(pattern, to.replace("$", "\\"), "Remove diagram.png") == (
+                "Ta bort diagram.png"
+            )
+            return
+    raise AssertionError("no pattern for the uploader's Remove label")
+
+
+def test_the_page_icon_is_drawn_here_not_fetched():
+    """Streamlit fetches a ``:material/…:`` icon from fonts.gstatic.com; an SVG text
+    becomes a data: address (the browser test checks the whole session's requests)."""
+    from streamlit.commands.page_config import _get_favicon_string
+
+    assert _get_favicon_string(chrome.FAVICON).startswith("data:image/svg+xml;base64,")
+    app = (Path(__file__).resolve().parents[1] / "app.py").read_text(encoding="utf-8")
+    assert "page_icon=chrome.FAVICON" in app and ":material/" not in app.split("page_icon=")[1][:30]

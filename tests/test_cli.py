@@ -366,3 +366,39 @@ def test_ctrl_c_ends_quietly(real_index, delay):
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert b"Traceback" not in err and b"Avbrutet." in err
+
+
+UPLOADED = """# Cykelpendling i Jämtland
+
+## Cykla till jobbet året runt
+
+Region Jämtland Härjedalen berättade om vinterväghållning av cykelbanor och hur
+arbetsgivare uppmuntrar cykelpendling med omklädningsrum och förvaring.
+"""
+
+
+def _sources(capsys, query: str) -> set[str]:
+    capsys.readouterr()
+    assert cli.main(["search", query, "--json", "--k", "20"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
+    return {hit["source"] for line in lines for hit in line["hits"]}
+
+
+def test_remove_takes_a_document_out_and_its_passages_are_no_longer_found(fake_env, capsys):
+    corpus = fake_env / "corpus"
+    (corpus / "cykelpendling.md").write_text(UPLOADED, encoding="utf-8")
+    assert "corpus/cykelpendling.md" in _sources(capsys, "vinterväghållning av cykelbanor")
+
+    assert cli.main(["remove", "cykelpendling.md"]) == 0
+    out = capsys.readouterr().out
+    assert "cykelpendling.md togs bort ur korpusen" in out
+    assert "Inget behövde bäddas in på nytt." in out  # the build reused every embedding
+    assert not (corpus / "cykelpendling.md").exists()
+    (kept,) = (corpus / ".borttagna").iterdir()  # moved aside, not destroyed
+    assert kept.read_text(encoding="utf-8") == UPLOADED
+    assert "corpus/cykelpendling.md" not in _sources(capsys, "vinterväghållning av cykelbanor")
+
+    assert cli.main(["remove", "../corpus/finns-inte.md"]) == 2
+    assert "Dokumentet ../corpus/finns-inte.md finns inte i korpusmappen." in (
+        capsys.readouterr().err
+    )

@@ -594,6 +594,20 @@ def test_broken_pdf_is_reported(tmp_path):
     assert "trasig.pdf" in err.message
 
 
+def test_broken_word_and_pdf_files_say_what_to_do_in_swedish(tmp_path):
+    """No exception names or the reader library's English ("BadZipFile", "Stream has
+    ended unexpectedly"); shown to the user, the file is named without "corpus/"."""
+    read_one(tmp_path, "trasig.docx", b"PK\x03\x04 not really a zip")
+    result = read_one(tmp_path, "avbruten.pdf", b"%PDF-1.4\n1 0 obj << /Length 99 >>\nstream\nab")
+    messages = {e.file: e for e in result.errors}
+    assert set(messages) == {"trasig.docx", "avbruten.pdf"}
+    for err in messages.values():
+        assert "försök igen" in err.message
+        assert not re.search(r"[A-Z][a-z]+[A-Z]\w*|Error|Stream|unexpected", err.message)
+        assert err.for_user().startswith(f"Kunde inte läsa {err.file}: ")
+        assert "corpus/" not in err.for_user() and "corpus/" not in err.reason()
+
+
 def test_html(tmp_path):
     html = """<!doctype html><html><head><title>Sida | Reglab</title>
     <style>p { color: red }</style><script>var Vinnova = 1;</script></head><body>

@@ -11,6 +11,7 @@ import pytest
 from confsearch.corpus import read_corpus
 from confsearch.docmeta import SidecarError, read_sidecar
 from confsearch.messages import os_error_text, quoted
+from confsearch.readers import UNREADABLE_PDF
 from confsearch.uploads import UploadError, save_upload
 
 ENGLISH = ("No such", "too long", "Not a directory", "Permission", "Detected", "cyclic", "Error")
@@ -41,7 +42,7 @@ def test_a_pdf_with_a_cyclic_page_tree_is_named_in_swedish(tmp_path):
     corpus.mkdir()
     (corpus / "cykel.pdf").write_bytes(cyclic_pdf())
     [error] = read_corpus(corpus).errors
-    assert error.message.endswith("PDF-filen är trasig eller går inte att läsa.")
+    assert error.message.endswith(f"{UNREADABLE_PDF}.")
     _swedish(error.message)
 
 

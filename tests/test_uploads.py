@@ -121,24 +121,37 @@ def test_build_problems_are_matched_to_uploads_by_their_path_in_the_corpus(tmp_p
     corpus = tmp_path / "corpus"
     (corpus / "sub").mkdir(parents=True)
     good, bad, odd = (corpus / n for n in ("x.pdf", "trasig.docx", "kort.txt"))
-    for p in (good, bad, odd, corpus / "sub" / "x.pdf"):
+    broken, copy = corpus / "rapport.pdf", corpus / "kopia.md"
+    for p in (good, bad, odd, broken, copy, corpus / "sub" / "x.pdf"):
         p.write_bytes(b"data")
     report = {
         "errors": [
             {"file": "sub/x.pdf", "kind": "error", "message": "kunde inte läsas"},
             {"file": "trasig.docx", "kind": "error", "message": "<skadad> fil"},
             {"file": "kort.txt", "kind": "partial", "message": "bara rubriker"},
-            {"file": "x.pdf", "kind": "duplicate", "message": "samma text som y.pdf"},
+            {  # as the corpus reader writes it: the project's path is not shown
+                "file": "rapport.pdf",
+                "path": "corpus/rapport.pdf",
+                "kind": "error",
+                "message": "Kunde inte läsa corpus/rapport.pdf: PDF-filen är trasig.",
+            },
+            {"file": "kopia.md", "kind": "duplicate", "message": "samma text som y.pdf"},
         ],
         "passages": 1,
         "documents": 1,
     }
-    rejected, notes = judge_uploads(corpus, [good, bad, odd], report)
-    assert rejected == [bad]
+    rejected, notes = judge_uploads(corpus, [good, bad, odd, broken, copy], report)
+    assert rejected == [bad, broken, copy]
+    assert not copy.exists() and not list(corpus.glob(".karantan/*kopia*"))  # no copy kept
     assert good.exists() and odd.exists() and not bad.exists()  # only the bad one goes
     assert notes == [
         ("error", f"{md_escape('trasig.docx')} lades inte till: {md_escape('<skadad> fil')}"),
         ("warning", "bara rubriker"),
+        (
+            "error",
+            f"{md_escape('rapport.pdf')} lades inte till: {md_escape('PDF-filen är trasig.')}",
+        ),
+        ("info", f"{md_escape('kopia.md')} lades inte till: texten finns redan i korpusen."),
     ]
     assert added_message([good], report) == (
         f"Klart! {md_escape('x.pdf')} är sökbar nu. Indexet har 1 stycke från 1 dokument."

@@ -1,0 +1,201 @@
+"""The workspace in a real browser (headless Chromium, ``python -m confsearch.page``):
+a full session (search, every tab, pin, export, upload) asks no host but the page's own
+(the performance log lists every request), and the address holds the view: Back and
+Forward step through two searches, and a filter is in the address."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import urllib.parse
+
+import pytest
+
+from tests.browser import (
+    ask,
+    card_container,
+    cards_for,
+    choose,
+    chromium_driver,
+    click_tab,
+    missing_browser,
+    question_box,
+    requested_urls,
+    streamlit_server,
+    wait,
+)
+from tests.conftest import REAL_CORPUS
+
+pytestmark = pytest.mark.browser
+
+FIRST = "Vilken region har ett cykelbibliotek?"
+SECOND = "Vad är en projektkyrkogård?"
+STARTUP_TIMEOUT = 300  # the first load builds the index with the real model
+UPLOAD_DOC = """# Cykelpendling i Jämtland
+
+## Cykla till jobbet året runt
+
+Region Jämtland Härjedalen berättade om vinterväghållning av cykelbanor och hur
+arbetsgivare uppmuntrar cykelpendling med omklädningsrum och förvaring.
+"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("workspace")
+    shutil.copytree(REAL_CORPUS, tmp / "corpus")
+    os.environ["CONFSEARCH_NOTES_DB"] = str(tmp / "anteckningar.sqlite3")
+    try:
+        with streamlit_server(tmp / "corpus", tmp / "index", tmp / "streamlit.log") as (url, _):
+            yield {"url": url, "tmp": tmp, "log": tmp / "streamlit.log"}
+    finally:
+        os.environ.pop("CONFSEARCH_NOTES_DB", None)
+
+
+@pytest.fixture
+def driver(tmp_path):
+    missing = missing_browser()
+    if missing:
+        pytest.fail(f"Missing {', '.join(missing)}: apt-get install -y chromium chromium-driver")
+    os.environ["SE_OFFLINE"] = "true"
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    driver = chromium_driver(tmp_path / "profile", downloads, network_log=True)
+    driver.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
+    driver.downloads = downloads
+    yield driver
+    driver.quit()
+
+
+def opened(driver, server, address: str = "") -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.get(server["url"] + address)
+    wait(
+        driver,
+        lambda d: d.find_elements(By.CSS_SELECTOR, 'input[placeholder^="Ställ en fråga"]'),
+        timeout=STARTUP_TIMEOUT,
+        message="the question box never appeared:\n" + server["log"].read_text()[-2000:],
+    )
+
+
+def params(driver) -> dict[str, list[str]]:
+    return urllib.parse.parse_qs(urllib.parse.urlparse(driver.current_url).query)
+
+
+def test_a_full_session_asks_no_host_but_the_pages_own(server, driver):
+    from selenium.webdriver.common.by import By
+
+    opened(driver, server)
+    ask(driver, FIRST, timeout=120)
+    container = card_container(driver, "traff-1")
+    container.find_element(By.XPATH, ".//button[contains(., 'Fäst')]").click()
+    wait(driver, lambda d: "I anteckningen ✓" in card_container(d, "traff-1").text)
+    click_tab(driver, "Regioner")
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".ks-bars"), timeout=60)
+    click_tab(driver, "Anteckning")
+    md = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, ".st-key-ladda-md button"))
+    md.click()
+    wait(driver, lambda d: any(driver.downloads.glob("*.md")), timeout=30)
+    driver.find_element(By.CSS_SELECTOR, ".st-key-ladda-docx button").click()
+    wait(driver, lambda d: any(driver.downloads.glob("*.docx")), timeout=30)
+    click_tab(driver, "Korpus")
+    upload = server["tmp"] / "cykelpendling.md"
+    upload.write_text(UPLOAD_DOC, encoding="utf-8")
+    driver.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(upload))
+    add = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, ".st-key-indexera button"))
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", add)
+    add.click()
+    done = wait(
+        driver,
+        lambda d: d.find_element(By.CSS_SELECTOR, ".st-key-uppladdat"),
+        timeout=STARTUP_TIMEOUT,
+    )
+    wait(driver, lambda d: "Klart!" in done.text, timeout=30)
+    driver.refresh()  # a reload asks for the page, its scripts and fonts again
+    opened(driver, server, "")
+
+    # Requests on the network (chrome:// pages are the browser's own new tab, data: and
+    # blob: addresses never leave the browser).
+    urls = [u for u in requested_urls(driver) if u.startswith(("http:", "https:", "ws:", "wss:"))]
+    own = urllib.parse.urlparse(server["url"]).netloc
+    hosts = {urllib.parse.urlparse(u).netloc for u in urls}
+    assert len(urls) > 20 and own in hosts  # the log saw the session
+    assert hosts == {own}, sorted(u for u in urls if urllib.parse.urlparse(u).netloc != own)
+
+
+def test_back_and_forward_step_through_searches_and_the_address_holds_the_view(server, driver):
+    from selenium.webdriver.common.by import By
+
+    opened(driver, server)
+    ask(driver, FIRST, timeout=120)
+    wait(driver, lambda d: params(d).get("q") == [FIRST], message="first question not in URL")
+    ask(driver, SECOND, timeout=120)
+    wait(driver, lambda d: params(d).get("q") == [SECOND], message="second question not in URL")
+
+    driver.back()
+    wait(driver, lambda d: cards_for(d, FIRST) >= 1, timeout=60, message="Back: first search")
+    wait(driver, lambda d: question_box(d).get_attribute("value") == FIRST)
+    assert cards_for(driver, SECOND) == 0
+    driver.forward()
+    wait(driver, lambda d: cards_for(d, SECOND) >= 1, timeout=60, message="Forward: second")
+    wait(driver, lambda d: question_box(d).get_attribute("value") == SECOND)
+
+    # A filter is in the address; the link opens the same view.
+    summary = driver.find_element(By.XPATH, "//summary[contains(., 'Filtrera på region')]")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", summary)
+    summary.click()
+    choose(driver, "region", "Region Örebro län")
+    wait(driver, lambda d: params(d).get("region") == ["Region Örebro län"], message="filter")
+    link = driver.current_url
+    driver.get("about:blank")
+    driver.get(link)
+    wait(
+        driver,
+        lambda d: "Region: Region Örebro län" in d.find_element("css selector", "body").text,
+        timeout=120,
+        message="the filter's chip is not shown after opening the link",
+    )
+    assert question_box(driver).get_attribute("value") == SECOND
+
+
+BROKEN_WORDS = """
+const broken = [];
+for (const cell of document.querySelectorAll('.ks-table th, .ks-table td')) {
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    for (const m of n.nodeValue.matchAll(/[\\p{L}\\p{N}]+/gu)) {
+      if (m[0].length >= 12) continue;
+      const range = document.createRange();
+      range.setStart(n, m.index);
+      range.setEnd(n, m.index + m[0].length);
+      const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+      if (lines.size > 1) broken.push(m[0]);
+    }
+  }
+}
+return [document.querySelectorAll('.ks-table td').length, broken];
+"""
+
+
+def test_korpus_tables_break_no_short_word_at_desktop_or_phone_width(server, driver):
+    opened(driver, server)
+    click_tab(driver, "Korpus")
+    for width, height in ((1280, 800), (390, 844)):
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
+        )
+        wait(
+            driver,
+            lambda d: (
+                d.find_elements("css selector", ".ks-table")
+                and d.find_element("css selector", ".ks-table").is_displayed()
+            ),
+            timeout=120,
+        )
+        cells, broken = driver.execute_script(BROKEN_WORDS)
+        assert cells > 10, cells  # the tables were measured
+        assert broken == [], (width, broken)
