@@ -216,12 +216,20 @@ def corpus_summary(index) -> CorpusSummary:
             }
         )
         links.append(src.url)
+        acting: dict[str, list[str]] = {}
+        for title, orgs in zip(d.sessions, d.session_organisations, strict=False):
+            acting.setdefault(title, []).extend(orgs)
         for title in titles:
             key = (d.doc_id, title)
+            # the organisations the reader saw acting in the session; an older index (or a
+            # session where it saw none) falls back on the regions its passages are filed under
+            orgs = list(dict.fromkeys(acting.get(title, ()))) or distinct_regions(
+                by_session.get(key, [])
+            )
             sessions.append(
                 {
                     "Lärpass": title or "(utan rubrik)",
-                    "Region/organisation": ", ".join(distinct_regions(by_session.get(key, []))),
+                    "Region/organisation": ", ".join(orgs),
                     "Stycken": per_session.get(key, 0),
                     "Dokument": d.title or d.doc_id,
                 }

@@ -357,6 +357,9 @@ def build_index(
                     # information) is searchable but no session (confsearch.programme)
                     sessions=tuple(s.title for s in d.sessions if s.kind == "session"),
                     metadata={k: v for k, v in d.metadata.items() if isinstance(v, str | int)},
+                    session_organisations=tuple(
+                        tuple(s.organisations) for s in d.sessions if s.kind == "session"
+                    ),
                 )
                 for d in result.documents
             ),

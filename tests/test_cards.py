@@ -145,3 +145,25 @@ def test_a_whole_lärpass_is_escaped_in_text_order_with_the_hit_marked():
     html = cards.session_text_html(whole, "b")
     assert html.index("Första") < html.index("Andra") and "<b>" not in html
     assert '<p class="ks-current" aria-current="true">Andra &#60;b&#62;</p>' in html
+
+
+def test_corpus_summary_shows_the_organisations_the_reader_saw_acting():
+    """Issue 23: a session's acting organisations as the reader found them (a university
+    outside the region register, not the region of the venue), else its passages' regions."""
+    index = SimpleNamespace(
+        passages=[_p("a", "S1", ["Region Gävleborg"]), _p("a", "S2", ["Region Y"])],
+        manifest=SimpleNamespace(
+            documents=[
+                DocumentInfo(
+                    "a",
+                    "Dok A",
+                    "corpus/a.txt",
+                    ("S1", "S2"),
+                    session_organisations=(("Högskolan i Gävle", "Sandvikens kommun"), ()),
+                )
+            ]
+        ),
+    )
+    rows = cards.corpus_summary(index).sessions
+    assert rows[0]["Region/organisation"] == "Högskolan i Gävle, Sandvikens kommun"
+    assert rows[1]["Region/organisation"] == "Region Y"

@@ -52,6 +52,11 @@ class DocumentInfo:
     source: str
     sessions: tuple[str, ...]
     metadata: dict[str, Any] = field(default_factory=dict)
+    # Per session, in the order of ``sessions``: the organisations the reader found acting
+    # in it, as written (speakers' organisations, presenters). The Korpus tab shows these
+    # rather than every organisation a session's text names (a venue is no actor).
+    # Empty in manifests written before it existed.
+    session_organisations: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,9 @@ class Manifest:
                 source=str(x.get("source") or ""),
                 sessions=tuple(x.get("sessions") or ()),
                 metadata=dict(x.get("metadata") or {}),
+                session_organisations=tuple(
+                    tuple(str(o) for o in orgs) for orgs in x.get("session_organisations") or ()
+                ),
             )
             for x in d.get("documents") or ()
         )
