@@ -8,7 +8,7 @@ from confsearch import claims
 from confsearch.answer import answer
 from confsearch.answereval import AnswerMetrics, holds_key, is_answerable
 from confsearch.question import analyse, verb_words
-from confsearch.sentences import defines, enumerates, holds_item, unanswered
+from confsearch.sentences import announces_session, defines, enumerates, holds_item, unanswered
 from tests.test_answer import make_hit, response
 
 
@@ -150,3 +150,9 @@ def test_eval_prints_uncovered_and_near_miss_refusal_apart():
     text = "\n".join(m.lines())
     assert "utanför ämnet 1.000 (n=2)" in text
     assert "nära miss 0.000 (n=1)" in text
+
+
+def test_a_sentence_announcing_the_session_is_told_from_one_stating_a_fact():
+    assert announces_session("Region Gävleborg berättar om en utredning om livsvillkor.")
+    assert announces_session("Region Örebro län höll ett lärpas som hette Rena resor.")
+    assert not announces_session("Resultaten visar att ojämlikheten blir alltmer koncentrerad.")
