@@ -367,7 +367,10 @@ def answer(
     q = analyse(response.query)
     hits = list(response.hits[: max(max_hits, 0)])
     cands = _candidates(hits)
-    _lexical_scores(analyze(response.query), cands)
+    # the words locating the session (its region, its speaker) match its every sentence
+    # and most its announcement: words are scored on the rest of the question
+    located = set(analyze(" ".join(q.locators)))
+    _lexical_scores([t for t in analyze(response.query) if t not in located], cands)
     _assess(q, focus_terms(q), cands)
     for c in cands:
         c.score = _combine(c)
