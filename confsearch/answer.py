@@ -27,6 +27,7 @@ from confsearch.question import Question, analyse
 from confsearch.regions import find_mentions
 from confsearch.search import FusionConfig, Hit, SearchResponse
 from confsearch.sentences import (
+    announces_session,
     defines,
     focus_share,
     focus_terms,
@@ -63,7 +64,7 @@ SHORT_WORDS = 7  # below this a sentence gets a small penalty
 LONG_WORDS = 60  # above this too (a wall of text is a poor answer)
 MAX_UNIT_CHARS = 500  # a quote line longer than this is split into sentences after all
 MAX_PER_PASSAGE = 2
-RELATIVE_MIN = 0.7  # further sentences must score at least this share of the best one
+RELATIVE_MIN = 0.6  # further sentences must score at least this share of the best one
 DUPLICATE_JACCARD = 0.6
 # Cosines of the embedding model live in roughly [0.7, 1] (E5 family); a sentence's cosine
 # is mapped from [FusionConfig.dense_floor, + DENSE_SPAN] to [0, 1].
@@ -170,6 +171,7 @@ class _Candidate:
     item: bool = False  # holds an item of the kind asked for
     defines: bool = False  # defines the term a definition question asks about
     quote: bool = False  # a quote line: said by someone of the session
+    meta: bool = False  # says what the session is about, not a fact of it
 
 
 def _candidates(hits: list[Hit]) -> list[_Candidate]:
@@ -197,7 +199,7 @@ def _candidates(hits: list[Hit]) -> list[_Candidate]:
             if span is None:
                 continue
             shown = " ".join(strip_marker(t) for t in texts[span[0] : span[1] + 1])
-            # Scored on the sentence itself; shown with the context it needs.
+            # Words scored on the sentence itself; shown (and embedded) with its context.
             out.append(
                 _Candidate(
                     text=shown,
@@ -254,7 +256,8 @@ def _combine(c: _Candidate) -> float:
     else:
         base = DENSE_W * c.dense + LEXICAL_W * c.lexical + PRIOR_W * c.prior
     bonus = FOCUS_WEIGHT * c.focus + ITEM_WEIGHT * c.item + DEFINES_WEIGHT * c.defines
-    return (base + bonus) * _length_factor(c.words)
+    meta = META_FACTOR if c.meta else 1.0
+    return (base + bonus) * _length_factor(c.words) * meta
 
 
 def _overlaps(a: _Candidate, b: _Candidate) -> bool:
@@ -309,6 +312,9 @@ ITEM_WEIGHT = 0.05  # and one holding the asked-for item beats one without it
 DEFINES_WEIGHT = 0.4
 ABOUT_FOCUS = 0.5  # share of the focus a sentence must mention to count as about it
 TOP_SHARE = 0.85  # or its score's share of the best sentence's
+# A sentence announcing the session ("X berättar om …") echoes every question about it,
+# so the model ranks it high, but it rarely holds the fact asked for.
+META_FACTOR = 0.8
 
 
 def _assess(q: Question, focus: list[set[str]], cands: list[_Candidate]) -> None:
@@ -318,6 +324,7 @@ def _assess(q: Question, focus: list[set[str]], cands: list[_Candidate]) -> None
         c.focus = focus_share(focus, terms)
         c.item = holds_item(q, c.text, p.regions, p.speakers, quote=c.quote)
         c.defines = q.asks == "definition" and defines(q.term, c.text)
+        c.meta = announces_session(c.core)
 
 
 def _answers(q: Question, c: _Candidate, best: float) -> bool:
@@ -360,7 +367,10 @@ def answer(
     q = analyse(response.query)
     hits = list(response.hits[: max(max_hits, 0)])
     cands = _candidates(hits)
-    _lexical_scores(analyze(response.query), cands)
+    # the words locating the session (its region, its speaker) match its every sentence
+    # and most its announcement: words are scored on the rest of the question
+    located = set(analyze(" ".join(q.locators)))
+    _lexical_scores([t for t in analyze(response.query) if t not in located], cands)
     _assess(q, focus_terms(q), cands)
     for c in cands:
         c.score = _combine(c)
@@ -369,7 +379,8 @@ def answer(
         cands.sort(key=lambda c: -c.score)
         cands = cands[:MAX_EMBED]
         qvec = np.asarray(embedder.encode_queries([response.query]), dtype=np.float32)[0]
-        cosines = _embed(embedder, [c.core for c in cands]) @ qvec
+        # the sentence as shown, with the context it needs: a pronoun's referent counts
+        cosines = _embed(embedder, [c.text for c in cands]) @ qvec
         for c, cos in zip(cands, cosines, strict=True):
             c.dense = min(max((float(cos) - FusionConfig.dense_floor) / DENSE_SPAN, 0.0), 1.0)
             c.score = _combine(c)

@@ -7,8 +7,9 @@ Users read the answer box, not ranks. For a question set this measures, through 
 * **nyckel@första** (key@lead) — share of answerable questions with a ``key`` (the exact
   words of the text that answer it) whose answer's first sentence holds a key;
 * **nyckel@svar** (key@answer) — … whose answer holds a key anywhere;
-* **avböjer** — share of uncovered questions refused, and **nära miss avböjs** the same
-  for near misses alone (a real session, a detail the texts do not give).
+* **avböjer** — share of uncovered questions refused, split into **utanför ämnet**
+  (a topic or entity the texts do not cover) and **nära miss** (a real session, a detail
+  the texts do not give): the two fail for different reasons.
 
 A key "is held" when, whitespace and case aside, it is a substring of the sentence; a
 key longer than a sentence counts when the answer's sentences together hold it.
@@ -36,6 +37,8 @@ class AnswerMetrics:
     refused: float | None = None
     n_near: int = 0
     near_refused: float | None = None
+    n_off: int = 0  # uncovered-topic questions (not near misses)
+    off_refused: float | None = None
     claims_bad: int = 0  # searches whose cards claim something false (claims_violations)
 
     def lines(self) -> list[str]:
@@ -46,8 +49,9 @@ class AnswerMetrics:
             f"svar (ask): svarar {rate(self.answered if self.n else None)} (n={self.n}), "
             f"nyckel@första {rate(self.key_lead)}, nyckel@svar {rate(self.key_answer)} "
             f"(n={self.n_keyed})",
-            f"            avböjer {rate(self.refused)} (n={self.n_uncovered}), "
-            f"nära miss avböjs {rate(self.near_refused)} (n={self.n_near})",
+            f"            avböjer {rate(self.refused)} (n={self.n_uncovered}): "
+            f"utanför ämnet {rate(self.off_refused)} (n={self.n_off}), "
+            f"nära miss {rate(self.near_refused)} (n={self.n_near})",
         ]
         out.append(
             f"            kort med falska påståenden {self.claims_bad} "
@@ -128,16 +132,21 @@ def eval_answers(searcher, questions: list[dict], k: int = 5) -> AnswerMetrics:
         m.n_keyed, m.key_lead, m.key_answer = keyed, lead / keyed, anywhere / keyed
     if concept_n:
         m.n_concept, m.concept = concept_n, concept_ok / concept_n
-    refused = near = near_refused = 0
+    refused = near = near_refused = off_refused = 0
     for q in uncovered:
         ans = answer(searcher.search(q["query"], k=k), searcher.embedder)
         refused += not ans.confident
         if is_near_miss(q):
             near += 1
             near_refused += not ans.confident
+        else:
+            off_refused += not ans.confident
     if uncovered:
         m.refused = refused / len(uncovered)
     if near:
         m.n_near, m.near_refused = near, near_refused / near
+    if len(uncovered) > near:
+        m.n_off = len(uncovered) - near
+        m.off_refused = off_refused / m.n_off
     m.claims_bad, _ = claims_violations(searcher, questions)
     return m

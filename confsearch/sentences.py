@@ -218,6 +218,15 @@ _BY_MEANS = re.compile(
 _ENUMERATION = re.compile(r"[^,;:?]+[,;][^,;]+(?:,|\boch\b|\band\b|\bsamt\b|\beller\b)|:\s*\S")
 
 
+_ANNOUNCES = re.compile(r"\blärpass?\w*|\bberättar (?:om|hur)\b", re.IGNORECASE)
+
+
+def announces_session(sentence: str) -> bool:
+    """Whether a sentence announces a session ("Region X berättar om …", "… höll ett
+    lärpass som hette …") rather than stating something said in it."""
+    return bool(_ANNOUNCES.search(sentence))
+
+
 def enumerates(sentence: str) -> bool:
     """Whether a sentence names several things: a run of commas ("a, b och c"), a colon
     that introduces them, or several questions asked in a row."""

@@ -6,9 +6,9 @@ import pytest
 
 from confsearch import claims
 from confsearch.answer import answer
-from confsearch.answereval import holds_key, is_answerable
+from confsearch.answereval import AnswerMetrics, holds_key, is_answerable
 from confsearch.question import analyse, verb_words
-from confsearch.sentences import defines, enumerates, holds_item, unanswered
+from confsearch.sentences import announces_session, defines, enumerates, holds_item, unanswered
 from tests.test_answer import make_hit, response
 
 
@@ -142,3 +142,17 @@ def test_a_filter_that_hides_the_answer_is_named():
     text = filter_blame(inside, outside)
     assert text.startswith("Inget svar från Region Gävleborg: filtret utesluter svaret.")
     assert "Region Örebro län" in text and "sök utan filter" in text
+
+
+def test_eval_prints_uncovered_and_near_miss_refusal_apart():
+    m = AnswerMetrics(n=2, answered=1.0, n_uncovered=3, refused=2 / 3)
+    m.n_near, m.near_refused, m.n_off, m.off_refused = 1, 0.0, 2, 1.0
+    text = "\n".join(m.lines())
+    assert "utanför ämnet 1.000 (n=2)" in text
+    assert "nära miss 0.000 (n=1)" in text
+
+
+def test_a_sentence_announcing_the_session_is_told_from_one_stating_a_fact():
+    assert announces_session("Region Gävleborg berättar om en utredning om livsvillkor.")
+    assert announces_session("Region Örebro län höll ett lärpas som hette Rena resor.")
+    assert not announces_session("Resultaten visar att ojämlikheten blir alltmer koncentrerad.")
