@@ -15,6 +15,15 @@ So each passage stores, in ``metadata["evidence"]``:
 * ``default``: what the passage as a whole shows (a named speaker's organisation, else
   the organisations it names, else – it names no one – all of its session's).
 
+Organisations outside the gazetteer (a municipality, a university, an agency: the
+register of :mod:`confsearch.orgs`) are evidence too when they act in the session – a
+speaker's or presenter's organisation – and are kept as written ("Högskolan i Gävle").
+When every acting organisation of a session is such a register organisation, the
+gazetteer regions the session merely names (the venue: "hålls i Jönköpings län") are not
+evidence at all: Botkyrka kommun's seminar held in Jönköping is Botkyrka's, never Region
+Jönköpings län's. Sessions with a gazetteer organisation acting, or none read as acting,
+keep the gazetteer's rules unchanged (the seed corpus reads and counts as before).
+
 :func:`for_hit` gives the organisations of the sentences that hold the question's words,
 or the default when none does.
 """
@@ -24,10 +33,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from confsearch import orgs
 from confsearch import regions as gazetteer
 from confsearch.analysis import analyze
 from confsearch.documents import Person, Session
 from confsearch.text import fold_key, is_quote_line, sentence_spans
+
+_GAZETTEER = frozenset(gazetteer.canonical_organisations())
+
+
+def org_key(name: str) -> str:
+    """Whom ``name`` (as a passage's evidence writes it) counts for: a gazetteer name is
+    itself, a register organisation its canonical entry ("SKL" and "Sveriges Kommuner och
+    Landsting" are one organisation; SKL and SKR are not)."""
+    return name if name in _GAZETTEER else orgs.canonical(name)
 
 
 def _key(name: str) -> str:
@@ -38,16 +57,49 @@ def _canonical(names: str) -> list[str]:
     return [m.name for m in gazetteer.find_mentions(names) if not m.genitive]
 
 
+def _acting(names: str, own: Sequence[str]) -> list[str]:
+    """A speaker's organisation line as evidence: its gazetteer organisations if it names
+    any, else its register organisations, given as the session writes them in ``own``."""
+    found = _canonical(names)
+    if found or not names:
+        return found
+    written = [m.text for m in orgs.find(names) if not m.genitive]
+    if not written and orgs.is_organisation(names):
+        written = [names]
+    return [o for w in written for o in own if o not in _GAZETTEER and orgs.same(w, o)]
+
+
+def _named(text: str, own: Sequence[str]) -> list[str]:
+    """The organisations a text names in the nominative: gazetteer ones by canonical name,
+    then the session's own register organisations as the session writes them."""
+    found = _canonical(text)
+    extra = [o for o in own if o not in _GAZETTEER]
+    if extra:
+        for m in orgs.find(text):
+            if not m.genitive:
+                found += [o for o in extra if orgs.same(m.text, o)]
+    return found
+
+
+def _own(session: Session) -> list[str]:
+    """The organisations a passage of ``session`` can be evidence for (module docstring)."""
+    acting = list(session.organisations)
+    if not acting or any(_canonical(o) for o in acting):
+        return list(session.regions)
+    own = [r for r in session.regions if any(orgs.same(r, a) for a in acting)]
+    return own + [a for a in acting if not any(orgs.same(a, o) for o in own)]
+
+
 def _speakers_in(text: str, speakers: Sequence[Person]) -> list[Person]:
     key = _key(text)
     return [p for p in speakers if _key(p.name) in key]
 
 
-def _sentence_orgs(text: str, session: Session, own: set[str]) -> list[str]:
+def _sentence_orgs(text: str, session: Session, own: list[str]) -> list[str]:
     named = _speakers_in(text, session.speakers)
-    found = [n for p in named for n in _canonical(p.organisation or "")]
+    found = [n for p in named for n in _acting(p.organisation or "", own)]
     if not named:
-        found += _canonical(text)
+        found += _named(text, own)
     else:
         found += [
             m.name
@@ -57,21 +109,21 @@ def _sentence_orgs(text: str, session: Session, own: set[str]) -> list[str]:
     return [n for n in dict.fromkeys(found) if n in own]
 
 
-def _default(session: Session, text: str, own: set[str]) -> list[str]:
+def _default(session: Session, text: str, own: list[str]) -> list[str]:
     named = _speakers_in(text, session.speakers)
     if named:
-        found = [n for p in named for n in _canonical(p.organisation or "") if n in own]
+        found = [n for p in named for n in _acting(p.organisation or "", own) if n in own]
         if found:
             return list(dict.fromkeys(found))
-    mentioned = [n for n in dict.fromkeys(_canonical(text)) if n in own]
+    mentioned = [n for n in dict.fromkeys(_named(text, own)) if n in own]
     # a passage that names no one speaks for its whole session (a background passage of
     # a session two regions presented together is evidence for both)
-    return mentioned or list(session.regions)
+    return mentioned or own
 
 
 def evidence(session: Session, text: str) -> dict[str, Any]:
     """The evidence record of one passage ``text`` of ``session`` (JSON-ready)."""
-    own = set(session.regions)
+    own = _own(session)
     if not own:
         return {"default": [], "sentences": []}
     sentences: list[list[Any]] = []
@@ -108,10 +160,10 @@ def for_hit(record: dict[str, Any], text: str, words: Sequence[str]) -> list[str
     terms = {t for w in words for t in analyze(w)}
     found: list[str] = []
     matched = False
-    for start, end, orgs in record.get("sentences", []):
+    for start, end, names in record.get("sentences", []):
         if terms & set(analyze(text[start:end])):
             matched = True
-            found.extend(orgs or record.get("default", []))
+            found.extend(names or record.get("default", []))
     if not matched:
         return list(record.get("default", []))
     return list(dict.fromkeys(found))

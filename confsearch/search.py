@@ -15,7 +15,7 @@ from confsearch import claims, confidence, messages
 from confsearch.confidence import DEFAULT_MODEL as DEFAULT_CONFIDENCE
 from confsearch.confidence import ConfidenceModel, Evidence, Pool
 from confsearch.documents import Passage
-from confsearch.evidence import for_hit
+from confsearch.evidence import for_hit, org_key
 from confsearch.glossary import expand_query
 from confsearch.grounding import ground, known_expansions
 from confsearch.model import Embedder
@@ -496,9 +496,11 @@ class Searcher:
             record = h.passage.metadata.get("evidence")
             found = for_hit(record, h.passage.text, h.matched_terms) if record else None
             for r in h.passage.regions if found is None else found:
-                cur = by_region.get(r)
+                # one organisation however it is written (SKL / Sveriges Kommuner och
+                # Landsting), shown as first written
+                cur = by_region.get(org_key(r))
                 if cur is None:
-                    by_region[r] = RegionResult(r, h.score, 1, [h.passage.session], h)
+                    by_region[org_key(r)] = RegionResult(r, h.score, 1, [h.passage.session], h)
                 else:
                     cur.passages += 1
                     if h.passage.session not in cur.sessions:
