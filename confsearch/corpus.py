@@ -40,7 +40,7 @@ from confsearch.text import words
 # Bumped whenever the same files are read into different documents (new metadata, other
 # speakers): the index fingerprint includes it, so indexes read by older rules are rebuilt
 # (in the background; the old index keeps answering meanwhile).
-READ_RULES = 4
+READ_RULES = 5
 
 # Larger files are named and skipped: 20 MB of text is ~3M words, hours of embedding on a
 # laptop, and almost always an export that should be split or is not prose at all.
