@@ -350,6 +350,7 @@ SWEDISH_UI = [
     r"välj filer att lägga till|Dra och släpp filer här|Lägg till och uppdatera sökindexet",
     r"Stycket finns i din anteckning\. Tryck för att ta bort det\.",
     r"Lägg stycket i din anteckning \(fliken Anteckning\)\.",
+    r"Visa fler \(\d+ svagare träff(ar)?\)|Sök utan filter",
     # sentences, with the parts that vary
     r"Sök och ställ frågor i konferenstexterna\. Svaren bygger .*",
     r"Texterna kommer från Reglabs årskonferens 2022( och \d+ (annat|andra) dokument)?\.",
