@@ -12,6 +12,7 @@ from confsearch.doclisting import describe
 from confsearch.evidence import for_hit
 from tests.conftest import REAL_CORPUS
 from tests.pdfs import assemble_pdf, pdf_literal
+from tests.test_corpus import read_one as read_one_file
 
 PROGRAMME = """Framtidsdagen 2018
 
@@ -42,14 +43,8 @@ Anmäl dig senast den 1 april via webbplatsen. Konferensen är kostnadsfri.
 
 
 def read_one(tmp_path: Path, name: str, content: str | bytes):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir(exist_ok=True)
-    path = corpus / name
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    result = read_corpus(corpus)
+    """The one document's description (and the whole reading) of a corpus of one file."""
+    result = read_one_file(tmp_path, name, content)
     (doc,) = describe(result)
     return doc, result
 
