@@ -14,6 +14,7 @@ from confsearch.readers import (
     MAX_JSONL_DOCUMENTS,
     MAX_PDF_PAGES,
 )
+from tests.pdfs import assemble_pdf
 from tests.test_readers_limits import docx_bytes
 from tests.test_readers_structure import paragraph_bomb, prefixed_docx
 from tests.test_swedish_errors import cyclic_pdf
@@ -34,16 +35,7 @@ def text_pdf(pages: int) -> bytes:
     page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
     page += b"/Resources << /Font << /F1 3 0 R >> >> >>"
     objs += [page] * pages
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for i, obj in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (i, obj)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return out
+    return assemble_pdf(objs)
 
 
 def widest_docx() -> bytes:

@@ -20,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from confsearch.corpus import read_corpus
+from tests.pdfs import assemble_pdf, pdf_literal
 
 FIRST = ["Anna", "Per", "Maria", "Johan", "Eva", "Karin", "Lars", "Sara", "Erik", "Lena"]
 LAST = ["Berg", "Lind", "Holm", "Ek", "Strand", "Nyberg", "Sjöberg", "Wallin", "Dahl", "Falk"]
@@ -113,10 +114,6 @@ def write_pdf(path: Path, title, sessions) -> None:
 def make_pdf(lines: list[tuple[int, bool, str]]) -> bytes:
     """A PDF with a real text layer: (font size, bold, text) per line, pages as needed."""
 
-    def literal(s: str) -> bytes:
-        b = s.encode("cp1252", errors="replace")
-        return b.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
-
     pages: list[bytes] = []
     y, content = 800, b""
     for size, bold, text in lines:
@@ -124,7 +121,11 @@ def make_pdf(lines: list[tuple[int, bool, str]]) -> bytes:
             pages.append(content)
             y, content = 800, b""
         font = b"F2" if bold else b"F1"
-        content += b"BT /%s %d Tf 60 %d Td (" % (font, size, y) + literal(text) + b") Tj ET\n"
+        content += (
+            b"BT /%s %d Tf 60 %d Td (" % (font, size, y)
+            + pdf_literal(text, errors="replace")
+            + b") Tj ET\n"
+        )
         y -= size + 8
     pages.append(content)
     n = len(pages)
@@ -141,19 +142,7 @@ def make_pdf(lines: list[tuple[int, bool, str]]) -> bytes:
             b"/F1 3 0 R /F2 4 0 R >> >> /Contents %d 0 R >>" % (6 + 2 * i)
         )
         objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for i, obj in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return out
+    return assemble_pdf(objects)
 
 
 WRITERS = {

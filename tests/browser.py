@@ -140,6 +140,19 @@ def wait(driver, condition, timeout: float = 30, poll: float = 0.05, message: st
     return WebDriverWait(driver, timeout, poll_frequency=poll).until(condition, message)
 
 
+def wait_for_page(driver, log: Path, timeout: float = 300) -> None:
+    """Until the page shows its question box (the first load builds the index with the
+    real model, hence the long default); on time-out the server log's tail says why."""
+    from selenium.webdriver.common.by import By
+
+    wait(
+        driver,
+        lambda d: d.find_elements(By.CSS_SELECTOR, 'input[placeholder^="Ställ en fråga"]'),
+        timeout=timeout,
+        message="the question box never appeared:\n" + log.read_text()[-2000:],
+    )
+
+
 def question_box(driver):
     from selenium.webdriver.common.by import By
 

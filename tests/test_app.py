@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from confsearch import chrome
-from tests.conftest import ROOT
+from tests.page_driver import QUESTION, ask, cards, start, texts, upload
 
 
 def index_version(index_dir) -> str | None:
@@ -22,8 +22,6 @@ def index_version(index_dir) -> str | None:
     return folder.name if folder is not None else None
 
 
-APP = str(ROOT / "app.py")
-QUESTION = "Vilken region har ett cykelbibliotek?"
 XSS_DOC = """# Testdokument om säkerhet
 
 ## Skadlig kod i texten
@@ -41,32 +39,8 @@ och vad det betyder för lokala företag under sommaren.
 # ---------------------------------------------------------------- helpers
 
 
-def start() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def ask(at: AppTest, question: str) -> AppTest:
-    at.text_input(key="query").input(question)
-    next(b for b in at.button if b.label == "Sök").click()
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def cards(at: AppTest) -> list[str]:
-    return [m.value for m in at.markdown if 'class="ks-card"' in m.value]
-
-
 def answer_html(at: AppTest) -> str:
     return next((m.value for m in at.markdown if 'class="ks-answer"' in m.value), "")
-
-
-def texts(at: AppTest) -> str:
-    """Every message box's text (info, warning, error, success), Markdown escapes removed."""
-    raw = "\n".join(e.value for e in [*at.info, *at.warning, *at.error, *at.success])
-    return re.sub(r"\\(.)", r"\1", raw)
 
 
 # ---------------------------------------------------------------- search
@@ -359,10 +333,7 @@ def test_upload_makes_a_document_searchable_without_restart(own_copy):
 def test_removing_an_uploaded_document_takes_its_passages_out_of_the_search(own_copy):
     question = "Hur samarbetar besöksnäringen kring hållbar turism på Gotland?"
     at = start()
-    at.file_uploader[0].set_value([("gotland.md", XSS_DOC.encode("utf-8"), "text/markdown")])
-    at.run()
-    at.button(key="indexera").click()
-    at.run()
+    upload(at, [("gotland.md", XSS_DOC.encode("utf-8"), "text/markdown")])
     assert "Klart!" in texts(at)
     assert "Region Gotland" in cards(ask(at, question))[0]
     # Two documents: the lärpass filter is grouped by document, each labelled with it.
@@ -388,10 +359,7 @@ def test_a_file_already_in_the_corpus_gets_one_message_no_copy_and_no_build(own_
     files = sorted(p.name for p in corpus.iterdir())
     data = (corpus / "arskonferens-2022-larpass.txt").read_bytes()
     at = start()
-    at.file_uploader[0].set_value([("arskonferens-2022-larpass.txt", data, "text/plain")])
-    at.run()
-    at.button(key="indexera").click()
-    at.run()
+    upload(at, [("arskonferens-2022-larpass.txt", data, "text/plain")])
     assert not at.exception, at.exception
     messages = texts(at)
     assert messages.count("arskonferens-2022-larpass.txt lades inte till") == 1
@@ -415,15 +383,13 @@ def test_upload_is_judged_by_its_own_path_and_partial_problems_are_shown(own_cop
         "{trasig rad\n"
     )
     at = start()
-    at.file_uploader[0].set_value(
+    upload(
+        at,
         [
             ("notes.txt", good.encode("utf-8"), "text/plain"),
             ("rader.jsonl", jsonl.encode("utf-8"), "application/jsonl"),
-        ]
+        ],
     )
-    at.run()
-    at.button(key="indexera").click()
-    at.run()
     assert not at.exception, at.exception
     assert (own_copy / "corpus" / "notes.txt").read_text(encoding="utf-8") == good
     messages = texts(at)

@@ -35,6 +35,7 @@ from tests.browser import (
     question_box,
     streamlit_server,
     wait,
+    wait_for_page,
 )
 from tests.conftest import REAL_CORPUS
 
@@ -116,12 +117,7 @@ def test_search_pin_export_and_latency_in_a_real_browser(server, browser):
     driver = browser
     driver.get(server["url"])
     # The first load builds the index (progress bar) and loads the model.
-    wait(
-        driver,
-        lambda d: d.find_elements(By.CSS_SELECTOR, 'input[placeholder^="Ställ en fråga"]'),
-        timeout=STARTUP_TIMEOUT,
-        message="the question box never appeared:\n" + server["log"].read_text()[-2000:],
-    )
+    wait_for_page(driver, server["log"], timeout=STARTUP_TIMEOUT)
     assert "Konferenssök" in driver.title
 
     # --- search: the first card answers the question

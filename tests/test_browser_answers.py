@@ -12,7 +12,7 @@ import pytest
 
 from confsearch.claims import level
 from confsearch.markup import query_tag
-from tests.browser import ask, choose, wait
+from tests.browser import ask, choose, wait, wait_for_page
 from tests.test_browser import STARTUP_TIMEOUT, browser, server  # noqa: F401 (fixtures)
 
 
@@ -28,12 +28,7 @@ def test_answers_lead_with_the_fact_label_the_quote_and_blame_the_filter(server,
 
     driver = browser
     driver.get(server["url"])
-    wait(
-        driver,
-        lambda d: d.find_elements(By.CSS_SELECTOR, 'input[placeholder^="Ställ en fråga"]'),
-        timeout=STARTUP_TIMEOUT,
-        message="the question box never appeared:\n" + server["log"].read_text()[-2000:],
-    )
+    wait_for_page(driver, server["log"], timeout=STARTUP_TIMEOUT)
 
     # --- the answer opens with the sentence about the focus (India), not the locator
     ask(driver, "Vad sa Per-Erik Andersson om Indien?", expected=1, timeout=120)

@@ -17,26 +17,29 @@ def _p(doc, session, regions):
     return SimpleNamespace(doc_id=doc, session=session, regions=tuple(regions))
 
 
+def _summary_index(passages, documents):
+    """Just what ``corpus_summary`` reads of an index: its passages and manifest documents."""
+    return SimpleNamespace(passages=passages, manifest=SimpleNamespace(documents=documents))
+
+
 def test_corpus_summary_counts_passages_per_document_and_session():
-    index = SimpleNamespace(
-        passages=[
+    index = _summary_index(
+        [
             _p("a", "S1", ["Region X"]),
             _p("a", "S1", ["Region X", "Vinnova"]),
             _p("a", "S2", []),
             _p("b", "T", ["Region Y"]),
         ],
-        manifest=SimpleNamespace(
-            documents=[
-                DocumentInfo(
-                    "a",
-                    "Dok A",
-                    "corpus/a.txt",
-                    ("S1", "S2"),
-                    {"organiser": "Reglab", "year": 2022, "url": "https://www.reglab.se/"},
-                ),
-                DocumentInfo("b", "", "corpus/b.md", ("T",)),
-            ]
-        ),
+        [
+            DocumentInfo(
+                "a",
+                "Dok A",
+                "corpus/a.txt",
+                ("S1", "S2"),
+                {"organiser": "Reglab", "year": 2022, "url": "https://www.reglab.se/"},
+            ),
+            DocumentInfo("b", "", "corpus/b.md", ("T",)),
+        ],
     )
     s = cards.corpus_summary(index)
     assert s.passages == 4
@@ -150,19 +153,17 @@ def test_a_whole_lärpass_is_escaped_in_text_order_with_the_hit_marked():
 def test_corpus_summary_shows_the_organisations_the_reader_saw_acting():
     """Issue 23: a session's acting organisations as the reader found them (a university
     outside the region register, not the region of the venue), else its passages' regions."""
-    index = SimpleNamespace(
-        passages=[_p("a", "S1", ["Region Gävleborg"]), _p("a", "S2", ["Region Y"])],
-        manifest=SimpleNamespace(
-            documents=[
-                DocumentInfo(
-                    "a",
-                    "Dok A",
-                    "corpus/a.txt",
-                    ("S1", "S2"),
-                    session_organisations=(("Högskolan i Gävle", "Sandvikens kommun"), ()),
-                )
-            ]
-        ),
+    index = _summary_index(
+        [_p("a", "S1", ["Region Gävleborg"]), _p("a", "S2", ["Region Y"])],
+        [
+            DocumentInfo(
+                "a",
+                "Dok A",
+                "corpus/a.txt",
+                ("S1", "S2"),
+                session_organisations=(("Högskolan i Gävle", "Sandvikens kommun"), ()),
+            )
+        ],
     )
     rows = cards.corpus_summary(index).sessions
     assert rows[0]["Region/organisation"] == "Högskolan i Gävle, Sandvikens kommun"

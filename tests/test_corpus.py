@@ -18,6 +18,7 @@ from confsearch.layout import is_heading_line
 from confsearch.passages import approx_token_count
 from confsearch.readers import decode_bytes
 from confsearch.text import sentence_spans
+from tests.pdfs import assemble_pdf, pdf_literal
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_CORPUS = ROOT / "corpus"
@@ -505,12 +506,8 @@ def test_docx_without_heading_styles_uses_heuristic(tmp_path):
 def make_pdf(lines: list[tuple[int, int, str]]) -> bytes:
     """A minimal one-page PDF with a real text layer (Helvetica, WinAnsi for åäö)."""
 
-    def literal(s: str) -> bytes:
-        b = s.encode("cp1252")
-        return b.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
-
     content = b"".join(
-        b"BT /F1 %d Tf 72 %d Td (" % (size, y) + literal(text) + b") Tj ET\n"
+        b"BT /F1 %d Tf 72 %d Td (" % (size, y) + pdf_literal(text) + b") Tj ET\n"
         for y, size, text in lines
     )
     if not lines:
@@ -523,19 +520,7 @@ def make_pdf(lines: list[tuple[int, int, str]]) -> bytes:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
     ]
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for i, obj in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return out
+    return assemble_pdf(objects)
 
 
 def test_pdf_with_text_layer(tmp_path):

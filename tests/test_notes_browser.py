@@ -24,6 +24,7 @@ from tests.browser import (
     missing_browser,
     streamlit_server,
     wait,
+    wait_for_page,
 )
 from tests.conftest import REAL_CORPUS
 
@@ -53,17 +54,6 @@ def shown_note(driver) -> dict:
 
 def note_id_of(url: str) -> str | None:
     return (urllib.parse.parse_qs(urllib.parse.urlparse(url).query).get("note") or [None])[0]
-
-
-def wait_for_page(driver, log) -> None:
-    from selenium.webdriver.common.by import By
-
-    wait(
-        driver,
-        lambda d: d.find_elements(By.CSS_SELECTOR, 'input[placeholder^="Ställ en fråga"]'),
-        timeout=STARTUP_TIMEOUT,
-        message="the question box never appeared:\n" + log.read_text()[-2000:],
-    )
 
 
 def typed_and_entered(driver, css: str, text: str) -> None:
@@ -118,7 +108,7 @@ def test_pins_comment_and_heading_survive_reload_second_session_and_restart(
 
     with streamlit_server(corpus, index, log) as (url, _proc):
         driver.get(url)
-        wait_for_page(driver, log)
+        wait_for_page(driver, log, timeout=STARTUP_TIMEOUT)
         ask(driver, QUESTION, timeout=120)
         texts = []
         for n in (1, 2, 3):
@@ -149,7 +139,7 @@ def test_pins_comment_and_heading_survive_reload_second_session_and_restart(
 
         # --- reload (F5): the same note, and the question asked again
         driver.refresh()
-        wait_for_page(driver, log)
+        wait_for_page(driver, log, timeout=STARTUP_TIMEOUT)
         wait_for_the_note(driver, expected)
         assert note_id_of(driver.current_url) == note_id
         click_tab(driver, "Sök")
@@ -158,7 +148,7 @@ def test_pins_comment_and_heading_survive_reload_second_session_and_restart(
         # --- the link in a second browser session (a colleague): the same note
         other = drivers("andra")
         other.get(driver.current_url)
-        wait_for_page(other, log)
+        wait_for_page(other, log, timeout=STARTUP_TIMEOUT)
         wait_for_the_note(other, expected)
         address = driver.current_url
 
@@ -166,6 +156,6 @@ def test_pins_comment_and_heading_survive_reload_second_session_and_restart(
     with streamlit_server(corpus, index, log) as (url, _proc):
         parts = urllib.parse.urlparse(address)
         driver.get(url + "/?" + parts.query)
-        wait_for_page(driver, log)
+        wait_for_page(driver, log, timeout=STARTUP_TIMEOUT)
         wait_for_the_note(driver, expected)
         assert store.get(note_id).note.to_dict() == saved.to_dict()

@@ -13,10 +13,7 @@ from confsearch.briefing import NoteItem
 from confsearch.notes import page as notepage
 from confsearch.notes.sqlite import SqliteNotes
 from confsearch.settings import Settings
-from tests.conftest import ROOT
-
-APP = str(ROOT / "app.py")
-QUESTION = "Vilken region har ett cykelbibliotek?"
+from tests.page_driver import APP, QUESTION, ask
 
 
 def opened(**params: str) -> AppTest:
@@ -24,14 +21,6 @@ def opened(**params: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=180)
     for key, value in params.items():
         at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def ask(at: AppTest, question: str) -> AppTest:
-    at.text_input(key="query").input(question)
-    next(b for b in at.button if b.label == "Sök").click()
     at.run()
     assert not at.exception, at.exception
     return at

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -20,12 +19,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from confsearch.index import build_index, current_version_dir
+from tests import page_driver
 from tests.conftest import ROOT
+from tests.page_driver import QUESTION, ask, texts, upload
 
 pytestmark = pytest.mark.process
 
-APP = str(ROOT / "app.py")
-QUESTION = "Vilken region har ett cykelbibliotek?"
 UPLOAD = (
     "# Vätgasdagen\n\n## Vätgas i Gävle\n\nRegion Gävleborg berättade om vätgas för tunga "
     "transporter och om nya tankstationer längs kusten.\n"
@@ -73,27 +72,11 @@ CONDITIONS = {"full": full_disk, "read-only": read_only}
 
 
 def start() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=300).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def ask(at: AppTest, question: str) -> AppTest:
-    at.text_input(key="query").input(question)
-    next(b for b in at.button if b.label == "Sök").click()
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return page_driver.start(timeout=300)
 
 
 def first_card(at: AppTest) -> str:
     return next(m.value for m in at.markdown if 'class="ks-card"' in m.value)
-
-
-def texts(at: AppTest) -> str:
-    """Every message box's text, Markdown escapes removed."""
-    raw = "\n".join(e.value for e in [*at.info, *at.warning, *at.error, *at.success])
-    return re.sub(r"\\(.)", r"\1", raw)
 
 
 @pytest.mark.parametrize("condition", sorted(CONDITIONS))
@@ -105,10 +88,7 @@ def test_failed_index_write_during_upload_is_rolled_back(own_copy, condition):
     before = current_version_dir(index).name
     with CONDITIONS[condition](index):
         uploader = start()
-        uploader.file_uploader[0].set_value([("vatgas.md", UPLOAD, "text/markdown")])
-        uploader.run()
-        uploader.button(key="indexera").click()
-        uploader.run()
+        upload(uploader, [("vatgas.md", UPLOAD, "text/markdown")])
         assert not uploader.exception, uploader.exception
         message = texts(uploader)
         cause = "disken är full" if condition == "full" else "mappen är skrivskyddad"
@@ -163,12 +143,10 @@ def test_a_hostile_upload_is_named_with_its_limit_and_rolled_back(own_copy):
     corpus = own_copy / "corpus"
     bomb = docx_bytes(60_000)  # more paragraphs than the 50 000 a .docx may have
     uploader = start()
-    uploader.file_uploader[0].set_value(
-        [("bomb.docx", bomb, "application/vnd.openxmlformats-officedocument.wordprocessingml")]
+    upload(
+        uploader,
+        [("bomb.docx", bomb, "application/vnd.openxmlformats-officedocument.wordprocessingml")],
     )
-    uploader.run()
-    uploader.button(key="indexera").click()
-    uploader.run()
     assert not uploader.exception, uploader.exception
     message = texts(uploader)
     assert "bomb.docx lades inte till" in message and "stycken (gränsen)" in message, message

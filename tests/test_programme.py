@@ -11,6 +11,8 @@ from confsearch.corpus import read_corpus
 from confsearch.doclisting import describe
 from confsearch.evidence import for_hit
 from tests.conftest import REAL_CORPUS
+from tests.pdfs import assemble_pdf, pdf_literal
+from tests.test_corpus import read_one as read_one_file
 
 PROGRAMME = """Framtidsdagen 2018
 
@@ -41,14 +43,8 @@ Anmäl dig senast den 1 april via webbplatsen. Konferensen är kostnadsfri.
 
 
 def read_one(tmp_path: Path, name: str, content: str | bytes):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir(exist_ok=True)
-    path = corpus / name
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    result = read_corpus(corpus)
+    """The one document's description (and the whole reading) of a corpus of one file."""
+    result = read_one_file(tmp_path, name, content)
     (doc,) = describe(result)
     return doc, result
 
@@ -157,14 +153,10 @@ def test_markdown_table_programme(tmp_path):
 def font_pdf(lines: list[tuple[int, bool, str]]) -> bytes:
     """A one-page PDF: (size, bold, text) per line, Helvetica and Helvetica-Bold."""
 
-    def literal(s: str) -> bytes:
-        b = s.encode("cp1252")
-        return b.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
-
     y, content = 800, b""
     for size, bold, text in lines:
         font = b"F2" if bold else b"F1"
-        content += b"BT /%s %d Tf 60 %d Td (" % (font, size, y) + literal(text) + b") Tj ET\n"
+        content += b"BT /%s %d Tf 60 %d Td (" % (font, size, y) + pdf_literal(text) + b") Tj ET\n"
         y -= size + 10
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -175,19 +167,7 @@ def font_pdf(lines: list[tuple[int, bool, str]]) -> bytes:
         b"/F1 3 0 R /F2 4 0 R >> >> /Contents 6 0 R >>",
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
     ]
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for i, obj in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return out
+    return assemble_pdf(objects)
 
 
 def test_pdf_sessions_set_as_larger_bold_headings(tmp_path):

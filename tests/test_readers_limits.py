@@ -7,12 +7,10 @@ that explodes cannot take the test run with it; the child's timeout is only a ha
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ import pytest
 from confsearch.corpus import read_corpus
 from confsearch.passages import approx_token_count
 from tests.conftest import ROOT
+from tests.docxfiles import docx_package
 
 HANG_GUARD = 150  # seconds; the issue's budget is 30 s, tests allow a 5× slower machine
 MAX_RSS_MB = 1536
@@ -64,28 +63,7 @@ def docx_bytes(paragraphs: int, filler: bytes = b"") -> bytes:
         b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
         b"<w:body>" + body + b"</w:body></w:document>"
     )
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(
-            "[Content_Types].xml",
-            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats'
-            '.org/package/2006/content-types"><Default Extension="rels" ContentType="application'
-            '/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
-            'ContentType="application/xml"/><Override PartName="/word/document.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.'
-            'document.main+xml"/></Types>',
-        )
-        zf.writestr(
-            "_rels/.rels",
-            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http'
-            '://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-            'Target="word/document.xml"/></Relationships>',
-        )
-        zf.writestr("word/document.xml", doc)
-        if filler:
-            zf.writestr("word/media/filler.bin", filler)
-    return buf.getvalue()
+    return docx_package(doc, {"word/media/filler.bin": filler} if filler else None)
 
 
 @pytest.mark.process

@@ -5,9 +5,6 @@ tags, not ``<`` characters. No library error reaches the user."""
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 import pytest
 
 from confsearch.corpus import read_corpus
@@ -17,6 +14,7 @@ from confsearch.readers import (
     MAX_DOCX_PARAGRAPHS,
     MAX_JSONL_DOCUMENTS,
 )
+from tests.docxfiles import docx_package
 from tests.test_readers_limits import read_in_child
 
 W_NS = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -32,28 +30,7 @@ def prefixed_docx(body: bytes, prefix: bytes = b"x", extra: dict | None = None) 
         + body
         + b"</%s:body></%s:document>" % (prefix, prefix)
     )
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        zf.writestr(
-            "[Content_Types].xml",
-            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats'
-            '.org/package/2006/content-types"><Default Extension="rels" ContentType="application'
-            '/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
-            'ContentType="application/xml"/><Override PartName="/word/document.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.'
-            'document.main+xml"/></Types>',
-        )
-        zf.writestr(
-            "_rels/.rels",
-            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http'
-            '://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-            'Target="word/document.xml"/></Relationships>',
-        )
-        zf.writestr("word/document.xml", doc)
-        for name, data in (extra or {}).items():
-            zf.writestr(name, data)
-    return buf.getvalue()
+    return docx_package(doc, extra, compresslevel=9)
 
 
 def paragraph_bomb(paragraphs: int, prefix: bytes = b"x") -> bytes:

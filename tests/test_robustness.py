@@ -32,6 +32,7 @@ from streamlit.testing.v1 import AppTest
 
 from confsearch import chrome, uploads
 from confsearch.index import current_version_dir
+from tests import page_driver
 from tests.bad_queries import BAD_QUERIES, REFUSED
 from tests.browser import (
     HITS,
@@ -45,6 +46,7 @@ from tests.browser import (
     wait,
 )
 from tests.conftest import ROOT
+from tests.page_driver import cards, texts
 
 
 def index_version(index_dir) -> str | None:
@@ -53,8 +55,6 @@ def index_version(index_dir) -> str | None:
     folder = current_version_dir(index_dir)
     return folder.name if folder is not None else None
 
-
-APP = str(ROOT / "app.py")
 
 # ---------------------------------------------------------------- bad questions
 
@@ -169,19 +169,7 @@ def test_cli_single_query(base, kind):
 
 
 def _start() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=300).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _cards(at: AppTest) -> list[str]:
-    return [m.value for m in at.markdown if 'class="ks-card"' in m.value]
-
-
-def _messages(at: AppTest) -> str:
-    """Every message box's text, Markdown escapes removed."""
-    raw = "\n".join(e.value for e in [*at.info, *at.warning, *at.error, *at.success])
-    return re.sub(r"\\(.)", r"\1", raw)
+    return page_driver.start(timeout=300)
 
 
 def _rendered(at: AppTest) -> tuple[list[str], list[str]]:
@@ -207,10 +195,10 @@ def test_page_bad_query(env, kind):
     html, plain = _rendered(at)
     assert not any("Traceback" in v for v in html + plain)
     if kind in REFUSED:
-        assert REFUSED[kind] in _messages(at)
-        assert not _cards(at)
+        assert REFUSED[kind] in texts(at)
+        assert not cards(at)
     else:
-        assert len(_cards(at)) == HITS, _messages(at)
+        assert len(cards(at)) == HITS, texts(at)
         assert not at.error
         # The Regioner tab shows the question in its own box, as text.
         assert at.text_input(key="query_regions").value == at.session_state["query"]
@@ -267,7 +255,7 @@ def test_upload_path_name_existing_file_and_size_limit(own_copy):
     at.button(key="indexera").click()
     at.run()
     assert not at.exception, at.exception
-    messages = _messages(at)
+    messages = texts(at)
 
     # "../../evil.txt": saved inside corpus/ as evil.txt, nothing outside, user told.
     assert "../../evil.txt sparades som evil.txt." in messages
@@ -291,7 +279,7 @@ def test_upload_path_name_existing_file_and_size_limit(own_copy):
     at.text_input(key="query").set_value("dricksvatten för turister på Gotland")
     next(b for b in at.button if b.label == "Sök").click()
     at.run()
-    card = _cards(at)[0]  # cited by the uploaded document's own title (confsearch.citation)
+    card = cards(at)[0]  # cited by the uploaded document's own title (confsearch.citation)
     assert "Region Gotland" in card and "— Vattenfrågor på Gotland" in card
 
 
@@ -320,7 +308,7 @@ def test_upload_of_disallowed_type_never_reaches_the_corpus(own_copy, name, data
             indexera[0].click()
             at.run()
         assert not at.exception, at.exception
-        assert "stöds inte" in _messages(at)
+        assert "stöds inte" in texts(at)
     assert sorted(p.name for p in corpus.iterdir()) == before_files
     assert index_version(own_copy / "index") == before
     # The process keeps serving: a new session searches normally.
@@ -328,7 +316,7 @@ def test_upload_of_disallowed_type_never_reaches_the_corpus(own_copy, name, data
     fresh.text_input(key="query").set_value("Vilken region har ett cykelbibliotek?")
     next(b for b in fresh.button if b.label == "Sök").click()
     fresh.run()
-    assert not fresh.exception and "Region Örebro län" in _cards(fresh)[0]
+    assert not fresh.exception and "Region Örebro län" in cards(fresh)[0]
 
 
 # ---------------------------------------------------------------- the page: ten sessions

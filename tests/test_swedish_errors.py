@@ -13,6 +13,7 @@ from confsearch.docmeta import SidecarError, read_sidecar
 from confsearch.messages import os_error_text, quoted
 from confsearch.readers import UNREADABLE_PDF
 from confsearch.uploads import UploadError, save_upload
+from tests.pdfs import assemble_pdf
 
 ENGLISH = ("No such", "too long", "Not a directory", "Permission", "Detected", "cyclic", "Error")
 
@@ -25,16 +26,7 @@ def cyclic_pdf() -> bytes:
     """A PDF whose page tree lists itself as its own kid (pypdf: "Detected cyclic page
     references.")."""
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"]
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for i, obj in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (i, obj)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return out
+    return assemble_pdf(objs)
 
 
 def test_a_pdf_with_a_cyclic_page_tree_is_named_in_swedish(tmp_path):

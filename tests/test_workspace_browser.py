@@ -23,6 +23,7 @@ from tests.browser import (
     requested_urls,
     streamlit_server,
     wait,
+    wait_for_page,
 )
 from tests.conftest import REAL_CORPUS
 
@@ -70,15 +71,8 @@ def driver(tmp_path):
 
 
 def opened(driver, server, address: str = "") -> None:
-    from selenium.webdriver.common.by import By
-
     driver.get(server["url"] + address)
-    wait(
-        driver,
-        lambda d: d.find_elements(By.CSS_SELECTOR, 'input[placeholder^="Ställ en fråga"]'),
-        timeout=STARTUP_TIMEOUT,
-        message="the question box never appeared:\n" + server["log"].read_text()[-2000:],
-    )
+    wait_for_page(driver, server["log"], timeout=STARTUP_TIMEOUT)
 
 
 def params(driver) -> dict[str, list[str]]:

@@ -198,3 +198,48 @@ def open_notes(settings) -> NotesStore:
 def summaries(rows: Iterable[tuple]) -> list[NoteSummary]:
     """(id, name, created, updated, body) rows as list lines."""
     return [NoteSummary(i, n, c, u, len(decode_body(b))) for i, n, c, u, b in rows]
+
+
+# What the backends do alike around their SQL (placeholders and locking differ).
+
+
+def new_stored_note(name: str = "", note: BriefingNote | None = None) -> StoredNote:
+    """A note about to be inserted: a fresh id, a cleaned or default name, now as both times."""
+    created = now_iso()
+    return StoredNote(
+        id=new_note_id(),
+        name=clean_name(name) or default_name(created),
+        created=created,
+        updated=created,
+        note=note if note is not None else BriefingNote(),
+    )
+
+
+def insert_values(stored: StoredNote) -> tuple:
+    """(id, name, created, updated, revision, body): the columns in the backends' order."""
+    return (
+        stored.id,
+        stored.name,
+        stored.created,
+        stored.updated,
+        stored.revision,
+        encode_body(stored.note),
+    )
+
+
+def apply_change(stored: StoredNote, change: Callable[[StoredNote], Any]) -> StoredNote:
+    """One edit of a note read inside the backend's transaction: ``change``, then a clean
+    name, a new update time and the next revision."""
+    change(stored)
+    stored.name = clean_name(stored.name) or default_name(stored.created)
+    stored.updated = now_iso()
+    stored.revision += 1
+    return stored
+
+
+def note_from_row(row: tuple | None) -> StoredNote | None:
+    """An (id, name, created, updated, revision, body) row as a note; None for no row."""
+    if row is None:
+        return None
+    i, name, created, updated, revision, body = row
+    return StoredNote(i, name, created, updated, decode_body(body), int(revision))

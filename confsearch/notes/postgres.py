@@ -24,12 +24,11 @@ from confsearch.notes import (
     NotesError,
     NoteSummary,
     StoredNote,
-    clean_name,
-    decode_body,
-    default_name,
+    apply_change,
     encode_body,
-    new_note_id,
-    now_iso,
+    insert_values,
+    new_stored_note,
+    note_from_row,
     summaries,
     valid_id,
 )
@@ -100,28 +99,14 @@ class PostgresNotes:
             return self._read(conn, note_id, lock=False)
 
     def create(self, name: str = "", note: BriefingNote | None = None) -> StoredNote:
-        created = now_iso()
-        stored = StoredNote(
-            id=new_note_id(),
-            name=clean_name(name) or default_name(created),
-            created=created,
-            updated=created,
-            note=note if note is not None else BriefingNote(),
-        )
+        stored = new_stored_note(name, note)
         with self._connect() as conn:
             conn.execute(
                 sql.SQL(
                     "INSERT INTO {} (id, name, created, updated, revision, body) "
                     "VALUES (%s, %s, %s, %s, %s, %s::jsonb)"
                 ).format(self._table()),
-                (
-                    stored.id,
-                    stored.name,
-                    stored.created,
-                    stored.updated,
-                    stored.revision,
-                    encode_body(stored.note),
-                ),
+                insert_values(stored),
             )
         return stored
 
@@ -132,10 +117,7 @@ class PostgresNotes:
             stored = self._read(conn, note_id, lock=True)
             if stored is None:
                 raise NoteNotFound(note_id)
-            change(stored)
-            stored.name = clean_name(stored.name) or default_name(stored.created)
-            stored.updated = now_iso()
-            stored.revision += 1
+            apply_change(stored, change)
             conn.execute(
                 sql.SQL(
                     "UPDATE {} SET name = %s, updated = %s, revision = %s, body = %s::jsonb "
@@ -162,7 +144,4 @@ class PostgresNotes:
         if lock:
             query += " FOR UPDATE"
         row = conn.execute(sql.SQL(query).format(self._table()), (note_id,)).fetchone()
-        if row is None:
-            return None
-        i, name, created, updated, revision, body = row
-        return StoredNote(i, name, created, updated, decode_body(body), int(revision))
+        return note_from_row(row)

@@ -25,12 +25,11 @@ from confsearch.notes import (
     NotesError,
     NoteSummary,
     StoredNote,
-    clean_name,
-    decode_body,
-    default_name,
+    apply_change,
     encode_body,
-    new_note_id,
-    now_iso,
+    insert_values,
+    new_stored_note,
+    note_from_row,
     summaries,
     valid_id,
 )
@@ -131,26 +130,12 @@ class SqliteNotes:
     # ------------------------------------------------------------ writing
 
     def create(self, name: str = "", note: BriefingNote | None = None) -> StoredNote:
-        created = now_iso()
-        stored = StoredNote(
-            id=new_note_id(),
-            name=clean_name(name) or default_name(created),
-            created=created,
-            updated=created,
-            note=note if note is not None else BriefingNote(),
-        )
+        stored = new_stored_note(name, note)
         with self._transaction() as conn:
             conn.execute(
                 "INSERT INTO note (id, name, created, updated, revision, body) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    stored.id,
-                    stored.name,
-                    stored.created,
-                    stored.updated,
-                    stored.revision,
-                    encode_body(stored.note),
-                ),
+                insert_values(stored),
             )
         return stored
 
@@ -161,10 +146,7 @@ class SqliteNotes:
             stored = _read(conn, note_id)
             if stored is None:
                 raise NoteNotFound(note_id)
-            change(stored)
-            stored.name = clean_name(stored.name) or default_name(stored.created)
-            stored.updated = now_iso()
-            stored.revision += 1
+            apply_change(stored, change)
             conn.execute(
                 "UPDATE note SET name = ?, updated = ?, revision = ?, body = ? WHERE id = ?",
                 (stored.name, stored.updated, stored.revision, encode_body(stored.note), note_id),
@@ -185,7 +167,4 @@ def _read(conn: sqlite3.Connection, note_id: str) -> StoredNote | None:
     row = conn.execute(
         "SELECT id, name, created, updated, revision, body FROM note WHERE id = ?", (note_id,)
     ).fetchone()
-    if row is None:
-        return None
-    i, name, created, updated, revision, body = row
-    return StoredNote(i, name, created, updated, decode_body(body), int(revision))
+    return note_from_row(row)
