@@ -164,7 +164,12 @@ def run_and_kill(
             raise AssertionError(f"the child stopped by itself: {proc.stderr.read()}")
     finally:
         proc.send_signal(signal.SIGKILL)
-        rest, _ = proc.communicate(timeout=120)
+        # read() first empties what the line iteration had already buffered (a busy
+        # machine delivers several SAVED lines in one chunk), then the pipe to its end;
+        # communicate() would read only the pipe and lose those lines.
+        rest = proc.stdout.read()
+        proc.stderr.read()
+        proc.wait(timeout=120)
     saved += [int(line.split()[1]) for line in rest.splitlines() if line.startswith("SAVED")]
     assert proc.returncode == -signal.SIGKILL
     return saved
