@@ -2,9 +2,9 @@
 
 A thin Streamlit layer over the ``confsearch`` package: search with an extractive answer,
 a region overview, a briefing note that can be exported, and the corpus with uploads.
-Reusable logic lives in the package (cards and tables: :mod:`confsearch.cards`; escaping:
-:mod:`confsearch.markup`; Swedish chrome: :mod:`confsearch.chrome`; downloads with the
-last edit: :mod:`confsearch.exportgate`; shared loading: :mod:`confsearch.pagecache`).
+Reusable logic lives in the package (cards and tables: :mod:`confsearch.web.cards`; escaping:
+:mod:`confsearch.markup`; Swedish chrome: :mod:`confsearch.web.chrome`; downloads with the
+last edit: :mod:`confsearch.web.exportgate`; shared loading: :mod:`confsearch.web.pagecache`).
 All text shown to users is Swedish; all corpus text is escaped.
 
 State shared by the tabs: one question (both question boxes show it), one set of
@@ -18,20 +18,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from confsearch import (
-    cards,
-    chrome,
-    citation,
-    corpusfiles,
-    corpuspage,
-    markup,
-    messages,
-    pagecache,
-    uploads,
-)
-from confsearch.notes import page as notepage
+from confsearch import markup, messages
+from confsearch.answers import citation
 from confsearch.notes import swedish_time
+from confsearch.reading import corpusfiles, uploads
 from confsearch.settings import Settings
+from confsearch.web import cards, chrome, corpuspage, pagecache
+from confsearch.web import notes as notepage
 
 EXAMPLES = (
     "Vilken region har ett cykelbibliotek?",
@@ -54,8 +47,8 @@ FILTERS = {"region": ("Region", ALL_REGIONS), "session": ("Lärpass", ALL_SESSIO
 
 
 def note():
-    """The note this tab shows: the saved note of the address (see confsearch.notes.page)."""
-    from confsearch.briefing import BriefingNote
+    """The note this tab shows: the saved note of the address (see confsearch.web.notes)."""
+    from confsearch.answers.briefing import BriefingNote
 
     if "note" not in st.session_state:
         st.session_state["note"] = BriefingNote(heading=NOTE_HEADING)
@@ -63,7 +56,7 @@ def note():
 
 
 def gate():
-    from confsearch.exportgate import ExportGate
+    from confsearch.web.exportgate import ExportGate
 
     return st.session_state.setdefault("export_gate", ExportGate())
 
@@ -155,8 +148,8 @@ def load_searcher(settings: Settings):
     A missing index is built first (this visitor waits, with progress). A stale one keeps
     serving while a worker builds the new version in the background.
     """
-    from confsearch.model import ModelError
-    from confsearch.store import IndexError_
+    from confsearch.embedding.model import ModelError
+    from confsearch.retrieval.store import IndexError_
 
     try:
         if pagecache.needs_build(settings):
@@ -178,9 +171,9 @@ def load_searcher(settings: Settings):
 
 
 def run_search(searcher, version: str, query: str, region, session, k: int):
-    """Search + extractive answer (confsearch.asking: a filter that hides the answer is
+    """Search + extractive answer (confsearch.answers.asking: a filter that hides the answer is
     named), memoised per session (re-runs for pins cost nothing)."""
-    from confsearch.asking import ask
+    from confsearch.answers.asking import ask
 
     key = (version, query, region, session, k)
     memo = st.session_state.setdefault("memo", {})
@@ -320,7 +313,7 @@ def pin_button(hit, query: str, source, key: str) -> None:
 
 
 def card(hit, response, quoted: dict, label: str, searcher, sources: dict, key: str) -> None:
-    from confsearch.claims import level
+    from confsearch.retrieval.claims import level
 
     p = hit.passage
     words = hit.matched_forms or hit.matched_terms or [response.query]
@@ -395,8 +388,8 @@ def search_tab(searcher, version: str, sources: dict) -> None:
                 )
         return
 
-    from confsearch import claims
-    from confsearch.search import QueryError
+    from confsearch.retrieval import claims
+    from confsearch.retrieval.search import QueryError
 
     try:
         response, ans, filtered_out = run_search(searcher, version, query, region, session, int(k))
@@ -420,7 +413,7 @@ def search_tab(searcher, version: str, sources: dict) -> None:
 
 
 def regions_tab(searcher, version: str, sources: dict) -> None:
-    from confsearch.search import QueryError
+    from confsearch.retrieval.search import QueryError
 
     st.markdown("Vilka regioner och organisationer har arbetat med ämnet i din fråga?")
     question_form("query_regions", "regionform")
@@ -515,9 +508,9 @@ def note_tab(searcher) -> None:
 
 def downloads(n) -> None:
     """Markdown and Word, made when clicked and only after the click (with any edit sent
-    along with it) has reached the note: see :mod:`confsearch.exportgate`."""
-    from confsearch.briefing import to_markdown
-    from confsearch.wordnote import to_docx
+    along with it) has reached the note: see :mod:`confsearch.web.exportgate`."""
+    from confsearch.answers.briefing import to_markdown
+    from confsearch.answers.wordnote import to_docx
 
     g = gate()
     with st.container(horizontal=True):
@@ -587,7 +580,7 @@ def corpus_tab(settings: Settings, searcher) -> None:
 def add_files(settings: Settings, files) -> None:
     """Save uploads, index them in a worker, and undo the uploads if that fails.
 
-    One batch at a time per index (:func:`confsearch.pagecache.upload_lock`): a second
+    One batch at a time per index (:func:`confsearch.web.pagecache.upload_lock`): a second
     session uploading meanwhile waits, then saves its files and gets a build of its own.
     """
     lock = pagecache.upload_lock(settings)

@@ -1,6 +1,6 @@
 """Build the search index: ``python embed.py`` reads corpus/ and writes index/.
 
-Thin entry point over :mod:`confsearch.index`; see ``python embed.py --help``.
+Thin entry point over :mod:`confsearch.retrieval.index`; see ``python embed.py --help``.
 """
 
 from __future__ import annotations
@@ -53,9 +53,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from tqdm import tqdm
 
-    from confsearch.model import ModelError
-    from confsearch.service import refresh_index
-    from confsearch.store import IndexError_
+    from confsearch.embedding.model import ModelError
+    from confsearch.retrieval.service import refresh_index
+    from confsearch.retrieval.store import IndexError_
 
     bar: tqdm | None = None
 
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             bar.close()
     _prepare_query_engine(settings)
     if report is None:
-        from confsearch.store import open_store
+        from confsearch.retrieval.store import open_store
 
         print(f"Indexet i {open_store(settings).location} är aktuellt.")
         return 0
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
 def _prepare_query_engine(settings: Settings) -> None:
     """Compile the question encoder for this machine now (~1 s, once) rather than during
     the page's first answer (`make run` starts the page right after this)."""
-    from confsearch.fastengine import engine_build_for
+    from confsearch.embedding.fastengine import engine_build_for
     from confsearch.settings import DEFAULT_MODEL
 
     if settings.model == DEFAULT_MODEL:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from confsearch.readers import (
+from confsearch.reading.readers import (
     MAX_BLOCKS,
     MAX_DOCX_ELEMENTS,
     MAX_DOCX_PARAGRAPHS,

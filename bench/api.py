@@ -237,9 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     from bench._report import cpu_description, write_section
-    from confsearch.api import WORKERS
-    from confsearch.index import build_index
-    from confsearch.model import load_embedder
+    from confsearch.api.app import WORKERS
+    from confsearch.embedding.model import load_embedder
+    from confsearch.retrieval.index import build_index
     from confsearch.settings import Settings
 
     with tempfile.TemporaryDirectory() as tmp_name:

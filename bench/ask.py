@@ -5,7 +5,7 @@ Run: ``.venv/bin/python bench/ask.py [--index DIR] [--rounds 3] [--write]``.
 Opens the searcher as the CLI does (the index of ``corpus/`` in ``--index``, built there if
 missing or stale, with the real model), answers every question of the project's own set
 (``tests/eval/questions.jsonl`` and its off-topic list) once to warm up, then times
-``--rounds`` passes of :func:`confsearch.asking.ask` and of ``Searcher.search`` (k=5, as
+``--rounds`` passes of :func:`confsearch.answers.asking.ask` and of ``Searcher.search`` (k=5, as
 ``ask`` does; k=10, as the page does) per question. Prints p50/p90/max in ms; ``--write``
 records them in docs/benchmarks.md (section "ask"). The issue's targets: ``ask`` p50
 <= 30 ms, and ``search`` p50 within 1.2x of what it was before answers read the question.
@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._report import cpu_description, write_section  # noqa: E402
-from confsearch.evalsets import OFFTOPIC, QUESTIONS  # noqa: E402
-from confsearch.evaluate import load_questions  # noqa: E402
-from confsearch.service import open_searcher  # noqa: E402
+from confsearch.evaluation.evalsets import OFFTOPIC, QUESTIONS  # noqa: E402
+from confsearch.evaluation.evaluate import load_questions  # noqa: E402
+from confsearch.retrieval.service import open_searcher  # noqa: E402
 from confsearch.settings import Settings  # noqa: E402
 
 
@@ -45,7 +45,7 @@ def _row(name: str, ms: list[float]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from confsearch.asking import ask
+    from confsearch.answers.asking import ask
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--index", type=Path, default=None, help="index folder (default: index/)")

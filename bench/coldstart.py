@@ -51,8 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args(argv)
 
-    from confsearch.index import build_index
-    from confsearch.model import load_embedder
+    from confsearch.embedding.model import load_embedder
+    from confsearch.retrieval.index import build_index
     from confsearch.settings import Settings
 
     settings = Settings.from_env()

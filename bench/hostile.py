@@ -120,11 +120,11 @@ def upload_rows() -> list[str]:
 
 
 def search_rows(tmp: Path) -> list[str]:
-    from confsearch import pagecache
-    from confsearch.answer import answer
-    from confsearch.index import build_index
-    from confsearch.model import load_embedder
+    from confsearch.answers.answer import answer
+    from confsearch.embedding.model import load_embedder
+    from confsearch.retrieval.index import build_index
     from confsearch.settings import Settings
+    from confsearch.web import pagecache
 
     shutil.copytree(ROOT / "corpus", tmp / "corpus")
     settings = Settings.from_env().with_(corpus_dir=tmp / "corpus", index_dir=tmp / "index")

@@ -178,7 +178,7 @@ def slow_clients(host: str, port: int, pid: int, n: int = 1200, pad: int = 250_0
     """n connections from one address, each sending ``pad`` bytes of an unfinished
     header and then nothing: the server's memory, what the connections got, and the
     memory once the read deadline has passed."""
-    from confsearch.apiserver import READ_TIMEOUT
+    from confsearch.api.server import READ_TIMEOUT
 
     before = rss_mb(pid)
     head = b"GET /search?q=cykel HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * pad
@@ -256,8 +256,8 @@ def scenario(name: str, host: str, port: int, run, settle: float = 20.0) -> dict
 
 
 def overload_rows(tmp: Path) -> list[dict]:
-    from confsearch.index import build_index
-    from confsearch.model import load_embedder
+    from confsearch.embedding.model import load_embedder
+    from confsearch.retrieval.index import build_index
     from confsearch.settings import Settings
 
     shutil.copytree(ROOT / "corpus", tmp / "corpus")
@@ -307,10 +307,10 @@ def overload_rows(tmp: Path) -> list[dict]:
 
 def pg_outage(tmp: Path) -> dict:
     """The index in a local PostgreSQL; the server stopped and started under ``serve``."""
-    from confsearch.model import load_embedder
-    from confsearch.service import refresh_index
+    from confsearch.devtools.pgserver import LocalServer
+    from confsearch.embedding.model import load_embedder
+    from confsearch.retrieval.service import refresh_index
     from confsearch.settings import Settings
-    from confsearch.store.pgserver import LocalServer
 
     server = LocalServer(tmp / "pgdata").start()
     url = server.url()

@@ -100,8 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Saknas: {', '.join(missing_browser())} (apt-get install chromium chromium-driver)")
         return 2
 
-    from confsearch.index import build_index
-    from confsearch.model import load_embedder
+    from confsearch.embedding.model import load_embedder
+    from confsearch.retrieval.index import build_index
     from confsearch.settings import Settings
 
     with tempfile.TemporaryDirectory() as tmp_name:

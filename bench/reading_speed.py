@@ -3,7 +3,7 @@
     .venv/bin/python bench/reading_speed.py [--docs 500]
 
 Writes a corpus of made-up conference programmes (about a page each, every format in
-equal share) to a scratch folder, reads it with :func:`confsearch.corpus.read_corpus`
+equal share) to a scratch folder, reads it with :func:`confsearch.reading.corpus.read_corpus`
 (the whole pipeline: readers, sessions, speakers, organisations, passages) and prints
 documents per minute, overall and per format. The bar is 1 000 documents per minute.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from confsearch.corpus import read_corpus
+from confsearch.reading.corpus import read_corpus
 from tests.pdfs import assemble_pdf, pdf_literal
 
 FIRST = ["Anna", "Per", "Maria", "Johan", "Eva", "Karin", "Lars", "Sara", "Erik", "Lena"]

@@ -51,20 +51,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._report import cpu_description, write_section  # noqa: E402
-from confsearch.evalsets import EVAL_DIR  # noqa: E402
-from confsearch.glossary import expand_query  # noqa: E402
-from confsearch.index import build_index, compute_hubness, lexical_text, load_index  # noqa: E402
-from confsearch.lexical import LexicalIndex  # noqa: E402
-from confsearch.model import load_embedder, load_query_embedder  # noqa: E402
-from confsearch.search import FusionConfig, Searcher, clean_query  # noqa: E402
-from confsearch.settings import Settings  # noqa: E402
-from confsearch.store import LoadedIndex  # noqa: E402
-from confsearch.store import files as files_store  # noqa: E402
-from confsearch.store.files import (  # noqa: E402
+from confsearch.embedding.model import load_embedder, load_query_embedder  # noqa: E402
+from confsearch.evaluation.evalsets import EVAL_DIR  # noqa: E402
+from confsearch.retrieval.glossary import expand_query  # noqa: E402
+from confsearch.retrieval.index import build_index, compute_hubness, lexical_text, load_index  # noqa: E402
+from confsearch.retrieval.lexical import LexicalIndex  # noqa: E402
+from confsearch.retrieval.search import FusionConfig, Searcher, clean_query  # noqa: E402
+from confsearch.retrieval.store import LoadedIndex  # noqa: E402
+from confsearch.retrieval.store import files as files_store  # noqa: E402
+from confsearch.retrieval.store.files import (  # noqa: E402
     choose_index_type,
     in_memory_index,
     make_faiss_index,
 )
+from confsearch.settings import Settings  # noqa: E402
 
 K = 10
 WARMUP = 5

@@ -3,7 +3,7 @@
 Run: ``.venv/bin/python bench/split_round.py --round 7 --seed 20261203 a.jsonl b.jsonl``
 (the helpers' files, JSON Lines as tests/eval/README.md describes). It writes
 ``tests/eval/heldout7_dev.jsonl`` and ``heldout7_test.jsonl`` and prints what it dropped;
-then raise ``HELDOUT_ROUNDS`` in ``confsearch/evalsets.py`` (its test half is sealed).
+then raise ``HELDOUT_ROUNDS`` in ``confsearch/evaluation/evalsets.py`` (its test half is sealed).
 
 * With ten short sessions, writers converge: a question whose word set overlaps an earlier
   question's (any set in the eval folder, or one written before it in this round) by
@@ -32,8 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from confsearch.evalsets import EVAL_DIR  # noqa: E402
-from confsearch.regions import GAZETTEER, region_aliases  # noqa: E402
+from confsearch.evaluation.evalsets import EVAL_DIR  # noqa: E402
+from confsearch.reading.regions import GAZETTEER, region_aliases  # noqa: E402
 from confsearch.text import fold_key  # noqa: E402
 
 NEAR_DUPLICATE = 0.5

@@ -7,7 +7,7 @@ Run: ``.venv/bin/python bench/tune.py [--fusion] [--confidence] [--show-failures
 
 * ``--fusion``: grid of fusion weights, hubness discount and session support; prints
   Hit@1/MRR@10 on both question sets and nDCG@10 on SweFAQ dev.
-* ``--confidence``: fits the logistic confidence model (:mod:`confsearch.confidence`) on
+* ``--confidence``: fits the logistic confidence model (:mod:`confsearch.retrieval.confidence`) on
   the evidence of every tuning question (answerable = 1, uncovered/off-topic = 0),
   chooses the threshold, prints the model to paste into ``confidence.DEFAULT_MODEL``
   and the answered/refused rates (in-sample, and 5-fold cross-validated).
@@ -31,12 +31,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from confsearch import evaluate  # noqa: E402
-from confsearch.confidence import FEATURES, ConfidenceModel  # noqa: E402
-from confsearch.evalsets import QUESTION_SETS, SEALED_SET  # noqa: E402
-from confsearch.index import build_index, load_index  # noqa: E402
-from confsearch.model import load_embedder, load_query_embedder  # noqa: E402
-from confsearch.search import FusionConfig, Searcher  # noqa: E402
+from confsearch.embedding.model import load_embedder, load_query_embedder  # noqa: E402
+from confsearch.evaluation import evaluate  # noqa: E402
+from confsearch.evaluation.evalsets import QUESTION_SETS, SEALED_SET  # noqa: E402
+from confsearch.retrieval.confidence import FEATURES, ConfidenceModel  # noqa: E402
+from confsearch.retrieval.index import build_index, load_index  # noqa: E402
+from confsearch.retrieval.search import FusionConfig, Searcher  # noqa: E402
 from confsearch.settings import Settings  # noqa: E402
 
 TUNING_SETS = tuple(name for name in QUESTION_SETS if name != SEALED_SET)

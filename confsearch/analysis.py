@@ -7,7 +7,7 @@ The term pipeline (:func:`analyze`) is::
     -> accent folding ("värmlandsråd" -> "varmlandsrad")
 
 Stem, *then* fold: folding first lets the stemmer see suffixes that were not there
-("värmlandsråd" -> "varmlandsrad" -> "varmlandsr"); see :mod:`confsearch.lexical` for the
+("värmlandsråd" -> "varmlandsrad" -> "varmlandsr"); see :mod:`confsearch.retrieval.lexical` for the
 measurements and for how the index makes the other spelling work too.
 
 Compounds are split against a vocabulary (:class:`Lexicon`): known head + optional

@@ -3,7 +3,7 @@
 Messages are in Swedish because the people running these commands are officials, not
 programmers; errors are one clear line, never a stack trace. Arguments and queries are
 checked before anything heavy is loaded, so bad input is answered at once; answering a
-question with the default model never imports torch (see :mod:`confsearch.model`).
+question with the default model never imports torch (see :mod:`confsearch.embedding.model`).
 
 ``search --json`` without a query reads one question per line from stdin and writes one
 JSON object per line, in order, flushed as soon as each is answered: a tool can pipe one
@@ -19,7 +19,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from confsearch.evalsets import DEFAULT_SETS, QUESTION_SETS, SEALED_SET, SWEFAQ_SPLITS
+from confsearch.evaluation.evalsets import DEFAULT_SETS, QUESTION_SETS, SEALED_SET, SWEFAQ_SPLITS
 from confsearch.messages import count_noun, os_error_text, quoted
 from confsearch.settings import Settings
 
@@ -117,10 +117,10 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def open_searcher(settings: Settings, *, quiet: bool = False):
     """The searcher (refreshed first if the index of this corpus is stale)."""
-    from confsearch.service import open_searcher as open_
+    from confsearch.retrieval.service import open_searcher as open_
 
     if not quiet and settings.corpus_dir.is_dir():
-        from confsearch.service import index_state
+        from confsearch.retrieval.service import index_state
 
         state = index_state(settings)
         if state.manifest is not None and state.ours and state.stale:
@@ -133,7 +133,7 @@ def open_searcher(settings: Settings, *, quiet: bool = False):
 
 def _query(words: list[str]) -> str:
     """The query from the command line, checked before anything is loaded."""
-    from confsearch.search import clean_query
+    from confsearch.retrieval.search import clean_query
 
     return clean_query(" ".join(words))
 
@@ -142,7 +142,7 @@ def _query(words: list[str]) -> str:
 
 
 def cmd_model(args: argparse.Namespace) -> int:
-    from confsearch.model import load_query_embedder, resolve_dtype
+    from confsearch.embedding.model import load_query_embedder, resolve_dtype
 
     settings = _settings(args)
     info = load_query_embedder(settings).info()
@@ -161,7 +161,7 @@ def cmd_model(args: argparse.Namespace) -> int:
 
 def _print_listing(resp, config) -> None:
     from confsearch import messages
-    from confsearch.search import relevance_label
+    from confsearch.retrieval.search import relevance_label
 
     print(f"Fråga: {resp.query}")
     reasons = resp.no_answer_reasons()
@@ -198,7 +198,7 @@ def _emit(obj: dict) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from confsearch.search import QueryError, clean_query
+    from confsearch.retrieval.search import QueryError, clean_query
 
     settings = _settings(args)
     if args.query:
@@ -260,7 +260,7 @@ def cmd_regions(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from confsearch.asking import ask_json, ask_text
+    from confsearch.answers.asking import ask_json, ask_text
 
     query = _query(args.query)
     searcher = open_searcher(_settings(args), quiet=args.json)
@@ -273,9 +273,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    from confsearch.briefing import brief, to_markdown
+    from confsearch.answers.briefing import brief, to_markdown
+    from confsearch.answers.wordnote import to_docx
     from confsearch.fsutil import atomic_write
-    from confsearch.wordnote import to_docx
 
     out = Path(args.out)
     if out.suffix.lower() not in (".md", ".docx"):
@@ -297,8 +297,8 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from confsearch import evaluate
-    from confsearch.service import scratch_store
+    from confsearch.evaluation import evaluate
+    from confsearch.retrieval.service import scratch_store
 
     settings = _settings(args)
     searcher = open_searcher(settings)
@@ -308,7 +308,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_documents(args: argparse.Namespace) -> int:
-    from confsearch.doclisting import format_listing, list_documents
+    from confsearch.reading.doclisting import format_listing, list_documents
 
     corpus = Path(args.corpus) if args.corpus else Settings.from_env().corpus_dir
     if not corpus.is_dir():
@@ -324,7 +324,7 @@ def cmd_documents(args: argparse.Namespace) -> int:
 
 
 def cmd_eval_reading(args: argparse.Namespace) -> int:
-    from confsearch.readingeval import evaluate_dir, format_report
+    from confsearch.evaluation.readingeval import evaluate_dir, format_report
 
     folder = Path(args.folder)
     if not (folder / "gold.jsonl").is_file():
@@ -338,7 +338,7 @@ def cmd_eval_reading(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from confsearch.apiserver import serve
+    from confsearch.api.server import serve
 
     settings = _settings(args).with_(api_timeout=args.timeout)
     return serve(settings, host=args.host, port=args.port)
@@ -350,8 +350,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_remove(args: argparse.Namespace) -> int:
     """Take a document out of the corpus (into its hidden folder .borttagna/) and update
     the index; the build reuses every stored embedding."""
-    from confsearch.corpusfiles import CorpusFileError, remove_document
-    from confsearch.service import refresh_index
+    from confsearch.reading.corpusfiles import CorpusFileError, remove_document
+    from confsearch.retrieval.service import refresh_index
 
     settings = _settings(args)
     try:
@@ -471,9 +471,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from confsearch.model import ModelError
-    from confsearch.search import QueryError
-    from confsearch.store import IndexError_
+    from confsearch.embedding.model import ModelError
+    from confsearch.retrieval.search import QueryError
+    from confsearch.retrieval.store import IndexError_
 
     parser = build_parser()
     args = parser.parse_args(argv)

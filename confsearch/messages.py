@@ -76,7 +76,7 @@ def filter_words(region: str | None, session: str | None) -> str:
 
 
 # ---------------------------------------------------------------- index folders
-# (confsearch.store.folder: a folder is recognised as an index before anything is written)
+# (confsearch.retrieval.store.folder: a folder is recognised as an index before anything is written)
 
 NOT_A_FOLDER = "{index} är ingen mapp. Ange en mapp för indexet med --index."
 INDEX_HOLDS_OTHER_FILES = (

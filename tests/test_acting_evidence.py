@@ -8,11 +8,11 @@ from dataclasses import replace
 
 import pytest
 
-from confsearch.confidence import ConfidenceModel
-from confsearch.corpus import read_corpus
-from confsearch.evidence import evidence, org_key
-from confsearch.index import build_index, load_index
-from confsearch.search import FusionConfig, Searcher
+from confsearch.reading.corpus import read_corpus
+from confsearch.reading.evidence import evidence, org_key
+from confsearch.retrieval.confidence import ConfidenceModel
+from confsearch.retrieval.index import build_index, load_index
+from confsearch.retrieval.search import FusionConfig, Searcher
 from tests.conftest import FakeEmbedder
 
 VENUE = "Region Jönköpings län"

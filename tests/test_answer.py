@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from confsearch.answer import (
+from confsearch.answers.answer import (
     MAX_EMBED,
     NO_ANSWER,
     Answer,
@@ -18,11 +18,11 @@ from confsearch.answer import (
     context_range,
     format_answer,
 )
-from confsearch.citation import Source
-from confsearch.confidence import ConfidenceModel
-from confsearch.documents import Passage
-from confsearch.index import build_index, load_index
-from confsearch.search import FusionConfig, Hit, Searcher, SearchResponse
+from confsearch.answers.citation import Source
+from confsearch.reading.documents import Passage
+from confsearch.retrieval.confidence import ConfidenceModel
+from confsearch.retrieval.index import build_index, load_index
+from confsearch.retrieval.search import FusionConfig, Hit, Searcher, SearchResponse
 from tests.conftest import REAL_CORPUS, FakeEmbedder
 
 CORPUS_TEXT = """Lärpass från testkonferensen

@@ -22,12 +22,15 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-import confsearch.model
-import confsearch.search
+import confsearch.embedding.model
+import confsearch.retrieval.search
 from bench.api import REQUESTS, api_server, reference, run_load
-from confsearch import api, apidocs, cli, service
-from confsearch.index import build_index
-from confsearch.search import clean_query
+from confsearch import cli
+from confsearch.api import app as api
+from confsearch.api import docs as apidocs
+from confsearch.retrieval import service
+from confsearch.retrieval.index import build_index
+from confsearch.retrieval.search import clean_query
 from confsearch.settings import DEFAULT_MODEL, Settings
 from tests.bad_queries import BAD_QUERIES, REFUSED
 from tests.conftest import FakeEmbedder
@@ -294,7 +297,9 @@ def test_a_chunked_body_is_counted_too(client):
 
 def test_timeout_is_a_504(fake_env, monkeypatch):
     release = threading.Event()
-    monkeypatch.setattr(confsearch.search.Searcher, "search", lambda *a, **k: release.wait(30))
+    monkeypatch.setattr(
+        confsearch.retrieval.search.Searcher, "search", lambda *a, **k: release.wait(30)
+    )
     app = api.create_app(Settings.from_env().with_(api_timeout=0.5))
     with TestClient(app) as c:
         wait_ready(c)
@@ -311,7 +316,7 @@ def test_an_unexpected_error_is_a_500_without_details(fake_env, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("hemlig intern sökväg /srv/x")
 
-    monkeypatch.setattr(confsearch.search.Searcher, "search", broken)
+    monkeypatch.setattr(confsearch.retrieval.search.Searcher, "search", broken)
     with TestClient(api.create_app(Settings.from_env()), raise_server_exceptions=False) as c:
         wait_ready(c)
         r = c.get("/search", params={"q": QUESTION})
@@ -346,7 +351,9 @@ def test_not_ready_is_a_503_until_the_index_is_loaded(fake_env, monkeypatch):
 
 
 def test_no_index_is_a_503_that_says_why(tmp_path, monkeypatch):
-    monkeypatch.setattr(confsearch.model, "load_query_embedder", lambda settings: FakeEmbedder())
+    monkeypatch.setattr(
+        confsearch.embedding.model, "load_query_embedder", lambda settings: FakeEmbedder()
+    )
     settings = Settings().with_(corpus_dir=tmp_path / "ingen-korpus", index_dir=tmp_path / "i")
     with TestClient(api.create_app(settings)) as c:
         deadline = time.monotonic() + 60

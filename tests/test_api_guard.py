@@ -18,8 +18,11 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-import confsearch.search
-from confsearch import api, apidocs, apiguard, apiserver
+import confsearch.retrieval.search
+from confsearch.api import app as api
+from confsearch.api import docs as apidocs
+from confsearch.api import guard as apiguard
+from confsearch.api import server as apiserver
 from confsearch.settings import Settings
 from tests.test_api import QUESTION, wait_ready
 
@@ -30,8 +33,8 @@ def _blocking_searches(monkeypatch) -> tuple[threading.Event, list[str]]:
     """Searcher.search_many and .search wait for ``release``; the questions are recorded."""
     release = threading.Event()
     asked: list[str] = []
-    real_many = confsearch.search.Searcher.search_many
-    real_one = confsearch.search.Searcher.search
+    real_many = confsearch.retrieval.search.Searcher.search_many
+    real_one = confsearch.retrieval.search.Searcher.search
 
     def many(self, queries, *args, **kwargs):
         asked.extend(queries)
@@ -42,8 +45,8 @@ def _blocking_searches(monkeypatch) -> tuple[threading.Event, list[str]]:
         release.wait(PATIENCE)
         return real_one(self, *args, **kwargs)
 
-    monkeypatch.setattr(confsearch.search.Searcher, "search_many", many)
-    monkeypatch.setattr(confsearch.search.Searcher, "search", one)
+    monkeypatch.setattr(confsearch.retrieval.search.Searcher, "search_many", many)
+    monkeypatch.setattr(confsearch.retrieval.search.Searcher, "search", one)
     return release, asked
 
 
@@ -185,18 +188,18 @@ def test_health_is_degraded_after_a_timeout_until_a_request_succeeds(fake_env, m
 def test_an_index_error_is_a_503_and_health_says_why_until_a_search_succeeds(fake_env, monkeypatch):
     """Finding 5: another instance dropped the version this one searched; the search was a
     500 and /health said ready."""
-    from confsearch.store import IndexError_
+    from confsearch.retrieval.store import IndexError_
 
     gone = "Den här indexversionen har ersatts av en nyare och finns inte längre i databasen."
     broken = {"on": True}
-    real = confsearch.search.Searcher.search
+    real = confsearch.retrieval.search.Searcher.search
 
     def search(self, *args, **kwargs):
         if broken["on"]:
             raise IndexError_(gone)
         return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(confsearch.search.Searcher, "search", search)
+    monkeypatch.setattr(confsearch.retrieval.search.Searcher, "search", search)
     with TestClient(api.create_app(Settings.from_env()), raise_server_exceptions=False) as c:
         wait_ready(c)
         r = c.get("/search", params={"q": QUESTION})

@@ -11,12 +11,12 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from confsearch import chrome
+from confsearch.web import chrome
 from tests.page_driver import QUESTION, ask, cards, start, texts, upload
 
 
 def index_version(index_dir) -> str | None:
-    from confsearch.index import current_version_dir
+    from confsearch.retrieval.index import current_version_dir
 
     folder = current_version_dir(index_dir)
     return folder.name if folder is not None else None
@@ -269,13 +269,17 @@ def test_note_heading_own_line_reorder_and_remove(env):
 
 
 def test_second_session_reloads_nothing(env, monkeypatch):
-    import confsearch.index
-    import confsearch.model
+    import confsearch.embedding.model
+    import confsearch.retrieval.index
 
     ask(start(), QUESTION)
     loads: list[str] = []
-    monkeypatch.setattr(confsearch.model, "load_embedder", lambda *a, **k: loads.append("model"))
-    monkeypatch.setattr(confsearch.index, "load_index", lambda *a, **k: loads.append("index"))
+    monkeypatch.setattr(
+        confsearch.embedding.model, "load_embedder", lambda *a, **k: loads.append("model")
+    )
+    monkeypatch.setattr(
+        confsearch.retrieval.index, "load_index", lambda *a, **k: loads.append("index")
+    )
     at = ask(start(), "Vad är en projektkyrkogård?")  # another user, same process
     assert cards(at)
     assert loads == []

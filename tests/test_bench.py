@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from bench import search as bench
-from confsearch.search import FusionConfig, Searcher, clean_query
-from confsearch.store import files as files_store
-from confsearch.store.files import FaissDense
+from confsearch.retrieval.search import FusionConfig, Searcher, clean_query
+from confsearch.retrieval.store import files as files_store
+from confsearch.retrieval.store.files import FaissDense
 from tests.conftest import FakeEmbedder
 
 N = 200

@@ -10,21 +10,15 @@ import re
 
 import pytest
 
-from confsearch.briefing import (
-    BriefingNote,
-    NoteItem,
-    brief,
-    note_from_hit,
-    to_markdown,
-)
-from confsearch.citation import Source
-from confsearch.confidence import ConfidenceModel
-from confsearch.documents import Passage
-from confsearch.index import build_index, load_index
+from confsearch.answers.briefing import BriefingNote, NoteItem, brief, note_from_hit, to_markdown
+from confsearch.answers.citation import Source
+from confsearch.answers.wordnote import to_docx
 from confsearch.markup import md_escape
-from confsearch.search import FusionConfig, Hit, Searcher
+from confsearch.reading.documents import Passage
+from confsearch.retrieval.confidence import ConfidenceModel
+from confsearch.retrieval.index import build_index, load_index
+from confsearch.retrieval.search import FusionConfig, Hit, Searcher
 from confsearch.text import strip_emphasis
-from confsearch.wordnote import to_docx
 from tests.conftest import FakeEmbedder
 from tests.test_answer import CORPUS_TEXT
 
@@ -397,7 +391,7 @@ def test_docx_cleans_every_string_it_writes_properties_included():
 
 
 def test_the_default_page_heading_is_not_repeated_in_the_dateline():
-    from confsearch.briefing import dateline
+    from confsearch.answers.briefing import dateline
 
     day = dt.date(2026, 12, 6)
     assert dateline(day, 2, "Anteckning från Konferenssök") == "6 december 2026 · 2 stycken"

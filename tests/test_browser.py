@@ -235,7 +235,7 @@ def test_first_answer_right_after_the_server_is_up(tmp_path, browser, real_embed
     """As after ``make run``: the index exists, the server starts warming at once, and
     the first visitor's question is answered (the time is printed; bench/page.py records
     it on a quiet machine)."""
-    from confsearch.index import build_index
+    from confsearch.retrieval.index import build_index
 
     shutil.copytree(REAL_CORPUS, tmp_path / "corpus")
     build_index(tmp_path / "corpus", tmp_path / "index", real_embedder)
@@ -261,7 +261,7 @@ def test_a_failing_upload_never_disturbs_another_session(tmp_path, browser, real
     normal answers; after a reload, no error or traceback is shown anywhere."""
     from selenium.webdriver.common.by import By
 
-    from confsearch.index import build_index
+    from confsearch.retrieval.index import build_index
     from tests.test_page_builds import UPLOAD, full_disk
 
     shutil.copytree(REAL_CORPUS, tmp_path / "corpus")
@@ -366,7 +366,7 @@ SWEDISH_UI = [
 
 
 def _ui_strings(driver) -> list[str]:
-    from confsearch.chrome import OURS
+    from confsearch.web.chrome import OURS
 
     return driver.execute_script(
         """

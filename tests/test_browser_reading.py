@@ -109,7 +109,7 @@ def _metadata(texts: list[str], lines: tuple[str, ...]) -> list[str]:
 def test_uploaded_summary_and_pdf_are_listed_and_searched_without_metadata(tmp_path):
     from selenium.webdriver.common.by import By
 
-    from confsearch.index import load_index
+    from confsearch.retrieval.index import load_index
 
     missing = missing_browser()
     if missing:

@@ -6,9 +6,9 @@ import html as html_module
 import re
 from types import SimpleNamespace
 
-from confsearch import cards
-from confsearch.citation import Source, unknown_source
-from confsearch.store import DocumentInfo
+from confsearch.answers.citation import Source, unknown_source
+from confsearch.retrieval.store import DocumentInfo
+from confsearch.web import cards
 
 # ---------------------------------------------------------------- corpus summary
 

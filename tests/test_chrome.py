@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from confsearch import chrome, uploads
+from confsearch.reading import uploads
+from confsearch.web import chrome
 
 
 def test_every_translation_is_swedish_text():
@@ -50,8 +51,8 @@ def test_the_pages_own_blocks_are_never_translated():
     """Corpus and user text live in these blocks; every one the cards module makes is listed."""
     from types import SimpleNamespace
 
-    from confsearch import cards
-    from confsearch.citation import unknown_source
+    from confsearch.answers.citation import unknown_source
+    from confsearch.web import cards
 
     item = SimpleNamespace(
         session="Stop", regions=(), speakers=(), text="Open", query="Close",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from confsearch.citation import Source, cite, describe_collection, sources, unknown_source
-from confsearch.store import DocumentInfo
+from confsearch.answers.citation import Source, cite, describe_collection, sources, unknown_source
+from confsearch.retrieval.store import DocumentInfo
 
 REGLAB = Source(
     title="Följ med till några av lärpassen på årskonferensen 2022",

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-import confsearch.index
-import confsearch.model
+import confsearch.embedding.model
+import confsearch.retrieval.index
 from confsearch import cli
-from confsearch.index import build_index, current_version_dir
+from confsearch.retrieval.index import build_index, current_version_dir
 from tests.conftest import ROOT, FakeEmbedder
 
 QUESTION = "Vilken region har ett cykelbibliotek?"
@@ -61,7 +61,7 @@ def cli_process(args: list[str], root: Path, **kwargs) -> subprocess.CompletedPr
 
 
 def test_eval_loads_and_verifies_the_index_once(fake_env, monkeypatch, capsys):
-    from confsearch.store.files import FilesStore
+    from confsearch.retrieval.store.files import FilesStore
 
     loads = []
     real = FilesStore.load
@@ -100,8 +100,8 @@ def test_bad_query_is_answered_before_anything_loads(query, capsys, monkeypatch)
     def never(*args, **kwargs):
         raise AssertionError("the model must not be loaded for a bad query")
 
-    monkeypatch.setattr(confsearch.model, "load_query_embedder", never)
-    monkeypatch.setattr(confsearch.model, "load_embedder", never)
+    monkeypatch.setattr(confsearch.embedding.model, "load_query_embedder", never)
+    monkeypatch.setattr(confsearch.embedding.model, "load_embedder", never)
     code, _out, err = run(["search", query], capsys)
     assert code == 1 and "Traceback" not in err and "Fel:" in err
 
@@ -209,7 +209,8 @@ def test_regions(real_env, capsys):
 def test_ask_cites_its_source(real_env, capsys):
     code, out, _ = run(["ask", QUESTION], capsys)
     assert code == 0 and "cykelbibliotek" in out and "[1]" in out
-    # The one citation format (confsearch/citation.py): lärpass · region · speakers — document.
+    # The one citation format (confsearch/answers/citation.py): lärpass · region · speakers —
+    # document.
     assert "[1] Rena resor är rena vinsten · Region Örebro län · Mirja Mattsson" in out
     assert "(Reglab, 2022)" in out
 

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from confsearch.confidence import (
+from confsearch.retrieval.confidence import (
     DEFAULT_MODEL,
     FEATURES,
     ConfidenceModel,

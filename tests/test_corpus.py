@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from confsearch.corpus import read_corpus
-from confsearch.documents import CorpusResult, Passage, Person, iter_sessions
-from confsearch.layout import is_heading_line
-from confsearch.passages import approx_token_count
-from confsearch.readers import decode_bytes
+from confsearch.reading.corpus import read_corpus
+from confsearch.reading.documents import CorpusResult, Passage, Person, iter_sessions
+from confsearch.reading.layout import is_heading_line
+from confsearch.reading.passages import approx_token_count
+from confsearch.reading.readers import decode_bytes
 from confsearch.text import sentence_spans
 from tests.pdfs import assemble_pdf, pdf_literal
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from confsearch.corpusfiles import (
+from confsearch.reading.corpusfiles import (
     REMOVED,
     CorpusFileError,
     check_upload,
     in_corpus,
     remove_document,
 )
-from confsearch.uploads import UploadError
+from confsearch.reading.uploads import UploadError
 
 TEXT = (
     "# Rubrik\n\n## Ett lärpass\n\nRegion Gotland berättar om hur besöksnäringen samarbetar "

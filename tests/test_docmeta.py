@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from confsearch import docmeta
-from confsearch.corpus import read_corpus, sidecar_files
-from confsearch.index import build_index, corpus_fingerprint, load_index
+from confsearch.reading import docmeta
+from confsearch.reading.corpus import read_corpus, sidecar_files
+from confsearch.retrieval.index import build_index, corpus_fingerprint, load_index
 from tests.conftest import REAL_CORPUS, FakeEmbedder
 
 BODY = (

@@ -7,10 +7,10 @@ import shutil
 import numpy as np
 import pytest
 
-from confsearch import evaluate
-from confsearch.corpus import read_corpus
-from confsearch.index import build_index, embed_text, load_index
-from confsearch.search import Searcher
+from confsearch.evaluation import evaluate
+from confsearch.reading.corpus import read_corpus
+from confsearch.retrieval.index import build_index, embed_text, load_index
+from confsearch.retrieval.search import Searcher
 from tests.conftest import REAL_CORPUS
 
 QUESTION = "Vilken region har ett cykelbibliotek?"

@@ -11,11 +11,11 @@ import sys
 import numpy as np
 import pytest
 
-from confsearch import evaluate
-from confsearch.engine import ENGINE, FALLBACK
-from confsearch.index import build_index, load_index
-from confsearch.model import load_query_embedder
-from confsearch.search import Searcher
+from confsearch.embedding.engine import ENGINE, FALLBACK
+from confsearch.embedding.model import load_query_embedder
+from confsearch.evaluation import evaluate
+from confsearch.retrieval.index import build_index, load_index
+from confsearch.retrieval.search import Searcher
 from tests.conftest import REAL_CORPUS, ROOT
 
 

@@ -4,7 +4,7 @@ run by default."""
 from __future__ import annotations
 
 from confsearch.cli import build_parser
-from confsearch.evalsets import (
+from confsearch.evaluation.evalsets import (
     DEFAULT_SETS,
     QUESTION_SETS,
     SEALED_SET,

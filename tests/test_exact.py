@@ -9,8 +9,8 @@ import sys
 import numpy as np
 import pytest
 
-from confsearch import evaluate
-from confsearch.exact import ExactEncoder, _erf
+from confsearch.embedding.exact import ExactEncoder, _erf
+from confsearch.evaluation import evaluate
 from tests.conftest import ROOT
 
 
@@ -36,7 +36,7 @@ def test_same_vectors_as_sentence_transformers_float32(real_embedder):
 def test_the_exact_encoder_needs_no_torch(real_embedder):
     script = (
         "import sys\n"
-        "from confsearch.exact import ExactEncoder\n"
+        "from confsearch.embedding.exact import ExactEncoder\n"
         f"v = ExactEncoder({str(real_embedder.path)!r}).encode(['query: cykelbibliotek'])\n"
         "assert abs(float((v * v).sum()) - 1) < 1e-5\n"
         "print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))\n"

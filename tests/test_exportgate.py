@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from confsearch.exportgate import ExportGate
+from confsearch.web.exportgate import ExportGate
 
 
 def test_the_file_is_made_only_after_the_click_is_applied():

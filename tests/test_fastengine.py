@@ -8,9 +8,10 @@ import subprocess
 import numpy as np
 import pytest
 
-from confsearch import evaluate, fastengine
-from confsearch.fastengine import FAST, SHIPPED, engine_build
-from confsearch.model import load_query_embedder
+from confsearch.embedding import fastengine
+from confsearch.embedding.fastengine import FAST, SHIPPED, engine_build
+from confsearch.embedding.model import load_query_embedder
+from confsearch.evaluation import evaluate
 from confsearch.settings import Settings
 
 pytestmark = pytest.mark.process  # runs the C compiler

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from confsearch.glossary import ONE_WAY, SYNONYMS, expand_query, expansions
+from confsearch.retrieval.glossary import ONE_WAY, SYNONYMS, expand_query, expansions
 
 
 def test_glossary_is_small_plain_data():

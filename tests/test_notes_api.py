@@ -11,9 +11,9 @@ import pytest
 from docx import Document
 from fastapi.testclient import TestClient
 
-from confsearch import api
-from confsearch.briefing import NoteItem, quote_line
-from confsearch.notes import apidocs as notedocs
+from confsearch.answers.briefing import NoteItem, quote_line
+from confsearch.api import app as api
+from confsearch.api import notesdocs as notedocs
 from confsearch.settings import Settings
 
 READY_TIMEOUT = 300

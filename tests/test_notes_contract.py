@@ -13,14 +13,8 @@ import threading
 
 import pytest
 
-from confsearch.briefing import BriefingNote, NoteItem
-from confsearch.notes import (
-    NoteNotFound,
-    duplicate,
-    missing_passages,
-    rename,
-    valid_id,
-)
+from confsearch.answers.briefing import BriefingNote, NoteItem
+from confsearch.notes import NoteNotFound, duplicate, missing_passages, rename, valid_id
 
 BACKENDS = ["sqlite", "postgres"]
 

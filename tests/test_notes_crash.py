@@ -40,7 +40,7 @@ import sys, time
 
 import psycopg
 
-from confsearch.briefing import NoteItem
+from confsearch.answers.briefing import NoteItem
 from confsearch.notes.postgres import PostgresNotes
 from confsearch.notes.sqlite import SqliteNotes
 

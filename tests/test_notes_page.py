@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from confsearch.briefing import NoteItem
-from confsearch.notes import page as notepage
+from confsearch.answers.briefing import NoteItem
 from confsearch.notes.sqlite import SqliteNotes
 from confsearch.settings import Settings
+from confsearch.web import notes as notepage
 from tests.page_driver import APP, QUESTION, ask
 
 

@@ -18,7 +18,7 @@ import sys
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from confsearch.index import build_index, current_version_dir
+from confsearch.retrieval.index import build_index, current_version_dir
 from tests import page_driver
 from tests.conftest import ROOT
 from tests.page_driver import QUESTION, ask, texts, upload

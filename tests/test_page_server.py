@@ -19,8 +19,8 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from confsearch import pageserver
-from confsearch.uploads import MAX_UPLOAD_MB
+from confsearch.reading.uploads import MAX_UPLOAD_MB
+from confsearch.web import pageserver
 from tests.conftest import ROOT
 
 

@@ -9,8 +9,8 @@ from typing import ClassVar
 
 import pytest
 
-from confsearch import pagecache, worker
 from confsearch.settings import Settings
+from confsearch.web import pagecache, worker
 
 
 class FakeJob:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from confsearch.corpus import read_corpus
-from confsearch.documents import Person
-from confsearch.people import presenter_line, presenting_organisations
+from confsearch.reading.corpus import read_corpus
+from confsearch.reading.documents import Person
+from confsearch.reading.people import presenter_line, presenting_organisations
 
 LISTING = Path(__file__).parent / "data" / "listing" / "larpass-2019.txt"
 

@@ -19,12 +19,14 @@ import pytest
 from fastapi.testclient import TestClient
 from psycopg import sql
 
-import confsearch.model
+import confsearch.embedding.model
 import embed
-from confsearch import api, cli, service
+from confsearch import cli
+from confsearch.api import app as api
+from confsearch.retrieval import service
+from confsearch.retrieval.store import IndexError_
+from confsearch.retrieval.store.postgres import PostgresStore
 from confsearch.settings import Settings
-from confsearch.store import IndexError_
-from confsearch.store.postgres import PostgresStore
 from tests.conftest import REAL_CORPUS, FakeEmbedder
 from tests.test_api import QUESTION
 
@@ -42,8 +44,8 @@ def _fake_models(monkeypatch) -> None:
     def embedder(settings):
         return FakeEmbedder(name=settings.model)
 
-    monkeypatch.setattr(confsearch.model, "load_embedder", embedder)
-    monkeypatch.setattr(confsearch.model, "load_query_embedder", embedder)
+    monkeypatch.setattr(confsearch.embedding.model, "load_embedder", embedder)
+    monkeypatch.setattr(confsearch.embedding.model, "load_query_embedder", embedder)
 
 
 @pytest.fixture
@@ -194,7 +196,7 @@ def test_a_serving_instance_keeps_its_version_when_another_model_takes_over(pg_s
 
 @pytest.mark.process
 def test_a_stopped_server_is_a_swedish_503_and_serving_recovers(tmp_path, monkeypatch):
-    from confsearch.store.pgserver import LocalServer
+    from confsearch.devtools.pgserver import LocalServer
 
     # Not under pytest's tmp_path: other pytest sessions reset its parent to 0700, which the
     # server's service user could then not enter on restart.

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from confsearch import proglines
-from confsearch.corpus import read_corpus
-from confsearch.doclisting import describe
-from confsearch.evidence import for_hit
+from confsearch.reading import proglines
+from confsearch.reading.corpus import read_corpus
+from confsearch.reading.doclisting import describe
+from confsearch.reading.evidence import for_hit
 from tests.conftest import REAL_CORPUS
 from tests.pdfs import assemble_pdf, pdf_literal
 from tests.test_corpus import read_one as read_one_file
@@ -312,7 +312,7 @@ def test_a_news_item_about_one_seminar_is_one_session_named_as_quoted(tmp_path):
 
 
 def test_the_corpus_listing_of_an_index_names_only_real_sessions(tmp_path):
-    from confsearch.index import build_index, load_index
+    from confsearch.retrieval.index import build_index, load_index
     from tests.conftest import FakeEmbedder
 
     corpus = tmp_path / "corpus"

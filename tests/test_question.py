@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from confsearch import claims
-from confsearch.answer import answer
-from confsearch.answereval import AnswerMetrics, holds_key, is_answerable
-from confsearch.question import analyse, verb_words
-from confsearch.sentences import announces_session, defines, enumerates, holds_item, unanswered
+from confsearch.answers.answer import answer
+from confsearch.answers.sentences import (
+    announces_session,
+    defines,
+    enumerates,
+    holds_item,
+    unanswered,
+)
+from confsearch.evaluation.answereval import AnswerMetrics, holds_key, is_answerable
+from confsearch.retrieval import claims
+from confsearch.retrieval.question import analyse, verb_words
 from tests.test_answer import make_hit, response
 
 
@@ -131,7 +137,7 @@ def test_answer_figures_read_keys_and_kinds():
 
 
 def test_a_filter_that_hides_the_answer_is_named():
-    from confsearch.asking import filter_blame
+    from confsearch.answers.asking import filter_blame
 
     inside = response("Vilken region har ett cykelbibliotek?", [make_hit(1, "Annat.")])
     inside.region_filter = "Region Gävleborg"

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from confsearch.corpus import read_corpus
-from confsearch.passages import approx_token_count
+from confsearch.reading.corpus import read_corpus
+from confsearch.reading.passages import approx_token_count
 from tests.conftest import ROOT
 from tests.docxfiles import docx_package
 
@@ -27,7 +27,7 @@ MAX_RSS_MB = 1536
 CHILD = """
 import json, re, sys, time
 from pathlib import Path
-from confsearch.corpus import read_corpus
+from confsearch.reading.corpus import read_corpus
 t0 = time.perf_counter()
 result = read_corpus(Path(sys.argv[1]))
 hwm = re.search(r"VmHWM:\\s+(\\d+) kB", Path("/proc/self/status").read_text()).group(1)
@@ -185,7 +185,7 @@ def test_files_that_are_not_what_they_seem(tmp_path):
 def test_pdf_over_the_page_limit_is_refused_and_the_rest_read(tmp_path, monkeypatch):
     from pypdf import PdfWriter
 
-    from confsearch import readers
+    from confsearch.reading import readers
 
     monkeypatch.setattr(readers, "MAX_PDF_PAGES", 2)  # a 5 001-page PDF, in miniature
     corpus = tmp_path / "corpus"
@@ -204,8 +204,8 @@ def test_pdf_over_the_page_limit_is_refused_and_the_rest_read(tmp_path, monkeypa
 
 def test_a_file_over_its_time_budget_is_refused_and_the_rest_read(tmp_path, monkeypatch):
     """The per-file time budget, spent before the reader starts (as if the file were slow)."""
-    from confsearch import corpus as corpus_module
-    from confsearch.readers import Budget
+    from confsearch.reading import corpus as corpus_module
+    from confsearch.reading.readers import Budget
 
     monkeypatch.setattr(corpus_module, "Budget", lambda: Budget(seconds=-1.0))
     corpus = tmp_path / "corpus"

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from confsearch.corpus import read_corpus
-from confsearch.readers import (
+from confsearch.reading.corpus import read_corpus
+from confsearch.reading.readers import (
     MAX_BLOCKS,
     MAX_DOCX_ELEMENTS,
     MAX_DOCX_PARAGRAPHS,

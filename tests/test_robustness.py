@@ -9,7 +9,8 @@
   ``KeyError`` from a half-restored patch in about one run in ten), so this uses one real
   ``streamlit run app.py`` and ten headless Chromium windows asking at the same moment.
 * Uploads through the page: path parts stripped, existing files kept, size and type
-  limits enforced (both by Streamlit in the browser and by ``confsearch.uploads`` behind it).
+  limits enforced (both by Streamlit in the browser and by ``confsearch.reading.uploads`` behind
+  it).
 
 One index is built per module (real model) and shared read-only; the upload test works
 on its own copy.
@@ -30,8 +31,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from confsearch import chrome, uploads
-from confsearch.index import current_version_dir
+from confsearch.reading import uploads
+from confsearch.retrieval.index import current_version_dir
+from confsearch.web import chrome
 from tests import page_driver
 from tests.bad_queries import BAD_QUERIES, REFUSED
 from tests.browser import (
@@ -50,7 +52,7 @@ from tests.page_driver import cards, texts
 
 
 def index_version(index_dir) -> str | None:
-    from confsearch.index import current_version_dir
+    from confsearch.retrieval.index import current_version_dir
 
     folder = current_version_dir(index_dir)
     return folder.name if folder is not None else None
@@ -278,7 +280,7 @@ def test_upload_path_name_existing_file_and_size_limit(own_copy):
     at.text_input(key="query").set_value("dricksvatten för turister på Gotland")
     next(b for b in at.button if b.label == "Sök").click()
     at.run()
-    card = cards(at)[0]  # cited by the uploaded document's own title (confsearch.citation)
+    card = cards(at)[0]  # cited by the uploaded document's own title (confsearch.answers.citation)
     assert "Region Gotland" in card and "— Vattenfrågor på Gotland" in card
 
 
@@ -400,8 +402,8 @@ def test_browser_refuses_disallowed_types_and_oversize_files(server, windows, ba
     """What a user sees: Streamlit's uploader refuses them before anything reaches the server.
 
     Streamlit's own messages are English ("… files are not allowed.", "File must be 20.0MB
-    or smaller."); the page shows them in Swedish (confsearch/chrome.py). The messages of
-    ``confsearch.uploads.save_upload`` are the second line of defence for clients that
+    or smaller."); the page shows them in Swedish (confsearch/web/chrome.py). The messages of
+    ``confsearch.reading.uploads.save_upload`` are the second line of defence for clients that
     bypass the browser (see the AppTest upload tests).
     """
     from selenium.webdriver.common.by import By

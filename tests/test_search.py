@@ -7,11 +7,17 @@ import shutil
 import numpy as np
 import pytest
 
-from confsearch import claims
-from confsearch.confidence import ConfidenceModel
-from confsearch.grounding import ground
-from confsearch.index import build_index, load_index
-from confsearch.search import FusionConfig, QueryError, Searcher, clean_query, relevance_label
+from confsearch.retrieval import claims
+from confsearch.retrieval.confidence import ConfidenceModel
+from confsearch.retrieval.grounding import ground
+from confsearch.retrieval.index import build_index, load_index
+from confsearch.retrieval.search import (
+    FusionConfig,
+    QueryError,
+    Searcher,
+    clean_query,
+    relevance_label,
+)
 from tests.conftest import REAL_CORPUS, FakeEmbedder
 
 
@@ -177,7 +183,7 @@ def test_fake_embedder_is_deterministic():
 
 
 def test_top_margin_is_the_distance_to_the_nearest_flip():
-    from confsearch.search import TIE, _top_margin
+    from confsearch.retrieval.search import TIE, _top_margin
 
     fused = np.array([0.50, 0.49, 0.30], dtype=np.float32)
     lex = np.array([0.0, 1.0, 0.0], dtype=np.float32)  # the rival wins near-ties
@@ -207,7 +213,7 @@ class _Approximate(FakeEmbedder):
 
 
 def test_a_close_call_is_re_encoded_exactly_and_ranks_as_the_exact_encoder(tmp_path):
-    import confsearch.search as search_module
+    import confsearch.retrieval.search as search_module
 
     shutil.copytree(REAL_CORPUS, tmp_path / "corpus")
     exact = FakeEmbedder()
@@ -236,7 +242,7 @@ def test_a_close_call_is_re_encoded_exactly_and_ranks_as_the_exact_encoder(tmp_p
 def test_session_support_counts_only_passages_of_the_same_document_and_session():
     """Support is grouped as answers are cited: one session title in two documents is two
     sessions, and a passage without a session supports nothing."""
-    from confsearch.corpus import Passage
+    from confsearch.reading.corpus import Passage
 
     def passage(i: int, doc: str, session: str) -> Passage:
         return Passage(

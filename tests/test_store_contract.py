@@ -12,9 +12,9 @@ import threading
 import numpy as np
 import pytest
 
-from confsearch.index import build_index, content_key, embed_text, load_index
-from confsearch.search import Searcher
-from confsearch.store import BuildLocked, Filter, IndexError_, Manifest
+from confsearch.retrieval.index import build_index, content_key, embed_text, load_index
+from confsearch.retrieval.search import Searcher
+from confsearch.retrieval.store import BuildLocked, Filter, IndexError_, Manifest
 from tests.conftest import REAL_CORPUS, FakeEmbedder
 
 
@@ -131,7 +131,7 @@ def test_new_version_replaces_old_and_loaded_old_keeps_working(built, corpus):
 
 def test_failed_publish_keeps_the_previous_version(built, corpus, monkeypatch):
     """A write that fails half-way (disk full while storing the lexical index)."""
-    from confsearch.lexical import LexicalIndex
+    from confsearch.retrieval.lexical import LexicalIndex
 
     store, emb, report = built
 

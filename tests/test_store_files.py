@@ -8,9 +8,9 @@ import shutil
 import numpy as np
 import pytest
 
-from confsearch.index import build_index, current_version_dir, load_index
-from confsearch.store import IndexError_
-from confsearch.store.files import (
+from confsearch.retrieval.index import build_index, current_version_dir, load_index
+from confsearch.retrieval.store import IndexError_
+from confsearch.retrieval.store.files import (
     FLAT_MAX,
     IVF_NPROBE,
     FilesStore,

@@ -22,8 +22,8 @@ import numpy as np
 import pytest
 from psycopg import sql
 
-from confsearch.index import build_index, load_index
-from confsearch.store.postgres import PostgresStore
+from confsearch.retrieval.index import build_index, load_index
+from confsearch.retrieval.store.postgres import PostgresStore
 from tests.conftest import REAL_CORPUS, ROOT, FakeEmbedder
 
 pytestmark = pytest.mark.process
@@ -34,8 +34,8 @@ from pathlib import Path
 
 import psycopg
 
-from confsearch.index import build_index
-from confsearch.store.postgres import PostgresStore
+from confsearch.retrieval.index import build_index
+from confsearch.retrieval.store.postgres import PostgresStore
 from tests.conftest import FakeEmbedder
 
 url, schema, corpus, kill_at = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])

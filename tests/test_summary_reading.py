@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from confsearch.corpus import read_corpus
-from confsearch.doclisting import describe
+from confsearch.reading.corpus import read_corpus
+from confsearch.reading.doclisting import describe
 from tests.test_programme import font_pdf
 
 SUMMARY_TITLE = "Tillväxtdagarna 2023"

@@ -8,11 +8,11 @@ import errno
 
 import pytest
 
-from confsearch.corpus import read_corpus
-from confsearch.docmeta import SidecarError, read_sidecar
 from confsearch.messages import os_error_text, quoted
-from confsearch.readers import UNREADABLE_PDF
-from confsearch.uploads import UploadError, save_upload
+from confsearch.reading.corpus import read_corpus
+from confsearch.reading.docmeta import SidecarError, read_sidecar
+from confsearch.reading.readers import UNREADABLE_PDF
+from confsearch.reading.uploads import UploadError, save_upload
 from tests.pdfs import assemble_pdf
 
 ENGLISH = ("No such", "too long", "Not a directory", "Permission", "Detected", "cyclic", "Error")

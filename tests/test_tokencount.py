@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from confsearch.tokencount import FILES, TokenCounter, write_query_tokenizer
+from confsearch.embedding.tokencount import FILES, TokenCounter, write_query_tokenizer
 from tests.conftest import REAL_CORPUS, ROOT
 
 

@@ -6,7 +6,7 @@ import random
 
 import numpy as np
 
-from confsearch.typos import TypoIndex, levenshtein_many
+from confsearch.retrieval.typos import TypoIndex, levenshtein_many
 
 
 def test_vectorised_edit_distance():

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from confsearch import uploads
+from confsearch.reading import uploads
 
 # ---------------------------------------------------------------- uploads
 
@@ -80,8 +80,8 @@ def test_save_upload_checks_size_and_content(tmp_path, monkeypatch):
 
 
 def test_upload_accepts_exactly_what_the_reader_reads():
-    from confsearch.corpus import MAX_FILE_BYTES
-    from confsearch.readers import SUPPORTED_EXTENSIONS
+    from confsearch.reading.corpus import MAX_FILE_BYTES
+    from confsearch.reading.readers import SUPPORTED_EXTENSIONS
 
     assert {f".{t}" for t in uploads.ALLOWED_UPLOAD_TYPES} == set(SUPPORTED_EXTENSIONS)
     assert uploads.MAX_UPLOAD_BYTES == MAX_FILE_BYTES
@@ -116,7 +116,7 @@ def test_names_with_newlines_quotes_and_shell_syntax_are_plain_files(tmp_path, n
 
 def test_build_problems_are_matched_to_uploads_by_their_path_in_the_corpus(tmp_path):
     from confsearch.markup import md_escape
-    from confsearch.uploads import added_message, judge_uploads
+    from confsearch.reading.uploads import added_message, judge_uploads
 
     corpus = tmp_path / "corpus"
     (corpus / "sub").mkdir(parents=True)

@@ -8,9 +8,9 @@ import shutil
 
 import pytest
 
-from confsearch.index import build_index
+from confsearch.retrieval.index import build_index
 from confsearch.settings import Settings
-from confsearch.worker import BuildJob
+from confsearch.web.worker import BuildJob
 from tests.conftest import REAL_CORPUS, FakeEmbedder
 
 pytestmark = pytest.mark.process

@@ -5,7 +5,7 @@ every edit (pin, order, comment, heading) is written to a database as it happens
 transaction: after a crash the note is as it was before or after the edit in flight,
 never half of it. The page and the HTTP API use the same store.
 
-Each saved note is a :class:`~confsearch.briefing.BriefingNote` (heading, own line, the
+Each saved note is a :class:`~confsearch.answers.briefing.BriefingNote` (heading, own line, the
 questions asked, the pinned items in order with comments) plus an id, a name and its
 times. A pinned item keeps a copy of its passage's text and citation next to the passage
 id, so a note stays readable after a re-index; :func:`missing_passages` tells which items
@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from confsearch.briefing import MONTHS, BriefingNote
+from confsearch.answers.briefing import MONTHS, BriefingNote
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
 MAX_NAME = 200

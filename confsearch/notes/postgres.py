@@ -17,7 +17,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from confsearch.briefing import BriefingNote
+from confsearch.answers.briefing import BriefingNote
 from confsearch.notes import (
     NOTES_UNAVAILABLE,
     NoteNotFound,
@@ -32,8 +32,8 @@ from confsearch.notes import (
     summaries,
     valid_id,
 )
-from confsearch.store import IndexError_, pgschema
-from confsearch.store.postgres import PostgresStore
+from confsearch.retrieval.store import IndexError_, pgschema
+from confsearch.retrieval.store.postgres import PostgresStore
 
 TABLE = "saved_note"
 # Advisory lock (transaction level) for creating the table: instances starting at once.

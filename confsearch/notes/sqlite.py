@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from confsearch.briefing import BriefingNote
+from confsearch.answers.briefing import BriefingNote
 from confsearch.notes import (
     NOTES_UNAVAILABLE,
     NoteNotFound,

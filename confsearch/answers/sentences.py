@@ -1,0 +1,284 @@
+"""Does a sentence answer the question? Focus and the asked-for item, sentence by sentence.
+
+:mod:`confsearch.retrieval.question` reads what a question asks for and what it is about; this
+module checks one candidate answer sentence against that:
+
+* :func:`focus_share` — how much of the question's focus the sentence (with the context
+  it is shown with) mentions: as written or inflected, as a part of a compound
+  ("bibliotek" in "cykelbibliotek", and the other way round), or through a glossary
+  synonym the texts use;
+* :func:`holds_item` — whether it holds an item of the kind asked for: a time for "när",
+  an amount of money for "vad kostar", a name for "vem", another country for "vilka
+  andra länder än Indien" (names the question itself uses do not count: "region
+  Värmland" does not say who evaluated Värmlandsrådet);
+* :func:`defines` — whether it is a defining sentence for a term ("X är …", "X innebär
+  …", "så kallad X", "X (…)").
+
+:func:`unanswered` says in Swedish what the texts do not say, for the answer box.
+"""
+
+from __future__ import annotations
+
+import re
+
+from confsearch.analysis import analyze_words
+from confsearch.reading.regions import REGION, find_mentions, organisation
+from confsearch.retrieval import confidence
+from confsearch.retrieval.glossary import expansions
+from confsearch.retrieval.question import Question, shares_stem
+from confsearch.text import LINK_RE, fold
+
+# fmt: off
+COUNTRIES = frozenset((
+    "sverige", "norge", "danmark", "finland", "island", "estland", "lettland", "litauen",
+    "polen", "tyskland", "frankrike", "spanien", "portugal", "italien", "grekland",
+    "nederländerna", "holland", "belgien", "österrike", "schweiz", "storbritannien",
+    "england", "skottland", "irland", "usa", "kanada", "mexiko", "brasilien", "argentina",
+    "kina", "japan", "korea", "sydkorea", "indien", "pakistan", "bangladesh", "vietnam",
+    "thailand", "indonesien", "filippinerna", "australien", "ryssland", "ukraina", "turkiet",
+    "iran", "irak", "syrien", "israel", "egypten", "marocko", "sydafrika", "nigeria",
+    "kenya", "etiopien", "somalia", "sweden", "norway", "denmark", "iceland", "estonia",
+    "latvia", "lithuania", "poland", "germany", "france", "spain", "italy", "greece",
+    "netherlands", "belgium", "austria", "switzerland", "britain", "uk", "scotland",
+    "ireland", "canada", "mexico", "brazil", "china", "india", "philippines", "australia",
+    "russia", "ukraine", "turkey", "egypt", "morocco", "africa", "europa", "europe",
+    "afrika", "asien", "asia", "amerika", "america",
+))
+# fmt: on
+_DEFINING_AFTER = re.compile(
+    r"^\w*[\s,]*(?:\([^)]*\)\s*)?(?:är|var|innebär|innebar|betyder|handlar\s+om|går\s+ut\s+på|"
+    r"syftar\s+på|står\s+för|avser|kallas|definieras|beskrivs\s+som|is|are|means|refers\s+to|"
+    r"stands\s+for|\s[–-]\s|:\s|\()",
+    re.IGNORECASE,
+)
+_DEFINING_BEFORE = re.compile(
+    r"(?:så\s+kallade?|s\.k\.|kallas|kallad|kallat|begreppet|termen|uttrycket|is\s+called|"
+    r"so-called|known\s+as)\s*$",
+    re.IGNORECASE,
+)
+_NAME_RUN = re.compile(r"\b[A-ZÅÄÖ][\w-]+(?:\s+[A-ZÅÄÖ][\w-]+)+")
+_WORD = re.compile(r"[^\W\d_][\w-]*")
+
+
+def _terms(text: str) -> set[str]:
+    return {t for _, t in analyze_words(text)}
+
+
+def _match(q: str, terms: set[str]) -> float:
+    if q in terms:
+        return 1.0
+    if len(q) >= 4 and any(q in t for t in terms):
+        return 0.7  # "bibliotek" in "cykelbibliotek"
+    if any(len(t) >= 5 and t in q for t in terms):
+        return 0.5  # the question's compound, a part of it in the sentence
+    return 0.0
+
+
+def focus_terms(question: Question) -> list[set[str]]:
+    """For each focus word, the index terms that count as mentioning it: its own, and
+    those of the glossary's synonyms and translations ("jämställdhet" ~ "kvinnor och
+    män" when the glossary says so)."""
+    out = []
+    for word in question.focus:
+        alts = _terms(word)
+        for _, target in expansions(word):
+            alts |= {t for t in _terms(target) if len(t) >= 3}
+        if alts:
+            out.append(alts)
+    return out
+
+
+def focus_share(focus: list[set[str]], terms: set[str]) -> float:
+    """Share of the focus words a sentence (index terms ``terms``) mentions (1.0 when the
+    question has no focus: then every sentence is about it)."""
+    if not focus:
+        return 1.0
+    return sum(max(_match(a, terms) for a in alts) for alts in focus) / len(focus)
+
+
+def new_name(name: str, question: Question) -> bool:
+    """A name the question does not already use ("Region Värmland" is not new for a
+    question about "Värmlandsrådet")."""
+    qwords = [w for w in _WORD.findall(question.text)[1:] if w[:1].isupper()]
+    qwords += [m.name for m in find_mentions(question.text)]
+    words = [w for w in _WORD.findall(name) if w.lower() not in GENERIC_NAME_WORDS]
+    return not any(shares_stem(w, q) for w in words for q in qwords if len(q) >= 4)
+
+
+# Words of organisations' names that say what kind of body it is, not which one.
+GENERIC_NAME_WORDS = frozenset(("region", "regionen", "län", "kommun", "myndigheten", "för"))
+
+
+def names_in(sentence: str, speakers=()) -> list[str]:
+    """People and organisations a sentence names: organisations of the register, the
+    passage's speakers, runs of capitalised words not opening the sentence."""
+    found = [m.name for m in find_mentions(sentence)]
+    low = fold(sentence)
+    for person in speakers:
+        parts = str(person).split()
+        if parts and fold(parts[-1]) in low:
+            found.append(str(person))
+    for m in _NAME_RUN.finditer(sentence):
+        if m.start() > 0:
+            found.append(m.group())
+    return found
+
+
+_WHERE_FOUND = re.compile(
+    r"\b(?:var\s+(?:finns|hittar)|var\s+kan\s+(?:jag|man|vi|en)\s+(?:hitta|läsa|se|ta\s+del)|"
+    r"where\s+can\s+(?:i|we|one|you)\s+(?:find|read|see|get|access)|"
+    r"where\s+(?:is|are)\b[^?]*\b(?:available|published|found))\b",
+    re.IGNORECASE,
+)
+_NAMED_NUMBER = re.compile(r"\b([A-ZÅÄÖ][\w-]+)\s+\d+\b")
+
+
+def _is_region(name: str) -> bool:
+    org = organisation(name)
+    return org.kind == REGION if org is not None else " län" in name or name.startswith("Region")
+
+
+_PASSIVE = re.compile(r"\b[^\W\d_]{3,}(?:ats|ades|des|tes|its|tts)\b", re.IGNORECASE)
+_AGENT = re.compile(r"\bav\s+[A-ZÅÄÖ]")
+
+
+def agentless(question: Question, sentence: str) -> bool:
+    """A sentence that puts what the question asks about in the passive without saying
+    by whom ("Värmlandsrådet har utvärderats"): who did it is not stated, so the session's
+    presenters cannot be taken for the answer."""
+    if _AGENT.search(sentence):
+        return False
+    passive = [m.group() for m in _PASSIVE.finditer(sentence)]
+    return any(shares_stem(p, f) for p in passive for f in question.focus if len(f) >= 5)
+
+
+def _countries(sentence: str) -> list[str]:
+    return [w for w in _WORD.findall(sentence) if fold(w) in {fold(c) for c in COUNTRIES}]
+
+
+def holds_item(
+    question: Question, sentence: str, regions=(), speakers=(), *, quote: bool = False
+) -> bool:
+    """Whether ``sentence`` holds an item of the kind ``question`` asks for (kinds
+    without an item of their own, "hur", "varför", "vad sa", always hold). The card's
+    organisations answer "which organisation"; its speakers answer "who" only for a
+    quote (``quote``: someone of the session says it), its organisations for what the
+    session tells; neither for a statement that leaves out who did it."""
+    text = _NAMED_NUMBER.sub(r"\1", LINK_RE.sub(" ", sentence))  # "Agenda 2030" is a name
+    asks = question.asks
+    if asks in ("time", "duration", "money", "number"):
+        kind, unit = confidence._asked(question.text)
+        if asks != "number":
+            kind = asks  # the question's wording decided it (English "how much funding")
+        return confidence._states_kind(kind, unit, text, _terms(text))
+    if asks == "person":
+        if any(new_name(n, question) for n in names_in(text, speakers)):
+            return True
+        if agentless(question, text):
+            return False
+        presenters = [*(speakers if quote else ()), *regions]
+        return any(new_name(n, question) for n in presenters)
+    if asks == "organisation":
+        named = [m.name for m in find_mentions(text)] + list(regions)
+        if question.regions_only:
+            named = [n for n in named if _is_region(n)]
+        return any(new_name(n, question) for n in named)
+    if asks == "place":
+        if _WHERE_FOUND.search(question.text):
+            return bool(LINK_RE.search(sentence))  # "Var finns …?": a link is where
+        excluded = question.excluded
+        countries = [c for c in _countries(text) if not any(shares_stem(c, e) for e in excluded)]
+        if question.other_class:
+            if re.match(r"(?:land|länder|countr)", question.other_class, re.IGNORECASE):
+                return bool(countries)
+            places = [m.name for m in find_mentions(text)] + countries
+            return any(not any(shares_stem(p, e) for e in excluded) for p in places)
+        return bool(countries or find_mentions(text) or _NAME_RUN.search(text[1:]))
+    if asks == "list":
+        return enumerates(text)
+    if asks == "reason":
+        return bool(_BECAUSE.search(text))
+    if asks == "method":
+        return bool(_BY_MEANS.search(text))
+    return True
+
+
+# What a reason and a method look like (these only rank sentences: a "why" or "how"
+# answered in other words is still answered, see answer.CHECKED_ASKS).
+_BECAUSE = re.compile(
+    r"\b(?:för\s+att|eftersom|därför|på\s+grund\s+av|beror\s+på|så\s+att|syftet|syfte|"
+    r"anledning\w*|leder\s+till|because|since|in\s+order\s+to|so\s+that|due\s+to)\b",
+    re.IGNORECASE,
+)
+_BY_MEANS = re.compile(
+    r"\b(?:genom\s+att|genom|med\s+hjälp\s+av|via|med|by|through|using)\b", re.IGNORECASE
+)
+
+
+_ENUMERATION = re.compile(r"[^,;:?]+[,;][^,;]+(?:,|\boch\b|\band\b|\bsamt\b|\beller\b)|:\s*\S")
+
+
+_ANNOUNCES = re.compile(r"\blärpass?\w*|\bberättar (?:om|hur)\b", re.IGNORECASE)
+
+
+def announces_session(sentence: str) -> bool:
+    """Whether a sentence announces a session ("Region X berättar om …", "… höll ett
+    lärpass som hette …") rather than stating something said in it."""
+    return bool(_ANNOUNCES.search(sentence))
+
+
+def enumerates(sentence: str) -> bool:
+    """Whether a sentence names several things: a run of commas ("a, b och c"), a colon
+    that introduces them, or several questions asked in a row."""
+    return bool(_ENUMERATION.search(sentence)) or sentence.count("?") >= 2
+
+
+def defines(term: str, sentence: str) -> bool:
+    """Whether ``sentence`` defines ``term`` (see the module docstring). A term the
+    glossary spells out counts as defined by a sentence that uses it with its expansion
+    ("regional utvecklingsstrategi (RUS)")."""
+    if not term:
+        return False
+    key = term.lower()
+    low = sentence.lower()  # not folded: the defining words are matched as written ("är")
+    stem = key[: max(4, len(key) - 2)] if len(key) > 5 else key
+    for m in re.finditer(r"\b" + re.escape(stem), low):
+        after = low[m.end() :]
+        before = low[: m.start()]
+        if _DEFINING_AFTER.match(after) or _DEFINING_BEFORE.search(before):
+            return True
+    spelled = [target for _, target in expansions(term) if len(target) > len(term)]
+    return any(t.lower() in low for t in spelled) and stem in low
+
+
+def glossary_meaning(term: str) -> str:
+    """What the glossary spells ``term`` out as ("RUS" -> "regional utvecklingsstrategi")."""
+    for _, target in expansions(term):
+        if len(target) > len(term) + 3:
+            return target
+    return ""
+
+
+_PHRASES = {
+    "time": "när det skedde",
+    "duration": "hur lång tid det gäller",
+    "money": "något belopp för det frågan gäller",
+    "number": "det antal eller den storlek frågan gäller",
+    "person": "vem det var",
+    "organisation": "vilken region eller organisation det var",
+    "place": "var det var",
+}
+
+
+def unanswered(question: Question) -> str:
+    """ "Texterna säger inte …": what the texts do not say, for the answer box."""
+    if question.asks == "definition":
+        term = question.term
+        meaning = glossary_meaning(term)
+        extra = f" (sökningens ordlista: {term} = {meaning})" if meaning else ""
+        return f"Texterna använder «{term}» men förklarar inte vad det betyder{extra}."
+    if question.asks == "place" and question.excluded:
+        other = question.other_class or "platser"
+        return f"Texterna säger inte vilka andra {other} än {' '.join(question.excluded)}."
+    phrase = _PHRASES.get(question.asks, "det frågan gäller")
+    return f"Texterna säger inte {phrase}."

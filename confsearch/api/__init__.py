@@ -1,0 +1,3 @@
+"""The HTTP API (``python -m confsearch serve``): routes, their documented contract,
+admission control and the server.
+"""

@@ -1,0 +1,3 @@
+"""Developer tools: helpers for running the project locally and in tests, not used by the
+product at run time.
+"""

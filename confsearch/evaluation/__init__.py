@@ -1,0 +1,1 @@
+"""Evaluation: ranking, answers and reading measured against question sets and answer keys."""

@@ -1,0 +1,373 @@
+"""Grounding a question in the texts: which of its names and terms do the texts mention?
+
+A question can only be answered from the conference texts if what it depends on is in
+them. Before a search is trusted, the question is split into
+
+* **names** — organisations and regions of the gazetteer, in Swedish or by their English
+  names ("Jönköpings län", "Tillväxtverket", "Örebro County Council"), runs of
+  capitalised words ("Karin Johansson", "Gothenburg") and acronyms ("SKR", "OECD"); a
+  run whose every word the glossary translates ("Civil Society") is read as those words;
+  and
+* **terms** — the remaining content words, without stopwords and without the words every
+  regional-development question contains (:data:`confsearch.text.GENERIC_WORDS`).
+
+Each is looked up in the corpus :class:`Vocabulary`, built with the index: as written or
+inflected, with or without å/ä/ö, as a typo, as a compound of known parts or a derivation
+of a known word (all through the lexical index's own analysis), through the glossary
+("bike library" → "cykelbibliotek"), or — for a *name* in English or another spelling —
+as a word whose embedding is nearly identical to a corpus name's ("Sweden" ~ "Sverige",
+"Gothenburg" ~ "Göteborg": cosine ≥ :data:`SAME_WORD`). What is found nowhere is
+*missing*: "Texterna nämner inte: Jönköpings län, turism".
+
+Topic words are looked up by their letters only. Their embeddings were tried and cost
+more than they gave: a word's nearest corpus word by meaning is often only a lookalike
+("kulturarvet" ~ "kulturen" 0.92, "flyg" ~ "fly" 0.94), which hid absent topics, while the
+decisions on the tuning sets barely moved without them; and each word cost an encoding
+(~3 ms, the largest part of a search after the question's own encoding).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from confsearch.text import STOPWORDS, fold, is_generic, normalize
+
+# Query-to-query cosine of two words above which they are the same word in another
+# language or spelling (multilingual-e5-small: translations 0.92-0.97, related words
+# 0.85-0.91, unrelated 0.78-0.85; measured on word pairs, see docs/benchmarks.md).
+SAME_WORD = 0.92
+MAX_VOCABULARY = 50_000  # most frequent one-word corpus names embedded at build time
+MIN_WORD_LEN = 3
+FORMAT_VERSION = 1
+
+_TOKEN_RE = re.compile(r"[^\W\d_][\w-]*(?::s)?|\d+", re.UNICODE)
+_CAPITALISED_RE = re.compile(r"^[A-ZÅÄÖÆØÉÜ][\w-]*$")
+_ACRONYM_RE = re.compile(r"^[A-ZÅÄÖ]{2,6}(?:s|:s|:en|:er)?$")
+
+
+def _strip_genitive(word: str) -> str:
+    if word.endswith(":s"):
+        return word[:-2]
+    return word
+
+
+def _name_key(words: Sequence[str]) -> str:
+    """ "Kjell-Håkan Närfelt" and "Kjell Håkan Närfelt" are one name."""
+    return " ".join(fold(_strip_genitive(w)).replace("-", " ") for w in words).strip()
+
+
+def _near(word: str, known: set[str]) -> bool:
+    """``word`` or, for words of five letters or more, a spelling one edit away."""
+    if word in known:
+        return True
+    if len(word) < 5:
+        return False
+    for i in range(len(word) + 1):
+        for variant in (word[:i] + word[i + 1 :], word[:i] + word[i:]):
+            if variant != word and variant in known:
+                return True
+    return any(
+        _one_edit(word, k) for k in known if abs(len(k) - len(word)) <= 1 and k[:1] == word[:1]
+    )
+
+
+def _one_edit(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1 :]
+
+
+@dataclass(frozen=True)
+class Term:
+    """A name or term of the question and whether the texts mention it."""
+
+    text: str  # as written in the question
+    name: bool  # a name (organisation, region, place, person, acronym), not a topic word
+    present: bool
+    via: str = ""  # how it was found: "ord", "översättning", "register" (gazetteer)
+
+
+@dataclass
+class Grounding:
+    terms: list[Term] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[str]:
+        """What the texts never mention, names first, as written in the question."""
+        names = [t.text for t in self.terms if t.name and not t.present]
+        words = [t.text for t in self.terms if not t.name and not t.present]
+        return list(dict.fromkeys(names + words))
+
+    @property
+    def missing_names(self) -> list[str]:
+        return [t.text for t in self.terms if t.name and not t.present]
+
+    @property
+    def topic_terms(self) -> list[Term]:
+        return [t for t in self.terms if not t.name]
+
+    @property
+    def coverage(self) -> float:
+        """Share of the question's topic terms that the texts mention (1.0 without any)."""
+        topic = self.topic_terms
+        return sum(t.present for t in topic) / len(topic) if topic else 1.0
+
+
+# ---------------------------------------------------------------- the corpus side
+
+
+class Vocabulary:
+    """What the corpus mentions, for grounding: its one-word names (folded) with their
+    embeddings, its names (runs of capitalised words and acronyms, folded) and the gazetteer
+    organisations it mentions. Built with the index, saved beside it."""
+
+    def __init__(
+        self,
+        words: list[str],
+        vectors: np.ndarray,
+        names: set[str],
+        organisations: set[str],
+    ) -> None:
+        self.words = words
+        self.vectors = np.asarray(vectors, dtype=np.float32)
+        self.names = names
+        self.organisations = organisations
+        self._word_set = set(words)
+
+    @classmethod
+    def build(cls, texts: Sequence[str], organisations: set[str], embedder) -> Vocabulary:
+        from confsearch.reading.regions import find_mentions
+
+        counts: Counter[str] = Counter()
+        surfaces: dict[str, Counter[str]] = {}
+        names: set[str] = set()
+        orgs = set(organisations)
+        for text in texts:
+            tokens = _TOKEN_RE.findall(normalize(text))
+            run: list[str] = []
+            for tok in [*tokens, ""]:
+                if tok and (_CAPITALISED_RE.match(tok) or _ACRONYM_RE.match(tok)):
+                    run.extend(_name_key([tok]).split())
+                    bare = _strip_genitive(tok)
+                    surfaces.setdefault(fold(bare), Counter())[bare.lower()] += 1
+                    continue
+                for i in range(len(run)):  # every sub-run: "per erik andersson", "andersson"
+                    for j in range(i + 1, min(len(run), i + 4) + 1):
+                        names.add(" ".join(run[i:j]))
+                run = []
+                if tok:
+                    w = fold(tok)
+                    common = w in STOPWORDS or tok.lower() in STOPWORDS  # "när" folds to "nar"
+                    if len(w) >= MIN_WORD_LEN and w.isalpha() and not common:
+                        counts[w] += 1
+                        surfaces.setdefault(w, Counter())[tok.lower()] += 1
+            orgs.update(m.name for m in find_mentions(text))
+        # Sorted, so tied counts keep one order whatever the hash seed: two builds of the
+        # same texts must give the same vocabulary (and the same cut at MAX_VOCABULARY).
+        for name in sorted(names):
+            if " " not in name and name.isalpha():
+                counts[name] += 1
+        # Only names are looked up by meaning (topic words by their letters, see the module
+        # docstring), so only the one-word names are embedded: on 280 texts 3,084 words
+        # took 16.5 s, most of the vocabulary's build time; its names are a tenth of that.
+        # Each word is embedded as the texts write it ("mål"), looked up folded ("mal"):
+        # a folded spelling is often another word, or none, and its vector says so
+        # ("malm" ~ "mal" 0.95, "flyg" ~ "fly" 0.94 before this).
+        one_word = [w for w, _ in counts.most_common() if w in names]
+        spelled = {w: surfaces[w].most_common(1)[0][0] if w in surfaces else w for w in one_word}
+        # A capitalised stopword opening a sentence ("När …") is no name.
+        words = [w for w in one_word if not is_generic(w) and not is_generic(spelled[w])]
+        words = words[:MAX_VOCABULARY]
+        written = [spelled[w] for w in words]
+        vectors = (
+            embedder.encode_queries(written)
+            if words
+            else np.zeros((0, embedder.dim), dtype=np.float32)
+        )
+        return cls(words, vectors, names, orgs)
+
+    def save(self, directory: Path) -> None:
+        directory = Path(directory)
+        np.save(directory / "vocabulary.npy", self.vectors.astype(np.float16), allow_pickle=False)
+        meta = {
+            "format": FORMAT_VERSION,
+            "words": self.words,
+            "names": sorted(self.names),
+            "organisations": sorted(self.organisations),
+        }
+        (directory / "vocabulary.json").write_text(
+            json.dumps(meta, ensure_ascii=False), encoding="utf-8"
+        )
+
+    @classmethod
+    def load(cls, directory: Path) -> Vocabulary:
+        directory = Path(directory)
+        meta = json.loads((directory / "vocabulary.json").read_text(encoding="utf-8"))
+        if meta.get("format") != FORMAT_VERSION:
+            raise ValueError(f"unsupported vocabulary format {meta.get('format')!r}")
+        vectors = np.load(directory / "vocabulary.npy", allow_pickle=False)
+        return cls(meta["words"], vectors, set(meta["names"]), set(meta["organisations"]))
+
+    def same_word(self, vectors: np.ndarray) -> list[str | None]:
+        """For each query-word vector, the corpus word it is the same word as, or None."""
+        if not len(self.words) or not len(vectors):
+            return [None] * len(vectors)
+        sims = vectors @ self.vectors.T
+        best = sims.argmax(axis=1)
+        return [self.words[int(b)] if sims[i, b] >= SAME_WORD else None for i, b in enumerate(best)]
+
+
+# ---------------------------------------------------------------- the question side
+
+
+@dataclass
+class _Candidate:
+    text: str
+    name: bool
+    key: str  # folded, for look-ups
+
+
+def _question_parts(query: str) -> list[_Candidate]:
+    """Names (gazetteer mentions, capitalised runs, acronyms) and topic words, in order.
+
+    A capitalised word that opens the question or a sentence is a name only if it is an
+    acronym or starts a run of capitalised words ("Karin Johansson"); otherwise it is
+    read as an ordinary word ("Gynnar företagsstödet …"). Common words never are names.
+    """
+    from confsearch.reading.regions import find_mentions
+
+    text = normalize(query)
+    taken = [False] * len(text)
+    parts: list[tuple[int, _Candidate]] = []
+    for m in find_mentions(text):
+        parts.append((m.start, _Candidate(text[m.start : m.end], True, "org:" + m.name)))
+        for i in range(m.start, m.end):
+            taken[i] = True
+    tokens = [m for m in _TOKEN_RE.finditer(text) if not taken[m.start()]]
+
+    def capitalised(i: int) -> bool:
+        word = tokens[i].group()
+        if word.isdigit() or is_generic(word):
+            return False
+        if any(part[:1].islower() for part in word.split("-")[1:]):
+            return False  # "AI-lösningar", "RUS-genomförandet": a compound word, not a name
+        return bool(_CAPITALISED_RE.match(word) or _ACRONYM_RE.match(word))
+
+    def opens_sentence(i: int) -> bool:
+        before = text[: tokens[i].start()]
+        return not before.strip() or bool(re.search(r"[.!?:]\s*$", before))
+
+    k = 0
+    while k < len(tokens):
+        word = tokens[k].group()
+        if capitalised(k):
+            j = k
+            while (
+                j + 1 < len(tokens)
+                and capitalised(j + 1)
+                and _adjacent(text, tokens[j], tokens[j + 1])
+            ):
+                j += 1
+            is_name = (
+                j > k
+                or not opens_sentence(k)
+                or bool(_ACRONYM_RE.match(word))
+                or _names_a_place(tokens, j)  # "Växjö kommun …"
+            )
+            if is_name:
+                start, end = tokens[k].start(), tokens[j].end()
+                words = [t.group() for t in tokens[k : j + 1]]
+                parts.append((start, _Candidate(text[start:end], True, _name_key(words))))
+                k = j + 1
+                continue
+        if not is_generic(word) and not word.isdigit() and len(word) >= MIN_WORD_LEN:
+            parts.append((tokens[k].start(), _Candidate(word, False, fold(word))))
+        k += 1
+    return [c for _, c in sorted(parts, key=lambda p: p[0])]
+
+
+# A capitalised word before one of these is a place's name, even opening a question.
+_PLACE_NOUNS = frozenset(("kommun", "kommuns", "stad", "stads", "län", "läns"))
+
+
+def _names_a_place(tokens: list[re.Match], i: int) -> bool:
+    return i + 1 < len(tokens) and tokens[i + 1].group().lower() in _PLACE_NOUNS
+
+
+def _adjacent(text: str, a: re.Match, b: re.Match) -> bool:
+    """Two tokens separated only by spaces (a name does not run across punctuation)."""
+    return not text[a.end() : b.start()].strip()
+
+
+def known_expansions(query: str, lexical) -> list[tuple[str, str]]:
+    """The glossary's (matched text, expansion) pairs for ``query`` whose expansion the
+    corpus has ("bike library" → "cykelbibliotek"; not "housing" → "bostäder" in texts that
+    never say "bostäder")."""
+    from confsearch.retrieval.glossary import expansions
+
+    return [
+        (matched, target)
+        for matched, target in expansions(query)
+        if all(lexical.knows(w) for w in target.split() if not is_generic(w))
+    ]
+
+
+def _glossary_words(query: str, lexical) -> set[str]:
+    """Words of the question that the glossary translates into words the corpus has,
+    folded."""
+    return {
+        fold(w)
+        for matched, _ in known_expansions(query, lexical)
+        for w in re.findall(r"[^\W\d_]+", matched)
+    }
+
+
+def ground(query: str, lexical, vocabulary: Vocabulary, embedder) -> Grounding:
+    """Which names and terms of ``query`` the corpus mentions (see the module docstring)."""
+    candidates = _question_parts(query)
+    translated = _glossary_words(query, lexical)
+    found: list[tuple[_Candidate, bool, str]] = []
+    unknown: list[int] = []
+    for cand in candidates:
+        if not cand.name and cand.key in translated:
+            found.append((cand, True, "ordlista"))
+            continue
+        if cand.key.startswith("org:"):
+            org = cand.key[4:]
+            found.append((cand, org in vocabulary.organisations, "register"))
+            continue
+        if cand.name:
+            parts = cand.key.split()
+            if all(p in translated for p in parts):  # "Civil Society", "County Council"
+                found.append((cand, True, "ordlista"))
+                continue
+            present = cand.key in vocabulary.names or (
+                all(p in translated or _near(p, vocabulary.names) for p in parts)
+                if len(parts) > 1
+                else lexical.knows(cand.key) or _near(cand.key, vocabulary.names)
+            )
+            if not present and " " not in cand.key:  # looked up by meaning below
+                unknown.append(len(found))
+        else:
+            present = lexical.knows(cand.text)
+        found.append((cand, present, "ord" if present else ""))
+    if unknown and embedder is not None:
+        vectors = embedder.encode_queries([found[i][0].text for i in unknown])
+        for i, match in zip(unknown, vocabulary.same_word(vectors), strict=True):
+            if match is not None:
+                found[i] = (found[i][0], True, "översättning")
+    return Grounding([Term(c.text, c.name, present, via) for c, present, via in found])

@@ -1,0 +1,331 @@
+"""What a question asks for, and what it asks about.
+
+An answer is only an answer if it holds the kind of thing the question asks for: a date
+for "när", an amount for "hur mycket kostar", a name for "vem", another country for
+"vilka andra länder än Indien". And its lead sentence must be about the question's
+*focus*, the thing asked about ("Indien" in "Vad sa Per-Erik Andersson om Indien?"), not
+about the words that only locate it (the speaker). This module reads both off the
+question's wording, in Swedish and English, by the grammar of questions (interrogative
+words and the noun they govern), never by lists of the evaluation's questions.
+
+``asks`` is one of :data:`ASKS`. The checks on sentences live in
+:mod:`confsearch.answers.sentences`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from confsearch.analysis import analyze_words
+from confsearch.reading.regions import find_mentions
+from confsearch.text import FUNCTION_WORDS, fold, is_generic
+
+ASKS = (
+    "definition",  # vad är X, vad betyder X, what is X
+    "said",  # vad sa X (om Y)
+    "person",  # vem, vilka personer, who
+    "organisation",  # vilken region/organisation/kommun, which region
+    "place",  # var, vilket land, where
+    "time",  # när, vilket år, when
+    "duration",  # hur länge, hur lång tid, how long
+    "money",  # vad kostar, hur mycket pengar, budget, how much funding
+    "number",  # hur många, hur stor andel, how many
+    "list",  # vilka åtgärder, which measures: several things named
+    "reason",  # varför, why
+    "method",  # hur, how
+    "other",
+)
+
+_W = r"[^\W\d_][\w-]*"
+_START = r"^\W*(?:och|men|så|and|but|so)?\s*"
+_DEFINITION = re.compile(
+    _START + r"(?:vad\s+(?:är|ar|betyder|innebär|innebar|menas\s+med|avses\s+med|står)"
+    r"|what\s+(?:is|are|does|do)|define|förklara|explain)\s+"
+    r"(?:(?:en|ett|the|a|an|begreppet|termen|ordet|the\s+term)\s+)?"
+    r"(?P<term>(?:" + _W + r"\s*){1,3}?)"
+    r"(?:\s+(?:för\s+något|för\s+nåt|för|mean|stand\s+for|means))?\s*\??\s*$",
+    re.IGNORECASE,
+)
+_SAID = re.compile(
+    r"\b(?:vad|vilka\s+\w+|what)\s+(?:sa|sade|säger|berättade|berättar|tyckte|tycker|"
+    r"menade|menar|tog|lyfte|said|say|says|think|thinks|told|tell)\b(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_SAID_AUX = re.compile(
+    r"\b(?:what\s+(?:did|does|do|has|have)|vad\s+(?:har|hade))\s+(?P<who>.+?)\s+"
+    r"(?:say|said|tell|told|think|mention\w*|suggest\w*|argue\w*|sagt|berättat|tyckt|"
+    r"menat|lyft\w*)\b(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_ABOUT = re.compile(r"\b(?:om|kring|angående|about|on|regarding)\s+(?P<focus>.+)$", re.IGNORECASE)
+_PERSON = re.compile(
+    _START + r"(?:vem|who|vilka\s+(?:var\s+det\s+som|är\s+det\s+som))\b|"
+    r"\b(?:vilken|vilka|which|what)\s+(?:\w+\s+)?(?:person(?:er)?|people|talare|speakers?|"
+    r"politiker|politicians?|ordförande|chair(?:man|person)?|chef(?:er)?|forskare|"
+    r"researchers?|projektledare|företrädare|representant(?:er)?|experter?|experts?|"
+    r"konsulter?|consultants?)\b",
+    re.IGNORECASE,
+)
+_ORG_NOUN = (
+    r"(?:region(?:er|erna|en)?|organisation(?:er|erna|en)?|län(?:et)?|myndighet(?:er|en)?|"
+    r"kommun(?:er|erna|en)?|\w+kommun(?:er|erna)?|aktör(?:er|erna)?|landsting(?:et)?|"
+    r"förbund(?:et)?|regions?|counties|county|organi[sz]ations?|agenc(?:y|ies)|"
+    r"municipalit(?:y|ies)|councils?|bodies|body|actors?|företag(?:et)?|bolag(?:et)?|"
+    r"konsultföretag\w*|konsultbolag\w*|byrå(?:n|er)?|universitet(?:et)?|lärosäte(?:t|n)?|"
+    r"compan(?:y|ies)|firms?|consultanc(?:y|ies)|universit(?:y|ies)|partners?)"
+)
+_ORGANISATION = re.compile(
+    r"\b(?:vilken|vilket|vilka|which|what)\s+"
+    r"(?:(?!did\b|does\b|do\b|is\b|are\b|was\b|were\b|har\b|hade\b|är\b)\w+\s+)?"
+    + _ORG_NOUN
+    + r"\b",
+    re.IGNORECASE,
+)
+_OTHER_THAN = re.compile(
+    r"\b(?:andra|other)\s+(?P<cls>\w+)\s+(?:än|than|besides|apart\s+from)\s+(?P<other>[^?,.]+)",
+    re.IGNORECASE,
+)
+# "Förutom Indien, vilka andra länder …", "Besides India, which other countries …"
+_BESIDES = re.compile(
+    r"\b(?:förutom|utöver|besides|apart\s+from|except(?:\s+for)?)\s+(?P<other>[^?,.]+?)"
+    r"[,]?\s+(?:vilka|vilket|vilken|which|what)\s+(?:andra|other)\s+(?P<cls>\w+)",
+    re.IGNORECASE,
+)
+# "Which sectors … besides steel and mining?": what is left out comes last
+_BESIDES_LAST = re.compile(
+    r"^\W*(?:vilka|which|what)\s+(?P<cls>\w+)\b.*\b(?:förutom|utöver|besides|apart\s+from|"
+    r"other\s+than)\s+(?P<other>[^?,.]+)",
+    re.IGNORECASE,
+)
+# "vilka regioner", "which counties": only regions answer, not agencies
+_REGION_CLASS = re.compile(
+    r"\b(?:vilken|vilket|vilka|which|what)\s+(?:\w+\s+)?(?:region(?:er|erna)?|län(?:et)?|"
+    r"regions?|count(?:y|ies))\b",
+    re.IGNORECASE,
+)
+_PLACE = re.compile(
+    _START + r"(?:var(?!\s+(?:det|finns|är|har))\b|where\b)|"
+    r"\b(?:vilket|vilka|which|what)\s+(?:andra\s+|other\s+)?"
+    r"(?:land|länder|stad|städer|ort|orter|plats|platser|countr(?:y|ies)|cit(?:y|ies)|places?)\b",
+    re.IGNORECASE,
+)
+_PLACE_WHERE = re.compile(
+    _START + r"(?:var\s+(?:finns|ligger|görs|sker|hölls|ska|kan)|where)\b", re.IGNORECASE
+)
+_TIME = re.compile(
+    _START + r"(?:när|nar|when|sedan\s+när|since\s+when)\b|"
+    r"\b(?:vilket\s+år|vilken\s+månad|vilket\s+datum|vilken\s+dag|which\s+year|what\s+year|"
+    r"what\s+date|which\s+month)\b",
+    re.IGNORECASE,
+)
+# "När X gjorde Y, vad kom man fram till?": "när" opens a clause, the question is later.
+_CLAUSE_THEN_QUESTION = re.compile(
+    r"^\W*(?:när|nar|when)\b[^?]*,\s*(?:vad|hur|vilka|vilken|vilket|varför|vem|what|how|"
+    r"which|why|who)\b",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(r"\b(?:hur\s+l[aå]ng\s+tid|hur\s+l[aä]nge|how\s+long)\b", re.IGNORECASE)
+_MONEY = re.compile(
+    r"\b(?:vad\s+kosta(?:r|de)|hur\s+mycket\s+(?:pengar|kostar|kostade|stöd|bidrag|medel|"
+    r"finansiering|investera\w*|satsa\w*)|vilken\s+budget|hur\s+stor\s+budget|budget\w*|"
+    r"how\s+much\s+(?:money|funding|does\s+\w+\s+cost|did\s+\w+\s+cost|\w+\s+(?:cost|invest|"
+    r"spend|fund|put|pay)\w*)|what\s+(?:budget|funding)|how\s+much\s+\w+\s+\w+\s+put\s+into)\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(
+    r"\b(?:hur\s+(?:m[aå]nga|mycket|stor(?:a|t)?(?:\s+(?:andel|del))?)|how\s+(?:many|much)|"
+    r"what\s+(?:share|percentage|proportion|number))\b",
+    re.IGNORECASE,
+)
+# "Vilka åtgärder …", "Which measures …", "What are the steps …": several things named.
+_LIST = re.compile(
+    _START + r"(?:vilka|which|what\s+are(?:\s+the)?)\s+(?!av\b|är\b|var\b|of\b)[^\W\d_]{3,}",
+    re.IGNORECASE,
+)
+_REASON = re.compile(
+    _START
+    + r"(?:varför|why)\b|\b(?:av\s+vilken\s+anledning|vad\s+beror|what\s+was\s+the\s+reason)",
+    re.IGNORECASE,
+)
+_METHOD = re.compile(_START + r"(?:hur|how)\b", re.IGNORECASE)
+# Interrogatives and question scaffolding: never the focus.
+# fmt: off
+_QUESTION_WORDS = frozenset((
+    "vad", "vem", "vilka", "vilken", "vilket", "hur", "när", "nar", "var", "varför", "who",
+    "what", "which", "how", "when", "where", "why", "sa", "sade", "säger", "berättade",
+    "berättar", "tyckte", "tycker", "menade", "menar", "said", "say", "says", "told", "think",
+    "thinks", "mean", "means", "does", "do", "did", "is", "are", "was", "were", "andra",
+    "other", "än", "than"
+))
+# fmt: on
+# fmt: off
+_ENGLISH = frozenset((
+    "the", "of", "and", "to", "in", "is", "are", "was", "were", "what", "which", "who", "how",
+    "why", "does", "did", "do", "can", "with", "for", "about", "from", "that", "this", "has",
+    "have", "had"
+))
+# fmt: on
+# fmt: off
+_SWEDISH = frozenset((
+    "och", "att", "det", "är", "som", "för", "på", "med", "vad", "hur", "vilken", "vilka",
+    "varför", "en", "ett", "av", "om", "har", "till", "den", "de", "inte", "kan", "ska", "sig"
+))
+# fmt: on
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    asks: str
+    focus: tuple[str, ...] = ()  # the focus's content words, as written
+    locators: tuple[str, ...] = ()  # words that only say where to look (a speaker)
+    term: str = ""  # the term a definition question asks about, as written
+    excluded: tuple[str, ...] = ()  # "andra länder än Indien": Indien
+    regions_only: bool = False  # "vilka regioner": an agency is no answer
+    other_class: str = ""  # "andra länder än …": länder
+    english: bool = False
+    focus_terms: tuple[str, ...] = field(default=(), compare=False)  # index terms
+
+
+def is_english(text: str) -> bool:
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    return sum(w in _ENGLISH for w in words) > sum(w in _SWEDISH for w in words)
+
+
+def content_words(text: str) -> list[str]:
+    """The words of ``text`` that carry its topic: no function, generic or question words."""
+    out = []
+    for word in re.findall(r"[^\W\d_][\w-]*", text):
+        low = word.lower()
+        if low in _QUESTION_WORDS or low in FUNCTION_WORDS or is_generic(word) or len(word) < 3:
+            continue
+        out.append(word)
+    return out
+
+
+# fmt: off
+_AUXILIARIES = frozenset((
+    "har", "hade", "ska", "skall", "skulle", "kan", "kunde", "vill", "ville", "måste", "bör",
+    "borde", "brukar", "får", "fick", "kommer", "lyckades", "började", "att", "has", "have",
+    "had", "will", "would", "can", "could", "did", "does", "do", "should", "may", "might"
+))
+# fmt: on
+# After these a word is the question's verb ("Vem talade", "Hur jobbar", "What did"); not
+# after "vilka"/"which", which govern a noun ("Vilka regioner"), nor after a subject
+# ("Hur bakar man surdegsbröd": the verb came first).
+# fmt: off
+_VERB_AFTER = frozenset((
+    "vem", "vad", "hur", "när", "nar", "varför", "who", "what", "how", "when", "why"
+))
+# fmt: on
+
+
+def verb_words(text: str) -> list[str]:
+    """The words of a question that its grammar marks as verbs: the word after an
+    interrogative or a subject pronoun, after an auxiliary ("har talat"), and a word
+    ending as a supine or past participle after one ("har genomfört")."""
+    words = re.findall(r"[^\W\d_][\w-]*", text)
+    out = []
+    for i, word in enumerate(words[1:], 1):
+        before = words[i - 1].lower()
+        if before in _VERB_AFTER or before in _AUXILIARIES:
+            if word[:1].isupper() and i > 1:
+                continue  # "Vad gjorde Region Örebro", "har Region X": a name, not a verb
+            if word.lower() in FUNCTION_WORDS and word.lower() not in _AUXILIARIES:
+                continue
+            out.append(word)
+    return out
+
+
+def _asks(text: str) -> str:
+    if _DEFINITION.search(text):
+        return "definition"
+    if _SAID.search(text) or _SAID_AUX.search(text):
+        return "said"
+    if _DURATION.search(text):
+        return "duration"
+    if _MONEY.search(text):
+        return "money"
+    if _TIME.search(text) and not _CLAUSE_THEN_QUESTION.search(text):
+        return "time"
+    if _NUMBER.search(text):
+        return "number"
+    if _PERSON.search(text):
+        return "person"
+    if _ORGANISATION.search(text):
+        return "organisation"
+    if _PLACE.search(text) or _PLACE_WHERE.search(text):
+        return "place"
+    if _LIST.search(text):
+        return "list"
+    if _REASON.search(text):
+        return "reason"
+    if _METHOD.search(text):
+        return "method"
+    return "other"
+
+
+def analyse(text: str) -> Question:
+    """What ``text`` asks for (:data:`ASKS`) and its focus."""
+    text = " ".join((text or "").split())
+    asks = _asks(text)
+    english = is_english(text)
+    term = ""
+    locators: list[str] = []
+    excluded: tuple[str, ...] = ()
+    other_class = ""
+    focus_text = text
+    if asks == "definition":
+        m = _DEFINITION.search(text)
+        term = m.group("term").strip() if m else ""
+        focus_text = term
+    elif asks == "said":
+        aux = _SAID_AUX.search(text)
+        if aux is not None:
+            who, rest = aux.group("who"), aux.group("rest")
+        else:
+            rest = _SAID.search(text).group("rest")  # type: ignore[union-attr]
+            who = ""
+        about = _ABOUT.search(rest)
+        locators = content_words(who + " " + (rest[: about.start()] if about else rest))
+        focus_text = about.group("focus") if about else ""
+    m = _OTHER_THAN.search(text) or _BESIDES.search(text)
+    last = _BESIDES_LAST.search(text) if m is None else None
+    if m or last:
+        found = m or last
+        other_class = found.group("cls")
+        # "än Indien tittar …": the first word; "besides steel and mining?": all of it
+        excluded = tuple(content_words(found.group("other"))[: 3 if last else 1])
+        if asks in ("other", "method", "organisation") and re.match(
+            r"(?:land|länder|countr)", other_class, re.IGNORECASE
+        ):
+            asks = "place"
+    verbs = set(verb_words(text))
+    # an organisation the question names locates the session, within which every
+    # sentence is about it: the focus is the rest ("Hur når Region Örebro län allmänheten")
+    named = {w.lower() for m in find_mentions(text) for w in content_words(text[m.start : m.end])}
+    focus = [w for w in content_words(focus_text) if w not in verbs and w not in excluded]
+    if asks not in ("organisation", "said") and any(w.lower() not in named for w in focus):
+        locators += [w for w in focus if w.lower() in named]
+        focus = [w for w in focus if w.lower() not in named]
+    terms = tuple(dict.fromkeys(t for w in focus for _, t in analyze_words(w)))
+    return Question(
+        text=text,
+        asks=asks,
+        focus=tuple(focus),
+        locators=tuple(locators),
+        term=term,
+        excluded=excluded,
+        other_class=other_class,
+        english=english,
+        focus_terms=terms,
+        regions_only=asks == "organisation" and bool(_REGION_CLASS.search(text)),
+    )
+
+
+def shares_stem(a: str, b: str, n: int = 5) -> bool:
+    """Two words that start alike ("Värmland", "Värmlandsrådet"): the same name."""
+    fa, fb = fold(a), fold(b)
+    k = min(n, len(fa), len(fb))
+    return k >= 4 and fa[:k] == fb[:k]

@@ -1,0 +1,491 @@
+"""The embedded backend: a folder of immutable index versions behind an atomic pointer.
+
+Layout of an index folder::
+
+    index/
+      CURRENT            name of the live version folder (replaced atomically)
+      .lock              held while a build runs, so two builds never interleave
+      v-<time>-<rand>/   one complete, immutable build
+        manifest.json    the typed Manifest, with a sha256 for every other file
+        passages.jsonl   the passages, in vector order
+        vectors.npy      float32 search vectors, one per passage
+        keys.npy         content hash (model + prompt + text) of every embedded text …
+        embeddings.npy   … and its embedding: the cache that makes unchanged text free
+        hub.npy          hubness per passage (computed at build time)
+        dense.faiss      FAISS inner-product index
+        lexical/         BM25 index, and vocabulary.* (what the corpus mentions)
+
+A build writes a new version folder and only then points CURRENT at it, so a crash at
+any moment leaves the previous index loadable and correct. The two newest versions are
+kept, so a reader that read CURRENT just before a build finished can still open the
+version it read; an old version is renamed away in one step before it is deleted, so a
+reader sees all of it or none of it, and one that loses the race reads the new pointer
+and tries again.
+A folder whose pointer or manifest cannot be read is never overwritten: the user is told
+how to rebuild it deliberately. Checksums are required: a version without them is
+refused like a damaged one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import math
+import os
+import shutil
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from confsearch.fsutil import atomic_write, display_name, file_sha256, fsync_dir
+from confsearch.messages import REBUILD_HINT
+from confsearch.reading.documents import Passage
+from confsearch.retrieval.store import (
+    FORMAT_VERSION,
+    BuildData,
+    BuildLocked,
+    Filter,
+    IndexError_,
+    LoadedIndex,
+    Manifest,
+    new_version_name,
+)
+from confsearch.retrieval.store.folder import NotAnIndexFolder, check_index_folder, own_entries
+
+# Up to this many passages exact search costs a query little: at one thread (the page's
+# and bench/peers.py's setting), k = 100, CPU time per query on the synthetic sets (real
+# passage vectors + noise): exact 1.1 ms at 20k, 2.9 ms at 50k, 5.6 ms at 100k, where IVF
+# (nprobe 64 of ~sqrt(n) lists) took 0.7 / 0.9 / 1.7 ms with recall@10 1.000 and a build of
+# a few seconds. Above it an IVF index, as txtai switches by size too: on the synthetic 1M
+# set IVF gave recall@10 0.99 at ~4 ms and a 13 s build, where HNSW (M 32, efSearch 4096)
+# reached only 0.66 at 12 ms after a 209 s build. HNSW stays available as an explicit
+# choice. (Was 200k, set on 2 threads; at 100k exact search was most of the gap to txtai
+# in bench/peers.py.)
+FLAT_MAX = 50_000
+IVF_NPROBE = 64
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 4096
+KEEP_VERSIONS = 2  # the live one and the one before it (readers that raced a build)
+READ_ATTEMPTS = 3  # a reader that lost the race with publishing builds reads CURRENT again
+
+
+def replace_hint(index_dir: Path) -> str:
+    """What to do about an unreadable index: ``--replace`` only where it would work (the
+    folder holds nothing but an index, see :mod:`confsearch.retrieval.store.folder`)."""
+    try:
+        check_index_folder(index_dir)
+    except NotAnIndexFolder as exc:
+        return str(exc)
+    return (
+        f"Konferenssök skriver aldrig över ett index som inte går att läsa. Om mappen ska "
+        f"ersättas: `python embed.py --index {display_name(str(index_dir))} --replace`."
+    )
+
+
+# ---------------------------------------------------------------- FAISS
+
+
+def choose_index_type(n: int) -> str:
+    return "flat" if n <= FLAT_MAX else "ivf"
+
+
+def ivf_nlist(n: int) -> int:
+    """About sqrt(n) inverted lists, as a power of two (1M passages → 1024)."""
+    return max(16, 2 ** round(math.log2(math.sqrt(max(n, 1)))))
+
+
+def make_faiss_index(vectors: np.ndarray, index_type: str | None = None):
+    """Exact inner product for small corpora, IVF above ``FLAT_MAX`` (as txtai does)."""
+    import faiss
+
+    n, dim = vectors.shape
+    kind = index_type or choose_index_type(n)
+    if kind == "flat":
+        index = faiss.IndexFlatIP(dim)
+    elif kind == "ivf":
+        quantizer = faiss.IndexFlatIP(dim)
+        index = faiss.IndexIVFFlat(quantizer, dim, ivf_nlist(n), faiss.METRIC_INNER_PRODUCT)
+        index.cp.max_points_per_centroid = 64  # k-means on a sample: seconds, not minutes
+        index.train(np.ascontiguousarray(vectors, dtype=np.float32))
+        index.nprobe = IVF_NPROBE
+    elif kind == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+    else:
+        raise ValueError(f"unknown index type {kind!r}")
+    if n:
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+class FaissDense:
+    """Dense search over in-memory vectors: FAISS without a filter, exact within a filter.
+
+    ``mask`` gives the passages a filter keeps (:meth:`LoadedIndex.mask`).
+    """
+
+    def __init__(self, vectors: np.ndarray, index, mask: Callable[[Filter], np.ndarray]) -> None:
+        self.vectors = vectors
+        self.index = index
+        self._mask = mask
+
+    def search(
+        self, qvec: np.ndarray, k: int, flt: Filter | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        qvec = np.ascontiguousarray(qvec, dtype=np.float32)
+        if flt:
+            idx = np.flatnonzero(self._mask(flt))
+            scores = np.asarray(self.vectors[idx] @ qvec, dtype=np.float32)
+            order = np.argsort(-scores, kind="stable")[:k]
+            return idx[order].astype(np.int64), scores[order]
+        k = min(k, len(self.vectors))
+        if k <= 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        scores, ids = self.index.search(qvec[None, :], k)
+        keep = ids[0] >= 0
+        return ids[0][keep].astype(np.int64), scores[0][keep].astype(np.float32)
+
+    def scores(self, qvec: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        return np.asarray(self.vectors[positions] @ qvec, dtype=np.float32)
+
+
+def in_memory_index(
+    passages: list[Passage],
+    vectors: np.ndarray,
+    lexical,
+    hub: np.ndarray,
+    manifest: Manifest,
+    index_type: str | None = None,
+    vocabulary=None,
+) -> LoadedIndex:
+    """A searchable index that never touches disk (evaluation on other data, benchmarks)."""
+    index = LoadedIndex(
+        manifest=manifest,
+        passages=passages,
+        dense=None,
+        lexical=lexical,
+        hub=hub,
+        vocabulary=vocabulary,
+    )
+    index.dense = FaissDense(vectors, make_faiss_index(vectors, index_type), index.mask)
+    return index
+
+
+# ---------------------------------------------------------------- passages on disk
+
+
+def passage_to_json(p: Passage) -> str:
+    return json.dumps(asdict(p), ensure_ascii=False)
+
+
+def passage_from_json(line: str) -> Passage:
+    d = json.loads(line)
+    for key in ("regions", "speakers", "links"):
+        d[key] = tuple(d.get(key) or ())
+    return Passage(**d)
+
+
+# ---------------------------------------------------------------- the store
+
+
+class FilesStore:
+    """An index folder (see the module docstring)."""
+
+    name = "files"
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = Path(index_dir)
+
+    @property
+    def location(self) -> str:
+        return str(self.index_dir)
+
+    # ------------------------------------------------------------ pointer
+
+    def _versions_on_disk(self) -> list[Path]:
+        if not self.index_dir.is_dir():
+            return []
+        return sorted(p for p in self.index_dir.iterdir() if p.is_dir() and p.name[:2] == "v-")
+
+    def current_dir(self, attempt: int = 1) -> Path | None:
+        """The live version folder; None if there is no index. Raises if unreadable."""
+        pointer = self.index_dir / "CURRENT"
+        if self.index_dir.exists() and not self.index_dir.is_dir():
+            check_index_folder(self.index_dir)  # says it is no folder, never "--replace"
+        try:
+            name = pointer.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            if self._versions_on_disk():
+                raise IndexError_(
+                    f"Indexet i {self.index_dir} saknar sin pekare (CURRENT) men innehåller "
+                    f"indexversioner. {replace_hint(self.index_dir)}"
+                ) from None
+            return None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise IndexError_(
+                f"Pekaren {pointer} kunde inte läsas ({exc}). {replace_hint(self.index_dir)}"
+            ) from exc
+        path = self.index_dir / name
+        if name and not path.is_dir() and attempt < READ_ATTEMPTS:
+            return self.current_dir(attempt + 1)  # a build replaced it just now: read again
+        if not name or "/" in name or name.startswith(".") or not path.is_dir():
+            raise IndexError_(
+                f"Pekaren {pointer} pekar inte på någon indexversion ({name[:60]!r}). "
+                f"{replace_hint(self.index_dir)}"
+            )
+        return path
+
+    def current_version(self) -> str | None:
+        try:
+            folder = self.current_dir()
+        except IndexError_:
+            return None
+        return folder.name if folder is not None else None
+
+    def read_manifest(self) -> Manifest | None:
+        for attempt in range(1, READ_ATTEMPTS + 1):
+            folder = self.current_dir()
+            if folder is None:
+                return None
+            try:
+                return self._manifest(folder)
+            except FileNotFoundError:
+                if attempt == READ_ATTEMPTS:
+                    raise IndexError_(self._replaced_message()) from None
+        raise AssertionError("unreachable")
+
+    def _replaced_message(self) -> str:
+        return (
+            f"Indexet i {self.index_dir} byttes ut flera gånger medan det lästes in "
+            "(en indexering pågår). Försök igen om en stund."
+        )
+
+    def _manifest(self, folder: Path) -> Manifest:
+        try:
+            manifest = Manifest.from_json((folder / "manifest.json").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            if not folder.exists():
+                raise  # removed by a build while we read it: the caller retries
+            raise IndexError_(
+                f"Indexets manifest saknas i {folder}. {replace_hint(self.index_dir)}"
+            ) from None
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise IndexError_(
+                f"Indexets manifest i {folder} är skadat eller oläsbart. "
+                f"{replace_hint(self.index_dir)}"
+            ) from exc
+        return replace(manifest, version=folder.name)
+
+    # ------------------------------------------------------------ building
+
+    @contextlib.contextmanager
+    def build_lock(self, *, wait: bool = True) -> Iterator[None]:
+        """Serialise builds of one index folder across processes (flock, freed on death)."""
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.index_dir / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError as exc:
+                raise BuildLocked(
+                    "En annan indexering pågår redan för den här mappen. Vänta tills den är klar."
+                ) from exc
+            yield
+        finally:
+            os.close(fd)
+
+    def cached_vectors(self, keys: Sequence[str], dim: int) -> dict[str, np.ndarray]:
+        """Vectors of the live version by content key (only under the build lock)."""
+        try:
+            live = self.current_dir()
+        except IndexError_:
+            return {}
+        if live is None:
+            return {}
+        try:
+            stored = np.load(live / "keys.npy", allow_pickle=False)
+            vecs = np.load(live / "embeddings.npy", allow_pickle=False, mmap_mode="r")
+        except (OSError, ValueError):
+            return {}
+        if len(stored) != len(vecs) or vecs.ndim != 2 or vecs.shape[1] != dim:
+            return {}
+        wanted = set(keys)
+        return {str(k): np.array(vecs[i]) for i, k in enumerate(stored) if str(k) in wanted}
+
+    def publish(self, build: BuildData) -> str:
+        """Write a new version folder, fsync it, point CURRENT at it, drop old versions."""
+        version = new_version_name()
+        tmp = self.index_dir / f".build-{version}"
+        tmp.mkdir(parents=True)
+        try:
+            self._write(tmp, build, version)
+            os.rename(tmp, self.index_dir / version)
+            fsync_dir(self.index_dir)
+            atomic_write(self.index_dir / "CURRENT", version.encode())
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        self._collect_garbage(keep=version)
+        return version
+
+    def _write(self, folder: Path, build: BuildData, version: str) -> None:
+        import faiss
+
+        (folder / "passages.jsonl").write_text(
+            "".join(passage_to_json(p) + "\n" for p in build.passages), encoding="utf-8"
+        )
+        np.save(folder / "vectors.npy", np.ascontiguousarray(build.vectors, dtype=np.float32))
+        keys = list(build.embeddings)
+        np.save(folder / "keys.npy", np.array(keys))
+        embeddings = np.stack([build.embeddings[k] for k in keys]) if keys else build.vectors[:0]
+        np.save(folder / "embeddings.npy", np.asarray(embeddings, dtype=np.float32))
+        np.save(folder / "hub.npy", np.asarray(build.hub, dtype=np.float32))
+        kind = build.index_type or choose_index_type(len(build.passages))
+        faiss.write_index(make_faiss_index(build.vectors, kind), str(folder / "dense.faiss"))
+        (folder / "lexical").mkdir()
+        build.lexical.save(folder / "lexical")
+        build.vocabulary.save(folder / "lexical")
+        files = sorted(p for p in folder.rglob("*") if p.is_file())
+        manifest = replace(
+            build.manifest,
+            index_type=kind,
+            version=version,
+            checksums={str(p.relative_to(folder)): file_sha256(p) for p in files},
+        )
+        (folder / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
+        for p in [*files, folder / "manifest.json"]:
+            with p.open("rb") as f:
+                os.fsync(f.fileno())
+        fsync_dir(folder)
+
+    def _collect_garbage(self, keep: str) -> None:
+        """Remove leftovers of crashed builds and all but the newest ``KEEP_VERSIONS``
+        versions (only under the build lock). Version names sort by build time."""
+        versions = [p for p in self._versions_on_disk() if p.name != keep]
+        old = versions[: max(0, len(versions) - (KEEP_VERSIONS - 1))]
+        for folder in old:
+            # Renamed first (atomic): a reader sees the whole version or none of it, never
+            # a folder whose files are disappearing one by one.
+            with contextlib.suppress(OSError):
+                folder.rename(self.index_dir / f".old-{folder.name}")
+        for child in self.index_dir.iterdir():
+            if child.is_dir() and child.name.startswith((".build-", ".old-")):
+                shutil.rmtree(child, ignore_errors=True)
+
+    # ------------------------------------------------------------ loading
+
+    def load(self, *, verify: bool = True) -> LoadedIndex:
+        """The live version. If builds replaced it while we were opening it, read the new
+        pointer and try again (the two newest versions are kept, so this is rare)."""
+        for attempt in range(1, READ_ATTEMPTS + 1):
+            try:
+                return self._load(verify)
+            except FileNotFoundError as exc:
+                if attempt == READ_ATTEMPTS:
+                    raise IndexError_(self._replaced_message()) from exc
+        raise AssertionError("unreachable")
+
+    def _load(self, verify: bool) -> LoadedIndex:
+        import faiss
+
+        from confsearch.retrieval.grounding import Vocabulary
+        from confsearch.retrieval.lexical import LexicalIndex
+
+        folder = self.current_dir()
+        if folder is None:
+            raise IndexError_(f"Det finns inget index i {self.index_dir}. {REBUILD_HINT}")
+        manifest = self._manifest(folder)
+        if manifest.format_version != FORMAT_VERSION:
+            raise IndexError_(
+                f"Indexet har formatversion {manifest.format_version}, men den här versionen "
+                f"av Konferenssök läser version {FORMAT_VERSION}. {REBUILD_HINT}"
+            )
+        if verify:
+            self._verify(folder, manifest)
+        try:
+            passages = [
+                passage_from_json(line)
+                for line in (folder / "passages.jsonl").read_text(encoding="utf-8").splitlines()
+                if line.strip()
+            ]
+            vectors = np.load(folder / "vectors.npy", allow_pickle=False)
+            hub = np.load(folder / "hub.npy", allow_pickle=False)
+            dense = faiss.read_index(str(folder / "dense.faiss"))
+            if isinstance(dense, faiss.IndexHNSW):
+                dense.hnsw.efSearch = HNSW_EF_SEARCH
+            elif isinstance(dense, faiss.IndexIVF):
+                dense.nprobe = IVF_NPROBE
+            lexical = LexicalIndex.load(folder / "lexical")
+            vocabulary = Vocabulary.load(folder / "lexical")
+        except FileNotFoundError:
+            if not folder.exists():
+                raise  # removed by a build while we read it: the caller retries
+            raise IndexError_(f"En fil saknas i indexet i {folder}. {REBUILD_HINT}") from None
+        except Exception as exc:  # any unreadable file means the same thing to the user
+            if not folder.exists():  # removed by a build while we read it: the caller retries
+                raise FileNotFoundError(2, "version removed", str(folder)) from exc
+            raise IndexError_(
+                f"Indexet i {folder} kunde inte läsas ({exc}). {REBUILD_HINT}"
+            ) from exc
+        sizes = {len(passages), len(vectors), dense.ntotal, len(lexical), len(hub)}
+        if len(sizes) != 1:
+            raise IndexError_(f"Indexets delar i {folder} har olika storlek. {REBUILD_HINT}")
+        index = LoadedIndex(
+            manifest=manifest,
+            passages=passages,
+            dense=None,
+            lexical=lexical,
+            hub=np.asarray(hub, dtype=np.float32),
+            version=folder.name,
+            vocabulary=vocabulary,
+        )
+        index.dense = FaissDense(vectors, dense, index.mask)
+        return index
+
+    def _verify(self, folder: Path, manifest: Manifest) -> None:
+        if not manifest.checksums:
+            raise IndexError_(
+                f"Indexet i {folder} saknar kontrollsummor och kan ha ändrats. {REBUILD_HINT}"
+            )
+        for rel, digest in manifest.checksums.items():
+            path = folder / rel
+            if not path.is_file():
+                if not folder.exists():
+                    raise FileNotFoundError(2, "version removed", str(folder))
+                raise IndexError_(f"Indexfilen {rel} saknas. {REBUILD_HINT}")
+            if file_sha256(path) != digest:
+                raise IndexError_(
+                    f"Indexfilen {rel} är skadad eller ändrad (kontrollsumman stämmer inte). "
+                    + REBUILD_HINT
+                )
+
+    def stats(self) -> dict[str, Any]:
+        folder = self.current_dir()
+        if folder is None:
+            return {"backend": self.name, "version": None}
+        size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+        m = self._manifest(folder)
+        return {
+            "backend": self.name,
+            "version": folder.name,
+            "passages": m.passages,
+            "documents": len(m.documents),
+            "index_type": m.index_type,
+            "bytes": size,
+        }
+
+    def remove_everything(self) -> None:
+        """Delete the index's versions, pointer and marker (``embed.py --replace``), and
+        nothing else: a folder that is not an index is refused untouched."""
+        check_index_folder(self.index_dir)
+        for child in own_entries(self.index_dir):
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
