@@ -20,6 +20,7 @@ import streamlit as st
 
 from confsearch import markup, messages
 from confsearch.answers import citation
+from confsearch.errors import ConfsearchError
 from confsearch.notes import swedish_time
 from confsearch.reading import corpusfiles, uploads
 from confsearch.settings import Settings
@@ -148,9 +149,6 @@ def load_searcher(settings: Settings):
     A missing index is built first (this visitor waits, with progress). A stale one keeps
     serving while a worker builds the new version in the background.
     """
-    from confsearch.embedding.model import ModelError
-    from confsearch.retrieval.store import IndexError_
-
     try:
         if pagecache.needs_build(settings):
             if pagecache.current_version(settings) is None:
@@ -165,8 +163,8 @@ def load_searcher(settings: Settings):
             with st.spinner("Laddar språkmodellen och sökindexet …"):
                 pagecache.wait_until_warm(300)
         return pagecache.searcher(settings)
-    except (ModelError, IndexError_) as exc:
-        st.error(markup.md_escape(exc))
+    except ConfsearchError as exc:  # no index, no model: its message, nothing else
+        st.error(markup.md_escape(exc.message))
         st.stop()
 
 

@@ -46,6 +46,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from confsearch.errors import ConfsearchError
 from confsearch.netutil import free_port
 
 RUN_AS_USER = "embedded_postgres"
@@ -67,7 +68,7 @@ BASE_SETTINGS = {
 THROWAWAY_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
 
 
-class ServerError(RuntimeError):
+class ServerError(ConfsearchError, RuntimeError):
     """The local server could not be started or stopped; the message says why."""
 
 

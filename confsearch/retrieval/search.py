@@ -13,6 +13,7 @@ import numpy as np
 
 from confsearch import messages
 from confsearch.embedding.model import Embedder
+from confsearch.errors import ConfsearchError
 from confsearch.reading.documents import Passage
 from confsearch.reading.evidence import for_hit, org_key
 from confsearch.reading.regions import match_region_filter
@@ -31,8 +32,11 @@ MAX_QUERY_CHARS = 2000
 REGION_SCORE_SHARE = 0.85
 
 
-class QueryError(ValueError):
+class QueryError(ConfsearchError, ValueError):
     """The query cannot be searched; the message is for the user (Swedish)."""
+
+    exit_code = 1
+    http_status = 400
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from confsearch.errors import ConfsearchError
 from confsearch.settings import Settings
 
 DEFAULT_TIMEOUT = 30 * 60  # seconds for one build (embedding ~100 passages/s here)
@@ -187,9 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     os.nice(NICE)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-    from confsearch.embedding.model import ModelError
     from confsearch.retrieval.service import refresh_index
-    from confsearch.retrieval.store import IndexError_
 
     settings = Settings.from_env().with_(
         corpus_dir=Path(args.corpus), index_dir=Path(args.index), model=args.model, dtype=args.dtype
@@ -203,9 +202,9 @@ def main(argv: list[str] | None = None) -> int:
 
         torch.set_num_threads(1)
         report = refresh_index(settings, progress=progress)
-    except (IndexError_, ModelError) as exc:
-        _write(progress_file, {"ok": False, "message": str(exc)})
-        return 2
+    except ConfsearchError as exc:
+        _write(progress_file, {"ok": False, "message": exc.message})
+        return exc.exit_code
     except MemoryError:
         _write(
             progress_file,
