@@ -15,7 +15,6 @@ NEAREST_HEADING = "Närmast frågan (inget svar):"
 SOURCES_HEADING = "Källor:"
 NO_SESSION = "Utan lärpass"
 NO_REGION = "ingen region angiven"
-NO_REGIONS_FOUND = "Inga regioner eller organisationer hittades för frågan."
 NO_REGIONS_WITH_EVIDENCE = (
     "Ingen region eller organisation har tydligt stöd i texterna för den här frågan."
 )

@@ -146,7 +146,6 @@ class Vocabulary:
         self.vectors = np.asarray(vectors, dtype=np.float32)
         self.names = names
         self.organisations = organisations
-        self._word_set = set(words)
 
     @classmethod
     def build(cls, texts: Sequence[str], organisations: set[str], embedder) -> Vocabulary:

@@ -106,7 +106,6 @@ class BuildReport:
     seconds: float
     index_type: str
     errors: list[ReadError] = field(default_factory=list)
-    skipped: bool = False  # nothing changed and --if-stale
 
 
 def as_store(where: Path | str | Store) -> Store:

@@ -56,8 +56,6 @@ class FusionConfig:
     expand_glossary: bool = True
     # Hubness discount λ (see GENERIC_QUERIES); 0.25 was best on SweFAQ dev and our set.
     hub_penalty: float = 0.25
-    # Weight of the best other passage of the same session (see Searcher._session_support).
-    session_weight: float = 0.0
     # Relevance in words ("Mycket relevant" … "Svag träff") is the dense cosine against
     # this level; whether the search *answers* is decided by `confidence` from evidence.
     min_confidence: float = 0.81
@@ -309,18 +307,9 @@ class Searcher:
             top = float(lex.max()) if len(lex) else 0.0
             l_norm = lex / top if top > 0 else np.zeros_like(lex)
             fused = cfg.dense_weight * d_norm + (1.0 - cfg.dense_weight) * l_norm
-        elif cfg.method == "zscore":
-            # Distribution-based: each side standardised over the candidate pool.
-            def z(x: np.ndarray) -> np.ndarray:
-                sd = float(x.std())
-                return (x - x.mean()) / sd if sd > 1e-9 else np.zeros_like(x)
-
-            fused = cfg.dense_weight * z(dense) + (1.0 - cfg.dense_weight) * z(lex)
         else:
             raise ValueError(f"unknown fusion method {cfg.method!r}")
 
-        if cfg.session_weight and cfg.method == "weighted":
-            fused = fused + cfg.session_weight * self._session_support(cand, fused)
         ranked = np.argsort(-fused, kind="stable")
         order = _break_near_ties(ranked, fused, lex, k)
         top_source = _source(self.passages[int(cand[order[0]])])
@@ -341,27 +330,6 @@ class Searcher:
             for r, i in enumerate(order)
         ]
         return hits, Pool(dense), margin
-
-    def _session_support(self, cand: np.ndarray, fused: np.ndarray) -> np.ndarray:
-        """For each candidate, the best score of *another* passage of its session: several
-        passages of one session agreeing is evidence that the session is the answer."""
-        # grouped as answers are cited (document and session), so one title used in two
-        # documents is two sessions; a passage without a session stands alone
-        sessions = [
-            _source(p) if (p := self.passages[int(i)]).session else (f"\x00{i}", "") for i in cand
-        ]
-        best: dict[tuple[str, str], list[float]] = {}
-        for s, f in zip(sessions, fused, strict=True):
-            top = best.setdefault(s, [0.0, 0.0])
-            if f > top[0]:
-                top[0], top[1] = float(f), top[0]
-            elif f > top[1]:
-                top[1] = float(f)
-        other = [
-            best[s][1] if f >= best[s][0] else best[s][0]
-            for s, f in zip(sessions, fused, strict=True)
-        ]
-        return np.array(other, dtype=np.float32)
 
     # ------------------------------------------------------------ public API
 

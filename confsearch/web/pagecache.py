@@ -29,7 +29,6 @@ class _State:
     searchers: dict = field(default_factory=dict)  # (store, version) -> Searcher
     warmed: threading.Event = field(default_factory=threading.Event)
     warm_started: bool = False
-    warm_error: str | None = None
     last_stale_check: dict = field(default_factory=dict)  # store -> (time, stale)
     jobs: dict = field(default_factory=dict)  # store -> running BuildJob
     upload_locks: dict = field(default_factory=dict)  # store -> lock held by one upload batch
@@ -97,13 +96,13 @@ def searcher(settings: Settings):
 
 
 def warm(settings: Settings) -> None:
-    """Load the model and the index (launcher thread); errors are kept for the page."""
+    """Load the model and the index (launcher thread). A failure is not kept: the page's
+    own :func:`searcher` call then fails the same way and shows that error, in Swedish."""
     try:
         query_embedder(settings)
         searcher(settings)
-        _STATE.warm_error = None
-    except Exception as exc:  # shown to the first visitor instead of a traceback
-        _STATE.warm_error = str(exc)
+    except Exception:  # the page's own searcher() call fails alike and shows it
+        pass
     finally:
         _STATE.warmed.set()
 
