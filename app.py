@@ -20,6 +20,7 @@ import streamlit as st
 
 from confsearch import markup, messages
 from confsearch.answers import citation
+from confsearch.answers.wordnote import DOCX_MIME
 from confsearch.errors import ConfsearchError
 from confsearch.notes import swedish_time
 from confsearch.reading import corpusfiles, uploads
@@ -35,7 +36,6 @@ EXAMPLES = (
 HIT_CHOICES = (5, 10, 20)
 ALL_REGIONS = "Alla regioner och organisationer"
 ALL_SESSIONS = "Alla lärpass"
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NOTE_HEADING = "Anteckning från Konferenssök"
 QUESTION_KEYS = notepage.QUESTION_KEYS  # the question boxes of Sök and Regioner
 # The upload's file types in plain words (the uploader also takes the index's .jsonl).
@@ -630,7 +630,7 @@ def _save_and_index(settings: Settings, files) -> list[tuple[str, str]]:
 
 
 def _index_uploads(settings: Settings, saved: list[Path], since: float) -> list[tuple[str, str]]:
-    outcome = run_build(settings, "Uppdaterar sökindexet …", since)
+    outcome = run_build(settings, messages.UPDATING_INDEX, since)
     if not outcome.ok:
         for path in saved:
             uploads.quarantine(settings.corpus_dir, path)
@@ -638,7 +638,7 @@ def _index_uploads(settings: Settings, saved: list[Path], since: float) -> list[
     rejected, notes = uploads.judge_uploads(settings.corpus_dir, saved, outcome.report)
     report = outcome.report
     if rejected:
-        outcome = run_build(settings, "Uppdaterar sökindexet …", time.monotonic())
+        outcome = run_build(settings, messages.UPDATING_INDEX, time.monotonic())
         report = outcome.report if outcome.ok else report
     added = [p for p in saved if p not in rejected]
     if added:

@@ -40,6 +40,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from confsearch.answers.briefing import BriefingNote, brief, note_from_passage, to_markdown
+from confsearch.answers.wordnote import DOCX_MIME as DOCX_TYPE
 from confsearch.answers.wordnote import to_docx
 from confsearch.api import docs as apidocs
 from confsearch.api import guard as apiguard
@@ -61,7 +62,6 @@ MAX_BODY_BYTES = 256 * 1024
 # gets uvicorn's own plain-text 400 before the app (and its Swedish 422) could see it.
 MAX_REQUEST_HEAD = 12 * MAX_QUERY_INPUT + 64 * 1024
 WORKERS = 4  # search threads: a few, the machine has two cores
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 NOT_READY = INDEX_LOADING
 TOO_LARGE = f"Förfrågan är för stor (högst {MAX_BODY_BYTES // 1024} KiB)."

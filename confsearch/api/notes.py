@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse, Response
 
 from confsearch.answers.briefing import BriefingNote, note_from_passage, to_markdown
 from confsearch.answers.citation import sources
+from confsearch.answers.wordnote import DOCX_MIME as DOCX_TYPE
 from confsearch.answers.wordnote import to_docx
 from confsearch.api import notesdocs as docs
 from confsearch.errors import ConfsearchError
@@ -34,7 +35,6 @@ from confsearch.notes import (
     open_notes,
 )
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PIN_NOT_FOUND = "Stycket «{pid}» finns inte i anteckningen."
 ALREADY_PINNED = "Stycket «{pid}» finns redan i anteckningen."
 NOT_IN_INDEX = "Stycket «{pid}» finns inte i sökindexet (sök igen och fäst det på nytt)."

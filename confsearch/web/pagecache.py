@@ -15,6 +15,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from confsearch.messages import NO_INDEX_YET
 from confsearch.settings import Settings
 
 STALE_CHECK_SECONDS = 20.0  # how often a page run may re-hash the corpus folder
@@ -78,7 +79,7 @@ def searcher(settings: Settings):
     version = store.current_version()
     if version is None:
         store.read_manifest()  # raises a precise message if an index is there but unreadable
-        raise IndexError_("Det finns inget sökindex ännu.")
+        raise IndexError_(NO_INDEX_YET)
     key = (_store_key(settings), version)
     embedder = query_embedder(settings)
     with _STATE.lock:
