@@ -20,6 +20,8 @@ import streamlit as st
 
 from confsearch import markup, messages
 from confsearch.answers import citation
+from confsearch.answers.wordnote import DOCX_MIME
+from confsearch.errors import ConfsearchError
 from confsearch.notes import swedish_time
 from confsearch.reading import corpusfiles, uploads
 from confsearch.settings import Settings
@@ -34,7 +36,6 @@ EXAMPLES = (
 HIT_CHOICES = (5, 10, 20)
 ALL_REGIONS = "Alla regioner och organisationer"
 ALL_SESSIONS = "Alla lärpass"
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NOTE_HEADING = "Anteckning från Konferenssök"
 QUESTION_KEYS = notepage.QUESTION_KEYS  # the question boxes of Sök and Regioner
 # The upload's file types in plain words (the uploader also takes the index's .jsonl).
@@ -148,9 +149,6 @@ def load_searcher(settings: Settings):
     A missing index is built first (this visitor waits, with progress). A stale one keeps
     serving while a worker builds the new version in the background.
     """
-    from confsearch.embedding.model import ModelError
-    from confsearch.retrieval.store import IndexError_
-
     try:
         if pagecache.needs_build(settings):
             if pagecache.current_version(settings) is None:
@@ -165,8 +163,8 @@ def load_searcher(settings: Settings):
             with st.spinner("Laddar språkmodellen och sökindexet …"):
                 pagecache.wait_until_warm(300)
         return pagecache.searcher(settings)
-    except (ModelError, IndexError_) as exc:
-        st.error(markup.md_escape(exc))
+    except ConfsearchError as exc:  # no index, no model: its message, nothing else
+        st.error(markup.md_escape(exc.message))
         st.stop()
 
 
@@ -632,7 +630,7 @@ def _save_and_index(settings: Settings, files) -> list[tuple[str, str]]:
 
 
 def _index_uploads(settings: Settings, saved: list[Path], since: float) -> list[tuple[str, str]]:
-    outcome = run_build(settings, "Uppdaterar sökindexet …", since)
+    outcome = run_build(settings, messages.UPDATING_INDEX, since)
     if not outcome.ok:
         for path in saved:
             uploads.quarantine(settings.corpus_dir, path)
@@ -640,7 +638,7 @@ def _index_uploads(settings: Settings, saved: list[Path], since: float) -> list[
     rejected, notes = uploads.judge_uploads(settings.corpus_dir, saved, outcome.report)
     report = outcome.report
     if rejected:
-        outcome = run_build(settings, "Uppdaterar sökindexet …", time.monotonic())
+        outcome = run_build(settings, messages.UPDATING_INDEX, time.monotonic())
         report = outcome.report if outcome.ok else report
     added = [p for p in saved if p not in rejected]
     if added:

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from confsearch.cli import SwedishParser
+from confsearch.errors import ConfsearchError
 from confsearch.settings import Settings
 
 
@@ -53,9 +54,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from tqdm import tqdm
 
-    from confsearch.embedding.model import ModelError
     from confsearch.retrieval.service import refresh_index
-    from confsearch.retrieval.store import IndexError_
 
     bar: tqdm | None = None
 
@@ -75,9 +74,9 @@ def main(argv: list[str] | None = None) -> int:
             allow_shrink=args.allow_shrink,
             change_model=args.change_model,
         )
-    except (IndexError_, ModelError) as exc:
-        print(f"Fel: {exc}", file=sys.stderr)
-        return 2
+    except ConfsearchError as exc:
+        print(f"Fel: {exc.message}", file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
         print("Avbrutet.", file=sys.stderr)
         return 130

@@ -5,7 +5,7 @@ never read here.
 
 Run: ``.venv/bin/python bench/tune.py [--fusion] [--confidence] [--show-failures]``.
 
-* ``--fusion``: grid of fusion weights, hubness discount and session support; prints
+* ``--fusion``: grid of fusion weights and hubness discount; prints
   Hit@1/MRR@10 on both question sets and nDCG@10 on SweFAQ dev.
 * ``--confidence``: fits the logistic confidence model (:mod:`confsearch.retrieval.confidence`) on
   the evidence of every tuning question (answerable = 1, uncovered/off-topic = 0),
@@ -66,16 +66,16 @@ class CachedEmbedder:
 
 
 def fusion_grid(index, emb, faq_index) -> None:
-    print("w     hub   session | old Hit@1 MRR   | dev Hit@1 MRR   | faq-dev nDCG")
-    for w, hub, sw in itertools.product([0.85, 0.9, 0.95], [0.0, 0.25, 0.4], [0.0, 0.05, 0.1]):
-        cfg = replace(FusionConfig(), dense_weight=w, hub_penalty=hub, session_weight=sw)
+    print("w     hub   | old Hit@1 MRR   | dev Hit@1 MRR   | faq-dev nDCG")
+    for w, hub in itertools.product([0.85, 0.9, 0.95], [0.0, 0.25, 0.4]):
+        cfg = replace(FusionConfig(), dense_weight=w, hub_penalty=hub)
         cells = []
         for name in TUNING_SETS:
             qs = evaluate.load_set(name)
             m = evaluate.eval_questions(index, emb, qs, cfg, modes=["hybrid"])["hybrid"]
             cells.append(f"{m.hit1:.3f} {m.mrr10:.3f}")
         faq = evaluate.eval_swefaq(emb, "dev", cfg, modes=["hybrid"], index=faq_index)["hybrid"]
-        print(f"{w:<5} {hub:<5} {sw:<7} | " + " | ".join(cells) + f" | {faq.ndcg10:.3f}")
+        print(f"{w:<5} {hub:<5} | " + " | ".join(cells) + f" | {faq.ndcg10:.3f}")
 
 
 def evidence_table(index, emb) -> tuple[np.ndarray, np.ndarray, list, list[str]]:

@@ -19,15 +19,12 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from confsearch.errors import ConfsearchError, UserError
 from confsearch.evaluation.evalsets import DEFAULT_SETS, QUESTION_SETS, SEALED_SET, SWEFAQ_SPLITS
 from confsearch.messages import count_noun, os_error_text, quoted
 from confsearch.settings import Settings
 
 MAX_K = 100
-
-
-class UserError(Exception):
-    """An error whose message is meant for the user as it is."""
 
 
 # ---------------------------------------------------------------- Swedish argparse
@@ -471,20 +468,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from confsearch.embedding.model import ModelError
-    from confsearch.retrieval.search import QueryError
-    from confsearch.retrieval.store import IndexError_
-
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except QueryError as exc:
-        print(f"Fel: {exc}", file=sys.stderr)
-        return 1
-    except (UserError, ModelError, IndexError_) as exc:
-        print(f"Fel: {exc}", file=sys.stderr)
-        return 2
+    except ConfsearchError as exc:  # QueryError: 1; a refused command, index, model: 2
+        print(f"Fel: {exc.message}", file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
         print("Avbrutet.", file=sys.stderr)
         return 130

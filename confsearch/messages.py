@@ -12,10 +12,11 @@ from collections.abc import Sequence
 NO_ANSWER = "Inget tydligt svar i konferenstexterna."
 NO_ANSWER_NEAREST = "Här är de stycken som ligger närmast frågan – de är inget svar."
 NEAREST_HEADING = "Närmast frågan (inget svar):"
-SOURCES_HEADING = "Källor:"
+# The sources' heading: "Källor:" under a CLI answer, "## Källor" in a briefing note.
+SOURCES = "Källor"
+SOURCES_HEADING = f"{SOURCES}:"
 NO_SESSION = "Utan lärpass"
 NO_REGION = "ingen region angiven"
-NO_REGIONS_FOUND = "Inga regioner eller organisationer hittades för frågan."
 NO_REGIONS_WITH_EVIDENCE = (
     "Ingen region eller organisation har tydligt stöd i texterna för den här frågan."
 )
@@ -27,6 +28,29 @@ NO_FILTER_HITS = "Inga stycken matchar filtren. Ta bort ett filter och sök igen
 MATCHED_MEANING = "Matchade på liknande innebörd"
 INDEX_LOADING = "Sökindexet laddas – försök igen om en stund."
 REBUILD_HINT = "Bygg om indexet med `python embed.py` (eller `make index`)."
+# "No index": one sentence, then what to do. The page builds a missing index itself, so its
+# rare "not yet" (an index that vanished between two steps) names no command.
+NO_INDEX = "Det finns inget index i {index}."
+NO_INDEX_YET = "Det finns inget sökindex ännu."
+
+
+def no_index(index: object, hint: str = REBUILD_HINT) -> str:
+    """ "Det finns inget index i X. Bygg om indexet med …" (``hint``: what to do)."""
+    return f"{NO_INDEX.format(index=index)} {hint}"
+
+
+# An index that cannot be used (both backends say it alike).
+INDEX_FORMAT_OTHER = (
+    "Indexet har formatversion {found}, men den här versionen av Konferenssök läser "
+    "version {reads}. " + REBUILD_HINT
+)
+INDEX_NO_CHECKSUMS = "Indexet i {index} saknar kontrollsummor och kan ha ändrats. " + REBUILD_HINT
+INDEX_PART_CHANGED = "{part} är skadad eller ändrad (kontrollsumman stämmer inte). " + REBUILD_HINT
+DATABASE_NOT_ANSWERING = (
+    "Databasen {location} svarar inte. Kontrollera CONFSEARCH_DATABASE_URL och att "
+    "databasservern körs."
+)
+UPDATING_INDEX = "Uppdaterar sökindexet …"  # the page's progress bar while a build runs
 
 
 def matched_words(terms: Sequence[str]) -> str:
@@ -105,7 +129,7 @@ INDEX_INSIDE_CORPUS = (
     "Indexmappen {index} ligger inuti korpusmappen {corpus}; då skulle indexets egna filer "
     "läsas som konferenstexter. Ange en mapp för indexet utanför korpusen med --index."
 )
-NO_INDEX_BUILD_IT = "Det finns inget index i {index}. Bygg det med `python embed.py{args}`."
+NO_INDEX_BUILD_IT = NO_INDEX + " Bygg det med `python embed.py{args}`."
 
 
 # ---------------------------------------------------------------- builds that lost the corpus
@@ -159,6 +183,11 @@ _OS_CAUSES = {
     errno.EBUSY: "filen eller mappen används",
     errno.ENOTEMPTY: "mappen är inte tom",
 }
+
+
+def errno_text(code: int | None) -> str | None:
+    """The Swedish cause of an ``errno`` code ("disken är full"), or None if unknown."""
+    return _OS_CAUSES.get(code or 0)
 
 
 def os_error_text(exc: OSError) -> str:

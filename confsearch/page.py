@@ -13,9 +13,10 @@ listens on 127.0.0.1 unless ``--server.address`` says otherwise
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
+from confsearch.settings import PROJECT_ROOT
+
+APP = PROJECT_ROOT / "app.py"
 
 
 def main(argv: list[str] | None = None) -> int:

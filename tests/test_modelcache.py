@@ -126,17 +126,14 @@ def test_a_cache_from_an_older_version_is_rebuilt_without_a_damage_warning(cache
     assert problem(cache / name) is None
 
 
-def test_repaired_model_gives_the_same_vectors(
-    cache_copy, real_settings, real_embedder, monkeypatch
-):
+def test_repaired_model_gives_the_same_vectors(cache_copy, real_settings, real_embedder):
     from confsearch.embedding.model import load_embedder
 
     cache, name = cache_copy
     with (cache / name / "model.safetensors").open("r+b") as f:
         f.seek(20 * 1024 * 1024)
         f.write(os.urandom(64 * 1024))
-    monkeypatch.setenv("CONFSEARCH_MODEL_DIR", str(cache))
-    repaired = load_embedder(real_settings)
+    repaired = load_embedder(real_settings.with_(model_dir=cache))
     assert repaired.info().status.startswith("reparerad")
     q = ["Vilken region har ett cykelbibliotek?"]
     assert np.allclose(repaired.encode_queries(q), real_embedder.encode_queries(q), atol=1e-5)

@@ -239,31 +239,6 @@ def test_a_close_call_is_re_encoded_exactly_and_ranks_as_the_exact_encoder(tmp_p
         search_module.EXACT_MARGIN = original
 
 
-def test_session_support_counts_only_passages_of_the_same_document_and_session():
-    """Support is grouped as answers are cited: one session title in two documents is two
-    sessions, and a passage without a session supports nothing."""
-    from confsearch.reading.corpus import Passage
-
-    def passage(i: int, doc: str, session: str) -> Passage:
-        return Passage(
-            id=f"p{i}", doc_id=doc, text="", session=session, regions=(), speakers=(),
-            source="", start=0, end=0, links=(), metadata={},
-        )  # fmt: skip
-
-    searcher = Searcher.__new__(Searcher)
-    searcher.passages = [
-        passage(0, "a", "Cykling"),
-        passage(1, "a", "Cykling"),
-        passage(2, "b", "Cykling"),
-        passage(3, "b", ""),
-        passage(4, "b", ""),
-    ]
-    cand = np.arange(5)
-    fused = np.array([0.9, 0.5, 0.8, 0.7, 0.6], dtype=np.float32)
-    support = searcher._session_support(cand, fused)
-    assert support.tolist() == pytest.approx([0.5, 0.9, 0.0, 0.0, 0.0])
-
-
 def test_the_model_reads_the_question_with_the_glossary_words_the_texts_use(searcher):
     """The texts say "civilsamhället" where people ask about "ideella föreningar": the
     question is embedded with the glossary's word. Not a translation the texts never use

@@ -71,3 +71,15 @@ def test_every_session_waiting_on_one_build_is_told_its_outcome(settings):
     assert [r.message for r in results] == [
         "Indexeringen tog längre tid än 2 sekunder och avbröts."
     ] * 2
+
+
+def test_the_worker_builds_with_the_settings_it_was_given(tmp_path):
+    """The settings reach the worker as its environment (Settings.to_env), not as flags:
+    an index "folder" that is a file is named in the worker's Swedish refusal."""
+    shutil.copytree(REAL_CORPUS, tmp_path / "corpus")
+    (tmp_path / "fil").write_text("ingen mapp")
+    settings = Settings.from_env().with_(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "fil")
+    outcome = BuildJob(settings).wait(poll=0.05)
+    assert not outcome.ok
+    assert outcome.message.startswith(f"{tmp_path / 'fil'} är ingen mapp.")
+    assert (tmp_path / "fil").read_text() == "ingen mapp"

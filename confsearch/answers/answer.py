@@ -45,6 +45,27 @@ from confsearch.text import (
     split_sentences,
     strip_marker,
 )
+from confsearch.tuning import (
+    ABOUT_FOCUS,
+    DEFINES_WEIGHT,
+    DENSE_SPAN,
+    DENSE_W,
+    DUPLICATE_JACCARD,
+    FOCUS_WEIGHT,
+    ITEM_WEIGHT,
+    LEXICAL_W,
+    LONG_WORDS,
+    MAX_CONTEXT,
+    MAX_EMBED,
+    MAX_PER_PASSAGE,
+    MAX_UNIT_CHARS,
+    META_FACTOR,
+    MIN_WORDS,
+    PRIOR_W,
+    RELATIVE_MIN,
+    SHORT_WORDS,
+    TOP_SHARE,
+)
 
 __all__ = [
     "NO_ANSWER",
@@ -58,17 +79,6 @@ __all__ = [
 
 CONFIDENT_MESSAGE = "Svaret är meningar hämtade ur konferenstexterna."
 
-MAX_EMBED = 20  # sentences sent to the model per answer
-MIN_WORDS = 4  # shorter fragments are never answer sentences
-SHORT_WORDS = 7  # below this a sentence gets a small penalty
-LONG_WORDS = 60  # above this too (a wall of text is a poor answer)
-MAX_UNIT_CHARS = 500  # a quote line longer than this is split into sentences after all
-MAX_PER_PASSAGE = 2
-RELATIVE_MIN = 0.6  # further sentences must score at least this share of the best one
-DUPLICATE_JACCARD = 0.6
-# Cosines of the embedding model live in roughly [0.7, 1] (E5 family); a sentence's cosine
-# is mapped from [FusionConfig.dense_floor, + DENSE_SPAN] to [0, 1].
-DENSE_SPAN = 0.25
 
 # --------------------------------------------------------------------------- units
 
@@ -100,9 +110,6 @@ def answer_units(text: str) -> list[str]:
     :func:`confsearch.text.split_sentences`.
     """
     return [u.text for u in _units(text)]
-
-
-MAX_CONTEXT = 2  # sentences brought along before one that points back
 
 
 def context_range(
@@ -305,16 +312,6 @@ def _embed(embedder: Embedder, texts: list[str]) -> np.ndarray:
 
 _VECTORS: dict[tuple[str, str], np.ndarray] = {}
 MAX_CACHED = 20_000
-# The sentence's own measures: its cosine to the question, its words, its hit's standing.
-DENSE_W, LEXICAL_W, PRIOR_W = 0.60, 0.20, 0.20
-FOCUS_WEIGHT = 0.20  # a sentence about the question's focus beats one about its locators
-ITEM_WEIGHT = 0.05  # and one holding the asked-for item beats one without it
-DEFINES_WEIGHT = 0.4
-ABOUT_FOCUS = 0.5  # share of the focus a sentence must mention to count as about it
-TOP_SHARE = 0.85  # or its score's share of the best sentence's
-# A sentence announcing the session ("X berättar om …") echoes every question about it,
-# so the model ranks it high, but it rarely holds the fact asked for.
-META_FACTOR = 0.8
 
 
 def _assess(q: Question, focus: list[set[str]], cands: list[_Candidate]) -> None:

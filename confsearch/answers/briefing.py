@@ -22,8 +22,9 @@ from typing import Any
 
 from confsearch.answers.citation import Source, cite, head, sources, unknown_source
 from confsearch.markup import md_escape, md_rich
-from confsearch.messages import NO_SESSION, count_noun
+from confsearch.messages import NO_SESSION, SOURCES, count_noun
 from confsearch.reading.documents import distinct_regions
+from confsearch.tuning import MIN_SCORE_SHARE
 
 __all__ = [
     "BriefingNote",
@@ -38,12 +39,10 @@ __all__ = [
 DEFAULT_HEADING = "Underlag"
 APP_NAME = "Konferenssök"
 QUESTIONS_HEADING = "Frågor som ställdes"
-SOURCES_HEADING = "Källor"
+SOURCES_HEADING = SOURCES  # "## Källor"
 NO_ITEMS_FOR_QUESTION = "inga stycken i anteckningen"
 NO_ITEMS = "Inga stycken i anteckningen."
 _SPOKEN = re.compile(r"^[-–—]\s+")  # a spoken line's dash at the start of a line
-# brief(): further hits must score at least this share of the question's best hit.
-MIN_SCORE_SHARE = 0.6
 MONTHS = (
     "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
     "oktober", "november", "december",

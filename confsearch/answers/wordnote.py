@@ -31,7 +31,10 @@ from confsearch.answers.citation import head
 from confsearch.messages import NO_SESSION
 from confsearch.reading.documents import distinct_regions
 
-__all__ = ["to_docx"]
+__all__ = ["DOCX_MIME", "to_docx"]
+
+# The files' media type, for downloads (page) and responses (API).
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # XML 1.0 forbids most control characters; python-docx raises on them.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -40,12 +40,14 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from confsearch.answers.briefing import BriefingNote, brief, note_from_passage, to_markdown
+from confsearch.answers.wordnote import DOCX_MIME as DOCX_TYPE
 from confsearch.answers.wordnote import to_docx
 from confsearch.api import docs as apidocs
 from confsearch.api import guard as apiguard
 from confsearch.api import notes as notes_api
 from confsearch.api.docs import MAX_QUERY_INPUT, BriefIn
 from confsearch.cli import MAX_K, hits_count
+from confsearch.errors import ConfsearchError
 from confsearch.messages import INDEX_LOADING, NO_REGIONS_WITH_EVIDENCE
 from confsearch.retrieval.search import QueryError, clean_query
 from confsearch.retrieval.service import LiveSearcher, Opened
@@ -60,7 +62,6 @@ MAX_BODY_BYTES = 256 * 1024
 # gets uvicorn's own plain-text 400 before the app (and its Swedish 422) could see it.
 MAX_REQUEST_HEAD = 12 * MAX_QUERY_INPUT + 64 * 1024
 WORKERS = 4  # search threads: a few, the machine has two cores
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 NOT_READY = INDEX_LOADING
 TOO_LARGE = f"Förfrågan är för stor (högst {MAX_BODY_BYTES // 1024} KiB)."
@@ -74,12 +75,12 @@ NOTHING_TO_BRIEF = "Ange minst en fråga eller ett fäst stycke."
 DATABASE_HANGS = "Databasen svarar inte just nu. Försök igen om en stund."
 
 
-class ApiError(Exception):
+class ApiError(ConfsearchError):
     """An answer other than 200: HTTP status, Swedish message, extra JSON fields."""
 
     def __init__(self, status: int, message: str, headers: dict | None = None, **extra) -> None:
-        super().__init__(message)
-        self.status, self.message, self.headers, self.extra = status, message, headers, extra
+        super().__init__(message, http_status=status)
+        self.status, self.headers, self.extra = status, headers, extra
 
 
 def error_response(status: int, message: str, headers: dict | None = None, **extra) -> Response:
@@ -251,12 +252,14 @@ async def _run(
             f"Förfrågan tog längre tid än {_decimal(timeout)} s och avbröts. Försök igen om en "
             "stund.",
         ) from None
-    except (ApiError, QueryError):
+    except ApiError:
         raise
     except IndexError_ as exc:  # the database failed or the index changed under us
         log.warning("request failed: %s", exc)
         pressure.index_failed(str(exc))
         raise ApiError(503, str(exc), RETRY) from exc
+    except ConfsearchError:  # a refusal in Swedish (QueryError: 400): its own status
+        raise
     except Exception as exc:
         log.exception("request failed")
         raise ApiError(500, INTERNAL) from exc
@@ -316,13 +319,13 @@ def create_app(settings: Settings | None = None, *, live: LiveSearcher | None = 
     app.add_middleware(BodyLimit)
     notes_api.install(app)  # /notes: saved notes (confsearch.api.notes)
 
-    @app.exception_handler(ApiError)
-    async def _api_error(request: Request, exc: ApiError) -> Response:
-        return error_response(exc.status, exc.message, exc.headers, **exc.extra)
-
-    @app.exception_handler(QueryError)
-    async def _query_error(request: Request, exc: QueryError) -> Response:
-        return error_response(400, str(exc))
+    @app.exception_handler(ConfsearchError)
+    async def _error(request: Request, exc: ConfsearchError) -> Response:
+        """Every error meant for the user: its status and message (ApiError: with headers
+        and extra fields)."""
+        if isinstance(exc, ApiError):
+            return error_response(exc.status, exc.message, exc.headers, **exc.extra)
+        return error_response(exc.http_status, exc.message)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:

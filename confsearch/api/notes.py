@@ -20,13 +20,21 @@ from fastapi.responses import JSONResponse, Response
 
 from confsearch.answers.briefing import BriefingNote, note_from_passage, to_markdown
 from confsearch.answers.citation import sources
+from confsearch.answers.wordnote import DOCX_MIME as DOCX_TYPE
 from confsearch.answers.wordnote import to_docx
 from confsearch.api import notesdocs as docs
+from confsearch.errors import ConfsearchError
 from confsearch.messages import INDEX_LOADING
-from confsearch.notes import NoteNotFound, NotesError, NotesStore, StoredNote, duplicate, open_notes
+from confsearch.notes import (
+    NOTE_NOT_FOUND,
+    NoteNotFound,
+    NotesError,
+    NotesStore,
+    StoredNote,
+    duplicate,
+    open_notes,
+)
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-NOTE_NOT_FOUND = "Anteckningen finns inte (den kan ha tagits bort). Kontrollera adressen."
 PIN_NOT_FOUND = "Stycket «{pid}» finns inte i anteckningen."
 ALREADY_PINNED = "Stycket «{pid}» finns redan i anteckningen."
 NOT_IN_INDEX = "Stycket «{pid}» finns inte i sökindexet (sök igen och fäst det på nytt)."
@@ -42,10 +50,12 @@ Format = Annotated[Literal["markdown", "docx"], Query(alias="format", descriptio
 router = APIRouter(prefix="/notes")
 
 
-class NotesApiError(Exception):
+class NotesApiError(ConfsearchError):
+    """An answer other than 200 from ``/notes``: HTTP status and Swedish message."""
+
     def __init__(self, status: int, message: str, headers: dict | None = None) -> None:
-        super().__init__(message)
-        self.status, self.message, self.headers = status, message, headers
+        super().__init__(message, http_status=status)
+        self.status, self.headers = status, headers
 
 
 def _error(status: int, message: str, headers: dict | None = None) -> Response:

@@ -46,7 +46,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from confsearch.errors import ConfsearchError
 from confsearch.netutil import free_port
+from confsearch.settings import PROJECT_ROOT
 
 RUN_AS_USER = "embedded_postgres"
 DEFAULT_PORT = 55432
@@ -67,7 +69,7 @@ BASE_SETTINGS = {
 THROWAWAY_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
 
 
-class ServerError(RuntimeError):
+class ServerError(ConfsearchError, RuntimeError):
     """The local server could not be started or stopped; the message says why."""
 
 
@@ -253,7 +255,7 @@ class LocalServer:
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            cwd=str(Path(__file__).resolve().parent.parent.parent),
+            cwd=str(PROJECT_ROOT),
             start_new_session=True,  # a Ctrl-C in the terminal must not kill it first
         )
 

@@ -25,6 +25,7 @@ from typing import Protocol
 
 import numpy as np
 
+from confsearch.errors import ConfsearchError
 from confsearch.messages import quoted
 from confsearch.settings import DEFAULT_MODEL, Settings
 
@@ -36,7 +37,7 @@ KNOWN_PROMPTS: dict[str, tuple[str, str]] = {
 }
 
 
-class ModelError(RuntimeError):
+class ModelError(ConfsearchError, RuntimeError):
     """A model could not be found or loaded; the message is for the user (Swedish)."""
 
 

@@ -20,8 +20,6 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
-
 from confsearch.embedding.model import Embedder
 from confsearch.evaluation.answereval import eval_answers
 from confsearch.evaluation.evalsets import QUESTION_SETS, QUESTIONS, SWEFAQ_DIR
@@ -287,11 +285,3 @@ def format_table(title: str, results: dict[str, Metrics]) -> str:
     for mode, m in results.items():
         lines.append(f"{mode:<10} {m.row()}")
     return "\n".join(lines)
-
-
-def calibration_scores(index: LoadedIndex, embedder: Embedder, queries: list[str]) -> np.ndarray:
-    """Dense cosine of the top hit per query, the quantity the confidence threshold uses."""
-    searcher = Searcher(index, embedder)
-    return np.array(
-        [r.hits[0].dense if r.hits else 0.0 for r in searcher.search_many(queries, k=1)]
-    )

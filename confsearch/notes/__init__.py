@@ -34,20 +34,30 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from confsearch.answers.briefing import MONTHS, BriefingNote
+from confsearch.errors import ConfsearchError
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
 MAX_NAME = 200
 # The name a new note gets: "Anteckning 6 december 2026 kl. 05.15".
 DEFAULT_NAME_PREFIX = "Anteckning"
 NOTES_UNAVAILABLE = "Anteckningarna kan inte läsas eller sparas just nu."
+NOTE_NOT_FOUND = "Anteckningen finns inte (den kan ha tagits bort). Kontrollera adressen."
 
 
-class NotesError(RuntimeError):
+class NotesError(ConfsearchError, RuntimeError):
     """The notes database cannot be used; the message (Swedish) says what to do."""
 
+    http_status = 503
 
-class NoteNotFound(KeyError):
-    """No note has this id (never existed, or was deleted)."""
+
+class NoteNotFound(ConfsearchError, KeyError):
+    """No note has this id (never existed, or was deleted); ``args[0]`` is the id."""
+
+    http_status = 404
+
+    @property
+    def message(self) -> str:
+        return NOTE_NOT_FOUND
 
 
 def new_note_id() -> str:

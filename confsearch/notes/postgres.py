@@ -18,6 +18,7 @@ import psycopg
 from psycopg import sql
 
 from confsearch.answers.briefing import BriefingNote
+from confsearch.messages import DATABASE_NOT_ANSWERING
 from confsearch.notes import (
     NOTES_UNAVAILABLE,
     NoteNotFound,
@@ -79,8 +80,7 @@ class PostgresNotes:
             raise NotesError(f"{NOTES_UNAVAILABLE} {exc}") from exc
         except psycopg.OperationalError as exc:
             raise NotesError(
-                f"{NOTES_UNAVAILABLE} Databasen {self.location} svarar inte. Kontrollera "
-                "CONFSEARCH_DATABASE_URL och att databasservern körs."
+                f"{NOTES_UNAVAILABLE} {DATABASE_NOT_ANSWERING.format(location=self.location)}"
             ) from exc
 
     def list(self) -> list[NoteSummary]:

@@ -17,6 +17,7 @@ import secrets
 import tempfile
 from pathlib import Path, PurePosixPath
 
+from confsearch.errors import ConfsearchError
 from confsearch.reading.corpus import corpus_files, read_corpus
 from confsearch.reading.docmeta import sidecar_path
 from confsearch.reading.uploads import UploadError, sanitize_filename
@@ -24,8 +25,10 @@ from confsearch.reading.uploads import UploadError, sanitize_filename
 REMOVED = ".borttagna"  # hidden: the corpus reader never reads it
 
 
-class CorpusFileError(ValueError):
+class CorpusFileError(ConfsearchError, ValueError):
     """The file cannot be removed; the message is for the user (Swedish)."""
+
+    http_status = 400
 
 
 def in_corpus(corpus_dir: Path, name: str) -> Path:

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from confsearch.errors import ConfsearchError
 from confsearch.messages import os_error_text
 from confsearch.text import fold, is_http_url
 
@@ -69,7 +70,7 @@ _YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 _LABEL_RE = re.compile(r"^\s*([A-Za-zÅÄÖåäöÉé ]{2,20}?)\s*:\s+(\S.*?)\s*$")
 
 
-class SidecarError(ValueError):
+class SidecarError(ConfsearchError, ValueError):
     """A sidecar file could not be used; the message is Swedish (the document is still read)."""
 
 

@@ -14,6 +14,7 @@ import secrets
 import unicodedata
 from pathlib import Path
 
+from confsearch.errors import ConfsearchError
 from confsearch.messages import os_error_text
 from confsearch.reading.corpus import MAX_FILE_BYTES
 from confsearch.reading.readers import SUPPORTED_EXTENSIONS
@@ -27,8 +28,10 @@ MAX_NAME_CHARS = 80
 MAX_NAME_BYTES = 160
 
 
-class UploadError(ValueError):
+class UploadError(ConfsearchError, ValueError):
     """An upload was refused; the message is for the user (Swedish)."""
+
+    http_status = 400
 
 
 def allowed_types_text() -> str:

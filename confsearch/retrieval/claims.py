@@ -18,12 +18,9 @@ from itertools import chain
 
 from confsearch.analysis import term_of
 from confsearch.text import fold, is_generic
+from confsearch.tuning import MIN_SHOWN, SHOWN_FLOOR, UNSURE_MAX
 
 LABELS = ("Svag träff", "Delvis relevant", "Relevant", "Mycket relevant")
-UNSURE_MAX = 1  # "Delvis relevant": the most a card under "no clear answer" is called
-# A card of this label or better is shown by default; the rest behind "Visa fler".
-SHOWN_FLOOR = 1
-MIN_SHOWN = 3  # so many cards are shown however weak (the nearest passages)
 
 _WORD = re.compile(r"[^\W\d_][\w-]*(?::[a-zåäö]+)?")
 _FORMS: dict[tuple[int, str], list[tuple[str, frozenset[str]]]] = {}

@@ -34,6 +34,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from confsearch.tuning import NEUTRAL_COVERAGE, NEUTRAL_OVERLAP
+
 # The question asks for a number, an amount or a date; typed with or without å/ä/ö
 # ("hur manga"), except where dropping them makes another word ("vilket ar" = "är").
 _QUANTITY_QUESTION = re.compile(
@@ -265,10 +267,8 @@ class Evidence:
 
 
 FEATURES = ("dense", "peak", "coverage", "overlap", "english")
-# What an English question gets for the two lexical measures (the Swedish questions'
-# averages on the tuning sets): neither evidence for nor against.
-NEUTRAL_COVERAGE = 0.75
-NEUTRAL_OVERLAP = 0.5
+# What an English question gets for the two lexical measures (NEUTRAL_COVERAGE,
+# NEUTRAL_OVERLAP in confsearch.tuning): neither evidence for nor against.
 
 
 @dataclass(frozen=True)

@@ -38,11 +38,12 @@ from pathlib import Path
 import numpy as np
 
 from confsearch.text import STOPWORDS, fold, is_generic, normalize
+from confsearch.tuning import SAME_WORD
 
-# Query-to-query cosine of two words above which they are the same word in another
-# language or spelling (multilingual-e5-small: translations 0.92-0.97, related words
-# 0.85-0.91, unrelated 0.78-0.85; measured on word pairs, see docs/benchmarks.md).
-SAME_WORD = 0.92
+# SAME_WORD (confsearch.tuning): query-to-query cosine of two words above which they are
+# the same word in another language or spelling (multilingual-e5-small: translations
+# 0.92-0.97, related words 0.85-0.91, unrelated 0.78-0.85; measured on word pairs, see
+# docs/benchmarks.md).
 MAX_VOCABULARY = 50_000  # most frequent one-word corpus names embedded at build time
 MIN_WORD_LEN = 3
 FORMAT_VERSION = 1
@@ -146,7 +147,6 @@ class Vocabulary:
         self.vectors = np.asarray(vectors, dtype=np.float32)
         self.names = names
         self.organisations = organisations
-        self._word_set = set(words)
 
     @classmethod
     def build(cls, texts: Sequence[str], organisations: set[str], embedder) -> Vocabulary:

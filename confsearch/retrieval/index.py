@@ -21,7 +21,7 @@ import numpy as np
 
 from confsearch.embedding.model import Embedder
 from confsearch.fsutil import display_name, folder_label, name_bytes
-from confsearch.messages import REBUILD_HINT
+from confsearch.messages import INDEX_FORMAT_OTHER, REBUILD_HINT, no_index
 from confsearch.reading.corpus import (
     READ_RULES,
     corpus_files,
@@ -106,7 +106,6 @@ class BuildReport:
     seconds: float
     index_type: str
     errors: list[ReadError] = field(default_factory=list)
-    skipped: bool = False  # nothing changed and --if-stale
 
 
 def as_store(where: Path | str | Store) -> Store:
@@ -256,8 +255,7 @@ def check_compatible(manifest: Manifest, embedder: Embedder) -> None:
     """Refuse to mix embeddings: same model, same prompts, same format, same dimension."""
     if manifest.format_version != FORMAT_VERSION:
         raise IndexError_(
-            f"Indexet har formatversion {manifest.format_version}, men den här versionen "
-            f"av Konferenssök läser version {FORMAT_VERSION}. {REBUILD_HINT}"
+            INDEX_FORMAT_OTHER.format(found=manifest.format_version, reads=FORMAT_VERSION)
         )
     problems = []
     if manifest.model != embedder.name:
@@ -284,7 +282,7 @@ def load_index(
     if embedder is not None:
         manifest = store.read_manifest()
         if manifest is None:
-            raise IndexError_(f"Det finns inget index ({store.name}). {REBUILD_HINT}")
+            raise IndexError_(no_index(store.location))
         check_compatible(manifest, embedder)
     index = store.load(verify=verify)
     if embedder is not None:

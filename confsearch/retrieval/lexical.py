@@ -64,16 +64,14 @@ from confsearch.analysis import (
 )
 from confsearch.retrieval.typos import FUZZY_MIN_LEN, TypoIndex
 from confsearch.text import fold_accents, normalize
+from confsearch.tuning import COMPOUND_MIN_KEY, MIN_HEAD_TAIL, PART_WEIGHT
 
 __all__ = ["LexicalIndex"]
 
 FORMAT_VERSION = 2  # 2: the score matrix is written by us (no bm25s needed to load)
 MAX_QUERY_WORDS = 256  # distinct query words considered; a 10 000-char query stays fast
 MAX_FUZZY_LOOKUPS = 8  # unknown query terms corrected per query
-COMPOUND_MIN_KEY = 4  # an unknown query word this long may match inside compounds
 MAX_COMPOUND_EXPANSIONS = 64
-MIN_HEAD_TAIL = 5  # an unknown word heads a compound whose (unknown) rest is this long
-PART_WEIGHT = 0.5  # query-time weight of compound parts next to the whole term
 
 
 class _FreqView(Mapping[str, int]):

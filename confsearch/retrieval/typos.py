@@ -14,8 +14,8 @@ from collections import defaultdict
 
 import numpy as np
 
-FUZZY_MIN_LEN = 5  # shorter words are never corrected (too many neighbours)
-FUZZY_LONG_LEN = 8  # from this length two edits are allowed
+from confsearch.tuning import FUZZY_LONG_LEN, FUZZY_MIN_LEN
+
 MAX_MEMO = 100_000  # corrected terms remembered per index
 
 

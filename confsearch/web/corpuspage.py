@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 import streamlit as st
 
 from confsearch import markup
-from confsearch.messages import count_noun
+from confsearch.messages import UPDATING_INDEX, count_noun
 from confsearch.reading.corpusfiles import CorpusFileError, remove_document
 from confsearch.settings import Settings
 
@@ -62,7 +62,7 @@ def _remove(settings: Settings, name: str, title: str, run_build: Callable) -> N
     except CorpusFileError as exc:
         st.session_state["flash"] = [("error", markup.md_escape(exc))]
         st.rerun()
-    outcome = run_build(settings, "Uppdaterar sökindexet …")
+    outcome = run_build(settings, UPDATING_INDEX)
     if outcome.ok:
         report = outcome.report
         message = (

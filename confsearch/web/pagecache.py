@@ -15,6 +15,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from confsearch.messages import NO_INDEX_YET
 from confsearch.settings import Settings
 
 STALE_CHECK_SECONDS = 20.0  # how often a page run may re-hash the corpus folder
@@ -29,7 +30,6 @@ class _State:
     searchers: dict = field(default_factory=dict)  # (store, version) -> Searcher
     warmed: threading.Event = field(default_factory=threading.Event)
     warm_started: bool = False
-    warm_error: str | None = None
     last_stale_check: dict = field(default_factory=dict)  # store -> (time, stale)
     jobs: dict = field(default_factory=dict)  # store -> running BuildJob
     upload_locks: dict = field(default_factory=dict)  # store -> lock held by one upload batch
@@ -79,7 +79,7 @@ def searcher(settings: Settings):
     version = store.current_version()
     if version is None:
         store.read_manifest()  # raises a precise message if an index is there but unreadable
-        raise IndexError_("Det finns inget sökindex ännu.")
+        raise IndexError_(NO_INDEX_YET)
     key = (_store_key(settings), version)
     embedder = query_embedder(settings)
     with _STATE.lock:
@@ -97,13 +97,13 @@ def searcher(settings: Settings):
 
 
 def warm(settings: Settings) -> None:
-    """Load the model and the index (launcher thread); errors are kept for the page."""
+    """Load the model and the index (launcher thread). A failure is not kept: the page's
+    own :func:`searcher` call then fails the same way and shows that error, in Swedish."""
     try:
         query_embedder(settings)
         searcher(settings)
-        _STATE.warm_error = None
-    except Exception as exc:  # shown to the first visitor instead of a traceback
-        _STATE.warm_error = str(exc)
+    except Exception:  # the page's own searcher() call fails alike and shows it
+        pass
     finally:
         _STATE.warmed.set()
 

@@ -27,6 +27,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from confsearch.errors import ConfsearchError
 from confsearch.settings import Settings
 
 DEFAULT_TIMEOUT = 30 * 60  # seconds for one build (embedding ~100 passages/s here)
@@ -64,28 +65,16 @@ class BuildJob:
             sys.executable,
             "-m",
             "confsearch.web.worker",
-            "--corpus",
-            str(settings.corpus_dir),
-            "--index",
-            str(settings.index_dir),
             "--progress",
             str(self.progress_file),
             "--memory-mb",
             str(memory_mb),
-            "--model",
-            settings.model,
-            "--dtype",
-            settings.dtype,
         ]
-        env = {**os.environ, "CONFSEARCH_CACHE_DIR": str(settings.cache_dir)}
-        if settings.database_url:
-            env["CONFSEARCH_DATABASE_URL"] = settings.database_url
-            env["CONFSEARCH_DATABASE_SCHEMA"] = settings.database_schema
         self.started = time.monotonic()
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in outcome())
         self.proc = subprocess.Popen(
             cmd,
-            env=env,
+            env=settings.to_env(),  # every setting, as the child's Settings.from_env() reads it
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=self._stderr,
@@ -174,12 +163,8 @@ def _write(path: Path, event: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m confsearch.web.worker")
-    ap.add_argument("--corpus", required=True)
-    ap.add_argument("--index", required=True)
     ap.add_argument("--progress", required=True)
     ap.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB)
-    ap.add_argument("--model")
-    ap.add_argument("--dtype")
     args = ap.parse_args(argv)
     progress_file = Path(args.progress)
     limit = args.memory_mb * 1024 * 1024
@@ -187,13 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     os.nice(NICE)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-    from confsearch.embedding.model import ModelError
     from confsearch.retrieval.service import refresh_index
-    from confsearch.retrieval.store import IndexError_
 
-    settings = Settings.from_env().with_(
-        corpus_dir=Path(args.corpus), index_dir=Path(args.index), model=args.model, dtype=args.dtype
-    )
+    settings = Settings.from_env()  # as the page's settings (BuildJob: Settings.to_env)
 
     def progress(stage: str, done: int, total: int) -> None:
         _write(progress_file, {"stage": stage, "done": done, "total": total})
@@ -203,9 +184,9 @@ def main(argv: list[str] | None = None) -> int:
 
         torch.set_num_threads(1)
         report = refresh_index(settings, progress=progress)
-    except (IndexError_, ModelError) as exc:
-        _write(progress_file, {"ok": False, "message": str(exc)})
-        return 2
+    except ConfsearchError as exc:
+        _write(progress_file, {"ok": False, "message": exc.message})
+        return exc.exit_code
     except MemoryError:
         _write(
             progress_file,

@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from confsearch.errors import ConfsearchError
 from confsearch.reading.documents import Passage, ReadError, distinct_regions
 
 FORMAT_VERSION = 3  # 3: grounding's word vectors embed words as written, not folded
@@ -37,8 +38,10 @@ def new_version_name() -> str:
     return f"v-{stamp}-{now % 10**9:09d}-{secrets.token_hex(3)}"
 
 
-class IndexError_(RuntimeError):
+class IndexError_(ConfsearchError, RuntimeError):
     """The index is missing, damaged, incompatible or not ours; the message says what to do."""
+
+    http_status = 503  # the API cannot answer until the index is usable again
 
 
 class BuildLocked(IndexError_):

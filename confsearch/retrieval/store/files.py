@@ -42,7 +42,13 @@ from typing import Any
 import numpy as np
 
 from confsearch.fsutil import atomic_write, display_name, file_sha256, fsync_dir
-from confsearch.messages import REBUILD_HINT
+from confsearch.messages import (
+    INDEX_FORMAT_OTHER,
+    INDEX_NO_CHECKSUMS,
+    INDEX_PART_CHANGED,
+    REBUILD_HINT,
+    no_index,
+)
 from confsearch.reading.documents import Passage
 from confsearch.retrieval.store import (
     FORMAT_VERSION,
@@ -399,12 +405,11 @@ class FilesStore:
 
         folder = self.current_dir()
         if folder is None:
-            raise IndexError_(f"Det finns inget index i {self.index_dir}. {REBUILD_HINT}")
+            raise IndexError_(no_index(self.index_dir))
         manifest = self._manifest(folder)
         if manifest.format_version != FORMAT_VERSION:
             raise IndexError_(
-                f"Indexet har formatversion {manifest.format_version}, men den här versionen "
-                f"av Konferenssök läser version {FORMAT_VERSION}. {REBUILD_HINT}"
+                INDEX_FORMAT_OTHER.format(found=manifest.format_version, reads=FORMAT_VERSION)
             )
         if verify:
             self._verify(folder, manifest)
@@ -450,9 +455,7 @@ class FilesStore:
 
     def _verify(self, folder: Path, manifest: Manifest) -> None:
         if not manifest.checksums:
-            raise IndexError_(
-                f"Indexet i {folder} saknar kontrollsummor och kan ha ändrats. {REBUILD_HINT}"
-            )
+            raise IndexError_(INDEX_NO_CHECKSUMS.format(index=folder))
         for rel, digest in manifest.checksums.items():
             path = folder / rel
             if not path.is_file():
@@ -460,10 +463,7 @@ class FilesStore:
                     raise FileNotFoundError(2, "version removed", str(folder))
                 raise IndexError_(f"Indexfilen {rel} saknas. {REBUILD_HINT}")
             if file_sha256(path) != digest:
-                raise IndexError_(
-                    f"Indexfilen {rel} är skadad eller ändrad (kontrollsumman stämmer inte). "
-                    + REBUILD_HINT
-                )
+                raise IndexError_(INDEX_PART_CHANGED.format(part=f"Indexfilen {rel}"))
 
     def stats(self) -> dict[str, Any]:
         folder = self.current_dir()

@@ -54,10 +54,6 @@ def migrations() -> list[tuple[int, str, str]]:
     return out
 
 
-def latest() -> int:
-    return len(migrations())
-
-
 def set_search_path(conn: psycopg.Connection, schema: str, *, local: bool) -> None:
     """Our schema first, then the database's default path (where the extensions live)."""
     conn.execute(

@@ -43,7 +43,14 @@ import psycopg
 from psycopg import sql
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from confsearch.messages import REBUILD_HINT
+from confsearch.messages import (
+    DATABASE_NOT_ANSWERING,
+    INDEX_FORMAT_OTHER,
+    INDEX_NO_CHECKSUMS,
+    INDEX_PART_CHANGED,
+    REBUILD_HINT,
+    no_index,
+)
 from confsearch.reading.documents import Passage
 from confsearch.retrieval.store import (
     FORMAT_VERSION,
@@ -229,10 +236,7 @@ class PostgresStore:
             ) from exc
         except (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout) as exc:
             _log_detail(exc)
-            raise IndexError_(
-                f"Databasen {self.location} svarar inte. Kontrollera CONFSEARCH_DATABASE_URL "
-                "och att databasservern körs."
-            ) from exc
+            raise IndexError_(DATABASE_NOT_ANSWERING.format(location=self.location)) from exc
         except psycopg.Error as exc:
             _log_detail(exc)
             raise IndexError_(
@@ -426,12 +430,11 @@ class PostgresStore:
             conn.execute("SELECT set_config('statement_timeout', %s, true)", (f"{LOAD_TIMEOUT}s",))
             live = self._live(conn)
             if live is None:
-                raise IndexError_(f"Det finns inget index i {self.location}. {REBUILD_HINT}")
+                raise IndexError_(no_index(self.location))
             manifest = self._manifest(conn, live)
             if manifest.format_version != FORMAT_VERSION:
                 raise IndexError_(
-                    f"Indexet har formatversion {manifest.format_version}, men den här "
-                    f"versionen av Konferenssök läser version {FORMAT_VERSION}. {REBUILD_HINT}"
+                    INDEX_FORMAT_OTHER.format(found=manifest.format_version, reads=FORMAT_VERSION)
                 )
             passages, hub, dims = read_passages(conn, live[2])
             blobs = read_blobs(conn, live[0])
@@ -459,10 +462,7 @@ class PostgresStore:
 
     def _verify(self, manifest: Manifest, passages, hub, blobs: dict[str, bytes]) -> None:
         if not manifest.checksums:
-            raise IndexError_(
-                f"Indexet i {self.location} saknar kontrollsummor och kan ha ändrats. "
-                + REBUILD_HINT
-            )
+            raise IndexError_(INDEX_NO_CHECKSUMS.format(index=self.location))
         actual = {n: sha256(b) for n, b in blobs.items()}
         actual["passages"] = sha256("".join(passage_json(p) + "\n" for p in passages).encode())
         actual["hub"] = sha256(np.asarray(hub, dtype=np.float32).tobytes())
@@ -470,10 +470,7 @@ class PostgresStore:
             if part not in actual:
                 raise IndexError_(f"Indexdelen {part} saknas i databasen. {REBUILD_HINT}")
             if actual[part] != digest:
-                raise IndexError_(
-                    f"Indexdelen {part} är skadad eller ändrad (kontrollsumman stämmer inte). "
-                    + REBUILD_HINT
-                )
+                raise IndexError_(INDEX_PART_CHANGED.format(part=f"Indexdelen {part}"))
 
     def stats(self) -> dict[str, Any]:
         with self.connection() as conn:
