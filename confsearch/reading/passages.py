@@ -106,7 +106,8 @@ def _chunk_sentences(
     n = len(pieces)
     while i < n:
         hi = _word_limit(counts, i, max_words)
-        j = _largest_fitting(i, hi, lambda j, i=i: fits(pieces[i][0], pieces[j][1]))
+        # i=i binds the loop variable (ruff B023); mypy cannot infer a lambda with a default
+        j = _largest_fitting(i, hi, lambda j, i=i: fits(pieces[i][0], pieces[j][1]))  # type: ignore[misc]
         chunks.append((pieces[i][0], pieces[j][1]))
         if j == n - 1:
             break
@@ -140,7 +141,8 @@ def _chunk_words(
     i = 0
     while i < len(bounds):
         hi = _word_limit(counts, i, max_words)
-        j = _largest_fitting(i, hi, lambda j, i=i: fits(bounds[i][0], bounds[j][1]))
+        # i=i binds the loop variable (ruff B023); mypy cannot infer a lambda with a default
+        j = _largest_fitting(i, hi, lambda j, i=i: fits(bounds[i][0], bounds[j][1]))  # type: ignore[misc]
         out.append((bounds[i][0], bounds[j][1]))
         i = j + 1
     return out

@@ -85,7 +85,9 @@ def count_docx(path: Path, max_elements: int, max_paragraphs: int) -> _Counter:
                 target=counter, resolve_entities=False, no_network=True, huge_tree=False
             )
             with zf.open(info) as member:
-                _feed(parser, iter(lambda member=member: member.read(CHUNK), b""))
+                # member=member: ruff B023; mypy cannot infer a lambda with a default
+                chunks = iter(lambda member=member: member.read(CHUNK), b"")  # type: ignore[misc]
+                _feed(parser, chunks)
     return counter
 
 
