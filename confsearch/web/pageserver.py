@@ -120,6 +120,7 @@ class SwedishUploadRefusal:
 def _too_much_waiting(scope) -> bool:
     """Whether this upload would take what Streamlit holds in memory over a bound."""
     from streamlit.runtime import Runtime
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 
     headers = dict(scope.get("headers") or [])
     length = headers.get(b"content-length", b"0")
@@ -128,9 +129,12 @@ def _too_much_waiting(scope) -> bool:
         return False  # one file over the limit: Streamlit refuses it (TOO_LARGE)
     session = scope["path"].split(UPLOAD_PATH, 1)[1].split("/", 1)[0]
     try:
-        storage = Runtime.instance().uploaded_file_mgr.file_storage
+        manager = Runtime.instance().uploaded_file_mgr
+        if not isinstance(manager, MemoryUploadedFileManager):
+            return False  # another file manager: Streamlit's own limit applies
+        storage = manager.file_storage
         held = {sid: sum(len(f.data) for f in files.values()) for sid, files in storage.items()}
-    except Exception:  # another file manager, or no runtime: Streamlit's own limit applies
+    except Exception:  # no runtime: Streamlit's own limit applies
         return False
     mine = held.get(session, 0) + incoming
     return mine > MAX_WAITING_MB_PER_SESSION << 20 or (
@@ -160,7 +164,8 @@ def _swedish_refusals() -> None:
     def create_streamlit_middleware():
         return [Middleware(SwedishUploadRefusal), *original()]
 
-    create_streamlit_middleware.confsearch = True
+    # a mark on the function Streamlit calls, so that preparing twice wraps it once
+    create_streamlit_middleware.confsearch = True  # type: ignore[attr-defined]
     starlette_app.create_streamlit_middleware = create_streamlit_middleware
 
 
