@@ -21,11 +21,15 @@ import secrets
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from confsearch.reading.documents import Passage, ReadError, distinct_regions
+
+if TYPE_CHECKING:  # the store hands these over; it never builds or reads them itself
+    from confsearch.retrieval.grounding import Vocabulary
+    from confsearch.retrieval.lexical import LexicalIndex
 
 FORMAT_VERSION = 3  # 3: grounding's word vectors embed words as written, not folded
 
@@ -177,10 +181,10 @@ class LoadedIndex:
     manifest: Manifest
     passages: list[Passage]
     dense: DenseIndex
-    lexical: Any  # confsearch.retrieval.lexical.LexicalIndex
+    lexical: LexicalIndex
     hub: np.ndarray
     version: str = ""
-    vocabulary: Any = None  # confsearch.retrieval.grounding.Vocabulary (None: no grounding)
+    vocabulary: Vocabulary | None = None  # None: no grounding
     _pos: dict[str, int] | None = field(default=None, repr=False)
     _masks: dict[Filter, np.ndarray] = field(default_factory=dict, repr=False)
 
