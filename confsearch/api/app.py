@@ -29,7 +29,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, Literal
@@ -82,7 +82,9 @@ class ApiError(Exception):
         self.status, self.message, self.headers, self.extra = status, message, headers, extra
 
 
-def error_response(status: int, message: str, headers: dict | None = None, **extra) -> Response:
+def error_response(
+    status: int, message: str, headers: Mapping[str, str] | None = None, **extra
+) -> Response:
     return JSONResponse({**extra, "error": message}, status_code=status, headers=headers)
 
 

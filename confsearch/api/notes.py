@@ -59,18 +59,17 @@ def install(app: FastAPI) -> None:
     if docs.TAG not in (app.openapi_tags or []):
         app.openapi_tags = [*(app.openapi_tags or []), docs.TAG]
 
+    @app.exception_handler(NotesApiError)
     async def api_error(request: Request, exc: NotesApiError) -> Response:
         return _error(exc.status, exc.message, exc.headers)
 
+    @app.exception_handler(NoteNotFound)
     async def not_found(request: Request, exc: NoteNotFound) -> Response:
         return _error(404, NOTE_NOT_FOUND)
 
+    @app.exception_handler(NotesError)
     async def unavailable(request: Request, exc: NotesError) -> Response:
         return _error(503, str(exc), {"Retry-After": "5"})
-
-    app.add_exception_handler(NotesApiError, api_error)
-    app.add_exception_handler(NoteNotFound, not_found)
-    app.add_exception_handler(NotesError, unavailable)
 
 
 def _store(request: Request) -> NotesStore:

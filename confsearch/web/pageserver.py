@@ -120,7 +120,6 @@ class SwedishUploadRefusal:
 def _too_much_waiting(scope) -> bool:
     """Whether this upload would take what Streamlit holds in memory over a bound."""
     from streamlit.runtime import Runtime
-    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 
     headers = dict(scope.get("headers") or [])
     length = headers.get(b"content-length", b"0")
@@ -129,12 +128,10 @@ def _too_much_waiting(scope) -> bool:
         return False  # one file over the limit: Streamlit refuses it (TOO_LARGE)
     session = scope["path"].split(UPLOAD_PATH, 1)[1].split("/", 1)[0]
     try:
-        manager = Runtime.instance().uploaded_file_mgr
-        if not isinstance(manager, MemoryUploadedFileManager):
-            return False  # another file manager: Streamlit's own limit applies
-        storage = manager.file_storage
+        # only the in-memory manager has file_storage (AttributeError below otherwise)
+        storage = Runtime.instance().uploaded_file_mgr.file_storage  # type: ignore[attr-defined]
         held = {sid: sum(len(f.data) for f in files.values()) for sid, files in storage.items()}
-    except Exception:  # no runtime: Streamlit's own limit applies
+    except Exception:  # another file manager, or no runtime: Streamlit's own limit applies
         return False
     mine = held.get(session, 0) + incoming
     return mine > MAX_WAITING_MB_PER_SESSION << 20 or (
