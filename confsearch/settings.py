@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -87,6 +88,6 @@ class Settings:
             s = replace(s, compiler=env["CC"])
         return s
 
-    def with_(self, **changes: object) -> Settings:
+    def with_(self, **changes: Any) -> Settings:
         """Override fields, ignoring ``None`` (handy for optional CLI flags)."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

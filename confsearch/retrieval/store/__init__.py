@@ -180,7 +180,7 @@ class LoadedIndex:
 
     manifest: Manifest
     passages: list[Passage]
-    dense: DenseIndex
+    dense: DenseIndex = field(init=False)  # attached after: it needs :meth:`keeps`
     lexical: LexicalIndex
     hub: np.ndarray
     version: str = ""
@@ -211,6 +211,10 @@ class LoadedIndex:
         """Boolean mask of the passages a filter keeps (None: no filter)."""
         if not flt:
             return None
+        return self.keeps(flt)
+
+    def keeps(self, flt: Filter) -> np.ndarray:
+        """Boolean mask of the passages a non-empty filter keeps (cached per filter)."""
         keep = self._masks.get(flt)
         if keep is None:  # no lock: threads may both compute it, never see it half-made
             keep = np.ones(len(self.passages), dtype=bool)
