@@ -24,6 +24,7 @@ from confsearch.answers.citation import Source, cite, head, sources, unknown_sou
 from confsearch.markup import md_escape, md_rich
 from confsearch.messages import NO_SESSION, count_noun
 from confsearch.reading.documents import distinct_regions
+from confsearch.retrieval.search import Searcher
 
 __all__ = [
     "BriefingNote",
@@ -341,7 +342,7 @@ def to_markdown(note: BriefingNote, *, today: dt.date | None = None) -> str:
 
 
 def brief(
-    searcher,
+    searcher: Searcher,
     queries: list[str],
     k: int = 3,
     *,

@@ -24,6 +24,7 @@ from confsearch.answers.wordnote import to_docx
 from confsearch.api import notesdocs as docs
 from confsearch.messages import INDEX_LOADING
 from confsearch.notes import NoteNotFound, NotesError, NotesStore, StoredNote, duplicate, open_notes
+from confsearch.retrieval.search import Searcher
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NOTE_NOT_FOUND = "Anteckningen finns inte (den kan ha tagits bort). Kontrollera adressen."
@@ -76,14 +77,14 @@ def _store(request: Request) -> NotesStore:
     return request.app.state.notes
 
 
-def _searcher(request: Request):
+def _searcher(request: Request) -> Searcher | None:
     """The loaded searcher, or None while the index loads."""
     live = getattr(request.app.state, "live", None)
     opened = live.get() if live is not None else None
     return opened.searcher if opened is not None else None
 
 
-def note_json(stored: StoredNote, searcher=None) -> dict:
+def note_json(stored: StoredNote, searcher: Searcher | None = None) -> dict:
     """A saved note as the API shows it: each pin with its citation and whether the
     current index still has its passage (``in_index``; None while the index loads)."""
     index = searcher.index if searcher is not None else None
