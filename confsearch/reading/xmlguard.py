@@ -13,6 +13,7 @@ characters, so ``a < b`` in prose costs nothing).
 from __future__ import annotations
 
 import contextlib
+import functools
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -85,9 +86,7 @@ def count_docx(path: Path, max_elements: int, max_paragraphs: int) -> _Counter:
                 target=counter, resolve_entities=False, no_network=True, huge_tree=False
             )
             with zf.open(info) as member:
-                # member=member: ruff B023; mypy cannot infer a lambda with a default
-                chunks = iter(lambda member=member: member.read(CHUNK), b"")  # type: ignore[misc]
-                _feed(parser, chunks)
+                _feed(parser, iter(functools.partial(member.read, CHUNK), b""))
     return counter
 
 
