@@ -604,7 +604,7 @@ def _release(files) -> None:
 
     ctx = get_script_run_ctx()
     remove = getattr(getattr(ctx, "uploaded_file_mgr", None), "remove_file", None)
-    if remove is None:
+    if ctx is None or remove is None:
         return
     for f in files:
         remove(session_id=ctx.session_id, file_id=f.file_id)

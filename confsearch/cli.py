@@ -18,11 +18,15 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from confsearch.errors import ConfsearchError, UserError
 from confsearch.evaluation.evalsets import DEFAULT_SETS, QUESTION_SETS, SEALED_SET, SWEFAQ_SPLITS
 from confsearch.messages import count_noun, os_error_text, quoted
 from confsearch.settings import Settings
+
+if TYPE_CHECKING:  # the start-up path loads the search code only for a command that searches
+    from confsearch.retrieval.search import Searcher
 
 MAX_K = 100
 
@@ -112,7 +116,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
-def open_searcher(settings: Settings, *, quiet: bool = False):
+def open_searcher(settings: Settings, *, quiet: bool = False) -> Searcher:
     """The searcher (refreshed first if the index of this corpus is stale)."""
     from confsearch.retrieval.service import open_searcher as open_
 
@@ -198,6 +202,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     from confsearch.retrieval.search import QueryError, clean_query
 
     settings = _settings(args)
+    searcher: Searcher | None
     if args.query:
         query = _query(args.query)  # a bad query is answered before anything is loaded
         searcher = open_searcher(settings, quiet=args.json)

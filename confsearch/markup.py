@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from confsearch.text import EMPHASIS_RE, LINK_RE, comparable, extract_links, sentence_spans
 
@@ -97,7 +98,7 @@ def _md_inline_rich(text: str, start: int, end: int) -> str:
     for s, e, kind, value in inline_tokens(text, start, end):
         out.append(_md_inline(text[pos:s]))
         if kind == "link":
-            url, shown = value  # type: ignore[misc]
+            url, shown = value
             target = _web_url(url) or url
             if shown == target:
                 out.append(f"<{target}>")
@@ -105,7 +106,7 @@ def _md_inline_rich(text: str, start: int, end: int) -> str:
                 dest = f"<{target}>" if any(c in target for c in "()") else target
                 out.append(f"[{_md_inline(shown)}]({dest})")
         else:
-            inner_s, inner_e = value  # type: ignore[misc]
+            inner_s, inner_e = value
             mark = "**" if kind == "strong" else "*"
             out.append(f"{mark}{_md_inline_rich(text, inner_s, inner_e)}{mark}")
         pos = e
@@ -190,13 +191,15 @@ def link_html(url: str, label: str | None = None) -> str:
     return f'<a href="{esc(target, newlines=False)}" {_LINK_ATTRS}>{shown}</a>'
 
 
-def inline_tokens(text: str, start: int, end: int) -> list[tuple[int, int, str, object]]:
-    """Links and emphasis inside ``text[start:end]``, in order, never overlapping.
+def inline_tokens(text: str, start: int, end: int) -> list[tuple[int, int, str, tuple[Any, Any]]]:
+    """Links and emphasis inside ``text[start:end]``, in order, never overlapping: each
+    ``(start, end, kind, value)``, value ``(url, shown)`` for a link and the inner
+    ``(start, end)`` for emphasis.
 
     Links first (an underscore inside a URL is not emphasis), then ``*x*``, ``**x**``,
     ``_x_`` (:data:`confsearch.text.EMPHASIS_RE`, the one emphasis rule).
     """
-    tokens: list[tuple[int, int, str, object]] = []
+    tokens: list[tuple[int, int, str, tuple[Any, Any]]] = []
     for m in LINK_RE.finditer(text, start, end):
         found = extract_links(m.group(0))
         if not found:
@@ -228,10 +231,10 @@ def rich(text: str, start: int = 0, end: int | None = None) -> str:
     for s, e, kind, value in inline_tokens(text, start, end):
         out.append(esc(text[pos:s]))
         if kind == "link":
-            url, shown = value  # type: ignore[misc]
+            url, shown = value
             out.append(link_html(url, shown))
         else:
-            inner_s, inner_e = value  # type: ignore[misc]
+            inner_s, inner_e = value
             out.append(f"<{kind}>{rich(text, inner_s, inner_e)}</{kind}>")
         pos = e
     out.append(esc(text[pos:end]))

@@ -230,7 +230,7 @@ class Settings:
                 out[f.metadata["env"]] = str(value)
         return out
 
-    def with_(self, **changes: object) -> Settings:
+    def with_(self, **changes: Any) -> Settings:
         """Override fields, ignoring ``None`` (handy for optional CLI flags)."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 

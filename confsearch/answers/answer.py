@@ -35,7 +35,7 @@ from confsearch.embedding.model import Embedder
 from confsearch.messages import NEAREST_HEADING, NO_ANSWER, NO_SESSION, SOURCES_HEADING
 from confsearch.reading.regions import find_mentions
 from confsearch.retrieval.question import Question, analyse
-from confsearch.retrieval.search import FusionConfig, Hit, SearchResponse
+from confsearch.retrieval.search import FusionConfig, Hit, Searcher, SearchResponse
 from confsearch.text import (
     QUOTE_LINE_RE,
     comparable,
@@ -476,7 +476,7 @@ def format_answer(ans: Answer, sources: Mapping[str, Source] | None = None) -> s
     return "\n".join(lines)
 
 
-def ask_text(searcher, query: str, k: int = 5) -> str:
+def ask_text(searcher: Searcher, query: str, k: int = 5) -> str:
     """Search, answer and format in one call (``python -m confsearch ask``).
 
     Raises :class:`confsearch.retrieval.search.QueryError` for unusable queries (Swedish message).

@@ -15,7 +15,7 @@ from confsearch.answers.answer import Answer, answer, format_answer
 from confsearch.answers.citation import sources
 from confsearch.messages import filter_words
 from confsearch.retrieval import claims
-from confsearch.retrieval.search import SearchResponse
+from confsearch.retrieval.search import Searcher, SearchResponse
 
 
 @dataclass
@@ -37,7 +37,7 @@ def filter_blame(response: SearchResponse, outside: SearchResponse) -> str:
     )
 
 
-def ask(searcher, query: str, k: int = 5, *, region=None, session=None) -> Asked:
+def ask(searcher: Searcher, query: str, k: int = 5, *, region=None, session=None) -> Asked:
     """Search and answer; with a filter that hides the answer, say so (module docstring).
     Raises :class:`confsearch.retrieval.search.QueryError` for unusable queries (Swedish
     message)."""
@@ -52,7 +52,7 @@ def ask(searcher, query: str, k: int = 5, *, region=None, session=None) -> Asked
     return Asked(response, ans, free)
 
 
-def ask_json(searcher, query: str, k: int = 5, *, region=None, session=None) -> dict:
+def ask_json(searcher: Searcher, query: str, k: int = 5, *, region=None, session=None) -> dict:
     """The ``ask --json`` / ``/ask`` object (:func:`confsearch.retrieval.claims.ask_json`), with
     ``filtered_out`` true when a filter hides an answer that exists without it, and the
     fields ``/ask`` had before (``message``, ``sentences``, ``hits``, ``text``)."""
@@ -68,7 +68,7 @@ def ask_json(searcher, query: str, k: int = 5, *, region=None, session=None) -> 
     return out
 
 
-def ask_text(searcher, query: str, k: int = 5, *, region=None, session=None) -> str:
+def ask_text(searcher: Searcher, query: str, k: int = 5, *, region=None, session=None) -> str:
     """``python -m confsearch ask``: the answer as plain text."""
     asked = ask(searcher, query, k, region=region, session=session)
     return format_answer(asked.answer, sources(searcher.index.manifest.documents))

@@ -24,6 +24,7 @@ from confsearch.answers.citation import Source, cite, head, sources, unknown_sou
 from confsearch.markup import md_escape, md_rich
 from confsearch.messages import NO_SESSION, SOURCES, count_noun
 from confsearch.reading.documents import distinct_regions
+from confsearch.retrieval.search import Searcher
 from confsearch.tuning import MIN_SCORE_SHARE
 
 __all__ = [
@@ -340,7 +341,7 @@ def to_markdown(note: BriefingNote, *, today: dt.date | None = None) -> str:
 
 
 def brief(
-    searcher,
+    searcher: Searcher,
     queries: list[str],
     k: int = 3,
     *,

@@ -29,7 +29,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, Literal
@@ -49,7 +49,7 @@ from confsearch.api.docs import MAX_QUERY_INPUT, BriefIn
 from confsearch.cli import MAX_K, hits_count
 from confsearch.errors import ConfsearchError
 from confsearch.messages import INDEX_LOADING, NO_REGIONS_WITH_EVIDENCE
-from confsearch.retrieval.search import QueryError, clean_query
+from confsearch.retrieval.search import QueryError, Searcher, clean_query
 from confsearch.retrieval.service import LiveSearcher, Opened
 from confsearch.retrieval.store import IndexError_
 from confsearch.settings import Settings
@@ -83,7 +83,9 @@ class ApiError(ConfsearchError):
         self.status, self.headers, self.extra = status, headers, extra
 
 
-def error_response(status: int, message: str, headers: dict | None = None, **extra) -> Response:
+def error_response(
+    status: int, message: str, headers: Mapping[str, str] | None = None, **extra
+) -> Response:
     return JSONResponse({**extra, "error": message}, status_code=status, headers=headers)
 
 
@@ -192,7 +194,7 @@ RETRY = {"Retry-After": str(apiguard.RETRY_AFTER)}
 
 async def _run(
     request: Request,
-    work: Callable[[Any], Any],
+    work: Callable[[Searcher], Any],
     *,
     cancel: threading.Event | None = None,
     expensive: bool = False,
@@ -353,7 +355,7 @@ def create_app(settings: Settings | None = None, *, live: LiveSearcher | None = 
     ) -> Response:
         query = _query(q)
 
-        def work(searcher):
+        def work(searcher: Searcher):
             try:
                 resp = searcher.search(query, k=k, region=region, session=session)
             except QueryError as exc:  # unknown region or session: the --json error object
@@ -374,7 +376,7 @@ def create_app(settings: Settings | None = None, *, live: LiveSearcher | None = 
     async def regions(request: Request, q: Q, k: K10 = 10) -> Response:
         query = _query(q)
 
-        def work(searcher):
+        def work(searcher: Searcher):
             found = searcher.regions(query, k=k)
             return {
                 "query": query,
@@ -413,7 +415,7 @@ def create_app(settings: Settings | None = None, *, live: LiveSearcher | None = 
 
         cancel = threading.Event()
 
-        def work(searcher) -> Response:
+        def work(searcher: Searcher) -> Response:
             note = _note(searcher, body, questions, cancel)
             if fmt == "docx":
                 return Response(
@@ -462,7 +464,7 @@ def create_app(settings: Settings | None = None, *, live: LiveSearcher | None = 
 
 
 def _note(
-    searcher, body: BriefIn, questions: list[str], cancel: threading.Event | None = None
+    searcher: Searcher, body: BriefIn, questions: list[str], cancel: threading.Event | None = None
 ) -> BriefingNote:
     """Pinned passages first (in the given order, with comments), then the best passages of
     each question as ``brief`` picks them. One question at a time (the same note as one

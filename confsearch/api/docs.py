@@ -8,7 +8,7 @@ stays about behaviour. The response models describe exactly what the endpoints r
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Request
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -248,24 +248,24 @@ def _errors(*codes: int) -> dict:
     return {c: {"model": ErrorOut, "description": text[c]} for c in codes}
 
 
-SEARCH = {
+SEARCH: dict[str, Any] = {
     "summary": "Sök stycken",
     "description": 'Samma JSON-objekt som `python -m confsearch search --json "fråga"`.',
     "responses": {200: {"model": SearchOut, "description": "Träffarna."}}
     | _errors(400, 422, 503, 504),
 }
-ASK = {
+ASK: dict[str, Any] = {
     "summary": "Kort svar med källhänvisningar",
     "description": "Svaret består av meningar ur texterna; `[n]` hänvisar till träff n.",
     "responses": {200: {"model": AskOut, "description": "Svaret."}} | _errors(400, 422, 503, 504),
 }
-REGIONS = {
+REGIONS: dict[str, Any] = {
     "summary": "Regioner och organisationer som arbetat med ämnet",
     "description": "Bara organisationer vars stycken själva är belägg, som `regions`.",
     "responses": {200: {"model": RegionsOut, "description": "Regionerna."}}
     | _errors(400, 422, 503, 504),
 }
-BRIEF = {
+BRIEF: dict[str, Any] = {
     "summary": "Anteckning inför ett möte",
     "description": (
         "Fästa stycken först, sedan de bästa styckena för varje fråga. `format=docx` ger en "
@@ -284,7 +284,7 @@ BRIEF = {
     }
     | _errors(400, 404, 413, 415, 422, 429, 503, 504),
 }
-HEALTH = {
+HEALTH: dict[str, Any] = {
     "summary": "Tjänstens tillstånd",
     "description": (
         "Status 200 när tjänsten kan svara, 503 medan sökindexet laddas, när det inte kunde "
@@ -331,6 +331,7 @@ def finish_openapi(app: FastAPI) -> None:
             schemas = schema.get("components", {}).get("schemas", {})
             for name in ("HTTPValidationError", "ValidationError"):
                 schemas.pop(name, None)
+            return schema  # build() also keeps it as app.openapi_schema
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

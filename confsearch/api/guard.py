@@ -173,6 +173,7 @@ class Probe:
                 thread.start()
             if now - self._at < 2 * self.every:
                 return self._result
+        assert thread is not None  # running, or started just above
         thread.join(max(0.0, self.patience - (time.monotonic() - self._started)))
         with self._lock:
             return self.hanging if thread.is_alive() else self._result

@@ -34,6 +34,7 @@ from confsearch.notes import (
     duplicate,
     open_notes,
 )
+from confsearch.retrieval.search import Searcher
 
 PIN_NOT_FOUND = "Stycket «{pid}» finns inte i anteckningen."
 ALREADY_PINNED = "Stycket «{pid}» finns redan i anteckningen."
@@ -69,32 +70,31 @@ def install(app: FastAPI) -> None:
     if docs.TAG not in (app.openapi_tags or []):
         app.openapi_tags = [*(app.openapi_tags or []), docs.TAG]
 
+    @app.exception_handler(NotesApiError)
     async def api_error(request: Request, exc: NotesApiError) -> Response:
         return _error(exc.status, exc.message, exc.headers)
 
+    @app.exception_handler(NoteNotFound)
     async def not_found(request: Request, exc: NoteNotFound) -> Response:
         return _error(404, NOTE_NOT_FOUND)
 
+    @app.exception_handler(NotesError)
     async def unavailable(request: Request, exc: NotesError) -> Response:
         return _error(503, str(exc), {"Retry-After": "5"})
-
-    app.add_exception_handler(NotesApiError, api_error)
-    app.add_exception_handler(NoteNotFound, not_found)
-    app.add_exception_handler(NotesError, unavailable)
 
 
 def _store(request: Request) -> NotesStore:
     return request.app.state.notes
 
 
-def _searcher(request: Request):
+def _searcher(request: Request) -> Searcher | None:
     """The loaded searcher, or None while the index loads."""
     live = getattr(request.app.state, "live", None)
     opened = live.get() if live is not None else None
     return opened.searcher if opened is not None else None
 
 
-def note_json(stored: StoredNote, searcher=None) -> dict:
+def note_json(stored: StoredNote, searcher: Searcher | None = None) -> dict:
     """A saved note as the API shows it: each pin with its citation and whether the
     current index still has its passage (``in_index``; None while the index loads)."""
     index = searcher.index if searcher is not None else None

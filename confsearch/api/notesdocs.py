@@ -157,7 +157,7 @@ UPDATE = _op(
     "Anteckningen efter ändringen.",
     400, 404, 413, 415, 422, 503,
 )  # fmt: skip
-DELETE = {
+DELETE: dict[str, Any] = {
     "summary": "Ta bort en anteckning",
     "description": "Tar bort anteckningen för gott.",
     "tags": [TAG["name"]],
@@ -197,7 +197,7 @@ UNPIN = _op(
     "Anteckningen utan stycket.",
     404, 422, 503,
 )  # fmt: skip
-EXPORT = {
+EXPORT: dict[str, Any] = {
     "summary": "Ladda ned en anteckning",
     "description": "Som Markdown (`format=markdown`) eller Word-fil (`format=docx`).",
     "tags": [TAG["name"]],

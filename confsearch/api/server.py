@@ -10,6 +10,7 @@ request uvicorn cannot parse gets Swedish JSON instead of "Invalid HTTP request 
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import json
 import logging
@@ -69,12 +70,16 @@ LOGGED_BAD_REQUEST = "En förfrågan som inte följer HTTP-protokollet besvarade
 class GuardedH11Protocol(H11Protocol):
     """uvicorn's h11 protocol with a read deadline per request and a connection cap."""
 
-    def connection_made(self, transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport) -> None:
         super().connection_made(transport)
-        self._read_timer = None
+        self._read_timer: asyncio.TimerHandle | None = None
         host = self.client[0] if self.client else None
         if host is not None:
-            same = sum(1 for c in self.connections if c.client and c.client[0] == host)
+            same = sum(
+                1
+                for c in self.connections
+                if isinstance(c, H11Protocol) and c.client and c.client[0] == host
+            )
             if same > MAX_CONNECTIONS_PER_CLIENT:
                 transport.write(_json_error(429, b"Too Many Requests", TOO_MANY))
                 transport.close()

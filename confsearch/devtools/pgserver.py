@@ -270,7 +270,8 @@ class LocalServer:
         _stop(self, self.postmaster())
         if self._watchdog is not None:
             with contextlib.suppress(OSError):
-                self._watchdog.stdin.close()  # the watchdog finds the server gone and exits
+                if self._watchdog.stdin is not None:
+                    self._watchdog.stdin.close()  # the watchdog finds the server gone and exits
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self._watchdog.wait(timeout=30)
         if self.throwaway:

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from confsearch.embedding.exact import ExactEncoder
 from confsearch.embedding.fastengine import EngineBuild
 from confsearch.embedding.model import ModelInfo, check_finite
 
@@ -61,7 +62,7 @@ class EngineEmbedder:
         self.dim = int(self._engine.dim)
         # The converted tokenizer's counts, exactly as sentence-transformers tokenizes.
         self._counter = TokenCounter(self.path)
-        self._exact = None
+        self._exact: ExactEncoder | None = None
         self.served: Counter[str] = Counter()
 
     # ------------------------------------------------------------ agreement
@@ -73,12 +74,10 @@ class EngineEmbedder:
         theirs = self._engine.token_count(text, is_query)
         return ours == theirs <= self.max_tokens
 
-    def fallback(self):
+    def fallback(self) -> ExactEncoder:
         """The exact encoder, built on first need (~0.1 s: the weights are memory-mapped)."""
         with self._lock:
             if self._exact is None:
-                from confsearch.embedding.exact import ExactEncoder
-
                 self._exact = ExactEncoder(self.path, self._counter)
             return self._exact
 

@@ -221,7 +221,10 @@ class STEmbedder:
                 f"{DEFAULT_MODEL!r} fungerar alltid offline."
             ) from exc
         self.path = folder
-        self.dim = int(self.model.get_embedding_dimension())
+        dim = self.model.get_embedding_dimension()
+        if dim is None:  # only a model with a fixed output width can fill an index
+            raise ModelError(f"Modellen {name!r} anger ingen vektorlängd och kan inte användas.")
+        self.dim = int(dim)
         self.max_tokens = int(self.model.max_seq_length or 512)
 
     def info(self) -> ModelInfo:

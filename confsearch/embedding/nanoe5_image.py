@@ -277,7 +277,8 @@ def _precompiled_charsmap(norm_map: dict[int, str]) -> bytes:
             remove_extra_whitespaces=False,
             minloglevel=2,
         )
-        proto = spm_pb2.ModelProto()
+        # protobuf creates the message classes when the module loads: no static attribute
+        proto = spm_pb2.ModelProto()  # type: ignore[attr-defined]
         proto.ParseFromString((tmpdir / "m.model").read_bytes())
         return bytes(proto.normalizer_spec.precompiled_charsmap)
 

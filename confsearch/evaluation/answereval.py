@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from confsearch.answers.answer import answer
+from confsearch.retrieval.search import Searcher
 
 NEAR_MISS_KINDS = frozenset(("near_miss", "nearmiss"))
 
@@ -90,7 +91,7 @@ def _keys(q: dict) -> list[str]:
     return [key] if isinstance(key, str) else [str(k) for k in key]
 
 
-def claims_violations(searcher, questions: list[dict], k: int = 10) -> tuple[int, int]:
+def claims_violations(searcher: Searcher, questions: list[dict], k: int = 10) -> tuple[int, int]:
     """(searches whose cards claim something false, searches): a ``matched`` word the
     hit's text does not contain, a label stronger than the card above it, or a matched
     word that ``missing`` says the texts never mention."""
@@ -108,7 +109,7 @@ def claims_violations(searcher, questions: list[dict], k: int = 10) -> tuple[int
     return bad, len(questions)
 
 
-def eval_answers(searcher, questions: list[dict], k: int = 5) -> AnswerMetrics:
+def eval_answers(searcher: Searcher, questions: list[dict], k: int = 5) -> AnswerMetrics:
     """The figures of the module docstring for ``questions`` (a set's rows)."""
     answerable = [q for q in questions if is_answerable(q)]
     uncovered = [q for q in questions if not is_answerable(q)]

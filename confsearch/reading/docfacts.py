@@ -152,8 +152,8 @@ def text_fields(text: str, title: str | None) -> dict[str, Any]:
     found = date(text)
     if found:
         out["date"], out["year"] = found
-    elif title and YEAR_RE.search(title):
-        out["year"] = int(YEAR_RE.search(title).group(1))
+    elif title and (in_title := YEAR_RE.search(title)):
+        out["year"] = int(in_title.group(1))
     else:
         years = YEAR_RE.findall(text[:HEAD_CHARS])
         if years:

@@ -61,11 +61,13 @@ def _join(a: _Unit, b: _Unit) -> _Unit:
     return _Unit(a.start, b.end, a.first_para, b.last_para, a.split or b.split)
 
 
-def _largest_fitting(lo: int, hi: int, fits_to: Callable[[int], bool]) -> int:
-    """Largest j in [lo, hi] with ``fits_to(j)`` (``fits_to(lo)`` is assumed true)."""
+def _largest_fitting(lo: int, hi: int, fits_window: Callable[[int, int], bool]) -> int:
+    """Largest j in [lo, hi] with ``fits_window(lo, j)`` (``fits_window(lo, lo)`` is assumed
+    true)."""
+    start = lo
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if fits_to(mid):
+        if fits_window(start, mid):
             lo = mid
         else:
             hi = mid - 1
@@ -106,7 +108,7 @@ def _chunk_sentences(
     n = len(pieces)
     while i < n:
         hi = _word_limit(counts, i, max_words)
-        j = _largest_fitting(i, hi, lambda j, i=i: fits(pieces[i][0], pieces[j][1]))
+        j = _largest_fitting(i, hi, lambda a, b: fits(pieces[a][0], pieces[b][1]))
         chunks.append((pieces[i][0], pieces[j][1]))
         if j == n - 1:
             break
@@ -140,7 +142,7 @@ def _chunk_words(
     i = 0
     while i < len(bounds):
         hi = _word_limit(counts, i, max_words)
-        j = _largest_fitting(i, hi, lambda j, i=i: fits(bounds[i][0], bounds[j][1]))
+        j = _largest_fitting(i, hi, lambda a, b: fits(bounds[a][0], bounds[b][1]))
         out.append((bounds[i][0], bounds[j][1]))
         i = j + 1
     return out

@@ -84,7 +84,7 @@ def apply_styles(parsed: Parsed, styles: dict[str, tuple[float, bool]]) -> None:
             return False
         return st[0] >= body * LARGER or (st[1] and st[0] >= body * 0.95)
 
-    heads = [st for s, e, st in found if is_heading(text[s:e], st)]
+    heads = [st for s, e, st in found if st is not None and is_heading(text[s:e], st)]
     if not heads:
         return
     larger = sorted({st[0] for st in heads if st[0] >= body * LARGER}, reverse=True)
@@ -101,7 +101,7 @@ def apply_styles(parsed: Parsed, styles: dict[str, tuple[float, bool]]) -> None:
         s, e, st = found[i]
         gap = prev_blank or (i > 0 and "\n\n" in text[found[i - 1][1] : s])
         line = text[s:e]
-        if is_heading(line, st):
+        if st is not None and is_heading(line, st):
             if body_start is not None:
                 blocks.append(Block(body_start, body_end))
                 body_start = None

@@ -237,7 +237,7 @@ def presenter_line(line: str) -> tuple[Person, ...] | None:
         if _is_name(seg):
             if pending and pending[-1][2]:
                 pending = []
-            entry = [seg, [], []]
+            entry: list = [seg, [], []]
             people.append(entry)
             pending.append(entry)
             continue

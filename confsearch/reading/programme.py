@@ -160,11 +160,11 @@ def _split_title_people(title: str) -> tuple[str, tuple[Person, ...]]:
             people = proglines.speaker_line(tail)
             if people:
                 return head, people
-    m = re.search(r"\s*\(([^()]+)\)\s*$", title)
-    if m:
-        people = proglines.speaker_line(m.group(1))
+    paren = re.search(r"\s*\(([^()]+)\)\s*$", title)
+    if paren:
+        people = proglines.speaker_line(paren.group(1))
         if people:
-            return title[: m.start()].strip(), people
+            return title[: paren.start()].strip(), people
     return title, ()
 
 
@@ -188,15 +188,15 @@ def build(parsed: Parsed, doc_id: str, source: str, fallback_title: str):
     if parsed.session_title is not None or (
         not parsed.explicit and not has_programme(units) and seminar is None
     ):
-        title, sessions = build_sessions(parsed, doc_id, source, fallback_title)
-        return title, [_finish(s) for s in sessions], meta
+        own_title, own = build_sessions(parsed, doc_id, source, fallback_title)
+        return own_title, [_finish(s) for s in own], meta
     text = parsed.text
     headings = [u for u in units if u.level is not None]
     title = parsed.title
     title_unit = None
     _mark_containers(units)
     if headings:
-        top = min(u.level for u in headings)
+        top = min(u.level for u in headings if u.level is not None)
         first = headings[0]
         others = [u for u in headings if u.level == top and u is not first]
         if (

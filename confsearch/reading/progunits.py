@@ -246,7 +246,7 @@ def _join_split_items(text: str, units: list[Unit]) -> list[Unit]:
                 title = " ".join(strip_emphasis(first).split())
                 kind = "break" if proglines.is_break(title) else "item"
                 item = proglines.Item(
-                    title, u.item.time if u.item else None, u.item and u.item.label
+                    title, u.item.time if u.item else None, u.item.label if u.item else None
                 )
                 merged = Unit(
                     u.start,

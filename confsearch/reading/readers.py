@@ -386,8 +386,8 @@ def _parse_pdf(path: Path, budget: Budget) -> Parsed:
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise Unreadable(UNREADABLE_PDF) from exc
     cleaned = []
-    for page in pages:
-        lines = [ln for ln in clean_text(page).split("\n") if not _PAGE_NUMBER_RE.match(ln)]
+    for page_text in pages:
+        lines = [ln for ln in clean_text(page_text).split("\n") if not _PAGE_NUMBER_RE.match(ln)]
         cleaned.append("\n".join(lines).strip())
     text = "\n\n".join(p for p in cleaned if p)
     if not words(text):
@@ -452,7 +452,7 @@ def _parse_html(data: bytes, budget: Budget) -> Parsed:
 
     # Work items, done in document order: ("node", tag) visits the tag's children,
     # ("text", s) and ("link", url) collect, ("flush", None) ends a block, ("heading", tag).
-    stack: list[tuple[str, object]] = [("node", soup)]
+    stack: list[tuple[str, Any]] = [("node", soup)]
     steps = 0
     while stack:
         steps += 1
@@ -472,7 +472,7 @@ def _parse_html(data: bytes, budget: Budget) -> Parsed:
             flush()
             builder.add(item.get_text(" ", strip=True), int(item.name[1]))
             continue
-        todo: list[tuple[str, object]] = []
+        todo: list[tuple[str, Any]] = []
         for child in item.children:
             if isinstance(child, PreformattedString):  # comments, doctype, CDATA
                 continue

@@ -13,6 +13,7 @@ characters, so ``a < b`` in prose costs nothing).
 from __future__ import annotations
 
 import contextlib
+import functools
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -85,7 +86,7 @@ def count_docx(path: Path, max_elements: int, max_paragraphs: int) -> _Counter:
                 target=counter, resolve_entities=False, no_network=True, huge_tree=False
             )
             with zf.open(info) as member:
-                _feed(parser, iter(lambda member=member: member.read(CHUNK), b""))
+                _feed(parser, iter(functools.partial(member.read, CHUNK), b""))
     return counter
 
 

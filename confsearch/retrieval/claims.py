@@ -30,7 +30,7 @@ MAX_CACHED = 50_000
 def query_terms(lexical, query: str) -> frozenset[str]:
     """The index terms a question's content words can match (its readings: the word,
     its spellings without å/ä/ö, its compound parts, derivations, a typo's correction)."""
-    terms = set()
+    terms: set[str] = set()
     for surface, _count, alts in lexical._query_plan(query):
         if is_generic(surface):
             continue

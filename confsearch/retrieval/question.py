@@ -292,8 +292,8 @@ def analyse(text: str) -> Question:
         focus_text = about.group("focus") if about else ""
     m = _OTHER_THAN.search(text) or _BESIDES.search(text)
     last = _BESIDES_LAST.search(text) if m is None else None
-    if m or last:
-        found = m or last
+    found = m or last
+    if found:
         other_class = found.group("cls")
         # "än Indien tittar …": the first word; "besides steel and mining?": all of it
         excluded = tuple(content_words(found.group("other"))[: 3 if last else 1])

@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from confsearch import messages
 from confsearch.fsutil import display_name, folder_label
@@ -32,6 +33,9 @@ from confsearch.retrieval.index import BuildReport, build_index, is_stale, load_
 from confsearch.retrieval.store import IndexError_, Manifest, Store, open_store
 from confsearch.retrieval.store.folder import NotAnIndexFolder
 from confsearch.settings import Settings
+
+if TYPE_CHECKING:  # search.py loads the embedding code: the CLI's start-up path imports it late
+    from confsearch.retrieval.search import Searcher
 
 Progress = Callable[[str, int, int], None]
 
@@ -162,7 +166,7 @@ def refresh_index(
 
 @dataclass
 class Opened:
-    searcher: object  # confsearch.retrieval.search.Searcher
+    searcher: Searcher
     version: str
     warnings: list[str] = field(default_factory=list)
     report: BuildReport | None = None

@@ -39,6 +39,7 @@ from confsearch.notes import (
     rename,
     swedish_time,
 )
+from confsearch.retrieval.search import Searcher
 from confsearch.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -235,7 +236,7 @@ def sync_fields() -> None:
 # ---------------------------------------------------------------- showing
 
 
-def missing_note(searcher) -> set[str]:
+def missing_note(searcher: Searcher) -> set[str]:
     """Pinned passages the current index no longer has (marked under their cards)."""
     note = st.session_state.get("note")
     return missing_passages(note, searcher.index.passage) if note else set()

@@ -14,9 +14,13 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from confsearch.messages import NO_INDEX_YET
 from confsearch.settings import Settings
+
+if TYPE_CHECKING:  # loaded when the page first needs it (see searcher)
+    from confsearch.retrieval.search import Searcher
 
 STALE_CHECK_SECONDS = 20.0  # how often a page run may re-hash the corpus folder
 
@@ -66,7 +70,7 @@ def current_version(settings: Settings) -> str | None:
     return open_store(settings).current_version()
 
 
-def searcher(settings: Settings):
+def searcher(settings: Settings) -> tuple[Searcher, str]:
     """(Searcher, version) for the live index version, loaded once per version.
 
     Raises :class:`confsearch.retrieval.store.IndexError_` (Swedish) if there is no usable index.

@@ -128,7 +128,8 @@ def _too_much_waiting(scope) -> bool:
         return False  # one file over the limit: Streamlit refuses it (TOO_LARGE)
     session = scope["path"].split(UPLOAD_PATH, 1)[1].split("/", 1)[0]
     try:
-        storage = Runtime.instance().uploaded_file_mgr.file_storage
+        # only the in-memory manager has file_storage (AttributeError below otherwise)
+        storage = Runtime.instance().uploaded_file_mgr.file_storage  # type: ignore[attr-defined]
         held = {sid: sum(len(f.data) for f in files.values()) for sid, files in storage.items()}
     except Exception:  # another file manager, or no runtime: Streamlit's own limit applies
         return False
@@ -160,7 +161,8 @@ def _swedish_refusals() -> None:
     def create_streamlit_middleware():
         return [Middleware(SwedishUploadRefusal), *original()]
 
-    create_streamlit_middleware.confsearch = True
+    # a mark on the function Streamlit calls, so that preparing twice wraps it once
+    create_streamlit_middleware.confsearch = True  # type: ignore[attr-defined]
     starlette_app.create_streamlit_middleware = create_streamlit_middleware
 
 

@@ -193,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
             {"ok": False, "message": "Indexeringen behövde mer minne än den får använda."},
         )
         return 2
+    assert report is not None  # None only with only_if_stale, which this does not ask
     summary = {
         "version": report.version,
         "passages": report.passages,

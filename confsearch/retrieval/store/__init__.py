@@ -21,12 +21,16 @@ import secrets
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from confsearch.errors import ConfsearchError
 from confsearch.reading.documents import Passage, ReadError, distinct_regions
+
+if TYPE_CHECKING:  # the store hands these over; it never builds or reads them itself
+    from confsearch.retrieval.grounding import Vocabulary
+    from confsearch.retrieval.lexical import LexicalIndex
 
 FORMAT_VERSION = 3  # 3: grounding's word vectors embed words as written, not folded
 
@@ -179,11 +183,11 @@ class LoadedIndex:
 
     manifest: Manifest
     passages: list[Passage]
-    dense: DenseIndex
-    lexical: Any  # confsearch.retrieval.lexical.LexicalIndex
+    dense: DenseIndex = field(init=False)  # attached after: it needs :meth:`keeps`
+    lexical: LexicalIndex
     hub: np.ndarray
     version: str = ""
-    vocabulary: Any = None  # confsearch.retrieval.grounding.Vocabulary (None: no grounding)
+    vocabulary: Vocabulary | None = None  # None: no grounding
     _pos: dict[str, int] | None = field(default=None, repr=False)
     _masks: dict[Filter, np.ndarray] = field(default_factory=dict, repr=False)
 
@@ -210,6 +214,10 @@ class LoadedIndex:
         """Boolean mask of the passages a filter keeps (None: no filter)."""
         if not flt:
             return None
+        return self.keeps(flt)
+
+    def keeps(self, flt: Filter) -> np.ndarray:
+        """Boolean mask of the passages a non-empty filter keeps (cached per filter)."""
         keep = self._masks.get(flt)
         if keep is None:  # no lock: threads may both compute it, never see it half-made
             keep = np.ones(len(self.passages), dtype=bool)

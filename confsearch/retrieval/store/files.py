@@ -111,18 +111,19 @@ def make_faiss_index(vectors: np.ndarray, index_type: str | None = None):
 
     n, dim = vectors.shape
     kind = index_type or choose_index_type(n)
+    index: faiss.Index
     if kind == "flat":
         index = faiss.IndexFlatIP(dim)
     elif kind == "ivf":
         quantizer = faiss.IndexFlatIP(dim)
-        index = faiss.IndexIVFFlat(quantizer, dim, ivf_nlist(n), faiss.METRIC_INNER_PRODUCT)
-        index.cp.max_points_per_centroid = 64  # k-means on a sample: seconds, not minutes
-        index.train(np.ascontiguousarray(vectors, dtype=np.float32))
-        index.nprobe = IVF_NPROBE
+        index = ivf = faiss.IndexIVFFlat(quantizer, dim, ivf_nlist(n), faiss.METRIC_INNER_PRODUCT)
+        ivf.cp.max_points_per_centroid = 64  # k-means on a sample: seconds, not minutes
+        ivf.train(np.ascontiguousarray(vectors, dtype=np.float32))
+        ivf.nprobe = IVF_NPROBE
     elif kind == "hnsw":
-        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = HNSW_EF_SEARCH
+        index = graph = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        graph.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        graph.hnsw.efSearch = HNSW_EF_SEARCH
     else:
         raise ValueError(f"unknown index type {kind!r}")
     if n:
@@ -174,12 +175,11 @@ def in_memory_index(
     index = LoadedIndex(
         manifest=manifest,
         passages=passages,
-        dense=None,
         lexical=lexical,
         hub=hub,
         vocabulary=vocabulary,
     )
-    index.dense = FaissDense(vectors, make_faiss_index(vectors, index_type), index.mask)
+    index.dense = FaissDense(vectors, make_faiss_index(vectors, index_type), index.keeps)
     return index
 
 
@@ -444,13 +444,12 @@ class FilesStore:
         index = LoadedIndex(
             manifest=manifest,
             passages=passages,
-            dense=None,
             lexical=lexical,
             hub=np.asarray(hub, dtype=np.float32),
             version=folder.name,
             vocabulary=vocabulary,
         )
-        index.dense = FaissDense(vectors, dense, index.mask)
+        index.dense = FaissDense(vectors, dense, index.keeps)
         return index
 
     def _verify(self, folder: Path, manifest: Manifest) -> None:

@@ -53,11 +53,13 @@ def write_version(
     with conn.transaction():
         conn.execute("SET LOCAL statement_timeout = 0")
         conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", pgschema.publish_lock_key(schema))
-        version_id = conn.execute(
-            "INSERT INTO index_version (name, model, dim, passage_table, manifest) "
-            "VALUES (%s, %s, %s, '', %s) RETURNING id",
-            (manifest.version, manifest.model, manifest.dim, Jsonb(stored)),
-        ).fetchone()[0]
+        version_id = pgschema.scalar(
+            conn.execute(
+                "INSERT INTO index_version (name, model, dim, passage_table, manifest) "
+                "VALUES (%s, %s, %s, '', %s) RETURNING id",
+                (manifest.version, manifest.model, manifest.dim, Jsonb(stored)),
+            )
+        )
         table = pgschema.passage_table(version_id)
         conn.execute(
             "UPDATE index_version SET passage_table = %s WHERE id = %s", (table, version_id)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import zlib
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -42,6 +43,15 @@ def publish_lock_key(schema: str) -> tuple[int, int]:
     return _LOCK_CLASS + 2, zlib.crc32(schema.encode()) - 2**31
 
 
+def scalar(cursor: psycopg.Cursor) -> Any:
+    """The first column of the one row a statement always returns (an aggregate, a
+    function call, ``INSERT … RETURNING``): ``fetchone()`` alone is typed as maybe None."""
+    row = cursor.fetchone()
+    if row is None:
+        raise psycopg.DataError("the statement returned no row")
+    return row[0]
+
+
 def migrations() -> list[tuple[int, str, str]]:
     """(number, name, SQL) of every migration file, in order."""
     out = []
@@ -65,13 +75,15 @@ def set_search_path(conn: psycopg.Connection, schema: str, *, local: bool) -> No
 
 def applied(conn: psycopg.Connection, schema: str) -> int:
     """The schema version in the database (0: none yet)."""
-    row = conn.execute(
-        "SELECT to_regclass(quote_ident(%s) || '.schema_version') IS NOT NULL", (schema,)
-    ).fetchone()
-    if not row[0]:
+    exists = scalar(
+        conn.execute(
+            "SELECT to_regclass(quote_ident(%s) || '.schema_version') IS NOT NULL", (schema,)
+        )
+    )
+    if not exists:
         return 0
     query = sql.SQL("SELECT coalesce(max(version), 0) FROM {}.schema_version")
-    return int(conn.execute(query.format(sql.Identifier(schema))).fetchone()[0])
+    return int(scalar(conn.execute(query.format(sql.Identifier(schema)))))
 
 
 def migrate(conn: psycopg.Connection, schema: str) -> int:

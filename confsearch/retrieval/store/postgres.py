@@ -333,7 +333,7 @@ class PostgresStore:
             key = pgschema.build_lock_key(self.schema)
             if wait:
                 conn.execute("SELECT pg_advisory_lock(%s, %s)", key)
-            elif not conn.execute("SELECT pg_try_advisory_lock(%s, %s)", key).fetchone()[0]:
+            elif not pgschema.scalar(conn.execute("SELECT pg_try_advisory_lock(%s, %s)", key)):
                 raise BuildLocked(
                     "En annan indexering pågår redan för den här databasen. Vänta tills den "
                     "är klar."
@@ -451,13 +451,12 @@ class PostgresStore:
         index = LoadedIndex(
             manifest=manifest,
             passages=passages,
-            dense=None,
             lexical=lexical,
             hub=hub,
             version=manifest.version,
             vocabulary=vocabulary,
         )
-        index.dense = PgDense(self, live[2], len(passages), index.mask)
+        index.dense = PgDense(self, live[2], len(passages), index.keeps)
         return index
 
     def _verify(self, manifest: Manifest, passages, hub, blobs: dict[str, bytes]) -> None:
@@ -477,11 +476,13 @@ class PostgresStore:
             live = self._live(conn)
             if live is None:
                 return {"backend": self.name, "version": None}
-            size = conn.execute(
-                "SELECT pg_total_relation_size(%s::regclass) + coalesce((SELECT "
-                "sum(octet_length(data)) FROM version_blob WHERE version_id = %s), 0)",
-                (live[2], live[0]),
-            ).fetchone()[0]
+            size = pgschema.scalar(
+                conn.execute(
+                    "SELECT pg_total_relation_size(%s::regclass) + coalesce((SELECT "
+                    "sum(octet_length(data)) FROM version_blob WHERE version_id = %s), 0)",
+                    (live[2], live[0]),
+                )
+            )
             manifest = self._manifest(conn, live)
         return {
             "backend": self.name,
@@ -556,7 +557,7 @@ class PgDense:
         self.n = n
         self._mask = mask
 
-    def _query(self, query: sql.Composable, params: dict) -> list[tuple[int, float]]:
+    def _query(self, query: sql.Composed, params: dict) -> list[tuple[int, float]]:
         try:
             with self.store.connection() as conn:
                 return conn.execute(query, params).fetchall()
