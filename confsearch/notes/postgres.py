@@ -18,7 +18,7 @@ import psycopg
 from psycopg import sql
 
 from confsearch.answers.briefing import BriefingNote
-from confsearch.notes import (
+from confsearch.notes.base import (
     NOTES_UNAVAILABLE,
     NoteNotFound,
     NotesError,

@@ -13,6 +13,7 @@ import json
 import re
 import time
 import unicodedata
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -278,8 +279,6 @@ def _check_docx(path: Path) -> None:
     member (zipfile never inflates past the size a header declares), then the elements of
     every XML part and the paragraphs, counted by namespace whatever the prefix while
     streaming (:mod:`confsearch.reading.xmlguard`)."""
-    import zipfile
-
     try:
         with zipfile.ZipFile(path) as zf:
             unpacked = sum(info.file_size for info in zf.infolist())

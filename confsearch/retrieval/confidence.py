@@ -34,6 +34,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from confsearch.analysis import analyze_words
+from confsearch.text import FUNCTION_WORDS, LINK_RE, is_generic, split_sentences
+
 # The question asks for a number, an amount or a date; typed with or without å/ä/ö
 # ("hur manga"), except where dropping them makes another word ("vilket ar" = "är").
 _QUANTITY_QUESTION = re.compile(
@@ -100,9 +103,6 @@ _SHARE = re.compile(r"\b(?:procent|hälften|halva|var\s+(?:tredje|fjärde|femte|
 
 def _unit_term(question: str) -> str | None:
     """The index term of what "hur många …" counts ("Hur många nya invånare" -> invånare)."""
-    from confsearch.analysis import analyze_words
-    from confsearch.text import FUNCTION_WORDS
-
     m = _HOW_MANY.search(question)
     if m is None or m.group(1).lower().startswith("procent"):
         return None
@@ -173,8 +173,6 @@ def unstated_quantity(question: str, passages: list[str]) -> str:
     when any shares one) states a number at all."""
     if not asks_for_quantity(question):
         return ""
-    from confsearch.analysis import analyze_words
-    from confsearch.text import LINK_RE, is_generic, split_sentences
 
     kind, unit = _asked(question)
     sentences = [

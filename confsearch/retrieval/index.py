@@ -31,6 +31,9 @@ from confsearch.reading.corpus import (
 )
 from confsearch.reading.documents import Passage, ReadError
 from confsearch.retrieval.buildguard import check_complete
+from confsearch.retrieval.grounding import Vocabulary
+from confsearch.retrieval.indexparts import open_parts, to_blobs
+from confsearch.retrieval.lexical import LexicalIndex
 from confsearch.retrieval.store import (
     FORMAT_VERSION,
     BuildData,
@@ -286,7 +289,7 @@ def load_index(
         if manifest is None:
             raise IndexError_(f"Det finns inget index ({store.name}). {REBUILD_HINT}")
         check_compatible(manifest, embedder)
-    index = store.load(verify=verify)
+    index = open_parts(store.load(verify=verify), store.location)
     if embedder is not None:
         check_compatible(index.manifest, embedder)
     return index
@@ -327,9 +330,6 @@ def build_index(
         raise IndexError_(f"Korpusmappen {display_name(str(corpus_dir))} finns inte.")
     if isinstance(store, FilesStore):
         claim_index_folder(store.index_dir, corpus_dir)  # before the lock file is written
-    from confsearch.retrieval.grounding import Vocabulary
-    from confsearch.retrieval.lexical import LexicalIndex
-
     with store.build_lock():
         result = read_corpus(
             corpus_dir,
@@ -382,9 +382,9 @@ def build_index(
             vectors=vectors,
             embeddings=embeddings,
             hub=compute_hubness(vectors, embedder),
-            lexical=LexicalIndex.build(lexical_texts),
-            vocabulary=Vocabulary.build(
-                lexical_texts, {r for p in passages for r in p.regions}, embedder
+            blobs=to_blobs(
+                LexicalIndex.build(lexical_texts),
+                Vocabulary.build(lexical_texts, {r for p in passages for r in p.regions}, embedder),
             ),
             manifest=manifest,
             index_type=index_type,

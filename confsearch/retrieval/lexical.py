@@ -62,6 +62,7 @@ from confsearch.analysis import (
     surface_words,
     term_of,
 )
+from confsearch.retrieval.blobs import npy_array, npy_bytes, read_blobs
 from confsearch.retrieval.typos import FUZZY_MIN_LEN, TypoIndex
 from confsearch.text import fold_accents, normalize
 
@@ -267,9 +268,9 @@ class LexicalIndex:
 
     # ---------------------------------------------------------------- persistence
 
-    def save(self, directory: Path) -> None:
-        """Write the index files (``lexical.*``) into an existing ``directory``."""
-        directory = Path(directory)
+    def to_blobs(self) -> dict[str, bytes]:
+        """The index as named files' bytes (``lexical.*``), the same bytes :meth:`save`
+        writes: a store keeps them without knowing what they are."""
         meta = {
             "format": FORMAT_VERSION,
             "n_docs": self._n_docs,
@@ -277,29 +278,27 @@ class LexicalIndex:
             "lexicon": self._lexicon_extra,
             "aliases": self._aliases,
         }
-        np.save(directory / "lexical.data.npy", self._data, allow_pickle=False)
-        np.save(directory / "lexical.indices.npy", self._indices, allow_pickle=False)
-        np.save(directory / "lexical.indptr.npy", self._indptr, allow_pickle=False)
-        np.save(directory / "lexical.freq.npy", self._freq, allow_pickle=False)
-        (directory / "lexical.vocab.json").write_text(
-            json.dumps(self._vocab, ensure_ascii=False), encoding="utf-8"
-        )
-        (directory / "lexical.meta.json").write_text(
-            json.dumps(meta, ensure_ascii=False), encoding="utf-8"
-        )
+        return {
+            "lexical.data.npy": npy_bytes(self._data),
+            "lexical.indices.npy": npy_bytes(self._indices),
+            "lexical.indptr.npy": npy_bytes(self._indptr),
+            "lexical.freq.npy": npy_bytes(self._freq),
+            "lexical.vocab.json": json.dumps(self._vocab, ensure_ascii=False).encode("utf-8"),
+            "lexical.meta.json": json.dumps(meta, ensure_ascii=False).encode("utf-8"),
+        }
 
     @classmethod
-    def load(cls, directory: Path) -> LexicalIndex:
-        """Load an index written by :meth:`save` (numpy and json only: no bm25s, no scipy)."""
-        directory = Path(directory)
-        meta = json.loads((directory / "lexical.meta.json").read_text(encoding="utf-8"))
+    def from_blobs(cls, blobs: Mapping[str, bytes]) -> LexicalIndex:
+        """The index from :meth:`to_blobs`'s bytes (numpy and json only: no bm25s, no
+        scipy). Raises KeyError for a missing part, ValueError for an unknown format."""
+        meta = json.loads(blobs["lexical.meta.json"].decode("utf-8"))
         if meta.get("format") != FORMAT_VERSION:
             raise ValueError(f"unsupported lexical index format {meta.get('format')!r}")
         matrix = _Matrix(
-            json.loads((directory / "lexical.vocab.json").read_text(encoding="utf-8")),
-            np.load(directory / "lexical.data.npy", allow_pickle=False),
-            np.load(directory / "lexical.indices.npy", allow_pickle=False),
-            np.load(directory / "lexical.indptr.npy", allow_pickle=False),
+            json.loads(blobs["lexical.vocab.json"].decode("utf-8")),
+            npy_array(blobs["lexical.data.npy"]),
+            npy_array(blobs["lexical.indices.npy"]),
+            npy_array(blobs["lexical.indptr.npy"]),
         )
         return cls(
             matrix,
@@ -307,8 +306,18 @@ class LexicalIndex:
             config=meta["config"],
             lexicon=meta["lexicon"],
             aliases=meta["aliases"],
-            freq=np.load(directory / "lexical.freq.npy", allow_pickle=False),
+            freq=npy_array(blobs["lexical.freq.npy"]),
         )
+
+    def save(self, directory: Path) -> None:
+        """Write the index files (``lexical.*``) into an existing ``directory``."""
+        for name, data in self.to_blobs().items():
+            (Path(directory) / name).write_bytes(data)
+
+    @classmethod
+    def load(cls, directory: Path) -> LexicalIndex:
+        """Load an index written by :meth:`save`."""
+        return cls.from_blobs(read_blobs(Path(directory), "lexical."))
 
     # -------------------------------------------------------------------- queries
 

@@ -187,9 +187,11 @@ def main(argv: list[str] | None = None) -> int:
     os.nice(NICE)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-    from confsearch.embedding.model import ModelError
-    from confsearch.retrieval.service import refresh_index
-    from confsearch.retrieval.store import IndexError_
+    # Imported only after the memory limit is set: a build whose libraries cannot be
+    # mapped within the limit must fail here, as a message, not before the limit exists.
+    from confsearch.embedding.model import ModelError  # noqa: PLC0415
+    from confsearch.retrieval.service import refresh_index  # noqa: PLC0415
+    from confsearch.retrieval.store import IndexError_  # noqa: PLC0415
 
     settings = Settings.from_env().with_(
         corpus_dir=Path(args.corpus), index_dir=Path(args.index), model=args.model, dtype=args.dtype
@@ -199,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         _write(progress_file, {"stage": stage, "done": done, "total": total})
 
     try:
-        import torch
+        import torch  # noqa: PLC0415
 
         torch.set_num_threads(1)
         report = refresh_index(settings, progress=progress)

@@ -13,7 +13,8 @@ Layout of an index folder::
         embeddings.npy   … and its embedding: the cache that makes unchanged text free
         hub.npy          hubness per passage (computed at build time)
         dense.faiss      FAISS inner-product index
-        lexical/         BM25 index, and vocabulary.* (what the corpus mentions)
+        lexical/         the build's named blobs, one file each: the BM25 index and the
+                         vocabulary (what the corpus mentions), kept as bytes
 
 A build writes a new version folder and only then points CURRENT at it, so a crash at
 any moment leaves the previous index loadable and correct. The two newest versions are
@@ -44,7 +45,7 @@ import numpy as np
 from confsearch.fsutil import atomic_write, display_name, file_sha256, fsync_dir
 from confsearch.messages import REBUILD_HINT
 from confsearch.reading.documents import Passage
-from confsearch.retrieval.store import (
+from confsearch.retrieval.store.base import (
     FORMAT_VERSION,
     BuildData,
     BuildLocked,
@@ -178,6 +179,15 @@ def in_memory_index(
 
 
 # ---------------------------------------------------------------- passages on disk
+
+
+def blob_path(name: str) -> Path:
+    """Where a blob lives in a version folder: ``folder/file``, nothing else (a name
+    that could climb out of the version, or sit beside its own files, is refused)."""
+    parts = Path(name).parts
+    if len(parts) != 2 or any(p in ("", ".", "..") for p in parts) or Path(name).is_absolute():
+        raise ValueError(f"not a blob name: {name!r}")
+    return Path(*parts)
 
 
 def passage_to_json(p: Passage) -> str:
@@ -348,9 +358,10 @@ class FilesStore:
         np.save(folder / "hub.npy", np.asarray(build.hub, dtype=np.float32))
         kind = build.index_type or choose_index_type(len(build.passages))
         faiss.write_index(make_faiss_index(build.vectors, kind), str(folder / "dense.faiss"))
-        (folder / "lexical").mkdir()
-        build.lexical.save(folder / "lexical")
-        build.vocabulary.save(folder / "lexical")
+        for name, data in build.blobs.items():
+            path = folder / blob_path(name)
+            path.parent.mkdir(exist_ok=True)
+            path.write_bytes(data)
         files = sorted(p for p in folder.rglob("*") if p.is_file())
         manifest = replace(
             build.manifest,
@@ -394,9 +405,6 @@ class FilesStore:
     def _load(self, verify: bool) -> LoadedIndex:
         import faiss
 
-        from confsearch.retrieval.grounding import Vocabulary
-        from confsearch.retrieval.lexical import LexicalIndex
-
         folder = self.current_dir()
         if folder is None:
             raise IndexError_(f"Det finns inget index i {self.index_dir}. {REBUILD_HINT}")
@@ -421,8 +429,13 @@ class FilesStore:
                 dense.hnsw.efSearch = HNSW_EF_SEARCH
             elif isinstance(dense, faiss.IndexIVF):
                 dense.nprobe = IVF_NPROBE
-            lexical = LexicalIndex.load(folder / "lexical")
-            vocabulary = Vocabulary.load(folder / "lexical")
+            blobs = {
+                f"{sub.name}/{p.name}": p.read_bytes()
+                for sub in sorted(folder.iterdir())
+                if sub.is_dir()
+                for p in sorted(sub.iterdir())
+                if p.is_file()
+            }
         except FileNotFoundError:
             if not folder.exists():
                 raise  # removed by a build while we read it: the caller retries
@@ -433,17 +446,17 @@ class FilesStore:
             raise IndexError_(
                 f"Indexet i {folder} kunde inte läsas ({exc}). {REBUILD_HINT}"
             ) from exc
-        sizes = {len(passages), len(vectors), dense.ntotal, len(lexical), len(hub)}
+        sizes = {len(passages), len(vectors), dense.ntotal, len(hub)}
         if len(sizes) != 1:
             raise IndexError_(f"Indexets delar i {folder} har olika storlek. {REBUILD_HINT}")
         index = LoadedIndex(
             manifest=manifest,
             passages=passages,
             dense=None,
-            lexical=lexical,
+            lexical=None,
             hub=np.asarray(hub, dtype=np.float32),
             version=folder.name,
-            vocabulary=vocabulary,
+            blobs=blobs,
         )
         index.dense = FaissDense(vectors, dense, index.mask)
         return index

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from confsearch import messages
 from confsearch.fsutil import atomic_write, display_name
-from confsearch.retrieval.store import IndexError_
+from confsearch.retrieval.store.base import IndexError_
 
 MARKER = "KONFERENSSOK-INDEX"
 MARKER_TAG = "konferenssok-index 1"

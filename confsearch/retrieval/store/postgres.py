@@ -31,21 +31,22 @@ import contextlib
 import hashlib
 import json
 import logging
-import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import psycopg
+from pgvector import HalfVector
+from pgvector.psycopg import register_vector
 from psycopg import sql
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from confsearch.messages import REBUILD_HINT
 from confsearch.reading.documents import Passage
-from confsearch.retrieval.store import (
+from confsearch.retrieval.store import pgschema
+from confsearch.retrieval.store.base import (
     FORMAT_VERSION,
     BuildData,
     BuildLocked,
@@ -54,8 +55,8 @@ from confsearch.retrieval.store import (
     LoadedIndex,
     Manifest,
     new_version_name,
-    pgschema,
 )
+from confsearch.retrieval.store.pgingest import drop_versions, read_passages, write_version
 
 DEFAULT_SCHEMA = "confsearch"
 # Query-time HNSW candidate list (hnsw.ef_search), chosen by measurement (bench/search.py,
@@ -132,8 +133,6 @@ def sha256(data: bytes) -> str:
 
 
 def _configure(conn: psycopg.Connection, schema: str) -> None:
-    from pgvector.psycopg import register_vector
-
     register_vector(conn)
     pgschema.set_search_path(conn, schema, local=False)
     conn.execute("SELECT set_config('hnsw.ef_search', %s, false)", (str(EF_SEARCH),))
@@ -351,11 +350,9 @@ class PostgresStore:
 
     def publish(self, build: BuildData) -> str:
         """Write a complete version and make it live, in one transaction."""
-        from confsearch.retrieval.store.pgingest import write_version
-
         self._pool()
         name = new_version_name()
-        blobs = serialise(build)
+        blobs = dict(build.blobs)
         checksums = {n: sha256(b) for n, b in blobs.items()}
         checksums["passages"] = sha256(
             "".join(passage_json(p) + "\n" for p in build.passages).encode()
@@ -370,8 +367,6 @@ class PostgresStore:
     def _collect_garbage(self, conn: psycopg.Connection) -> None:
         """Drop all but the newest ``KEEP_VERSIONS`` versions (best effort: a version a
         slow reader still holds is dropped by a later build)."""
-        from confsearch.retrieval.store.pgingest import drop_versions
-
         old = conn.execute(
             "SELECT id, passage_table FROM index_version WHERE id <> "
             "coalesce((SELECT version_id FROM live_version), -1) ORDER BY id DESC OFFSET %s",
@@ -381,8 +376,6 @@ class PostgresStore:
 
     def remove_everything(self) -> None:
         """Drop every version and the embedding cache (``embed.py --replace``)."""
-        from confsearch.retrieval.store.pgingest import drop_versions
-
         with self._connect() as conn, self._errors():
             pgschema.set_search_path(conn, self.schema, local=False)
             with conn.transaction():
@@ -419,8 +412,6 @@ class PostgresStore:
                 ) from exc
 
     def _load(self, verify: bool) -> LoadedIndex:
-        from confsearch.retrieval.store.pgingest import read_passages
-
         with self.connection() as conn, conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             conn.execute("SELECT set_config('statement_timeout', %s, true)", (f"{LOAD_TIMEOUT}s",))
@@ -442,17 +433,16 @@ class PostgresStore:
             )
         if verify:
             self._verify(manifest, passages, hub, blobs)
-        lexical, vocabulary = deserialise(blobs)
-        if len({len(passages), len(lexical), len(hub), manifest.passages}) != 1:
+        if len({len(passages), len(hub), manifest.passages}) != 1:
             raise IndexError_(f"Indexets delar i {self.location} har olika storlek. {REBUILD_HINT}")
         index = LoadedIndex(
             manifest=manifest,
             passages=passages,
             dense=None,
-            lexical=lexical,
+            lexical=None,
             hub=hub,
             version=manifest.version,
-            vocabulary=vocabulary,
+            blobs=blobs,
         )
         index.dense = PgDense(self, live[2], len(passages), index.mask)
         return index
@@ -504,35 +494,6 @@ class PostgresStore:
 # ---------------------------------------------------------------- blobs
 
 
-def serialise(build: BuildData) -> dict[str, bytes]:
-    """The lexical index and vocabulary as the files backend writes them, by file name."""
-    with tempfile.TemporaryDirectory(prefix="confsearch-blobs-") as tmp:
-        folder = Path(tmp)
-        build.lexical.save(folder)
-        if build.vocabulary is not None:
-            build.vocabulary.save(folder)
-        return {f"lexical/{p.name}": p.read_bytes() for p in sorted(folder.iterdir())}
-
-
-def deserialise(blobs: dict[str, bytes]):
-    from confsearch.retrieval.grounding import Vocabulary
-    from confsearch.retrieval.lexical import LexicalIndex
-
-    with tempfile.TemporaryDirectory(prefix="confsearch-blobs-") as tmp:
-        folder = Path(tmp)
-        for name, data in blobs.items():
-            (folder / Path(name).name).write_bytes(data)
-        try:
-            lexical = LexicalIndex.load(folder)
-            has_vocabulary = (folder / "vocabulary.json").exists()
-            vocabulary = Vocabulary.load(folder) if has_vocabulary else None
-        except (OSError, ValueError, KeyError) as exc:
-            raise IndexError_(
-                f"Indexets lexikala del kunde inte läsas ({exc}). {REBUILD_HINT}"
-            ) from exc
-    return lexical, vocabulary
-
-
 def read_blobs(conn: psycopg.Connection, version_id: int) -> dict[str, bytes]:
     parts: dict[str, list[bytes]] = {}
     with conn.cursor(binary=True) as cur:
@@ -572,8 +533,6 @@ class PgDense:
     def search(
         self, qvec: np.ndarray, k: int, flt: Filter | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
-        from pgvector import HalfVector
-
         params: dict[str, Any] = {"q": HalfVector(np.asarray(qvec, dtype=np.float32))}
         k = min(int(k), self.n)
         rows: list[tuple[int, float]] = []
@@ -619,8 +578,6 @@ class PgDense:
         ).format(t=self.table, k=sql.Literal(k))
 
     def scores(self, qvec: np.ndarray, positions: np.ndarray) -> np.ndarray:
-        from pgvector import HalfVector
-
         positions = np.asarray(positions, dtype=np.int64)
         if not len(positions):
             return np.zeros(0, np.float32)
