@@ -38,7 +38,7 @@ from confsearch.retrieval.indexparts import to_blobs
 from confsearch.retrieval.lexical import LexicalIndex
 from confsearch.retrieval.search import FusionConfig, Searcher
 from confsearch.retrieval.store import BuildData, Manifest, Store
-from confsearch.retrieval.store.files import in_memory_index
+from confsearch.retrieval.store.faissdense import in_memory_index
 
 MODES = ("dense", "lexical", "hybrid")
 

@@ -54,12 +54,8 @@ from confsearch.retrieval.store import (
     Manifest,
     Store,
 )
-from confsearch.retrieval.store.files import (
-    FLAT_MAX,
-    FilesStore,
-    choose_index_type,
-    make_faiss_index,
-)
+from confsearch.retrieval.store.faissdense import FLAT_MAX, choose_index_type, make_faiss_index
+from confsearch.retrieval.store.files import FilesStore
 from confsearch.retrieval.store.folder import claim_index_folder
 
 __all__ = [
