@@ -19,6 +19,7 @@ from confsearch.reading.regions import match_region_filter
 from confsearch.retrieval import claims, confidence
 from confsearch.retrieval.confidence import DEFAULT_MODEL as DEFAULT_CONFIDENCE
 from confsearch.retrieval.confidence import ConfidenceModel, Evidence, Pool
+from confsearch.retrieval.fusion import fuse
 from confsearch.retrieval.glossary import expand_query
 from confsearch.retrieval.grounding import ground, known_expansions
 from confsearch.retrieval.question import verb_words
@@ -289,31 +290,16 @@ class Searcher:
         dense = self.index.dense.scores(qvec, cand)
         lex = lex_all[cand]
 
-        if cfg.method == "dense":
-            fused = dense
-        elif cfg.method == "lexical":
-            fused = lex
-        elif cfg.method == "rrf":
-            d_rank = np.argsort(np.argsort(-dense))
-            l_rank = np.argsort(np.argsort(-lex))
-            fused = 1.0 / (cfg.rrf_k + d_rank + 1) + np.where(
-                lex > 0, 1.0 / (cfg.rrf_k + l_rank + 1), 0.0
-            )
-        elif cfg.method == "weighted":
-            adjusted = dense - cfg.hub_penalty * self.index.hub[cand]
-            d_norm = np.clip((adjusted - cfg.dense_floor) / (1.0 - cfg.dense_floor), 0.0, 1.0)
-            top = float(lex.max()) if len(lex) else 0.0
-            l_norm = lex / top if top > 0 else np.zeros_like(lex)
-            fused = cfg.dense_weight * d_norm + (1.0 - cfg.dense_weight) * l_norm
-        elif cfg.method == "zscore":
-            # Distribution-based: each side standardised over the candidate pool.
-            def z(x: np.ndarray) -> np.ndarray:
-                sd = float(x.std())
-                return (x - x.mean()) / sd if sd > 1e-9 else np.zeros_like(x)
-
-            fused = cfg.dense_weight * z(dense) + (1.0 - cfg.dense_weight) * z(lex)
-        else:
-            raise ValueError(f"unknown fusion method {cfg.method!r}")
+        fused = fuse(
+            cfg.method,
+            dense,
+            lex,
+            self.index.hub[cand],
+            dense_weight=cfg.dense_weight,
+            dense_floor=cfg.dense_floor,
+            hub_penalty=cfg.hub_penalty,
+            rrf_k=cfg.rrf_k,
+        )
 
         if cfg.session_weight and cfg.method == "weighted":
             fused = fused + cfg.session_weight * self._session_support(cand, fused)
