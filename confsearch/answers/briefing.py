@@ -23,6 +23,7 @@ from typing import Any
 from confsearch.answers.citation import Source, cite, head, sources, unknown_source
 from confsearch.markup import md_escape, md_rich
 from confsearch.messages import NO_SESSION, count_noun
+from confsearch.patterns import MONTHS
 from confsearch.reading.documents import distinct_regions
 
 __all__ = [
@@ -44,10 +45,6 @@ NO_ITEMS = "Inga stycken i anteckningen."
 _SPOKEN = re.compile(r"^[-–—]\s+")  # a spoken line's dash at the start of a line
 # brief(): further hits must score at least this share of the question's best hit.
 MIN_SCORE_SHARE = 0.6
-MONTHS = (
-    "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-    "oktober", "november", "december",
-)  # fmt: skip
 
 
 def swedish_date(day: dt.date) -> str:

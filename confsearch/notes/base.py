@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from confsearch.answers.briefing import MONTHS, BriefingNote
+from confsearch.answers.briefing import BriefingNote
+from confsearch.patterns import MONTHS
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
 MAX_NAME = 200

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from confsearch.analysis import analyze_words
+from confsearch.patterns import MONTHS, STATED_YEAR
 from confsearch.text import FUNCTION_WORDS, LINK_RE, is_generic, split_sentences
 
 # The question asks for a number, an amount or a date; typed with or without å/ä/ö
@@ -59,13 +60,12 @@ _NUMBER_WORDS = (
 )
 # A time stated in words answers "när" as a year does.
 _TIME_WORDS = (
-    "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-    "oktober", "november", "december", "våren", "sommaren", "hösten", "vintern",
+    *MONTHS, "våren", "sommaren", "hösten", "vintern",
     "i vår", "i höst", "i år", "nästa år", "förra året",
 )
 # fmt: on
 _QUANTITY = re.compile(r"\d|\b(?:" + "|".join(_NUMBER_WORDS + _TIME_WORDS) + r")\b", re.IGNORECASE)
-_YEAR = r"1[89]\d\d|20\d\d"
+_YEAR = STATED_YEAR
 _TIME = re.compile(r"\b(?:" + _YEAR + "|" + "|".join(_TIME_WORDS) + r")\b", re.IGNORECASE)
 
 

@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
+from confsearch.patterns import LETTERS_RE
 from confsearch.reading.regions import find_mentions
 from confsearch.retrieval.blobs import npy_array, npy_bytes, read_blobs
 from confsearch.retrieval.glossary import expansions
@@ -336,7 +337,7 @@ def _glossary_words(query: str, lexical) -> set[str]:
     return {
         fold(w)
         for matched, _ in known_expansions(query, lexical)
-        for w in re.findall(r"[^\W\d_]+", matched)
+        for w in LETTERS_RE.findall(matched)
     }
 
 
