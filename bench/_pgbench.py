@@ -230,7 +230,7 @@ def recall(found: list[list[int]], truth: np.ndarray) -> float:
 def bench_faiss(vectors: np.ndarray, qvecs: np.ndarray) -> tuple[dict, np.ndarray]:
     import faiss
 
-    from confsearch.retrieval.store.files import choose_index_type, make_faiss_index
+    from confsearch.retrieval.store.faissdense import choose_index_type, make_faiss_index
 
     faiss.omp_set_num_threads(1)  # one query, one core: as a PostgreSQL backend runs it
     exact = faiss.IndexFlatIP(vectors.shape[1])

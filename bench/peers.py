@@ -99,7 +99,7 @@ from confsearch.retrieval.index import (  # noqa: E402
 )
 from confsearch.retrieval.lexical import LexicalIndex  # noqa: E402
 from confsearch.retrieval.search import Searcher  # noqa: E402
-from confsearch.retrieval.store.files import in_memory_index  # noqa: E402
+from confsearch.retrieval.store.faissdense import in_memory_index  # noqa: E402
 from confsearch.settings import Settings  # noqa: E402
 
 K = 10

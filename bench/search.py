@@ -57,9 +57,11 @@ from confsearch.retrieval.glossary import expand_query  # noqa: E402
 from confsearch.retrieval.index import build_index, compute_hubness, lexical_text, load_index  # noqa: E402
 from confsearch.retrieval.lexical import LexicalIndex  # noqa: E402
 from confsearch.retrieval.search import FusionConfig, Searcher, clean_query  # noqa: E402
-from confsearch.retrieval.store import LoadedIndex  # noqa: E402
-from confsearch.retrieval.store import files as files_store  # noqa: E402
-from confsearch.retrieval.store.files import (  # noqa: E402
+from confsearch.retrieval.store import (  # noqa: E402
+    LoadedIndex,
+    faissdense,
+)
+from confsearch.retrieval.store.faissdense import (  # noqa: E402
     choose_index_type,
     in_memory_index,
     make_faiss_index,
@@ -236,12 +238,12 @@ def sweep(dense, kind: str, qvecs, exact_ids, n_cand, values=None) -> list[dict]
     """recall@10 and latency of an IVF (nprobe) or HNSW (efSearch) index per search knob;
     the knob is reset to the app's value afterwards."""
     if kind == "ivf":
-        current, default = files_store.IVF_NPROBE, NPROBE_SWEEP
+        current, default = faissdense.IVF_NPROBE, NPROBE_SWEEP
 
         def setter(v):
             dense.nprobe = v
     else:
-        current, default = files_store.HNSW_EF_SEARCH, EF_SWEEP
+        current, default = faissdense.HNSW_EF_SEARCH, EF_SWEEP
 
         def setter(v):
             dense.hnsw.efSearch = v
@@ -257,7 +259,7 @@ def sweep(dense, kind: str, qvecs, exact_ids, n_cand, values=None) -> list[dict]
 
 
 def at_current(rows: list[dict], kind: str) -> dict:
-    current = files_store.IVF_NPROBE if kind == "ivf" else files_store.HNSW_EF_SEARCH
+    current = faissdense.IVF_NPROBE if kind == "ivf" else faissdense.HNSW_EF_SEARCH
     return next(r for r in rows if r["param"] == current)
 
 
@@ -293,8 +295,8 @@ def bench_size(real, embedder, queries, qvecs, n, noise) -> dict:
         }
         if kind == "ivf":
             res["ivf"]["nlist"] = chosen.nlist
-        if n > files_store.FLAT_MAX:  # what the largest flat corpus costs
-            flat_max = exact_index(vectors[: files_store.FLAT_MAX])
+        if n > faissdense.FLAT_MAX:  # what the largest flat corpus costs
+            flat_max = exact_index(vectors[: faissdense.FLAT_MAX])
             _, lat = search_each(flat_max, qvecs, n_cand)
             res["flat_max_dense"] = pct(lat)
             del flat_max
@@ -342,10 +344,10 @@ def render(args, embedder, model_s, builds, queries, results) -> str:
         f"in {model_s:.1f} s; questions encoded by {type(embedder).__name__}, as the app "
         "does. Load average (shared machine) at start / end: "
         f"{args.load_start:.2f} / {os.getloadavg()[0]:.2f}. "
-        f"Constants: FLAT_MAX={files_store.FLAT_MAX:,}, IVF_NPROBE={files_store.IVF_NPROBE}, "
-        f"ivf_nlist(n) ≈ √n as a power of two; reference HNSW: HNSW_M={files_store.HNSW_M}, "
-        f"HNSW_EF_CONSTRUCTION={files_store.HNSW_EF_CONSTRUCTION}, "
-        f"HNSW_EF_SEARCH={files_store.HNSW_EF_SEARCH}.",
+        f"Constants: FLAT_MAX={faissdense.FLAT_MAX:,}, IVF_NPROBE={faissdense.IVF_NPROBE}, "
+        f"ivf_nlist(n) ≈ √n as a power of two; reference HNSW: HNSW_M={faissdense.HNSW_M}, "
+        f"HNSW_EF_CONSTRUCTION={faissdense.HNSW_EF_CONSTRUCTION}, "
+        f"HNSW_EF_SEARCH={faissdense.HNSW_EF_SEARCH}.",
         "",
         "### Build of the real corpus",
         "",
@@ -403,7 +405,7 @@ def render(args, embedder, model_s, builds, queries, results) -> str:
     lines += [
         "Dense search alone, one query at a time, k = 100 as the Searcher asks; recall@10 "
         "against IndexFlatIP. IVF = IndexIVFFlat with `ivf_nlist(n)` lists at nprobe = "
-        f"{files_store.IVF_NPROBE}; where the app searches exactly (n ≤ FLAT_MAX) the IVF "
+        f"{faissdense.IVF_NPROBE}; where the app searches exactly (n ≤ FLAT_MAX) the IVF "
         "index is built for comparison only. `IVF build` = k-means training + adding all "
         "vectors.",
         "",
@@ -428,7 +430,7 @@ def render(args, embedder, model_s, builds, queries, results) -> str:
         if "flat_max_dense" in r:
             p50, p95 = r["flat_max_dense"]
             lines.append(
-                f"| {files_store.FLAT_MAX:,} (FLAT_MAX, first rows of the {r['n']:,} set) | flat "
+                f"| {faissdense.FLAT_MAX:,} (FLAT_MAX, first rows of the {r['n']:,} set) | flat "
                 f"| {p50:.2f} / {p95:.2f} | – | – | – | – |"
             )
 
@@ -436,9 +438,9 @@ def render(args, embedder, model_s, builds, queries, results) -> str:
     if refs:
         lines += [
             "",
-            f"HNSW for reference (M={files_store.HNSW_M}, "
-            f"efConstruction={files_store.HNSW_EF_CONSTRUCTION}, "
-            f"efSearch={files_store.HNSW_EF_SEARCH}; only built up to {HNSW_REF_MAX:,} "
+            f"HNSW for reference (M={faissdense.HNSW_M}, "
+            f"efConstruction={faissdense.HNSW_EF_CONSTRUCTION}, "
+            f"efSearch={faissdense.HNSW_EF_SEARCH}; only built up to {HNSW_REF_MAX:,} "
             "passages: at 1M its build alone takes over 200 s on this machine):",
             "",
             "| passages | used by the app | p50 / p95 (ms) | recall@10 | build (s) |",
@@ -462,7 +464,7 @@ def render(args, embedder, model_s, builds, queries, results) -> str:
                 knob, what = "nprobe", f"nlist={alt['nlist']:,}"
             else:
                 knob = "efSearch"
-                what = f"M={files_store.HNSW_M}, efConstruction={files_store.HNSW_EF_CONSTRUCTION}"
+                what = f"M={faissdense.HNSW_M}, efConstruction={faissdense.HNSW_EF_CONSTRUCTION}"
             lines += [
                 "",
                 f"{knob} sweep at {r['n']:,} passages{note}, {what}:",
@@ -470,7 +472,7 @@ def render(args, embedder, model_s, builds, queries, results) -> str:
                 f"| {knob} | recall@10 | p50 (ms) | p95 (ms) |",
                 "|---:|---:|---:|---:|",
             ]
-            current = files_store.IVF_NPROBE if kind == "ivf" else files_store.HNSW_EF_SEARCH
+            current = faissdense.IVF_NPROBE if kind == "ivf" else faissdense.HNSW_EF_SEARCH
             for row in alt["sweep"]:
                 mark = " (current)" if row["param"] == current else ""
                 lines.append(

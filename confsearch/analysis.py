@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 
 import Stemmer
 
+from confsearch.patterns import ALNUM
 from confsearch.text import FUNCTION_WORDS, STOPWORDS, fold_accents, normalize
 
 MIN_WORD_LEN = 2
@@ -35,7 +36,7 @@ LINKS = ("", "s", "e", "o", "u")  # Swedish linking morphemes ("fogemorfem")
 
 # Word = run of letters/digits; an inflection after a colon ("RUS:en", "SMF:er", "3:e") is
 # swallowed so the word maps to its base.
-WORD_RE = re.compile(r"([^\W_]+)(?::[^\W\d_]{1,5}(?![^\W_]))?")
+WORD_RE = re.compile(rf"({ALNUM})(?::[^\W\d_]{{1,5}}(?![^\W_]))?")
 _CONSONANTS = frozenset("bcdfghjklmnpqrstvwxz")
 
 _stemmer = Stemmer.Stemmer("swedish")

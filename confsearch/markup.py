@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from confsearch.analysis import analyze
 from confsearch.text import EMPHASIS_RE, LINK_RE, comparable, extract_links, sentence_spans
 
 # Characters that Markdown (and Streamlit's extensions: :color[…], $math$, emoji
@@ -133,8 +134,6 @@ def query_tag(query: str) -> str:
 
 
 def _terms(text: str) -> set[str]:
-    from confsearch.analysis import analyze
-
     return set(analyze(text))
 
 

@@ -11,8 +11,8 @@ import pytest
 
 from bench import search as bench
 from confsearch.retrieval.search import FusionConfig, Searcher, clean_query
-from confsearch.retrieval.store import files as files_store
-from confsearch.retrieval.store.files import FaissDense
+from confsearch.retrieval.store import faissdense
+from confsearch.retrieval.store.faissdense import FaissDense
 from tests.conftest import FakeEmbedder
 
 N = 200
@@ -68,12 +68,12 @@ def test_time_queries_times_every_stage_of_every_query(real, queries):
         assert all(v > 0 for v in values), name
 
 
-@pytest.mark.parametrize("flat_max", [files_store.FLAT_MAX, N // 2])
+@pytest.mark.parametrize("flat_max", [faissdense.FLAT_MAX, N // 2])
 def test_bench_size_and_report(real, queries, monkeypatch, flat_max):
     """Flat (exact) at 200 passages, and IVF with the FLAT_MAX comparison when FLAT_MAX
     is lowered below 200 (the path the benchmark takes from 100k passages on)."""
     emb, builds, loaded = real
-    monkeypatch.setattr(files_store, "FLAT_MAX", flat_max)
+    monkeypatch.setattr(faissdense, "FLAT_MAX", flat_max)
     qvecs = emb.encode_queries([clean_query(q) for q in queries])
     res = bench.bench_size(loaded, emb, queries, qvecs, N, 0.3)
     kind = "flat" if flat_max >= N else "ivf"
@@ -86,9 +86,9 @@ def test_bench_size_and_report(real, queries, monkeypatch, flat_max):
         assert res["recall"] == 1.0
         assert "ivf" not in res
     else:
-        assert res["ivf"]["used"] and res["ivf"]["nlist"] == files_store.ivf_nlist(N)
+        assert res["ivf"]["used"] and res["ivf"]["nlist"] == faissdense.ivf_nlist(N)
         params = [row["param"] for row in res["ivf"]["sweep"]]
-        assert files_store.IVF_NPROBE in params
+        assert faissdense.IVF_NPROBE in params
         assert "flat_max_dense" in res
 
     args = types.SimpleNamespace(load_start=1.0, noise=0.3)

@@ -185,9 +185,9 @@ def test_files_that_are_not_what_they_seem(tmp_path):
 def test_pdf_over_the_page_limit_is_refused_and_the_rest_read(tmp_path, monkeypatch):
     from pypdf import PdfWriter
 
-    from confsearch.reading import readers
+    from confsearch.reading import officeformats
 
-    monkeypatch.setattr(readers, "MAX_PDF_PAGES", 2)  # a 5 001-page PDF, in miniature
+    monkeypatch.setattr(officeformats, "MAX_PDF_PAGES", 2)  # a 5 001-page PDF, in miniature
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     writer = PdfWriter()

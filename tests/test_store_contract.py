@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import shutil
 import threading
+from collections.abc import Mapping
 
 import numpy as np
 import pytest
 
+from confsearch.retrieval import index as index_module
 from confsearch.retrieval.index import build_index, content_key, embed_text, load_index
 from confsearch.retrieval.search import Searcher
 from confsearch.retrieval.store import BuildLocked, Filter, IndexError_, Manifest
@@ -129,17 +131,31 @@ def test_new_version_replaces_old_and_loaded_old_keeps_working(built, corpus):
     assert "Region Skåne" in new.passages[int(new.dense.search(q, 1)[0][0])].regions
 
 
+class DiskFullBlobs(Mapping):
+    """The build's blobs, but storing the second one fails as a full disk does."""
+
+    def __init__(self, blobs: dict[str, bytes]) -> None:
+        self._blobs = blobs
+
+    def __getitem__(self, name: str) -> bytes:
+        if name == list(self._blobs)[1]:
+            raise OSError(28, "No space left on device")
+        return self._blobs[name]
+
+    def __iter__(self):
+        return iter(self._blobs)
+
+    def __len__(self) -> int:
+        return len(self._blobs)
+
+
 def test_failed_publish_keeps_the_previous_version(built, corpus, monkeypatch):
     """A write that fails half-way (disk full while storing the lexical index)."""
-    from confsearch.retrieval.lexical import LexicalIndex
-
     store, emb, report = built
-
-    def disk_full(*args, **kwargs):
-        raise OSError(28, "No space left on device")
+    real_to_blobs = index_module.to_blobs
 
     (corpus / "ny.txt").write_text("Rubrik\n\nEtt nytt stycke om cyklar i Region Skåne.\n")
-    monkeypatch.setattr(LexicalIndex, "save", disk_full)
+    monkeypatch.setattr(index_module, "to_blobs", lambda *a: DiskFullBlobs(real_to_blobs(*a)))
     with pytest.raises(OSError):
         build_index(corpus, store, emb)
     monkeypatch.undo()

@@ -10,13 +10,13 @@ import pytest
 
 from confsearch.retrieval.index import build_index, current_version_dir, load_index
 from confsearch.retrieval.store import IndexError_
-from confsearch.retrieval.store.files import (
+from confsearch.retrieval.store.faissdense import (
     FLAT_MAX,
     IVF_NPROBE,
-    FilesStore,
     choose_index_type,
     make_faiss_index,
 )
+from confsearch.retrieval.store.files import FilesStore
 from tests.conftest import REAL_CORPUS, FakeEmbedder
 
 

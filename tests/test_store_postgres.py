@@ -106,7 +106,7 @@ def check_intact(url: str, schema: str, counts: dict[str, int]) -> str:
     passages) or, for the name ``"*new*"``, any other version with that many passages."""
     store = PostgresStore(url, schema)
     try:
-        index = store.load(verify=True)
+        index = load_index(store, verify=True)
         expected = counts.get(index.version, counts.get("*new*"))
         assert len(index.passages) == expected == index.manifest.passages, index.version
         assert len(index.hub) == len(index.lexical) == len(index.passages)

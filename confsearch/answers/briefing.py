@@ -23,6 +23,7 @@ from typing import Any
 from confsearch.answers.citation import Source, cite, head, sources, unknown_source
 from confsearch.markup import md_escape, md_rich
 from confsearch.messages import NO_SESSION, SOURCES, count_noun
+from confsearch.patterns import MONTHS
 from confsearch.reading.documents import distinct_regions
 from confsearch.retrieval.search import Searcher
 from confsearch.tuning import MIN_SCORE_SHARE
@@ -44,10 +45,6 @@ SOURCES_HEADING = SOURCES  # "## Källor"
 NO_ITEMS_FOR_QUESTION = "inga stycken i anteckningen"
 NO_ITEMS = "Inga stycken i anteckningen."
 _SPOKEN = re.compile(r"^[-–—]\s+")  # a spoken line's dash at the start of a line
-MONTHS = (
-    "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-    "oktober", "november", "december",
-)  # fmt: skip
 
 
 def swedish_date(day: dt.date) -> str:

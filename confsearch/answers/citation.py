@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from confsearch.messages import count_noun
 from confsearch.text import fold
 
 
@@ -119,8 +120,6 @@ def source_of(sources: dict, passage):
 
 def collection_caption(sources: dict) -> str:
     """ "Texterna kommer från Reglabs årskonferens 2022." (+ other documents, counted)."""
-    from confsearch.messages import count_noun
-
     known = describe_collection(sources.values())
     rest = [s for s in sources.values() if not describe_collection([s])]
     if not known:

@@ -28,6 +28,7 @@ from confsearch.answers.briefing import (
     session_groups,
 )
 from confsearch.answers.citation import head
+from confsearch.markup import inline_tokens
 from confsearch.messages import NO_SESSION
 from confsearch.reading.documents import distinct_regions
 
@@ -183,7 +184,6 @@ def _add_link(paragraph, text: str, url: str, *, size=None) -> None:
 
 def _add_rich(paragraph, text: str) -> None:
     """Corpus text as runs: the author's emphasis as italic/bold, addresses as links."""
-    from confsearch.markup import inline_tokens
 
     def add(start: int, end: int, italic: bool = False, bold: bool = False) -> None:
         pos = start

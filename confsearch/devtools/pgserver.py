@@ -324,8 +324,9 @@ def _watchdog(data_dir: str, pid: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from confsearch.cli import SwedishParser
-    from confsearch.settings import PROJECT_ROOT
+    # The CLI module loads the whole product; only the command line needs its parser.
+    from confsearch.cli import SwedishParser  # noqa: PLC0415
+    from confsearch.settings import PROJECT_ROOT  # noqa: PLC0415
 
     ap = SwedishParser(
         prog="python -m confsearch.devtools.pgserver",

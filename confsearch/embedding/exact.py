@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from confsearch.embedding.model import one_blas_thread
+from confsearch.embedding.base import one_blas_thread
 from confsearch.embedding.tokencount import TokenCounter
 
 

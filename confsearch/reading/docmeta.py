@@ -27,6 +27,7 @@ from typing import Any
 
 from confsearch.errors import ConfsearchError
 from confsearch.messages import os_error_text
+from confsearch.patterns import DOCUMENT_YEAR
 from confsearch.text import fold, is_http_url
 
 FIELDS = ("organiser", "event", "date", "year", "url")
@@ -66,7 +67,7 @@ _KEYS = {
     "kalla": "url",  # "Källa: https://…" (only kept if it is an address)
     "source": "url",
 }
-_YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+_YEAR_RE = re.compile(rf"(?<!\d)({DOCUMENT_YEAR})(?!\d)")
 _LABEL_RE = re.compile(r"^\s*([A-Za-zÅÄÖåäöÉé ]{2,20}?)\s*:\s+(\S.*?)\s*$")
 
 

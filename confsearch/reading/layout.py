@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from confsearch.reading.docmeta import field_for
 from confsearch.reading.people import presenter_line
 from confsearch.text import (
     LINK_RE,
@@ -182,8 +183,6 @@ def is_heading_line(line: str) -> bool:
 
 def _is_label_line(line: str) -> bool:
     """A metadata line such as "Arrangör: Reglab" or "Datum: 2019-03-14"."""
-    from confsearch.reading.docmeta import field_for
-
     label, sep, value = line.partition(":")
     return bool(sep and value.strip()) and field_for(label) is not None
 

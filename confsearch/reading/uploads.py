@@ -15,8 +15,10 @@ import unicodedata
 from pathlib import Path
 
 from confsearch.errors import ConfsearchError
-from confsearch.messages import os_error_text
+from confsearch.markup import md_escape
+from confsearch.messages import count_noun, os_error_text
 from confsearch.reading.corpus import MAX_FILE_BYTES
+from confsearch.reading.documents import ReadError
 from confsearch.reading.readers import SUPPORTED_EXTENSIONS
 
 ALLOWED_UPLOAD_TYPES = tuple(sorted(ext.lstrip(".") for ext in SUPPORTED_EXTENSIONS))
@@ -143,9 +145,6 @@ def judge_uploads(
     notes to show (kind, Markdown). Problems are matched to uploads by their path inside
     the corpus folder: an unreadable corpus/sub/x.pdf says nothing about a new upload
     x.pdf."""
-    from confsearch.markup import md_escape
-    from confsearch.reading.documents import ReadError
-
     problems = {e["file"]: e for e in report["errors"]}
     rejected: list[Path] = []
     notes: list[tuple[str, str]] = []
@@ -173,8 +172,6 @@ def judge_uploads(
 
 def rolled_back_message(saved: list[Path], reason: str) -> str:
     """The uploader's message when the build failed and the uploads were taken back."""
-    from confsearch.markup import md_escape
-
     names = ", ".join(md_escape(p.name) for p in saved)
     return (
         f"{names} kunde inte läggas till: {md_escape(reason)} "
@@ -184,9 +181,6 @@ def rolled_back_message(saved: list[Path], reason: str) -> str:
 
 def added_message(added: list[Path], report: dict) -> str:
     """ "Klart! x.pdf är sökbar nu. Indexet har …" (Markdown)."""
-    from confsearch.markup import md_escape
-    from confsearch.messages import count_noun
-
     names = ", ".join(md_escape(p.name) for p in added)
     return (
         f"Klart! {names} är {'sökbar' if len(added) == 1 else 'sökbara'} nu. "

@@ -34,6 +34,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from confsearch.analysis import analyze_words
+from confsearch.patterns import MONTHS, STATED_YEAR
+from confsearch.text import FUNCTION_WORDS, LINK_RE, is_generic, split_sentences
 from confsearch.tuning import NEUTRAL_COVERAGE, NEUTRAL_OVERLAP
 
 # The question asks for a number, an amount or a date; typed with or without å/ä/ö
@@ -58,13 +61,12 @@ _NUMBER_WORDS = (
 )
 # A time stated in words answers "när" as a year does.
 _TIME_WORDS = (
-    "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-    "oktober", "november", "december", "våren", "sommaren", "hösten", "vintern",
+    *MONTHS, "våren", "sommaren", "hösten", "vintern",
     "i vår", "i höst", "i år", "nästa år", "förra året",
 )
 # fmt: on
 _QUANTITY = re.compile(r"\d|\b(?:" + "|".join(_NUMBER_WORDS + _TIME_WORDS) + r")\b", re.IGNORECASE)
-_YEAR = r"1[89]\d\d|20\d\d"
+_YEAR = STATED_YEAR
 _TIME = re.compile(r"\b(?:" + _YEAR + "|" + "|".join(_TIME_WORDS) + r")\b", re.IGNORECASE)
 
 
@@ -102,9 +104,6 @@ _SHARE = re.compile(r"\b(?:procent|hälften|halva|var\s+(?:tredje|fjärde|femte|
 
 def _unit_term(question: str) -> str | None:
     """The index term of what "hur många …" counts ("Hur många nya invånare" -> invånare)."""
-    from confsearch.analysis import analyze_words
-    from confsearch.text import FUNCTION_WORDS
-
     m = _HOW_MANY.search(question)
     if m is None or m.group(1).lower().startswith("procent"):
         return None
@@ -175,8 +174,6 @@ def unstated_quantity(question: str, passages: list[str]) -> str:
     when any shares one) states a number at all."""
     if not asks_for_quantity(question):
         return ""
-    from confsearch.analysis import analyze_words
-    from confsearch.text import LINK_RE, is_generic, split_sentences
 
     kind, unit = _asked(question)
     sentences = [

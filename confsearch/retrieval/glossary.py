@@ -12,8 +12,7 @@ matches "RUS". Overlapping matches go to the longest phrase.
 
 from __future__ import annotations
 
-import re
-
+from confsearch.patterns import ALNUM_RE
 from confsearch.text import fold
 
 __all__ = ["ONE_WAY", "SYNONYMS", "expand_query", "expansions"]
@@ -114,12 +113,11 @@ _SUFFIXES = frozenset(
         *("arnas", "ernas", "ornas", "ande", "ende"),
     }
 )
-_TOKEN_RE = re.compile(r"[^\W_]+")
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
     """(folded word, start, end) for each word of ``text`` (offsets into ``text``)."""
-    return [(fold(m.group()), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+    return [(fold(m.group()), m.start(), m.end()) for m in ALNUM_RE.finditer(text)]
 
 
 class _Phrase:
@@ -128,7 +126,7 @@ class _Phrase:
     def __init__(self, text: str):
         self.text = text
         self.words = tuple(w for w, _, _ in _tokens(text))
-        self.endings = tuple(_endings(raw) for raw in _TOKEN_RE.findall(text))
+        self.endings = tuple(_endings(raw) for raw in ALNUM_RE.findall(text))
 
     def matches_at(self, words: list[str], i: int) -> bool:
         if i + len(self.words) > len(words):

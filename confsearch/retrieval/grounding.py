@@ -31,12 +31,16 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from confsearch.patterns import LETTERS_RE
+from confsearch.reading.regions import find_mentions
+from confsearch.retrieval.blobs import npy_array, npy_bytes, read_blobs
+from confsearch.retrieval.glossary import expansions
 from confsearch.text import STOPWORDS, fold, is_generic, normalize
 from confsearch.tuning import SAME_WORD
 
@@ -150,8 +154,6 @@ class Vocabulary:
 
     @classmethod
     def build(cls, texts: Sequence[str], organisations: set[str], embedder) -> Vocabulary:
-        from confsearch.reading.regions import find_mentions
-
         counts: Counter[str] = Counter()
         surfaces: dict[str, Counter[str]] = {}
         names: set[str] = set()
@@ -200,27 +202,34 @@ class Vocabulary:
         )
         return cls(words, vectors, names, orgs)
 
-    def save(self, directory: Path) -> None:
-        directory = Path(directory)
-        np.save(directory / "vocabulary.npy", self.vectors.astype(np.float16), allow_pickle=False)
+    def to_blobs(self) -> dict[str, bytes]:
+        """The vocabulary as named files' bytes (``vocabulary.*``), what :meth:`save` writes."""
         meta = {
             "format": FORMAT_VERSION,
             "words": self.words,
             "names": sorted(self.names),
             "organisations": sorted(self.organisations),
         }
-        (directory / "vocabulary.json").write_text(
-            json.dumps(meta, ensure_ascii=False), encoding="utf-8"
-        )
+        return {
+            "vocabulary.npy": npy_bytes(self.vectors.astype(np.float16)),
+            "vocabulary.json": json.dumps(meta, ensure_ascii=False).encode("utf-8"),
+        }
+
+    @classmethod
+    def from_blobs(cls, blobs: Mapping[str, bytes]) -> Vocabulary:
+        meta = json.loads(blobs["vocabulary.json"].decode("utf-8"))
+        if meta.get("format") != FORMAT_VERSION:
+            raise ValueError(f"unsupported vocabulary format {meta.get('format')!r}")
+        vectors = npy_array(blobs["vocabulary.npy"])
+        return cls(meta["words"], vectors, set(meta["names"]), set(meta["organisations"]))
+
+    def save(self, directory: Path) -> None:
+        for name, data in self.to_blobs().items():
+            (Path(directory) / name).write_bytes(data)
 
     @classmethod
     def load(cls, directory: Path) -> Vocabulary:
-        directory = Path(directory)
-        meta = json.loads((directory / "vocabulary.json").read_text(encoding="utf-8"))
-        if meta.get("format") != FORMAT_VERSION:
-            raise ValueError(f"unsupported vocabulary format {meta.get('format')!r}")
-        vectors = np.load(directory / "vocabulary.npy", allow_pickle=False)
-        return cls(meta["words"], vectors, set(meta["names"]), set(meta["organisations"]))
+        return cls.from_blobs(read_blobs(Path(directory), "vocabulary."))
 
     def same_word(self, vectors: np.ndarray) -> list[str | None]:
         """For each query-word vector, the corpus word it is the same word as, or None."""
@@ -248,8 +257,6 @@ def _question_parts(query: str) -> list[_Candidate]:
     acronym or starts a run of capitalised words ("Karin Johansson"); otherwise it is
     read as an ordinary word ("Gynnar företagsstödet …"). Common words never are names.
     """
-    from confsearch.reading.regions import find_mentions
-
     text = normalize(query)
     taken = [False] * len(text)
     parts: list[tuple[int, _Candidate]] = []
@@ -317,8 +324,6 @@ def known_expansions(query: str, lexical) -> list[tuple[str, str]]:
     """The glossary's (matched text, expansion) pairs for ``query`` whose expansion the
     corpus has ("bike library" → "cykelbibliotek"; not "housing" → "bostäder" in texts that
     never say "bostäder")."""
-    from confsearch.retrieval.glossary import expansions
-
     return [
         (matched, target)
         for matched, target in expansions(query)
@@ -332,7 +337,7 @@ def _glossary_words(query: str, lexical) -> set[str]:
     return {
         fold(w)
         for matched, _ in known_expansions(query, lexical)
-        for w in re.findall(r"[^\W\d_]+", matched)
+        for w in LETTERS_RE.findall(matched)
     }
 
 

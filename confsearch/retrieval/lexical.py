@@ -1,6 +1,7 @@
-"""Swedish lexical (BM25) index.
+"""Swedish lexical (BM25) index: answering queries with numpy only.
 
-Terms come from :func:`confsearch.analysis.analyze` (stem, then fold accents).
+Terms come from :func:`confsearch.analysis.analyze` (stem, then fold accents). Building
+the index (bm25s, compound parts) lives in :mod:`confsearch.retrieval.lexicalbuild`.
 
 Design notes (numbers measured on corpus/arskonferens-2022-larpass.txt and a synthetic
 100k-passage corpus while building this module):
@@ -40,9 +41,7 @@ Design notes (numbers measured on corpus/arskonferens-2022-larpass.txt and a syn
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
@@ -50,10 +49,7 @@ import numpy as np
 
 from confsearch.analysis import (
     LINKS,
-    MAX_WORD_LEN,
     MIN_PART,
-    MIN_WORD_LEN,
-    WORD_RE,
     Lexicon,
     derivation_base,
     folded_term,
@@ -62,9 +58,11 @@ from confsearch.analysis import (
     surface_words,
     term_of,
 )
+from confsearch.retrieval.blobs import npy_array, npy_bytes, read_blobs
+from confsearch.retrieval.lexicalbuild import ScoreMatrix, build_parts
 from confsearch.retrieval.typos import FUZZY_MIN_LEN, TypoIndex
-from confsearch.text import fold_accents, normalize
-from confsearch.tuning import COMPOUND_MIN_KEY, MIN_HEAD_TAIL, PART_WEIGHT
+from confsearch.text import fold_accents
+from confsearch.tuning import COMPOUND_MIN_KEY, MIN_HEAD_TAIL
 
 __all__ = ["LexicalIndex"]
 
@@ -97,26 +95,12 @@ class _FreqView(Mapping[str, int]):
 _Alt = list[tuple[int, float]]  # one reading of a query word: (term id, weight) summed
 
 
-@dataclass
-class _Matrix:
-    """BM25 scores, term x document, column-compressed (bm25s's layout)."""
-
-    vocab: dict[str, int]
-    data: np.ndarray
-    indices: np.ndarray
-    indptr: np.ndarray
-
-    @classmethod
-    def empty(cls) -> _Matrix:
-        return cls({}, np.zeros(0, np.float32), np.zeros(0, np.int32), np.zeros(1, np.int64))
-
-
 class LexicalIndex:
     """BM25 over Swedish terms, with decompounding, accent folding and typo tolerance."""
 
     def __init__(
         self,
-        matrix: _Matrix,
+        matrix: ScoreMatrix,
         n_docs: int,
         *,
         config: dict,
@@ -160,114 +144,23 @@ class LexicalIndex:
         decompound: bool = True,
         fuzzy: bool = True,
     ) -> LexicalIndex:
-        """Index ``texts`` (document i = ``texts[i]``)."""
-        config = {
-            "k1": float(k1),
-            "b": float(b),
-            "decompound": bool(decompound),
-            "fuzzy": bool(fuzzy),
-            "min_part": MIN_PART,
-            "part_weight": PART_WEIGHT,
-        }
-        # Pass 1: words -> surface ids (each distinct lowercase word is analysed once).
-        surface_ids: dict[str, int] = {}
-        new_id = surface_ids.setdefault
-        docs_sids: list[list[int]] = []
-        for text in texts:
-            words = WORD_RE.findall(normalize(text).lower())
-            docs_sids.append(
-                [
-                    new_id(w, len(surface_ids))
-                    for w in words
-                    if MIN_WORD_LEN <= len(w) <= MAX_WORD_LEN
-                ]
-            )
-        surfaces = list(surface_ids)
-        tokens = np.fromiter(chain.from_iterable(docs_sids), dtype=np.int64)
-        doc_tokens = np.array([len(x) for x in docs_sids], dtype=np.int64)
-        del docs_sids
-        counts = np.bincount(tokens, minlength=len(surfaces))
-        terms = [term_of(w) for w in surfaces]
-
-        # Lexicon and accent aliases from the distinct words.
-        term_freq: Counter[str] = Counter()
-        folded_best: dict[str, tuple[int, str]] = {}
-        aliases: defaultdict[str, set[str]] = defaultdict(set)
-        for sid, (word, term) in enumerate(zip(surfaces, terms, strict=True)):
-            if term is None:
-                continue
-            c = int(counts[sid])
-            term_freq[term] += c
-            # the word's folded spelling is a known word too ("cykel" -> "cykl"), for
-            # decompounding ("cykel|bibliotek") and for queries typed without å/ä/ö
-            folded = fold_accents(word)
-            if folded != term and folded.isalpha() and len(folded) >= MIN_PART:
-                prev = folded_best.get(folded)
-                if prev is None or (c, term) > prev:
-                    folded_best[folded] = (c, term)
-            if not word.isascii():
-                alt = folded_term(word)
-                if alt != term:
-                    aliases[alt].add(term)
-        lexicon_extra = {k: t for k, (_, t) in folded_best.items()}
-        alias_lists = {k: sorted(v) for k, v in aliases.items()}
-
-        # Compound parts per term.
-        distinct_terms = sorted(term_freq)
-        splits: dict[str, list[str]] = {}
-        if decompound:
-            entries = {t: t for t in distinct_terms if len(t) >= MIN_PART and t.isalpha()}
-            entries.update(lexicon_extra)
-            lex = Lexicon(entries, term_freq, MIN_PART)
-            for t in distinct_terms:
-                parts = lex.split(t)
-                if parts:
-                    splits[t] = parts
-        vocab_terms = sorted(set(distinct_terms).union(*splits.values()))
-        vocab = {t: i for i, t in enumerate(vocab_terms)}
-        # Pass 2: surface ids -> term ids (+ compound parts), vectorised over all tokens.
-        sid_tids = [
-            () if t is None else (vocab[t], *(vocab[p] for p in splits.get(t, ()))) for t in terms
-        ]
-        sid_len = np.array([len(x) for x in sid_tids], dtype=np.int64)
-        sid_start = np.concatenate(([0], np.cumsum(sid_len)))
-        tids_flat = np.fromiter(chain.from_iterable(sid_tids), dtype=np.int64)
-        tok_len = sid_len[tokens]
-        # position of every output id: start of its word's ids + offset within them
-        out_pos = np.repeat(sid_start[tokens], tok_len)
-        out_end = np.cumsum(tok_len)
-        out_pos += np.arange(out_pos.size) - np.repeat(out_end - tok_len, tok_len)
-        flat_ids = tids_flat[out_pos]
-        # output bounds of each document = output offsets at its token bounds
-        out_bounds = np.concatenate(([0], out_end))[np.concatenate(([0], np.cumsum(doc_tokens)))]
-        corpus_ids = [
-            flat_ids[out_bounds[i] : out_bounds[i + 1]].tolist() for i in range(len(doc_tokens))
-        ]
-        del tokens, tok_len, out_pos, flat_ids
-
-        matrix = _Matrix.empty()
-        if vocab:
-            import bm25s
-
-            bm25 = bm25s.BM25(k1=k1, b=b, method="lucene")
-            bm25.index((corpus_ids, vocab), create_empty_token=False, show_progress=False)
-            scores = bm25.scores
-            matrix = _Matrix(bm25.vocab_dict, scores["data"], scores["indices"], scores["indptr"])
-        freq = np.array([term_freq[t] for t in vocab_terms], dtype=np.int64)
+        """Index ``texts`` (document i = ``texts[i]``), built by
+        :func:`confsearch.retrieval.lexicalbuild.build_parts`."""
+        parts = build_parts(texts, k1=k1, b=b, decompound=decompound, fuzzy=fuzzy)
         return cls(
-            matrix,
+            parts.matrix,
             len(texts),
-            config=config,
-            lexicon=lexicon_extra,
-            aliases=alias_lists,
-            freq=freq,
+            config=parts.config,
+            lexicon=parts.lexicon,
+            aliases=parts.aliases,
+            freq=parts.freq,
         )
 
     # ---------------------------------------------------------------- persistence
 
-    def save(self, directory: Path) -> None:
-        """Write the index files (``lexical.*``) into an existing ``directory``."""
-        directory = Path(directory)
+    def to_blobs(self) -> dict[str, bytes]:
+        """The index as named files' bytes (``lexical.*``), the same bytes :meth:`save`
+        writes: a store keeps them without knowing what they are."""
         meta = {
             "format": FORMAT_VERSION,
             "n_docs": self._n_docs,
@@ -275,29 +168,27 @@ class LexicalIndex:
             "lexicon": self._lexicon_extra,
             "aliases": self._aliases,
         }
-        np.save(directory / "lexical.data.npy", self._data, allow_pickle=False)
-        np.save(directory / "lexical.indices.npy", self._indices, allow_pickle=False)
-        np.save(directory / "lexical.indptr.npy", self._indptr, allow_pickle=False)
-        np.save(directory / "lexical.freq.npy", self._freq, allow_pickle=False)
-        (directory / "lexical.vocab.json").write_text(
-            json.dumps(self._vocab, ensure_ascii=False), encoding="utf-8"
-        )
-        (directory / "lexical.meta.json").write_text(
-            json.dumps(meta, ensure_ascii=False), encoding="utf-8"
-        )
+        return {
+            "lexical.data.npy": npy_bytes(self._data),
+            "lexical.indices.npy": npy_bytes(self._indices),
+            "lexical.indptr.npy": npy_bytes(self._indptr),
+            "lexical.freq.npy": npy_bytes(self._freq),
+            "lexical.vocab.json": json.dumps(self._vocab, ensure_ascii=False).encode("utf-8"),
+            "lexical.meta.json": json.dumps(meta, ensure_ascii=False).encode("utf-8"),
+        }
 
     @classmethod
-    def load(cls, directory: Path) -> LexicalIndex:
-        """Load an index written by :meth:`save` (numpy and json only: no bm25s, no scipy)."""
-        directory = Path(directory)
-        meta = json.loads((directory / "lexical.meta.json").read_text(encoding="utf-8"))
+    def from_blobs(cls, blobs: Mapping[str, bytes]) -> LexicalIndex:
+        """The index from :meth:`to_blobs`'s bytes (numpy and json only: no bm25s, no
+        scipy). Raises KeyError for a missing part, ValueError for an unknown format."""
+        meta = json.loads(blobs["lexical.meta.json"].decode("utf-8"))
         if meta.get("format") != FORMAT_VERSION:
             raise ValueError(f"unsupported lexical index format {meta.get('format')!r}")
-        matrix = _Matrix(
-            json.loads((directory / "lexical.vocab.json").read_text(encoding="utf-8")),
-            np.load(directory / "lexical.data.npy", allow_pickle=False),
-            np.load(directory / "lexical.indices.npy", allow_pickle=False),
-            np.load(directory / "lexical.indptr.npy", allow_pickle=False),
+        matrix = ScoreMatrix(
+            json.loads(blobs["lexical.vocab.json"].decode("utf-8")),
+            npy_array(blobs["lexical.data.npy"]),
+            npy_array(blobs["lexical.indices.npy"]),
+            npy_array(blobs["lexical.indptr.npy"]),
         )
         return cls(
             matrix,
@@ -305,8 +196,18 @@ class LexicalIndex:
             config=meta["config"],
             lexicon=meta["lexicon"],
             aliases=meta["aliases"],
-            freq=np.load(directory / "lexical.freq.npy", allow_pickle=False),
+            freq=npy_array(blobs["lexical.freq.npy"]),
         )
+
+    def save(self, directory: Path) -> None:
+        """Write the index files (``lexical.*``) into an existing ``directory``."""
+        for name, data in self.to_blobs().items():
+            (Path(directory) / name).write_bytes(data)
+
+    @classmethod
+    def load(cls, directory: Path) -> LexicalIndex:
+        """Load an index written by :meth:`save`."""
+        return cls.from_blobs(read_blobs(Path(directory), "lexical."))
 
     # -------------------------------------------------------------------- queries
 

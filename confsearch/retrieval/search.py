@@ -20,6 +20,7 @@ from confsearch.reading.regions import match_region_filter
 from confsearch.retrieval import claims, confidence
 from confsearch.retrieval.confidence import DEFAULT_MODEL as DEFAULT_CONFIDENCE
 from confsearch.retrieval.confidence import ConfidenceModel, Evidence, Pool
+from confsearch.retrieval.fusion import fuse
 from confsearch.retrieval.glossary import expand_query
 from confsearch.retrieval.grounding import ground, known_expansions
 from confsearch.retrieval.question import verb_words
@@ -293,24 +294,16 @@ class Searcher:
         dense = self.index.dense.scores(qvec, cand)
         lex = lex_all[cand]
 
-        if cfg.method == "dense":
-            fused = dense
-        elif cfg.method == "lexical":
-            fused = lex
-        elif cfg.method == "rrf":
-            d_rank = np.argsort(np.argsort(-dense))
-            l_rank = np.argsort(np.argsort(-lex))
-            fused = 1.0 / (cfg.rrf_k + d_rank + 1) + np.where(
-                lex > 0, 1.0 / (cfg.rrf_k + l_rank + 1), 0.0
-            )
-        elif cfg.method == "weighted":
-            adjusted = dense - cfg.hub_penalty * self.index.hub[cand]
-            d_norm = np.clip((adjusted - cfg.dense_floor) / (1.0 - cfg.dense_floor), 0.0, 1.0)
-            top = float(lex.max()) if len(lex) else 0.0
-            l_norm = lex / top if top > 0 else np.zeros_like(lex)
-            fused = cfg.dense_weight * d_norm + (1.0 - cfg.dense_weight) * l_norm
-        else:
-            raise ValueError(f"unknown fusion method {cfg.method!r}")
+        fused = fuse(
+            cfg.method,
+            dense,
+            lex,
+            self.index.hub[cand],
+            dense_weight=cfg.dense_weight,
+            dense_floor=cfg.dense_floor,
+            hub_penalty=cfg.hub_penalty,
+            rrf_k=cfg.rrf_k,
+        )
 
         ranked = np.argsort(-fused, kind="stable")
         order = _break_near_ties(ranked, fused, lex, k)

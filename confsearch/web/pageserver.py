@@ -69,7 +69,7 @@ def with_defaults(args: list[str], options: dict[str, object] | None = None) -> 
 
 
 def _no_address_lookup() -> None:
-    from streamlit import net_util
+    from streamlit import net_util  # noqa: PLC0415 (patched when the server starts)
 
     net_util.get_external_ip = lambda: None
     net_util.get_internal_ip = lambda: None
@@ -119,7 +119,7 @@ class SwedishUploadRefusal:
 
 def _too_much_waiting(scope) -> bool:
     """Whether this upload would take what Streamlit holds in memory over a bound."""
-    from streamlit.runtime import Runtime
+    from streamlit.runtime import Runtime  # noqa: PLC0415
 
     headers = dict(scope.get("headers") or [])
     length = headers.get(b"content-length", b"0")
@@ -151,8 +151,9 @@ async def _plain(send, status: int, text: str) -> None:
 
 
 def _swedish_refusals() -> None:
-    from starlette.middleware import Middleware
-    from streamlit.web.server.starlette import starlette_app
+    # Imported when the page server starts, after Streamlit has configured itself.
+    from starlette.middleware import Middleware  # noqa: PLC0415
+    from streamlit.web.server.starlette import starlette_app  # noqa: PLC0415
 
     original = starlette_app.create_streamlit_middleware
     if getattr(original, "confsearch", False):

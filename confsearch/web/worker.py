@@ -172,7 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     os.nice(NICE)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-    from confsearch.retrieval.service import refresh_index
+    # Imported only after the memory limit is set: a build whose libraries cannot be
+    # mapped within the limit must fail here, as a message, not before the limit exists.
+    from confsearch.retrieval.service import refresh_index  # noqa: PLC0415
 
     settings = Settings.from_env()  # as the page's settings (BuildJob: Settings.to_env)
 
@@ -180,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         _write(progress_file, {"stage": stage, "done": done, "total": total})
 
     try:
-        import torch
+        import torch  # noqa: PLC0415
 
         torch.set_num_threads(1)
         report = refresh_index(settings, progress=progress)

@@ -13,7 +13,8 @@ Layout of an index folder::
         embeddings.npy   … and its embedding: the cache that makes unchanged text free
         hub.npy          hubness per passage (computed at build time)
         dense.faiss      FAISS inner-product index
-        lexical/         BM25 index, and vocabulary.* (what the corpus mentions)
+        lexical/         the build's named blobs, one file each: the BM25 index and the
+                         vocabulary (what the corpus mentions), kept as bytes
 
 A build writes a new version folder and only then points CURRENT at it, so a crash at
 any moment leaves the previous index loadable and correct. The two newest versions are
@@ -31,17 +32,16 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
-import math
 import os
 import shutil
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from confsearch.fsutil import atomic_write, display_name, file_sha256, fsync_dir
+from confsearch.fsutil import atomic_write, file_sha256, fsync_dir
 from confsearch.messages import (
     INDEX_FORMAT_OTHER,
     INDEX_NO_CHECKSUMS,
@@ -50,140 +50,42 @@ from confsearch.messages import (
     no_index,
 )
 from confsearch.reading.documents import Passage
-from confsearch.retrieval.store import (
+from confsearch.retrieval.store.base import (
     FORMAT_VERSION,
     BuildData,
     BuildLocked,
-    Filter,
     IndexError_,
     LoadedIndex,
     Manifest,
     new_version_name,
 )
-from confsearch.retrieval.store.folder import NotAnIndexFolder, check_index_folder, own_entries
+from confsearch.retrieval.store.faissdense import (
+    HNSW_EF_SEARCH,
+    IVF_NPROBE,
+    FaissDense,
+    choose_index_type,
+    make_faiss_index,
+)
+from confsearch.retrieval.store.folder import (
+    check_index_folder,
+    own_entries,
+    replace_hint,
+)
 
-# Up to this many passages exact search costs a query little: at one thread (the page's
-# and bench/peers.py's setting), k = 100, CPU time per query on the synthetic sets (real
-# passage vectors + noise): exact 1.1 ms at 20k, 2.9 ms at 50k, 5.6 ms at 100k, where IVF
-# (nprobe 64 of ~sqrt(n) lists) took 0.7 / 0.9 / 1.7 ms with recall@10 1.000 and a build of
-# a few seconds. Above it an IVF index, as txtai switches by size too: on the synthetic 1M
-# set IVF gave recall@10 0.99 at ~4 ms and a 13 s build, where HNSW (M 32, efSearch 4096)
-# reached only 0.66 at 12 ms after a 209 s build. HNSW stays available as an explicit
-# choice. (Was 200k, set on 2 threads; at 100k exact search was most of the gap to txtai
-# in bench/peers.py.)
-FLAT_MAX = 50_000
-IVF_NPROBE = 64
-HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 4096
 KEEP_VERSIONS = 2  # the live one and the one before it (readers that raced a build)
 READ_ATTEMPTS = 3  # a reader that lost the race with publishing builds reads CURRENT again
 
 
-def replace_hint(index_dir: Path) -> str:
-    """What to do about an unreadable index: ``--replace`` only where it would work (the
-    folder holds nothing but an index, see :mod:`confsearch.retrieval.store.folder`)."""
-    try:
-        check_index_folder(index_dir)
-    except NotAnIndexFolder as exc:
-        return str(exc)
-    return (
-        f"Konferenssök skriver aldrig över ett index som inte går att läsa. Om mappen ska "
-        f"ersättas: `python embed.py --index {display_name(str(index_dir))} --replace`."
-    )
-
-
-# ---------------------------------------------------------------- FAISS
-
-
-def choose_index_type(n: int) -> str:
-    return "flat" if n <= FLAT_MAX else "ivf"
-
-
-def ivf_nlist(n: int) -> int:
-    """About sqrt(n) inverted lists, as a power of two (1M passages → 1024)."""
-    return max(16, 2 ** round(math.log2(math.sqrt(max(n, 1)))))
-
-
-def make_faiss_index(vectors: np.ndarray, index_type: str | None = None):
-    """Exact inner product for small corpora, IVF above ``FLAT_MAX`` (as txtai does)."""
-    import faiss
-
-    n, dim = vectors.shape
-    kind = index_type or choose_index_type(n)
-    index: faiss.Index
-    if kind == "flat":
-        index = faiss.IndexFlatIP(dim)
-    elif kind == "ivf":
-        quantizer = faiss.IndexFlatIP(dim)
-        index = ivf = faiss.IndexIVFFlat(quantizer, dim, ivf_nlist(n), faiss.METRIC_INNER_PRODUCT)
-        ivf.cp.max_points_per_centroid = 64  # k-means on a sample: seconds, not minutes
-        ivf.train(np.ascontiguousarray(vectors, dtype=np.float32))
-        ivf.nprobe = IVF_NPROBE
-    elif kind == "hnsw":
-        index = graph = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        graph.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        graph.hnsw.efSearch = HNSW_EF_SEARCH
-    else:
-        raise ValueError(f"unknown index type {kind!r}")
-    if n:
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return index
-
-
-class FaissDense:
-    """Dense search over in-memory vectors: FAISS without a filter, exact within a filter.
-
-    ``mask`` gives the passages a filter keeps (:meth:`LoadedIndex.mask`).
-    """
-
-    def __init__(self, vectors: np.ndarray, index, mask: Callable[[Filter], np.ndarray]) -> None:
-        self.vectors = vectors
-        self.index = index
-        self._mask = mask
-
-    def search(
-        self, qvec: np.ndarray, k: int, flt: Filter | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        qvec = np.ascontiguousarray(qvec, dtype=np.float32)
-        if flt:
-            idx = np.flatnonzero(self._mask(flt))
-            scores = np.asarray(self.vectors[idx] @ qvec, dtype=np.float32)
-            order = np.argsort(-scores, kind="stable")[:k]
-            return idx[order].astype(np.int64), scores[order]
-        k = min(k, len(self.vectors))
-        if k <= 0:
-            return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        scores, ids = self.index.search(qvec[None, :], k)
-        keep = ids[0] >= 0
-        return ids[0][keep].astype(np.int64), scores[0][keep].astype(np.float32)
-
-    def scores(self, qvec: np.ndarray, positions: np.ndarray) -> np.ndarray:
-        return np.asarray(self.vectors[positions] @ qvec, dtype=np.float32)
-
-
-def in_memory_index(
-    passages: list[Passage],
-    vectors: np.ndarray,
-    lexical,
-    hub: np.ndarray,
-    manifest: Manifest,
-    index_type: str | None = None,
-    vocabulary=None,
-) -> LoadedIndex:
-    """A searchable index that never touches disk (evaluation on other data, benchmarks)."""
-    index = LoadedIndex(
-        manifest=manifest,
-        passages=passages,
-        lexical=lexical,
-        hub=hub,
-        vocabulary=vocabulary,
-    )
-    index.dense = FaissDense(vectors, make_faiss_index(vectors, index_type), index.keeps)
-    return index
-
-
 # ---------------------------------------------------------------- passages on disk
+
+
+def blob_path(name: str) -> Path:
+    """Where a blob lives in a version folder: ``folder/file``, nothing else (a name
+    that could climb out of the version, or sit beside its own files, is refused)."""
+    parts = Path(name).parts
+    if len(parts) != 2 or any(p in ("", ".", "..") for p in parts) or Path(name).is_absolute():
+        raise ValueError(f"not a blob name: {name!r}")
+    return Path(*parts)
 
 
 def passage_to_json(p: Passage) -> str:
@@ -354,9 +256,10 @@ class FilesStore:
         np.save(folder / "hub.npy", np.asarray(build.hub, dtype=np.float32))
         kind = build.index_type or choose_index_type(len(build.passages))
         faiss.write_index(make_faiss_index(build.vectors, kind), str(folder / "dense.faiss"))
-        (folder / "lexical").mkdir()
-        build.lexical.save(folder / "lexical")
-        build.vocabulary.save(folder / "lexical")
+        for name, data in build.blobs.items():
+            path = folder / blob_path(name)
+            path.parent.mkdir(exist_ok=True)
+            path.write_bytes(data)
         files = sorted(p for p in folder.rglob("*") if p.is_file())
         manifest = replace(
             build.manifest,
@@ -400,9 +303,6 @@ class FilesStore:
     def _load(self, verify: bool) -> LoadedIndex:
         import faiss
 
-        from confsearch.retrieval.grounding import Vocabulary
-        from confsearch.retrieval.lexical import LexicalIndex
-
         folder = self.current_dir()
         if folder is None:
             raise IndexError_(no_index(self.index_dir))
@@ -426,8 +326,13 @@ class FilesStore:
                 dense.hnsw.efSearch = HNSW_EF_SEARCH
             elif isinstance(dense, faiss.IndexIVF):
                 dense.nprobe = IVF_NPROBE
-            lexical = LexicalIndex.load(folder / "lexical")
-            vocabulary = Vocabulary.load(folder / "lexical")
+            blobs = {
+                f"{sub.name}/{p.name}": p.read_bytes()
+                for sub in sorted(folder.iterdir())
+                if sub.is_dir()
+                for p in sorted(sub.iterdir())
+                if p.is_file()
+            }
         except FileNotFoundError:
             if not folder.exists():
                 raise  # removed by a build while we read it: the caller retries
@@ -438,16 +343,16 @@ class FilesStore:
             raise IndexError_(
                 f"Indexet i {folder} kunde inte läsas ({exc}). {REBUILD_HINT}"
             ) from exc
-        sizes = {len(passages), len(vectors), dense.ntotal, len(lexical), len(hub)}
+        sizes = {len(passages), len(vectors), dense.ntotal, len(hub)}
         if len(sizes) != 1:
             raise IndexError_(f"Indexets delar i {folder} har olika storlek. {REBUILD_HINT}")
         index = LoadedIndex(
             manifest=manifest,
             passages=passages,
-            lexical=lexical,
+            lexical=None,
             hub=np.asarray(hub, dtype=np.float32),
             version=folder.name,
-            vocabulary=vocabulary,
+            blobs=blobs,
         )
         index.dense = FaissDense(vectors, dense, index.keeps)
         return index

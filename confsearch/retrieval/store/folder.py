@@ -22,7 +22,7 @@ from pathlib import Path
 
 from confsearch import messages
 from confsearch.fsutil import atomic_write, display_name
-from confsearch.retrieval.store import IndexError_
+from confsearch.retrieval.store.base import IndexError_
 
 MARKER = "KONFERENSSOK-INDEX"
 MARKER_TAG = "konferenssok-index 1"
@@ -110,3 +110,16 @@ def claim_index_folder(index_dir: Path, corpus_dir: Path | None = None) -> None:
     index_dir.mkdir(parents=True, exist_ok=True)
     if not (index_dir / MARKER).exists():
         atomic_write(index_dir / MARKER, (MARKER_TAG + "\n").encode())
+
+
+def replace_hint(index_dir: Path) -> str:
+    """What to do about an unreadable index: ``--replace`` only where it would work (the
+    folder holds nothing but an index, see :mod:`confsearch.retrieval.store.folder`)."""
+    try:
+        check_index_folder(index_dir)
+    except NotAnIndexFolder as exc:
+        return str(exc)
+    return (
+        f"Konferenssök skriver aldrig över ett index som inte går att läsa. Om mappen ska "
+        f"ersättas: `python embed.py --index {display_name(str(index_dir))} --replace`."
+    )

@@ -16,12 +16,15 @@ from dataclasses import asdict
 
 import numpy as np
 import psycopg
+from pgvector import HalfVector, Vector
+from pgvector.psycopg import register_vector
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from confsearch.messages import REBUILD_HINT
 from confsearch.reading.documents import Passage
-from confsearch.retrieval.store import BuildData, IndexError_, Manifest, pgschema
+from confsearch.retrieval.store import pgschema
+from confsearch.retrieval.store.base import BuildData, IndexError_, Manifest
 
 COPY_TYPES = [
     "int4", "text", "text", "text", "text[]", "text[]", "text[]", "text",
@@ -42,8 +45,6 @@ def write_version(
     blobs: dict[str, bytes],
 ) -> int:
     """Store ``build`` as a new version and make it live; returns its id."""
-    from pgvector.psycopg import register_vector
-
     register_vector(conn)
     pgschema.set_search_path(conn, schema, local=False)
     conn.execute("SET client_connection_check_interval = '2s'")
@@ -80,8 +81,6 @@ def write_version(
 
 
 def _copy_passages(conn: psycopg.Connection, table: str, build: BuildData) -> None:
-    from pgvector import HalfVector
-
     vectors = np.asarray(build.vectors, dtype=np.float32)
     hub = np.asarray(build.hub, dtype=np.float32)
     query = sql.SQL("COPY {} ({}, embedding) FROM STDIN (FORMAT BINARY)").format(
@@ -150,8 +149,6 @@ def _write_blobs(conn: psycopg.Connection, version_id: int, blobs: dict[str, byt
 
 def _replace_cache(conn: psycopg.Connection, manifest: Manifest, embeddings: dict) -> None:
     """The cache becomes this version's embeddings (what the files backend keeps too)."""
-    from pgvector import Vector
-
     conn.execute(
         "CREATE TEMP TABLE new_cache (key text PRIMARY KEY, embedding vector NOT NULL) "
         "ON COMMIT DROP"

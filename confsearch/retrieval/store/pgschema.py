@@ -18,7 +18,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from confsearch.retrieval.store import IndexError_
+from confsearch.retrieval.store.base import IndexError_
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 EXTENSIONS = ("vector", "unaccent")

@@ -30,21 +30,16 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import logging
-import tempfile
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import psycopg
 from psycopg import sql
-from psycopg_pool import ConnectionPool, PoolTimeout
+from psycopg_pool import ConnectionPool
 
 from confsearch.messages import (
-    DATABASE_NOT_ANSWERING,
     INDEX_FORMAT_OTHER,
     INDEX_NO_CHECKSUMS,
     INDEX_PART_CHANGED,
@@ -52,81 +47,30 @@ from confsearch.messages import (
     no_index,
 )
 from confsearch.reading.documents import Passage
-from confsearch.retrieval.store import (
+from confsearch.retrieval.store import pgconnect, pgschema
+from confsearch.retrieval.store.base import (
     FORMAT_VERSION,
     BuildData,
     BuildLocked,
-    Filter,
     IndexError_,
     LoadedIndex,
     Manifest,
     new_version_name,
-    pgschema,
 )
+from confsearch.retrieval.store.pgconnect import (
+    EF_SEARCH,
+    LOAD_TIMEOUT,
+    STATEMENT_TIMEOUT,
+    check_schema_name,
+    check_url,
+    database_errors,
+    redact,
+)
+from confsearch.retrieval.store.pgdense import PgDense
+from confsearch.retrieval.store.pgingest import drop_versions, read_passages, write_version
 
 DEFAULT_SCHEMA = "confsearch"
-# Query-time HNSW candidate list (hnsw.ef_search), chosen by measurement (bench/search.py,
-# docs/scaling.md). With hnsw.iterative_scan = relaxed_order a query asking for more rows
-# (the Searcher asks for 100, eval for 250) keeps scanning instead of returning fewer.
-# 1000 = pgvector's maximum, the only value with recall@10 >= 0.95 at 1M (0.975, p50 8 ms).
-EF_SEARCH = 1000
-MAX_SCAN_TUPLES = 20_000  # pgvector's hnsw.max_scan_tuples default
-# A filter keeping at most this many passages is searched exactly (as the files backend
-# does): an approximate search would have to visit about k * n / kept tuples.
-EXACT_FILTER_MIN = 20_000
 KEEP_VERSIONS = 2
-POOL_MAX = 10
-CONNECT_TIMEOUT = 15  # seconds (a loaded machine)
-# Per statement of a pooled connection (searches, manifests): a stopped server or a table
-# someone holds locked is a Swedish 503 within these, not a hung request. Waiting for a
-# pooled connection is bounded the same way. Loading a whole version takes longer
-# (LOAD_TIMEOUT); builds use connections of their own without a limit.
-STATEMENT_TIMEOUT = 10  # seconds
-LOCK_TIMEOUT = 5  # seconds
-LOAD_TIMEOUT = 600  # seconds
-PING_TIMEOUT = 3  # seconds, /health's check that the database answers
-# Schema names PostgreSQL reserves or shares with everyone: an index there would mix with
-# the system catalogs or with other applications' tables.
-RESERVED_SCHEMAS = ("public", "information_schema")
-
-_POOLS: dict[tuple[str, str], ConnectionPool] = {}
-_POOLS_LOCK = threading.Lock()
-
-
-def check_schema_name(schema: str) -> None:
-    """Refuse a reserved or shared schema name (``pg_*``, ``public``,
-    ``information_schema``) before anything is written."""
-    name = schema.strip().lower()
-    if not name or name.startswith("pg_") or name in RESERVED_SCHEMAS:
-        raise IndexError_(
-            f"Schemanamnet {schema!r} kan inte användas för indexet: namn som börjar med "
-            "pg_, public och information_schema tillhör PostgreSQL eller delas med andra. "
-            "Välj ett eget namn med CONFSEARCH_DATABASE_SCHEMA (standard: confsearch)."
-        )
-
-
-def check_url(url: str) -> None:
-    """Refuse a malformed connection string without ever showing it (it may hold a
-    password)."""
-    try:
-        psycopg.conninfo.conninfo_to_dict(url)
-    except psycopg.Error:
-        raise IndexError_(
-            "CONFSEARCH_DATABASE_URL går inte att tolka. Skriv den som "
-            "postgresql://användare:lösenord@värd:port/databas."
-        ) from None
-
-
-def redact(url: str) -> str:
-    """The URL without its password (for messages)."""
-    try:
-        d = psycopg.conninfo.conninfo_to_dict(url)
-    except psycopg.ProgrammingError:
-        return "postgresql://…"
-    host = d.get("host") or "localhost"
-    port = f":{d['port']}" if d.get("port") else ""
-    user = f"{d['user']}@" if d.get("user") else ""
-    return f"postgresql://{user}{host}{port}/{d.get('dbname') or ''}"
 
 
 def passage_json(p: Passage) -> str:
@@ -136,17 +80,6 @@ def passage_json(p: Passage) -> str:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _configure(conn: psycopg.Connection, schema: str) -> None:
-    from pgvector.psycopg import register_vector
-
-    register_vector(conn)
-    pgschema.set_search_path(conn, schema, local=False)
-    conn.execute("SELECT set_config('hnsw.ef_search', %s, false)", (str(EF_SEARCH),))
-    conn.execute("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', false)")
-    conn.execute("SELECT set_config('statement_timeout', %s, false)", (f"{STATEMENT_TIMEOUT}s",))
-    conn.execute("SELECT set_config('lock_timeout', %s, false)", (f"{LOCK_TIMEOUT}s",))
 
 
 class PostgresStore:
@@ -168,43 +101,10 @@ class PostgresStore:
 
     def _connect(self) -> psycopg.Connection:
         """A connection of its own (builds and locks: they outlive a pooled query)."""
-        with self._errors():
-            conn = psycopg.connect(
-                self.url,
-                autocommit=True,
-                prepare_threshold=None,
-                connect_timeout=CONNECT_TIMEOUT,
-                application_name="konferenssok",
-            )
-        return conn
+        return pgconnect.connect(self.url, self.location, self.schema)
 
     def _pool(self) -> ConnectionPool:
-        key = (self.url, self.schema)
-        with _POOLS_LOCK:
-            pool = _POOLS.get(key)
-            if pool is not None:
-                return pool
-            with self._connect() as conn, self._errors():
-                pgschema.migrate(conn, self.schema)
-            pool = ConnectionPool(
-                self.url,
-                min_size=1,
-                max_size=POOL_MAX,
-                kwargs={
-                    "autocommit": True,
-                    "prepare_threshold": None,
-                    "connect_timeout": CONNECT_TIMEOUT,
-                    "application_name": "konferenssok",
-                },
-                configure=lambda conn: _configure(conn, self.schema),
-                check=ConnectionPool.check_connection,
-                open=False,
-                name=f"konferenssok-{self.schema}",
-            )
-            with self._errors():
-                pool.open(wait=True, timeout=CONNECT_TIMEOUT)
-            _POOLS[key] = pool
-            return pool
+        return pgconnect.shared_pool(self.url, self.schema, self.location)
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[psycopg.Connection]:
@@ -213,36 +113,10 @@ class PostgresStore:
         with self._errors(), pool.connection(timeout=STATEMENT_TIMEOUT) as conn:
             yield conn
 
-    @contextlib.contextmanager
-    def _errors(self) -> Iterator[None]:
-        """Every database error as a Swedish :class:`IndexError_` (never a traceback):
-        the API answers it with 503, the CLI with its message."""
-        try:
-            yield
-        except psycopg.errors.UndefinedTable:
-            raise  # a version dropped under a reader: its callers say so in their words
-        except (psycopg.errors.QueryCanceled, psycopg.errors.LockNotAvailable) as exc:
-            raise IndexError_(
-                f"Databasen {self.location} svarade inte i tid (tidsgräns "
-                f"{STATEMENT_TIMEOUT} s; en tabell kan vara låst eller servern överbelastad). "
-                "Försök igen om en stund."
-            ) from exc
-        except psycopg.errors.InsufficientPrivilege as exc:
-            _log_detail(exc)
-            raise IndexError_(
-                f"Databasanvändaren saknar behörighet i {self.location}. Be databasens "
-                f"administratör ge användaren rätt till schemat {self.schema} (eller att "
-                "skapa det)."
-            ) from exc
-        except (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout) as exc:
-            _log_detail(exc)
-            raise IndexError_(DATABASE_NOT_ANSWERING.format(location=self.location)) from exc
-        except psycopg.Error as exc:
-            _log_detail(exc)
-            raise IndexError_(
-                f"Databasen {self.location} gav ett fel. Försök igen; om felet kvarstår, "
-                "kontakta den som driver databasen."
-            ) from exc
+    def _errors(self) -> contextlib.AbstractContextManager[None]:
+        """Every database error as a Swedish :class:`IndexError_` (see
+        :func:`confsearch.retrieval.store.pgconnect.database_errors`)."""
+        return database_errors(self.location, self.schema)
 
     def ping(self) -> None:
         """Raises :class:`IndexError_` unless the database answers within
@@ -254,25 +128,10 @@ class PostgresStore:
             raise IndexError_(f"Indexets tabeller saknas i {self.location}.") from exc
 
     def _ping(self) -> None:
-        with (
-            self._errors(),
-            psycopg.connect(
-                self.url,
-                autocommit=True,
-                connect_timeout=PING_TIMEOUT,
-                application_name="konferenssok-health",
-                options=f"-c statement_timeout={PING_TIMEOUT * 1000}",
-            ) as conn,
-        ):
-            conn.execute(
-                sql.SQL("SELECT 1 FROM {}.live_version LIMIT 1").format(sql.Identifier(self.schema))
-            )
+        pgconnect.ping(self.url, self.schema, self.location)
 
     def close(self) -> None:
-        with _POOLS_LOCK:
-            pool = _POOLS.pop((self.url, self.schema), None)
-        if pool is not None:
-            pool.close()
+        pgconnect.close_pool(self.url, self.schema)
 
     # ------------------------------------------------------------ the live version
 
@@ -355,11 +214,9 @@ class PostgresStore:
 
     def publish(self, build: BuildData) -> str:
         """Write a complete version and make it live, in one transaction."""
-        from confsearch.retrieval.store.pgingest import write_version
-
         self._pool()
         name = new_version_name()
-        blobs = serialise(build)
+        blobs = dict(build.blobs)
         checksums = {n: sha256(b) for n, b in blobs.items()}
         checksums["passages"] = sha256(
             "".join(passage_json(p) + "\n" for p in build.passages).encode()
@@ -374,8 +231,6 @@ class PostgresStore:
     def _collect_garbage(self, conn: psycopg.Connection) -> None:
         """Drop all but the newest ``KEEP_VERSIONS`` versions (best effort: a version a
         slow reader still holds is dropped by a later build)."""
-        from confsearch.retrieval.store.pgingest import drop_versions
-
         old = conn.execute(
             "SELECT id, passage_table FROM index_version WHERE id <> "
             "coalesce((SELECT version_id FROM live_version), -1) ORDER BY id DESC OFFSET %s",
@@ -385,8 +240,6 @@ class PostgresStore:
 
     def remove_everything(self) -> None:
         """Drop every version and the embedding cache (``embed.py --replace``)."""
-        from confsearch.retrieval.store.pgingest import drop_versions
-
         with self._connect() as conn, self._errors():
             pgschema.set_search_path(conn, self.schema, local=False)
             with conn.transaction():
@@ -423,8 +276,6 @@ class PostgresStore:
                 ) from exc
 
     def _load(self, verify: bool) -> LoadedIndex:
-        from confsearch.retrieval.store.pgingest import read_passages
-
         with self.connection() as conn, conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             conn.execute("SELECT set_config('statement_timeout', %s, true)", (f"{LOAD_TIMEOUT}s",))
@@ -445,16 +296,15 @@ class PostgresStore:
             )
         if verify:
             self._verify(manifest, passages, hub, blobs)
-        lexical, vocabulary = deserialise(blobs)
-        if len({len(passages), len(lexical), len(hub), manifest.passages}) != 1:
+        if len({len(passages), len(hub), manifest.passages}) != 1:
             raise IndexError_(f"Indexets delar i {self.location} har olika storlek. {REBUILD_HINT}")
         index = LoadedIndex(
             manifest=manifest,
             passages=passages,
-            lexical=lexical,
+            lexical=None,
             hub=hub,
             version=manifest.version,
-            vocabulary=vocabulary,
+            blobs=blobs,
         )
         index.dense = PgDense(self, live[2], len(passages), index.keeps)
         return index
@@ -502,35 +352,6 @@ class PostgresStore:
 # ---------------------------------------------------------------- blobs
 
 
-def serialise(build: BuildData) -> dict[str, bytes]:
-    """The lexical index and vocabulary as the files backend writes them, by file name."""
-    with tempfile.TemporaryDirectory(prefix="confsearch-blobs-") as tmp:
-        folder = Path(tmp)
-        build.lexical.save(folder)
-        if build.vocabulary is not None:
-            build.vocabulary.save(folder)
-        return {f"lexical/{p.name}": p.read_bytes() for p in sorted(folder.iterdir())}
-
-
-def deserialise(blobs: dict[str, bytes]):
-    from confsearch.retrieval.grounding import Vocabulary
-    from confsearch.retrieval.lexical import LexicalIndex
-
-    with tempfile.TemporaryDirectory(prefix="confsearch-blobs-") as tmp:
-        folder = Path(tmp)
-        for name, data in blobs.items():
-            (folder / Path(name).name).write_bytes(data)
-        try:
-            lexical = LexicalIndex.load(folder)
-            has_vocabulary = (folder / "vocabulary.json").exists()
-            vocabulary = Vocabulary.load(folder) if has_vocabulary else None
-        except (OSError, ValueError, KeyError) as exc:
-            raise IndexError_(
-                f"Indexets lexikala del kunde inte läsas ({exc}). {REBUILD_HINT}"
-            ) from exc
-    return lexical, vocabulary
-
-
 def read_blobs(conn: psycopg.Connection, version_id: int) -> dict[str, bytes]:
     parts: dict[str, list[bytes]] = {}
     with conn.cursor(binary=True) as cur:
@@ -541,102 +362,3 @@ def read_blobs(conn: psycopg.Connection, version_id: int) -> dict[str, bytes]:
         for name, data in cur:
             parts.setdefault(name, []).append(bytes(data))
     return {name: b"".join(chunks) for name, chunks in parts.items()}
-
-
-# ---------------------------------------------------------------- dense search
-
-
-class PgDense:
-    """Dense search in one version's table: HNSW, or exact within a small filter."""
-
-    def __init__(
-        self, store: PostgresStore, table: str, n: int, mask: Callable[[Filter], np.ndarray]
-    ) -> None:
-        self.store = store
-        self.table = sql.Identifier(table)
-        self.n = n
-        self._mask = mask
-
-    def _query(self, query: sql.Composed, params: dict) -> list[tuple[int, float]]:
-        try:
-            with self.store.connection() as conn:
-                return conn.execute(query, params).fetchall()
-        except psycopg.errors.UndefinedTable as exc:
-            raise IndexError_(
-                "Den här indexversionen har ersatts av en nyare och finns inte längre i "
-                "databasen. Ladda om sidan eller kör kommandot igen."
-            ) from exc
-
-    def search(
-        self, qvec: np.ndarray, k: int, flt: Filter | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        from pgvector import HalfVector
-
-        params: dict[str, Any] = {"q": HalfVector(np.asarray(qvec, dtype=np.float32))}
-        k = min(int(k), self.n)
-        rows: list[tuple[int, float]] = []
-        if flt:
-            keep = np.flatnonzero(self._mask(flt))
-            k = min(k, len(keep))
-            if k <= 0:
-                return np.zeros(0, np.int64), np.zeros(0, np.float32)
-            if len(keep) > max(EXACT_FILTER_MIN, k * self.n // (MAX_SCAN_TUPLES // 2)):
-                conds = []
-                if flt.region:
-                    conds.append(sql.SQL("%(region)s = ANY(regions)"))
-                    params["region"] = flt.region
-                if flt.session:
-                    conds.append(sql.SQL("session = %(session)s"))
-                    params["session"] = flt.session
-                rows = self._query(self._hnsw(k, sql.SQL(" AND ").join(conds)), params)
-            if len(rows) < k:  # exact: a small filter, or the approximate scan fell short
-                params["pos"] = keep.tolist()
-                rows = self._query(self._exact(k), params)
-        elif k > 0:
-            rows = self._query(self._hnsw(k, None), params)
-        # relaxed_order may return rows slightly out of order: sort, ties by position
-        rows.sort(key=lambda r: (r[1], r[0]))
-        pos = np.array([r[0] for r in rows], dtype=np.int64)
-        return pos, -np.array([r[1] for r in rows], dtype=np.float32)
-
-    def _hnsw(self, k: int, where: sql.Composable | None) -> sql.Composed:
-        return sql.SQL(
-            "SELECT pos, embedding <#> %(q)s FROM {t} {where} "
-            "ORDER BY embedding <#> %(q)s LIMIT {k}"
-        ).format(
-            t=self.table,
-            where=sql.SQL("WHERE ") + where if where else sql.SQL(""),
-            k=sql.Literal(k),
-        )
-
-    def _exact(self, k: int) -> sql.Composed:
-        # OFFSET 0 keeps the planner from using the HNSW index for the ORDER BY.
-        return sql.SQL(
-            "SELECT pos, d FROM (SELECT pos, embedding <#> %(q)s AS d FROM {t} "
-            "WHERE pos = ANY(%(pos)s) OFFSET 0) s ORDER BY d, pos LIMIT {k}"
-        ).format(t=self.table, k=sql.Literal(k))
-
-    def scores(self, qvec: np.ndarray, positions: np.ndarray) -> np.ndarray:
-        from pgvector import HalfVector
-
-        positions = np.asarray(positions, dtype=np.int64)
-        if not len(positions):
-            return np.zeros(0, np.float32)
-        rows = self._query(
-            sql.SQL("SELECT pos, -(embedding <#> %(q)s) FROM {t} WHERE pos = ANY(%(pos)s)").format(
-                t=self.table
-            ),
-            {"q": HalfVector(np.asarray(qvec, dtype=np.float32)), "pos": positions.tolist()},
-        )
-        found = dict(rows)
-        return np.array([found[int(p)] for p in positions], dtype=np.float32)
-
-
-def _log_detail(exc: BaseException) -> None:
-    """The driver's own (English) words go to the log for whoever runs the service; the
-    user gets the Swedish message."""
-    logging.getLogger(__name__).info("database error: %s", _first_line(exc))
-
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]

@@ -1,0 +1,93 @@
+"""Swedish word lists: stopwords, function words, and the words every question here contains.
+
+Plain data that the lexical index, grounding and confidence each read; kept apart from the
+text helpers of :mod:`confsearch.text` so the lists are easy to review and extend.
+"""
+
+from __future__ import annotations
+
+# -------------------------------------------------------------------------- word lists
+
+# Snowball's Swedish stopword list (the one bm25s ships), spelled out so this module does
+# not need bm25s; plus a few function words that are equally content-free in conference
+# prose. tests/test_text.py checks that the first part equals bm25s's list.
+# fmt: off
+SNOWBALL_STOPWORDS = frozenset((
+    "och", "det", "att", "i", "en", "jag", "hon", "som", "han", "på", "den", "med", "var",
+    "sig", "för", "så", "till", "är", "men", "ett", "om", "hade", "de", "av", "icke", "mig",
+    "du", "henne", "då", "sin", "nu", "har", "inte", "hans", "honom", "skulle", "hennes",
+    "där", "min", "man", "ej", "vid", "kunde", "något", "från", "ut", "när", "efter", "upp",
+    "vi", "dem", "vara", "vad", "över", "än", "dig", "kan", "sina", "här", "ha", "mot",
+    "alla", "under", "någon", "eller", "allt", "mycket", "sedan", "ju", "denna", "själv",
+    "detta", "åt", "utan", "varit", "hur", "ingen", "mitt", "ni", "bli", "blev", "oss",
+    "din", "dessa", "några", "deras", "blir", "mina", "samma", "vilken", "er", "sådan",
+    "vår", "blivit", "dess", "inom", "mellan", "sådant", "varför", "varje", "vilka", "ditt",
+    "vem", "vilket", "sitta", "sådana", "vart", "dina", "vars", "vårt", "våra", "ert",
+    "era", "vilkas",
+))
+# fmt: on
+EXTRA_STOPWORDS = frozenset(
+    ("också", "även", "samt", "ska", "skall", "både", "dock", "bara", "genom", "enligt", "hos")
+) | {"kring"}
+STOPWORDS: frozenset[str] = SNOWBALL_STOPWORDS | EXTRA_STOPWORDS
+
+# Words that any question or passage about Swedish regional development may contain. A
+# passage never counts as *covering* a question because it shares them, they are never
+# shown as "Matchade på ord", and a question is never refused for lacking them:
+# * FUNCTION_WORDS — question and function words the stopword list lacks, speech and
+#   work verbs, English function words: not even searched for (a passage must never win
+#   on "få" or "säger");
+# * DOMAIN_WORDS — the domain's own generic nouns ("region", "län", "kommun"): searched,
+#   since "Vilken region …" rightly prefers a passage that names one, but not evidence.
+# Lower case, as written.
+# fmt: off
+FUNCTION_WORDS = frozenset((
+    # question and function words the stopword list lacks
+    "vilka", "vilken", "vilket", "vem", "vad", "hur", "varför", "när", "var", "finns",
+    "fanns", "får", "få", "fick", "gör", "göra", "gjorde", "gjort", "går", "gå", "kan",
+    "kunna", "kunde", "bör", "måste", "behöver", "behövs", "varken", "någon", "några",
+    "något", "mer", "mest", "fler", "flera", "många", "mycket", "lite", "andra", "annan",
+    "annat", "olika", "nya", "ny", "nytt", "stor", "stora", "bra", "sätt", "exempel",
+    "t.ex", "också", "even", "någonting", "ex", "finnas", "ge", "ger", "gav", "ta", "tar",
+    "tog", "hel", "hela", "kring", "om", "sig", "sin", "sina", "sitt", "egen", "egna",
+    "före",
+    # speech and work verbs
+    "säger", "sa", "sade", "sagt", "berättar", "berättade", "berättat", "berätta",
+    "pratar", "pratade", "nämner", "nämnde", "menar", "tycker", "anser", "beskriver",
+    "beskrev", "presenterar", "presenterade", "visar", "visade", "arbetar", "arbetade",
+    "arbeta", "jobbar", "jobbade", "jobba", "jobbat", "arbetat", "hanterar", "hantera",
+    "handlar", "handlade", "lärde", "lär", "lära", "tänka", "tänker", "jobb", "arbete",
+    "arbetet", "arbetar", "använder", "använda", "används", "användes", "sker", "ske",
+    "skedde", "fungerar", "fungera", "syftar", "syfte", "gäller", "gällde",
+    # help verbs: "Hur kan regionen stödja …?" frames a question as "arbeta med" does
+    "stödja", "stödjer", "stöder", "stödde", "stötta", "stöttar", "stöttade", "hjälpa",
+    "hjälper", "hjälpte",
+))
+DOMAIN_WORDS = frozenset((
+    "region", "regionen", "regioner", "regionerna", "regionens", "regional", "regionala",
+    "regionalt", "län", "länet", "länen", "kommun", "kommuner", "kommunen", "kommunerna",
+    "organisation", "organisationer", "organisationen", "aktör", "aktörer", "aktörerna",
+    "sverige", "svensk", "svenska", "lärpass", "lärpasset", "lärpassen", "konferens",
+    "konferensen", "årskonferens", "årskonferensen", "seminarium", "seminariet",
+    "fråga", "frågan", "frågor", "frågorna", "säga", "sägs", "talare",
+    "talaren", "person", "personer", "människor", "folk", "county", "counties",
+    "regions", "organisations", "organization",
+    "organizations", "sweden", "swedish", "session", "sessions", "speaker", "speakers",
+    "conference", "people",
+))
+FUNCTION_WORDS |= frozenset((
+    # English function and question words
+    "what", "which", "who", "whom", "how", "why", "when", "where", "is", "are", "was",
+    "were", "do", "does", "did", "the", "a", "an", "of", "in", "on", "for", "to", "and",
+    "or", "about", "with", "from", "by", "they", "their", "them", "it", "its", "this",
+    "that", "these", "those", "there", "any", "some", "can", "could", "should", "would",
+    "say", "said", "says", "tell", "told", "talk", "talked", "work", "works", "worked",
+    "working", "presented", "present", "presents",
+    "describe", "described", "describes", "mention", "mentioned", "use", "used", "using",
+    "get", "gets", "got", "make", "makes", "made", "have", "has", "had", "be", "been",
+    "being", "not", "no", "yes", "into", "at", "as", "than", "then", "so", "if", "also",
+    "more", "most", "many", "much", "other", "others", "new", "example", "examples",
+    "we", "you", "i", "he", "she", "his", "her", "our", "your", "one", "ones",
+))
+# fmt: on
+GENERIC_WORDS = FUNCTION_WORDS | DOMAIN_WORDS
