@@ -19,7 +19,7 @@ ENTRY_POINTS = [PROJECT_ROOT / "app.py", PROJECT_ROOT / "embed.py"]
 # os.environ outside settings.py: process plumbing, never a setting of the product.
 PLUMBING = {
     "confsearch/__init__.py",  # OMP_WAIT_POLICY / GOMP_SPINCOUNT for this process's threads
-    "confsearch/embedding/model.py",  # HF_HUB_OFFLINE & co.: never touch the network
+    "confsearch/embedding/base.py",  # HF_HUB_OFFLINE & co.: never touch the network
     "confsearch/web/worker.py",  # OMP_NUM_THREADS=1 in the build worker
     "confsearch/web/pageserver.py",  # STREAMLIT_* given by the caller win over our flags
     "confsearch/devtools/pgserver.py",  # the test server's environment without PG*
