@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from confsearch.cli import SwedishParser
+from confsearch.cli.parser import SwedishParser
 from confsearch.settings import Settings
 
 

@@ -28,9 +28,10 @@ from bench.api import REQUESTS, api_server, reference, run_load
 from confsearch import cli
 from confsearch.api import app as api
 from confsearch.api import docs as apidocs
+from confsearch.api import requests as apirequests
+from confsearch.query import clean_query
 from confsearch.retrieval import service
 from confsearch.retrieval.index import build_index
-from confsearch.retrieval.search import clean_query
 from confsearch.settings import DEFAULT_MODEL, Settings
 from tests.bad_queries import BAD_QUERIES, REFUSED
 from tests.conftest import FakeEmbedder
@@ -265,7 +266,7 @@ ERRORS = [
     (
         "POST",
         "/brief",
-        {"content": b"x" * (api.MAX_BODY_BYTES + 1)},
+        {"content": b"x" * (apirequests.MAX_BODY_BYTES + 1)},
         413,
         "Förfrågan är för stor (högst 256 KiB).",
     ),
@@ -287,8 +288,8 @@ def test_a_chunked_body_is_counted_too(client):
         for _ in range(total // 1024):
             yield b" " * 1024
 
-    r = client.post("/brief", content=chunks(api.MAX_BODY_BYTES + 4096))
-    assert r.status_code == 413 and r.json() == {"error": api.TOO_LARGE}
+    r = client.post("/brief", content=chunks(apirequests.MAX_BODY_BYTES + 4096))
+    assert r.status_code == 413 and r.json() == {"error": apirequests.TOO_LARGE}
     body = json.dumps({"questions": [QUESTION]}).encode()
     json_type = {"content-type": "application/json"}
     r = client.post("/brief", content=iter([body[:10], body[10:]]), headers=json_type)

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from bench import search as bench
-from confsearch.retrieval.search import FusionConfig, Searcher, clean_query
+from confsearch.query import clean_query
+from confsearch.retrieval.search import FusionConfig, Searcher
 from confsearch.retrieval.store import files as files_store
 from confsearch.retrieval.store.files import FaissDense
 from tests.conftest import FakeEmbedder

@@ -321,7 +321,7 @@ def _watchdog(data_dir: str, pid: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from confsearch.cli import SwedishParser
+    from confsearch.cli.parser import SwedishParser
     from confsearch.settings import PROJECT_ROOT
 
     ap = SwedishParser(

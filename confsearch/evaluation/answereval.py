@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from confsearch.answers.answer import answer
+from confsearch.answers.labels import label_hits, level
 
 NEAR_MISS_KINDS = frozenset(("near_miss", "nearmiss"))
 
@@ -94,11 +95,9 @@ def claims_violations(searcher, questions: list[dict], k: int = 10) -> tuple[int
     """(searches whose cards claim something false, searches): a ``matched`` word the
     hit's text does not contain, a label stronger than the card above it, or a matched
     word that ``missing`` says the texts never mention."""
-    from confsearch.retrieval.claims import level
-
     bad = 0
     for q in questions:
-        r = searcher.search(q["query"], k=k)
+        r = label_hits(searcher.search(q["query"], k=k), searcher.config)
         missing = {m.lower() for m in r.missing}
         levels = [level(h.label) for h in r.hits]
         wrong = levels != sorted(levels, reverse=True) or any(
