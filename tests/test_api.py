@@ -132,6 +132,24 @@ def test_refused_queries_and_unknown_filters_are_the_cli_error_objects(client, c
                 assert r.status_code == 200 and dumped(r.json()) == dumped(want)
 
 
+def test_a_region_filter_changes_ask_regions_and_brief(client):
+    """The API's filters reach confsearch.qa like the CLI's --region (ask, regions and
+    brief: new)."""
+    only = "Region Gävleborg"
+    free = client.get("/ask", params={"q": QUESTION}).json()
+    r = client.get("/ask", params={"q": QUESTION, "region": only})
+    assert r.status_code == 200 and r.json()["hits"] and r.json()["hits"] != free["hits"]
+    assert {h["region"] for h in r.json()["hits"]} == {only}
+    assert {h["region"] for h in free["hits"]} != {only}
+    r = client.get("/regions", params={"q": "cykel", "region": "Atlantis"})
+    assert r.status_code == 400 and "Okänd region" in r.json()["error"]
+    r = client.post("/brief", json={"questions": [QUESTION], "region": "Atlantis"})
+    assert r.status_code == 400 and "Okänd region" in r.json()["error"]
+    r = client.post("/brief", json={"questions": [QUESTION], "region": only})
+    assert r.status_code == 200 and all(only in i["regions"] for i in r.json()["items"])
+    apidocs.BriefOut.model_validate(r.json())
+
+
 def test_ask_regions_and_brief_are_the_cli_answers(real_client, real_env, capsys, tmp_path):
     for question in (
         QUESTION,

@@ -208,6 +208,14 @@ class NoteItemOut(BaseModel):
     source: str
     query: str = Field(description="Frågan stycket hör till.")
     comment: str
+    document: dict[str, str | int | None] = Field(
+        default_factory=dict,
+        description=(
+            "Dokumentet stycket kommer från, som i källhänvisningen (titel, arrangör, "
+            "evenemang, datum, webbadress); tomt för en anteckning från före dokumentens "
+            "uppgifter."
+        ),
+    )
 
 
 class BriefOut(BaseModel):
