@@ -306,7 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("regions", help="vilka regioner/organisationer arbetat med ämnet")
     p.add_argument("query", nargs="+")
     p.add_argument("--k", type=hits_count, default=10)
-    filters(p, "sök bara bland")
+    filters(p, "sök bara i")
     common(p)
     p.set_defaults(func=cmd_regions)
 
