@@ -1,5 +1,8 @@
 """The use cases: search, ask, regions, brief and the documents listing, one way each.
 
+Saved notes (:mod:`confsearch.notes`) are stored and edited there; their wire format
+(``/notes``) is :class:`SavedNoteResult` and :class:`NotesListResult` here.
+
 The CLI, the HTTP API and the page only parse input and render output; the question
 travels from a :class:`Question` (text, filters, ``k``) through the functions here to a
 typed result. Each result has one ``to_json()``: the wire format of ``search --json``,
@@ -28,6 +31,7 @@ from confsearch.answers.citation import Source, sources
 from confsearch.answers.labels import cited_labels, label_hits
 from confsearch.answers.wordnote import to_docx
 from confsearch.messages import NO_REGIONS_WITH_EVIDENCE
+from confsearch.notes import NoteSummary, StoredNote
 from confsearch.reading.doclisting import format_listing, list_documents
 from confsearch.retrieval.search import Hit, RegionResult, SearchResponse, regions_of
 
@@ -294,3 +298,36 @@ def documents(corpus: Path) -> DocumentsResult:
     """How each document of the corpus folder was read (title, organiser, sessions …)."""
     docs, problems = list_documents(corpus)
     return DocumentsResult(docs, problems)
+
+
+# ---------------------------------------------------------------- saved notes
+
+
+@dataclass
+class SavedNoteResult:
+    stored: StoredNote
+    searcher: object | None = None  # None while the index loads
+
+    def to_json(self) -> dict:
+        """A saved note as ``/notes`` shows it: each pin with its citation and whether the
+        current index still has its passage (``in_index``; None while the index loads)."""
+        index = self.searcher.index if self.searcher is not None else None
+        out = self.stored.to_dict()
+        out["items"] = [
+            {
+                **item_dict,
+                "citation": item.citation(),
+                "in_index": None if index is None else index.passage(item.passage_id) is not None,
+            }
+            for item, item_dict in zip(self.stored.note.items, out["items"], strict=True)
+        ]
+        return out
+
+
+@dataclass
+class NotesListResult:
+    notes: list[NoteSummary]
+
+    def to_json(self) -> dict:
+        """``GET /notes``: every note's line in the list, as the store orders them."""
+        return {"notes": [vars(s) for s in self.notes]}

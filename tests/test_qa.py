@@ -11,6 +11,8 @@ from pydantic import BaseModel
 
 from confsearch import qa
 from confsearch.api import docs as apidocs
+from confsearch.api import notesdocs
+from confsearch.notes import new_stored_note
 from confsearch.query import QueryError
 from confsearch.retrieval.confidence import ConfidenceModel
 from confsearch.retrieval.index import build_index, load_index
@@ -141,3 +143,18 @@ def test_documents_lists_the_corpus():
     out = result.to_json()
     assert list(out) == ["documents", "problems"] and out["documents"]
     assert out["documents"][0]["title"] in result.text()
+
+
+def test_saved_note_json_has_exactly_the_documented_keys(searcher):
+    hit = qa.search(searcher, qa.Question("cykelbibliotek", k=1)).response.hits[0]
+    stored = new_stored_note("Nämnden")
+    stored.note.add(hit, "cykelbibliotek")
+    loading = qa.SavedNoteResult(stored).to_json()  # while the index loads
+    out = qa.SavedNoteResult(stored, searcher).to_json()
+    assert set(out) == keys_of(notesdocs.NoteOut)
+    assert set(out["items"][0]) == keys_of(notesdocs.PinOut)
+    assert out["items"][0]["in_index"] is True and loading["items"][0]["in_index"] is None
+    notesdocs.NoteOut.model_validate(out)
+    listed = qa.NotesListResult([stored.summary()]).to_json()
+    assert set(listed["notes"][0]) == keys_of(notesdocs.NoteSummaryOut)
+    notesdocs.NotesOut.model_validate(listed)
