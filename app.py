@@ -43,6 +43,7 @@ from confsearch.web.pagestate import (
     pinned_ids,
     run_regions,
     run_search,
+    session_choices,
     set_question,
     submitted,
     sync_note,
@@ -88,26 +89,7 @@ def filter_controls(searcher) -> None:
     (A second set of boxes mirroring these in Regioner lost the choice now and then: the
     browser can send a hidden box's old value after the page set a new one.)"""
     regions = sorted(searcher.index.regions)
-    sessions = searcher.index.sessions
-    session_regions = cards.session_regions(searcher.index)
-
-    # With several documents the lärpass are grouped by document: sorted by it and each
-    # labelled with it ("Årskonferens 2022 · Rena resor … (Region …)").
-    documents: dict[str, str] = {}
-    for d in searcher.index.manifest.documents:
-        for s in d.sessions:
-            documents.setdefault(s, d.title or d.doc_id)
-    grouped = len(set(documents.values())) > 1
-    if grouped:
-        order = {title: i for i, title in enumerate(dict.fromkeys(documents.values()))}
-        sessions = sorted(sessions, key=lambda s: order.get(documents.get(s, ""), len(order)))
-
-    def session_label(s: str) -> str:
-        if s == ALL_SESSIONS:
-            return s
-        label = f"{s} ({', '.join(session_regions[s])})" if session_regions.get(s) else s
-        return f"{documents[s]} · {label}" if grouped and s in documents else label
-
+    sessions, session_label = session_choices(searcher.index)
     options = {"region": [ALL_REGIONS, *regions], "session": [ALL_SESSIONS, *sessions]}
     with st.expander("Filtrera på region eller lärpass"):
         for name, label in (("region", "Region eller organisation"), ("session", "Lärpass")):

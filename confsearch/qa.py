@@ -72,6 +72,12 @@ def hit_json(hit: Hit) -> dict:
 # ---------------------------------------------------------------- search
 
 
+def refused_json(query: str | None, message: str) -> dict:
+    """The object of a question that cannot be searched (``search --json`` per line, and
+    ``/search``'s 400 body): the query as given, no hits, the Swedish reason."""
+    return {"query": query, "hits": [], "error": message}
+
+
 @dataclass
 class SearchResult:
     response: SearchResponse

@@ -160,12 +160,18 @@ def _decimal(x: float) -> str:
     return f"{x:g}".replace(".", ",")  # Swedish decimal comma
 
 
+def _refused(query: str, exc: QueryError) -> ApiError:
+    """400 with the body of :func:`confsearch.qa.refused_json` (the CLI's --json error)."""
+    body = qa.refused_json(query, str(exc))
+    return ApiError(400, body.pop("error"), **body)
+
+
 def _query(q: str) -> str:
     """The CLI's rule; a refused query is a 400 with the CLI's ``--json`` error object."""
     try:
         return clean_query(q)
     except QueryError as exc:
-        raise ApiError(400, str(exc), query=q, hits=[]) from None
+        raise _refused(q, exc) from None
 
 
 # ---------------------------------------------------------------- the app
@@ -248,7 +254,7 @@ def create_app(settings: Settings | None = None, *, live: LiveSearcher | None = 
             try:
                 result = qa.search(searcher, qa.Question(query, k, region, session))
             except QueryError as exc:  # unknown region or session: the --json error object
-                raise ApiError(400, str(exc), query=query, hits=[]) from None
+                raise _refused(query, exc) from None
             return result.to_json()
 
         return JSONResponse(await _run(request, work))

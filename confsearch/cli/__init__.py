@@ -128,7 +128,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         if isinstance(line, UnicodeDecodeError):
             error = "Raden är inte giltig UTF-8 och kunde inte läsas."
             if args.json:
-                _emit({"query": None, "hits": [], "error": error})
+                _emit(qa.refused_json(None, error))
             else:
                 print(f"{error}\n")
             continue
@@ -139,7 +139,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             result = qa.search(searcher, _question(args, line))
         except QueryError as exc:
             if args.json:
-                _emit({"query": line, "hits": [], "error": str(exc)})
+                _emit(qa.refused_json(line, str(exc)))
             else:
                 print(f"Fråga: {line}\n{exc}\n", flush=True)
             continue

@@ -9,10 +9,13 @@ nothing). ``app.py`` only lays out widgets over these functions; the filters rea
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from confsearch import qa
 from confsearch.answers.briefing import BriefingNote
+from confsearch.web import cards
 from confsearch.web import notes as notepage
 from confsearch.web.exportgate import ExportGate
 
@@ -118,3 +121,27 @@ def forget_results() -> None:
     """After the corpus changed: the memoised answers are of the old index."""
     st.session_state.pop("memo", None)
     st.session_state.pop("region_memo", None)
+
+
+def session_choices(index) -> tuple[list[str], Callable[[str], str]]:
+    """The session filter's options and how each is shown: with its organisations, and
+    with several documents grouped by document (sorted by it and each labelled with it:
+    "Årskonferens 2022 · Rena resor … (Region …)")."""
+    sessions = list(index.sessions)
+    session_regions = cards.session_regions(index)
+    documents: dict[str, str] = {}
+    for d in index.manifest.documents:
+        for s in d.sessions:
+            documents.setdefault(s, d.title or d.doc_id)
+    grouped = len(set(documents.values())) > 1
+    if grouped:
+        order = {title: i for i, title in enumerate(dict.fromkeys(documents.values()))}
+        sessions = sorted(sessions, key=lambda s: order.get(documents.get(s, ""), len(order)))
+
+    def session_label(s: str) -> str:
+        if s == ALL_SESSIONS:
+            return s
+        label = f"{s} ({', '.join(session_regions[s])})" if session_regions.get(s) else s
+        return f"{documents[s]} · {label}" if grouped and s in documents else label
+
+    return sessions, session_label
