@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import argparse
 import functools
-import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
+from confsearch.cli.lines import emit, stdin_lines
 from confsearch.cli.parser import SwedishParser, port_number, seconds
 from confsearch.evaluation.evalsets import DEFAULT_SETS, QUESTION_SETS, SEALED_SET, SWEFAQ_SPLITS
 from confsearch.fsutil import atomic_write
@@ -84,23 +83,6 @@ def cmd_model(args: argparse.Namespace) -> int:
     return 0
 
 
-def _stdin_lines() -> Iterator[str | UnicodeDecodeError]:
-    """Lines of stdin as they arrive (bytes, so a line that is not UTF-8 is reported
-    for that line only)."""
-    stream = sys.stdin.buffer
-    for raw in iter(stream.readline, b""):
-        line = raw.rstrip(b"\r\n")
-        try:
-            yield line.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield exc
-
-
-def _emit(obj: dict) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
-
-
 def _question(args: argparse.Namespace, query: str):
     """The use cases' input (:class:`confsearch.qa.Question`) from the arguments."""
     from confsearch import qa  # start-up path (see the imports)
@@ -118,17 +100,17 @@ def cmd_search(args: argparse.Namespace) -> int:
         searcher = open_searcher(settings, quiet=args.json)
         result = qa.search(searcher, _question(args, query))
         if args.json:
-            _emit(result.to_json())
+            emit(result.to_json())
         else:
             print_listing(result.response, searcher.config)
         return 0
 
     searcher = None
-    for line in _stdin_lines():
+    for line in stdin_lines():
         if isinstance(line, UnicodeDecodeError):
             error = "Raden är inte giltig UTF-8 och kunde inte läsas."
             if args.json:
-                _emit(qa.refused_json(None, error))
+                emit(qa.refused_json(None, error))
             else:
                 print(f"{error}\n")
             continue
@@ -139,12 +121,12 @@ def cmd_search(args: argparse.Namespace) -> int:
             result = qa.search(searcher, _question(args, line))
         except QueryError as exc:
             if args.json:
-                _emit(qa.refused_json(line, str(exc)))
+                emit(qa.refused_json(line, str(exc)))
             else:
                 print(f"Fråga: {line}\n{exc}\n", flush=True)
             continue
         if args.json:
-            _emit(result.to_json())
+            emit(result.to_json())
         else:
             print_listing(result.response, searcher.config)
             sys.stdout.flush()
@@ -168,7 +150,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     searcher = open_searcher(_settings(args), quiet=args.json)
     result = qa.ask(searcher, _question(args, query))
     if args.json:
-        _emit(result.to_json())
+        emit(result.to_json())
     else:
         print(result.text())
     return 0
@@ -217,7 +199,7 @@ def cmd_documents(args: argparse.Namespace) -> int:
         raise UserError(f"Mappen {corpus} finns inte.")
     result = qa.documents(corpus)
     if args.json:
-        _emit(result.to_json())
+        emit(result.to_json())
     else:
         sys.stdout.write(result.text())
         for message in result.problems:
@@ -233,7 +215,7 @@ def cmd_eval_reading(args: argparse.Namespace) -> int:
         raise UserError(f"{folder} saknar facit (gold.jsonl).")
     report = evaluate_dir(folder)
     if args.json:
-        _emit(report)
+        emit(report)
     else:
         sys.stdout.write(format_report(report, details=args.details))
     return 0
