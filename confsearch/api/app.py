@@ -1,13 +1,15 @@
 """HTTP API: ``python -m confsearch serve`` answers JSON for other tools.
 
-The same answers as the command line, from the same code: ``/search`` returns exactly the
-objects of ``search --json``, ``/ask`` the answer of ``ask`` (and its text), ``/regions``
-those of ``regions``, ``POST /brief`` the note of ``brief``. Queries are checked by the
-same rule (:func:`confsearch.query.clean_query`, ``--k`` by
-:func:`confsearch.query.hits_count`)
-with the same Swedish messages, and the searcher comes from the one service layer
-(:class:`confsearch.retrieval.service.LiveSearcher`), so the API works on either backend and follows
-new index versions without a restart.
+The same answers as the command line, from the same code: the routes parse the request
+and call the use cases of :mod:`confsearch.qa`, whose results' ``to_json()`` are the
+bodies. ``/search`` returns exactly the objects of ``search --json``, ``/ask`` the answer
+of ``ask`` (and its text), ``/regions`` those of ``regions``, ``POST /brief`` the note of
+``brief``, each with the same ``region``/``session`` filters. Queries are checked by the
+same rule (:func:`confsearch.query.clean_query`, ``k`` by
+:func:`confsearch.query.hits_count`) with the same Swedish messages, and the searcher
+comes from the one service layer (:class:`confsearch.retrieval.service.LiveSearcher`), so
+the API works on either backend and follows new index versions without a restart.
+Refused requests (Swedish validation errors, the body limit): :mod:`confsearch.api.requests`.
 
 Errors are Swedish JSON (``{"error": "…"}``) with a 4xx/5xx status, never a traceback and
 never FastAPI's English validation bodies. Limits: the query's length, ``k`` in 1–100, the

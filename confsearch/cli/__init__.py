@@ -41,17 +41,17 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
-def open_searcher(settings: Settings, *, quiet: bool = False):
-    """The searcher (refreshed first if the index of this corpus is stale)."""
-    from confsearch.retrieval.service import open_searcher as open_
+def _searcher(settings: Settings, *, quiet: bool = False):
+    """The searcher of :func:`confsearch.retrieval.service.open_searcher` (refreshed first
+    if the index of this corpus is stale), with its notices on stderr."""
+    # start-up path (see the imports)
+    from confsearch.retrieval.service import index_state, open_searcher
 
     if not quiet and settings.corpus_dir.is_dir():
-        from confsearch.retrieval.service import index_state
-
         state = index_state(settings)
         if state.manifest is not None and state.ours and state.stale:
             print("Indexet är inaktuellt – bygger om det nu …", file=sys.stderr)
-    opened = open_(settings)
+    opened = open_searcher(settings)
     for warning in opened.warnings:
         print(f"Varning: {warning}", file=sys.stderr)
     return opened.searcher
@@ -97,7 +97,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.query:
         query = _query(args.query)  # a bad query is answered before anything is loaded
-        searcher = open_searcher(settings, quiet=args.json)
+        searcher = _searcher(settings, quiet=args.json)
         result = qa.search(searcher, _question(args, query))
         if args.json:
             emit(result.to_json())
@@ -117,7 +117,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         try:
             clean_query(line)
             if searcher is None:
-                searcher = open_searcher(settings, quiet=args.json)
+                searcher = _searcher(settings, quiet=args.json)
             result = qa.search(searcher, _question(args, line))
         except QueryError as exc:
             if args.json:
@@ -138,7 +138,7 @@ def cmd_regions(args: argparse.Namespace) -> int:
     from confsearch.cli.render import print_regions
 
     query = _query(args.query)
-    searcher = open_searcher(_settings(args))
+    searcher = _searcher(_settings(args))
     print_regions(qa.regions(searcher, _question(args, query)))
     return 0
 
@@ -147,7 +147,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from confsearch import qa  # start-up path (see the imports)
 
     query = _query(args.query)
-    searcher = open_searcher(_settings(args), quiet=args.json)
+    searcher = _searcher(_settings(args), quiet=args.json)
     result = qa.ask(searcher, _question(args, query))
     if args.json:
         emit(result.to_json())
@@ -164,7 +164,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
         raise UserError("--out måste sluta på .md eller .docx.")
     for q in args.query:
         _query([q])
-    searcher = open_searcher(_settings(args))
+    searcher = _searcher(_settings(args))
     request = qa.BriefRequest(args.query, args.k, args.region, args.session)
     result = qa.brief(searcher, request)
     note = result.note
@@ -185,7 +185,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from confsearch.retrieval.service import scratch_store
 
     settings = _settings(args)
-    searcher = open_searcher(settings)
+    searcher = _searcher(settings)
     scratch = functools.partial(scratch_store, settings)
     print(evaluate.report(searcher, args.set, args.swefaq, scratch))
     return 0
