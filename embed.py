@@ -9,8 +9,14 @@ import argparse
 import sys
 from pathlib import Path
 
+from tqdm import tqdm
+
 from confsearch.cli.parser import SwedishParser
-from confsearch.settings import Settings
+from confsearch.embedding.fastengine import engine_build_for
+from confsearch.embedding.model import ModelError
+from confsearch.retrieval.service import refresh_index
+from confsearch.retrieval.store import IndexError_, open_store
+from confsearch.settings import DEFAULT_MODEL, Settings
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,12 +57,6 @@ def main(argv: list[str] | None = None) -> int:
         dtype=args.dtype,
     )
 
-    from tqdm import tqdm
-
-    from confsearch.embedding.model import ModelError
-    from confsearch.retrieval.service import refresh_index
-    from confsearch.retrieval.store import IndexError_
-
     bar: tqdm | None = None
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -86,8 +86,6 @@ def main(argv: list[str] | None = None) -> int:
             bar.close()
     _prepare_query_engine(settings)
     if report is None:
-        from confsearch.retrieval.store import open_store
-
         print(f"Indexet i {open_store(settings).location} är aktuellt.")
         return 0
     for err in report.errors:
@@ -103,9 +101,6 @@ def main(argv: list[str] | None = None) -> int:
 def _prepare_query_engine(settings: Settings) -> None:
     """Compile the question encoder for this machine now (~1 s, once) rather than during
     the page's first answer (`make run` starts the page right after this)."""
-    from confsearch.embedding.fastengine import engine_build_for
-    from confsearch.settings import DEFAULT_MODEL
-
     if settings.model == DEFAULT_MODEL:
         engine_build_for(settings)
 
