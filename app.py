@@ -2,13 +2,15 @@
 
 A thin Streamlit layer over the ``confsearch`` package: search with an extractive answer,
 a region overview, a briefing note that can be exported, and the corpus with uploads.
-Reusable logic lives in the package (cards and tables: :mod:`confsearch.web.cards`; escaping:
-:mod:`confsearch.markup`; Swedish chrome: :mod:`confsearch.web.chrome`; downloads with the
-last edit: :mod:`confsearch.web.exportgate`; shared loading: :mod:`confsearch.web.pagecache`).
-All text shown to users is Swedish; all corpus text is escaped.
-
-State shared by the tabs: one question (both question boxes show it), one set of
-filters (shown as removable chips wherever results are shown) and the note.
+This file only lays out widgets. Search, ask and regions are the use cases of
+:mod:`confsearch.qa`, called (memoised per session) through :mod:`confsearch.web.pagestate`,
+which also holds what the tabs share: one question (both question boxes show it), one set
+of filters (shown as removable chips wherever results are shown) and the note. Loading,
+builds and uploads: :mod:`confsearch.web.pageload` over :mod:`confsearch.web.pagecache`;
+cards and tables: :mod:`confsearch.web.cards`; escaping: :mod:`confsearch.markup`; Swedish
+chrome: :mod:`confsearch.web.chrome`; downloads with the last edit:
+:mod:`confsearch.web.exportgate`. All text shown to users is Swedish; all corpus text is
+escaped.
 """
 
 from __future__ import annotations
