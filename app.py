@@ -2,31 +2,55 @@
 
 A thin Streamlit layer over the ``confsearch`` package: search with an extractive answer,
 a region overview, a briefing note that can be exported, and the corpus with uploads.
-Reusable logic lives in the package (cards and tables: :mod:`confsearch.web.cards`; escaping:
-:mod:`confsearch.markup`; Swedish chrome: :mod:`confsearch.web.chrome`; downloads with the
-last edit: :mod:`confsearch.web.exportgate`; shared loading: :mod:`confsearch.web.pagecache`).
-All text shown to users is Swedish; all corpus text is escaped.
-
-State shared by the tabs: one question (both question boxes show it), one set of
-filters (shown as removable chips wherever results are shown) and the note.
+This file only lays out widgets. Search, ask and regions are the use cases of
+:mod:`confsearch.qa`, called (memoised per session) through :mod:`confsearch.web.pagestate`,
+which also holds what the tabs share: one question (both question boxes show it), one set
+of filters (shown as removable chips wherever results are shown) and the note. Loading,
+builds and uploads: :mod:`confsearch.web.pageload` over :mod:`confsearch.web.pagecache`;
+cards and tables: :mod:`confsearch.web.cards`; escaping: :mod:`confsearch.markup`; Swedish
+chrome: :mod:`confsearch.web.chrome`; downloads with the last edit:
+:mod:`confsearch.web.exportgate`. All text shown to users is Swedish; all corpus text is
+escaped.
 """
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
-
 import streamlit as st
 
-from confsearch import markup, messages
-from confsearch.answers import citation
-from confsearch.answers.wordnote import DOCX_MIME
-from confsearch.errors import ConfsearchError
+from confsearch import markup, messages, qa
+from confsearch.answers import citation, labels
+from confsearch.answers.briefing import to_markdown
+from confsearch.answers.wordnote import DOCX_MIME, to_docx
 from confsearch.notes import swedish_time
-from confsearch.reading import corpusfiles, uploads
+from confsearch.query import QueryError
+from confsearch.reading import uploads
 from confsearch.settings import Settings
-from confsearch.web import cards, chrome, corpuspage, pagecache
+from confsearch.web import cards, chrome, corpuspage
 from confsearch.web import notes as notepage
+from confsearch.web.pageload import add_files, load_searcher, run_build
+from confsearch.web.pagestate import (
+    ALL_REGIONS,
+    ALL_SESSIONS,
+    FILTERS,
+    NOTE_HEADING,
+    REGIONS_K,
+    active_filters,
+    clear_filter,
+    clear_filters,
+    downloading,
+    gate,
+    moving,
+    note,
+    pin,
+    pinned_ids,
+    run_regions,
+    run_search,
+    session_choices,
+    set_question,
+    submitted,
+    sync_note,
+    unpin,
+)
 
 EXAMPLES = (
     "Vilken region har ett cykelbibliotek?",
@@ -34,166 +58,9 @@ EXAMPLES = (
     "Vad är en projektkyrkogård?",
 )
 HIT_CHOICES = (5, 10, 20)
-ALL_REGIONS = "Alla regioner och organisationer"
-ALL_SESSIONS = "Alla lärpass"
-NOTE_HEADING = "Anteckning från Konferenssök"
-QUESTION_KEYS = notepage.QUESTION_KEYS  # the question boxes of Sök and Regioner
 # The upload's file types in plain words (the uploader also takes the index's .jsonl).
 UPLOAD_KINDS = "Word, PDF, webbsidor eller textfiler"
 MAX_QUESTION = notepage.MAX_URL_QUESTION  # the question box's limit (characters)
-FILTERS = {"region": ("Region", ALL_REGIONS), "session": ("Lärpass", ALL_SESSIONS)}
-
-
-# ---------------------------------------------------------------- state
-
-
-def note():
-    """The note this tab shows: the saved note of the address (see confsearch.web.notes)."""
-    from confsearch.answers.briefing import BriefingNote
-
-    if "note" not in st.session_state:
-        st.session_state["note"] = BriefingNote(heading=NOTE_HEADING)
-    return st.session_state["note"]
-
-
-def gate():
-    from confsearch.web.exportgate import ExportGate
-
-    return st.session_state.setdefault("export_gate", ExportGate())
-
-
-def pin(hit, query: str, source) -> None:
-    notepage.edit(lambda n: n.add(hit, query, source))
-
-
-def unpin(passage_id: str) -> None:
-    notepage.edit(lambda n: n.remove(passage_id))
-
-
-def move(passage_id: str, delta: int) -> None:
-    notepage.edit(lambda n: n.move(passage_id, delta))
-
-
-def moving(passage_id: str, delta: int) -> dict:
-    return {"on_click": move, "args": (passage_id, delta)}
-
-
-def pinned_ids() -> set[str]:
-    return {item.passage_id for item in note().items}
-
-
-def sync_note() -> None:
-    """Save what the note's fields show (heading, own line, comments) that this tab changed."""
-    notepage.sync_fields()
-
-
-def downloading() -> None:
-    """A download click: whatever was typed last is in the note before the file is made."""
-    sync_note()
-    gate().clicked()
-
-
-def set_question(question: str) -> None:
-    for key in QUESTION_KEYS:
-        st.session_state[key] = question
-    st.session_state["asked"] = True
-    notepage.remember_question(question)
-
-
-def submitted(key: str) -> None:
-    set_question(st.session_state.get(key, ""))
-
-
-def active_filters() -> tuple[str | None, str | None]:
-    region = st.session_state.get("region", ALL_REGIONS)
-    session = st.session_state.get("session", ALL_SESSIONS)
-    return (None if region == ALL_REGIONS else region, None if session == ALL_SESSIONS else session)
-
-
-def clear_filter(name: str) -> None:
-    st.session_state[name] = FILTERS[name][1]
-
-
-# ---------------------------------------------------------------- loading
-
-
-def run_build(settings: Settings, text: str, since: float | None = None):
-    """Run an index build in a worker process and wait for it here, with a progress bar.
-
-    Only this session waits; every other session keeps searching the current index.
-    ``since``: when this session's files were saved; the build must have started later.
-    """
-    if since is None:
-        job = pagecache.start_build(settings)
-    else:
-        with st.spinner("Väntar på en indexering som redan pågår …"):
-            job = pagecache.build_after(settings, since)
-    bar = st.progress(0.0, text=text)
-
-    def progress(done: int, total: int) -> None:
-        if total:
-            share = min(1.0, done / total)
-            bar.progress(share, text=f"{text} Bäddar in stycken: {done} av {total}.")
-
-    try:
-        outcome = job.wait(on_progress=progress)
-    finally:
-        bar.empty()
-    pagecache.build_finished(settings, outcome.ok, job)
-    return outcome
-
-
-def load_searcher(settings: Settings):
-    """The shared searcher of this server process (loaded once per index version).
-
-    A missing index is built first (this visitor waits, with progress). A stale one keeps
-    serving while a worker builds the new version in the background.
-    """
-    try:
-        if pagecache.needs_build(settings):
-            if pagecache.current_version(settings) is None:
-                outcome = run_build(settings, "Bygger sökindexet första gången …")
-                if not outcome.ok:
-                    st.error(markup.md_escape(outcome.message))
-                    st.stop()
-            else:
-                pagecache.start_build(settings)
-                st.caption("Konferenstexterna har ändrats – sökindexet uppdateras i bakgrunden.")
-        if pagecache.is_warming():
-            with st.spinner("Laddar språkmodellen och sökindexet …"):
-                pagecache.wait_until_warm(300)
-        return pagecache.searcher(settings)
-    except ConfsearchError as exc:  # no index, no model: its message, nothing else
-        st.error(markup.md_escape(exc.message))
-        st.stop()
-
-
-def run_search(searcher, version: str, query: str, region, session, k: int):
-    """Search + extractive answer (confsearch.answers.asking: a filter that hides the answer is
-    named), memoised per session (re-runs for pins cost nothing)."""
-    from confsearch.answers.asking import ask
-
-    key = (version, query, region, session, k)
-    memo = st.session_state.setdefault("memo", {})
-    if key not in memo:
-        asked = ask(searcher, query, k, region=region, session=session)
-        memo.clear()  # keep one result per session: memory stays flat
-        memo[key] = (asked.response, asked.answer, asked.outside is not None)
-    return memo[key]
-
-
-def clear_filters() -> None:
-    for name in ("region", "session"):
-        clear_filter(name)
-
-
-def run_regions(searcher, version: str, query: str, region, session):
-    key = (version, query, region, session)
-    memo = st.session_state.setdefault("region_memo", {})
-    if key not in memo:
-        memo.clear()
-        memo[key] = searcher.regions(query, region=region, session=session)
-    return memo[key]
 
 
 # ---------------------------------------------------------------- shared pieces
@@ -223,26 +90,7 @@ def filter_controls(searcher) -> None:
     (A second set of boxes mirroring these in Regioner lost the choice now and then: the
     browser can send a hidden box's old value after the page set a new one.)"""
     regions = sorted(searcher.index.regions)
-    sessions = searcher.index.sessions
-    session_regions = cards.session_regions(searcher.index)
-
-    # With several documents the lärpass are grouped by document: sorted by it and each
-    # labelled with it ("Årskonferens 2022 · Rena resor … (Region …)").
-    documents: dict[str, str] = {}
-    for d in searcher.index.manifest.documents:
-        for s in d.sessions:
-            documents.setdefault(s, d.title or d.doc_id)
-    grouped = len(set(documents.values())) > 1
-    if grouped:
-        order = {title: i for i, title in enumerate(dict.fromkeys(documents.values()))}
-        sessions = sorted(sessions, key=lambda s: order.get(documents.get(s, ""), len(order)))
-
-    def session_label(s: str) -> str:
-        if s == ALL_SESSIONS:
-            return s
-        label = f"{s} ({', '.join(session_regions[s])})" if session_regions.get(s) else s
-        return f"{documents[s]} · {label}" if grouped and s in documents else label
-
+    sessions, session_label = session_choices(searcher.index)
     options = {"region": [ALL_REGIONS, *regions], "session": [ALL_SESSIONS, *sessions]}
     with st.expander("Filtrera på region eller lärpass"):
         for name, label in (("region", "Region eller organisation"), ("session", "Lärpass")):
@@ -311,14 +159,12 @@ def pin_button(hit, query: str, source, key: str) -> None:
 
 
 def card(hit, response, quoted: dict, label: str, searcher, sources: dict, key: str) -> None:
-    from confsearch.retrieval.claims import level
-
     p = hit.passage
     words = hit.matched_forms or hit.matched_terms or [response.query]
     # a weak card gets no highlight: yellow says "this is the part that answers"
     spans = (
         markup.best_sentence_spans(p.text, quoted=quoted.get(hit.rank, []), query_words=words)
-        if level(label) > 0 or hit.rank in quoted
+        if labels.level(label) > 0 or hit.rank in quoted
         else []
     )
     source = citation.source_of(sources, p)
@@ -334,8 +180,9 @@ def card(hit, response, quoted: dict, label: str, searcher, sources: dict, key: 
             st.markdown(cards.session_text_html(whole, p.id), unsafe_allow_html=True)
 
 
-def answer_block(response, ans, filtered_out: bool = False) -> dict[int, list[str]]:
+def answer_block(result: qa.AskResult) -> dict[int, list[str]]:
     """The answer above the cards; returns its sentences by card number (for highlighting)."""
+    response, ans = result.response, result.answer
     if not response.hits:
         st.info(messages.NO_FILTER_HITS)
         return {}
@@ -345,7 +192,7 @@ def answer_block(response, ans, filtered_out: bool = False) -> dict[int, list[st
         head, _, rest = reason.partition(". ")
         detail = f" {markup.md_escape(rest)}" if rest else ""
         st.warning(f"**{markup.md_escape(head)}.**{detail} {messages.NO_ANSWER_NEAREST}")
-        if filtered_out:
+        if result.filtered_out:
             st.button("Sök utan filter", icon=":material/filter_alt_off:", on_click=clear_filters)
         return {}
     with st.container(border=True):
@@ -357,10 +204,7 @@ def answer_block(response, ans, filtered_out: bool = False) -> dict[int, list[st
             "Svaret är meningar hämtade ur konferenstexterna; siffran leder till stycket "
             f"där meningen står.{only}"
         )
-    quoted: dict[int, list[str]] = {}
-    for s in ans.sentences:
-        quoted.setdefault(s.citation, []).append(s.text)
-    return quoted
+    return result.quoted()
 
 
 # ---------------------------------------------------------------- tabs
@@ -386,24 +230,21 @@ def search_tab(searcher, version: str, sources: dict) -> None:
                 )
         return
 
-    from confsearch.retrieval import claims
-    from confsearch.retrieval.search import QueryError
-
     try:
-        response, ans, filtered_out = run_search(searcher, version, query, region, session, int(k))
+        result = run_search(searcher, version, qa.Question(query, int(k), region, session))
     except QueryError as exc:
         st.info(markup.md_escape(exc))
         return
-    quoted = answer_block(response, ans, filtered_out)
+    response, cards_labels = result.response, result.labels
+    quoted = answer_block(result)
     if response.expansions:
         st.caption("Sökte även på: " + markup.md_escape(", ".join(response.expansions)))
-    labels = claims.cited_labels(response, ans)
-    shown = claims.shown_count(labels)
-    for hit, label in zip(response.hits[:shown], labels, strict=False):
+    shown = labels.shown_count(cards_labels)
+    for hit, label in zip(response.hits[:shown], cards_labels, strict=False):
         card(hit, response, quoted, label, searcher, sources, key=f"fast-{hit.passage.id}")
     if len(response.hits) > shown:
         with st.expander(f"Visa fler ({len(response.hits) - shown} svagare träffar)"):
-            for hit, label in zip(response.hits[shown:], labels[shown:], strict=True):
+            for hit, label in zip(response.hits[shown:], cards_labels[shown:], strict=True):
                 card(hit, response, quoted, label, searcher, sources, key=f"fast-{hit.passage.id}")
     if note().items:
         count = messages.count_noun(len(note().items), "stycke", "stycken")
@@ -411,8 +252,6 @@ def search_tab(searcher, version: str, sources: dict) -> None:
 
 
 def regions_tab(searcher, version: str, sources: dict) -> None:
-    from confsearch.retrieval.search import QueryError
-
     st.markdown("Vilka regioner och organisationer har arbetat med ämnet i din fråga?")
     question_form("query_regions", "regionform")
     chips("regioner", hint=True)
@@ -422,7 +261,8 @@ def regions_tab(searcher, version: str, sources: dict) -> None:
         return
     region, session = active_filters()
     try:
-        results = run_regions(searcher, version, query, region, session)
+        question = qa.Question(query, REGIONS_K, region, session)
+        results = run_regions(searcher, version, question).regions
     except QueryError as exc:
         st.info(markup.md_escape(exc))
         return
@@ -507,9 +347,6 @@ def note_tab(searcher) -> None:
 def downloads(n) -> None:
     """Markdown and Word, made when clicked and only after the click (with any edit sent
     along with it) has reached the note: see :mod:`confsearch.web.exportgate`."""
-    from confsearch.answers.briefing import to_markdown
-    from confsearch.answers.wordnote import to_docx
-
     g = gate()
     with st.container(horizontal=True):
         st.download_button(
@@ -575,77 +412,6 @@ def corpus_tab(settings: Settings, searcher) -> None:
                 getattr(st, kind)(message)
 
 
-def add_files(settings: Settings, files) -> None:
-    """Save uploads, index them in a worker, and undo the uploads if that fails.
-
-    One batch at a time per index (:func:`confsearch.web.pagecache.upload_lock`): a second
-    session uploading meanwhile waits, then saves its files and gets a build of its own.
-    """
-    lock = pagecache.upload_lock(settings)
-    if not lock.acquire(blocking=False):
-        with st.spinner("En annan uppladdning indexeras just nu – dina filer läggs till sedan …"):
-            lock.acquire()
-    try:
-        notes = _save_and_index(settings, files)
-    finally:
-        lock.release()
-        _release(files)
-    st.session_state["flash"] = notes
-    st.session_state["upload_n"] = st.session_state.get("upload_n", 0) + 1
-    st.session_state.pop("memo", None)
-    st.session_state.pop("region_memo", None)
-    st.rerun()
-
-
-def _release(files) -> None:
-    """Drop the uploads from Streamlit's memory: they are in the corpus folder now (or were
-    refused), and Streamlit would otherwise hold them until the browser tab closes."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    remove = getattr(getattr(ctx, "uploaded_file_mgr", None), "remove_file", None)
-    if ctx is None or remove is None:
-        return
-    for f in files:
-        remove(session_id=ctx.session_id, file_id=f.file_id)
-
-
-def _save_and_index(settings: Settings, files) -> list[tuple[str, str]]:
-    notes: list[tuple[str, str]] = []
-    saved: list[Path] = []
-    for f in files:
-        shown = markup.md_escape(f.name)
-        try:
-            corpusfiles.check_upload(settings.corpus_dir, f.name, f.getvalue())
-            path = uploads.save_upload(settings.corpus_dir, f.name, f.getvalue())
-        except uploads.UploadError as exc:
-            notes.append(("error", f"{shown} lades inte till: {markup.md_escape(exc)}"))
-            continue
-        saved.append(path)
-        if path.name != f.name:
-            notes.append(("info", f"{shown} sparades som {markup.md_escape(path.name)}."))
-    if saved:  # a build started from now on reads every file saved above
-        notes = _index_uploads(settings, saved, time.monotonic()) + notes
-    return notes
-
-
-def _index_uploads(settings: Settings, saved: list[Path], since: float) -> list[tuple[str, str]]:
-    outcome = run_build(settings, messages.UPDATING_INDEX, since)
-    if not outcome.ok:
-        for path in saved:
-            uploads.quarantine(settings.corpus_dir, path)
-        return [("error", uploads.rolled_back_message(saved, outcome.message))]
-    rejected, notes = uploads.judge_uploads(settings.corpus_dir, saved, outcome.report)
-    report = outcome.report
-    if rejected:
-        outcome = run_build(settings, messages.UPDATING_INDEX, time.monotonic())
-        report = outcome.report if outcome.ok else report
-    added = [p for p in saved if p not in rejected]
-    if added:
-        notes.insert(0, ("success", uploads.added_message(added, report)))
-    return notes
-
-
 # ---------------------------------------------------------------- page
 
 
@@ -665,7 +431,8 @@ def main() -> None:
     # knows the tabs by that place, and a shifted place would throw a visitor who just
     # chose files in the Korpus tab back to the Sök tab.
     with st.container():
-        searcher, version = load_searcher(settings)
+        opened = load_searcher(settings)
+    searcher, version = opened.searcher, opened.version
     sources = citation.sources(searcher.index.manifest.documents)
     about = citation.collection_caption(sources)
     if about:

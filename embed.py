@@ -9,9 +9,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from confsearch.cli import SwedishParser
+from confsearch.cli.parser import SwedishParser
+from confsearch.embedding.fastengine import engine_build_for
 from confsearch.errors import ConfsearchError
-from confsearch.settings import Settings
+from confsearch.retrieval.service import refresh_index
+from confsearch.retrieval.store import open_store
+from confsearch.settings import DEFAULT_MODEL, Settings
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,10 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         model=args.model,
         dtype=args.dtype,
     )
-
-    from tqdm import tqdm
-
-    from confsearch.retrieval.service import refresh_index
+    from tqdm import tqdm  # a progress bar only when a build runs (heavy import)
 
     bar: tqdm | None = None
 
@@ -85,8 +85,6 @@ def main(argv: list[str] | None = None) -> int:
             bar.close()
     _prepare_query_engine(settings)
     if report is None:
-        from confsearch.retrieval.store import open_store
-
         print(f"Indexet i {open_store(settings).location} är aktuellt.")
         return 0
     for err in report.errors:
@@ -102,9 +100,6 @@ def main(argv: list[str] | None = None) -> int:
 def _prepare_query_engine(settings: Settings) -> None:
     """Compile the question encoder for this machine now (~1 s, once) rather than during
     the page's first answer (`make run` starts the page right after this)."""
-    from confsearch.embedding.fastengine import engine_build_for
-    from confsearch.settings import DEFAULT_MODEL
-
     if settings.model == DEFAULT_MODEL:
         engine_build_for(settings)
 

@@ -332,7 +332,7 @@ def bench_postgres(
 def run(args, sizes: list[int]) -> None:
     from confsearch.devtools.pgserver import LocalServer
     from confsearch.embedding.model import load_query_embedder
-    from confsearch.retrieval.search import clean_query
+    from confsearch.query import clean_query
     from confsearch.settings import Settings
 
     t_all = time.perf_counter()

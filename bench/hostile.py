@@ -129,7 +129,7 @@ def search_rows(tmp: Path) -> list[str]:
     shutil.copytree(ROOT / "corpus", tmp / "corpus")
     settings = Settings.from_env().with_(corpus_dir=tmp / "corpus", index_dir=tmp / "index")
     build_index(tmp / "corpus", tmp / "index", load_embedder(settings))
-    searcher, _ = pagecache.searcher(settings)
+    searcher = pagecache.searcher(settings).searcher
 
     def one(q: str) -> float:
         t0 = time.perf_counter()

@@ -53,10 +53,11 @@ sys.path.insert(0, str(ROOT))
 from bench._report import cpu_description, write_section  # noqa: E402
 from confsearch.embedding.model import load_embedder, load_query_embedder  # noqa: E402
 from confsearch.evaluation.evalsets import EVAL_DIR  # noqa: E402
+from confsearch.query import clean_query  # noqa: E402
 from confsearch.retrieval.glossary import expand_query  # noqa: E402
 from confsearch.retrieval.index import build_index, compute_hubness, lexical_text, load_index  # noqa: E402
 from confsearch.retrieval.lexical import LexicalIndex  # noqa: E402
-from confsearch.retrieval.search import FusionConfig, Searcher, clean_query  # noqa: E402
+from confsearch.retrieval.search import FusionConfig, Searcher  # noqa: E402
 from confsearch.retrieval.store import (  # noqa: E402
     LoadedIndex,
     faissdense,

@@ -14,16 +14,15 @@ from __future__ import annotations
 
 import sys
 
-from confsearch.settings import PROJECT_ROOT
+from confsearch.settings import PROJECT_ROOT, Settings
+from confsearch.web import pagecache, pageserver
 
 APP = PROJECT_ROOT / "app.py"
 
 
 def main(argv: list[str] | None = None) -> int:
-    from confsearch.settings import Settings
-    from confsearch.web import pagecache, pageserver
-
     pagecache.warm_in_background(Settings.from_env())
+    # Streamlit (heavy) is imported only once the model and index are warming meanwhile.
     from streamlit.web import cli as stcli
 
     args = pageserver.prepare(list(sys.argv[1:] if argv is None else argv))

@@ -33,6 +33,7 @@ EXACT_MARGIN = 0.006
 # A hit with this share of the best one's score (and shared content words) is evidence
 # for its organisations in Searcher.regions (183dd23).
 REGION_SCORE_SHARE = 0.85
+REGION_POOL = 50  # hits searched for the regions overview (its default since it was added)
 
 # ---------------------------------------------------------------- lexical (lexical, typos)
 

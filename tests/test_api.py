@@ -28,9 +28,10 @@ from bench.api import REQUESTS, api_server, reference, run_load
 from confsearch import cli
 from confsearch.api import app as api
 from confsearch.api import docs as apidocs
+from confsearch.api import requests as apirequests
+from confsearch.query import clean_query
 from confsearch.retrieval import service
 from confsearch.retrieval.index import build_index
-from confsearch.retrieval.search import clean_query
 from confsearch.settings import DEFAULT_MODEL, Settings
 from tests.bad_queries import BAD_QUERIES, REFUSED
 from tests.conftest import FakeEmbedder
@@ -129,6 +130,24 @@ def test_refused_queries_and_unknown_filters_are_the_cli_error_objects(client, c
                 assert r.status_code == 400 and dumped(r.json()) == dumped(want)
             else:
                 assert r.status_code == 200 and dumped(r.json()) == dumped(want)
+
+
+def test_a_region_filter_changes_ask_regions_and_brief(client):
+    """The API's filters reach confsearch.qa like the CLI's --region (ask, regions and
+    brief: new)."""
+    only = "Region Gävleborg"
+    free = client.get("/ask", params={"q": QUESTION}).json()
+    r = client.get("/ask", params={"q": QUESTION, "region": only})
+    assert r.status_code == 200 and r.json()["hits"] and r.json()["hits"] != free["hits"]
+    assert {h["region"] for h in r.json()["hits"]} == {only}
+    assert {h["region"] for h in free["hits"]} != {only}
+    r = client.get("/regions", params={"q": "cykel", "region": "Atlantis"})
+    assert r.status_code == 400 and "Okänd region" in r.json()["error"]
+    r = client.post("/brief", json={"questions": [QUESTION], "region": "Atlantis"})
+    assert r.status_code == 400 and "Okänd region" in r.json()["error"]
+    r = client.post("/brief", json={"questions": [QUESTION], "region": only})
+    assert r.status_code == 200 and all(only in i["regions"] for i in r.json()["items"])
+    apidocs.BriefOut.model_validate(r.json())
 
 
 def test_ask_regions_and_brief_are_the_cli_answers(real_client, real_env, capsys, tmp_path):
@@ -265,7 +284,7 @@ ERRORS = [
     (
         "POST",
         "/brief",
-        {"content": b"x" * (api.MAX_BODY_BYTES + 1)},
+        {"content": b"x" * (apirequests.MAX_BODY_BYTES + 1)},
         413,
         "Förfrågan är för stor (högst 256 KiB).",
     ),
@@ -287,8 +306,8 @@ def test_a_chunked_body_is_counted_too(client):
         for _ in range(total // 1024):
             yield b" " * 1024
 
-    r = client.post("/brief", content=chunks(api.MAX_BODY_BYTES + 4096))
-    assert r.status_code == 413 and r.json() == {"error": api.TOO_LARGE}
+    r = client.post("/brief", content=chunks(apirequests.MAX_BODY_BYTES + 4096))
+    assert r.status_code == 413 and r.json() == {"error": apirequests.TOO_LARGE}
     body = json.dumps({"questions": [QUESTION]}).encode()
     json_type = {"content-type": "application/json"}
     r = client.post("/brief", content=iter([body[:10], body[10:]]), headers=json_type)

@@ -166,6 +166,19 @@ def test_region_filter_is_shown_as_a_chip_and_applied_in_every_tab(env):
     assert any("Värmland leder tillsammans" not in c for c in cards(at))
 
 
+def test_a_region_filter_changes_ask_with_the_fake_model(fake_env):
+    """The page's filter reaches confsearch.qa.ask (fast tier: the fake model)."""
+    at = ask(start(), QUESTION)
+    free = cards(at)
+    at.selectbox(key="region").select("Region Gävleborg").run()
+    assert not at.exception, at.exception
+    only = cards(at)
+    assert free and only and only != free
+    assert all("Region Gävleborg" in c for c in only)
+    assert any("Region Gävleborg" not in c for c in free)
+    assert chip_labels(at) == ["Region: Region Gävleborg", "Region: Region Gävleborg"]
+
+
 def test_session_filter(env):
     at = start()
     at.selectbox(key="session").select("Det nya Norrland?")

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from bench import search as bench
-from confsearch.retrieval.search import FusionConfig, Searcher, clean_query
+from confsearch.query import clean_query
+from confsearch.retrieval.search import FusionConfig, Searcher
 from confsearch.retrieval.store import faissdense
 from confsearch.retrieval.store.faissdense import FaissDense
 from tests.conftest import FakeEmbedder

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from confsearch.answers.labels import level
 from confsearch.markup import query_tag
-from confsearch.retrieval.claims import level
 from tests.browser import ask, choose, wait, wait_for_page
 from tests.test_browser import STARTUP_TIMEOUT, browser, server  # noqa: F401 (fixtures)
 

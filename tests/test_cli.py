@@ -106,6 +106,22 @@ def test_bad_query_is_answered_before_anything_loads(query, capsys, monkeypatch)
     assert code == 1 and "Traceback" not in err and "Fel:" in err
 
 
+def test_a_region_filter_changes_ask_regions_and_brief(fake_env, capsys, tmp_path):
+    """--region reaches confsearch.qa in ask, regions and brief (regions and brief: new)."""
+    only = "Region Gävleborg"
+    free = json.loads(run(["ask", "--json", QUESTION], capsys)[1])
+    code, out, _ = run(["ask", "--json", "--region", only, QUESTION], capsys)
+    filtered = json.loads(out)
+    assert code == 0 and filtered["hits"] and filtered["hits"] != free["hits"]
+    assert {h["region"] for h in filtered["hits"]} == {only}
+    assert {h["region"] for h in free["hits"]} != {only}
+    code, out, err = run(["regions", "--region", "Atlantis", "cykel"], capsys)
+    assert code == 1 and "Okänd region" in err
+    note = tmp_path / "n.md"
+    assert run(["brief", "--region", only, "--out", str(note), QUESTION], capsys)[0] == 0
+    assert note.is_file()
+
+
 def test_stdin_json_answers_every_line_and_reports_invalid_utf8(fake_env, capsys, monkeypatch):
     lines = [QUESTION.encode(), b"", b"\xff\xfe trasig rad", "jämlika livsvillkor".encode()]
     code, out, _ = run(

@@ -113,6 +113,7 @@ def test_list_rename_duplicate_delete(client):
     client.post(f"/notes/{a['id']}/pins", json={"passage_id": hit["passage_id"], "comment": "k"})
     copy = client.post(f"/notes/{a['id']}/duplicate", json={"name": "Kopian"})
     assert copy.status_code == 201 and copy.json()["name"] == "Kopian"
+    notedocs.NoteOut.model_validate(copy.json())  # every field documented (extra="forbid")
     assert copy.json()["items"] == client.get(f"/notes/{a['id']}").json()["items"]
     client.delete(f"/notes/{copy.json()['id']}/pins/{hit['passage_id']}")
     assert len(client.get(f"/notes/{a['id']}").json()["items"]) == 1  # the original stays

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from confsearch.answers import labels as claims
 from confsearch.answers.answer import answer
 from confsearch.answers.sentences import (
     announces_session,
@@ -13,7 +14,6 @@ from confsearch.answers.sentences import (
     unanswered,
 )
 from confsearch.evaluation.answereval import AnswerMetrics, holds_key, is_answerable
-from confsearch.retrieval import claims
 from confsearch.retrieval.question import analyse, verb_words
 from tests.test_answer import make_hit, response
 

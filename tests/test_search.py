@@ -7,17 +7,14 @@ import shutil
 import numpy as np
 import pytest
 
-from confsearch.retrieval import claims
+from confsearch import qa
+from confsearch.answers import labels as claims
+from confsearch.answers.labels import relevance_label
+from confsearch.query import QueryError, clean_query
 from confsearch.retrieval.confidence import ConfidenceModel
 from confsearch.retrieval.grounding import ground
 from confsearch.retrieval.index import build_index, load_index
-from confsearch.retrieval.search import (
-    FusionConfig,
-    QueryError,
-    Searcher,
-    clean_query,
-    relevance_label,
-)
+from confsearch.retrieval.search import FusionConfig, Searcher
 from tests.conftest import REAL_CORPUS, FakeEmbedder
 
 
@@ -33,8 +30,7 @@ def searcher(tmp_path_factory):
 
 
 def test_json_contract(searcher):
-    resp = searcher.search("cykelbibliotek vikcykel", k=3)
-    d = resp.to_json()
+    d = qa.search(searcher, qa.Question("cykelbibliotek vikcykel", k=3)).to_json()
     assert d["query"] == "cykelbibliotek vikcykel"
     assert [h["rank"] for h in d["hits"]] == [1, 2, 3]
     keys = {
@@ -140,7 +136,7 @@ def test_regions_need_an_answer_and_evidence(searcher):
 
 
 def test_json_has_confident_and_missing(searcher):
-    obj = searcher.search("Vad säger Jönköpings län om turism?", k=2).to_json()
+    obj = qa.search(searcher, qa.Question("Vad säger Jönköpings län om turism?", k=2)).to_json()
     assert obj["confident"] is False  # a name the texts never mention: never an answer
     assert obj["missing"][0] == "Jönköpings län"
     assert list(obj) == ["query", "confident", "missing", "hits"]

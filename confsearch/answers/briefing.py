@@ -346,6 +346,8 @@ def brief(
     intro: str = "",
     only_confident: bool = True,
     min_share: float = MIN_SCORE_SHARE,
+    region: str | None = None,
+    session: str | None = None,
 ) -> BriefingNote:
     """A note with the top ``k`` passages of each question (``python -m confsearch brief``).
 
@@ -353,8 +355,8 @@ def brief(
     ``SearchResponse.confident``) is listed but contributes no passages, and of the others
     only hits that are themselves relevant are kept: not a "Svag träff" (dense cosine
     below the search's ``min_confidence``) and a fused score of at least ``min_share`` of
-    the question's best hit. Raises :class:`confsearch.retrieval.search.QueryError` for an unusable
-    question.
+    the question's best hit. ``region``/``session`` filter the search as in ``ask``.
+    Raises :class:`confsearch.query.QueryError` for an unusable question.
     """
     note = BriefingNote(heading=heading, intro=intro)
     queries = [q for q in queries if q is not None]
@@ -362,7 +364,7 @@ def brief(
         return note
     min_conf = getattr(getattr(searcher, "config", None), "min_confidence", 0.0)
     cited = sources(searcher.index.manifest.documents)
-    for response in searcher.search_many(queries, k=k):
+    for response in searcher.search_many(queries, k=k, region=region, session=session):
         note.add_question(response.query)
         if only_confident and not response.confident:
             continue

@@ -1,13 +1,15 @@
 """HTTP API: ``python -m confsearch serve`` answers JSON for other tools.
 
-The same answers as the command line, from the same code: ``/search`` returns exactly the
-objects of ``search --json``, ``/ask`` the answer of ``ask`` (and its text), ``/regions``
-those of ``regions``, ``POST /brief`` the note of ``brief``. Queries are checked by the
-same rule (:func:`confsearch.retrieval.search.clean_query`, ``--k`` by
-:func:`confsearch.cli.hits_count`)
-with the same Swedish messages, and the searcher comes from the one service layer
-(:class:`confsearch.retrieval.service.LiveSearcher`), so the API works on either backend and follows
-new index versions without a restart.
+The same answers as the command line, from the same code: the routes parse the request
+and call the use cases of :mod:`confsearch.qa`, whose results' ``to_json()`` are the
+bodies. ``/search`` returns exactly the objects of ``search --json``, ``/ask`` the answer
+of ``ask`` (and its text), ``/regions`` those of ``regions``, ``POST /brief`` the note of
+``brief``, each with the same ``region``/``session`` filters. Queries are checked by the
+same rule (:func:`confsearch.query.clean_query`, ``k`` by
+:func:`confsearch.query.hits_count`) with the same Swedish messages, and the searcher
+comes from the one service layer (:class:`confsearch.retrieval.service.LiveSearcher`), so
+the API works on either backend and follows new index versions without a restart.
+Refused requests (Swedish validation errors, the body limit): :mod:`confsearch.api.requests`.
 
 Errors are Swedish JSON (``{"error": "…"}``) with a 4xx/5xx status, never a traceback and
 never FastAPI's English validation bodies. Limits: the query's length, ``k`` in 1–100, the
@@ -29,7 +31,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, Literal
@@ -37,26 +39,31 @@ from typing import Annotated, Any, Literal
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from confsearch.answers.briefing import BriefingNote, brief, note_from_passage, to_markdown
+from confsearch import qa
 from confsearch.answers.wordnote import DOCX_MIME as DOCX_TYPE
-from confsearch.answers.wordnote import to_docx
 from confsearch.api import docs as apidocs
 from confsearch.api import guard as apiguard
 from confsearch.api import notes as notes_api
 from confsearch.api.docs import MAX_QUERY_INPUT, BriefIn
-from confsearch.cli import MAX_K, hits_count
+from confsearch.api.requests import (
+    ApiError,
+    BodyLimit,
+    error_response,
+    validation_response,
+)
 from confsearch.errors import ConfsearchError
-from confsearch.messages import INDEX_LOADING, NO_REGIONS_WITH_EVIDENCE
-from confsearch.retrieval.search import QueryError, Searcher, clean_query
+from confsearch.messages import INDEX_LOADING
+from confsearch.query import MAX_K, QueryError, clean_query
+from confsearch.retrieval.search import Searcher
 from confsearch.retrieval.service import LiveSearcher, Opened
 from confsearch.retrieval.store import IndexError_
 from confsearch.settings import Settings
 
 log = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 256 * 1024
 # Request line and headers: a query at the length limit made of 4-byte characters is 12 bytes
 # a character once percent-encoded; with room for the filters and headers. Anything longer
 # gets uvicorn's own plain-text 400 before the app (and its Swedish 422) could see it.
@@ -64,125 +71,13 @@ MAX_REQUEST_HEAD = 12 * MAX_QUERY_INPUT + 64 * 1024
 WORKERS = 4  # search threads: a few, the machine has two cores
 
 NOT_READY = INDEX_LOADING
-TOO_LARGE = f"Förfrågan är för stor (högst {MAX_BODY_BYTES // 1024} KiB)."
 INTERNAL = (
     "Ett internt fel uppstod och förfrågan kunde inte besvaras. Försök igen; om felet "
     "kvarstår, kontakta den som driver tjänsten."
 )
-UNKNOWN_PASSAGES = "Stycket finns inte i sökindexet (sök igen och fäst det på nytt): {ids}."
 NOT_JSON = "Skicka innehållet som JSON (Content-Type: application/json)."
 NOTHING_TO_BRIEF = "Ange minst en fråga eller ett fäst stycke."
 DATABASE_HANGS = "Databasen svarar inte just nu. Försök igen om en stund."
-
-
-class ApiError(ConfsearchError):
-    """An answer other than 200: HTTP status, Swedish message, extra JSON fields."""
-
-    def __init__(self, status: int, message: str, headers: dict | None = None, **extra) -> None:
-        super().__init__(message, http_status=status)
-        self.status, self.headers, self.extra = status, headers, extra
-
-
-def error_response(
-    status: int, message: str, headers: Mapping[str, str] | None = None, **extra
-) -> Response:
-    return JSONResponse({**extra, "error": message}, status_code=status, headers=headers)
-
-
-# ---------------------------------------------------------------- Swedish validation errors
-
-
-def _field(loc: tuple) -> str:
-    """("query", "k") -> "k"; ("body", "pinned", 0, "comment") -> "pinned[0].comment"."""
-    out = ""
-    for part in loc[1:]:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-K_ERRORS = ("int_parsing", "int_type", "int_from_float", "greater_than_equal", "less_than_equal")
-
-
-def _problem(err: dict) -> str:
-    """One pydantic error in Swedish."""
-    kind, loc, ctx = err.get("type", ""), tuple(err.get("loc", ())), err.get("ctx") or {}
-    name = _field(loc)
-    where = "Parametern" if loc[:1] in (("query",), ("path",)) else "Fältet"
-    if name == "k" and kind in K_ERRORS:
-        try:
-            hits_count(str(err.get("input")))
-        except Exception as exc:  # argparse.ArgumentTypeError: the CLI's own message
-            return f"{where} k: {exc}."
-    if kind == "json_invalid":
-        return "Innehållet är inte giltig JSON."
-    if kind == "missing":
-        return "Förfrågan saknar innehåll (JSON)." if not name else f"{where} «{name}» saknas."
-    if kind in ("model_attributes_type", "dict_type", "model_type"):
-        return (
-            "Innehållet måste vara ett JSON-objekt."
-            if not name
-            else f"«{name}» måste vara ett objekt."
-        )
-    if kind == "string_too_long" and (name == "q" or name.startswith("questions[")):
-        return f"Frågan är för lång (högst {ctx.get('max_length', MAX_QUERY_INPUT)} tecken)."
-    if kind == "string_too_long":
-        return f"«{name}» är för lång (högst {ctx.get('max_length')} tecken)."
-    if kind == "too_long":
-        return f"«{name}» har för många värden (högst {ctx.get('max_length')})."
-    if kind == "list_type":
-        return f"«{name}» måste vara en lista."
-    if kind == "string_type":
-        return f"«{name}» måste vara text."
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"«{name}» måste vara ett heltal."
-    if kind == "extra_forbidden":
-        return f"Okänt fält: «{name}»."
-    if kind in ("literal_error", "enum"):
-        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
-        return f"{where} «{name}» måste vara ett av: {expected}."
-    return f"Ogiltigt värde för «{name or 'innehållet'}»."
-
-
-def validation_response(exc: RequestValidationError) -> Response:
-    problems = list(dict.fromkeys(_problem(e) for e in exc.errors()))
-    return error_response(422, " ".join(problems))
-
-
-# ---------------------------------------------------------------- body size
-
-
-class BodyLimit:
-    """Refuses a request body over ``limit`` bytes with 413, before the app sees it: by
-    Content-Length at once, else while reading (chunked bodies are counted too)."""
-
-    def __init__(self, app, limit: int = MAX_BODY_BYTES) -> None:
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        length = dict(scope.get("headers") or []).get(b"content-length", b"0")
-        if not length.isdigit() or int(length) > self.limit:
-            return await error_response(413, TOO_LARGE)(scope, receive, send)
-        body, more = b"", True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":
-                return  # the client went away
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
-            if len(body) > self.limit:
-                return await error_response(413, TOO_LARGE)(scope, receive, send)
-        replayed = False
-
-        async def replay():
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, replay, send)
 
 
 # ---------------------------------------------------------------- running a request
@@ -271,12 +166,18 @@ def _decimal(x: float) -> str:
     return f"{x:g}".replace(".", ",")  # Swedish decimal comma
 
 
+def _refused(query: str, exc: QueryError) -> ApiError:
+    """400 with the body of :func:`confsearch.qa.refused_json` (the CLI's --json error)."""
+    body = qa.refused_json(query, str(exc))
+    return ApiError(400, body.pop("error"), **body)
+
+
 def _query(q: str) -> str:
     """The CLI's rule; a refused query is a 400 with the CLI's ``--json`` error object."""
     try:
         return clean_query(q)
     except QueryError as exc:
-        raise ApiError(400, str(exc), query=q, hits=[]) from None
+        raise _refused(q, exc) from None
 
 
 # ---------------------------------------------------------------- the app
@@ -357,43 +258,35 @@ def create_app(settings: Settings | None = None, *, live: LiveSearcher | None = 
 
         def work(searcher: Searcher):
             try:
-                resp = searcher.search(query, k=k, region=region, session=session)
+                result = qa.search(searcher, qa.Question(query, k, region, session))
             except QueryError as exc:  # unknown region or session: the --json error object
-                raise ApiError(400, str(exc), query=query, hits=[]) from None
-            return resp.to_json()
+                raise _refused(query, exc) from None
+            return result.to_json()
 
         return JSONResponse(await _run(request, work))
 
     @app.get("/ask", tags=["sök"], **apidocs.ASK)
-    async def ask(request: Request, q: Q, k: K5 = 5) -> Response:
-        from confsearch.answers.asking import ask_json
-
-        query = _query(q)
+    async def ask(
+        request: Request,
+        q: Q,
+        k: K5 = 5,
+        region: Region = None,
+        session: SessionTitle = None,
+    ) -> Response:
+        question = qa.Question(_query(q), k, region, session)
         # the `ask --json` object
-        return JSONResponse(await _run(request, lambda searcher: ask_json(searcher, query, k=k)))
+        return JSONResponse(await _run(request, lambda s: qa.ask(s, question).to_json()))
 
     @app.get("/regions", tags=["sök"], **apidocs.REGIONS)
-    async def regions(request: Request, q: Q, k: K10 = 10) -> Response:
-        query = _query(q)
-
-        def work(searcher: Searcher):
-            found = searcher.regions(query, k=k)
-            return {
-                "query": query,
-                "message": None if found else NO_REGIONS_WITH_EVIDENCE,
-                "regions": [
-                    {
-                        "region": r.region,
-                        "score": round(float(r.score), 4),
-                        "passages": r.passages,
-                        "sessions": list(r.sessions),
-                        "best": r.best.to_json(),
-                    }
-                    for r in found
-                ],
-            }
-
-        return JSONResponse(await _run(request, work))
+    async def regions(
+        request: Request,
+        q: Q,
+        k: K10 = 10,
+        region: Region = None,
+        session: SessionTitle = None,
+    ) -> Response:
+        question = qa.Question(_query(q), k, region, session)
+        return JSONResponse(await _run(request, lambda s: qa.regions(s, question).to_json()))
 
     @app.post("/brief", tags=["anteckning"], **apidocs.BRIEF)
     async def brief_note(
@@ -415,15 +308,23 @@ def create_app(settings: Settings | None = None, *, live: LiveSearcher | None = 
 
         cancel = threading.Event()
 
-        def work(searcher: Searcher) -> Response:
-            note = _note(searcher, body, questions, cancel)
+        pins = [qa.Pin(p.passage_id, p.question, p.comment) for p in body.pinned]
+        req = qa.BriefRequest(
+            questions, body.k, body.region, body.session, body.heading, body.intro, pins
+        )
+
+        def work(searcher) -> Response:
+            try:
+                result = qa.brief(searcher, req, check=lambda: apiguard.check(cancel))
+            except qa.UnknownPassages as exc:
+                raise ApiError(404, str(exc)) from None
             if fmt == "docx":
                 return Response(
-                    to_docx(note),
+                    result.docx(),
                     media_type=DOCX_TYPE,
                     headers={"Content-Disposition": 'attachment; filename="anteckning.docx"'},
                 )
-            return JSONResponse({**note.to_dict(), "markdown": to_markdown(note)})
+            return JSONResponse(result.to_json())
 
         return await _run(request, work, cancel=cancel, expensive=True)
 
@@ -439,12 +340,8 @@ def create_app(settings: Settings | None = None, *, live: LiveSearcher | None = 
         responses={200: {"description": "Dokumenten och meddelanden om filer som inte lästes."}},
     )
     async def documents(request: Request) -> Response:
-        from starlette.concurrency import run_in_threadpool
-
-        from confsearch.reading.doclisting import list_documents
-
-        docs, problems = await run_in_threadpool(list_documents, settings.corpus_dir)
-        return JSONResponse({"documents": docs, "problems": problems})
+        result = await run_in_threadpool(qa.documents, settings.corpus_dir)
+        return JSONResponse(result.to_json())
 
     @app.get("/health", tags=["drift"], **apidocs.HEALTH)
     def health(request: Request) -> Response:
@@ -461,37 +358,6 @@ def create_app(settings: Settings | None = None, *, live: LiveSearcher | None = 
 
     apidocs.finish_openapi(app)
     return app
-
-
-def _note(
-    searcher: Searcher, body: BriefIn, questions: list[str], cancel: threading.Event | None = None
-) -> BriefingNote:
-    """Pinned passages first (in the given order, with comments), then the best passages of
-    each question as ``brief`` picks them. One question at a time (the same note as one
-    ``brief`` call: a question's vectors do not depend on the others), so that work whose
-    client has gone stops after the current question."""
-    index = searcher.index
-    missing = [p.passage_id for p in body.pinned if index.passage(p.passage_id) is None]
-    if missing:
-        ids = ", ".join(f"«{i}»" for i in dict.fromkeys(missing))
-        raise ApiError(404, UNKNOWN_PASSAGES.format(ids=ids))
-    auto = BriefingNote()
-    for q in questions:
-        apiguard.check(cancel)
-        one = brief(searcher, [q], k=body.k)
-        for asked in one.questions:
-            auto.add_question(asked)
-        for item in one.items:
-            auto.add_item(item)
-    note = BriefingNote(heading=body.heading, intro=body.intro)
-    for q in auto.questions:
-        note.add_question(q)
-    for pin in body.pinned:
-        p = index.passage(pin.passage_id)
-        note.add_item(note_from_passage(p, " ".join(pin.question.split()), comment=pin.comment))
-    for item in auto.items:
-        note.add_item(item)
-    return note
 
 
 def _database_probe(live: LiveSearcher) -> apiguard.Probe | None:

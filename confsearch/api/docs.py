@@ -16,8 +16,7 @@ from starlette.exceptions import HTTPException
 
 from confsearch.answers.briefing import DEFAULT_HEADING
 from confsearch.api.guard import BRIEF_BUDGET
-from confsearch.cli import MAX_K
-from confsearch.retrieval.search import MAX_QUERY_CHARS
+from confsearch.query import MAX_K, MAX_QUERY_CHARS
 
 MAX_QUERY_INPUT = 10 * MAX_QUERY_CHARS  # longer input is refused (up to it: cut like the CLI)
 MAX_QUESTIONS = 20
@@ -55,6 +54,7 @@ FORMAT = "`markdown` (JSON med anteckningen som Markdown) eller `docx` (Word-fil
 
 
 class ErrorOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     error: str = Field(description="Vad som gick fel, på svenska.")
     query: str | None = Field(
         None, description="Endast /search: frågan, som i `search --json` för en fråga som avvisas."
@@ -63,6 +63,7 @@ class ErrorOut(BaseModel):
 
 
 class HitOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     rank: int = Field(description="Plats i träfflistan, 1 först (källhänvisningens nummer).")
     score: float = Field(description="Sammanvägd relevans (täta vektorer och ord).")
     doc_id: str = Field(description="Dokumentets id.")
@@ -83,6 +84,7 @@ class HitOut(BaseModel):
 
 
 class SearchOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     query: str = Field(description="Frågan (rensad).")
     confident: bool = Field(
         description="Om texterna tydligt svarar på frågan (annars är träffarna bara närmast)."
@@ -92,11 +94,13 @@ class SearchOut(BaseModel):
 
 
 class SentenceOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     text: str = Field(description="En mening ur texterna, ordagrant.")
     citation: int = Field(description="Källhänvisning: `rank` för träffen meningen kommer från.")
 
 
 class AnswerSentenceOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     text: str = Field(description="En mening ur texterna (ev. med kortets organisation först).")
     passage_id: str = Field(description="Stycket meningen står i.")
     cites: list[int] = Field(description="Källhänvisning: `rank` för kortet meningen står på.")
@@ -108,6 +112,7 @@ class SourceOut(HitOut):
 
 
 class AskOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     query: str = Field(description="Frågan (rensad).")
     answer: list[AnswerSentenceOut] = Field(
         description="Svarets meningar, den som bär det frågan efterfrågar först."
@@ -124,6 +129,7 @@ class AskOut(BaseModel):
 
 
 class RegionOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     region: str = Field(description="Region eller organisation.")
     score: float = Field(description="Bästa träffens relevans.")
     passages: int = Field(description="Antal stycken med tydligt stöd.")
@@ -132,6 +138,7 @@ class RegionOut(BaseModel):
 
 
 class RegionsOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     query: str = Field(description="Frågan (rensad).")
     message: str | None = Field(description="Förklaring när ingen region har tydligt stöd.")
     regions: list[RegionOut] = Field(description="Regioner och organisationer, bäst först.")
@@ -180,6 +187,8 @@ class BriefIn(BaseModel):
             f"{BRIEF_BUDGET} (annars 413)."
         ),
     )
+    region: str | None = Field(None, max_length=200, description=REGION)
+    session: str | None = Field(None, max_length=300, description=SESSION)
     heading: str = Field(DEFAULT_HEADING, max_length=300, description="Anteckningens rubrik.")
     intro: str = Field("", max_length=10_000, description="Egen inledande text.")
     pinned: list[PinIn] = Field(
@@ -190,6 +199,7 @@ class BriefIn(BaseModel):
 
 
 class NoteItemOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     passage_id: str
     text: str
     session: str
@@ -198,9 +208,18 @@ class NoteItemOut(BaseModel):
     source: str
     query: str = Field(description="Frågan stycket hör till.")
     comment: str
+    document: dict[str, str | int | None] = Field(
+        default_factory=dict,
+        description=(
+            "Dokumentet stycket kommer från, som i källhänvisningen (titel, arrangör, "
+            "evenemang, datum, webbadress); tomt för en anteckning från före dokumentens "
+            "uppgifter."
+        ),
+    )
 
 
 class BriefOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     heading: str
     intro: str
     items: list[NoteItemOut] = Field(description="Styckena i anteckningens ordning.")
@@ -209,6 +228,7 @@ class BriefOut(BaseModel):
 
 
 class HealthOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     ready: bool = Field(description="Om tjänsten kan svara normalt (annars status 503).")
     state: Literal["ready", "loading", "failed", "degraded"] = Field(
         description=(

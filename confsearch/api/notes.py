@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from confsearch import qa
 from confsearch.answers.briefing import BriefingNote, note_from_passage, to_markdown
 from confsearch.answers.citation import sources
 from confsearch.answers.wordnote import DOCX_MIME as DOCX_TYPE
@@ -94,24 +95,10 @@ def _searcher(request: Request) -> Searcher | None:
     return opened.searcher if opened is not None else None
 
 
-def note_json(stored: StoredNote, searcher: Searcher | None = None) -> dict:
-    """A saved note as the API shows it: each pin with its citation and whether the
-    current index still has its passage (``in_index``; None while the index loads)."""
-    index = searcher.index if searcher is not None else None
-    out = stored.to_dict()
-    out["items"] = [
-        {
-            **item_dict,
-            "citation": item.citation(),
-            "in_index": None if index is None else index.passage(item.passage_id) is not None,
-        }
-        for item, item_dict in zip(stored.note.items, out["items"], strict=True)
-    ]
-    return out
-
-
 def _answer(request: Request, stored: StoredNote, status: int = 200) -> Response:
-    return JSONResponse(note_json(stored, _searcher(request)), status_code=status)
+    return JSONResponse(
+        qa.SavedNoteResult(stored, _searcher(request)).to_json(), status_code=status
+    )
 
 
 def _place(note: BriefingNote, pid: str, position: int | None) -> None:
@@ -150,7 +137,7 @@ def _disposition(name: str, extension: str) -> str:
 @router.get("", **docs.LIST)
 def list_notes(request: Request) -> Response:
     rows = _store(request).list()
-    return JSONResponse({"notes": [vars(s) for s in rows]})
+    return JSONResponse(qa.NotesListResult(rows).to_json())
 
 
 @router.post("", **docs.CREATE)
@@ -232,7 +219,7 @@ def add_pin(request: Request, note_id: NoteId, body: docs.PinAddIn) -> Response:
         _place(stored.note, item.passage_id, body.position)
 
     stored = _store(request).edit(note_id, change)
-    return JSONResponse(note_json(stored, searcher), status_code=201)
+    return JSONResponse(qa.SavedNoteResult(stored, searcher).to_json(), status_code=201)
 
 
 @router.put("/{note_id}/pins/{passage_id}", **docs.PIN_UPDATE)

@@ -67,6 +67,7 @@ class PinUpdateIn(BaseModel):
 
 
 class NoteSummaryOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     id: str = Field(description="Anteckningens id (del av dess adress).")
     name: str = Field(description="Namn i listan.")
     created: str = Field(description="När den skapades (ISO 8601, UTC).")
@@ -75,10 +76,12 @@ class NoteSummaryOut(BaseModel):
 
 
 class NotesOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     notes: list[NoteSummaryOut] = Field(description="Alla anteckningar, senast ändrad först.")
 
 
 class PinOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     passage_id: str = Field(description="Styckets id i sökindexet.")
     text: str = Field(description="En kopia av styckets text, som den stod när det fästes.")
     session: str = Field(description="Lärpass.")
@@ -98,6 +101,7 @@ class PinOut(BaseModel):
 
 
 class NoteOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     id: str = Field(description="Anteckningens id.")
     name: str = Field(description="Namn i listan.")
     created: str = Field(description="När den skapades (ISO 8601, UTC).")

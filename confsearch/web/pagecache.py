@@ -16,11 +16,16 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from confsearch.embedding import model  # called through the module: tests replace loaders
 from confsearch.messages import NO_INDEX_YET
+from confsearch.retrieval.index import corpus_fingerprint
+from confsearch.retrieval.service import Opened, index_state, load_searcher
+from confsearch.retrieval.store import IndexError_, open_store
 from confsearch.settings import Settings
+from confsearch.web import worker
 
 if TYPE_CHECKING:  # loaded when the page first needs it (see searcher)
-    from confsearch.retrieval.search import Searcher
+    pass
 
 STALE_CHECK_SECONDS = 20.0  # how often a page run may re-hash the corpus folder
 
@@ -31,7 +36,7 @@ class _State:
 
     lock: threading.Lock = field(default_factory=threading.Lock)
     embedders: dict = field(default_factory=dict)  # model key -> question embedder
-    searchers: dict = field(default_factory=dict)  # (store, version) -> Searcher
+    searchers: dict = field(default_factory=dict)  # (store, version) -> Opened
     warmed: threading.Event = field(default_factory=threading.Event)
     warm_started: bool = False
     last_stale_check: dict = field(default_factory=dict)  # store -> (time, stale)
@@ -55,30 +60,24 @@ def _store_key(settings: Settings) -> str:
 
 def query_embedder(settings: Settings):
     """The model that encodes questions (no torch for the default model), loaded once."""
-    from confsearch.embedding.model import load_query_embedder
-
     key = _model_key(settings)
     with _STATE.lock:
         if key not in _STATE.embedders:
-            _STATE.embedders[key] = load_query_embedder(settings)
+            _STATE.embedders[key] = model.load_query_embedder(settings)
         return _STATE.embedders[key]
 
 
 def current_version(settings: Settings) -> str | None:
-    from confsearch.retrieval.store import open_store
-
     return open_store(settings).current_version()
 
 
-def searcher(settings: Settings) -> tuple[Searcher, str]:
-    """(Searcher, version) for the live index version, loaded once per version.
+def searcher(settings: Settings) -> Opened:
+    """The live index version's searcher (:func:`confsearch.retrieval.service.load_searcher`,
+    the shape every front end holds), loaded once per version and shared by every session.
+    Never builds: builds run in a worker process (:func:`start_build`).
 
     Raises :class:`confsearch.retrieval.store.IndexError_` (Swedish) if there is no usable index.
     """
-    from confsearch.retrieval.index import load_index
-    from confsearch.retrieval.search import Searcher
-    from confsearch.retrieval.store import IndexError_, open_store
-
     store = open_store(settings)
     version = store.current_version()
     if version is None:
@@ -89,15 +88,14 @@ def searcher(settings: Settings) -> tuple[Searcher, str]:
     with _STATE.lock:
         found = _STATE.searchers.get(key)
     if found is None:
-        index = load_index(store, embedder)
-        found = Searcher(index, embedder)
-        key = (_store_key(settings), index.version)
+        found = load_searcher(store, embedder)
+        key = (_store_key(settings), found.version)
         with _STATE.lock:
             # keep the newest two versions: sessions that are mid-run still hold the old
             for old in [k for k in _STATE.searchers if k[0] == key[0]][:-1]:
                 del _STATE.searchers[old]
             _STATE.searchers[key] = found
-    return found, key[1]
+    return found
 
 
 def warm(settings: Settings) -> None:
@@ -134,9 +132,6 @@ def is_warming() -> bool:
 def needs_build(settings: Settings) -> bool:
     """Whether this corpus's index is missing or stale (checked at most every few seconds;
     a build that failed is not retried until the corpus changes again)."""
-    from confsearch.retrieval.index import corpus_fingerprint
-    from confsearch.retrieval.service import index_state
-
     key = _store_key(settings)
     now = time.monotonic()
     last = _STATE.last_stale_check.get(key)
@@ -155,13 +150,11 @@ def needs_build(settings: Settings) -> bool:
 
 def start_build(settings: Settings):
     """The running build job for this index, starting one if none runs."""
-    from confsearch.web.worker import BuildJob
-
     key = _store_key(settings)
     with _STATE.lock:
         job = _STATE.jobs.get(key)
         if job is None or not job.running():
-            job = BuildJob(settings)
+            job = worker.BuildJob(settings)
             _STATE.jobs[key] = job
         return job
 
@@ -182,14 +175,12 @@ def build_after(settings: Settings, since: float):
     """A build job that started after ``since`` (``time.monotonic()``), so it reads every
     file saved before then: the running job if it started later, else a new job once the
     running one (a background rebuild that may have listed the corpus already) ends."""
-    from confsearch.web.worker import BuildJob
-
     key = _store_key(settings)
     while True:
         with _STATE.lock:
             job = _STATE.jobs.get(key)
             if job is None or not job.running():
-                job = BuildJob(settings)
+                job = worker.BuildJob(settings)
                 _STATE.jobs[key] = job
                 return job
             if job.started >= since:
@@ -200,8 +191,6 @@ def build_after(settings: Settings, since: float):
 def build_finished(settings: Settings, ok: bool, job=None) -> None:
     """Remember the outcome: a failed build is not retried for the same corpus. ``job``:
     the job that ended (a newer job another session started is left running)."""
-    from confsearch.retrieval.index import corpus_fingerprint
-
     key = _store_key(settings)
     with _STATE.lock:
         if job is None or _STATE.jobs.get(key) is job:

@@ -14,96 +14,26 @@ from __future__ import annotations
 
 import argparse
 import functools
-import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from confsearch.cli.lines import emit, stdin_lines
+from confsearch.cli.parser import SwedishParser, port_number, seconds
 from confsearch.errors import ConfsearchError, UserError
 from confsearch.evaluation.evalsets import DEFAULT_SETS, QUESTION_SETS, SEALED_SET, SWEFAQ_SPLITS
-from confsearch.messages import count_noun, os_error_text, quoted
+from confsearch.fsutil import atomic_write
+from confsearch.messages import count_noun, os_error_text
+from confsearch.query import QueryError, clean_query, hits_count
 from confsearch.settings import Settings
 
 if TYPE_CHECKING:  # the start-up path loads the search code only for a command that searches
     from confsearch.retrieval.search import Searcher
 
-MAX_K = 100
-
-
-# ---------------------------------------------------------------- Swedish argparse
-
-_SV = {
-    "usage: ": "användning: ",
-    "%(prog)s: error: %(message)s\n": "%(prog)s: fel: %(message)s\n",
-    "unrecognized arguments: %s": "okända argument: %s",
-    "the following arguments are required: %s": "följande argument krävs: %s",
-    "expected one argument": "ett värde förväntades",
-    "expected at most one argument": "högst ett värde förväntades",
-    "expected at least one argument": "minst ett värde förväntades",
-    "invalid choice: %(value)r (choose from %(choices)s)": (
-        "ogiltigt val: %(value)r (välj bland %(choices)s)"
-    ),
-    "invalid %(type)s value: %(value)r": "ogiltigt värde: %(value)r",
-    "argument %(argument_name)s: %(message)s": "argumentet %(argument_name)s: %(message)s",
-    "show this help message and exit": "visa den här hjälptexten och avsluta",
-    "positional arguments": "argument",
-    "options": "flaggor",
-    "ambiguous option: %(option)s could match %(matches)s": (
-        "tvetydig flagga: %(option)s kan betyda %(matches)s"
-    ),
-    "not allowed with argument %s": "får inte användas tillsammans med %s",
-    "one of the arguments %s is required": "ett av argumenten %s krävs",
-    "ignored explicit argument %r": "ignorerat värde %r",
-}
-
-
-def _swedish(message: str) -> str:
-    return _SV.get(message, message)
-
-
-def _swedish_n(singular: str, plural: str, n: int) -> str:
-    return _swedish(singular if n == 1 else plural)
-
-
-class SwedishParser(argparse.ArgumentParser):
-    """argparse with Swedish messages (argparse looks its strings up through gettext)."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        argparse._ = _swedish  # type: ignore[attr-defined]
-        argparse.ngettext = _swedish_n  # type: ignore[attr-defined]
-        super().__init__(*args, **kwargs)
-
-
-def hits_count(value: str) -> int:
-    try:
-        k = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{quoted(value)} är inget heltal") from None
-    if not 1 <= k <= MAX_K:
-        raise argparse.ArgumentTypeError(f"antalet måste vara mellan 1 och {MAX_K} (fick {k})")
-    return k
-
-
-def port_number(value: str) -> int:
-    try:
-        port = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{quoted(value)} är inget portnummer") from None
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"porten måste vara mellan 0 och 65535 (fick {port})")
-    return port
-
-
-def seconds(value: str) -> float:
-    try:
-        s = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{quoted(value)} är inget antal sekunder") from None
-    if not 0.1 <= s <= 3600:  # also refuses nan and inf
-        raise argparse.ArgumentTypeError(f"tiden måste vara mellan 0,1 och 3600 s (fick {value})")
-    return s
-
+# The CLI's start-up path is the stated exception to "project imports at the top": the
+# search stack (confsearch.qa and what it imports: numpy, the index, the answer code) is
+# imported inside the commands that need it, so `--help`, a refused argument or an empty
+# question is answered before any of it loads (about a second on a busy machine).
 
 # ---------------------------------------------------------------- shared plumbing
 
@@ -116,17 +46,17 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
-def open_searcher(settings: Settings, *, quiet: bool = False) -> Searcher:
-    """The searcher (refreshed first if the index of this corpus is stale)."""
-    from confsearch.retrieval.service import open_searcher as open_
+def _searcher(settings: Settings, *, quiet: bool = False) -> Searcher:
+    """The searcher of :func:`confsearch.retrieval.service.open_searcher` (refreshed first
+    if the index of this corpus is stale), with its notices on stderr."""
+    # start-up path (see the imports)
+    from confsearch.retrieval.service import index_state, open_searcher
 
     if not quiet and settings.corpus_dir.is_dir():
-        from confsearch.retrieval.service import index_state
-
         state = index_state(settings)
         if state.manifest is not None and state.ours and state.stale:
             print("Indexet är inaktuellt – bygger om det nu …", file=sys.stderr)
-    opened = open_(settings)
+    opened = open_searcher(settings)
     for warning in opened.warnings:
         print(f"Varning: {warning}", file=sys.stderr)
     return opened.searcher
@@ -134,8 +64,6 @@ def open_searcher(settings: Settings, *, quiet: bool = False) -> Searcher:
 
 def _query(words: list[str]) -> str:
     """The query from the command line, checked before anything is loaded."""
-    from confsearch.retrieval.search import clean_query
-
     return clean_query(" ".join(words))
 
 
@@ -160,133 +88,93 @@ def cmd_model(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_listing(resp, config) -> None:
-    from confsearch import messages
-    from confsearch.retrieval.search import relevance_label
+def _question(args: argparse.Namespace, query: str):
+    """The use cases' input (:class:`confsearch.qa.Question`) from the arguments."""
+    from confsearch import qa  # start-up path (see the imports)
 
-    print(f"Fråga: {resp.query}")
-    reasons = resp.no_answer_reasons()
-    if reasons:
-        print(reasons)
-    if not resp.confident:
-        print(f"{messages.NO_ANSWER} {messages.NO_ANSWER_NEAREST}")
-    for h in resp.hits:
-        p = h.passage
-        region = ", ".join(p.regions) or messages.NO_REGION
-        print(f"\n[{h.rank}] {p.session} – {region}  ({relevance_label(h, config)}, {h.score:.2f})")
-        if p.speakers:
-            print(f"    Talare: {', '.join(p.speakers)}")
-        print("    " + p.text.replace("\n", "\n    "))
-        print(f"    {messages.matched_words(h.matched_terms)}. Källa: {p.source}")
-    print()
-
-
-def _stdin_lines() -> Iterator[str | UnicodeDecodeError]:
-    """Lines of stdin as they arrive (bytes, so a line that is not UTF-8 is reported
-    for that line only)."""
-    stream = sys.stdin.buffer
-    for raw in iter(stream.readline, b""):
-        line = raw.rstrip(b"\r\n")
-        try:
-            yield line.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield exc
-
-
-def _emit(obj: dict) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
+    return qa.Question(query, args.k, getattr(args, "region", None), getattr(args, "session", None))
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from confsearch.retrieval.search import QueryError, clean_query
+    from confsearch import qa  # start-up path (see the imports)
+    from confsearch.cli.render import print_listing
 
     settings = _settings(args)
     searcher: Searcher | None
     if args.query:
         query = _query(args.query)  # a bad query is answered before anything is loaded
-        searcher = open_searcher(settings, quiet=args.json)
-        resp = searcher.search(query, k=args.k, region=args.region, session=args.session)
+        searcher = _searcher(settings, quiet=args.json)
+        result = qa.search(searcher, _question(args, query))
         if args.json:
-            _emit(resp.to_json())
+            emit(result.to_json())
         else:
-            _print_listing(resp, searcher.config)
+            print_listing(result.response, searcher.config)
         return 0
 
     searcher = None
-    for line in _stdin_lines():
+    for line in stdin_lines():
         if isinstance(line, UnicodeDecodeError):
             error = "Raden är inte giltig UTF-8 och kunde inte läsas."
             if args.json:
-                _emit({"query": None, "hits": [], "error": error})
+                emit(qa.refused_json(None, error))
             else:
                 print(f"{error}\n")
             continue
         try:
             clean_query(line)
             if searcher is None:
-                searcher = open_searcher(settings, quiet=args.json)
-            resp = searcher.search(line, k=args.k, region=args.region, session=args.session)
+                searcher = _searcher(settings, quiet=args.json)
+            result = qa.search(searcher, _question(args, line))
         except QueryError as exc:
             if args.json:
-                _emit({"query": line, "hits": [], "error": str(exc)})
+                emit(qa.refused_json(line, str(exc)))
             else:
                 print(f"Fråga: {line}\n{exc}\n", flush=True)
             continue
         if args.json:
-            _emit(resp.to_json())
+            emit(result.to_json())
         else:
-            _print_listing(resp, searcher.config)
+            print_listing(result.response, searcher.config)
             sys.stdout.flush()
     return 0
 
 
 def cmd_regions(args: argparse.Namespace) -> int:
-    from confsearch.messages import NO_REGIONS_WITH_EVIDENCE
+    from confsearch import qa  # start-up path (see the imports)
+    from confsearch.cli.render import print_regions
 
     query = _query(args.query)
-    searcher = open_searcher(_settings(args))
-    results = searcher.regions(query, k=args.k)
-    if not results:
-        print(NO_REGIONS_WITH_EVIDENCE)
-        return 0
-    print(f"Regioner och organisationer som arbetat med: {query}\n")
-    for i, r in enumerate(results, 1):
-        p = r.best.passage
-        print(
-            f"{i}. {r.region}  (poäng {r.score:.2f}, "
-            f"{count_noun(r.passages, 'stycke', 'stycken')}, lärpass: {', '.join(r.sessions)})"
-        )
-        print(f"   Bästa stycke: {p.text[:300]}{'…' if len(p.text) > 300 else ''}")
+    searcher = _searcher(_settings(args))
+    print_regions(qa.regions(searcher, _question(args, query)))
     return 0
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from confsearch.answers.asking import ask_json, ask_text
+    from confsearch import qa  # start-up path (see the imports)
 
     query = _query(args.query)
-    searcher = open_searcher(_settings(args), quiet=args.json)
-    filters = {"region": args.region, "session": args.session}
+    searcher = _searcher(_settings(args), quiet=args.json)
+    result = qa.ask(searcher, _question(args, query))
     if args.json:
-        _emit(ask_json(searcher, query, k=args.k, **filters))
+        emit(result.to_json())
     else:
-        print(ask_text(searcher, query, k=args.k, **filters))
+        print(result.text())
     return 0
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    from confsearch.answers.briefing import brief, to_markdown
-    from confsearch.answers.wordnote import to_docx
-    from confsearch.fsutil import atomic_write
+    from confsearch import qa  # start-up path (see the imports)
 
     out = Path(args.out)
     if out.suffix.lower() not in (".md", ".docx"):
         raise UserError("--out måste sluta på .md eller .docx.")
     for q in args.query:
         _query([q])
-    searcher = open_searcher(_settings(args))
-    note = brief(searcher, args.query, k=args.k)
-    data = to_docx(note) if out.suffix.lower() == ".docx" else to_markdown(note).encode("utf-8")
+    searcher = _searcher(_settings(args))
+    request = qa.BriefRequest(args.query, args.k, args.region, args.session)
+    result = qa.brief(searcher, request)
+    note = result.note
+    data = result.docx() if out.suffix.lower() == ".docx" else result.markdown().encode("utf-8")
     try:
         atomic_write(out, data)
     except OSError as exc:
@@ -303,24 +191,24 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from confsearch.retrieval.service import scratch_store
 
     settings = _settings(args)
-    searcher = open_searcher(settings)
+    searcher = _searcher(settings)
     scratch = functools.partial(scratch_store, settings)
     print(evaluate.report(searcher, args.set, args.swefaq, scratch))
     return 0
 
 
 def cmd_documents(args: argparse.Namespace) -> int:
-    from confsearch.reading.doclisting import format_listing, list_documents
+    from confsearch import qa  # start-up path (see the imports)
 
     corpus = Path(args.corpus) if args.corpus else Settings.from_env().corpus_dir
     if not corpus.is_dir():
         raise UserError(f"Mappen {corpus} finns inte.")
-    docs, problems = list_documents(corpus)
+    result = qa.documents(corpus)
     if args.json:
-        _emit({"documents": docs, "problems": problems})
+        emit(result.to_json())
     else:
-        sys.stdout.write(format_listing(docs))
-        for message in problems:
+        sys.stdout.write(result.text())
+        for message in result.problems:
             print(message, file=sys.stderr)
     return 0
 
@@ -333,7 +221,7 @@ def cmd_eval_reading(args: argparse.Namespace) -> int:
         raise UserError(f"{folder} saknar facit (gold.jsonl).")
     report = evaluate_dir(folder)
     if args.json:
-        _emit(report)
+        emit(report)
     else:
         sys.stdout.write(format_report(report, details=args.details))
     return 0
@@ -390,6 +278,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--model", help="modellnamn eller lokal sökväg")
         p.add_argument("--dtype", choices=["auto", "fp32", "bf16"])
 
+    def filters(p: argparse.ArgumentParser, words: str) -> None:
+        p.add_argument("--region", help=f"{words} en region/organisation")
+        p.add_argument("--session", help=f"{words} ett lärpass")
+
     p = sub.add_parser("search", help="sök stycken; utan fråga läses en fråga per rad från stdin")
     p.add_argument("query", nargs="*", help="frågan")
     p.add_argument("--k", type=hits_count, default=5, help="antal träffar (standard 5)")
@@ -402,14 +294,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("regions", help="vilka regioner/organisationer arbetat med ämnet")
     p.add_argument("query", nargs="+")
     p.add_argument("--k", type=hits_count, default=10)
+    filters(p, "sök bara i")
     common(p)
     p.set_defaults(func=cmd_regions)
 
     p = sub.add_parser("ask", help="kort svar med källhänvisningar")
     p.add_argument("query", nargs="+")
     p.add_argument("--k", type=hits_count, default=5)
-    p.add_argument("--region", help="svara bara ur en region/organisation")
-    p.add_argument("--session", help="svara bara ur ett lärpass")
+    filters(p, "svara bara ur")
     p.add_argument("--json", action="store_true", help="svaret som ett JSON-objekt")
     common(p)
     p.set_defaults(func=cmd_ask)
@@ -418,6 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="+", help="en eller flera frågor (citera varje fråga)")
     p.add_argument("--out", required=True, help="fil att skriva: .md eller .docx")
     p.add_argument("--k", type=hits_count, default=3, help="stycken per fråga")
+    filters(p, "ta bara stycken ur")
     common(p)
     p.set_defaults(func=cmd_brief)
 
