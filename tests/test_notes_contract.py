@@ -16,7 +16,7 @@ import pytest
 from confsearch.answers.briefing import BriefingNote, NoteItem
 from confsearch.notes import NoteNotFound, duplicate, missing_passages, rename, valid_id
 
-BACKENDS = ["sqlite", "postgres"]
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.process)]
 
 
 def make_store(kind: str, request, tmp_path):

@@ -7,6 +7,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from confsearch.evaluation.readingeval import evaluate_dir
 from confsearch.reading import orgs
 from confsearch.reading.corpus import read_corpus
@@ -67,6 +69,7 @@ def test_listing_of_the_seed_corpus_gives_every_session_in_order():
     assert "Arrangör: Reglab" in text and "Det nya Norrland?" in text
 
 
+@pytest.mark.process
 def test_documents_command_prints_json(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
