@@ -152,17 +152,27 @@ def real_embedder(real_settings):
     return load_embedder(real_settings)
 
 
-@pytest.fixture(scope="module")
-def real_index(tmp_path_factory, real_embedder):
-    """A folder with a copy of the real corpus and its index, built with the real model;
-    one per test module (tests may add to its corpus)."""
+@pytest.fixture(scope="session")
+def real_index_built(tmp_path_factory, real_embedder) -> Path:
+    """The real corpus and its index built with the real model, once per session; tests
+    never change this folder (``real_index`` gives each module its own copy)."""
     import shutil
 
     from confsearch.retrieval.index import build_index
 
-    tmp = tmp_path_factory.mktemp("real")
+    tmp = tmp_path_factory.mktemp("real-built")
     shutil.copytree(REAL_CORPUS, tmp / "corpus")
     build_index(tmp / "corpus", tmp / "index", real_embedder)
+    return tmp
+
+
+@pytest.fixture(scope="module")
+def real_index(tmp_path_factory, real_index_built, real_settings) -> Path:
+    """A folder with a copy of the real corpus and its index built with the real model; one
+    per test module (tests may add to its corpus). A copy of ``real_index_built`` (each
+    module built its own: about half a minute each), as current and ours as a build."""
+    tmp = tmp_path_factory.mktemp("real")
+    copy_index_folder(real_index_built, tmp, real_settings)
     return tmp
 
 
@@ -191,26 +201,10 @@ def fake_index(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def fake_env(fake_index, tmp_path, monkeypatch):
-    """A private corpus and index, and the fake model instead of the real one.
-
-    A copy of ``fake_index`` (building the index for every test cost a quarter of the
-    unit tier): the copy keeps modification times, and its manifest records the copy's
-    corpus folder (the only path in an index), so the index is exactly as current and as
-    much "ours" as a fresh build of the copied corpus; the fixture checks that it is."""
-    import json
-    import shutil
-
+    """A private corpus and index, and the fake model instead of the real one (a copy of
+    ``fake_index``: building the index for every test cost a quarter of the unit tier)."""
     import confsearch.embedding.model
-    from confsearch.fsutil import folder_label
-    from confsearch.retrieval.index import current_version_dir
-    from confsearch.retrieval.service import index_state
 
-    shutil.copytree(fake_index / "corpus", tmp_path / "corpus")
-    shutil.copytree(fake_index / "index", tmp_path / "index")
-    manifest = current_version_dir(tmp_path / "index") / "manifest.json"
-    data = json.loads(manifest.read_text(encoding="utf-8"))
-    data["corpus_dir"] = folder_label(tmp_path / "corpus")
-    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setenv("CONFSEARCH_CORPUS", str(tmp_path / "corpus"))
     monkeypatch.setenv("CONFSEARCH_INDEX", str(tmp_path / "index"))
     monkeypatch.setenv("CONFSEARCH_MODEL", "fake-model")
@@ -220,6 +214,29 @@ def fake_env(fake_index, tmp_path, monkeypatch):
     monkeypatch.setattr(
         confsearch.embedding.model, "load_query_embedder", lambda settings: FakeEmbedder()
     )
-    state = index_state(Settings.from_env())
-    assert state.ours and not state.stale, state
+    copy_index_folder(fake_index, tmp_path, Settings.from_env())
     return tmp_path
+
+
+def copy_index_folder(source: Path, target: Path, settings: Settings) -> None:
+    """Copy ``source``'s corpus/ and index/ (a files index) into ``target``, so that the
+    copy is what a build of the copied corpus gives: modification times are kept (the
+    corpus fingerprint is unchanged) and the manifest names the copy's corpus folder (the
+    only path an index holds). Checked: the index is current and "ours" for ``settings``
+    pointed at the copy."""
+    import json
+    import shutil
+
+    from confsearch.fsutil import folder_label
+    from confsearch.retrieval.index import current_version_dir
+    from confsearch.retrieval.service import index_state
+
+    shutil.copytree(source / "corpus", target / "corpus")
+    shutil.copytree(source / "index", target / "index")
+    manifest = current_version_dir(target / "index") / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["corpus_dir"] = folder_label(target / "corpus")
+    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    copied = settings.with_(corpus_dir=target / "corpus", index_dir=target / "index")
+    state = index_state(copied)
+    assert state.ours and not state.stale, state

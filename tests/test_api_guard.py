@@ -215,7 +215,7 @@ def test_an_index_error_is_a_503_and_health_says_why_until_a_search_succeeds(fak
 
 def test_a_probe_result_nobody_asked_for_lately_is_refreshed_first():
     state = {"now": "Databasen svarar inte."}
-    probe = apiguard.Probe(lambda: state["now"], hanging="hänger", every=0.05)
+    probe = apiguard.Probe(lambda: state["now"], hanging="hänger", every=0.05, patience=PATIENCE)
     assert probe.problem() == "Databasen svarar inte."
     state["now"] = None
     time.sleep(0.2)  # older than two periods: not trusted
@@ -237,10 +237,16 @@ def test_a_body_that_is_not_utf8_gets_a_clear_swedish_400(fake_env):
 # ---------------------------------------------------------------- serve's HTTP reading
 
 
+# serve's read timeout in these tests: short where the test waits for the cut-off, and
+# PATIENCE where a whole request must not be cut off however slow the machine is.
+CUT_OFF_SOON = 0.3
+
+
 @pytest.fixture
-def guarded_server(monkeypatch):
-    """uvicorn with serve's protocol over a tiny app, on 127.0.0.1, READ_TIMEOUT 1 s."""
-    monkeypatch.setattr(apiserver, "READ_TIMEOUT", 1.0)
+def guarded_server(request, monkeypatch):
+    """uvicorn with serve's protocol over a tiny app, on 127.0.0.1, with the read timeout
+    given by indirect parametrisation (CUT_OFF_SOON by default)."""
+    monkeypatch.setattr(apiserver, "READ_TIMEOUT", getattr(request, "param", CUT_OFF_SOON))
 
     async def app(scope, receive, send):
         if scope["type"] != "http":
@@ -296,6 +302,7 @@ def test_a_silent_connection_is_closed(guarded_server):
         assert _read_all(conn).startswith(b"HTTP/1.1 408 ")
 
 
+@pytest.mark.parametrize("guarded_server", [PATIENCE], indirect=True)
 def test_a_bad_request_line_gets_swedish_json(guarded_server):
     with socket.create_connection(guarded_server) as conn:
         conn.sendall(b"GARBAGE\r\n\r\n")
@@ -313,6 +320,7 @@ def test_uvicorns_own_warning_is_logged_in_swedish():
     assert record.getMessage() == apiserver.LOGGED_BAD_REQUEST
 
 
+@pytest.mark.parametrize("guarded_server", [PATIENCE], indirect=True)
 def test_a_whole_request_is_answered_and_keep_alive_still_works(guarded_server):
     with socket.create_connection(guarded_server) as conn:
         conn.settimeout(PATIENCE)
