@@ -30,9 +30,10 @@ test: $(STAMP) browser
 		diff <(echo "$$before") <(echo "$$after"); exit 1; fi; \
 	exit $$rc
 
-# The fast loop while coding: unit tests only (no real model, no processes, no browser).
+# The fast loop while coding: unit tests only (no real model, no processes, no browser;
+# tests/tiers.py), on two worker processes, with bytecode and rewritten tests cached.
 test-fast: $(STAMP)
-	$(PY) -m pytest -q -m unit
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -q -m unit -n 2
 
 # Headless Chromium + chromedriver for tests/test_browser.py (Debian packages, idempotent).
 browser:
