@@ -166,6 +166,16 @@ def real_index_built(tmp_path_factory, real_embedder) -> Path:
     return tmp
 
 
+@pytest.fixture(scope="session")
+def swefaq_dev_index(real_embedder):
+    """SweFAQ's dev split indexed in memory with the real model, once per session (the
+    evaluation and the engine-agreement tests each built the same one); read-only."""
+    from confsearch.evaluation import evaluate
+
+    docs, _questions, _gold = evaluate.load_swefaq("dev")
+    return evaluate.index_from_texts(docs, real_embedder)
+
+
 @pytest.fixture(scope="module")
 def real_index(tmp_path_factory, real_index_built, real_settings) -> Path:
     """A folder with a copy of the real corpus and its index built with the real model; one

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 
 import pytest
@@ -23,7 +22,7 @@ from confsearch.reading.documents import Passage
 from confsearch.retrieval.confidence import ConfidenceModel
 from confsearch.retrieval.index import build_index, load_index
 from confsearch.retrieval.search import FusionConfig, Hit, Searcher, SearchResponse
-from tests.conftest import REAL_CORPUS, FakeEmbedder
+from tests.conftest import FakeEmbedder
 
 CORPUS_TEXT = """Lärpass från testkonferensen
 
@@ -374,11 +373,8 @@ def test_ask_text(small_index):
 # ------------------------------------------------------------------ real model
 
 
-def test_real_model_answer_quotes_the_cykelbibliotek_card(tmp_path_factory, real_embedder):
-    tmp = tmp_path_factory.mktemp("answer-real")
-    shutil.copytree(REAL_CORPUS, tmp / "corpus")
-    build_index(tmp / "corpus", tmp / "index", real_embedder)
-    searcher = Searcher(load_index(tmp / "index", real_embedder), real_embedder)
+def test_real_model_answer_quotes_the_cykelbibliotek_card(real_index, real_embedder):
+    searcher = Searcher(load_index(real_index / "index", real_embedder), real_embedder)
     resp = searcher.search("Vilken region har ett cykelbibliotek?", k=5)
     ans = answer(resp, embedder=real_embedder)
     assert ans.confident

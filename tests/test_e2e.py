@@ -55,7 +55,7 @@ def test_eval_set_hybrid_beats_both_sides(real_searcher, real_embedder):
     assert res["hybrid"].mrr10 > res["lexical"].mrr10
 
 
-def test_swefaq_dev_hybrid_not_worse_than_either_side(real_embedder):
-    res = evaluate.eval_swefaq(real_embedder, "dev")
+def test_swefaq_dev_hybrid_not_worse_than_either_side(real_embedder, swefaq_dev_index):
+    res = evaluate.eval_swefaq(real_embedder, "dev", index=swefaq_dev_index)
     assert res["hybrid"].ndcg10 >= max(res["dense"].ndcg10, res["lexical"].ndcg10)
     assert np.isfinite(res["hybrid"].mrr10)

