@@ -19,11 +19,12 @@ run: $(STAMP)
 
 # Everything CI runs. Tests must never change tracked files: git status before and after
 # the run must be the same (docs/ figures are written by bench/ scripts only).
+# PYTEST_ARGS: extra pytest options, e.g. `make test PYTEST_ARGS="-n 2"` (pytest-xdist).
 test: $(STAMP) browser
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	@before="$$(git status --porcelain 2>/dev/null)"; \
-	$(PY) -m pytest -q --durations=15; rc=$$?; \
+	$(PY) -m pytest -q --durations=15 $(PYTEST_ARGS); rc=$$?; \
 	after="$$(git status --porcelain 2>/dev/null)"; \
 	if [ "$$before" != "$$after" ]; then \
 		echo "The tests changed files in the working tree:"; \
