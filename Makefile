@@ -36,7 +36,7 @@ test: $(STAMP) browser
 test-fast: $(STAMP)
 	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -q -m unit -n 2
 
-# Headless Chromium + chromedriver for tests/test_browser.py (Debian packages, idempotent).
+# Headless Chromium + chromedriver for tests/web/test_browser.py (Debian packages, idempotent).
 browser:
 	@[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] || \
 		(apt-get update && apt-get install -y chromium chromium-driver)

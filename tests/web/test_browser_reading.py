@@ -3,7 +3,7 @@
 On a page started over a temporary copy of the seed corpus, the Korpus tab's upload
 widget takes a plain-text summary that opens with the labelled lines the page suggests
 ("Arrangör: …", "Datum: …") and a PDF whose sessions are larger bold headings
-(tests/test_summary_reading.py reads the same documents without a browser). Then the
+(tests/reading/test_summary_reading.py reads the same documents without a browser). Then the
 Korpus tab lists each document's sessions, organiser and year, the search results show
 no metadata line in any passage, and neither do the index's passages or
 ``python -m confsearch documents --json``.
@@ -29,7 +29,7 @@ from tests.browser import (
     wait,
 )
 from tests.conftest import REAL_CORPUS
-from tests.test_summary_reading import (
+from tests.reading.test_summary_reading import (
     PDF_META,
     PDF_SESSIONS,
     PDF_SPEAKERS,

@@ -27,8 +27,8 @@ from confsearch.retrieval import service
 from confsearch.retrieval.store import IndexError_
 from confsearch.retrieval.store.postgres import PostgresStore
 from confsearch.settings import Settings
+from tests.api.test_api import QUESTION
 from tests.conftest import REAL_CORPUS, FakeEmbedder
-from tests.test_api import QUESTION
 
 PATIENCE = 120  # seconds
 

@@ -1,6 +1,6 @@
 """Issue 27, findings 1–3: an index folder is recognised before anything in it is deleted
 or written; every file name is read whatever its bytes; a build publishes only what it
-meant to publish. (Both backends: tests/test_store_contract.py.)"""
+meant to publish. (Both backends: tests/retrieval/test_store_contract.py.)"""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from confsearch.reading.corpus import read_corpus
 from confsearch.reading.documents import Person
 from confsearch.reading.people import presenter_line, presenting_organisations
 
-LISTING = Path(__file__).parent / "data" / "listing" / "larpass-2019.txt"
+LISTING = Path(__file__).parents[1] / "data" / "listing" / "larpass-2019.txt"
 
 # Every lärpass of the listing: its presenting organisations (gazetteer entries by their
 # canonical name, anything else as written) and its speakers with organisation.

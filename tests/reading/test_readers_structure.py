@@ -16,7 +16,7 @@ from confsearch.reading.readers import (
     MAX_JSONL_DOCUMENTS,
 )
 from tests.docxfiles import docx_package
-from tests.test_readers_limits import read_in_child
+from tests.reading.test_readers_limits import read_in_child
 
 W_NS = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 

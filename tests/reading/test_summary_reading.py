@@ -1,7 +1,7 @@
 """A new user's uploads read right (issue 23): a summary that opens with the labelled
 lines the page suggests ("Arrangör: …", "Datum: …") and a PDF whose sessions are larger
 bold headings. Their sessions, organiser and year are read, and no metadata line is in
-any passage. tests/test_browser_reading.py uploads the same two documents on the page."""
+any passage. tests/web/test_browser_reading.py uploads the same two documents on the page."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from confsearch.reading.corpus import read_corpus
 from confsearch.reading.doclisting import describe
-from tests.test_programme import font_pdf
+from tests.reading.test_programme import font_pdf
 
 SUMMARY_TITLE = "Tillväxtdagarna 2023"
 SUMMARY_META = ("Arrangör: Region Gävleborg", "Datum: 14 september 2023")

@@ -19,8 +19,8 @@ from confsearch.retrieval.confidence import ConfidenceModel
 from confsearch.retrieval.index import build_index, load_index
 from confsearch.retrieval.search import FusionConfig, Hit, Searcher
 from confsearch.text import strip_emphasis
+from tests.answers.test_answer import CORPUS_TEXT
 from tests.conftest import FakeEmbedder
-from tests.test_answer import CORPUS_TEXT
 
 TODAY = dt.date(2026, 11, 27)
 NOW = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.UTC)

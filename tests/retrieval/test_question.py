@@ -15,7 +15,7 @@ from confsearch.answers.sentences import (
 from confsearch.evaluation.answereval import AnswerMetrics, holds_key, is_answerable
 from confsearch.retrieval import claims
 from confsearch.retrieval.question import analyse, verb_words
-from tests.test_answer import make_hit, response
+from tests.answers.test_answer import make_hit, response
 
 
 @pytest.mark.parametrize(

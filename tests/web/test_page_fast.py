@@ -1,6 +1,6 @@
 """The page with the fake model, in the unit tier: what a visitor sees for a question, a
 refused question and a passage whose text looks like HTML. The same AppTest steps as
-tests/test_app.py (the real model and corpus): only the model differs, so these check the
+tests/web/test_app.py (the real model and corpus): only the model differs, so these check the
 page's behaviour, not the ranking."""
 
 from __future__ import annotations

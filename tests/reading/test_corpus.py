@@ -20,7 +20,7 @@ from confsearch.reading.readers import decode_bytes
 from confsearch.text import sentence_spans
 from tests.pdfs import assemble_pdf, pdf_literal
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 REAL_CORPUS = ROOT / "corpus"
 REAL_FILE = "corpus/arskonferens-2022-larpass.txt"
 

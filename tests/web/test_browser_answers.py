@@ -3,7 +3,7 @@
 One test function (one page load, one index build) for four questions: the answer leads
 with the fact asked about, the card holding the quoted person's words is labelled the
 strongest, "Texterna nämner inte" never names a verb, and a region filter that hides the
-answer is blamed for it. Fixtures as in :mod:`tests.test_browser`.
+answer is blamed for it. Fixtures as in :mod:`tests.web.test_browser`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from confsearch.markup import query_tag
 from confsearch.retrieval.claims import level
 from tests.browser import ask, choose, wait, wait_for_page
-from tests.test_browser import STARTUP_TIMEOUT, browser, server  # noqa: F401 (fixtures)
+from tests.web.test_browser import STARTUP_TIMEOUT, browser, server  # noqa: F401 (fixtures)
 
 
 def _body(driver) -> str:

@@ -80,5 +80,5 @@ def test_the_page_icon_is_drawn_here_not_fetched():
     from streamlit.commands.page_config import _get_favicon_string
 
     assert _get_favicon_string(chrome.FAVICON).startswith("data:image/svg+xml;base64,")
-    app = (Path(__file__).resolve().parents[1] / "app.py").read_text(encoding="utf-8")
+    app = (Path(__file__).resolve().parents[2] / "app.py").read_text(encoding="utf-8")
     assert "page_icon=chrome.FAVICON" in app and ":material/" not in app.split("page_icon=")[1][:30]

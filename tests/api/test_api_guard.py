@@ -24,7 +24,7 @@ from confsearch.api import docs as apidocs
 from confsearch.api import guard as apiguard
 from confsearch.api import server as apiserver
 from confsearch.settings import Settings
-from tests.test_api import QUESTION, wait_ready
+from tests.api.test_api import QUESTION, wait_ready
 
 PATIENCE = 120  # seconds: generous limits for a loaded machine
 

@@ -83,7 +83,7 @@ def first_card(at: AppTest) -> str:
 def test_failed_index_write_during_upload_is_rolled_back(own_copy, condition):
     """The uploader is told why in Swedish; the upload leaves the corpus; nothing else
     changes. (Another browser session searching *during* the failing build:
-    tests/test_browser.py::test_a_failing_upload_never_disturbs_another_session.)"""
+    tests/web/test_browser.py::test_a_failing_upload_never_disturbs_another_session.)"""
     index, corpus = own_copy / "index", own_copy / "corpus"
     before = current_version_dir(index).name
     with CONDITIONS[condition](index):
@@ -138,7 +138,7 @@ def test_cli_and_embed_on_an_unwritable_index(own_copy, condition, real_embedder
 def test_a_hostile_upload_is_named_with_its_limit_and_rolled_back(own_copy):
     """A .docx zip bomb uploaded in the page: read before it is saved, refused with the
     limit it broke, never written into the corpus; the page keeps answering."""
-    from tests.test_readers_limits import docx_bytes
+    from tests.reading.test_readers_limits import docx_bytes
 
     corpus = own_copy / "corpus"
     bomb = docx_bytes(60_000)  # more paragraphs than the 50 000 a .docx may have

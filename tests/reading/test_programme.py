@@ -12,7 +12,7 @@ from confsearch.reading.doclisting import describe
 from confsearch.reading.evidence import for_hit
 from tests.conftest import REAL_CORPUS
 from tests.pdfs import assemble_pdf, pdf_literal
-from tests.test_corpus import read_one as read_one_file
+from tests.reading.test_corpus import read_one as read_one_file
 
 PROGRAMME = """Framtidsdagen 2018
 

@@ -1,5 +1,5 @@
 """The page's saved note through ``streamlit.testing.v1.AppTest`` (real model, like
-tests/test_app.py): a reload (a new session opening the address) finds the pins, their
+tests/web/test_app.py): a reload (a new session opening the address) finds the pins, their
 order, comments and heading; a second tab on the same link edits the same note without
 losing the first tab's edits; ``?q=`` asks the question; a passage gone from the index is
 marked; a note deleted meanwhile, or a notes database that cannot be used, loses nothing

@@ -129,7 +129,7 @@ def test_two_builds_of_the_same_texts_give_the_same_vocabulary():
         "Kiruna och Gävle.', 'Gustav och Hanna från Örebro.']\n"
         "print(Vocabulary.build(texts, set(), FakeEmbedder()).words)\n"
     )
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     outputs = set()
     for seed in ("1", "2", "3"):
         env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(root)}

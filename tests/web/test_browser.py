@@ -262,7 +262,7 @@ def test_a_failing_upload_never_disturbs_another_session(tmp_path, browser, real
     from selenium.webdriver.common.by import By
 
     from confsearch.retrieval.index import build_index
-    from tests.test_page_builds import UPLOAD, full_disk
+    from tests.web.test_page_builds import UPLOAD, full_disk
 
     shutil.copytree(REAL_CORPUS, tmp_path / "corpus")
     build_index(tmp_path / "corpus", tmp_path / "index", real_embedder)
