@@ -111,17 +111,11 @@ def test_sigkill_at_many_moments_never_breaks_the_index(corpus_copy, tmp_path, r
     _assert_index_answers(index, real_embedder)
     # Every moment of a build where a crash could leave something half-done: starting to
     # embed, halfway, while a version folder is written, just after the pointer moved,
-    # and after the end. Each round has new text, so each build really embeds and writes.
-    moments = [
-        "embedding",
-        "half embedded",
-        "writing a version",
-        "published",
-        "finished",
-        "half embedded",
-        "writing a version",
-        "published",
-    ]
+    # and after the end. Each round has new text, so each build really embeds and writes,
+    # and each starts from what the kill before it left (a half-written version folder).
+    # Each moment once: the kill lands where the build reports it is, so a second round at
+    # the same moment repeated the first (it cost a real-model build, 25 s, each).
+    moments = ["embedding", "half embedded", "writing a version", "published", "finished"]
     interrupted = kept_old = got_new = 0
     for i, moment in enumerate(moments):
         (corpus_copy / f"extra-{i}.md").write_text(_new_text(i), encoding="utf-8")
@@ -133,9 +127,9 @@ def test_sigkill_at_many_moments_never_breaks_the_index(corpus_copy, tmp_path, r
         new = current_version_dir(index).name != build.live.strip()
         kept_old += not new
         got_new += new
-    # Most kills hit a build in progress (after "published" the process still collects
-    # old versions and prepares the query engine) …
-    assert interrupted >= 4, interrupted
+    # The kills before the switch always hit a build in progress (and after "published"
+    # the process usually still collects old versions and prepares the query engine) …
+    assert interrupted >= 3, interrupted
     # … and some landed before, some after the switch to a new version.
     assert kept_old >= 1 and got_new >= 1, (kept_old, got_new)
 
