@@ -19,22 +19,24 @@ run: $(STAMP)
 
 # Everything CI runs. Tests must never change tracked files: git status before and after
 # the run must be the same (docs/ figures are written by bench/ scripts only).
+# PYTEST_ARGS: extra pytest options, e.g. `make test PYTEST_ARGS="-n 2"` (pytest-xdist).
 test: $(STAMP) browser
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	@before="$$(git status --porcelain 2>/dev/null)"; \
-	$(PY) -m pytest -q --durations=15; rc=$$?; \
+	$(PY) -m pytest -q --durations=15 $(PYTEST_ARGS); rc=$$?; \
 	after="$$(git status --porcelain 2>/dev/null)"; \
 	if [ "$$before" != "$$after" ]; then \
 		echo "The tests changed files in the working tree:"; \
 		diff <(echo "$$before") <(echo "$$after"); exit 1; fi; \
 	exit $$rc
 
-# The fast loop while coding: unit tests only (no real model, no processes, no browser).
+# The fast loop while coding: unit tests only (no real model, no processes, no browser;
+# tests/tiers.py), on two worker processes, with bytecode and rewritten tests cached.
 test-fast: $(STAMP)
-	$(PY) -m pytest -q -m unit
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -q -m unit -n 2
 
-# Headless Chromium + chromedriver for tests/test_browser.py (Debian packages, idempotent).
+# Headless Chromium + chromedriver for tests/web/test_browser.py (Debian packages, idempotent).
 browser:
 	@[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] || \
 		(apt-get update && apt-get install -y chromium chromium-driver)

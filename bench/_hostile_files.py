@@ -15,8 +15,8 @@ from confsearch.reading.readers import (
     MAX_PDF_PAGES,
 )
 from tests.pdfs import assemble_pdf
-from tests.test_readers_limits import docx_bytes
-from tests.test_readers_structure import paragraph_bomb, prefixed_docx
+from tests.reading.test_readers_limits import docx_bytes
+from tests.reading.test_readers_structure import paragraph_bomb, prefixed_docx
 from tests.test_swedish_errors import cyclic_pdf
 
 UNDER = 10  # how far under a limit the "worst accepted" cases stay

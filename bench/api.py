@@ -13,8 +13,9 @@ Builds the real corpus's index (temporary folder, real model), starts one real
    the reference.
 
 Prints p50/p95/max latency, throughput, errors and mismatches; ``--write`` records them in
-docs/benchmarks.md (section "api"). ``tests/test_api.py`` runs the same load and asserts
-identical answers and zero errors, never a latency.
+docs/benchmarks.md (section "api"), and exits non-zero on any error or mismatch: this is
+the acceptance load. ``tests/api/test_api.py`` runs a smaller one (7 clients × 8 requests)
+and asserts identical answers and zero errors, never a latency.
 """
 
 from __future__ import annotations

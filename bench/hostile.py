@@ -36,7 +36,7 @@ from bench._hostile_files import cases  # noqa: E402
 from bench._page_uploads import PageSession, rss_mb  # noqa: E402
 from bench._report import cpu_description, write_section  # noqa: E402
 from confsearch.netutil import free_port  # noqa: E402
-from tests.test_readers_limits import docx_bytes, read_in_child  # noqa: E402
+from tests.reading.test_readers_limits import docx_bytes, read_in_child  # noqa: E402
 
 LIMIT_SECONDS = 30  # the budget per hostile file …
 LIMIT_RSS_MB = 1536  # … and its peak memory

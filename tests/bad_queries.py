@@ -1,5 +1,5 @@
 """The bad-input list every entry point must survive: the CLI and the page
-(tests/test_robustness.py) and the HTTP API (tests/test_api.py) use this one list.
+(tests/test_robustness.py) and the HTTP API (tests/api/test_api.py) use this one list.
 
 A refused kind gets exactly its message; every other kind is searched and answered.
 """

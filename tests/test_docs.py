@@ -52,9 +52,23 @@ def test_every_cli_example_in_the_readme_parses(line):
 
 @pytest.mark.parametrize("line", EMBED_LINES)
 def test_every_embed_example_in_the_readme_parses(line):
+    """Each option the README writes is an option of embed.py, spelled out in full (argparse
+    would also take an abbreviation), and it sets that option; nothing else changes."""
     import embed
 
-    assert embed.build_parser().parse_args(_argv(line, "embed.py")) is not None
+    parser = embed.build_parser()
+    argv = _argv(line, "embed.py")
+    parsed, defaults = vars(parser.parse_args(argv)), vars(parser.parse_args([]))
+    changed = {"--" + k.replace("_", "-") for k in parsed if parsed[k] != defaults[k]}
+    assert changed == {a.split("=")[0] for a in argv if a.startswith("--")}
+
+
+def test_every_embed_option_the_readme_names_is_an_option_of_embed():
+    import embed
+
+    named = set(re.findall(r"embed\.py((?: --[a-z-]+)+)", README))
+    options = {o for flags in named for o in flags.split()}
+    assert options and options <= set(embed.build_parser()._option_string_actions)
 
 
 def test_every_cli_command_is_in_the_readme():

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pytest
 
 from confsearch.evaluation import evaluate
 from confsearch.reading.corpus import read_corpus
-from confsearch.retrieval.index import build_index, embed_text, load_index
+from confsearch.retrieval.index import embed_text, load_index
 from confsearch.retrieval.search import Searcher
 from tests.conftest import REAL_CORPUS
 
 QUESTION = "Vilken region har ett cykelbibliotek?"
-
-
-@pytest.fixture(scope="module")
-def real_index(tmp_path_factory, real_embedder):
-    tmp = tmp_path_factory.mktemp("e2e")
-    shutil.copytree(REAL_CORPUS, tmp / "corpus")
-    build_index(tmp / "corpus", tmp / "index", real_embedder)
-    return tmp
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +55,7 @@ def test_eval_set_hybrid_beats_both_sides(real_searcher, real_embedder):
     assert res["hybrid"].mrr10 > res["lexical"].mrr10
 
 
-def test_swefaq_dev_hybrid_not_worse_than_either_side(real_embedder):
-    res = evaluate.eval_swefaq(real_embedder, "dev")
+def test_swefaq_dev_hybrid_not_worse_than_either_side(real_embedder, swefaq_dev_index):
+    res = evaluate.eval_swefaq(real_embedder, "dev", index=swefaq_dev_index)
     assert res["hybrid"].ndcg10 >= max(res["dense"].ndcg10, res["lexical"].ndcg10)
     assert np.isfinite(res["hybrid"].mrr10)

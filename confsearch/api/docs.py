@@ -2,7 +2,7 @@
 
 Everything ``/openapi.json`` (and so ``/docs``) says lives here, so :mod:`confsearch.api.app`
 stays about behaviour. The response models describe exactly what the endpoints return
-(``tests/test_api.py`` validates real answers against them); FastAPI's English defaults
+(``tests/api/test_api.py`` validates real answers against them); FastAPI's English defaults
 ("Successful Response", its validation-error schema) are replaced.
 """
 

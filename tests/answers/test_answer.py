@@ -1,0 +1,387 @@
+"""Extractive answers: sentence splitting, scoring, citations, confidence, text output."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from confsearch.answers.answer import (
+    MAX_EMBED,
+    NO_ANSWER,
+    Answer,
+    AnswerSentence,
+    answer,
+    answer_units,
+    ask_text,
+    context_range,
+    format_answer,
+)
+from confsearch.answers.citation import Source
+from confsearch.reading.documents import Passage
+from confsearch.retrieval.confidence import ConfidenceModel
+from confsearch.retrieval.index import build_index, load_index
+from confsearch.retrieval.search import FusionConfig, Hit, Searcher, SearchResponse
+from tests.conftest import FakeEmbedder
+
+CORPUS_TEXT = """Lärpass från testkonferensen
+
+Cyklar i vardagen
+
+Region Örebro län har cykelbibliotek där invånare kan låna cyklar gratis. Biblioteket har \
+t.ex. lastcyklar, elcyklar och vikcyklar för resor med tåg.
+
+- Vi lånar ut cyklar till alla som vill prova, säger Anna Berg, projektledare.
+
+Resultaten visar att fler kommuner vill starta egna cykelbibliotek under 2.5 år framöver.
+
+Samverkan med kommunerna
+
+Region Värmland samarbetar med alla kommuner i Värmlandsrådet. Rådet har utvärderats och \
+arbetsgruppens roll behöver tydliggöras bl.a. genom nya arbetsformer.
+
+Utvärderingen visade att återkopplingen i organisationerna behöver bli bättre. \
+Rekommendationerna har klustrats och samverkansavtalet har kompletterats.
+"""
+
+
+def make_hit(
+    rank: int,
+    text: str,
+    *,
+    score: float | None = None,
+    pid: str | None = None,
+    session: str = "Testpass",
+    regions: tuple[str, ...] = ("Region Testland",),
+    dense: float = 0.85,
+) -> Hit:
+    passage = Passage(
+        id=pid or f"p{rank}",
+        doc_id="doc",
+        text=text,
+        session=session,
+        regions=regions,
+        speakers=(),
+        source="corpus/test.txt",
+        start=0,
+        end=len(text),
+    )
+    score = 1.0 / rank if score is None else score
+    return Hit(rank=rank, score=score, passage=passage, dense=dense, lexical=0.0)
+
+
+def response(query: str, hits: list[Hit], confident: bool = True) -> SearchResponse:
+    return SearchResponse(query=query, hits=hits, confident=confident)
+
+
+# ------------------------------------------------------------------ sentence splitting
+
+
+def test_quote_line_is_one_unit_and_lines_split():
+    text = (
+        "Inledande mening om resor. Andra meningen här.\n\n"
+        "- Vi har cykelbibliotek. Det är populärt, säger Mirja Mattsson.\n"
+        "- En annan röst hörs, fyller Katja Hagström."
+    )
+    assert answer_units(text) == [
+        "Inledande mening om resor.",
+        "Andra meningen här.",
+        "- Vi har cykelbibliotek. Det är populärt, säger Mirja Mattsson.",
+        "- En annan röst hörs, fyller Katja Hagström.",
+    ]
+
+
+def test_split_handles_empty_and_whitespace():
+    assert answer_units("") == []
+    assert answer_units("  \n\n  ") == []
+    assert answer_units("Utan slutpunkt") == ["Utan slutpunkt"]
+
+
+# ------------------------------------------------------------------ answering (constructed hits)
+
+
+def test_answer_cites_the_card_that_holds_the_sentence():
+    hits = [
+        make_hit(1, "Regionen arbetar med kollektivtrafik och bussar på landsbygden i länet."),
+        make_hit(
+            2,
+            "Detta är en inledning om projektet och dess bakgrund i regionen. "
+            "Region Örebro län har cykelbibliotek där invånarna lånar cyklar gratis.",
+        ),
+        make_hit(3, "Kulturen och museerna fick mer stöd från staten under året som gick."),
+    ]
+    ans = answer(response("Vilken region har cykelbibliotek?", hits))
+    assert ans.confident and ans.message != NO_ANSWER
+    assert ans.sentences
+    cyk = [s for s in ans.sentences if "cykelbibliotek" in s.text]
+    assert cyk and cyk[0].citation == 2 and cyk[0].hit is hits[1]
+    assert ans.sentences[0].citation in {1, 2}
+    # the unrelated museum sentence is not padded in
+    assert all("museerna" not in s.text for s in ans.sentences)
+
+
+def test_quote_dash_is_removed_and_speaker_kept():
+    hits = [make_hit(1, "- Vi har cykelbibliotek för alla invånare, säger Mirja Mattsson.")]
+    ans = answer(response("cykelbibliotek", hits))
+    assert ans.sentences[0].text == "Vi har cykelbibliotek för alla invånare, säger Mirja Mattsson."
+
+
+def test_not_confident_keeps_nearest_sentences():
+    hits = [make_hit(1, "Region Värmland har ett råd där alla kommuner samarbetar tillsammans.")]
+    ans = answer(response("Hur bakar man surdegsbröd?", hits, confident=False))
+    assert not ans.confident
+    assert ans.message == "Inget tydligt svar i konferenstexterna."
+    assert ans.sentences and ans.sentences[0].citation == 1
+
+
+def test_no_hits():
+    ans = answer(response("cykelbibliotek", []))
+    assert ans == Answer(sentences=[], confident=False, message=NO_ANSWER, query="cykelbibliotek")
+    assert format_answer(ans) == NO_ANSWER
+
+
+def test_at_most_two_sentences_per_passage_and_readable_order():
+    text = (
+        "Cykelbibliotek finns i Örebro och används mycket. "
+        "Cykelbibliotek lånar ut lastcyklar till familjer. "
+        "Cykelbibliotek har öppet varje dag under sommaren."
+    )
+    hits = [
+        make_hit(1, text),
+        make_hit(2, "Ett cykelbibliotek startades också i Gävle under våren."),
+    ]
+    ans = answer(response("cykelbibliotek", hits), max_sentences=3)
+    from_first = [s for s in ans.sentences if s.citation == 1]
+    assert len(from_first) <= 2
+    assert len(ans.sentences) <= 3
+    # readable order: by card, then by position in the passage
+    keys = [(s.citation, answer_units(s.hit.passage.text).index(s.text)) for s in ans.sentences]
+    assert keys == sorted(keys)
+
+
+def test_near_duplicates_and_fragments_are_dropped():
+    same = "Region Örebro län har cykelbibliotek där invånarna lånar cyklar gratis."
+    hits = [
+        make_hit(1, same + " Ja."),
+        make_hit(2, same, pid="annan"),  # the same sentence in another document
+    ]
+    ans = answer(response("Vilken region har cykelbibliotek?", hits))
+    assert [s.text for s in ans.sentences] == [same]
+    assert ans.sentences[0].citation == 1
+
+
+def test_max_sentences_and_max_hits():
+    hits = [
+        make_hit(i, f"Cykelbibliotek nummer {i} finns i kommunen sedan länge.") for i in (1, 2, 3)
+    ]
+    hits.append(make_hit(4, "Cykelbibliotek finns i den fjärde kommunen sedan i fjol."))
+    ans = answer(response("cykelbibliotek", hits), max_sentences=2, max_hits=3)
+    assert 1 <= len(ans.sentences) <= 2
+    assert all(s.citation <= 3 for s in ans.sentences)
+    ans1 = answer(response("cykelbibliotek", hits), max_sentences=1)
+    assert len(ans1.sentences) == 1
+
+
+def test_embedder_is_called_once_per_side_and_bounded(fake_embedder):
+    long_text = " ".join(
+        f"Mening nummer {i} handlar om cyklar och bussar i länet." for i in range(40)
+    )
+    hits = [
+        make_hit(1, long_text),
+        make_hit(2, long_text, pid="b"),
+        make_hit(3, long_text, pid="c"),
+    ]
+    ans = answer(response("cyklar i länet", hits), embedder=fake_embedder)
+    assert fake_embedder.calls == 2  # one query call, one batch of sentences
+    assert fake_embedder.texts_encoded <= 1 + MAX_EMBED
+    assert ans.sentences
+
+
+def test_embedder_breaks_ties_towards_the_meaning(fake_embedder):
+    hits = [
+        make_hit(
+            1,
+            "Vårt arbete med lastcyklar och elcyklar ökar varje år i länet. "
+            "Kommunen satsar på parker, lekplatser och grönområden i staden.",
+        )
+    ]
+    ans = answer(response("lastcyklar elcyklar", hits), embedder=fake_embedder, max_sentences=1)
+    assert "lastcyklar" in ans.sentences[0].text
+
+
+# ------------------------------------------------------------------ whole sentences
+
+KABELTRUMMAN = (
+    "För att förstå systemet i Sörmland utvecklade de bilden kabeltrumman. "
+    "Det översta planet i trumman är vardagslivet, den nedre basen är det bärande systemet. "
+    "Det vill säga alla aktörer som bär upp vardagssystemet. "
+    "Utifrån statistik skapades verkliga hushåll i länet."
+)
+
+
+def test_a_sentence_that_points_back_brings_its_predecessor():
+    hits = [make_hit(1, KABELTRUMMAN)]
+    ans = answer(response("Vilka aktörer bär upp vardagssystemet?", hits), max_sentences=1)
+    shown = ans.sentences[0].text
+    assert shown.endswith("Det vill säga alla aktörer som bär upp vardagssystemet.")
+    # "Det vill säga …" needs "Det översta planet …", which itself points back (at most
+    # two sentences of context).
+    assert shown.startswith("För att förstå systemet i Sörmland")
+    assert not shown.startswith("Det vill säga")
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "expected"),
+    [
+        (
+            "Region Gävleborg utredde jämlika livsvillkor i länet. "
+            "Hon berättar att arbetsgruppen var blandad och bra.",
+            "Hur var arbetsgruppen sammansatt?",
+            "Region Gävleborg utredde jämlika livsvillkor i länet. "
+            "Hon berättar att arbetsgruppen var blandad och bra.",
+        ),
+        (
+            "Resultaten visar att ojämlikheten i länet ökar. "
+            "Detta gäller särskilt de resurssvaga grupperna i regionen.",
+            "Vilka grupper är resurssvaga?",
+            "Resultaten visar att ojämlikheten i länet ökar. "
+            "Detta gäller särskilt de resurssvaga grupperna i regionen.",
+        ),
+        (
+            "Starta genom att ändra fokus vid bedömning av projekt som får finansiering: "
+            "Finns det behov i ekosystemet av det som föreslås?",
+            "Hur bedöms projekt som får finansiering?",
+            "Starta genom att ändra fokus vid bedömning av projekt som får finansiering: "
+            "Finns det behov i ekosystemet av det som föreslås?",
+        ),
+    ],
+)
+def test_answer_sentences_are_whole(text, question, expected):
+    ans = answer(response(question, [make_hit(1, text)]), max_sentences=1)
+    assert ans.sentences[0].text == expected
+
+
+def test_a_sentence_ending_in_a_colon_without_continuation_is_never_an_answer():
+    text = (
+        "Regionerna behöver utveckla sina ekosystem koordinerat och tillsammans.\n\n"
+        "Starta genom att ändra fokus vid bedömning av projekt som får finansiering:"
+    )
+    ans = answer(response("finansiering av projekt", [make_hit(1, text)]))
+    assert ans.sentences
+    assert all(not s.text.endswith(":") for s in ans.sentences)
+
+
+def test_quote_lines_stand_alone_and_context_is_never_shown_twice():
+    text = (
+        "Region Sörmland skapar persona-hushåll för att visa vilka insatser som behövs.\n"
+        "- Det kommuner gör spelar roll för den regionala strategin, säger Mona Karila.\n"
+        "De prioriterar om i strategin för att fler kommuner ska känna ägarskap."
+    )
+    units = answer_units(text)
+    assert context_range(units, 1, {1}) == (1, 1)  # a quote starting with "Det"
+    assert context_range(units, 2, {1}) == (2, 2)  # its predecessor is a quote
+    assert context_range(units, 0) == (0, 0)
+    two = (
+        "Projektet lånar ut lastcyklar till alla familjer i kommunen. "
+        "De lånar också ut elcyklar till pendlare i kommunen."
+    )
+    ans = answer(response("lastcyklar elcyklar familjer pendlare", [make_hit(1, two)]))
+    assert len(ans.sentences) == 1  # the first sentence is already inside the second
+    assert ans.sentences[0].text == two
+
+
+# ------------------------------------------------------------------ text output
+
+
+def test_format_answer_lines_and_sources():
+    hit1 = make_hit(1, "x", session="Rena resor", regions=("Region Örebro län",))
+    hit2 = make_hit(2, "y", session="Värmland", regions=("Region Värmland", "Karlstad"))
+    ans = Answer(
+        sentences=[
+            AnswerSentence("Region Örebro län har cykelbibliotek.", 1, hit1),
+            AnswerSentence("Värmlandsrådet har utvärderats.", 2, hit2),
+        ],
+        confident=True,
+        message="",
+    )
+    text = format_answer(ans)
+    assert text.splitlines() == [
+        "Region Örebro län har cykelbibliotek. [1]",
+        "Värmlandsrådet har utvärderats. [2]",
+        "",
+        "Källor:",
+        "[1] Rena resor · Region Örebro län — corpus/test.txt",
+        "[2] Värmland · Region Värmland, Karlstad — corpus/test.txt",
+    ]
+    # With the document's metadata: "Lärpass · Region · Talare — Dokument (Arrangör, år)".
+    hit1.passage = replace(hit1.passage, speakers=("Mirja Mattsson",))
+    doc = Source("Lärpass 2022", "Reglab", year=2022, url="https://www.reglab.se/x")
+    assert format_answer(ans, {"doc": doc}).splitlines()[-2:] == [
+        "[1] Rena resor · Region Örebro län · Mirja Mattsson — Lärpass 2022 (Reglab, 2022) "
+        "<https://www.reglab.se/x>",
+        "[2] Värmland · Region Värmland, Karlstad — Lärpass 2022 (Reglab, 2022) "
+        "<https://www.reglab.se/x>",
+    ]
+
+
+def test_format_not_confident_shows_message_first():
+    hit = make_hit(1, "x", session="", regions=())
+    ans = Answer([AnswerSentence("Närmaste mening finns här.", 1, hit)], False, NO_ANSWER)
+    lines = format_answer(ans).splitlines()
+    assert lines[0] == NO_ANSWER
+    assert "Närmaste mening finns här. [1]" in lines
+    assert "[1] Utan lärpass — corpus/test.txt" in lines
+
+
+# ------------------------------------------------------------------ over a real (small) index
+
+
+@pytest.fixture(scope="module")
+def small_index(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("answer")
+    (tmp / "corpus").mkdir()
+    (tmp / "corpus" / "konferens.txt").write_text(CORPUS_TEXT, encoding="utf-8")
+    emb = FakeEmbedder()
+    build_index(tmp / "corpus", tmp / "index", emb)
+    return load_index(tmp / "index", emb), emb
+
+
+def test_answer_over_index_cites_rank_of_passage(small_index):
+    index, emb = small_index
+    searcher = Searcher(index, emb, FusionConfig(confidence=ConfidenceModel.always()))
+    resp = searcher.search("Vilken region har cykelbibliotek?", k=4)
+    ans = answer(resp, embedder=emb)
+    assert ans.confident
+    for s in ans.sentences:
+        assert s.hit is resp.hits[s.citation - 1]
+        assert s.text in " ".join(s.hit.passage.text.split())
+    assert any("cykelbibliotek" in s.text for s in ans.sentences)
+    assert all("Örebro" in s.hit.passage.region for s in ans.sentences if "cykel" in s.text)
+
+
+def test_ask_text(small_index):
+    index, emb = small_index
+    searcher = Searcher(index, emb, FusionConfig(confidence=ConfidenceModel.always()))
+    text = ask_text(searcher, "Hur utvärderades Värmlandsrådet?", k=3)
+    body, _, sources = text.partition("\nKällor:\n")
+    assert "[1]" in body and "Värmland" in body
+    assert "Samverkan med kommunerna · Region Värmland — Lärpass från testkonferensen" in sources
+    strict = Searcher(index, emb, FusionConfig(confidence=ConfidenceModel.never()))
+    assert ask_text(strict, "Hur bakar man surdegsbröd?").startswith(NO_ANSWER)
+
+
+# ------------------------------------------------------------------ real model
+
+
+def test_real_model_answer_quotes_the_cykelbibliotek_card(real_index, real_embedder):
+    searcher = Searcher(load_index(real_index / "index", real_embedder), real_embedder)
+    resp = searcher.search("Vilken region har ett cykelbibliotek?", k=5)
+    ans = answer(resp, embedder=real_embedder)
+    assert ans.confident
+    cited = [s for s in ans.sentences if "cykelbibliotek" in s.text]
+    assert cited
+    assert cited[0].hit.passage.region == "Region Örebro län"
+    assert resp.hits[cited[0].citation - 1] is cited[0].hit
+    off = answer(searcher.search("Hur bakar man surdegsbröd?", k=5), embedder=real_embedder)
+    assert not off.confident and off.message.startswith(NO_ANSWER)
+    assert "Texterna nämner inte: " in off.message and "surdegsbröd" in off.message

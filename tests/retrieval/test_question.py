@@ -1,0 +1,164 @@
+"""What a question asks for, its focus, and whether a sentence answers it (issue 24)."""
+
+from __future__ import annotations
+
+import pytest
+
+from confsearch.answers import labels as claims
+from confsearch.answers.answer import answer
+from confsearch.answers.sentences import (
+    announces_session,
+    defines,
+    enumerates,
+    holds_item,
+    unanswered,
+)
+from confsearch.evaluation.answereval import AnswerMetrics, holds_key, is_answerable
+from confsearch.retrieval.question import analyse, verb_words
+from tests.answers.test_answer import make_hit, response
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("När antogs planen?", "time"),
+        ("When was the plan adopted?", "time"),
+        ("Hur länge pågick projektet?", "duration"),
+        ("Vad kostade satsningen?", "money"),
+        ("How much funding does the agency put into it?", "money"),
+        ("Hur många kommuner deltar?", "number"),
+        ("Vem ledde arbetet?", "person"),
+        ("Vilken politiker är ordförande?", "person"),
+        ("Vilken region har ett cykelbibliotek?", "organisation"),
+        ("Which consultancy helped the region?", "organisation"),
+        ("Vilka andra länder än Indien nämns?", "place"),
+        ("Var finns rapporten?", "place"),
+        ("Varför ändrades arbetssättet?", "reason"),
+        ("Hur arbetar regionen med unga?", "method"),
+        ("Vad är en projektkyrkogård?", "definition"),
+        ("vad ar rus", "definition"),
+        ("Vad sa Anna Berg om cyklar?", "said"),
+        ("What did Anna Berg say about bikes?", "said"),
+        # "när" opening a clause is no time question
+        ("När regionen granskade rådet, vad kom man fram till?", "other"),
+    ],
+)
+def test_what_a_question_asks_for(question, asks):
+    assert analyse(question).asks == asks
+
+
+def test_focus_is_what_is_asked_about_not_who_locates_it():
+    q = analyse("Vad sa Per-Erik Andersson om Indien?")
+    assert q.focus == ("Indien",) and "Andersson" in q.locators
+    q = analyse("Hur når Region Örebro län allmänheten?")
+    assert "allmänheten" in q.focus and "Örebro" not in q.focus
+    q = analyse("Förutom Indien, vilka andra länder nämns?")
+    assert q.asks == "place" and q.excluded == ("Indien",)
+
+
+def test_the_question_verbs_are_no_topic():
+    assert "talat" in verb_words("Vem har talat om landsbygden?")
+    assert "surdegsbröd" not in verb_words("Hur bakar man surdegsbröd?")
+    assert "regioner" not in verb_words("Vilka regioner arbetar med cykling?")
+
+
+def test_a_sentence_holds_the_asked_for_item():
+    when = analyse("När startade cykelbiblioteket?")
+    assert holds_item(when, "Cykelbiblioteket startade i maj 2021.")
+    assert not holds_item(when, "Cykelbiblioteket lånar ut 40 cyklar.")
+    assert not holds_item(when, "Arbetet följer Agenda 2030.")  # a name, not a time
+    money = analyse("How much funding does Vinnova put into LUX?")
+    assert not holds_item(money, "LUX består av tre delar.")
+    assert holds_item(money, "LUX får 4 miljoner kronor.")
+    other = analyse("Vilka andra länder än Indien rekryterar man från?")
+    assert not holds_item(other, "Man tittar bland annat på Indien.")
+    assert holds_item(other, "Man tittar på Indien och Polen.")
+    who = analyse("Vem genomförde utvärderingen av Värmlandsrådet?")
+    # the question's own names, and an agentless passive, say nothing about who
+    assert not holds_item(who, "Värmlandsrådet har utvärderats av region Värmland.")
+    assert not holds_item(who, "Värmlandsrådet har utvärderats.", ("Region Värmland",))
+    assert holds_item(who, "Utvärderingen gjordes av Karin Ek och Olle Berg.")
+
+
+def test_definitions_and_enumerations():
+    assert defines("projektkyrkogård", "En projektkyrkogård är projekt som dör efteråt.")
+    assert not defines("projektkyrkogård", "Undvik projektkyrkogårdar genom att bedöma behov.")
+    assert not defines("RUS", "Det stärker RUS-genomförandet och RUS:en blir viktig.")
+    assert enumerates("Det ger mindre buller, bättre vattenkvalitet och mindre stress.")
+    assert not enumerates("En lång lista med åtgärder upprättades.")
+    assert unanswered(analyse("Vad är RUS?")).startswith("Texterna använder «RUS»")
+    assert unanswered(analyse("När antogs planen?")) == "Texterna säger inte när det skedde."
+
+
+def test_answer_leads_with_the_focus_and_names_the_region():
+    hits = [
+        make_hit(
+            1,
+            "Loket hjälper klustren att växa. Man tittar bland annat på Indien där det "
+            "finns många ingenjörer.",
+            regions=("Region Norrbotten",),
+        ),
+        make_hit(
+            2,
+            "Vi har cykelbibliotek och vikcyklar för pendlare, säger Anna Berg.",
+            regions=("Region Örebro län",),
+        ),
+    ]
+    ans = answer(response("Vad sa Per Andersson om Indien?", hits))
+    assert "Indien" in ans.sentences[0].text
+    ans = answer(response("Vilken region har ett cykelbibliotek?", hits[1:]))
+    assert ans.confident and ans.sentences[0].text.startswith("Region Örebro län: ")
+
+
+def test_near_miss_is_refused_with_what_the_texts_do_not_say():
+    hits = [make_hit(1, "Affärsplan Västmanland är regionens plan för näringslivsutveckling.")]
+    ans = answer(response("När antogs Affärsplan Västmanland?", hits))
+    assert not ans.confident and ans.message == "Texterna säger inte när det skedde."
+    assert ans.sentences  # the nearest, marked as such by format_answer
+
+
+def test_labels_never_rise_and_cited_cards_are_never_weaker():
+    raw = ["Svag träff", "Delvis relevant", "Mycket relevant", "Svag träff"]
+    out = claims.card_labels(raw, confident=True, cited=[3])
+    levels = [claims.level(x) for x in out]
+    assert levels == sorted(levels, reverse=True)
+    assert levels[3] >= max(levels[:3])
+    unsure = claims.card_labels(["Mycket relevant", "Relevant"], confident=False)
+    assert unsure == ["Delvis relevant", "Delvis relevant"]
+    assert claims.shown_count(["Relevant", "Svag träff", "Svag träff", "Svag träff"]) == 3
+
+
+def test_answer_figures_read_keys_and_kinds():
+    assert holds_key(["Det finns över 400 organisationer i Sverige."], ["över 400 organisationer"])
+    assert holds_key(["Mindre buller,", "bättre vattenkvalitet."], ["buller, bättre"])
+    assert not holds_key(["Inget här."], ["över 400"])
+    assert not is_answerable({"query": "x", "near_session": "S", "subkind": "near_miss"})
+    assert is_answerable({"query": "x", "gold_session": "S", "key": ["y"]})
+
+
+def test_a_filter_that_hides_the_answer_is_named():
+    from confsearch.answers.asking import filter_blame
+
+    inside = response("Vilken region har ett cykelbibliotek?", [make_hit(1, "Annat.")])
+    inside.region_filter = "Region Gävleborg"
+    outside = response(
+        "Vilken region har ett cykelbibliotek?",
+        [make_hit(1, "Vi har cykelbibliotek.", regions=("Region Örebro län",))],
+    )
+    text = filter_blame(inside, outside)
+    assert text.startswith("Inget svar från Region Gävleborg: filtret utesluter svaret.")
+    assert "Region Örebro län" in text and "sök utan filter" in text
+
+
+def test_eval_prints_uncovered_and_near_miss_refusal_apart():
+    m = AnswerMetrics(n=2, answered=1.0, n_uncovered=3, refused=2 / 3)
+    m.n_near, m.near_refused, m.n_off, m.off_refused = 1, 0.0, 2, 1.0
+    text = "\n".join(m.lines())
+    assert "utanför ämnet 1.000 (n=2)" in text
+    assert "nära miss 0.000 (n=1)" in text
+
+
+def test_a_sentence_announcing_the_session_is_told_from_one_stating_a_fact():
+    assert announces_session("Region Gävleborg berättar om en utredning om livsvillkor.")
+    assert announces_session("Region Örebro län höll ett lärpas som hette Rena resor.")
+    assert not announces_session("Resultaten visar att ojämlikheten blir alltmer koncentrerad.")
