@@ -24,7 +24,7 @@ from confsearch.retrieval.service import ModelOwned, WriteFailed
 from confsearch.retrieval.store import BuildLocked, IndexError_
 from confsearch.retrieval.store.folder import NotAnIndexFolder
 from confsearch.settings import PROJECT_ROOT, Settings
-from tests.test_api import wait_ready
+from tests.api.test_api import wait_ready
 
 MESSAGE = "Tjänsten har inget att säga om det här just nu."
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from confsearch.reading import readers
+from confsearch.reading import officeformats, readers, readlimits, textformats
 from confsearch.reading.corpus import read_corpus
 from confsearch.reading.readers import (
     MAX_BLOCKS,
@@ -17,6 +17,14 @@ from confsearch.reading.readers import (
 )
 from tests.docxfiles import docx_package
 from tests.reading.test_readers_limits import read_in_child
+
+
+def lower_limit(monkeypatch, name: str, value: int) -> None:
+    """Lower a reader limit wherever a reader module reads it (the limits live in
+    readlimits; the format readers import the ones they check)."""
+    for module in (readers, readlimits, textformats, officeformats):
+        if hasattr(module, name):
+            monkeypatch.setattr(module, name, value)
 
 W_NS = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -61,7 +69,7 @@ SMALL_BUDGET = 10_000
 
 
 def test_docx_elements_outside_paragraphs_are_counted_too(tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "MAX_DOCX_ELEMENTS", SMALL_BUDGET)
+    lower_limit(monkeypatch, "MAX_DOCX_ELEMENTS", SMALL_BUDGET)
     body = b"<x:p>" + b"<x:r/>" * (SMALL_BUDGET + 10) + b"</x:p>"
     result = read_corpus(_read_one(tmp_path, "runs.docx", prefixed_docx(body)))
     [error] = result.errors
@@ -69,7 +77,7 @@ def test_docx_elements_outside_paragraphs_are_counted_too(tmp_path, monkeypatch)
 
 
 def test_docx_styles_part_counts_against_the_element_budget(tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "MAX_DOCX_ELEMENTS", SMALL_BUDGET)
+    lower_limit(monkeypatch, "MAX_DOCX_ELEMENTS", SMALL_BUDGET)
     styles = b"<s:styles xmlns:s='%s'>" % W_NS + b"<s:style/>" * (SMALL_BUDGET + 10)
     data = prefixed_docx(
         b"<x:p><x:r><x:t>Hej</x:t></x:r></x:p>", extra={"word/styles.xml": styles + b"</s:styles>"}
@@ -141,7 +149,7 @@ def test_a_document_of_too_many_paragraphs_is_refused_in_any_format(
 ):
     """A 5 MB text of one-word paragraphs took minutes to split into passages; every
     format now has the paragraph limit that .docx had."""
-    monkeypatch.setattr(readers, "MAX_BLOCKS", limit)
+    lower_limit(monkeypatch, "MAX_BLOCKS", limit)
     result = read_corpus(_read_one(tmp_path, name, text.encode()))
     [error] = result.errors
     shown = f"{limit:,}".replace(",", " ")
@@ -151,7 +159,7 @@ def test_a_document_of_too_many_paragraphs_is_refused_in_any_format(
 
 def test_a_jsonl_file_of_too_many_documents_is_refused(tmp_path, monkeypatch):
     """The same check as at the real limit of 50 000 lines, at 500 (0.7 s less)."""
-    monkeypatch.setattr(readers, "MAX_JSONL_DOCUMENTS", 500)
+    lower_limit(monkeypatch, "MAX_JSONL_DOCUMENTS", 500)
     line = '{"id": "%d", "text": "Region Skåne om tåg."}\n'
     data = "".join(line % i for i in range(500 + 10)).encode()
     result = read_corpus(_read_one(tmp_path, "rader.jsonl", data))

@@ -113,11 +113,13 @@ def page_state(fake_env, monkeypatch):
 
 def test_the_page_loads_the_model_once_and_each_version_once(page_state):
     settings = Settings.from_env()
-    first, version = pagecache.searcher(settings)
-    again, same = pagecache.searcher(settings)
-    assert again is first and same == version == _version(settings)
+    opened = pagecache.searcher(settings)
+    first, version = opened.searcher, opened.version
+    again = pagecache.searcher(settings)
+    assert again.searcher is first and again.version == version == _version(settings)
     _publish_new_version(settings)
-    newer, new_version = pagecache.searcher(settings)
+    renewed = pagecache.searcher(settings)
+    newer, new_version = renewed.searcher, renewed.version
     assert newer is not first and new_version == _version(settings) != version
     assert "corpus/ny.txt" in _sources(newer, "vinterväghållning cykelbanor fjällen")
     assert page_state == ["fake-model"]
