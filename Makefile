@@ -23,6 +23,7 @@ run: $(STAMP)
 test: $(STAMP) browser
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 	@before="$$(git status --porcelain 2>/dev/null)"; \
 	$(PY) -m pytest -q --durations=15 $(PYTEST_ARGS); rc=$$?; \
 	after="$$(git status --porcelain 2>/dev/null)"; \
