@@ -26,6 +26,7 @@ def lower_limit(monkeypatch, name: str, value: int) -> None:
         if hasattr(module, name):
             monkeypatch.setattr(module, name, value)
 
+
 W_NS = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
