@@ -352,7 +352,7 @@ def downloads(n) -> None:
         st.download_button(
             "Ladda ned som Markdown",
             data=g.deferred(lambda: to_markdown(n)),
-            file_name="anteckning.md",
+            file_name=notepage.download_name("md", NOTE_HEADING),
             mime="text/markdown",
             icon=":material/download:",
             on_click=downloading,
@@ -361,7 +361,7 @@ def downloads(n) -> None:
         st.download_button(
             "Ladda ned som Word",
             data=g.deferred(lambda: to_docx(n)),
-            file_name="anteckning.docx",
+            file_name=notepage.download_name("docx", NOTE_HEADING),
             mime=DOCX_MIME,
             icon=":material/download:",
             on_click=downloading,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -32,6 +33,7 @@ __all__ = [
     "BriefingNote",
     "NoteItem",
     "brief",
+    "export_filename",
     "note_from_hit",
     "note_from_passage",
     "swedish_date",
@@ -245,6 +247,16 @@ def note_sources(note: BriefingNote) -> list[Source]:
 
 def note_heading(note: BriefingNote) -> str:
     return " ".join((note.heading or DEFAULT_HEADING).split())
+
+
+def export_filename(name: str, extension: str, day: dt.date | None = None) -> str:
+    """A safe ASCII file name from a note's name or heading, with the day if given
+    ("Cykling i Skåne", 6 Dec 2026 -> "cykling-i-skane-2026-12-06.docx"): a downloads
+    folder of notes stays tellable apart, and no character trips any file system."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    stem = "-".join("".join(c if c.isalnum() else " " for c in folded).split())[:80]
+    stem = stem.strip("-") or "anteckning"
+    return f"{stem}-{day.isoformat()}.{extension}" if day else f"{stem}.{extension}"
 
 
 # --------------------------------------------------------------------------- Markdown

@@ -400,3 +400,15 @@ def test_the_default_page_heading_is_not_repeated_in_the_dateline():
     assert dateline(day, 1, "Underlag om cykling") == (
         "Anteckning från Konferenssök, 6 december 2026 · 1 stycke"
     )
+
+
+def test_export_file_names_are_safe_ascii_with_the_day():
+    from confsearch.answers.briefing import export_filename
+
+    day = dt.date(2026, 12, 6)
+    assert (
+        export_filename("Anteckning: Cykling", "docx", day) == "anteckning-cykling-2026-12-06.docx"
+    )
+    assert export_filename("Möte i Växjö", "md") == "mote-i-vaxjo.md"
+    assert export_filename("../../etc/passwd ÅÄÖ", "md") == "etc-passwd-aao.md"
+    assert export_filename("", "md", day) == "anteckning-2026-12-06.md"

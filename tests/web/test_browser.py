@@ -172,8 +172,7 @@ def test_search_pin_export_and_latency_in_a_real_browser(server, browser):
     wait(driver, lambda d: button.is_displayed())
     assert "cykelbibliotek" in driver.find_element(By.TAG_NAME, "body").text
     button.click()
-    target = driver.downloads / "anteckning.md"
-    wait(driver, lambda d: target.is_file() and target.stat().st_size > 0, timeout=20)
+    target = downloaded(driver, "md", timeout=20)
     note = target.read_text(encoding="utf-8")
     assert "cykelbibliotek" in note
     assert "cykelbibliotek, vikcykel för transport på tåg och buss" in " ".join(note.split())
@@ -365,6 +364,16 @@ SWEDISH_UI = [
 ]
 
 
+def downloaded(driver, extension: str, timeout: float = 30):
+    """The downloaded note with this extension ("anteckning-<rubrik>-<datum>.md"), whole."""
+
+    def done(_):
+        files = [f for f in driver.downloads.glob(f"anteckning*.{extension}") if f.stat().st_size]
+        return files[0] if len(files) == 1 else None
+
+    return wait(driver, done, timeout=timeout)
+
+
 def _ui_strings(driver) -> list[str]:
     from confsearch.web.chrome import OURS
 
@@ -539,16 +548,15 @@ def test_filters_regions_at_phone_width_swedish_chrome_and_export_of_unsaved_edi
     _typed(driver, ".st-key-note_heading input", "Underlag till regiondirektören")
     _typed(driver, "[class*='st-key-kommentar-'] input", "Ta upp vid nästa möte")
     shown(driver, ".st-key-ladda-md button").click()
-    target = driver.downloads / "anteckning.md"
-    wait(driver, lambda d: target.is_file() and target.stat().st_size > 0, timeout=30)
+    target = downloaded(driver, "md")
     note = target.read_text(encoding="utf-8")
     assert note.startswith("# Underlag till regiondirektören\n"), note[:200]
     assert "Ta upp vid nästa möte" in note and "(Reglab, 2022)" in note
     english["anteckning"] = _english(_ui_strings(driver))
     _typed(driver, ".st-key-note_heading input", "Underlag, version 2")
     shown(driver, ".st-key-ladda-docx button").click()
-    word = driver.downloads / "anteckning.docx"
-    wait(driver, lambda d: word.is_file() and word.stat().st_size > 0, timeout=30)
+    word = downloaded(driver, "docx")
+    assert word.name.startswith("anteckning-underlag-till-regiondirektoren-"), word.name
     time.sleep(0.5)
     document = docx.Document(str(word))
     assert document.core_properties.title == "Underlag, version 2"
