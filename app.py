@@ -34,15 +34,19 @@ from confsearch.web.pagestate import (
     FILTERS,
     NOTE_HEADING,
     REGIONS_K,
+    TAB_KEY,
+    TABS,
     active_filters,
     clear_filter,
     clear_filters,
     downloading,
+    follow_tab_address,
     gate,
     moving,
     note,
     pin,
     pinned_ids,
+    remember_tab_address,
     run_regions,
     run_search,
     session_choices,
@@ -385,6 +389,7 @@ def corpus_tab(settings: Settings, searcher) -> None:
     for err in index.manifest.read_errors:
         st.warning(markup.md_escape(err.for_user()))
     corpuspage.remove_control(settings, index, run_build)
+    corpuspage.replace_control(settings, index, run_build)
     built = swedish_time(index.manifest.built)
     if built:
         st.caption(f"Sökindexet byggdes {built}.")
@@ -395,13 +400,15 @@ def corpus_tab(settings: Settings, searcher) -> None:
         "exempel en rad ”Arrangör: Reglab”. Då visas de i källhänvisningarna."
     )
     n = st.session_state.setdefault("upload_n", 0)
-    files = st.file_uploader(
+    chosen = st.file_uploader(  # every type: a refusal is said below, not only on hover
         f"Välj filer eller dra dem hit ({UPLOAD_KINDS}, högst {uploads.MAX_UPLOAD_MB} MB per fil)",
-        type=list(uploads.ALLOWED_UPLOAD_TYPES),
         accept_multiple_files=True,
         max_upload_size=uploads.MAX_UPLOAD_MB,
         key=f"uppladdning-{n}",
     )
+    files, refused = corpuspage.refused_uploads(chosen)
+    for message in refused:
+        st.warning(message)
     if files and st.button("Lägg till och uppdatera sökindexet", type="primary", key="indexera"):
         add_files(settings, files)
     # What happened to the last upload, right where the user pressed the button.
@@ -437,9 +444,11 @@ def main() -> None:
     about = citation.collection_caption(sources)
     if about:
         st.caption(markup.md_escape(about))
-    # The open tab is not in the address: a bound st.tabs reruns the whole page on every
-    # tab click, which the page's downloads and focus handling are not built for.
-    sok, regioner, anteckning, korpus = st.tabs(["Sök", "Regioner", "Anteckning", "Korpus"])
+    # The open tab is in the address (?tab=Regioner): a link or a reload opens the same
+    # view. A tab click reruns the page; the answers are memoised, so that costs nothing.
+    follow_tab_address()
+    sok, regioner, anteckning, korpus = st.tabs(TABS, key=TAB_KEY, bind="query-params")
+    remember_tab_address()
     with sok:
         search_tab(searcher, version, sources)
     with regioner:

@@ -48,7 +48,7 @@ from tests.browser import (
     wait,
 )
 from tests.conftest import ROOT
-from tests.page_driver import cards, texts
+from tests.page_driver import cards, texts, uploader
 
 
 def index_version(index_dir) -> str | None:
@@ -233,7 +233,7 @@ SAME_NAME_TXT = (
 
 
 def _upload(at: AppTest, files: list[tuple[str, bytes, str]]) -> AppTest:
-    at.file_uploader[0].set_value(files)
+    uploader(at).set_value(files)
     at.run()
     return at
 

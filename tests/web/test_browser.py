@@ -342,6 +342,9 @@ SWEDISH_UI = [
     r"Kopiera källhänvisning|Tryck på kopieringsknappen i rutans hörn .*",
     r"Dokumentet tas bort ur sökningen\. .*|Ta bort dokumentet och uppdatera sökindexet",
     r"Frågan är för lång: .*|.* är borttaget\. Sökindexet har nu .*",
+    r".+ kan inte läggas till: .*",
+    r"Ersätt ett dokument med en ny version|Den nya versionen|Ersätt dokumentet och .*",
+    r"Den nya versionen får det gamla dokumentets namn .*|.+ är ersatt av .*|.+ ersattes inte.*",
     r"välj filer att lägga till|Dra och släpp filer här|Lägg till och uppdatera sökindexet",
     r"Stycket finns i din anteckning\. Tryck för att ta bort det\.",
     r"Lägg stycket i din anteckning \(fliken Anteckning\)\.",
@@ -567,6 +570,31 @@ def test_filters_regions_at_phone_width_swedish_chrome_and_export_of_unsaved_edi
     click_tab(driver, "Korpus")
     wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, ".ks-table").is_displayed())
     english["korpus"] = _english(_ui_strings(driver))
+    _phone(driver)  # every tab again at phone width
+    for tab in ("Sök", "Regioner", "Anteckning", "Korpus"):
+        click_tab(driver, tab)
+        time.sleep(1)
+        english[f"{tab}-390"] = _english(_ui_strings(driver))
+    # a refused file's reason is text on a phone, not a tooltip
+    picture = server["tmp"] / "diagram.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n")
+    driver.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(picture))
+    reason = wait(
+        driver,
+        lambda d: next(
+            (
+                e
+                for e in d.find_elements(By.CSS_SELECTOR, "[data-testid='stAlert']")
+                if "diagram.png kan inte läggas till" in e.text
+            ),
+            None,
+        ),
+        timeout=60,
+    )
+    assert reason.is_displayed() and "Filtypen .png stöds inte" in reason.text
+    english["refused-390"] = _english(_ui_strings(driver))
+    _phone(driver, 1280, 800)
+    click_tab(driver, "Korpus")
     assert not any(english.values()), english
 
     # --- an upload: "Klart!" is shown where the user looks, in the viewport
