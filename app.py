@@ -45,6 +45,7 @@ from confsearch.web.pagestate import (
     moving,
     note,
     pin,
+    pin_answer,
     pinned_ids,
     remember_tab_address,
     run_regions,
@@ -208,7 +209,32 @@ def answer_block(result: qa.AskResult) -> dict[int, list[str]]:
             "Svaret är meningar hämtade ur konferenstexterna; siffran leder till stycket "
             f"där meningen står.{only}"
         )
+        answer_pin_button(result)
     return result.quoted()
+
+
+def answer_pin_button(result: qa.AskResult) -> None:
+    """Fäst svaret: the sentences with their citations go into the note (once per
+    question; pressing again takes it out)."""
+    item_id = result.note_item().passage_id
+    if item_id in pinned_ids():
+        st.button(
+            "Svaret finns i anteckningen ✓",
+            key="svaret-i-anteckningen",
+            icon=":material/bookmark_added:",
+            help="Tryck för att ta bort svaret ur anteckningen.",
+            on_click=unpin,
+            args=(item_id,),
+        )
+    else:
+        st.button(
+            "Fäst svaret",
+            key="svaret-i-anteckningen",
+            icon=":material/push_pin:",
+            help="Lägg svaret, med källhänvisning till varje mening, i din anteckning.",
+            on_click=pin_answer,
+            args=(result,),
+        )
 
 
 # ---------------------------------------------------------------- tabs

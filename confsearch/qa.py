@@ -23,6 +23,8 @@ from confsearch.answers.answer import Answer, format_answer, source_line
 from confsearch.answers.briefing import (
     DEFAULT_HEADING,
     BriefingNote,
+    NoteItem,
+    note_from_answer,
     note_from_passage,
     to_markdown,
 )
@@ -122,6 +124,11 @@ class AskResult:
         for s in self.answer.sentences:
             out.setdefault(s.citation, []).append(s.text)
         return out
+
+    def note_item(self) -> NoteItem:
+        """The answer to pin in a note: its sentences with their passages' citations."""
+        pairs = [(s.text, self._citation(s.hit)) for s in self.answer.sentences]
+        return note_from_answer(self.response.query, pairs)
 
     def _citation(self, hit: Hit) -> str:
         return source_line(hit, self.sources.get(hit.passage.doc_id))

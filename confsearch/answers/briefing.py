@@ -21,7 +21,14 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from confsearch.answers.citation import Source, cite, head, sources, unknown_source
+from confsearch.answers.citation import Source, head, sources
+from confsearch.answers.noteitem import (
+    NoteItem,
+    is_answer,
+    note_from_answer,
+    note_from_hit,
+    note_from_passage,
+)
 from confsearch.markup import md_escape, md_rich
 from confsearch.messages import NO_SESSION, SOURCES, count_noun
 from confsearch.patterns import MONTHS
@@ -34,6 +41,8 @@ __all__ = [
     "NoteItem",
     "brief",
     "export_filename",
+    "is_answer",
+    "note_from_answer",
     "note_from_hit",
     "note_from_passage",
     "swedish_date",
@@ -62,70 +71,6 @@ def dateline(day: dt.date, items: int, heading: str = "") -> str:
     if heading.casefold().startswith(opening.casefold()):
         return f"{swedish_date(day).capitalize()} · {count}"
     return f"{opening}, {swedish_date(day)} · {count}"
-
-
-@dataclass
-class NoteItem:
-    passage_id: str
-    text: str
-    session: str
-    regions: list[str]
-    speakers: list[str]
-    source: str  # the corpus file
-    query: str
-    comment: str = ""
-    # the cited document (confsearch.answers.citation.Source fields); {} for a note kept from
-    # before documents had metadata: then it is cited by its file
-    document: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> NoteItem:
-        doc = d.get("document")
-        return cls(
-            passage_id=str(d.get("passage_id", "")),
-            text=str(d.get("text", "")),
-            session=str(d.get("session", "") or ""),
-            regions=[str(r) for r in d.get("regions") or []],
-            speakers=[str(s) for s in d.get("speakers") or []],
-            source=str(d.get("source", "") or ""),
-            query=str(d.get("query", "") or ""),
-            comment=str(d.get("comment", "") or ""),
-            document=dict(doc) if isinstance(doc, dict) else {},
-        )
-
-    def cited(self) -> Source:
-        """The document this passage is cited from."""
-        if not self.document:
-            return unknown_source(self.source)
-        known = {k: v for k, v in self.document.items() if k in Source.__dataclass_fields__}
-        return Source(**{"title": self.source, **known})
-
-    def citation(self) -> str:
-        """ "Lärpass · Region · Talare — Dokument (Arrangör, år)" (plain text)."""
-        return cite(self.session or NO_SESSION, self.regions, self.speakers, self.cited())
-
-
-def note_from_passage(
-    p, query: str, source: Source | None = None, *, comment: str = ""
-) -> NoteItem:
-    """A note item from a passage (:class:`confsearch.reading.documents.Passage`), its question and
-    the document it comes from (:func:`confsearch.answers.citation.sources`)."""
-    return NoteItem(
-        passage_id=p.id,
-        text=p.text,
-        session=p.session or "",
-        regions=list(p.regions),
-        speakers=list(p.speakers),
-        source=p.source or "",
-        query=query or "",
-        comment=comment,
-        document=asdict(source) if source is not None else {},
-    )
-
-
-def note_from_hit(hit, query: str, source: Source | None = None) -> NoteItem:
-    """A note item from a search hit (:class:`confsearch.retrieval.search.Hit`)."""
-    return note_from_passage(hit.passage, query, source)
 
 
 @dataclass
@@ -237,9 +182,12 @@ def questions_with_items(note: BriefingNote) -> set[str]:
 
 
 def note_sources(note: BriefingNote) -> list[Source]:
-    """The documents the note cites, each once, in order of first citation."""
+    """The documents the note cites, each once, in order of first citation (a pinned
+    answer names its documents in its sentences' citations)."""
     seen: dict[tuple, Source] = {}
     for item in note.items:
+        if is_answer(item):
+            continue
         src = item.cited()
         seen.setdefault((src.title, src.url, src.file), src)
     return list(seen.values())
@@ -322,7 +270,7 @@ def to_markdown(note: BriefingNote, *, today: dt.date | None = None) -> str:
                     quoted.append(">")
                 quoted.append(f"> {para}".rstrip())
             out += quoted
-            out += ["", f"[{n}] {_md_citation(item)}", ""]
+            out += [""] if is_answer(item) else ["", f"[{n}] {_md_citation(item)}", ""]
             for para in _md_paragraphs(item.comment):
                 out += [f"*Kommentar:* {para}", ""]
     if note.questions:

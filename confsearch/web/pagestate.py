@@ -44,6 +44,11 @@ def pin(hit, query: str, source) -> None:
     notepage.edit(lambda n: n.add(hit, query, source))
 
 
+def pin_answer(result: qa.AskResult) -> None:
+    """The answer itself into the note: its sentences with their passages' citations."""
+    notepage.edit(lambda n: n.add_item(result.note_item()))
+
+
 def unpin(passage_id: str) -> None:
     notepage.edit(lambda n: n.remove(passage_id))
 

@@ -412,3 +412,32 @@ def test_export_file_names_are_safe_ascii_with_the_day():
     assert export_filename("Möte i Växjö", "md") == "mote-i-vaxjo.md"
     assert export_filename("../../etc/passwd ÅÄÖ", "md") == "etc-passwd-aao.md"
     assert export_filename("", "md", day) == "anteckning-2026-12-06.md"
+
+
+def test_a_pinned_answer_keeps_each_sentence_with_its_citation():
+    import docx
+
+    from confsearch.answers.briefing import is_answer, note_from_answer
+    from confsearch.notes import missing_passages
+
+    item = note_from_answer(
+        "Vilken  region har ett cykelbibliotek?",
+        [
+            ("Region Örebro län har ett cykelbibliotek.", "Rena resor · Region Örebro län — Dok"),
+            ("Det kostar 5 * 3 mnkr <totalt>.", "Annat lärpass — Dok"),
+        ],
+    )
+    assert is_answer(item) and item.query == "Vilken region har ett cykelbibliotek?"
+    n = BriefingNote(heading="Svar till chefen")
+    n.add_item(item)
+    assert not n.add_item(note_from_answer(item.query, []))  # one per question
+    md = to_markdown(n, today=TODAY)
+    assert (
+        "> Region Örebro län har ett cykelbibliotek. (Rena resor · Region Örebro län — Dok)" in md
+    )
+    assert "> Det kostar 5 * 3 mnkr \\<totalt>. (Annat lärpass — Dok)" in md
+    assert "[1]" not in md and "## Källor" not in md  # the citations are in the sentences
+    text = " ".join(p.text for p in docx.Document(io.BytesIO(to_docx(n))).paragraphs)
+    assert "cykelbibliotek. (Rena resor · Region Örebro län — Dok)" in text and "[1]" not in text
+    assert missing_passages(n, lambda pid: None) == set()  # not a passage of the index
+    assert BriefingNote.from_dict(n.to_dict()).items == [item]  # stored and read back whole

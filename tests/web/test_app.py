@@ -255,6 +255,22 @@ def test_pin_and_note_with_citations_and_downloads(env):
     assert labels == ["Ladda ned som Markdown", "Ladda ned som Word"]
 
 
+def test_the_answer_itself_can_be_pinned_and_taken_out_again(env):
+    at = ask(start(), QUESTION)
+    button = at.button(key="svaret-i-anteckningen")
+    assert button.label == "Fäst svaret"
+    button.click().run()
+    assert not at.exception, at.exception
+    [item] = at.session_state["note"].items
+    assert item.session == "Svar från Konferenssök" and item.query == QUESTION
+    assert "cykelbibliotek" in item.text and " — " in item.text  # sentences with citations
+    assert at.button(key="svaret-i-anteckningen").label == "Svaret finns i anteckningen ✓"
+    note_card = next(m.value for m in at.markdown if "ks-note-item" in m.value)
+    assert "Svar från Konferenssök" in note_card and "Källa:" not in note_card
+    at.button(key="svaret-i-anteckningen").click().run()
+    assert not at.session_state["note"].items
+
+
 def test_pinning_again_unpins(env):
     at = ask(start(), QUESTION)
     pid = pin_first(at)

@@ -343,6 +343,8 @@ SWEDISH_UI = [
     r"Dokumentet tas bort ur sökningen\. .*|Ta bort dokumentet och uppdatera sökindexet",
     r"Frågan är för lång: .*|.* är borttaget\. Sökindexet har nu .*",
     r".+ kan inte läggas till: .*",
+    r"Fäst svaret|Svaret finns i anteckningen ✓|Tryck för att ta bort svaret ur anteckningen\.",
+    r"Lägg svaret, med källhänvisning till varje mening, i din anteckning\.",
     r"Ersätt ett dokument med en ny version|Den nya versionen|Ersätt dokumentet och .*",
     r"Den nya versionen får det gamla dokumentets namn .*|.+ är ersatt av .*|.+ ersattes inte.*",
     r"välj filer att lägga till|Dra och släpp filer här|Lägg till och uppdatera sökindexet",
