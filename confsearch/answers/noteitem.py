@@ -93,9 +93,9 @@ def note_from_answer(query: str, sentences: Iterable[tuple[str, str]]) -> NoteIt
     )
 
 
-def is_answer(item: NoteItem) -> bool:
+def is_answer(item: object) -> bool:
     """A pinned answer: its citations are in its text, it has no passage in the index."""
-    return item.passage_id.startswith(ANSWER_PREFIX)
+    return str(getattr(item, "passage_id", "")).startswith(ANSWER_PREFIX)
 
 
 def note_from_hit(hit, query: str, source: Source | None = None) -> NoteItem:

@@ -114,7 +114,7 @@ def _replace(settings: Settings, name: str, title: str, new, run_build: Callable
     except (CorpusFileError, uploads.UploadError) as exc:
         flash = [("error", f"{shown} ersattes inte: {markup.md_escape(exc)}")]
     else:
-        if done.ok:
+        if done.ok and outcome is not None:  # ok: the rebuild ran and succeeded
             report = outcome.report
             flash = [
                 (

@@ -179,6 +179,7 @@ def test_back_and_forward_step_through_searches_and_the_address_holds_the_view(s
     box.send_keys(Keys.CONTROL, "a")
     box.send_keys(FIRST, Keys.ENTER)
     wait(driver, lambda d: params(d).get("q") == [FIRST], timeout=120, message="regions search")
+    wait(driver, lambda d: d.find_elements("css selector", ".ks-bar-name"), timeout=120)
     click_tab(driver, "Sök")
     wait(driver, lambda d: "tab" not in params(d), message="the Sök tab is the bare address")
     driver.back()
