@@ -62,6 +62,7 @@ TRANSLATIONS: dict[str, str] = {
     "Streamlit server is not responding. Are you connected to the internet?": (
         "Sidan svarar inte. Dina anteckningar är sparade; ladda om sidan om en stund."
     ),
+    "Error:": "Fel:",  # before a refused file's reason in the uploader
     "Copy to clipboard": "Kopiera",
     "Copy": "Kopiera",
     "Copied": "Kopierat",

@@ -281,7 +281,12 @@ def test_a_failing_upload_never_disturbs_another_session(tmp_path, browser, real
                 driver.get(url)
                 wait(driver, lambda d: question_box(d).is_displayed(), timeout=STARTUP_TIMEOUT)
             click_tab(uploader, "Korpus")
-            picker = wait(uploader, lambda d: d.find_element(By.CSS_SELECTOR, "input[type=file]"))
+            picker = wait(
+                uploader,
+                lambda d: d.find_element(
+                    By.CSS_SELECTOR, "[class*='st-key-uppladdning-'] input[type=file]"
+                ),
+            )
             picker.send_keys(str(upload))
             add = wait(
                 uploader,
@@ -342,7 +347,7 @@ SWEDISH_UI = [
     r"Kopiera källhänvisning|Tryck på kopieringsknappen i rutans hörn .*",
     r"Dokumentet tas bort ur sökningen\. .*|Ta bort dokumentet och uppdatera sökindexet",
     r"Frågan är för lång: .*|.* är borttaget\. Sökindexet har nu .*",
-    r".+ kan inte läggas till: .*",
+    r"Fel:|.+ kan inte läggas till: .*",
     r"Fäst svaret|Svaret finns i anteckningen ✓|Tryck för att ta bort svaret ur anteckningen\.",
     r"Lägg svaret, med källhänvisning till varje mening, i din anteckning\.",
     r"Ersätt ett dokument med en ny version|Den nya versionen|Ersätt dokumentet och .*",
@@ -580,7 +585,9 @@ def test_filters_regions_at_phone_width_swedish_chrome_and_export_of_unsaved_edi
     # a refused file's reason is text on a phone, not a tooltip
     picture = server["tmp"] / "diagram.png"
     picture.write_bytes(b"\x89PNG\r\n\x1a\n")
-    driver.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(picture))
+    driver.find_element(
+        By.CSS_SELECTOR, "[class*='st-key-uppladdning-'] input[type=file]"
+    ).send_keys(str(picture))
     reason = wait(
         driver,
         lambda d: next(
@@ -602,7 +609,7 @@ def test_filters_regions_at_phone_width_swedish_chrome_and_export_of_unsaved_edi
     # --- an upload: "Klart!" is shown where the user looks, in the viewport
     upload = server["tmp"] / "cykelpendling.md"
     upload.write_text(UPLOAD_DOC, encoding="utf-8")
-    picker = driver.find_element(By.CSS_SELECTOR, "input[type=file]")
+    picker = driver.find_element(By.CSS_SELECTOR, "[class*='st-key-uppladdning-'] input[type=file]")
     picker.send_keys(str(upload))
     add = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, ".st-key-indexera button"))
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", add)

@@ -98,7 +98,9 @@ def test_a_full_session_asks_no_host_but_the_pages_own(server, driver):
     click_tab(driver, "Korpus")
     upload = server["tmp"] / "cykelpendling.md"
     upload.write_text(UPLOAD_DOC, encoding="utf-8")
-    driver.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(upload))
+    driver.find_element(
+        By.CSS_SELECTOR, "[class*='st-key-uppladdning-'] input[type=file]"
+    ).send_keys(str(upload))
     add = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, ".st-key-indexera button"))
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", add)
     add.click()
