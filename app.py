@@ -382,7 +382,7 @@ def downloads(n) -> None:
         st.download_button(
             "Ladda ned som Markdown",
             data=g.deferred(lambda: to_markdown(n)),
-            file_name=notepage.download_name("md", NOTE_HEADING),
+            file_name="anteckning.md",
             mime="text/markdown",
             icon=":material/download:",
             on_click=downloading,
@@ -391,7 +391,7 @@ def downloads(n) -> None:
         st.download_button(
             "Ladda ned som Word",
             data=g.deferred(lambda: to_docx(n)),
-            file_name=notepage.download_name("docx", NOTE_HEADING),
+            file_name="anteckning.docx",
             mime=DOCX_MIME,
             icon=":material/download:",
             on_click=downloading,

@@ -18,16 +18,14 @@ fields write only what this tab changed (:func:`fields_changed`).
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import logging
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from confsearch.answers.briefing import BriefingNote, export_filename
+from confsearch.answers.briefing import BriefingNote
 from confsearch.markup import esc
 from confsearch.messages import count_noun
 from confsearch.notes import (
@@ -147,23 +145,6 @@ def _show(stored: StoredNote, *, own_edit: bool = False) -> None:
         state["note_intro"] = stored.note.intro
         for item in stored.note.items:
             state[COMMENT_KEY.format(pid=item.passage_id)] = item.comment
-
-
-def download_name(extension: str, default_heading: str, today: dt.date | None = None) -> str:
-    """The download's file name: "anteckning-" with the note's own heading (or the name
-    it was given, if the heading is the default) and today's date, in safe characters
-    ("anteckning-cykling-2026-12-06.docx"), so that several notes exported in one
-    downloads folder are told apart, not "anteckning (3).docx"."""
-    state = st.session_state
-    note = state.get("note")
-    heading = " ".join(getattr(note, "heading", "").split())
-    name = str(state.get("_note_name") or "")
-    title = heading if heading and heading != default_heading else ""
-    if not title and name and not re.match(r"(?i)anteckning \d", name):  # renamed
-        title = name
-    if not re.match(r"(?i)anteckning\b", title):
-        title = f"anteckning {title}"
-    return export_filename(title, extension, today or dt.date.today())
 
 
 def _adopt(note: BriefingNote) -> None:

@@ -51,30 +51,6 @@ def test_corpus_text_that_looks_like_html_is_shown_as_text(page):
     assert all("<script" not in m.value.lower() for m in at.markdown)
 
 
-def test_the_downloads_are_named_after_the_note_and_the_day(page, monkeypatch):
-    import datetime as dt
-
-    import streamlit as st
-
-    names: list[str] = []
-    real = st.download_button
-
-    def spy(*args, **kwargs):
-        names.append(kwargs["file_name"])
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(st, "download_button", spy)
-    at = ask(start(), QUESTION)
-    pin = next(b.key for b in at.button if b.key and b.key.startswith("fast-"))
-    at.button(key=pin).click().run()
-    today = dt.date.today().isoformat()
-    assert names[-2:] == [f"anteckning-{today}.md", f"anteckning-{today}.docx"]  # default
-    at.text_input(key="note_heading").input("Cykling i Skåne: 5/12 <utkast>").run()
-    at.run()  # the heading's field is a fragment: the buttons are redrawn on the next run
-    stem = f"anteckning-cykling-i-skane-5-12-utkast-{today}"
-    assert names[-2:] == [f"{stem}.md", f"{stem}.docx"]
-
-
 def test_the_open_tab_is_in_the_address(page):
     """?tab=… opens that tab: a link or a reload shows the same view (Back/Forward and
     the tab click itself: tests/web/test_workspace_browser.py)."""
