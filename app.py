@@ -34,17 +34,20 @@ from confsearch.web.pagestate import (
     FILTERS,
     NOTE_HEADING,
     REGIONS_K,
+    TAB_KEY,
     TABS,
     active_filters,
     clear_filter,
     clear_filters,
     downloading,
+    follow_tab_address,
     gate,
     moving,
     note,
     pin,
     pin_answer,
     pinned_ids,
+    remember_tab_address,
     run_regions,
     run_search,
     session_choices,
@@ -467,10 +470,11 @@ def main() -> None:
     about = citation.collection_caption(sources)
     if about:
         st.caption(markup.md_escape(about))
-    # The open tab is not in the address: a bound st.tabs reruns the whole page on every
-    # tab click, and a download clicked right after typing then misses the last edit (the
-    # browser test of the export found it).
-    sok, regioner, anteckning, korpus = st.tabs(TABS)
+    # The open tab is in the address (?tab=Regioner): a link or a reload opens the same
+    # view. A tab click reruns the page; the answers are memoised, so that costs nothing.
+    follow_tab_address()
+    sok, regioner, anteckning, korpus = st.tabs(TABS, key=TAB_KEY, bind="query-params")
+    remember_tab_address()
     with sok:
         search_tab(searcher, version, sources)
     with regioner:

@@ -26,6 +26,7 @@ QUESTION_KEYS = notepage.QUESTION_KEYS  # the question boxes of Sök and Regione
 FILTERS = {"region": ("Region", ALL_REGIONS), "session": ("Lärpass", ALL_SESSIONS)}
 REGIONS_K = 10  # organisations listed under Regioner (as `regions` and /regions)
 TABS = ("Sök", "Regioner", "Anteckning", "Korpus")
+TAB_KEY = "tab"  # the tabs' key and their query parameter (?tab=Regioner)
 
 
 def note():
@@ -99,6 +100,22 @@ def clear_filter(name: str) -> None:
 def clear_filters() -> None:
     for name in ("region", "session"):
         clear_filter(name)
+
+
+def follow_tab_address() -> None:
+    """Before the tabs: open the address's tab when the address changed without a tab
+    click (Back/Forward). Streamlit fills a bound widget from the address only when the
+    page opens; on Back it would keep the tab open and the address would say another."""
+    state = st.session_state
+    wanted = st.query_params.get(TAB_KEY) or TABS[0]
+    if "_url_tab" in state and wanted != state["_url_tab"] and wanted in TABS:
+        state[TAB_KEY] = wanted
+    state["_url_tab"] = wanted
+
+
+def remember_tab_address() -> None:
+    """After the tabs: the tab the address now names (a click has just written it)."""
+    st.session_state["_url_tab"] = st.query_params.get(TAB_KEY) or TABS[0]
 
 
 def run_search(searcher, version: str, question: qa.Question) -> qa.AskResult:

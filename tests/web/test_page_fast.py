@@ -51,6 +51,26 @@ def test_corpus_text_that_looks_like_html_is_shown_as_text(page):
     assert all("<script" not in m.value.lower() for m in at.markdown)
 
 
+def test_the_open_tab_is_in_the_address(page):
+    """?tab=… opens that tab: a link or a reload shows the same view (Back/Forward and
+    the tab click itself: tests/web/test_workspace_browser.py)."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.page_driver import APP
+
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params["tab"] = "Regioner"
+    at.query_params["q"] = QUESTION
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state["tab"] == "Regioner"
+    assert at.text_input(key="query_regions").value == QUESTION
+    at.query_params["tab"] = "Korpus"  # Forward to a view with another tab
+    at.run()
+    assert at.session_state["tab"] == "Korpus"
+    assert not at.exception, at.exception
+
+
 def test_a_refused_upload_says_why_in_text_at_once(page):
     """A phone has no hover: the reason is a message under the uploader, shown when the
     file is chosen; a batch of refused files offers no button (and so starts no build)."""

@@ -124,6 +124,7 @@ def test_a_full_session_asks_no_host_but_the_pages_own(server, driver):
 
 def test_back_and_forward_step_through_searches_and_the_address_holds_the_view(server, driver):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
 
     opened(driver, server)
     ask(driver, FIRST, timeout=120)
@@ -156,6 +157,53 @@ def test_back_and_forward_step_through_searches_and_the_address_holds_the_view(s
         message="the filter's chip is not shown after opening the link",
     )
     assert question_box(driver).get_attribute("value") == SECOND
+
+    # The open tab is in the address too: the link opens the Regioner tab with the question.
+    click_tab(driver, "Regioner")
+    wait(driver, lambda d: params(d).get("tab") == ["Regioner"], message="tab not in URL")
+    link = driver.current_url
+    driver.get("about:blank")
+    driver.get(link)
+    wait(
+        driver,
+        lambda d: (
+            selected_tab(d) == "Regioner"
+            and regions_box(d).is_displayed()
+            and regions_box(d).get_attribute("value") == SECOND
+        ),
+        timeout=120,
+        message="the link did not open the Regioner tab with its question",
+    )
+    # A search asked in Regioner is a new history entry; a tab click is not (it replaces
+    # the address). Back after both: the entry before, with its own tab and question.
+    box = regions_box(driver)
+    box.click()
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(FIRST, Keys.ENTER)
+    wait(driver, lambda d: params(d).get("q") == [FIRST], timeout=120, message="regions search")
+    wait(driver, lambda d: d.find_elements("css selector", ".ks-bar-name"), timeout=120)
+    click_tab(driver, "Sök")
+    wait(driver, lambda d: "tab" not in params(d), message="the Sök tab is the bare address")
+    driver.back()
+    wait(
+        driver,
+        lambda d: (
+            params(d).get("tab") == ["Regioner"]
+            and selected_tab(d) == "Regioner"
+            and regions_box(d).get_attribute("value") == SECOND
+        ),
+        timeout=120,
+        message="Back did not open the entry's Regioner tab and question",
+    )
+
+
+def regions_box(driver):
+    return driver.find_element("css selector", ".st-key-query_regions input")
+
+
+def selected_tab(driver) -> str | None:
+    tabs = driver.find_elements("css selector", "[role=tab][aria-selected=true]")
+    return tabs[0].text.strip() if tabs else None
 
 
 BROKEN_WORDS = """
