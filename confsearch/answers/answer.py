@@ -32,7 +32,7 @@ from confsearch.answers.candidates import (
     near_duplicate,
     overlaps,
 )
-from confsearch.answers.citation import Source, cite, sources, unknown_source
+from confsearch.answers.citation import Source, cite, unknown_source
 from confsearch.answers.sentences import (
     announces_session,
     defines,
@@ -49,7 +49,7 @@ from confsearch.embedding.model import Embedder
 from confsearch.messages import NEAREST_HEADING, NO_ANSWER, NO_SESSION, SOURCES_HEADING
 from confsearch.reading.regions import find_mentions
 from confsearch.retrieval.question import Question, analyse
-from confsearch.retrieval.search import FusionConfig, Hit, Searcher, SearchResponse
+from confsearch.retrieval.search import FusionConfig, Hit, SearchResponse
 from confsearch.tuning import (
     ABOUT_FOCUS,
     DENSE_SPAN,
@@ -65,7 +65,6 @@ __all__ = [
     "AnswerSentence",
     "answer",
     "answer_units",
-    "ask_text",
     "format_answer",
 ]
 
@@ -276,13 +275,3 @@ def format_answer(ans: Answer, sources: Mapping[str, Source] | None = None) -> s
             for n in sorted(seen)
         ]
     return "\n".join(lines)
-
-
-def ask_text(searcher: Searcher, query: str, k: int = 5) -> str:
-    """Search, answer and format in one call (``python -m confsearch ask``).
-
-    Raises :class:`confsearch.retrieval.search.QueryError` for unusable queries (Swedish message).
-    """
-    response = searcher.search(query, k=k)
-    cited = sources(searcher.index.manifest.documents)
-    return format_answer(answer(response, embedder=searcher.embedder), cited)

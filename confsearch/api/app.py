@@ -39,6 +39,7 @@ from typing import Annotated, Any, Literal
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -192,8 +193,6 @@ Format = Annotated[Literal["markdown", "docx"], Query(alias="format", descriptio
 
 def create_app(settings: Settings | None = None, *, live: LiveSearcher | None = None) -> FastAPI:
     """The API over the settings' index (``live``: a searcher source, for tests/serve)."""
-    from fastapi_offline import FastAPIOffline
-
     settings = settings or Settings.from_env()
 
     @asynccontextmanager

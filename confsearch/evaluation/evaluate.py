@@ -214,12 +214,8 @@ def index_from_texts(
     ]
 
     vectors, embeddings, _ = encode_passages(passages, embedder, batch_size=batch_size)
-    manifest = Manifest(
-        model=embedder.name,
-        query_prompt=embedder.query_prompt,
-        passage_prompt=embedder.passage_prompt,
-        dim=embedder.dim,
-        dtype=embedder.dtype,
+    manifest = Manifest.of_model(
+        embedder,
         index_type="flat",
         passages=len(passages),
         corpus_fingerprint="",

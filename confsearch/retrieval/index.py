@@ -213,12 +213,8 @@ def build_index(
         vectors, embeddings, embedded = encode_passages(
             passages, embedder, cache, batch_size=batch_size, progress=progress
         )
-        manifest = Manifest(
-            model=embedder.name,
-            query_prompt=embedder.query_prompt,
-            passage_prompt=embedder.passage_prompt,
-            dim=embedder.dim,
-            dtype=embedder.dtype,
+        manifest = Manifest.of_model(
+            embedder,
             index_type=index_type or choose_index_type(len(passages)),
             passages=len(passages),
             corpus_fingerprint=fingerprint,

@@ -20,6 +20,7 @@ import contextlib
 import errno
 import logging
 import os
+import resource
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -59,8 +60,6 @@ def write_failure(where: str, exc: OSError) -> WriteFailed:
 def _short_write_cause(where: str) -> int | None:
     """numpy reports a short write as "N requested and M written", without an errno:
     name the likely cause from the free space and the file size limit."""
-    import resource
-
     try:
         st = os.statvfs(where)
         if st.f_bavail * st.f_frsize < 1024 * 1024:
@@ -236,7 +235,7 @@ def scratch_store(settings: Settings, name: str) -> Iterator[Store | None]:
         yield None
         return
     # psycopg (a heavy third-party import) only when a database is configured
-    from confsearch.retrieval.store.postgres import PostgresStore
+    from confsearch.retrieval.store.postgres import PostgresStore  # noqa: PLC0415
 
     store = PostgresStore(settings.database_url, f"{settings.database_schema}_{name}")
     with store.build_lock():  # two evaluations at once take turns

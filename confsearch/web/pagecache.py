@@ -150,13 +150,17 @@ def needs_build(settings: Settings) -> bool:
 
 def start_build(settings: Settings):
     """The running build job for this index, starting one if none runs."""
-    key = _store_key(settings)
     with _STATE.lock:
-        job = _STATE.jobs.get(key)
-        if job is None or not job.running():
-            job = worker.BuildJob(settings)
-            _STATE.jobs[key] = job
-        return job
+        return _running_or_new(_store_key(settings), settings)
+
+
+def _running_or_new(key: str, settings: Settings) -> worker.BuildJob:
+    """The running job for ``key``, or a new one started now (hold ``_STATE.lock``)."""
+    job = _STATE.jobs.get(key)
+    if job is None or not job.running():
+        job = worker.BuildJob(settings)
+        _STATE.jobs[key] = job
+    return job
 
 
 def upload_lock(settings: Settings) -> threading.Lock:
@@ -178,12 +182,9 @@ def build_after(settings: Settings, since: float):
     key = _store_key(settings)
     while True:
         with _STATE.lock:
-            job = _STATE.jobs.get(key)
-            if job is None or not job.running():
-                job = worker.BuildJob(settings)
-                _STATE.jobs[key] = job
-                return job
-            if job.started >= since:
+            running = _STATE.jobs.get(key)
+            job = _running_or_new(key, settings)
+            if job is not running or job.started >= since:
                 return job
         job.wait()
 

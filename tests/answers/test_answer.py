@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from confsearch import qa
 from confsearch.answers.answer import (
     MAX_EMBED,
     NO_ANSWER,
@@ -13,7 +14,6 @@ from confsearch.answers.answer import (
     AnswerSentence,
     answer,
     answer_units,
-    ask_text,
     context_range,
     format_answer,
 )
@@ -360,14 +360,16 @@ def test_answer_over_index_cites_rank_of_passage(small_index):
 
 
 def test_ask_text(small_index):
+    """``python -m confsearch ask``'s text: the answer, then its sources (confsearch.qa)."""
     index, emb = small_index
     searcher = Searcher(index, emb, FusionConfig(confidence=ConfidenceModel.always()))
-    text = ask_text(searcher, "Hur utvärderades Värmlandsrådet?", k=3)
+    text = qa.ask(searcher, qa.Question("Hur utvärderades Värmlandsrådet?", k=3)).text()
     body, _, sources = text.partition("\nKällor:\n")
     assert "[1]" in body and "Värmland" in body
     assert "Samverkan med kommunerna · Region Värmland — Lärpass från testkonferensen" in sources
     strict = Searcher(index, emb, FusionConfig(confidence=ConfidenceModel.never()))
-    assert ask_text(strict, "Hur bakar man surdegsbröd?").startswith(NO_ANSWER)
+    refused = qa.ask(strict, qa.Question("Hur bakar man surdegsbröd?")).text()
+    assert refused.startswith(NO_ANSWER)
 
 
 # ------------------------------------------------------------------ real model

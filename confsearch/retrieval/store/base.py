@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from confsearch.embedding.base import Embedder
 from confsearch.errors import ConfsearchError
 from confsearch.reading.documents import Passage, ReadError, distinct_regions
 
@@ -71,6 +72,19 @@ class Manifest:
     checksums: dict[str, str] = field(default_factory=dict)
     format_version: int = FORMAT_VERSION
     version: str = ""
+
+    @classmethod
+    def of_model(cls, embedder: Embedder, **build: Any) -> Manifest:
+        """The manifest of a version built with ``embedder``: its model fields (what a
+        searcher checks its question model against) from the one place, the rest given."""
+        return cls(
+            model=embedder.name,
+            query_prompt=embedder.query_prompt,
+            passage_prompt=embedder.passage_prompt,
+            dim=embedder.dim,
+            dtype=embedder.dtype,
+            **build,
+        )
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2)
