@@ -381,20 +381,22 @@ def downloads(n) -> None:
     with st.container(horizontal=True):
         st.download_button(
             "Ladda ned som Markdown",
-            data=g.deferred(lambda: to_markdown(n)),
+            data=g.deferred("ladda-md", lambda: to_markdown(n)),
             file_name="anteckning.md",
             mime="text/markdown",
             icon=":material/download:",
             on_click=downloading,
+            args=("ladda-md",),
             key="ladda-md",
         )
         st.download_button(
             "Ladda ned som Word",
-            data=g.deferred(lambda: to_docx(n)),
+            data=g.deferred("ladda-docx", lambda: to_docx(n)),
             file_name="anteckning.docx",
             mime=DOCX_MIME,
             icon=":material/download:",
             on_click=downloading,
+            args=("ladda-docx",),
             key="ladda-docx",
         )
 

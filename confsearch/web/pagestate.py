@@ -70,10 +70,13 @@ def sync_note() -> None:
     notepage.sync_fields()
 
 
-def downloading() -> None:
-    """A download click: whatever was typed last is in the note before the file is made."""
-    sync_note()
-    gate().clicked()
+def downloading(button: str) -> None:
+    """A download click: whatever was typed last is in the note before the file is made.
+    The click is counted even if saving is interrupted, so its file is not held back."""
+    try:
+        sync_note()
+    finally:
+        gate().clicked(button)
 
 
 def set_question(question: str) -> None:
