@@ -477,12 +477,16 @@ def main() -> None:
     follow_tab_address()
     sok, regioner, anteckning, korpus = st.tabs(TABS, key=TAB_KEY, bind="query-params")
     remember_tab_address()
+    # The note's tab is drawn first (it still shows third): a run that is interrupted (a
+    # click while the page redraws) revokes the download buttons on screen, and the
+    # sooner the next run draws new ones, the smaller the moment a click on "Ladda ned"
+    # fails with "Filen kunde inte skapas".
+    with anteckning:
+        note_tab(searcher)
     with sok:
         search_tab(searcher, version, sources)
     with regioner:
         regions_tab(searcher, version, sources)
-    with anteckning:
-        note_tab(searcher)
     with korpus:
         corpus_tab(settings, searcher)
 

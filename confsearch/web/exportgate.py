@@ -9,15 +9,18 @@ every on-screen field into the note, and calls :meth:`ExportGate.clicked`. Only 
 the file made. If the click never arrives (a lost connection) the file is made from the
 note as it is after :data:`WAIT_SECONDS`.
 
-Why each request is paired with its own button's click, counted, and not with "a click
-since the button was drawn": the browser asks for the file *before* it sends the click,
-and it sends the click in one message with the text field's commit, scoped to the
+Which click is a request's own: the browser asks for the file just *before* it sends the
+click, and it sends the click in one message with a text field's commit, scoped to the
 field's fragment (``app.py``). That run redraws only the fragment, not the download
-buttons. A button on screen may therefore have been drawn before earlier clicks, so
-"any click since it was drawn" was already true when the next request came, and the
-file was made before the click's edit was saved: a .docx without the heading typed just
-before (issue 25). The n-th request of a button now waits for the n-th click of that
-button, whenever the button was drawn.
+buttons, so a button on screen may have been drawn before earlier clicks: "any click
+since the button was drawn" was already true when the next request came, and the file
+was made before the click's edit was saved (a .docx without the heading typed just
+before, issue 25). So a request takes a click of *its own button* that has not been taken
+yet and is not older than :data:`CLICK_GRACE_SECONDS` before the request, waiting for it
+if need be. The grace covers a click whose callback ran just before the request's thread
+started. An older untaken click is one whose request failed (Streamlit revokes a button's
+file when a run is interrupted, "Deferred file … not found"); it is dropped, so the next
+request waits for its own click instead of going before that click's edit is saved.
 
 Plain Python, no Streamlit: the page keeps one gate per browser session.
 """
@@ -25,42 +28,47 @@ Plain Python, no Streamlit: the page keeps one gate per browser session.
 from __future__ import annotations
 
 import threading
-from collections import Counter
+import time
+from collections import defaultdict
 from collections.abc import Callable
 
 WAIT_SECONDS = 10.0
+CLICK_GRACE_SECONDS = 1.0
 
 
 class ExportGate:
-    """Counts each download button's file requests and the clicks that reached the page."""
+    """Each download button's applied clicks that no file request has taken yet."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._cond = threading.Condition()
-        self._clicks: Counter[str] = Counter()
-        self._requests: Counter[str] = Counter()
-
-    def clicks(self, button: str) -> int:
-        with self._cond:
-            return self._clicks[button]
+        self._clock = clock
+        self._untaken: defaultdict[str, list[float]] = defaultdict(list)
 
     def clicked(self, button: str) -> None:
         """A click on ``button`` has been applied (called from its ``on_click`` callback)."""
         with self._cond:
-            self._clicks[button] += 1
+            self._untaken[button].append(self._clock())
             self._cond.notify_all()
 
-    def wait_for_click(self, button: str, timeout: float = WAIT_SECONDS) -> bool:
-        """A file request of ``button``: wait until the click that sent it has been
-        applied (the n-th request waits for the n-th click); False on timeout."""
+    def untaken(self, button: str) -> int:
         with self._cond:
-            self._requests[button] += 1
-            mine = self._requests[button]
-            if self._cond.wait_for(lambda: self._clicks[button] >= mine, timeout):
-                return True
-            # A click that never came: count it as come, so the next request waits
-            # for its own click and not for this lost one.
-            self._clicks[button] = max(self._clicks[button], mine)
-            return False
+            return len(self._untaken[button])
+
+    def wait_for_click(self, button: str, timeout: float = WAIT_SECONDS) -> bool:
+        """A file request of ``button``: take its click, waiting until it has been
+        applied; False on timeout (the click never came)."""
+        with self._cond:
+            arrived = self._clock()
+            clicks = self._untaken[button]
+
+            def own_click() -> bool:
+                clicks[:] = [t for t in clicks if t >= arrived - CLICK_GRACE_SECONDS]
+                return bool(clicks)
+
+            if not self._cond.wait_for(own_click, timeout):
+                return False
+            clicks.pop(0)
+            return True
 
     def deferred(
         self, button: str, make: Callable[[], bytes | str], timeout: float = WAIT_SECONDS
