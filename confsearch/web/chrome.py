@@ -163,8 +163,16 @@ CSS = """
 .ks-chip-label { font-size: .9rem; margin: .35rem .25rem 0 0; }
 /* Example questions: clearly buttons. */
 [class*="st-key-exempel-"] button { border-radius: 999px; text-align: left; }
-/* Streamlit's own hints are English; our labels say the same in Swedish. */
+/* Streamlit's own hints are English; our labels say the same in Swedish. The question
+   boxes keep their character counter ("1834/2000"): she sees the limit coming. */
 [data-testid="InputInstructions"] { display: none; }
+:is(.st-key-query, .st-key-query_regions) [data-testid="InputInstructions"] { display: flex; }
+:is(.st-key-query, .st-key-query_regions) [data-testid="InputInstructions"] > :not(:last-child) {
+  display: none;
+}
+:is(.st-key-query, .st-key-query_regions) [data-testid="InputInstructions"] > span::before {
+  content: none !important;
+}
 [data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
 </style>
 """

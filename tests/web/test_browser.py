@@ -347,6 +347,7 @@ SWEDISH_UI = [
     r"Kopiera källhänvisning|Tryck på kopieringsknappen i rutans hörn .*",
     r"Dokumentet tas bort ur sökningen\. .*|Ta bort dokumentet och uppdatera sökindexet",
     r"Frågan är för lång: .*|.* är borttaget\. Sökindexet har nu .*",
+    r"\d+/2000",  # the question boxes' character counter
     r"Fel:|.+ kan inte läggas till: .*",
     # a chosen file in the uploader: its name (the user's), size, and its remove button
     # (the screen-reader label "diagram.png, 8.0B" keeps Streamlit's decimal point)

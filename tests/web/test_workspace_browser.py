@@ -244,3 +244,49 @@ def test_korpus_tables_break_no_short_word_at_desktop_or_phone_width(server, dri
         cells, broken = driver.execute_script(BROKEN_WORDS)
         assert cells > 10, cells  # the tables were measured
         assert broken == [], (width, broken)
+
+
+def test_a_question_at_the_limit_shows_a_counter_and_says_it_was_cut(server, driver):
+    """Issue 25: a 2,600-character paste was cut at 2,000 silently. The box takes 2,000
+    characters, its counter says "2000/2000" while she types, and after Enter the page
+    says the question was cut and what to do, visibly, above the results."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    from confsearch.web.notes import MAX_URL_QUESTION
+
+    opened(driver, server)
+    box = question_box(driver)
+    box.click()
+    box.send_keys("cykelbibliotek i regionen " * 100)  # 2,600 characters
+    assert len(box.get_attribute("value")) == MAX_URL_QUESTION == 2000  # no more fit
+    counter = wait(
+        driver,
+        lambda d: next(
+            (
+                e
+                for e in d.find_elements(By.CSS_SELECTOR, "[data-testid='InputInstructions']")
+                if f"{MAX_URL_QUESTION}/{MAX_URL_QUESTION}" in e.text
+            ),
+            None,
+        ),
+    )
+    assert counter.is_displayed()
+    box.send_keys(Keys.ENTER)
+    cut = wait(
+        driver,
+        lambda d: next(
+            (
+                e
+                for e in d.find_elements(By.CSS_SELECTOR, "[data-testid='stAlert']")
+                if "Frågan är för lång" in e.text
+            ),
+            None,
+        ),
+        timeout=120,
+    )
+    assert cut.is_displayed()
+    text = " ".join(cut.text.replace("\u00a0", " ").split())
+    assert "högst 2 000 tecken får plats i frågerutan" in text and "Korta frågan" in text
+    # the question was still asked (cut, not refused): its results are shown
+    assert len(box.get_attribute("value")) == MAX_URL_QUESTION
