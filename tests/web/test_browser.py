@@ -308,9 +308,17 @@ def test_a_failing_upload_never_disturbs_another_session(tmp_path, browser, real
                 ("Region Örebro län" in a) if i % 2 == 0 else ("projekt" in a.lower())
                 for i, a in enumerate(answers)
             ), answers
-            for driver in (uploader, other):  # "after reload"
+            # "after reload": the uploader's address keeps her Korpus tab (?tab=Korpus), so
+            # her page opens there, where the error was shown; the other one's on Sök
+            assert "tab=Korpus" in uploader.current_url
+            page = ".ks-table, input[placeholder^='Ställ en fråga']"
+            for driver in (uploader, other):
                 driver.refresh()
-                wait(driver, lambda d: question_box(d).is_displayed(), timeout=STARTUP_TIMEOUT)
+                wait(
+                    driver,
+                    lambda d: any(e.is_displayed() for e in d.find_elements(By.CSS_SELECTOR, page)),
+                    timeout=STARTUP_TIMEOUT,
+                )
                 text = driver.find_element(By.TAG_NAME, "body").text
                 assert "Traceback" not in text and "Error" not in text
             assert proc.poll() is None
