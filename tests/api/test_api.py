@@ -66,8 +66,10 @@ def cli_json(capsys, *argv: str) -> dict:
 # ---------------------------------------------------------------- fixtures
 
 
-@pytest.fixture
-def client(fake_env):
+@pytest.fixture(scope="module")
+def read_client(shared_fake_env):
+    """One client for the module's tests that only read: no test changes its corpus,
+    index or settings through it."""
     with TestClient(api.create_app(Settings.from_env()), raise_server_exceptions=False) as c:
         wait_ready(c)
         yield c
@@ -102,8 +104,8 @@ def _cli_args(query: str, params: dict) -> list[str]:
 
 
 @pytest.mark.parametrize(("query", "params"), SEARCHES)
-def test_search_is_the_cli_json_object(client, capsys, query, params):
-    r = client.get("/search", params={"q": query, **params})
+def test_search_is_the_cli_json_object(read_client, capsys, query, params):
+    r = read_client.get("/search", params={"q": query, **params})
     assert r.status_code == 200, r.text
     assert dumped(r.json()) == dumped(cli_json(capsys, *_cli_args(query, params)))
 
@@ -115,7 +117,9 @@ def test_search_is_the_cli_json_object_with_the_real_model(real_client, capsys, 
     assert dumped(r.json()) == dumped(cli_json(capsys, *_cli_args(query, params)))
 
 
-def test_refused_queries_and_unknown_filters_are_the_cli_error_objects(client, capsys, monkeypatch):
+def test_refused_queries_and_unknown_filters_are_the_cli_error_objects(
+    read_client, capsys, monkeypatch
+):
     """Exactly what ``search --json`` writes for such a line on stdin, with status 400."""
     lines = ["?!", "cykel"]
     for args in (["--region", "Narnia"], ["--session", "Inget sådant lärpass"], []):
@@ -125,27 +129,29 @@ def test_refused_queries_and_unknown_filters_are_the_cli_error_objects(client, c
         expected = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
         params = dict(zip(args[::2], args[1::2], strict=True))
         for line, want in zip(lines, expected, strict=True):
-            r = client.get("/search", params={"q": line, **{k[2:]: v for k, v in params.items()}})
+            r = read_client.get(
+                "/search", params={"q": line, **{k[2:]: v for k, v in params.items()}}
+            )
             if "error" in want:
                 assert r.status_code == 400 and dumped(r.json()) == dumped(want)
             else:
                 assert r.status_code == 200 and dumped(r.json()) == dumped(want)
 
 
-def test_a_region_filter_changes_ask_regions_and_brief(client):
+def test_a_region_filter_changes_ask_regions_and_brief(read_client):
     """The API's filters reach confsearch.qa like the CLI's --region (ask, regions and
     brief: new)."""
     only = "Region Gävleborg"
-    free = client.get("/ask", params={"q": QUESTION}).json()
-    r = client.get("/ask", params={"q": QUESTION, "region": only})
+    free = read_client.get("/ask", params={"q": QUESTION}).json()
+    r = read_client.get("/ask", params={"q": QUESTION, "region": only})
     assert r.status_code == 200 and r.json()["hits"] and r.json()["hits"] != free["hits"]
     assert {h["region"] for h in r.json()["hits"]} == {only}
     assert {h["region"] for h in free["hits"]} != {only}
-    r = client.get("/regions", params={"q": "cykel", "region": "Atlantis"})
+    r = read_client.get("/regions", params={"q": "cykel", "region": "Atlantis"})
     assert r.status_code == 400 and "Okänd region" in r.json()["error"]
-    r = client.post("/brief", json={"questions": [QUESTION], "region": "Atlantis"})
+    r = read_client.post("/brief", json={"questions": [QUESTION], "region": "Atlantis"})
     assert r.status_code == 400 and "Okänd region" in r.json()["error"]
-    r = client.post("/brief", json={"questions": [QUESTION], "region": only})
+    r = read_client.post("/brief", json={"questions": [QUESTION], "region": only})
     assert r.status_code == 200 and all(only in i["regions"] for i in r.json()["items"])
     apidocs.BriefOut.model_validate(r.json())
 
@@ -201,8 +207,8 @@ def check_bad_query(client: TestClient, kind: str) -> None:
 
 
 @pytest.mark.parametrize("kind", BAD_QUERIES)
-def test_bad_query(client, kind):
-    check_bad_query(client, kind)
+def test_bad_query(read_client, kind):
+    check_bad_query(read_client, kind)
 
 
 @pytest.mark.parametrize("kind", BAD_QUERIES)
@@ -292,25 +298,25 @@ ERRORS = [
 
 
 @pytest.mark.parametrize(("method", "url", "kwargs", "status", "message"), ERRORS)
-def test_bad_requests_get_a_swedish_error(client, method, url, kwargs, status, message):
+def test_bad_requests_get_a_swedish_error(read_client, method, url, kwargs, status, message):
     headers = {"content-type": "application/json"} if "content" in kwargs else None
-    r = client.request(method, url, headers=headers, **kwargs)
+    r = read_client.request(method, url, headers=headers, **kwargs)
     assert r.status_code == status, r.text
     body = r.json()
     assert message in body["error"], body
     assert set(body) <= {"error", "query", "hits"}  # never FastAPI's English "detail"
 
 
-def test_a_chunked_body_is_counted_too(client):
+def test_a_chunked_body_is_counted_too(read_client):
     def chunks(total: int):
         for _ in range(total // 1024):
             yield b" " * 1024
 
-    r = client.post("/brief", content=chunks(apirequests.MAX_BODY_BYTES + 4096))
+    r = read_client.post("/brief", content=chunks(apirequests.MAX_BODY_BYTES + 4096))
     assert r.status_code == 413 and r.json() == {"error": apirequests.TOO_LARGE}
     body = json.dumps({"questions": [QUESTION]}).encode()
     json_type = {"content-type": "application/json"}
-    r = client.post("/brief", content=iter([body[:10], body[10:]]), headers=json_type)
+    r = read_client.post("/brief", content=iter([body[:10], body[10:]]), headers=json_type)
     assert r.status_code == 200, r.text
 
 
@@ -432,8 +438,8 @@ def test_a_new_index_version_is_served_without_restart(fake_env):
 # ---------------------------------------------------------------- notes
 
 
-def test_brief_puts_pinned_passages_first_with_comments(client):
-    hits = client.get("/search", params={"q": "jämlika livsvillkor", "k": 2}).json()["hits"]
+def test_brief_puts_pinned_passages_first_with_comments(read_client):
+    hits = read_client.get("/search", params={"q": "jämlika livsvillkor", "k": 2}).json()["hits"]
     first = {"passage_id": hits[1]["passage_id"], "comment": "Läs *detta* först"}
     pinned = [{**first, "question": "jämlikhet"}, {"passage_id": hits[0]["passage_id"]}]
     body = {
@@ -442,7 +448,7 @@ def test_brief_puts_pinned_passages_first_with_comments(client):
         "intro": "Till nämnden",
         "pinned": pinned,
     }
-    note = client.post("/brief", json=body).json()
+    note = read_client.post("/brief", json=body).json()
     assert [i["passage_id"] for i in note["items"][:2]] == [p["passage_id"] for p in pinned]
     assert (
         note["items"][0]["comment"] == "Läs *detta* först"
@@ -454,7 +460,7 @@ def test_brief_puts_pinned_passages_first_with_comments(client):
     assert md.startswith("# Möte \\# 3\n\n*Anteckning från Konferenssök, ")
     assert md.index("\n\nTill nämnden\n") < md.index("### ")
     assert "*Kommentar:* Läs \\*detta\\* först" in note["markdown"]
-    r = client.post("/brief?format=docx", json=body)
+    r = read_client.post("/brief?format=docx", json=body)
     assert r.status_code == 200 and r.headers["content-type"] == api.DOCX_TYPE
     assert 'filename="anteckning.docx"' in r.headers["content-disposition"]
     import docx
@@ -466,8 +472,8 @@ def test_brief_puts_pinned_passages_first_with_comments(client):
 # ---------------------------------------------------------------- the contract and the docs
 
 
-def test_openapi_is_complete_and_swedish(client):
-    spec = client.get("/openapi.json").json()
+def test_openapi_is_complete_and_swedish(read_client):
+    spec = read_client.get("/openapi.json").json()
     assert (
         spec["info"]["title"] == "Konferenssök API"
         and "kommandoraden" in spec["info"]["description"]
@@ -501,23 +507,25 @@ def test_openapi_is_complete_and_swedish(client):
                 assert prop.get("description"), (name, field)
 
 
-def test_answers_match_the_documented_models(client):
-    apidocs.SearchOut.model_validate(client.get("/search", params={"q": QUESTION}).json())
-    apidocs.AskOut.model_validate(client.get("/ask", params={"q": QUESTION}).json())
-    apidocs.RegionsOut.model_validate(client.get("/regions", params={"q": "cykel"}).json())
-    apidocs.BriefOut.model_validate(client.post("/brief", json={"questions": [QUESTION]}).json())
-    apidocs.HealthOut.model_validate(client.get("/health").json())
-    apidocs.ErrorOut.model_validate(client.get("/search", params={"q": "?"}).json())
+def test_answers_match_the_documented_models(read_client):
+    apidocs.SearchOut.model_validate(read_client.get("/search", params={"q": QUESTION}).json())
+    apidocs.AskOut.model_validate(read_client.get("/ask", params={"q": QUESTION}).json())
+    apidocs.RegionsOut.model_validate(read_client.get("/regions", params={"q": "cykel"}).json())
+    apidocs.BriefOut.model_validate(
+        read_client.post("/brief", json={"questions": [QUESTION]}).json()
+    )
+    apidocs.HealthOut.model_validate(read_client.get("/health").json())
+    apidocs.ErrorOut.model_validate(read_client.get("/search", params={"q": "?"}).json())
 
 
-def test_docs_are_served_from_local_files(client):
-    page = client.get("/docs")
+def test_docs_are_served_from_local_files(read_client):
+    page = read_client.get("/docs")
     assert page.status_code == 200 and "Konferenssök API" in page.text
     assert "http://" not in page.text and "https://" not in page.text  # no CDN
     for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
-        r = client.get(f"/static-offline-docs/{asset}")
+        r = read_client.get(f"/static-offline-docs/{asset}")
         assert r.status_code == 200 and len(r.content) > 100_000, asset
-    redoc = client.get("/redoc")
+    redoc = read_client.get("/redoc")
     assert redoc.status_code == 200 and "https://" not in redoc.text
 
 
