@@ -239,7 +239,17 @@ def answer(
 # What a sentence must hold for these kinds of question (the others are answered by any
 # sentence about the topic: "hur", "varför", "vad sa").
 CHECKED_ASKS = frozenset(
-    ("definition", "time", "duration", "money", "number", "person", "organisation", "place")
+    (
+        "definition",
+        "time",
+        "duration",
+        "money",
+        "number",
+        "person",
+        "title",
+        "organisation",
+        "place",
+    )
 )
 
 

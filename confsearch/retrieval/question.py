@@ -25,6 +25,7 @@ ASKS = (
     "definition",  # vad är X, vad betyder X, what is X
     "said",  # vad sa X (om Y)
     "person",  # vem, vilka personer, who
+    "title",  # vilken titel har X, what is X's job title: a role, not a name
     "organisation",  # vilken region/organisation/kommun, which region
     "place",  # var, vilket land, where
     "time",  # när, vilket år, when
@@ -104,6 +105,44 @@ _REGION_CLASS = re.compile(
     r"regions?|count(?:y|ies))\b",
     re.IGNORECASE,
 )
+# "Vilken titel har Mona Karila?", "What are the job titles of …?": a person's role. The
+# words that can only mean a job title count alone; "titel", "roll", "position" only
+# next to a person's name ("Vilken roll har ideella organisationer" asks no title).
+_JOB_TITLE = re.compile(
+    r"\b(?:befattning\w*|yrkestit\w*|tjänstetit\w*|jobbtit\w*|yrkesroll\w*|job\s+titles?|"
+    r"job\s+positions?)\b",
+    re.IGNORECASE,
+)
+_TITLE_WORD = re.compile(
+    r"\b(?:titel|titeln|titlar|titlarna|roll|rollen|title|titles|role|roles|position)\b",
+    re.IGNORECASE,
+)
+_PERSON_NAME = re.compile(r"(?<![\w-])[A-ZÅÄÖ][a-zåäöé]+(?:[ -][A-ZÅÄÖ][a-zåäöé]+)+")
+# "Vem på myndigheten …", "Who at the region …": a person within it, not the body itself
+_WITHIN_BODY = re.compile(
+    r"\b(?:vem|vilka|who)\b.*\b(?:på|från|vid|hos|inom|at|from|in)\s+(?:myndigheten|"
+    r"regionen|kommunen|länet|förbundet|organisationen|the\s+(?:agency|region|county|"
+    r"municipality|organi[sz]ation))\b",
+    re.IGNORECASE,
+)
+# "vilka företag", "which companies": a region or an agency is no answer
+_COMPANY_CLASS = re.compile(
+    r"\b(?:vilken|vilket|vilka|which|what)\s+(?:\w+\s+)?(?:företag(?:et|en)?|bolag(?:et|en)?|"
+    r"compan(?:y|ies)|firms?|businesses)\b",
+    re.IGNORECASE,
+)
+
+
+def names_person(text: str) -> bool:
+    """Whether ``text`` names a person: two or more capitalised words in a row that are
+    not an organisation the register knows ("Mona Karila", not "Region Sörmland")."""
+    spans = [(m.start, m.end) for m in find_mentions(text)]
+    return any(
+        not any(a < m.end() and m.start() < b for a, b in spans)
+        for m in _PERSON_NAME.finditer(text)
+    )
+
+
 _PLACE = re.compile(
     _START + r"(?:var(?!\s+(?:det|finns|är|har))\b|where\b)|"
     r"\b(?:vilket|vilka|which|what)\s+(?:andra\s+|other\s+)?"
@@ -183,6 +222,8 @@ class Question:
     term: str = ""  # the term a definition question asks about, as written
     excluded: tuple[str, ...] = ()  # "andra länder än Indien": Indien
     regions_only: bool = False  # "vilka regioner": an agency is no answer
+    companies_only: bool = False  # "vilka företag": neither a region nor an agency
+    people_only: bool = False  # "vem på myndigheten": a person, not the body
     other_class: str = ""  # "andra länder än …": länder
     english: bool = False
     focus_terms: tuple[str, ...] = field(default=(), compare=False)  # index terms
@@ -243,6 +284,8 @@ def _asks(text: str) -> str:
         return "definition"
     if _SAID.search(text) or _SAID_AUX.search(text):
         return "said"
+    if _JOB_TITLE.search(text) or (_TITLE_WORD.search(text) and names_person(text)):
+        return "title"
     if _DURATION.search(text):
         return "duration"
     if _MONEY.search(text):
@@ -306,6 +349,9 @@ def analyse(text: str) -> Question:
     # sentence is about it: the focus is the rest ("Hur når Region Örebro län allmänheten")
     named = {w.lower() for m in find_mentions(text) for w in content_words(text[m.start : m.end])}
     focus = [w for w in content_words(focus_text) if w not in verbs and w not in excluded]
+    if asks == "title":  # the role is what is asked for, the person what it is about
+        focus = [w for w in focus if not (_TITLE_WORD.fullmatch(w) or _JOB_TITLE.search(w))]
+        focus = [w for w in focus if w.lower() != "job"]
     if asks not in ("organisation", "said") and any(w.lower() not in named for w in focus):
         locators += [w for w in focus if w.lower() in named]
         focus = [w for w in focus if w.lower() not in named]
@@ -321,6 +367,8 @@ def analyse(text: str) -> Question:
         english=english,
         focus_terms=terms,
         regions_only=asks == "organisation" and bool(_REGION_CLASS.search(text)),
+        companies_only=asks == "organisation" and bool(_COMPANY_CLASS.search(text)),
+        people_only=asks == "person" and bool(find_mentions(text) or _WITHIN_BODY.search(text)),
     )
 
 
