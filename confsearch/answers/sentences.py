@@ -128,7 +128,9 @@ def names_in(sentence: str, speakers=()) -> list[str]:
 
 _WHERE_FOUND = re.compile(
     r"\b(?:var\s+(?:finns|hittar)|var\s+kan\s+(?:jag|man|vi|en)\s+(?:hitta|läsa|se|ta\s+del)|"
-    r"where\s+can\s+(?:i|we|one|you)\s+(?:find|read|see|get|access)|"
+    r"var\s+kan\s+(?:jag|man|vi|en)\s+(?:titta|lyssna|ladda\s+ner|hämta)|"
+    r"where\s+can\s+(?:i|we|one|you)\s+(?:find|read|see|get|access|watch|view|listen|"
+    r"download)|"
     r"where\s+(?:is|are)\b[^?]*\b(?:available|published|found))\b",
     re.IGNORECASE,
 )

@@ -107,6 +107,13 @@ def test_who_at_a_body_wants_a_person_and_which_companies_a_company():
     assert holds_item(firms, "Investeringarna görs av Nordiska Stålbolaget och andra.")
 
 
+def test_where_to_watch_or_listen_is_answered_by_a_link():
+    for text in ("Where can I watch the recordings?", "Var kan jag lyssna på seminariet?"):
+        where = analyse(text)
+        assert holds_item(where, "Inspelningarna finns här: https://exempel.se/filmer")
+        assert not holds_item(where, "Seminarierna spelades in i Halmstad.")
+
+
 def test_a_place_the_question_names_does_not_say_where():
     where = analyse("Var hölls seminariet om Hallandsrådet?")
     assert not holds_item(where, "I Hallandsrådet samarbetar region Halland och kommunerna.")
