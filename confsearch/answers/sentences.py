@@ -157,6 +157,13 @@ def agentless(question: Question, sentence: str) -> bool:
     return any(shares_stem(p, f) for p in passive for f in question.focus if len(f) >= 5)
 
 
+def _says_role(roles: tuple[str, ...], sentence: str) -> bool:
+    """Whether ``sentence`` names one of the roles a question asks for, inflected or in a
+    compound ("ordföranden", "projektledaren", "enhetschef")."""
+    words = [fold(w) for w in _WORD.findall(sentence)]
+    return any(r in w for r in roles for w in words)
+
+
 def _is_organisation(name: str) -> bool:
     return organisation(name) is not None or bool(find_mentions(name))
 
@@ -198,6 +205,8 @@ def holds_item(
     if asks == "title":
         return has_role(question, text)
     if asks == "person":
+        if question.roles and not _says_role(question.roles, text):
+            return False  # "Vilken politiker är ordförande": a chef is no answer
         named = names_in(text, speakers)
         if question.people_only:
             named = [n for n in named if not _is_organisation(n)]
@@ -230,9 +239,10 @@ def holds_item(
             return any(not any(shares_stem(p, e) for e in excluded) for p in places)
         # a place the question names itself ("Var hölls lärpasset om Värmlandsrådet?" and
         # region Värmland) does not say where
+        # a place is a country, a region of the register or a name after "i", "på", "vid"
+        # ("i Halmstad"); any other capitalised name is a person or a project as often
         places = [m.name for m in find_mentions(text)]
-        places += [m.group() for m in _NAME_RUN.finditer(text) if m.start() > 0]
-        places += [m.group(1) for m in _AT_PLACE.finditer(text)]  # "i Halmstad"
+        places += [m.group(1) for m in _AT_PLACE.finditer(text)]
         return bool(countries) or any(new_name(p, question) for p in places)
     if asks == "list":
         return enumerates(text)

@@ -133,6 +133,32 @@ _COMPANY_CLASS = re.compile(
 )
 
 
+# Roles a "who" question can ask for, folded as the texts write them (English ones as
+# Swedish texts write them): "Vilken politiker är ordförande …" wants an ordförande.
+# fmt: off
+_ROLES = {
+    "politiker": "politiker", "ordforande": "ordforande", "chef": "chef",
+    "forskare": "forskare", "projektledare": "projektledare", "direktor": "direktor",
+    "samordnare": "samordnare", "handlaggare": "handlaggare", "konsult": "konsult",
+    "politician": "politiker", "politicians": "politiker", "chair": "ordforande",
+    "chairs": "ordforande", "chaired": "ordforande", "chairman": "ordforande",
+    "chairperson": "ordforande", "director": "direktor", "researcher": "forskare",
+    "researchers": "forskare", "consultant": "konsult", "consultants": "konsult",
+}
+# fmt: on
+
+
+def asked_roles(text: str) -> tuple[str, ...]:
+    """The roles a "who" question asks for, folded ("ordforande"), as the texts say them."""
+    found = []
+    for word in re.findall(r"[^\W\d_]+", text):
+        key = fold(word)
+        role = _ROLES.get(key) or next((r for r in _ROLES.values() if key.startswith(r)), None)
+        if role:
+            found.append(role)
+    return tuple(dict.fromkeys(found))
+
+
 def names_person(text: str) -> bool:
     """Whether ``text`` names a person: two or more capitalised words in a row that are
     not an organisation the register knows ("Mona Karila", not "Region Sörmland")."""
@@ -224,6 +250,7 @@ class Question:
     regions_only: bool = False  # "vilka regioner": an agency is no answer
     companies_only: bool = False  # "vilka företag": neither a region nor an agency
     people_only: bool = False  # "vem på myndigheten": a person, not the body
+    roles: tuple[str, ...] = ()  # "vilken politiker är ordförande": the roles asked for
     other_class: str = ""  # "andra länder än …": länder
     english: bool = False
     focus_terms: tuple[str, ...] = field(default=(), compare=False)  # index terms
@@ -369,6 +396,7 @@ def analyse(text: str) -> Question:
         regions_only=asks == "organisation" and bool(_REGION_CLASS.search(text)),
         companies_only=asks == "organisation" and bool(_COMPANY_CLASS.search(text)),
         people_only=asks == "person" and bool(find_mentions(text) or _WITHIN_BODY.search(text)),
+        roles=asked_roles(text) if asks == "person" else (),
     )
 
 

@@ -107,6 +107,21 @@ def test_who_at_a_body_wants_a_person_and_which_companies_a_company():
     assert holds_item(firms, "Investeringarna görs av Nordiska Stålbolaget och andra.")
 
 
+def test_a_who_question_that_names_a_role_wants_that_role():
+    chair = analyse("Vilken politiker är ordförande i Hallandsrådet?")
+    assert chair.roles == ("politiker", "ordforande")
+    assert not holds_item(chair, "Det går bra, säger Karin Ek, enhetschef på Region Halland.")
+    assert holds_item(chair, "Rådets ordförande Karin Ek berättade om arbetet.")
+    assert analyse("Who chairs the council?").roles == ("ordforande",)
+    assert analyse("Vem leder projektet?").roles == ()
+
+
+def test_a_persons_name_is_no_place():
+    where = analyse("Var ligger kontoret?")
+    assert not holds_item(where, "Det går bra, säger Karin Ek, enhetschef.")
+    assert holds_item(where, "Kontoret ligger i Halmstad.")
+
+
 def test_where_to_watch_or_listen_is_answered_by_a_link():
     for text in ("Where can I watch the recordings?", "Var kan jag lyssna på seminariet?"):
         where = analyse(text)
