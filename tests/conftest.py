@@ -232,8 +232,10 @@ def fake_env(fake_index, tmp_path, monkeypatch):
 def shared_fake_env(fake_index, tmp_path_factory):
     """``fake_env`` once per test module, for tests that only read (a read-only API client
     shared by the module's bad-request cases: a client of its own for each case cost a
-    sixth of the unit tier). Tests that change the corpus, index or settings use
-    ``fake_env``."""
+    sixth of the unit tier). Its environment and fake model last for the whole module, so
+    only a module whose every test is a read-only, fake-model test may use it (real-model
+    tests in the same module would load the fake model: tests/api/test_api_shared.py is
+    such a module). Tests that change the corpus, index or settings use ``fake_env``."""
     import confsearch.embedding.model
 
     tmp = tmp_path_factory.mktemp("shared-fake")

@@ -19,6 +19,14 @@ from dataclasses import dataclass, field
 
 from confsearch.analysis import analyze_words
 from confsearch.reading.regions import find_mentions
+from confsearch.retrieval.questionroles import (
+    COMPANY_CLASS,
+    JOB_TITLE,
+    TITLE_WORD,
+    WITHIN_BODY,
+    asked_roles,
+    names_person,
+)
 from confsearch.text import FUNCTION_WORDS, fold, is_generic
 
 ASKS = (
@@ -105,70 +113,6 @@ _REGION_CLASS = re.compile(
     r"regions?|count(?:y|ies))\b",
     re.IGNORECASE,
 )
-# "Vilken titel har Mona Karila?", "What are the job titles of …?": a person's role. The
-# words that can only mean a job title count alone; "titel", "roll", "position" only
-# next to a person's name ("Vilken roll har ideella organisationer" asks no title).
-_JOB_TITLE = re.compile(
-    r"\b(?:befattning\w*|yrkestit\w*|tjänstetit\w*|jobbtit\w*|yrkesroll\w*|job\s+titles?|"
-    r"job\s+positions?)\b",
-    re.IGNORECASE,
-)
-_TITLE_WORD = re.compile(
-    r"\b(?:titel|titeln|titlar|titlarna|roll|rollen|title|titles|role|roles|position)\b",
-    re.IGNORECASE,
-)
-_PERSON_NAME = re.compile(r"(?<![\w-])[A-ZÅÄÖ][a-zåäöé]+(?:[ -][A-ZÅÄÖ][a-zåäöé]+)+")
-# "Vem på myndigheten …", "Who at the region …": a person within it, not the body itself
-_WITHIN_BODY = re.compile(
-    r"\b(?:vem|vilka|who)\b.*\b(?:på|från|vid|hos|inom|at|from|in)\s+(?:myndigheten|"
-    r"regionen|kommunen|länet|förbundet|organisationen|the\s+(?:agency|region|county|"
-    r"municipality|organi[sz]ation))\b",
-    re.IGNORECASE,
-)
-# "vilka företag", "which companies": a region or an agency is no answer
-_COMPANY_CLASS = re.compile(
-    r"\b(?:vilken|vilket|vilka|which|what)\s+(?:\w+\s+)?(?:företag(?:et|en)?|bolag(?:et|en)?|"
-    r"compan(?:y|ies)|firms?|businesses)\b",
-    re.IGNORECASE,
-)
-
-
-# Roles a "who" question can ask for, folded as the texts write them (English ones as
-# Swedish texts write them): "Vilken politiker är ordförande …" wants an ordförande.
-# fmt: off
-_ROLES = {
-    "politiker": "politiker", "ordforande": "ordforande", "chef": "chef",
-    "forskare": "forskare", "projektledare": "projektledare", "direktor": "direktor",
-    "samordnare": "samordnare", "handlaggare": "handlaggare", "konsult": "konsult",
-    "politician": "politiker", "politicians": "politiker", "chair": "ordforande",
-    "chairs": "ordforande", "chaired": "ordforande", "chairman": "ordforande",
-    "chairperson": "ordforande", "director": "direktor", "researcher": "forskare",
-    "researchers": "forskare", "consultant": "konsult", "consultants": "konsult",
-}
-# fmt: on
-
-
-def asked_roles(text: str) -> tuple[str, ...]:
-    """The roles a "who" question asks for, folded ("ordforande"), as the texts say them."""
-    found = []
-    for word in re.findall(r"[^\W\d_]+", text):
-        key = fold(word)
-        role = _ROLES.get(key) or next((r for r in _ROLES.values() if key.startswith(r)), None)
-        if role:
-            found.append(role)
-    return tuple(dict.fromkeys(found))
-
-
-def names_person(text: str) -> bool:
-    """Whether ``text`` names a person: two or more capitalised words in a row that are
-    not an organisation the register knows ("Mona Karila", not "Region Sörmland")."""
-    spans = [(m.start, m.end) for m in find_mentions(text)]
-    return any(
-        not any(a < m.end() and m.start() < b for a, b in spans)
-        for m in _PERSON_NAME.finditer(text)
-    )
-
-
 _PLACE = re.compile(
     _START + r"(?:var(?!\s+(?:det|finns|är|har))\b|where\b)|"
     r"\b(?:vilket|vilka|which|what)\s+(?:andra\s+|other\s+)?"
@@ -311,7 +255,7 @@ def _asks(text: str) -> str:
         return "definition"
     if _SAID.search(text) or _SAID_AUX.search(text):
         return "said"
-    if _JOB_TITLE.search(text) or (_TITLE_WORD.search(text) and names_person(text)):
+    if JOB_TITLE.search(text) or (TITLE_WORD.search(text) and names_person(text)):
         return "title"
     if _DURATION.search(text):
         return "duration"
@@ -377,7 +321,7 @@ def analyse(text: str) -> Question:
     named = {w.lower() for m in find_mentions(text) for w in content_words(text[m.start : m.end])}
     focus = [w for w in content_words(focus_text) if w not in verbs and w not in excluded]
     if asks == "title":  # the role is what is asked for, the person what it is about
-        focus = [w for w in focus if not (_TITLE_WORD.fullmatch(w) or _JOB_TITLE.search(w))]
+        focus = [w for w in focus if not (TITLE_WORD.fullmatch(w) or JOB_TITLE.search(w))]
         focus = [w for w in focus if w.lower() != "job"]
     if asks not in ("organisation", "said") and any(w.lower() not in named for w in focus):
         locators += [w for w in focus if w.lower() in named]
@@ -394,8 +338,8 @@ def analyse(text: str) -> Question:
         english=english,
         focus_terms=terms,
         regions_only=asks == "organisation" and bool(_REGION_CLASS.search(text)),
-        companies_only=asks == "organisation" and bool(_COMPANY_CLASS.search(text)),
-        people_only=asks == "person" and bool(find_mentions(text) or _WITHIN_BODY.search(text)),
+        companies_only=asks == "organisation" and bool(COMPANY_CLASS.search(text)),
+        people_only=asks == "person" and bool(find_mentions(text) or WITHIN_BODY.search(text)),
         roles=asked_roles(text) if asks == "person" else (),
     )
 
