@@ -15,6 +15,7 @@ from confsearch.answers.sentences import (
 )
 from confsearch.evaluation.answereval import AnswerMetrics, holds_key, is_answerable
 from confsearch.retrieval.question import analyse, verb_words
+from confsearch.text import is_generic
 from tests.answers.test_answer import make_hit, response
 
 
@@ -217,3 +218,12 @@ def test_a_sentence_announcing_the_session_is_told_from_one_stating_a_fact():
     assert announces_session("Region Gävleborg berättar om en utredning om livsvillkor.")
     assert announces_session("Region Örebro län höll ett lärpas som hette Rena resor.")
     assert not announces_session("Resultaten visar att ojämlikheten blir alltmer koncentrerad.")
+
+
+def test_positional_verbs_and_prepositions_are_no_topic():
+    """'står bakom', 'ligger', 'hänt' frame a question; folded look-alikes of content
+    words ("stod" is "stöd" folded, "låg" is "lag") are not among them."""
+    for word in ("står", "bakom", "ligger", "hänt", "görs"):
+        assert is_generic(word), word
+    for word in ("stöd", "lag"):
+        assert not is_generic(word), word
