@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from fastapi.testclient import TestClient
 
 from confsearch import cli
+from confsearch.api import app as api
 from confsearch.query import clean_query
+from confsearch.settings import Settings
 from tests.bad_queries import BAD_QUERIES, REFUSED
 
 QUESTION = "Vilken region har ett cykelbibliotek?"
@@ -80,3 +84,18 @@ def check_bad_query(client: TestClient, kind: str) -> None:
         assert r.status_code == 400 and r.json() == {"error": f"Fråga 2: {REFUSED[kind]}"}
     else:
         assert r.status_code == 200 and r.json()["markdown"].startswith("# Underlag")
+
+
+@contextmanager
+def ready_client() -> Iterator[TestClient]:
+    """A client of an API made from the current environment, once it is ready."""
+    with TestClient(api.create_app(Settings.from_env()), raise_server_exceptions=False) as c:
+        wait_ready(c)
+        yield c
+
+
+def check_search_is_the_cli_json(client: TestClient, capsys, query: str, params: dict) -> None:
+    """``/search`` gives exactly what ``search --json`` writes for the same question."""
+    r = client.get("/search", params={"q": query, **params})
+    assert r.status_code == 200, r.text
+    assert dumped(r.json()) == dumped(cli_json(capsys, *cli_args(query, params)))

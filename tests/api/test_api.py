@@ -34,9 +34,10 @@ from tests.api.apicommon import (
     QUESTION,
     SEARCHES,
     check_bad_query,
-    cli_args,
+    check_search_is_the_cli_json,
     cli_json,
     dumped,
+    ready_client,
     wait_ready,
 )
 from tests.bad_queries import BAD_QUERIES, REFUSED
@@ -47,8 +48,7 @@ from tests.conftest import FakeEmbedder
 
 @pytest.fixture
 def real_client(real_env):
-    with TestClient(api.create_app(Settings.from_env()), raise_server_exceptions=False) as c:
-        wait_ready(c)
+    with ready_client() as c:
         yield c
 
 
@@ -57,9 +57,7 @@ def real_client(real_env):
 
 @pytest.mark.parametrize(("query", "params"), SEARCHES)
 def test_search_is_the_cli_json_object_with_the_real_model(real_client, capsys, query, params):
-    r = real_client.get("/search", params={"q": query, **params})
-    assert r.status_code == 200, r.text
-    assert dumped(r.json()) == dumped(cli_json(capsys, *cli_args(query, params)))
+    check_search_is_the_cli_json(real_client, capsys, query, params)
 
 
 def test_ask_regions_and_brief_are_the_cli_answers(real_client, real_env, capsys, tmp_path):

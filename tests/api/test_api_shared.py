@@ -10,21 +10,18 @@ import io
 import json
 
 import pytest
-from fastapi.testclient import TestClient
 
 from confsearch import cli
 from confsearch.api import app as api
 from confsearch.api import docs as apidocs
 from confsearch.api import requests as apirequests
-from confsearch.settings import Settings
 from tests.api.apicommon import (
     QUESTION,
     SEARCHES,
     check_bad_query,
-    cli_args,
-    cli_json,
+    check_search_is_the_cli_json,
     dumped,
-    wait_ready,
+    ready_client,
 )
 from tests.bad_queries import BAD_QUERIES
 
@@ -33,16 +30,13 @@ from tests.bad_queries import BAD_QUERIES
 def read_client(shared_fake_env):
     """One client for the module's tests that only read: no test changes its corpus,
     index or settings through it."""
-    with TestClient(api.create_app(Settings.from_env()), raise_server_exceptions=False) as c:
-        wait_ready(c)
+    with ready_client() as c:
         yield c
 
 
 @pytest.mark.parametrize(("query", "params"), SEARCHES)
 def test_search_is_the_cli_json_object(read_client, capsys, query, params):
-    r = read_client.get("/search", params={"q": query, **params})
-    assert r.status_code == 200, r.text
-    assert dumped(r.json()) == dumped(cli_json(capsys, *cli_args(query, params)))
+    check_search_is_the_cli_json(read_client, capsys, query, params)
 
 
 def test_refused_queries_and_unknown_filters_are_the_cli_error_objects(
