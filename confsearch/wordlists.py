@@ -50,7 +50,9 @@ FUNCTION_WORDS = frozenset((
     "annat", "olika", "nya", "ny", "nytt", "stor", "stora", "bra", "sätt", "exempel",
     "t.ex", "också", "even", "någonting", "ex", "finnas", "ge", "ger", "gav", "ta", "tar",
     "tog", "hel", "hela", "kring", "om", "sig", "sin", "sina", "sitt", "egen", "egna",
-    "före",
+    # (not "stod" nor "låg": folded, they are "stöd" and "lag")
+    "före", "står", "stått", "ligger", "legat", "bakom", "framför", "hänt",
+    "hända", "händer", "hände", "görs", "gjordes",
     # speech and work verbs
     "säger", "sa", "sade", "sagt", "berättar", "berättade", "berättat", "berätta",
     "pratar", "pratade", "nämner", "nämnde", "menar", "tycker", "anser", "beskriver",

@@ -228,6 +228,29 @@ def fake_env(fake_index, tmp_path, monkeypatch):
     return tmp_path
 
 
+@pytest.fixture(scope="module")
+def shared_fake_env(fake_index, tmp_path_factory):
+    """``fake_env`` once per test module, for tests that only read (a read-only API client
+    shared by the module's bad-request cases: a client of its own for each case cost a
+    sixth of the unit tier). Its environment and fake model last for the whole module, so
+    only a module whose every test is a read-only, fake-model test may use it (real-model
+    tests in the same module would load the fake model: tests/api/test_api_shared.py is
+    such a module). Tests that change the corpus, index or settings use ``fake_env``."""
+    import confsearch.embedding.model
+
+    tmp = tmp_path_factory.mktemp("shared-fake")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CONFSEARCH_CORPUS", str(tmp / "corpus"))
+        mp.setenv("CONFSEARCH_INDEX", str(tmp / "index"))
+        mp.setenv("CONFSEARCH_MODEL", "fake-model")
+        mp.setattr(confsearch.embedding.model, "load_embedder", lambda settings: FakeEmbedder())
+        mp.setattr(
+            confsearch.embedding.model, "load_query_embedder", lambda settings: FakeEmbedder()
+        )
+        copy_index_folder(fake_index, tmp, Settings.from_env())
+        yield tmp
+
+
 def copy_index_folder(source: Path, target: Path, settings: Settings) -> None:
     """Copy ``source``'s corpus/ and index/ (a files index) into ``target``, so that the
     copy is what a build of the copied corpus gives: modification times are kept (the

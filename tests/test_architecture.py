@@ -13,9 +13,12 @@ never in a circle, and no module is longer than ``MAX_LINES``:
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 import pytest
+
+from tests.sources import syntax_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "confsearch"
@@ -46,7 +49,7 @@ def imports_of(name: str, path: Path, mods: dict[str, Path]) -> set[str]:
     """The package modules ``name`` imports, anywhere in the file (also in functions)."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(syntax_tree(path)):
         if isinstance(node, ast.Import):
             found |= {a.name for a in node.names if a.name.split(".")[0] == "confsearch"}
         elif isinstance(node, ast.ImportFrom):
@@ -64,6 +67,7 @@ def imports_of(name: str, path: Path, mods: dict[str, Path]) -> set[str]:
     return {m for m in found if m in mods and m != name}
 
 
+@cache
 def graph() -> dict[str, set[str]]:
     mods = module_files()
     return {name: imports_of(name, path, mods) for name, path in mods.items()}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from confsearch import messages
 from confsearch.messages import no_answer_reasons, not_mentioned
+from tests.sources import syntax_tree
 
 
 def test_no_answer_reasons_name_what_is_missing_and_what_is_not_stated():
@@ -52,7 +53,7 @@ def _strings(shortest: int = 20) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     sources = [*(ROOT / "confsearch").rglob("*.py"), ROOT / "app.py", ROOT / "embed.py"]
     for path in sources:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = syntax_tree(path)
         docstrings = {
             id(node.body[0].value)
             for node in ast.walk(tree)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from confsearch.settings import DEFAULT_MODEL, PROJECT_ROOT, TABLE, Settings, readme_table
+from tests.sources import syntax_tree
 
 PACKAGE = PROJECT_ROOT / "confsearch"
 ENTRY_POINTS = [PROJECT_ROOT / "app.py", PROJECT_ROOT / "embed.py"]
@@ -57,7 +58,7 @@ def test_the_table_names_field_variable_default_and_help():
 def test_no_setting_is_read_from_the_environment_outside_settings():
     readers = set()
     for path in _sources():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = syntax_tree(path)
         for node in ast.walk(tree):
             environ = isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv")
             if environ and isinstance(node.value, ast.Name) and node.value.id == "os":

@@ -53,6 +53,7 @@ from confsearch.retrieval.search import FusionConfig, Hit, SearchResponse
 from confsearch.tuning import (
     ABOUT_FOCUS,
     DENSE_SPAN,
+    FOCUS_MIX,
     MAX_EMBED,
     MAX_PER_PASSAGE,
     RELATIVE_MIN,
@@ -176,9 +177,17 @@ def answer(
     if embedder is not None and cands:
         cands.sort(key=lambda c: -c.score)
         cands = cands[:MAX_EMBED]
-        qvec = np.asarray(embedder.encode_queries([response.query]), dtype=np.float32)[0]
+        # The question, and its focus alone ("Indien" of "Vad sa Per-Erik Andersson om
+        # Indien?"): the whole question is as close to every sentence of the session its
+        # locators name, the focus picks the sentence about it (one batch, one call).
+        focus = " ".join(q.focus)
+        asked = [response.query, focus] if focus and focus != response.query else [response.query]
+        qvecs = np.asarray(embedder.encode_queries(asked), dtype=np.float32)
         # the sentence as shown, with the context it needs: a pronoun's referent counts
-        cosines = _embed(embedder, [c.text for c in cands]) @ qvec
+        vectors = _embed(embedder, [c.text for c in cands])
+        cosines = vectors @ qvecs[0]
+        if len(qvecs) > 1:
+            cosines = (1 - FOCUS_MIX) * cosines + FOCUS_MIX * (vectors @ qvecs[1])
         for c, cos in zip(cands, cosines, strict=True):
             c.dense = min(max((float(cos) - FusionConfig.dense_floor) / DENSE_SPAN, 0.0), 1.0)
             c.score = combined_score(c)
@@ -239,7 +248,17 @@ def answer(
 # What a sentence must hold for these kinds of question (the others are answered by any
 # sentence about the topic: "hur", "varför", "vad sa").
 CHECKED_ASKS = frozenset(
-    ("definition", "time", "duration", "money", "number", "person", "organisation", "place")
+    (
+        "definition",
+        "time",
+        "duration",
+        "money",
+        "number",
+        "person",
+        "title",
+        "organisation",
+        "place",
+    )
 )
 
 

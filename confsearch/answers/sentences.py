@@ -22,7 +22,9 @@ from __future__ import annotations
 import re
 
 from confsearch.analysis import analyze_words
+from confsearch.reading.people import extract_speakers
 from confsearch.reading.regions import REGION, find_mentions, organisation
+from confsearch.reading.speakers import running_text_speakers
 from confsearch.retrieval import confidence
 from confsearch.retrieval.glossary import expansions
 from confsearch.retrieval.question import Question, shares_stem
@@ -126,7 +128,9 @@ def names_in(sentence: str, speakers=()) -> list[str]:
 
 _WHERE_FOUND = re.compile(
     r"\b(?:var\s+(?:finns|hittar)|var\s+kan\s+(?:jag|man|vi|en)\s+(?:hitta|läsa|se|ta\s+del)|"
-    r"where\s+can\s+(?:i|we|one|you)\s+(?:find|read|see|get|access)|"
+    r"var\s+kan\s+(?:jag|man|vi|en)\s+(?:titta|lyssna|ladda\s+ner|hämta)|"
+    r"where\s+can\s+(?:i|we|one|you)\s+(?:find|read|see|get|access|watch|view|listen|"
+    r"download)|"
     r"where\s+(?:is|are)\b[^?]*\b(?:available|published|found))\b",
     re.IGNORECASE,
 )
@@ -138,6 +142,7 @@ def _is_region(name: str) -> bool:
     return org.kind == REGION if org is not None else " län" in name or name.startswith("Region")
 
 
+_AT_PLACE = re.compile(r"\b(?:i|på|vid|utanför|nära|in|at|near)\s+([A-ZÅÄÖ][\w-]+)")
 _PASSIVE = re.compile(r"\b[^\W\d_]{3,}(?:ats|ades|des|tes|its|tts)\b", re.IGNORECASE)
 _AGENT = re.compile(r"\bav\s+[A-ZÅÄÖ]")
 
@@ -150,6 +155,32 @@ def agentless(question: Question, sentence: str) -> bool:
         return False
     passive = [m.group() for m in _PASSIVE.finditer(sentence)]
     return any(shares_stem(p, f) for p in passive for f in question.focus if len(f) >= 5)
+
+
+def _says_role(roles: tuple[str, ...], sentence: str) -> bool:
+    """Whether ``sentence`` names one of the roles a question asks for, inflected or in a
+    compound ("ordföranden", "projektledaren", "enhetschef")."""
+    words = [fold(w) for w in _WORD.findall(sentence)]
+    return any(r in w for r in roles for w in words)
+
+
+def _is_organisation(name: str) -> bool:
+    return organisation(name) is not None or bool(find_mentions(name))
+
+
+def has_role(question: Question, sentence: str) -> bool:
+    """Whether ``sentence`` gives a person's role ("Mirja Mattsson, projektledare för Rena
+    resan"; "chef Värmlandsrådsavdelningen"), that of a person the question names when
+    it names one: the reader's own rules for speakers and their roles decide."""
+    people = [*extract_speakers([sentence]), *running_text_speakers([sentence])]
+    asked = [w for w in _WORD.findall(question.text) if w[:1].isupper()][1:]
+    for person in people:
+        if not person.role:
+            continue
+        parts = _WORD.findall(person.name)
+        if not asked or any(shares_stem(p, a) for p in parts for a in asked if len(a) >= 3):
+            return True
+    return False
 
 
 def _countries(sentence: str) -> list[str]:
@@ -171,15 +202,28 @@ def holds_item(
         if asks != "number":
             kind = asks  # the question's wording decided it (English "how much funding")
         return confidence._states_kind(kind, unit, text, _terms(text))
+    if asks == "title":
+        return has_role(question, text)
     if asks == "person":
-        if any(new_name(n, question) for n in names_in(text, speakers)):
+        if question.roles and not _says_role(question.roles, text):
+            return False  # "Vilken politiker är ordförande": a chef is no answer
+        named = names_in(text, speakers)
+        if question.people_only:
+            named = [n for n in named if not _is_organisation(n)]
+        if any(new_name(n, question) for n in named):
             return True
         if agentless(question, text):
             return False
-        presenters = [*(speakers if quote else ()), *regions]
+        presenters = [*(speakers if quote else ()), *(() if question.people_only else regions)]
         return any(new_name(n, question) for n in presenters)
     if asks == "organisation":
-        named = [m.name for m in find_mentions(text)] + list(regions)
+        if question.companies_only:
+            # the register holds regions and agencies, no companies: a company is a name
+            # of its own in the sentence, never the card's organisations
+            named = [m.group() for m in _NAME_RUN.finditer(text) if m.start() > 0]
+            named = [n for n in named if not _is_organisation(n)]
+        else:
+            named = [m.name for m in find_mentions(text)] + list(regions)
         if question.regions_only:
             named = [n for n in named if _is_region(n)]
         return any(new_name(n, question) for n in named)
@@ -193,7 +237,13 @@ def holds_item(
                 return bool(countries)
             places = [m.name for m in find_mentions(text)] + countries
             return any(not any(shares_stem(p, e) for e in excluded) for p in places)
-        return bool(countries or find_mentions(text) or _NAME_RUN.search(text[1:]))
+        # a place the question names itself ("Var hölls lärpasset om Värmlandsrådet?" and
+        # region Värmland) does not say where
+        # a place is a country, a region of the register or a name after "i", "på", "vid"
+        # ("i Halmstad"); any other capitalised name is a person or a project as often
+        places = [m.name for m in find_mentions(text)]
+        places += [m.group(1) for m in _AT_PLACE.finditer(text)]
+        return bool(countries) or any(new_name(p, question) for p in places)
     if asks == "list":
         return enumerates(text)
     if asks == "reason":
@@ -265,6 +315,7 @@ _PHRASES = {
     "money": "något belopp för det frågan gäller",
     "number": "det antal eller den storlek frågan gäller",
     "person": "vem det var",
+    "title": "vilken titel eller roll personen har",
     "organisation": "vilken region eller organisation det var",
     "place": "var det var",
 }

@@ -7,7 +7,7 @@ Imported by the commands when they run (not by ``confsearch.cli`` itself), so th
 from __future__ import annotations
 
 from confsearch import messages
-from confsearch.answers.labels import relevance_label
+from confsearch.answers.labels import label_hits
 from confsearch.messages import NO_REGIONS_WITH_EVIDENCE, count_noun
 from confsearch.qa import RegionsResult
 from confsearch.retrieval.search import FusionConfig, SearchResponse
@@ -21,10 +21,10 @@ def print_listing(resp: SearchResponse, config: FusionConfig) -> None:
         print(reasons)
     if not resp.confident:
         print(f"{messages.NO_ANSWER} {messages.NO_ANSWER_NEAREST}")
-    for h in resp.hits:
+    for h in label_hits(resp, config).hits:
         p = h.passage
         region = ", ".join(p.regions) or messages.NO_REGION
-        print(f"\n[{h.rank}] {p.session} – {region}  ({relevance_label(h, config)}, {h.score:.2f})")
+        print(f"\n[{h.rank}] {p.session} – {region}  ({h.label}, {h.score:.2f})")
         if p.speakers:
             print(f"    Talare: {', '.join(p.speakers)}")
         print("    " + p.text.replace("\n", "\n    "))

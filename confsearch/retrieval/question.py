@@ -19,12 +19,21 @@ from dataclasses import dataclass, field
 
 from confsearch.analysis import analyze_words
 from confsearch.reading.regions import find_mentions
+from confsearch.retrieval.questionroles import (
+    COMPANY_CLASS,
+    JOB_TITLE,
+    TITLE_WORD,
+    WITHIN_BODY,
+    asked_roles,
+    names_person,
+)
 from confsearch.text import FUNCTION_WORDS, fold, is_generic
 
 ASKS = (
     "definition",  # vad är X, vad betyder X, what is X
     "said",  # vad sa X (om Y)
     "person",  # vem, vilka personer, who
+    "title",  # vilken titel har X, what is X's job title: a role, not a name
     "organisation",  # vilken region/organisation/kommun, which region
     "place",  # var, vilket land, where
     "time",  # när, vilket år, when
@@ -183,6 +192,9 @@ class Question:
     term: str = ""  # the term a definition question asks about, as written
     excluded: tuple[str, ...] = ()  # "andra länder än Indien": Indien
     regions_only: bool = False  # "vilka regioner": an agency is no answer
+    companies_only: bool = False  # "vilka företag": neither a region nor an agency
+    people_only: bool = False  # "vem på myndigheten": a person, not the body
+    roles: tuple[str, ...] = ()  # "vilken politiker är ordförande": the roles asked for
     other_class: str = ""  # "andra länder än …": länder
     english: bool = False
     focus_terms: tuple[str, ...] = field(default=(), compare=False)  # index terms
@@ -243,6 +255,8 @@ def _asks(text: str) -> str:
         return "definition"
     if _SAID.search(text) or _SAID_AUX.search(text):
         return "said"
+    if JOB_TITLE.search(text) or (TITLE_WORD.search(text) and names_person(text)):
+        return "title"
     if _DURATION.search(text):
         return "duration"
     if _MONEY.search(text):
@@ -306,6 +320,9 @@ def analyse(text: str) -> Question:
     # sentence is about it: the focus is the rest ("Hur når Region Örebro län allmänheten")
     named = {w.lower() for m in find_mentions(text) for w in content_words(text[m.start : m.end])}
     focus = [w for w in content_words(focus_text) if w not in verbs and w not in excluded]
+    if asks == "title":  # the role is what is asked for, the person what it is about
+        focus = [w for w in focus if not (TITLE_WORD.fullmatch(w) or JOB_TITLE.search(w))]
+        focus = [w for w in focus if w.lower() != "job"]
     if asks not in ("organisation", "said") and any(w.lower() not in named for w in focus):
         locators += [w for w in focus if w.lower() in named]
         focus = [w for w in focus if w.lower() not in named]
@@ -321,6 +338,9 @@ def analyse(text: str) -> Question:
         english=english,
         focus_terms=terms,
         regions_only=asks == "organisation" and bool(_REGION_CLASS.search(text)),
+        companies_only=asks == "organisation" and bool(COMPANY_CLASS.search(text)),
+        people_only=asks == "person" and bool(find_mentions(text) or WITHIN_BODY.search(text)),
+        roles=asked_roles(text) if asks == "person" else (),
     )
 
 

@@ -193,7 +193,8 @@ def test_embedder_is_called_once_per_side_and_bounded(fake_embedder):
     ]
     ans = answer(response("cyklar i länet", hits), embedder=fake_embedder)
     assert fake_embedder.calls == 2  # one query call, one batch of sentences
-    assert fake_embedder.texts_encoded <= 1 + MAX_EMBED
+    # the question and its focus ("cyklar", "länet"), then the sentences
+    assert fake_embedder.texts_encoded <= 2 + MAX_EMBED
     assert ans.sentences
 
 

@@ -15,6 +15,7 @@ from confsearch.answers.sentences import (
 )
 from confsearch.evaluation.answereval import AnswerMetrics, holds_key, is_answerable
 from confsearch.retrieval.question import analyse, verb_words
+from confsearch.text import is_generic
 from tests.answers.test_answer import make_hit, response
 
 
@@ -38,6 +39,12 @@ from tests.answers.test_answer import make_hit, response
         ("Vad är en projektkyrkogård?", "definition"),
         ("vad ar rus", "definition"),
         ("Vad sa Anna Berg om cyklar?", "said"),
+        ("Vilken titel har Anna Berg?", "title"),
+        ("What is Olle Berg's job title?", "title"),
+        ("Vilken befattning har talaren?", "title"),
+        # "roll" asks a title only of a person
+        ("Vilken roll har föreningarna i modellen?", "other"),
+        ("Vilken roll har Karin Ek i projektet?", "title"),
         ("What did Anna Berg say about bikes?", "said"),
         # "när" opening a clause is no time question
         ("När regionen granskade rådet, vad kom man fram till?", "other"),
@@ -78,6 +85,55 @@ def test_a_sentence_holds_the_asked_for_item():
     assert not holds_item(who, "Värmlandsrådet har utvärderats av region Värmland.")
     assert not holds_item(who, "Värmlandsrådet har utvärderats.", ("Region Värmland",))
     assert holds_item(who, "Utvärderingen gjordes av Karin Ek och Olle Berg.")
+
+
+def test_a_title_question_needs_the_persons_role():
+    title = analyse("Vilken titel har Karin Ek på Region Halland?")
+    assert "titel" not in title.focus and "Karin" in title.focus
+    assert holds_item(title, "Det går bra, säger Karin Ek, utvecklingsledare på Region Halland.")
+    assert not holds_item(title, "Karin Ek, Region Halland, berättar om arbetet.")
+    # another person's role says nothing about hers
+    assert not holds_item(title, "Det går bra, säger Olle Berg, enhetschef på Region Halland.")
+
+
+def test_who_at_a_body_wants_a_person_and_which_companies_a_company():
+    who = analyse("Vem på myndigheten presenterade modellen?")
+    assert who.people_only
+    assert not holds_item(who, "Myndigheten för kultur berättar om modellen.", ("Region Halland",))
+    assert holds_item(who, "Modellen presenterades av Karin Ek.")
+    firms = analyse("Vilka företag investerar i regionen?")
+    assert firms.companies_only
+    assert not holds_item(firms, "De största investeringarna sker nu.", ("Region Halland",))
+    assert not holds_item(firms, "Investeringarna sker i samarbete med Region Halland.")
+    assert holds_item(firms, "Investeringarna görs av Nordiska Stålbolaget och andra.")
+
+
+def test_a_who_question_that_names_a_role_wants_that_role():
+    chair = analyse("Vilken politiker är ordförande i Hallandsrådet?")
+    assert chair.roles == ("politiker", "ordforande")
+    assert not holds_item(chair, "Det går bra, säger Karin Ek, enhetschef på Region Halland.")
+    assert holds_item(chair, "Rådets ordförande Karin Ek berättade om arbetet.")
+    assert analyse("Who chairs the council?").roles == ("ordforande",)
+    assert analyse("Vem leder projektet?").roles == ()
+
+
+def test_a_persons_name_is_no_place():
+    where = analyse("Var ligger kontoret?")
+    assert not holds_item(where, "Det går bra, säger Karin Ek, enhetschef.")
+    assert holds_item(where, "Kontoret ligger i Halmstad.")
+
+
+def test_where_to_watch_or_listen_is_answered_by_a_link():
+    for text in ("Where can I watch the recordings?", "Var kan jag lyssna på seminariet?"):
+        where = analyse(text)
+        assert holds_item(where, "Inspelningarna finns här: https://exempel.se/filmer")
+        assert not holds_item(where, "Seminarierna spelades in i Halmstad.")
+
+
+def test_a_place_the_question_names_does_not_say_where():
+    where = analyse("Var hölls seminariet om Hallandsrådet?")
+    assert not holds_item(where, "I Hallandsrådet samarbetar region Halland och kommunerna.")
+    assert holds_item(where, "Seminariet hölls i Halmstad, berättar Region Halland.")
 
 
 def test_definitions_and_enumerations():
@@ -162,3 +218,12 @@ def test_a_sentence_announcing_the_session_is_told_from_one_stating_a_fact():
     assert announces_session("Region Gävleborg berättar om en utredning om livsvillkor.")
     assert announces_session("Region Örebro län höll ett lärpas som hette Rena resor.")
     assert not announces_session("Resultaten visar att ojämlikheten blir alltmer koncentrerad.")
+
+
+def test_positional_verbs_and_prepositions_are_no_topic():
+    """'står bakom', 'ligger', 'hänt' frame a question; folded look-alikes of content
+    words ("stod" is "stöd" folded, "låg" is "lag") are not among them."""
+    for word in ("står", "bakom", "ligger", "hänt", "görs"):
+        assert is_generic(word), word
+    for word in ("stöd", "lag"):
+        assert not is_generic(word), word

@@ -9,7 +9,7 @@ import pytest
 
 from confsearch import qa
 from confsearch.answers import labels as claims
-from confsearch.answers.labels import relevance_label
+from confsearch.answers.labels import level, relevance_chance, relevance_label
 from confsearch.query import QueryError, clean_query
 from confsearch.retrieval.confidence import ConfidenceModel
 from confsearch.retrieval.grounding import ground
@@ -151,18 +151,26 @@ def test_json_has_confident_and_missing(searcher):
 
 
 def test_relevance_words(searcher):
+    """The words follow the calibrated chance: stronger for a higher cosine, a better
+    rank, a score closer to the first card's, and a search that answers."""
     hit = searcher.search("cykelbibliotek", k=1).hits[0]
     cfg = searcher.config
-    cases = [
-        (cfg.min_confidence + 0.10, "Mycket relevant"),
-        (cfg.min_confidence + 0.06, "Mycket relevant"),
-        (cfg.min_confidence + 0.04, "Relevant"),
-        (cfg.min_confidence + 0.01, "Delvis relevant"),
-        (cfg.min_confidence - 0.01, "Svag träff"),
-    ]
-    for dense, label in cases:
+    hit.rank = 1
+    words = []
+    for dense in (cfg.min_confidence - 0.10, cfg.min_confidence, cfg.min_confidence + 0.10):
         hit.dense = dense
-        assert relevance_label(hit, cfg) == label, dense
+        words.append(level(relevance_label(hit, cfg)))
+    assert words == sorted(words) and words[0] < words[-1]
+    assert relevance_label(hit, cfg) == "Mycket relevant"
+    chances = []
+    for rank in (1, 3, 10):
+        hit.rank = rank
+        chances.append(relevance_chance(hit, cfg))
+    assert chances == sorted(chances, reverse=True)
+    hit.rank = 1
+    assert relevance_chance(hit, cfg, confident=False) < relevance_chance(hit, cfg)
+    assert relevance_chance(hit, cfg, top_score=hit.score * 2) < relevance_chance(hit, cfg)
+    assert relevance_label(hit, cfg, confident=False) != "Mycket relevant"
 
 
 def test_same_results_batched_and_one_by_one(searcher):
