@@ -34,15 +34,20 @@ from confsearch.web.pagestate import (
     FILTERS,
     NOTE_HEADING,
     REGIONS_K,
+    TAB_KEY,
+    TABS,
     active_filters,
     clear_filter,
     clear_filters,
     downloading,
+    follow_tab_address,
     gate,
     moving,
     note,
     pin,
+    pin_answer,
     pinned_ids,
+    remember_tab_address,
     run_regions,
     run_search,
     session_choices,
@@ -204,7 +209,32 @@ def answer_block(result: qa.AskResult) -> dict[int, list[str]]:
             "Svaret är meningar hämtade ur konferenstexterna; siffran leder till stycket "
             f"där meningen står.{only}"
         )
+        answer_pin_button(result)
     return result.quoted()
+
+
+def answer_pin_button(result: qa.AskResult) -> None:
+    """Fäst svaret: the sentences with their citations go into the note (once per
+    question; pressing again takes it out)."""
+    item_id = result.note_item().passage_id
+    if item_id in pinned_ids():
+        st.button(
+            "Svaret finns i anteckningen ✓",
+            key="svaret-i-anteckningen",
+            icon=":material/bookmark_added:",
+            help="Tryck för att ta bort svaret ur anteckningen.",
+            on_click=unpin,
+            args=(item_id,),
+        )
+    else:
+        st.button(
+            "Fäst svaret",
+            key="svaret-i-anteckningen",
+            icon=":material/push_pin:",
+            help="Lägg svaret, med källhänvisning till varje mening, i din anteckning.",
+            on_click=pin_answer,
+            args=(result,),
+        )
 
 
 # ---------------------------------------------------------------- tabs
@@ -351,20 +381,22 @@ def downloads(n) -> None:
     with st.container(horizontal=True):
         st.download_button(
             "Ladda ned som Markdown",
-            data=g.deferred(lambda: to_markdown(n)),
+            data=g.deferred("ladda-md", lambda: to_markdown(n)),
             file_name="anteckning.md",
             mime="text/markdown",
             icon=":material/download:",
             on_click=downloading,
+            args=("ladda-md",),
             key="ladda-md",
         )
         st.download_button(
             "Ladda ned som Word",
-            data=g.deferred(lambda: to_docx(n)),
+            data=g.deferred("ladda-docx", lambda: to_docx(n)),
             file_name="anteckning.docx",
             mime=DOCX_MIME,
             icon=":material/download:",
             on_click=downloading,
+            args=("ladda-docx",),
             key="ladda-docx",
         )
 
@@ -385,6 +417,7 @@ def corpus_tab(settings: Settings, searcher) -> None:
     for err in index.manifest.read_errors:
         st.warning(markup.md_escape(err.for_user()))
     corpuspage.remove_control(settings, index, run_build)
+    corpuspage.replace_control(settings, index, run_build)
     built = swedish_time(index.manifest.built)
     if built:
         st.caption(f"Sökindexet byggdes {built}.")
@@ -395,13 +428,15 @@ def corpus_tab(settings: Settings, searcher) -> None:
         "exempel en rad ”Arrangör: Reglab”. Då visas de i källhänvisningarna."
     )
     n = st.session_state.setdefault("upload_n", 0)
-    files = st.file_uploader(
+    chosen = st.file_uploader(  # every type: a refusal is said below, not only on hover
         f"Välj filer eller dra dem hit ({UPLOAD_KINDS}, högst {uploads.MAX_UPLOAD_MB} MB per fil)",
-        type=list(uploads.ALLOWED_UPLOAD_TYPES),
         accept_multiple_files=True,
         max_upload_size=uploads.MAX_UPLOAD_MB,
         key=f"uppladdning-{n}",
     )
+    files, refused = corpuspage.refused_uploads(chosen)
+    for message in refused:
+        st.warning(message)
     if files and st.button("Lägg till och uppdatera sökindexet", type="primary", key="indexera"):
         add_files(settings, files)
     # What happened to the last upload, right where the user pressed the button.
@@ -437,15 +472,21 @@ def main() -> None:
     about = citation.collection_caption(sources)
     if about:
         st.caption(markup.md_escape(about))
-    # The open tab is not in the address: a bound st.tabs reruns the whole page on every
-    # tab click, which the page's downloads and focus handling are not built for.
-    sok, regioner, anteckning, korpus = st.tabs(["Sök", "Regioner", "Anteckning", "Korpus"])
+    # The open tab is in the address (?tab=Regioner): a link or a reload opens the same
+    # view. A tab click reruns the page; the answers are memoised, so that costs nothing.
+    follow_tab_address()
+    sok, regioner, anteckning, korpus = st.tabs(TABS, key=TAB_KEY, bind="query-params")
+    remember_tab_address()
+    # The note's tab is drawn first (it still shows third): a run that is interrupted (a
+    # click while the page redraws) revokes the download buttons on screen, and the
+    # sooner the next run draws new ones, the smaller the moment a click on "Ladda ned"
+    # fails with "Filen kunde inte skapas".
+    with anteckning:
+        note_tab(searcher)
     with sok:
         search_tab(searcher, version, sources)
     with regioner:
         regions_tab(searcher, version, sources)
-    with anteckning:
-        note_tab(searcher)
     with korpus:
         corpus_tab(settings, searcher)
 

@@ -55,8 +55,18 @@ def esc(text: object, *, newlines: bool = True) -> str:
 # Streamlit Markdown: every ASCII punctuation character that can start syntax is
 # backslash-escaped (CommonMark allows it for all ASCII punctuation).
 _STREAMLIT_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:<>&])")
-# Exported Markdown: only what would change the rendering, so the file stays readable.
-_EXPORT_INLINE = re.compile(r"([\\`*_\[\]{}|~#!<>])")
+# Exported Markdown: only what would change the rendering, so the file stays readable and
+# a note pasted as plain text shows "5 * 3 mnkr", not "5 \\* 3 mnkr". Always: a code span's
+# backtick, brackets (links) and table pipes. Only where they could start syntax: a
+# backslash before punctuation (or at the end), ``*``/``_``/``~`` touching a non-space
+# (``_`` inside a word never is emphasis), ``<`` opening a tag or an address.
+_EXPORT_INLINE = re.compile(
+    r"""([`\[\]|])"""
+    r"""|(\\(?=[!-/:-@\[-`{-~]|$))"""
+    r"""|((?<=\S)[*~]|[*~](?=\S))"""
+    r"""|((?<![^\W_])_|_(?![^\W_]))"""
+    r"""|(<(?=[A-Za-z/!?]))"""
+)
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
 
 
@@ -90,7 +100,8 @@ def md_rich(text: object) -> str:
 
 
 def _md_inline(text: str) -> str:
-    return _ENTITY_LIKE.sub(r"\\&", _EXPORT_INLINE.sub(r"\\\1", text))
+    escaped = _EXPORT_INLINE.sub(lambda m: "\\" + m.group(0), text)
+    return _ENTITY_LIKE.sub(r"\\&", escaped)
 
 
 def _md_inline_rich(text: str, start: int, end: int) -> str:
@@ -116,11 +127,13 @@ def _md_inline_rich(text: str, start: int, end: int) -> str:
 
 
 def _md_line_start(line: str) -> str:
-    """Escape what would make a line a list item, a numbered item or a heading rule."""
+    """Escape what would make a line a list item, a numbered item, a heading or a rule,
+    and a heading's closing "#" (a heading "Möte #" would lose it)."""
+    line = re.sub(r"(?<=\s)(#+\s*)$", r"\\\1", line)
     m = re.match(r"^(\d+)([.)])", line)
     if m:
         return f"{m.group(1)}\\{m.group(2)}{line[m.end() :]}"
-    if line[:1] in ("-", "+", "="):
+    if line[:1] in ("-", "+", "=", "#", ">") or re.match(r"^\*\s", line):
         return "\\" + line
     return line
 

@@ -1,4 +1,5 @@
-"""The use cases: search, ask, regions, brief and the documents listing, one way each.
+"""The use cases: search, ask, regions, brief, the documents listing and taking a document
+out or putting a new version in its place (``remove``, ``replace``), one way each.
 
 Saved notes (:mod:`confsearch.notes`) are stored and edited there; their wire format
 (``/notes``) is :class:`SavedNoteResult` and :class:`NotesListResult` here.
@@ -23,6 +24,8 @@ from confsearch.answers.answer import Answer, format_answer, source_line
 from confsearch.answers.briefing import (
     DEFAULT_HEADING,
     BriefingNote,
+    NoteItem,
+    note_from_answer,
     note_from_passage,
     to_markdown,
 )
@@ -30,10 +33,14 @@ from confsearch.answers.briefing import brief as brief_note
 from confsearch.answers.citation import Source, sources
 from confsearch.answers.labels import cited_labels, label_hits
 from confsearch.answers.wordnote import to_docx
-from confsearch.messages import NO_REGIONS_WITH_EVIDENCE
+from confsearch.messages import NO_REGIONS_WITH_EVIDENCE, count_noun
 from confsearch.notes import NoteSummary, StoredNote
+from confsearch.reading import corpusfiles
 from confsearch.reading.doclisting import format_listing, list_documents
+from confsearch.retrieval.index import BuildReport
 from confsearch.retrieval.search import Hit, RegionResult, Searcher, SearchResponse, regions_of
+from confsearch.retrieval.service import refresh_index
+from confsearch.settings import Settings
 
 UNKNOWN_PASSAGES = "Stycket finns inte i sökindexet (sök igen och fäst det på nytt): {ids}."
 
@@ -122,6 +129,11 @@ class AskResult:
         for s in self.answer.sentences:
             out.setdefault(s.citation, []).append(s.text)
         return out
+
+    def note_item(self) -> NoteItem:
+        """The answer to pin in a note: its sentences with their passages' citations."""
+        pairs = [(s.text, self._citation(s.hit)) for s in self.answer.sentences]
+        return note_from_answer(self.response.query, pairs)
 
     def _citation(self, hit: Hit) -> str:
         return source_line(hit, self.sources.get(hit.passage.doc_id))
@@ -304,6 +316,45 @@ def documents(corpus: Path) -> DocumentsResult:
     """How each document of the corpus folder was read (title, organiser, sessions …)."""
     docs, problems = list_documents(corpus)
     return DocumentsResult(docs, problems)
+
+
+@dataclass
+class CorpusChange:
+    """A document taken out or replaced, and the index after it (None: it was current)."""
+
+    done: str  # what happened to the files (Swedish)
+    report: BuildReport | None
+
+    def text(self) -> str:
+        r = self.report
+        if r is None:
+            return self.done + "\n"
+        count = f"{count_noun(r.passages, 'stycke', 'stycken')} från "
+        count += count_noun(r.documents, "dokument", "dokument")
+        reused = " Inget behövde bäddas in på nytt." if r.embedded == 0 else ""
+        return f"{self.done}\nSökindexet har nu {count}.{reused}\n"
+
+
+def remove(settings: Settings, name: str) -> CorpusChange:
+    """Take the corpus file ``name`` out (kept in .borttagna/) and update the index."""
+    moved = corpusfiles.remove_document(settings.corpus_dir, name)
+    done = f"{name} togs bort ur korpusen (filen sparades i {moved.parent})."
+    return CorpusChange(done, refresh_index(settings))
+
+
+def replace(settings: Settings, name: str, new_name: str, data: bytes) -> CorpusChange:
+    """Put a new version (``new_name``, ``data``) in place of the corpus file ``name`` and
+    update the index. The old file is kept in .borttagna/; if the new one is refused or
+    the index cannot be updated, the old one is put back (the error says why)."""
+    built: list[BuildReport | None] = []
+
+    def rebuild() -> bool:
+        built.append(refresh_index(settings))
+        return True
+
+    done = corpusfiles.replace_document(settings.corpus_dir, name, new_name, data, rebuild)
+    where = f"den gamla versionen sparades i {done.old.parent}"
+    return CorpusChange(f"{name} är ersatt av {new_name} ({where}).", built[0])
 
 
 # ---------------------------------------------------------------- saved notes

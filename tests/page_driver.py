@@ -38,9 +38,14 @@ def texts(at: AppTest) -> str:
     return re.sub(r"\\(.)", r"\1", raw)
 
 
+def uploader(at: AppTest):
+    """The Korpus tab's "Lägg till texter" uploader (not the one for a new version)."""
+    return next(u for u in at.file_uploader if u.key.startswith("uppladdning-"))
+
+
 def upload(at: AppTest, files: list[tuple[str, bytes, str]]) -> AppTest:
     """Choose ``files`` (name, bytes, MIME type) in the uploader and press "indexera"."""
-    at.file_uploader[0].set_value(files)
+    uploader(at).set_value(files)
     at.run()
     at.button(key="indexera").click()
     at.run()

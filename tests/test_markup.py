@@ -87,8 +87,15 @@ def test_highlight_wraps_spans_and_escapes_everything():
 
 def test_md_escape_for_export_is_readable_and_entity_free():
     out = markup.md_escape("a <b> &amp; *x* [l](u)\n1. item\n- q\n    kod", export=True)
-    assert out == "a \\<b\\> \\&amp; \\*x\\* \\[l\\](u)\n1\\. item\n\\- q\nkod"
+    assert out == "a \\<b> \\&amp; \\*x\\* \\[l\\](u)\n1\\. item\n\\- q\nkod"
     assert "&lt;" not in out and "&gt;" not in out
+
+
+def test_md_escape_for_export_escapes_only_what_markdown_would_read():
+    """Pasted as plain text, a note shows the speaker's words, not backslashes."""
+    text = "5 * 3 mnkr, 2 < 3 > 1, snitt_värde, cirka ~ 40 % # 2 och a\\b"
+    assert markup.md_escape(text, export=True) == text
+    assert markup.md_escape("<viktigt> *mycket*", export=True) == "\\<viktigt> \\*mycket\\*"
 
 
 # ---------------------------------------------------------------- corpus text: emphasis and links

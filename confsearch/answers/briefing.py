@@ -17,10 +17,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from confsearch.answers.citation import Source, cite, head, sources, unknown_source
+from confsearch.answers.citation import Source, head, sources
+from confsearch.answers.noteitem import (
+    NoteItem,
+    is_answer,
+    note_from_answer,
+    note_from_hit,
+    note_from_passage,
+)
 from confsearch.markup import md_escape, md_rich
 from confsearch.messages import NO_SESSION, SOURCES, count_noun
 from confsearch.patterns import MONTHS
@@ -32,6 +40,9 @@ __all__ = [
     "BriefingNote",
     "NoteItem",
     "brief",
+    "export_filename",
+    "is_answer",
+    "note_from_answer",
     "note_from_hit",
     "note_from_passage",
     "swedish_date",
@@ -60,70 +71,6 @@ def dateline(day: dt.date, items: int, heading: str = "") -> str:
     if heading.casefold().startswith(opening.casefold()):
         return f"{swedish_date(day).capitalize()} · {count}"
     return f"{opening}, {swedish_date(day)} · {count}"
-
-
-@dataclass
-class NoteItem:
-    passage_id: str
-    text: str
-    session: str
-    regions: list[str]
-    speakers: list[str]
-    source: str  # the corpus file
-    query: str
-    comment: str = ""
-    # the cited document (confsearch.answers.citation.Source fields); {} for a note kept from
-    # before documents had metadata: then it is cited by its file
-    document: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> NoteItem:
-        doc = d.get("document")
-        return cls(
-            passage_id=str(d.get("passage_id", "")),
-            text=str(d.get("text", "")),
-            session=str(d.get("session", "") or ""),
-            regions=[str(r) for r in d.get("regions") or []],
-            speakers=[str(s) for s in d.get("speakers") or []],
-            source=str(d.get("source", "") or ""),
-            query=str(d.get("query", "") or ""),
-            comment=str(d.get("comment", "") or ""),
-            document=dict(doc) if isinstance(doc, dict) else {},
-        )
-
-    def cited(self) -> Source:
-        """The document this passage is cited from."""
-        if not self.document:
-            return unknown_source(self.source)
-        known = {k: v for k, v in self.document.items() if k in Source.__dataclass_fields__}
-        return Source(**{"title": self.source, **known})
-
-    def citation(self) -> str:
-        """ "Lärpass · Region · Talare — Dokument (Arrangör, år)" (plain text)."""
-        return cite(self.session or NO_SESSION, self.regions, self.speakers, self.cited())
-
-
-def note_from_passage(
-    p, query: str, source: Source | None = None, *, comment: str = ""
-) -> NoteItem:
-    """A note item from a passage (:class:`confsearch.reading.documents.Passage`), its question and
-    the document it comes from (:func:`confsearch.answers.citation.sources`)."""
-    return NoteItem(
-        passage_id=p.id,
-        text=p.text,
-        session=p.session or "",
-        regions=list(p.regions),
-        speakers=list(p.speakers),
-        source=p.source or "",
-        query=query or "",
-        comment=comment,
-        document=asdict(source) if source is not None else {},
-    )
-
-
-def note_from_hit(hit, query: str, source: Source | None = None) -> NoteItem:
-    """A note item from a search hit (:class:`confsearch.retrieval.search.Hit`)."""
-    return note_from_passage(hit.passage, query, source)
 
 
 @dataclass
@@ -235,9 +182,12 @@ def questions_with_items(note: BriefingNote) -> set[str]:
 
 
 def note_sources(note: BriefingNote) -> list[Source]:
-    """The documents the note cites, each once, in order of first citation."""
+    """The documents the note cites, each once, in order of first citation (a pinned
+    answer names its documents in its sentences' citations)."""
     seen: dict[tuple, Source] = {}
     for item in note.items:
+        if is_answer(item):
+            continue
         src = item.cited()
         seen.setdefault((src.title, src.url, src.file), src)
     return list(seen.values())
@@ -245,6 +195,16 @@ def note_sources(note: BriefingNote) -> list[Source]:
 
 def note_heading(note: BriefingNote) -> str:
     return " ".join((note.heading or DEFAULT_HEADING).split())
+
+
+def export_filename(name: str, extension: str, day: dt.date | None = None) -> str:
+    """A safe ASCII file name from a note's name or heading, with the day if given
+    ("Cykling i Skåne", 6 Dec 2026 -> "cykling-i-skane-2026-12-06.docx"): a downloads
+    folder of notes stays tellable apart, and no character trips any file system."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    stem = "-".join("".join(c if c.isalnum() else " " for c in folded).split())[:80]
+    stem = stem.strip("-") or "anteckning"
+    return f"{stem}-{day.isoformat()}.{extension}" if day else f"{stem}.{extension}"
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -310,7 +270,7 @@ def to_markdown(note: BriefingNote, *, today: dt.date | None = None) -> str:
                     quoted.append(">")
                 quoted.append(f"> {para}".rstrip())
             out += quoted
-            out += ["", f"[{n}] {_md_citation(item)}", ""]
+            out += [""] if is_answer(item) else ["", f"[{n}] {_md_citation(item)}", ""]
             for para in _md_paragraphs(item.comment):
                 out += [f"*Kommentar:* {para}", ""]
     if note.questions:

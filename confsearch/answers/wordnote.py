@@ -21,6 +21,7 @@ from confsearch.answers.briefing import (
     SOURCES_HEADING,
     BriefingNote,
     dateline,
+    is_answer,
     note_heading,
     note_sources,
     questions_with_items,
@@ -205,6 +206,13 @@ def _add_rich(paragraph, text: str) -> None:
     add(0, len(text))
 
 
+def _comment(doc, comment: str) -> None:
+    if comment.strip():
+        p = doc.add_paragraph()
+        p.add_run("Kommentar: ").italic = True
+        p.add_run(_xml_safe(" ".join(comment.split())))
+
+
 def to_docx(note: BriefingNote, *, now: dt.datetime | None = None) -> bytes:
     """The note as a Word document (.docx bytes): A4, Swedish, title and author set."""
     from docx import Document
@@ -235,6 +243,9 @@ def to_docx(note: BriefingNote, *, now: dt.datetime | None = None) -> bytes:
             for text in (item.text or "").splitlines():
                 if text.strip():
                     _add_rich(doc.add_paragraph(style="Quote"), quote_line(text))
+            if is_answer(item):  # each sentence carries its own citation
+                _comment(doc, item.comment)
+                continue
             cite_p = doc.add_paragraph()
             cite_p.add_run(f"[{n}] ").bold = True
             src = item.cited()
@@ -247,10 +258,7 @@ def to_docx(note: BriefingNote, *, now: dt.datetime | None = None) -> bytes:
             extra = [p for p in (src.organiser, src.when) if p]
             if extra:
                 cite_p.add_run(_xml_safe(f" ({', '.join(extra)})")).font.size = small
-            if item.comment.strip():
-                p = doc.add_paragraph()
-                p.add_run("Kommentar: ").italic = True
-                p.add_run(_xml_safe(" ".join(item.comment.split())))
+            _comment(doc, item.comment)
     if note.questions:
         answered = {_line(q) for q in questions_with_items(note)}
         doc.add_heading(QUESTIONS_HEADING, level=2)

@@ -11,7 +11,6 @@ waiting for the database never blocks the event loop.
 
 from __future__ import annotations
 
-import unicodedata
 import urllib.parse
 from typing import Annotated, Literal
 
@@ -19,7 +18,12 @@ from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from confsearch import qa
-from confsearch.answers.briefing import BriefingNote, note_from_passage, to_markdown
+from confsearch.answers.briefing import (
+    BriefingNote,
+    export_filename,
+    note_from_passage,
+    to_markdown,
+)
 from confsearch.answers.citation import sources
 from confsearch.answers.wordnote import DOCX_MIME as DOCX_TYPE
 from confsearch.answers.wordnote import to_docx
@@ -115,13 +119,6 @@ def _pin_index(note: BriefingNote, pid: str) -> int:
     if i is None:
         raise NotesApiError(404, PIN_NOT_FOUND.format(pid=pid))
     return i
-
-
-def export_filename(name: str, extension: str) -> str:
-    """An ASCII file name from the note's name ("Möte i Växjö" -> "mote-i-vaxjo.docx")."""
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    stem = "-".join("".join(c if c.isalnum() else " " for c in folded).split())[:80]
-    return f"{stem or 'anteckning'}.{extension}"
 
 
 def _disposition(name: str, extension: str) -> str:

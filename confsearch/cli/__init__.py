@@ -240,23 +240,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_remove(args: argparse.Namespace) -> int:
     """Take a document out of the corpus (into its hidden folder .borttagna/) and update
     the index; the build reuses every stored embedding."""
-    from confsearch.reading.corpusfiles import CorpusFileError, remove_document
-    from confsearch.retrieval.service import refresh_index
+    from confsearch import qa  # start-up path (see the imports)
 
-    settings = _settings(args)
+    sys.stdout.write(qa.remove(_settings(args), args.file).text())
+    return 0
+
+
+def cmd_replace(args: argparse.Namespace) -> int:
+    """Put a new version of a corpus document in its place (same name, the old one kept
+    in .borttagna/, and put back if the new one is refused) and update the index."""
+    from confsearch import qa  # start-up path (see the imports)
+
+    new = Path(args.new)
     try:
-        moved = remove_document(settings.corpus_dir, args.file)
-    except CorpusFileError as exc:
-        print(f"Fel: {exc}", file=sys.stderr)
-        return 2
-    print(f"{args.file} togs bort ur korpusen (filen sparades i {moved.parent}).")
-    report = refresh_index(settings)
-    if report is not None:
-        print(
-            f"Sökindexet har nu {count_noun(report.passages, 'stycke', 'stycken')} från "
-            f"{count_noun(report.documents, 'dokument', 'dokument')}."
-            + (" Inget behövde bäddas in på nytt." if report.embedded == 0 else "")
-        )
+        data = new.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"Filen {args.new} finns inte.") from None
+    except OSError as exc:
+        raise UserError(f"Filen {args.new} kunde inte läsas ({os_error_text(exc)}).") from None
+    sys.stdout.write(qa.replace(_settings(args), args.file, new.name, data).text())
     return 0
 
 
@@ -349,6 +351,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="filen i korpusmappen, t.ex. rapport.pdf")
     common(p)
     p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser(
+        "replace", help="ersätt ett dokument med en ny version och uppdatera indexet"
+    )
+    p.add_argument("file", help="filen i korpusmappen, t.ex. rapport.pdf")
+    p.add_argument("new", help="den nya versionen, t.ex. rapport-2.pdf (får det gamla namnet)")
+    common(p)
+    p.set_defaults(func=cmd_replace)
 
     p = sub.add_parser("serve", help="HTTP-API med JSON-svar (FastAPI, dokumentation på /docs)")
     p.add_argument("--host", default="127.0.0.1", help="adress att lyssna på (standard 127.0.0.1)")

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from confsearch.answers.briefing import BriefingNote
+from confsearch.answers.briefing import BriefingNote, is_answer
 from confsearch.errors import ConfsearchError
 from confsearch.patterns import MONTHS
 
@@ -173,7 +173,11 @@ def duplicate(store: NotesStore, note_id: str, name: str = "") -> StoredNote:
 def missing_passages(note: BriefingNote, known: Callable[[str], object]) -> set[str]:
     """Ids of the note's passages the current index no longer has (``known(id)`` is
     ``LoadedIndex.passage``: None for an unknown id). Their copied text is still shown."""
-    return {item.passage_id for item in note.items if known(item.passage_id) is None}
+    return {
+        item.passage_id
+        for item in note.items
+        if not is_answer(item) and known(item.passage_id) is None
+    }
 
 
 def summaries(rows: Iterable[tuple]) -> list[NoteSummary]:

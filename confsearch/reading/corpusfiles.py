@@ -1,6 +1,7 @@
 """Taking a document out of the corpus folder (the Korpus tab and ``python -m confsearch
-remove``), and checking an upload before it is saved (already there, or unreadable), so
-that a batch with nothing to add never rebuilds the index.
+remove``), putting a new version in its place (:func:`replace_document`), and checking an
+upload before it is saved (already there, or unreadable), so that a batch with nothing to
+add never rebuilds the index.
 
 A removed file is moved into a hidden folder of the corpus (:data:`REMOVED`, never read
 by the corpus reader), not deleted: a click on the wrong row can be undone by moving the
@@ -15,12 +16,14 @@ import hashlib
 import os
 import secrets
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from confsearch.errors import ConfsearchError
 from confsearch.reading.corpus import corpus_files, read_corpus
 from confsearch.reading.docmeta import sidecar_path
-from confsearch.reading.uploads import UploadError, sanitize_filename
+from confsearch.reading.uploads import UploadError, sanitize_filename, save_upload
 
 REMOVED = ".borttagna"  # hidden: the corpus reader never reads it
 
@@ -95,3 +98,48 @@ def check_upload(corpus_dir: Path, name: str, data: bytes) -> None:
     errors = [e for e in result.errors if e.kind == "error"]
     if errors:
         raise UploadError(errors[0].reason())
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """A replacement: the new file, and where the old one went (or is back, if not ``ok``)."""
+
+    ok: bool
+    new: Path | None
+    old: Path
+
+
+def replace_document(
+    corpus_dir: Path, name: str, upload_name: str, data: bytes, rebuild: Callable[[], bool]
+) -> Replaced:
+    """Put a new version of the corpus file ``name`` in its place and ``rebuild`` the index.
+
+    The new file keeps the old one's name (with the upload's type) and folder, so its
+    details file still applies. The old file is moved into :data:`REMOVED`, not deleted.
+    If the new file is refused (:class:`UploadError`), or ``rebuild`` fails or raises,
+    the old file is put back where it was and the new one taken out again: a failed
+    replacement loses nothing, and the index (not rebuilt) still matches the folder.
+    """
+    corpus_dir = Path(corpus_dir)
+    old = in_corpus(corpus_dir, name)
+    check_upload(corpus_dir, upload_name, data)  # refused before anything is touched
+    ext = sanitize_filename(upload_name).rpartition(".")[2]
+    backup = corpus_dir / REMOVED / f"{secrets.token_hex(4)}-{old.name}"
+    try:
+        backup.parent.mkdir(exist_ok=True)
+        os.replace(old, backup)
+    except OSError as exc:
+        raise CorpusFileError(
+            f"{old.name} kunde inte ersättas ({exc.strerror or 'okänt fel'})."
+        ) from exc
+    new: Path | None = None
+    ok = False
+    try:
+        new = save_upload(old.parent, f"{old.stem}.{ext}", data)
+        ok = bool(rebuild())
+    finally:
+        if not ok:
+            if new is not None:
+                new.unlink(missing_ok=True)
+            os.replace(backup, old)
+    return Replaced(ok, new if ok else None, backup if ok else old)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from confsearch import messages
+from confsearch.answers.briefing import is_answer
 from confsearch.answers.citation import Source, cite, head
 from confsearch.markup import esc, highlight_passage, link_html, query_tag, rich
 from confsearch.reading.documents import distinct_regions
@@ -139,13 +140,16 @@ def note_item_card(number: int, item) -> str:
         else ""
     )
     session = item.session or messages.NO_SESSION
+    source = (  # a pinned answer's sentences carry their own citations
+        "" if is_answer(item) else _source_line(session, item.regions, item.speakers, item.cited())
+    )
     return (
         '<div class="ks-note-item">'
         f'<div class="ks-head"><span class="ks-nr">{number}.</span>{_line(session)}</div>'
         f'<div class="ks-tags">{tags_html(item.regions)}</div>'
         f"{speakers}"
         f'<div class="ks-text">{rich(item.text)}</div>'
-        f"{_source_line(session, item.regions, item.speakers, item.cited())}"
+        f"{source}"
         f'<div class="ks-meta">Fråga: {_line(item.query)}</div>'
         "</div>"
     )

@@ -12,7 +12,8 @@ script also
 * hides Material icon ligatures ("push_pin", "keyboard_arrow_right") from screen readers:
   they are pictures, their names are English words;
 * keeps keyboard focus where it was when Streamlit redraws a control (after "Fäst" the
-  button is redrawn; without this the focus falls back to the page body).
+  button is redrawn; without this the focus falls back to the page body);
+* opens the address's tab after Back/Forward (Streamlit keeps its tab widget as it was).
 
 It only ever touches Streamlit's own elements and attributes, never the page's content
 (``.ks-*`` blocks hold corpus text and are skipped), and runs once per browser tab.
@@ -61,6 +62,7 @@ TRANSLATIONS: dict[str, str] = {
     "Streamlit server is not responding. Are you connected to the internet?": (
         "Sidan svarar inte. Dina anteckningar är sparade; ladda om sidan om en stund."
     ),
+    "Error:": "Fel:",  # before a refused file's reason in the uploader
     "Copy to clipboard": "Kopiera",
     "Copy": "Kopiera",
     "Copied": "Kopierat",
@@ -161,8 +163,16 @@ CSS = """
 .ks-chip-label { font-size: .9rem; margin: .35rem .25rem 0 0; }
 /* Example questions: clearly buttons. */
 [class*="st-key-exempel-"] button { border-radius: 999px; text-align: left; }
-/* Streamlit's own hints are English; our labels say the same in Swedish. */
+/* Streamlit's own hints are English; our labels say the same in Swedish. The question
+   boxes keep their character counter ("1834/2000"): she sees the limit coming. */
 [data-testid="InputInstructions"] { display: none; }
+:is(.st-key-query, .st-key-query_regions) [data-testid="InputInstructions"] { display: flex; }
+:is(.st-key-query, .st-key-query_regions) [data-testid="InputInstructions"] > :not(:last-child) {
+  display: none;
+}
+:is(.st-key-query, .st-key-query_regions) [data-testid="InputInstructions"] > span::before {
+  content: none !important;
+}
 [data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
 </style>
 """
@@ -251,6 +261,20 @@ _SCRIPT = """
       box.scrollIntoView({ block: "center" });
     }
   }
+
+  // Back/Forward: the open tab follows the address (?tab=Regioner; none is the first
+  // tab). A tab click replaces the address, a search adds an entry; Streamlit reruns with
+  // the entry's question but leaves its tab widget as it was, so the tab is clicked here.
+  function followTab() {
+    const tabs = [...document.querySelectorAll('[data-testid="stTabs"] [role="tab"]')];
+    if (!tabs.length) return;
+    const want = new URLSearchParams(location.search).get("tab") || tabs[0].textContent.trim();
+    const tab = tabs.find((t) => t.textContent.trim() === want);
+    if (tab && tab.getAttribute("aria-selected") !== "true") tab.click();
+  }
+  window.addEventListener("popstate", () => {
+    for (const ms of [300, 1000, 2500]) setTimeout(followTab, ms);
+  });
 
   document.documentElement.lang = "sv";
   fix(document.body);

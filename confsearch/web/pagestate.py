@@ -25,6 +25,8 @@ NOTE_HEADING = "Anteckning från Konferenssök"
 QUESTION_KEYS = notepage.QUESTION_KEYS  # the question boxes of Sök and Regioner
 FILTERS = {"region": ("Region", ALL_REGIONS), "session": ("Lärpass", ALL_SESSIONS)}
 REGIONS_K = 10  # organisations listed under Regioner (as `regions` and /regions)
+TABS = ("Sök", "Regioner", "Anteckning", "Korpus")
+TAB_KEY = "tab"  # the tabs' key and their query parameter (?tab=Regioner)
 
 
 def note():
@@ -40,6 +42,11 @@ def gate():
 
 def pin(hit, query: str, source) -> None:
     notepage.edit(lambda n: n.add(hit, query, source))
+
+
+def pin_answer(result: qa.AskResult) -> None:
+    """The answer itself into the note: its sentences with their passages' citations."""
+    notepage.edit(lambda n: n.add_item(result.note_item()))
 
 
 def unpin(passage_id: str) -> None:
@@ -63,10 +70,13 @@ def sync_note() -> None:
     notepage.sync_fields()
 
 
-def downloading() -> None:
-    """A download click: whatever was typed last is in the note before the file is made."""
-    sync_note()
-    gate().clicked()
+def downloading(button: str) -> None:
+    """A download click: whatever was typed last is in the note before the file is made.
+    The click is counted even if saving is interrupted, so its file is not held back."""
+    try:
+        sync_note()
+    finally:
+        gate().clicked(button)
 
 
 def set_question(question: str) -> None:
@@ -93,6 +103,22 @@ def clear_filter(name: str) -> None:
 def clear_filters() -> None:
     for name in ("region", "session"):
         clear_filter(name)
+
+
+def follow_tab_address() -> None:
+    """Before the tabs: open the address's tab when the address changed without a tab
+    click (Back/Forward). Streamlit fills a bound widget from the address only when the
+    page opens; on Back it would keep the tab open and the address would say another."""
+    state = st.session_state
+    wanted = st.query_params.get(TAB_KEY) or TABS[0]
+    if "_url_tab" in state and wanted != state["_url_tab"] and wanted in TABS:
+        state[TAB_KEY] = wanted
+    state["_url_tab"] = wanted
+
+
+def remember_tab_address() -> None:
+    """After the tabs: the tab the address now names (a click has just written it)."""
+    st.session_state["_url_tab"] = st.query_params.get(TAB_KEY) or TABS[0]
 
 
 def run_search(searcher, version: str, question: qa.Question) -> qa.AskResult:

@@ -195,14 +195,14 @@ def test_markdown_escapes_corpus_text():
     n = BriefingNote(heading="Rubrik <b>")
     n.add(make_hit("x", EVIL + "\n\n- Citat med _understreck_\n1. inte en lista"), "Fråga [x](y)?")
     md = to_markdown(n)
-    assert "<script>" not in md and "\\<script\\>" in md and "&lt;" not in md
+    assert not re.search(r"(?<!\\)<script>", md) and "\\<script>" in md and "&lt;" not in md
     assert "[länk](http://evil.example)" not in md
     # the address is a real link that shows itself; the Markdown link syntax is text
     assert "\\[länk\\](<http://evil.example>)" in md
-    assert "\\# inte rubrik *fet*" in md  # the author's emphasis stays emphasis
+    assert " # inte rubrik *fet*" in md  # the author's emphasis stays emphasis; no "\\#" mid-line
     assert "> – Citat med *understreck*" in md  # a spoken line: the dialogue dash, no "\\-"
     assert "> 1\\. inte en lista" in md
-    assert "<b>" not in md and "Fråga \\[x\\](y)?" in md
+    assert not re.search(r"(?<!\\)<b>", md) and "Fråga \\[x\\](y)?" in md
 
 
 def test_markdown_renders_literally():
@@ -226,7 +226,9 @@ def test_markdown_renders_literally():
 @pytest.mark.parametrize(
     "text",
     ["<script>x</script>", "[a](b)", "# h", "* p", "- q", "1. n", "2) n", "> c", "===", "&lt;",
-     "a_b*c`d|e~f", "    kod", "\\*"],
+     "a_b*c`d|e~f", "    kod", "\\*", "5 * 3 mnkr <viktigt>", "_x_ __y__ a_b_c", "~~s~~",
+     "a\\b c\\* d\\", "<https://x.se> <!-- k -->", "* * *", "# rubrik # 2", "Möte #", "a ## ",
+     "x > y\n> c", "**fet** * lös", "2 < 3 <b>"],
 )  # fmt: skip
 def test_md_escape_roundtrip(text):
     markdown_it = pytest.importorskip("markdown_it")
@@ -398,3 +400,44 @@ def test_the_default_page_heading_is_not_repeated_in_the_dateline():
     assert dateline(day, 1, "Underlag om cykling") == (
         "Anteckning från Konferenssök, 6 december 2026 · 1 stycke"
     )
+
+
+def test_export_file_names_are_safe_ascii_with_the_day():
+    from confsearch.answers.briefing import export_filename
+
+    day = dt.date(2026, 12, 6)
+    assert (
+        export_filename("Anteckning: Cykling", "docx", day) == "anteckning-cykling-2026-12-06.docx"
+    )
+    assert export_filename("Möte i Växjö", "md") == "mote-i-vaxjo.md"
+    assert export_filename("../../etc/passwd ÅÄÖ", "md") == "etc-passwd-aao.md"
+    assert export_filename("", "md", day) == "anteckning-2026-12-06.md"
+
+
+def test_a_pinned_answer_keeps_each_sentence_with_its_citation():
+    import docx
+
+    from confsearch.answers.briefing import is_answer, note_from_answer
+    from confsearch.notes import missing_passages
+
+    item = note_from_answer(
+        "Vilken  region har ett cykelbibliotek?",
+        [
+            ("Region Örebro län har ett cykelbibliotek.", "Rena resor · Region Örebro län — Dok"),
+            ("Det kostar 5 * 3 mnkr <totalt>.", "Annat lärpass — Dok"),
+        ],
+    )
+    assert is_answer(item) and item.query == "Vilken region har ett cykelbibliotek?"
+    n = BriefingNote(heading="Svar till chefen")
+    n.add_item(item)
+    assert not n.add_item(note_from_answer(item.query, []))  # one per question
+    md = to_markdown(n, today=TODAY)
+    assert (
+        "> Region Örebro län har ett cykelbibliotek. (Rena resor · Region Örebro län — Dok)" in md
+    )
+    assert "> Det kostar 5 * 3 mnkr \\<totalt>. (Annat lärpass — Dok)" in md
+    assert "[1]" not in md and "## Källor" not in md  # the citations are in the sentences
+    text = " ".join(p.text for p in docx.Document(io.BytesIO(to_docx(n))).paragraphs)
+    assert "cykelbibliotek. (Rena resor · Region Örebro län — Dok)" in text and "[1]" not in text
+    assert missing_passages(n, lambda pid: None) == set()  # not a passage of the index
+    assert BriefingNote.from_dict(n.to_dict()).items == [item]  # stored and read back whole

@@ -206,7 +206,7 @@ def test_brief_puts_pinned_passages_first_with_comments(read_client):
     assert note["heading"] == "Möte # 3" and note["questions"][0] == QUESTION
     md = note["markdown"]
     # The heading, the note's date line (briefing.py), then the user's own intro.
-    assert md.startswith("# Möte \\# 3\n\n*Anteckning från Konferenssök, ")
+    assert md.startswith("# Möte # 3\n\n*Anteckning från Konferenssök, ")
     assert md.index("\n\nTill nämnden\n") < md.index("### ")
     assert "*Kommentar:* Läs \\*detta\\* först" in note["markdown"]
     r = read_client.post("/brief?format=docx", json=body)

@@ -467,3 +467,60 @@ def test_remove_takes_a_document_out_and_its_passages_are_no_longer_found(fake_e
     assert "Dokumentet ../corpus/finns-inte.md finns inte i korpusmappen." in (
         capsys.readouterr().err
     )
+
+
+NEW_VERSION = """# Cykelpendling i Jämtland, andra versionen
+
+## Lånecyklar för nyanställda
+
+Region Jämtland Härjedalen lånar ut elcyklar till nyanställda under de första
+månaderna, så att de provar att cykla till jobbet innan vanan har satt sig.
+"""
+
+
+def _texts(capsys, query: str) -> list[str]:
+    capsys.readouterr()
+    assert cli.main(["search", query, "--json", "--k", "20"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
+    return [hit["text"] for line in lines for hit in line["hits"]]
+
+
+def test_replace_puts_a_new_version_in_place_and_only_its_passages_are_found(
+    fake_env, capsys, tmp_path
+):
+    corpus = fake_env / "corpus"
+    (corpus / "cykelpendling.md").write_text(UPLOADED, encoding="utf-8")
+    assert any("vinterväghållning" in t for t in _texts(capsys, "vinterväghållning"))
+    new = tmp_path / "nedladdat" / "cykelpendling-v2.md"
+    new.parent.mkdir()
+    new.write_text(NEW_VERSION, encoding="utf-8")
+
+    assert cli.main(["replace", "cykelpendling.md", str(new)]) == 0
+    out = capsys.readouterr().out
+    assert "cykelpendling.md är ersatt av cykelpendling-v2.md" in out
+    assert "Sökindexet har nu" in out
+    # the new version under the old name; the old one kept aside; the user's file untouched
+    assert (corpus / "cykelpendling.md").read_text(encoding="utf-8") == NEW_VERSION
+    (kept,) = (corpus / ".borttagna").iterdir()
+    assert kept.read_text(encoding="utf-8") == UPLOADED
+    assert new.read_text(encoding="utf-8") == NEW_VERSION
+    assert "corpus/cykelpendling.md" in _sources(capsys, "elcyklar till nyanställda")
+    assert not any("vinterväghållning" in t for t in _texts(capsys, "vinterväghållning"))
+
+
+def test_replace_refuses_what_it_cannot_take_and_keeps_the_old_version(fake_env, capsys, tmp_path):
+    corpus = fake_env / "corpus"
+    (corpus / "cykelpendling.md").write_text(UPLOADED, encoding="utf-8")
+    picture = tmp_path / "diagram.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n")
+    before = sorted(p.name for p in corpus.iterdir())
+
+    assert cli.main(["replace", "cykelpendling.md", str(picture)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Fel: ") and ".png" in err and "Traceback" not in err
+    assert cli.main(["replace", "cykelpendling.md", str(tmp_path / "finns-inte.md")]) == 2
+    assert f"Fel: Filen {tmp_path / 'finns-inte.md'} finns inte." in capsys.readouterr().err
+    assert cli.main(["replace", "saknas.md", str(picture)]) == 2
+    assert "Dokumentet saknas.md finns inte i korpusmappen." in capsys.readouterr().err
+    assert sorted(p.name for p in corpus.iterdir()) == before  # nothing moved or added
+    assert (corpus / "cykelpendling.md").read_text(encoding="utf-8") == UPLOADED

@@ -1,4 +1,4 @@
-"""Removing a corpus document and checking an upload before it is saved (no model)."""
+"""Removing or replacing a corpus document and checking an upload before it is saved (no model)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from confsearch.reading.corpusfiles import (
     check_upload,
     in_corpus,
     remove_document,
+    replace_document,
 )
 from confsearch.reading.uploads import UploadError
 
@@ -61,3 +62,54 @@ def test_an_upload_already_there_or_unreadable_is_refused_before_it_is_saved(cor
         "gotland.md",
         "gotland.meta.json",
     ]  # checking saves nothing
+
+
+NEW = TEXT.replace("besöksnäringen", "fjärrvärmebolaget") + "\nEn ny version av texten.\n"
+
+
+@pytest.mark.unit
+def test_replace_puts_the_new_version_in_place_and_keeps_its_details(corpus):
+    seen = []
+
+    def rebuild() -> bool:
+        seen.append((corpus / "sub" / "gotland.md").read_text(encoding="utf-8"))
+        return True
+
+    done = replace_document(corpus, "sub/gotland.md", "gotland v2.md", NEW.encode(), rebuild)
+    assert done.ok and done.new == corpus / "sub" / "gotland.md"
+    assert seen == [NEW]  # the index was rebuilt with the new text in place
+    assert done.old.parent == corpus / REMOVED and done.old.read_text(encoding="utf-8") == TEXT
+    assert (corpus / "sub" / "gotland.meta.json").is_file()  # its details still apply
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("failure", ["returns", "raises"])
+def test_a_failed_replacement_loses_nothing(corpus, failure):
+    def rebuild() -> bool:
+        if failure == "raises":
+            raise RuntimeError("bygget avbröts")
+        return False
+
+    before = sorted(p.relative_to(corpus) for p in corpus.rglob("*") if p.is_file())
+    if failure == "raises":
+        with pytest.raises(RuntimeError):
+            replace_document(corpus, "sub/gotland.md", "gotland.md", NEW.encode(), rebuild)
+    else:
+        done = replace_document(corpus, "sub/gotland.md", "gotland.md", NEW.encode(), rebuild)
+        assert not done.ok and done.new is None
+    assert (corpus / "sub" / "gotland.md").read_text(encoding="utf-8") == TEXT
+    after = sorted(p.relative_to(corpus) for p in corpus.rglob("*") if p.is_file())
+    assert after == before
+
+
+@pytest.mark.unit
+def test_a_replacement_that_is_the_same_file_or_unreadable_touches_nothing(corpus):
+    never = lambda: pytest.fail("no rebuild for a refused file")  # noqa: E731
+    with pytest.raises(UploadError, match="finns redan i korpusen"):
+        replace_document(corpus, "sub/gotland.md", "gotland.md", TEXT.encode(), never)
+    with pytest.raises(UploadError):
+        replace_document(corpus, "sub/gotland.md", "bild.png", b"\x89PNG", never)
+    with pytest.raises(CorpusFileError):
+        replace_document(corpus, "sub/finns-inte.md", "x.md", NEW.encode(), never)
+    assert (corpus / "sub" / "gotland.md").read_text(encoding="utf-8") == TEXT
+    assert not (corpus / REMOVED).exists()

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from confsearch.web import chrome
 from tests.page_driver import QUESTION, ask, cards, start, texts, upload
+from tests.page_driver import uploader as page_uploader
 
 
 def index_version(index_dir) -> str | None:
@@ -155,7 +156,8 @@ def test_region_filter_is_shown_as_a_chip_and_applied_in_every_tab(env):
     assert chip_labels(at) == ["Region: Region Värmland", "Region: Region Värmland"]
     shown = [re.sub(r"\\(.)", r"\1", c.value) for c in at.caption]
     assert any("Bara stycken från Region Värmland (filter)" in c for c in shown)
-    filters = [s.key for s in at.selectbox if s.key != "ta-bort-dokument"]  # Korpus's own box
+    korpus = ("ta-bort-dokument", "ersatt-dokument")  # the Korpus tab's own boxes
+    filters = [s.key for s in at.selectbox if s.key not in korpus]
     assert filters == ["region", "session", "k"]  # one set of filters
     region_cards = [m.value for m in at.markdown if 'class="ks-card ks-region"' in m.value]
     assert region_cards and all("Region Värmland" in c for c in region_cards)
@@ -254,6 +256,22 @@ def test_pin_and_note_with_citations_and_downloads(env):
     assert labels == ["Ladda ned som Markdown", "Ladda ned som Word"]
 
 
+def test_the_answer_itself_can_be_pinned_and_taken_out_again(env):
+    at = ask(start(), QUESTION)
+    button = at.button(key="svaret-i-anteckningen")
+    assert button.label == "Fäst svaret"
+    button.click().run()
+    assert not at.exception, at.exception
+    [item] = at.session_state["note"].items
+    assert item.session == "Svar från Konferenssök" and item.query == QUESTION
+    assert "cykelbibliotek" in item.text and " — " in item.text  # sentences with citations
+    assert at.button(key="svaret-i-anteckningen").label == "Svaret finns i anteckningen ✓"
+    note_card = next(m.value for m in at.markdown if "ks-note-item" in m.value)
+    assert "Svar från Konferenssök" in note_card and "Källa:" not in note_card
+    at.button(key="svaret-i-anteckningen").click().run()
+    assert not at.session_state["note"].items
+
+
 def test_pinning_again_unpins(env):
     at = ask(start(), QUESTION)
     pid = pin_first(at)
@@ -320,7 +338,7 @@ def test_upload_makes_a_document_searchable_without_restart(own_copy):
     before = index_version(own_copy / "index")
 
     (own_copy / "corpus" / "gotland.md").write_text("finns redan", encoding="utf-8")
-    uploader = at.file_uploader[0]
+    uploader = page_uploader(at)
     uploader.set_value(
         [
             ("../../gotland.md", XSS_DOC.encode("utf-8"), "text/markdown"),
@@ -347,7 +365,7 @@ def test_upload_makes_a_document_searchable_without_restart(own_copy):
     assert "Region Gotland" in cards(ask(start(), "hållbar turism på Gotland"))[0]
 
 
-def test_removing_an_uploaded_document_takes_its_passages_out_of_the_search(own_copy):
+def test_replacing_then_removing_an_uploaded_document_changes_what_is_found(own_copy):
     question = "Hur samarbetar besöksnäringen kring hållbar turism på Gotland?"
     at = start()
     upload(at, [("gotland.md", XSS_DOC.encode("utf-8"), "text/markdown")])
@@ -359,14 +377,32 @@ def test_removing_an_uploaded_document_takes_its_passages_out_of_the_search(own_
     assert "Testdokument om säkerhet · Ett annat lärpass (Region Gotland)" in options
     assert len(set(documents)) == 2 and documents == sorted(documents, key=documents.index)
 
+    # A new version replaces it: the old passages go, the new ones are found.
+    version2 = XSS_DOC.replace(
+        "Region Gotland berättar om hur besöksnäringen",
+        ("Region Jämtland Härjedalen berättar om hur fjällturismen"),
+    )
+    at.selectbox(key="ersatt-dokument").select("gotland.md").run()
+    at.file_uploader(key="ny-version-0").set_value(
+        ("gotland-v2.md", version2.encode("utf-8"), "text/markdown")
+    )
+    at.run()
+    at.button(key="ersatt").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert "(gotland.md) är ersatt av gotland-v2.md. Sökindexet har nu" in texts(at)
+    assert (own_copy / "corpus" / "gotland.md").read_text(encoding="utf-8") == version2
+    assert not any("Region Gotland" in c for c in cards(ask(at, question)))
+    assert "Region Jämtland" in cards(ask(at, "fjällturismen i Jämtland Härjedalen"))[0]
+
     at.selectbox(key="ta-bort-dokument").select("gotland.md").run()
     at.button(key="ta-bort").click()
     at.run()
     assert not at.exception, at.exception
     assert "Testdokument om säkerhet (gotland.md) är borttaget. Sökindexet har nu" in texts(at)
     assert not (own_copy / "corpus" / "gotland.md").exists()
-    assert len(list((own_copy / "corpus" / ".borttagna").glob("*-gotland.md"))) == 1
-    assert not any("Region Gotland" in c for c in cards(ask(at, question)))
+    assert len(list((own_copy / "corpus" / ".borttagna").glob("*-gotland.md"))) == 2
+    assert not any("Region Jämtland" in c for c in cards(ask(at, "fjällturismen i Jämtland")))
     assert "gotland.md" not in at.selectbox(key="ta-bort-dokument").options
 
 

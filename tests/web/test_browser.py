@@ -172,8 +172,7 @@ def test_search_pin_export_and_latency_in_a_real_browser(server, browser):
     wait(driver, lambda d: button.is_displayed())
     assert "cykelbibliotek" in driver.find_element(By.TAG_NAME, "body").text
     button.click()
-    target = driver.downloads / "anteckning.md"
-    wait(driver, lambda d: target.is_file() and target.stat().st_size > 0, timeout=20)
+    target = downloaded(driver, "md", timeout=20)
     note = target.read_text(encoding="utf-8")
     assert "cykelbibliotek" in note
     assert "cykelbibliotek, vikcykel för transport på tåg och buss" in " ".join(note.split())
@@ -282,7 +281,12 @@ def test_a_failing_upload_never_disturbs_another_session(tmp_path, browser, real
                 driver.get(url)
                 wait(driver, lambda d: question_box(d).is_displayed(), timeout=STARTUP_TIMEOUT)
             click_tab(uploader, "Korpus")
-            picker = wait(uploader, lambda d: d.find_element(By.CSS_SELECTOR, "input[type=file]"))
+            picker = wait(
+                uploader,
+                lambda d: d.find_element(
+                    By.CSS_SELECTOR, "[class*='st-key-uppladdning-'] input[type=file]"
+                ),
+            )
             picker.send_keys(str(upload))
             add = wait(
                 uploader,
@@ -304,9 +308,17 @@ def test_a_failing_upload_never_disturbs_another_session(tmp_path, browser, real
                 ("Region Örebro län" in a) if i % 2 == 0 else ("projekt" in a.lower())
                 for i, a in enumerate(answers)
             ), answers
-            for driver in (uploader, other):  # "after reload"
+            # "after reload": the uploader's address keeps her Korpus tab (?tab=Korpus), so
+            # her page opens there, where the error was shown; the other one's on Sök
+            assert "tab=Korpus" in uploader.current_url
+            page = ".ks-table, input[placeholder^='Ställ en fråga']"
+            for driver in (uploader, other):
                 driver.refresh()
-                wait(driver, lambda d: question_box(d).is_displayed(), timeout=STARTUP_TIMEOUT)
+                wait(
+                    driver,
+                    lambda d: any(e.is_displayed() for e in d.find_elements(By.CSS_SELECTOR, page)),
+                    timeout=STARTUP_TIMEOUT,
+                )
                 text = driver.find_element(By.TAG_NAME, "body").text
                 assert "Traceback" not in text and "Error" not in text
             assert proc.poll() is None
@@ -343,6 +355,15 @@ SWEDISH_UI = [
     r"Kopiera källhänvisning|Tryck på kopieringsknappen i rutans hörn .*",
     r"Dokumentet tas bort ur sökningen\. .*|Ta bort dokumentet och uppdatera sökindexet",
     r"Frågan är för lång: .*|.* är borttaget\. Sökindexet har nu .*",
+    r"\d+/2000",  # the question boxes' character counter
+    r"Fel:|.+ kan inte läggas till: .*",
+    # a chosen file in the uploader: its name (the user's), size, and its remove button
+    # (the screen-reader label "diagram.png, 8.0B" keeps Streamlit's decimal point)
+    r"diagram\.png(, \d+\.\dB)?|\d+,\d+ [kMG]?B|Ta bort diagram\.png|Lägg till filer",
+    r"Fäst svaret|Svaret finns i anteckningen ✓|Tryck för att ta bort svaret ur anteckningen\.",
+    r"Lägg svaret, med källhänvisning till varje mening, i din anteckning\.",
+    r"Ersätt ett dokument med en ny version|Den nya versionen|Ersätt dokumentet och .*",
+    r"Den nya versionen får det gamla dokumentets namn .*|.+ är ersatt av .*|.+ ersattes inte.*",
     r"välj filer att lägga till|Dra och släpp filer här|Lägg till och uppdatera sökindexet",
     r"Stycket finns i din anteckning\. Tryck för att ta bort det\.",
     r"Lägg stycket i din anteckning \(fliken Anteckning\)\.",
@@ -363,6 +384,16 @@ SWEDISH_UI = [
     # names from the corpus in the filter box and its chip
     r"(Region: )?Region [A-ZÅÄÖ][\wåäö ]+",
 ]
+
+
+def downloaded(driver, extension: str, timeout: float = 30):
+    """The downloaded note with this extension ("anteckning-<rubrik>-<datum>.md"), whole."""
+
+    def done(_):
+        files = [f for f in driver.downloads.glob(f"anteckning*.{extension}") if f.stat().st_size]
+        return files[0] if len(files) == 1 else None
+
+    return wait(driver, done, timeout=timeout)
 
 
 def _ui_strings(driver) -> list[str]:
@@ -539,16 +570,14 @@ def test_filters_regions_at_phone_width_swedish_chrome_and_export_of_unsaved_edi
     _typed(driver, ".st-key-note_heading input", "Underlag till regiondirektören")
     _typed(driver, "[class*='st-key-kommentar-'] input", "Ta upp vid nästa möte")
     shown(driver, ".st-key-ladda-md button").click()
-    target = driver.downloads / "anteckning.md"
-    wait(driver, lambda d: target.is_file() and target.stat().st_size > 0, timeout=30)
+    target = downloaded(driver, "md")
     note = target.read_text(encoding="utf-8")
     assert note.startswith("# Underlag till regiondirektören\n"), note[:200]
     assert "Ta upp vid nästa möte" in note and "(Reglab, 2022)" in note
     english["anteckning"] = _english(_ui_strings(driver))
     _typed(driver, ".st-key-note_heading input", "Underlag, version 2")
     shown(driver, ".st-key-ladda-docx button").click()
-    word = driver.downloads / "anteckning.docx"
-    wait(driver, lambda d: word.is_file() and word.stat().st_size > 0, timeout=30)
+    word = downloaded(driver, "docx")
     time.sleep(0.5)
     document = docx.Document(str(word))
     assert document.core_properties.title == "Underlag, version 2"
@@ -559,12 +588,39 @@ def test_filters_regions_at_phone_width_swedish_chrome_and_export_of_unsaved_edi
     click_tab(driver, "Korpus")
     wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, ".ks-table").is_displayed())
     english["korpus"] = _english(_ui_strings(driver))
+    _phone(driver)  # every tab again at phone width
+    for tab in ("Sök", "Regioner", "Anteckning", "Korpus"):
+        click_tab(driver, tab)
+        time.sleep(1)
+        english[f"{tab}-390"] = _english(_ui_strings(driver))
+    # a refused file's reason is text on a phone, not a tooltip
+    picture = server["tmp"] / "diagram.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n")
+    driver.find_element(
+        By.CSS_SELECTOR, "[class*='st-key-uppladdning-'] input[type=file]"
+    ).send_keys(str(picture))
+    reason = wait(
+        driver,
+        lambda d: next(
+            (
+                e
+                for e in d.find_elements(By.CSS_SELECTOR, "[data-testid='stAlert']")
+                if "diagram.png kan inte läggas till" in e.text
+            ),
+            None,
+        ),
+        timeout=60,
+    )
+    assert reason.is_displayed() and "Filtypen .png stöds inte" in reason.text
+    english["refused-390"] = _english(_ui_strings(driver))
+    _phone(driver, 1280, 800)
+    click_tab(driver, "Korpus")
     assert not any(english.values()), english
 
     # --- an upload: "Klart!" is shown where the user looks, in the viewport
     upload = server["tmp"] / "cykelpendling.md"
     upload.write_text(UPLOAD_DOC, encoding="utf-8")
-    picker = driver.find_element(By.CSS_SELECTOR, "input[type=file]")
+    picker = driver.find_element(By.CSS_SELECTOR, "[class*='st-key-uppladdning-'] input[type=file]")
     picker.send_keys(str(upload))
     add = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, ".st-key-indexera button"))
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", add)

@@ -139,7 +139,12 @@ def test_uploaded_summary_and_pdf_are_listed_and_searched_without_metadata(tmp_p
 
             # --- upload both files through the Korpus tab's widget
             click_tab(driver, "Korpus")
-            picker = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "input[type=file]"))
+            picker = wait(
+                driver,
+                lambda d: d.find_element(
+                    By.CSS_SELECTOR, "[class*='st-key-uppladdning-'] input[type=file]"
+                ),
+            )
             picker.send_keys(f"{text_file}\n{pdf_file}")
             wait(driver, _clicked(".st-key-indexera button"), message="no button to add the files")
             done = wait(

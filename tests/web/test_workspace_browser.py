@@ -98,7 +98,9 @@ def test_a_full_session_asks_no_host_but_the_pages_own(server, driver):
     click_tab(driver, "Korpus")
     upload = server["tmp"] / "cykelpendling.md"
     upload.write_text(UPLOAD_DOC, encoding="utf-8")
-    driver.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(upload))
+    driver.find_element(
+        By.CSS_SELECTOR, "[class*='st-key-uppladdning-'] input[type=file]"
+    ).send_keys(str(upload))
     add = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, ".st-key-indexera button"))
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", add)
     add.click()
@@ -122,6 +124,7 @@ def test_a_full_session_asks_no_host_but_the_pages_own(server, driver):
 
 def test_back_and_forward_step_through_searches_and_the_address_holds_the_view(server, driver):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
 
     opened(driver, server)
     ask(driver, FIRST, timeout=120)
@@ -132,7 +135,8 @@ def test_back_and_forward_step_through_searches_and_the_address_holds_the_view(s
     driver.back()
     wait(driver, lambda d: cards_for(d, FIRST) >= 1, timeout=60, message="Back: first search")
     wait(driver, lambda d: question_box(d).get_attribute("value") == FIRST)
-    assert cards_for(driver, SECOND) == 0
+    # the second search's cards go once the rerun ends (Streamlit greys stale ones first)
+    wait(driver, lambda d: cards_for(d, SECOND) == 0, timeout=60, message="Back: stale cards")
     driver.forward()
     wait(driver, lambda d: cards_for(d, SECOND) >= 1, timeout=60, message="Forward: second")
     wait(driver, lambda d: question_box(d).get_attribute("value") == SECOND)
@@ -153,6 +157,53 @@ def test_back_and_forward_step_through_searches_and_the_address_holds_the_view(s
         message="the filter's chip is not shown after opening the link",
     )
     assert question_box(driver).get_attribute("value") == SECOND
+
+    # The open tab is in the address too: the link opens the Regioner tab with the question.
+    click_tab(driver, "Regioner")
+    wait(driver, lambda d: params(d).get("tab") == ["Regioner"], message="tab not in URL")
+    link = driver.current_url
+    driver.get("about:blank")
+    driver.get(link)
+    wait(
+        driver,
+        lambda d: (
+            selected_tab(d) == "Regioner"
+            and regions_box(d).is_displayed()
+            and regions_box(d).get_attribute("value") == SECOND
+        ),
+        timeout=120,
+        message="the link did not open the Regioner tab with its question",
+    )
+    # A search asked in Regioner is a new history entry; a tab click is not (it replaces
+    # the address). Back after both: the entry before, with its own tab and question.
+    box = regions_box(driver)
+    box.click()
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(FIRST, Keys.ENTER)
+    wait(driver, lambda d: params(d).get("q") == [FIRST], timeout=120, message="regions search")
+    wait(driver, lambda d: d.find_elements("css selector", ".ks-bar-name"), timeout=120)
+    click_tab(driver, "Sök")
+    wait(driver, lambda d: "tab" not in params(d), message="the Sök tab is the bare address")
+    driver.back()
+    wait(
+        driver,
+        lambda d: (
+            params(d).get("tab") == ["Regioner"]
+            and selected_tab(d) == "Regioner"
+            and regions_box(d).get_attribute("value") == SECOND
+        ),
+        timeout=120,
+        message="Back did not open the entry's Regioner tab and question",
+    )
+
+
+def regions_box(driver):
+    return driver.find_element("css selector", ".st-key-query_regions input")
+
+
+def selected_tab(driver) -> str | None:
+    tabs = driver.find_elements("css selector", "[role=tab][aria-selected=true]")
+    return tabs[0].text.strip() if tabs else None
 
 
 BROKEN_WORDS = """
@@ -193,3 +244,49 @@ def test_korpus_tables_break_no_short_word_at_desktop_or_phone_width(server, dri
         cells, broken = driver.execute_script(BROKEN_WORDS)
         assert cells > 10, cells  # the tables were measured
         assert broken == [], (width, broken)
+
+
+def test_a_question_at_the_limit_shows_a_counter_and_says_it_was_cut(server, driver):
+    """Issue 25: a 2,600-character paste was cut at 2,000 silently. The box takes 2,000
+    characters, its counter says "2000/2000" while she types, and after Enter the page
+    says the question was cut and what to do, visibly, above the results."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    from confsearch.web.notes import MAX_URL_QUESTION
+
+    opened(driver, server)
+    box = question_box(driver)
+    box.click()
+    box.send_keys("cykelbibliotek i regionen " * 100)  # 2,600 characters
+    assert len(box.get_attribute("value")) == MAX_URL_QUESTION == 2000  # no more fit
+    counter = wait(
+        driver,
+        lambda d: next(
+            (
+                e
+                for e in d.find_elements(By.CSS_SELECTOR, "[data-testid='InputInstructions']")
+                if f"{MAX_URL_QUESTION}/{MAX_URL_QUESTION}" in e.text
+            ),
+            None,
+        ),
+    )
+    assert counter.is_displayed()
+    box.send_keys(Keys.ENTER)
+    cut = wait(
+        driver,
+        lambda d: next(
+            (
+                e
+                for e in d.find_elements(By.CSS_SELECTOR, "[data-testid='stAlert']")
+                if "Frågan är för lång" in e.text
+            ),
+            None,
+        ),
+        timeout=120,
+    )
+    assert cut.is_displayed()
+    text = " ".join(cut.text.replace("\u00a0", " ").split())
+    assert "högst 2 000 tecken får plats i frågerutan" in text and "Korta frågan" in text
+    # the question was still asked (cut, not refused): its results are shown
+    assert len(box.get_attribute("value")) == MAX_URL_QUESTION
