@@ -382,7 +382,7 @@ def downloads(n) -> None:
         st.download_button(
             "Ladda ned som Markdown",
             data=g.deferred("ladda-md", lambda: to_markdown(n)),
-            file_name="anteckning.md",
+            file_name=notepage.download_name("md"),
             mime="text/markdown",
             icon=":material/download:",
             on_click=downloading,
@@ -392,7 +392,7 @@ def downloads(n) -> None:
         st.download_button(
             "Ladda ned som Word",
             data=g.deferred("ladda-docx", lambda: to_docx(n)),
-            file_name="anteckning.docx",
+            file_name=notepage.download_name("docx"),
             mime=DOCX_MIME,
             icon=":material/download:",
             on_click=downloading,

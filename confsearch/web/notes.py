@@ -18,6 +18,7 @@ fields write only what this tab changed (:func:`fields_changed`).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +26,7 @@ from typing import Any
 
 import streamlit as st
 
-from confsearch.answers.briefing import BriefingNote
+from confsearch.answers.briefing import BriefingNote, export_filename
 from confsearch.markup import esc
 from confsearch.messages import count_noun
 from confsearch.notes import (
@@ -33,6 +34,7 @@ from confsearch.notes import (
     NotesError,
     NotesStore,
     StoredNote,
+    default_name,
     duplicate,
     missing_passages,
     open_notes,
@@ -137,6 +139,7 @@ def _show(stored: StoredNote, *, own_edit: bool = False) -> None:
     _adopt(stored.note)
     state["note_id"] = stored.id
     state["_note_name"] = stored.name
+    state["_note_file_stem"] = file_stem(stored)
     state["_note_revision"] = stored.revision
     if st.query_params.get(NOTE_PARAM) != stored.id:
         st.query_params[NOTE_PARAM] = stored.id
@@ -266,6 +269,21 @@ def _open(note_id: str | None) -> None:
         st.query_params[NOTE_PARAM] = note_id
 
 
+def file_stem(stored: StoredNote) -> str:
+    """What the note's downloads are named after: the name the user gave it, or nothing
+    for a note still under its default name ("Anteckning 6 december …"). Not the heading:
+    a download's name is fixed when its button is drawn, so a heading just typed would
+    trail it by one edit, while a rename redraws the whole page."""
+    return "" if stored.name == default_name(stored.created) else stored.name
+
+
+def download_name(extension: str) -> str:
+    """The file name of a download of the open note: "cykling-i-skane-2026-12-06.docx",
+    or "anteckning-2026-12-06.docx" for a note without a name of its own."""
+    stem = st.session_state.get("_note_file_stem") or "anteckning"
+    return export_filename(stem, extension, dt.date.today())
+
+
 def _rename() -> None:
     state = st.session_state
     note_id, name = state.get("note_id"), state.get("anteckning-namn", "")
@@ -273,6 +291,7 @@ def _rename() -> None:
         try:
             stored = rename(store(state["_notes_settings"]), note_id, name)
             state["_note_name"] = stored.name
+            state["_note_file_stem"] = file_stem(stored)
         except (NotesError, NoteNotFound) as exc:
             state["_notes_error"] = str(exc) if isinstance(exc, NotesError) else GONE
 

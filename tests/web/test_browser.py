@@ -387,7 +387,8 @@ SWEDISH_UI = [
 
 
 def downloaded(driver, extension: str, timeout: float = 30):
-    """The downloaded note with this extension ("anteckning-<rubrik>-<datum>.md"), whole."""
+    """The downloaded note with this extension ("anteckning-<datum>.md" for a note without
+    a name of its own), whole."""
 
     def done(_):
         files = [f for f in driver.downloads.glob(f"anteckning*.{extension}") if f.stat().st_size]

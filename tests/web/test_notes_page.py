@@ -141,8 +141,11 @@ def test_several_notes_open_rename_copy_delete(env):
     at = ask(opened(), QUESTION)
     pid = pin_next(at)
     first = at.session_state["note_id"]
+    assert at.session_state["_note_file_stem"] == ""  # default name: "anteckning-<day>"
     at.text_input(key="anteckning-namn").input("Cykelnoten").run()
     assert notes_store().get(first).name == "Cykelnoten"
+    # downloads are named after the name she gave it, with the day
+    assert at.session_state["_note_file_stem"] == "Cykelnoten"
     at.button(key="anteckning-kopiera").click().run()
     copy = at.session_state["note_id"]
     assert copy != first and notes_store().get(copy).name == "Kopia av Cykelnoten"
