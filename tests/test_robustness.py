@@ -18,6 +18,7 @@ on its own copy.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -367,7 +368,11 @@ def test_ten_concurrent_sessions_all_get_their_answer(server, windows):
             message="the question box never appeared",
         )
         wait(driver, lambda d: question_box(d).is_displayed(), timeout=PAGE_TIMEOUT)
-        start.wait()  # every window loaded: press Enter as close together as possible
+        # every window loaded: press Enter as close together as possible. On a very busy
+        # machine one window may load minutes after the others; then the rest go ahead
+        # without it (the test is that every session gets its answer, not when).
+        with contextlib.suppress(threading.BrokenBarrierError):
+            start.wait()
         seconds = ask(driver, question, timeout=PAGE_TIMEOUT)
         region, title = SESSION_QUESTIONS[question]
         first = first_card(driver).text

@@ -73,7 +73,7 @@ from confsearch.retrieval.store.folder import (
 )
 
 KEEP_VERSIONS = 2  # the live one and the one before it (readers that raced a build)
-READ_ATTEMPTS = 3  # a reader that lost the race with publishing builds reads CURRENT again
+READ_ATTEMPTS = 10  # a reader that lost the race with publishing builds reads CURRENT again
 
 
 # ---------------------------------------------------------------- passages on disk
@@ -333,6 +333,10 @@ class FilesStore:
                 for p in sorted(sub.iterdir())
                 if p.is_file()
             }
+            if not folder.exists():
+                # renamed away by a build while we listed it: is_dir()/is_file() said
+                # False for what had gone, so the blobs may be partial; read again
+                raise FileNotFoundError(2, "version removed", str(folder))
         except FileNotFoundError:
             if not folder.exists():
                 raise  # removed by a build while we read it: the caller retries
