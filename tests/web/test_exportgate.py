@@ -28,17 +28,23 @@ def _requested(data) -> tuple[threading.Thread, list]:
     return download, result
 
 
+def _waits_for_its_click(gate: ExportGate, button: str, data, note: dict, heading: str) -> None:
+    """The browser asks for ``button``'s file (``data``) and it waits; the click's
+    callback then applies the edit (``heading``) and lets it go: the file has the edit."""
+    download, result = _requested(data)
+    time.sleep(0.2)
+    assert not result  # waiting for its own click
+    note["heading"] = heading  # the click's callback applies the pending edit …
+    gate.clicked(button)  # … and lets the download go
+    download.join(PATIENCE)
+    assert result == [heading]
+
+
 def test_the_file_is_made_only_after_the_click_is_applied():
     gate = ExportGate()
     note = {"heading": "Gammal rubrik"}
     data = gate.deferred("ladda-md", lambda: note["heading"], timeout=PATIENCE)  # as drawn
-    download, result = _requested(data)  # the browser asks for the file at once …
-    time.sleep(0.2)
-    assert not result  # … and waits for the click
-    note["heading"] = "Ny rubrik"  # the click's callback applies the pending edit …
-    gate.clicked("ladda-md")  # … and lets the download go
-    download.join(PATIENCE)
-    assert result == ["Ny rubrik"]
+    _waits_for_its_click(gate, "ladda-md", data, note, "Ny rubrik")
 
 
 def test_a_button_drawn_before_earlier_clicks_still_waits_for_its_own_click():
@@ -54,22 +60,11 @@ def test_a_button_drawn_before_earlier_clicks_still_waits_for_its_own_click():
     gate.clicked("ladda-md")
     download.join(PATIENCE)
     assert result == ["Första rubriken"]
-    # a new heading typed, Word clicked: the Word button is the one drawn before
-    download, result = _requested(word)
-    time.sleep(0.2)
-    assert not result  # the Markdown click does not count for Word
-    note["heading"] = "Andra rubriken"
-    gate.clicked("ladda-docx")
-    download.join(PATIENCE)
-    assert result == ["Andra rubriken"]
+    # a new heading typed, Word clicked: the Word button is the one drawn before, and
+    # the Markdown click does not count for Word
+    _waits_for_its_click(gate, "ladda-docx", word, note, "Andra rubriken")
     # Word again, from the same old button: it waits for this second click too
-    download, result = _requested(word)
-    time.sleep(0.2)
-    assert not result
-    note["heading"] = "Tredje rubriken"
-    gate.clicked("ladda-docx")
-    download.join(PATIENCE)
-    assert result == ["Tredje rubriken"]
+    _waits_for_its_click(gate, "ladda-docx", word, note, "Tredje rubriken")
 
 
 def test_a_click_applied_just_before_the_request_started_is_taken_without_waiting():
@@ -97,13 +92,7 @@ def test_the_click_of_a_failed_request_does_not_let_the_next_request_go_early():
     data = gate.deferred("ladda-docx", lambda: note["heading"], timeout=PATIENCE)
     gate.clicked("ladda-docx")  # the failed request's click
     clock.now += 3 * CLICK_GRACE_SECONDS  # the user reads the message, types, clicks
-    download, result = _requested(data)
-    time.sleep(0.2)
-    assert not result
-    note["heading"] = "Efter"
-    gate.clicked("ladda-docx")
-    download.join(PATIENCE)
-    assert result == ["Efter"]
+    _waits_for_its_click(gate, "ladda-docx", data, note, "Efter")
     assert gate.untaken("ladda-docx") == 0
 
 
