@@ -98,11 +98,15 @@ def focus_share(focus: list[set[str]], terms: set[str]) -> float:
     return sum(max(_match(a, terms) for a in alts) for alts in focus) / len(focus)
 
 
+def _named_words(question: Question) -> list[str]:
+    """The question's capitalised words after its first (which is capitalised anyway)."""
+    return [w for w in _WORD.findall(question.text)[1:] if w[:1].isupper()]
+
+
 def new_name(name: str, question: Question) -> bool:
     """A name the question does not already use ("Region Värmland" is not new for a
     question about "Värmlandsrådet")."""
-    qwords = [w for w in _WORD.findall(question.text)[1:] if w[:1].isupper()]
-    qwords += [m.name for m in find_mentions(question.text)]
+    qwords = [*_named_words(question), *(m.name for m in find_mentions(question.text))]
     words = [w for w in _WORD.findall(name) if w.lower() not in GENERIC_NAME_WORDS]
     return not any(shares_stem(w, q) for w in words for q in qwords if len(q) >= 4)
 
@@ -173,7 +177,7 @@ def has_role(question: Question, sentence: str) -> bool:
     resan"; "chef Värmlandsrådsavdelningen"), that of a person the question names when
     it names one: the reader's own rules for speakers and their roles decide."""
     people = [*extract_speakers([sentence]), *running_text_speakers([sentence])]
-    asked = [w for w in _WORD.findall(question.text) if w[:1].isupper()][1:]
+    asked = _named_words(question)
     for person in people:
         if not person.role:
             continue

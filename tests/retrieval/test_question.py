@@ -94,6 +94,11 @@ def test_a_title_question_needs_the_persons_role():
     assert not holds_item(title, "Karin Ek, Region Halland, berättar om arbetet.")
     # another person's role says nothing about hers
     assert not holds_item(title, "Det går bra, säger Olle Berg, enhetschef på Region Halland.")
+    # typed in lower case, the question still names her: Olle Berg's role is no answer
+    lower = analyse("vilken befattning har Karin?")
+    assert lower.asks == "title"
+    assert not holds_item(lower, "Det går bra, säger Olle Berg, enhetschef på Region Halland.")
+    assert holds_item(lower, "Det går bra, säger Karin Ek, enhetschef på Region Halland.")
 
 
 def test_who_at_a_body_wants_a_person_and_which_companies_a_company():
