@@ -140,6 +140,17 @@ def wait(driver, condition, timeout: float = 30, poll: float = 0.05, message: st
     return WebDriverWait(driver, timeout, poll_frequency=poll).until(condition, message)
 
 
+def alert_with(driver, text: str, timeout: float = 60):
+    """The page's message box (``st.error``/``st.warning``/…) that says ``text``, once shown."""
+    from selenium.webdriver.common.by import By
+
+    def shown(d):
+        alerts = d.find_elements(By.CSS_SELECTOR, "[data-testid='stAlert']")
+        return next((e for e in alerts if text in e.text), None)
+
+    return wait(driver, shown, timeout=timeout)
+
+
 def wait_for_page(driver, log: Path, timeout: float = 300) -> None:
     """Until the page shows its question box (the first load builds the index with the
     real model, hence the long default); on time-out the server log's tail says why."""

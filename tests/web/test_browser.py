@@ -25,6 +25,7 @@ import pytest
 
 from tests.browser import (
     HITS,
+    alert_with,
     ask,
     card_container,
     choose,
@@ -600,18 +601,7 @@ def test_filters_regions_at_phone_width_swedish_chrome_and_export_of_unsaved_edi
     driver.find_element(
         By.CSS_SELECTOR, "[class*='st-key-uppladdning-'] input[type=file]"
     ).send_keys(str(picture))
-    reason = wait(
-        driver,
-        lambda d: next(
-            (
-                e
-                for e in d.find_elements(By.CSS_SELECTOR, "[data-testid='stAlert']")
-                if "diagram.png kan inte läggas till" in e.text
-            ),
-            None,
-        ),
-        timeout=60,
-    )
+    reason = alert_with(driver, "diagram.png kan inte läggas till", timeout=60)
     assert reason.is_displayed() and "Filtypen .png stöds inte" in reason.text
     english["refused-390"] = _english(_ui_strings(driver))
     _phone(driver, 1280, 800)

@@ -12,6 +12,7 @@ import urllib.parse
 import pytest
 
 from tests.browser import (
+    alert_with,
     ask,
     card_container,
     cards_for,
@@ -273,18 +274,7 @@ def test_a_question_at_the_limit_shows_a_counter_and_says_it_was_cut(server, dri
     )
     assert counter.is_displayed()
     box.send_keys(Keys.ENTER)
-    cut = wait(
-        driver,
-        lambda d: next(
-            (
-                e
-                for e in d.find_elements(By.CSS_SELECTOR, "[data-testid='stAlert']")
-                if "Frågan är för lång" in e.text
-            ),
-            None,
-        ),
-        timeout=120,
-    )
+    cut = alert_with(driver, "Frågan är för lång", timeout=120)
     assert cut.is_displayed()
     text = " ".join(cut.text.replace("\u00a0", " ").split())
     assert "högst 2 000 tecken får plats i frågerutan" in text and "Korta frågan" in text
