@@ -190,3 +190,45 @@ def test_sigkilled_ingest_leaves_the_old_version_and_a_later_build_succeeds(
     assert check_intact(pg_url, pg_schema, {final.version: old.passages + 2}) == final.version
     assert len(tables(pg_url, pg_schema)) <= 2  # old versions are collected
     store.close()
+
+
+def test_one_store_closing_never_closes_the_pool_under_another(pg_url, pg_schema, tmp_path):
+    """Stores of one database and schema share a process's pool (the index and the notes,
+    a reader and a check). One of them closing must not cut off the other's queries: the
+    pool closes when the last one closes, and a closed store opens it again on use."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REAL_CORPUS, corpus)
+    builder = PostgresStore(pg_url, pg_schema)
+    built = build_index(corpus, builder, FakeEmbedder())
+    builder.close()
+    reader, other = PostgresStore(pg_url, pg_schema), PostgresStore(pg_url, pg_schema)
+    assert reader.current_version() == other.current_version() == built.version
+    pool = reader._pool()
+    assert other._pool() is pool  # one pool, two users
+
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def keep_reading() -> None:
+        while not stop.is_set():
+            try:
+                assert len(load_index(reader).passages) == built.passages
+            except BaseException as exc:  # reported by the main thread
+                errors.append(exc)
+                return
+
+    thread = threading.Thread(target=keep_reading)
+    thread.start()
+    try:
+        for _ in range(20):  # the other store comes and goes while the reader reads
+            assert other.current_version() == built.version
+            other.close()
+    finally:
+        stop.set()
+        thread.join(timeout=TIMEOUT)
+    assert errors == [], errors[:1]
+    assert not pool.closed and reader.current_version() == built.version
+    reader.close()
+    assert pool.closed  # the last user closed it …
+    assert reader.current_version() == built.version  # … and a later use opens a new one
+    reader.close()

@@ -41,7 +41,10 @@ PING_TIMEOUT = 3  # seconds, /health's check that the database answers
 # the system catalogs or with other applications' tables.
 RESERVED_SCHEMAS = ("public", "information_schema")
 
+# One pool per (url, schema) in a process, shared by every store that uses it; it is
+# closed when the last store using it closes, never under another store's query.
 _POOLS: dict[tuple[str, str], ConnectionPool] = {}
+_POOL_USERS: dict[tuple[str, str], int] = {}
 _POOLS_LOCK = threading.Lock()
 
 
@@ -103,12 +106,18 @@ def connect(url: str, location: str, schema: str) -> psycopg.Connection:
     return conn
 
 
-def shared_pool(url: str, schema: str, location: str) -> ConnectionPool:
-    """The process's pool for (url, schema), made (and the schema migrated) on first use."""
+def acquire_pool(url: str, schema: str, location: str) -> ConnectionPool:
+    """The process's pool for (url, schema), made (and the schema migrated) on first use.
+
+    Every call counts one more user; each user gives it back once with
+    :func:`release_pool`. Two stores (the index and the notes, or a reader and a build
+    in one process) share the pool, so one closing must not close it under the other.
+    """
     key = (url, schema)
     with _POOLS_LOCK:
         pool = _POOLS.get(key)
         if pool is not None:
+            _POOL_USERS[key] += 1
             return pool
         with connect(url, location, schema) as conn, database_errors(location, schema):
             pgschema.migrate(conn, schema)
@@ -130,6 +139,7 @@ def shared_pool(url: str, schema: str, location: str) -> ConnectionPool:
         with database_errors(location, schema):
             pool.open(wait=True, timeout=CONNECT_TIMEOUT)
         _POOLS[key] = pool
+        _POOL_USERS[key] = 1
         return pool
 
 
@@ -183,11 +193,18 @@ def ping(url: str, schema: str, location: str) -> None:
         )
 
 
-def close_pool(url: str, schema: str) -> None:
+def release_pool(url: str, schema: str) -> None:
+    """One user of :func:`acquire_pool` is done; the last one closes the pool."""
+    key = (url, schema)
     with _POOLS_LOCK:
-        pool = _POOLS.pop((url, schema), None)
-    if pool is not None:
-        pool.close()
+        if key not in _POOLS:
+            return
+        _POOL_USERS[key] -= 1
+        if _POOL_USERS[key] > 0:
+            return
+        pool = _POOLS.pop(key)
+        del _POOL_USERS[key]
+    pool.close()
 
 
 def _log_detail(exc: BaseException) -> None:

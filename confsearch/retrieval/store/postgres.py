@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, replace
 from typing import Any
@@ -92,6 +93,8 @@ class PostgresStore:
         self.url = url
         self.schema = schema or DEFAULT_SCHEMA
         check_schema_name(self.schema)
+        self._pool_held: ConnectionPool | None = None  # the shared pool, once this store uses it
+        self._pool_lock = threading.Lock()
 
     @property
     def location(self) -> str:
@@ -104,7 +107,12 @@ class PostgresStore:
         return pgconnect.connect(self.url, self.location, self.schema)
 
     def _pool(self) -> ConnectionPool:
-        return pgconnect.shared_pool(self.url, self.schema, self.location)
+        """The process's shared pool for this database and schema, held by this store
+        (counted once) until :meth:`close`."""
+        with self._pool_lock:
+            if self._pool_held is None:
+                self._pool_held = pgconnect.acquire_pool(self.url, self.schema, self.location)
+            return self._pool_held
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[psycopg.Connection]:
@@ -131,7 +139,12 @@ class PostgresStore:
         pgconnect.ping(self.url, self.schema, self.location)
 
     def close(self) -> None:
-        pgconnect.close_pool(self.url, self.schema)
+        """Give back the shared pool; it closes when no other store in this process uses
+        it (another store's query is never cut off)."""
+        with self._pool_lock:
+            held, self._pool_held = self._pool_held, None
+        if held is not None:
+            pgconnect.release_pool(self.url, self.schema)
 
     # ------------------------------------------------------------ the live version
 
