@@ -11,9 +11,12 @@ from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
 QUESTION = "Vilken region har ett cykelbibliotek?"
+# One script run (an upload embeds with the real model) may take this long: generous, as
+# a run returns when done and a time-out is only a failure's cost (tests/browser.PATIENCE).
+RUN_TIMEOUT = 600
 
 
-def start(timeout: float = 180) -> AppTest:
+def start(timeout: float = RUN_TIMEOUT) -> AppTest:
     """A new browser session on the page, run once."""
     at = AppTest.from_file(APP, default_timeout=timeout).run()
     assert not at.exception, at.exception

@@ -25,6 +25,7 @@ from confsearch.retrieval.store import BuildLocked, IndexError_
 from confsearch.retrieval.store.folder import NotAnIndexFolder
 from confsearch.settings import PROJECT_ROOT, Settings
 from tests.api.test_api import wait_ready
+from tests.page_driver import RUN_TIMEOUT
 
 MESSAGE = "Tjänsten har inget att säga om det här just nu."
 
@@ -112,6 +113,6 @@ def test_the_page_shows_the_message(monkeypatch, tmp_path):
     monkeypatch.setenv("CONFSEARCH_CORPUS", str(tmp_path / "corpus"))
     monkeypatch.setenv("CONFSEARCH_INDEX", str(tmp_path / "index"))
     monkeypatch.setattr("confsearch.web.pagecache.needs_build", refuse)
-    page = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=300).run()
+    page = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=RUN_TIMEOUT).run()
     assert [e.value for e in page.error] == [markup.md_escape(MESSAGE)]
     assert not page.exception

@@ -172,7 +172,7 @@ def test_cli_single_query(base, kind):
 
 
 def _start() -> AppTest:
-    return page_driver.start(timeout=300)
+    return page_driver.start()
 
 
 def _rendered(at: AppTest) -> tuple[list[str], list[str]]:

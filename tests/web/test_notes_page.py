@@ -13,12 +13,12 @@ from confsearch.answers.briefing import NoteItem
 from confsearch.notes.sqlite import SqliteNotes
 from confsearch.settings import Settings
 from confsearch.web import notes as notepage
-from tests.page_driver import APP, QUESTION, ask
+from tests.page_driver import APP, QUESTION, RUN_TIMEOUT, ask
 
 
 def opened(**params: str) -> AppTest:
     """A new browser session on the page's address with these query parameters."""
-    at = AppTest.from_file(APP, default_timeout=180)
+    at = AppTest.from_file(APP, default_timeout=RUN_TIMEOUT)
     for key, value in params.items():
         at.query_params[key] = value
     at.run()

@@ -72,7 +72,7 @@ CONDITIONS = {"full": full_disk, "read-only": read_only}
 
 
 def start() -> AppTest:
-    return page_driver.start(timeout=300)
+    return page_driver.start()
 
 
 def first_card(at: AppTest) -> str:

@@ -11,7 +11,7 @@ from confsearch.retrieval.index import build_index
 from confsearch.web import pagecache
 from tests.bad_queries import BAD_QUERIES, REFUSED
 from tests.conftest import FakeEmbedder
-from tests.page_driver import QUESTION, ask, cards, start, texts, uploader
+from tests.page_driver import QUESTION, RUN_TIMEOUT, ask, cards, start, texts, uploader
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_the_open_tab_is_in_the_address(page):
 
     from tests.page_driver import APP
 
-    at = AppTest.from_file(APP, default_timeout=180)
+    at = AppTest.from_file(APP, default_timeout=RUN_TIMEOUT)
     at.query_params["tab"] = "Regioner"
     at.query_params["q"] = QUESTION
     at.run()
