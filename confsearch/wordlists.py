@@ -64,6 +64,10 @@ FUNCTION_WORDS = frozenset((
     # help verbs: "Hur kan regionen stödja …?" frames a question as "arbeta med" does
     "stödja", "stödjer", "stöder", "stödde", "stötta", "stöttar", "stöttade", "hjälpa",
     "hjälper", "hjälpte",
+    # a job-title question's frame ("Vilken titel har X?"): the texts write the title
+    # itself ("projektledare"), never the word; the title check (questionroles) decides
+    "titel", "titeln", "titlar", "befattning", "befattningen", "yrkestitel",
+    "yrkestiteln", "tjänstetitel", "tjänstetiteln",
 ))
 DOMAIN_WORDS = frozenset((
     "region", "regionen", "regioner", "regionerna", "regionens", "regional", "regionala",
