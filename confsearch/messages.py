@@ -7,7 +7,7 @@ each such string lives here once. Strings used by a single module stay next to t
 from __future__ import annotations
 
 import errno
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 NO_ANSWER = "Inget tydligt svar i konferenstexterna."
 NO_ANSWER_NEAREST = "Här är de stycken som ligger närmast frågan – de är inget svar."
@@ -91,6 +91,13 @@ def no_answer_reasons(missing: Sequence[str], unstated: str) -> str:
 def count_noun(n: int, singular: str, plural: str) -> str:
     """ "1 stycke", "3 stycken": Swedish needs the singular for exactly one."""
     return f"{n} {singular if n == 1 else plural}"
+
+
+def index_size(report: Mapping[str, int]) -> str:
+    """ "12 stycken från 2 dokument": what a build report says the index now holds
+    (after an upload, a replacement or a removal)."""
+    passages = count_noun(report["passages"], "stycke", "stycken")
+    return f"{passages} från {count_noun(report['documents'], 'dokument', 'dokument')}"
 
 
 def filter_words(region: str | None, session: str | None) -> str:

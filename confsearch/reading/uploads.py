@@ -16,7 +16,7 @@ from pathlib import Path
 
 from confsearch.errors import ConfsearchError
 from confsearch.markup import md_escape
-from confsearch.messages import count_noun, os_error_text
+from confsearch.messages import index_size, os_error_text
 from confsearch.reading.corpus import MAX_FILE_BYTES
 from confsearch.reading.documents import ReadError
 from confsearch.reading.readers import SUPPORTED_EXTENSIONS
@@ -184,6 +184,5 @@ def added_message(added: list[Path], report: dict) -> str:
     names = ", ".join(md_escape(p.name) for p in added)
     return (
         f"Klart! {names} är {'sökbar' if len(added) == 1 else 'sökbara'} nu. "
-        f"Indexet har {count_noun(report['passages'], 'stycke', 'stycken')} "
-        f"från {count_noun(report['documents'], 'dokument', 'dokument')}."
+        f"Indexet har {index_size(report)}."
     )

@@ -15,11 +15,12 @@ from pathlib import PurePosixPath
 import streamlit as st
 
 from confsearch import markup
-from confsearch.messages import UPDATING_INDEX, count_noun
+from confsearch.messages import UPDATING_INDEX, index_size
 from confsearch.reading import uploads
 from confsearch.reading.corpusfiles import CorpusFileError, remove_document, replace_document
 from confsearch.reading.uploads import UploadError, sanitize_filename
 from confsearch.settings import Settings
+from confsearch.web.pagestate import forget_results
 
 KEY = "ta-bort-dokument"
 REPLACE_KEY = "ersatt-dokument"
@@ -59,13 +60,27 @@ def _documents(index) -> dict[str, str]:
     return files
 
 
+def _label(name: str, title: str) -> str:
+    """A document as the page names it: "Title (file.md)", or the file name alone."""
+    return f"{title} ({name})" if title != name else name
+
+
+def _finish(flash: list[tuple[str, str]], choice_key: str) -> None:
+    """After a replacement or removal: the message, a cleared choice, no answers of the
+    old index (:func:`forget_results`), and the page drawn again."""
+    st.session_state["flash"] = flash
+    st.session_state.pop(choice_key, None)
+    forget_results()
+    st.rerun()
+
+
 def _choose(files: dict[str, str], key: str) -> str | None:
     return st.selectbox(
         "Dokument",
         sorted(files, key=lambda n: files[n].casefold()),
         index=None,
         placeholder="Välj ett dokument",
-        format_func=lambda n: f"{files[n]} ({n})" if files[n] != n else n,
+        format_func=lambda n: _label(n, files[n]),
         key=key,
     )
 
@@ -101,7 +116,7 @@ def replace_control(settings: Settings, index, run_build: Callable) -> None:
 
 
 def _replace(settings: Settings, name: str, title: str, new, run_build: Callable) -> None:
-    shown = markup.md_escape(title if title == name else f"{title} ({name})")
+    shown = markup.md_escape(_label(name, title))
     outcome = None
 
     def rebuild() -> bool:
@@ -115,24 +130,18 @@ def _replace(settings: Settings, name: str, title: str, new, run_build: Callable
         flash = [("error", f"{shown} ersattes inte: {markup.md_escape(exc)}")]
     else:
         if done.ok and outcome is not None:  # ok: the rebuild ran and succeeded
-            report = outcome.report
             flash = [
                 (
                     "success",
                     f"{shown} är ersatt av {markup.md_escape(new.name)}. Sökindexet har nu "
-                    f"{count_noun(report['passages'], 'stycke', 'stycken')} från "
-                    f"{count_noun(report['documents'], 'dokument', 'dokument')}.",
+                    f"{index_size(outcome.report)}.",
                 )
             ]
         else:
             reason = markup.md_escape(outcome.message if outcome else "")
             flash = [("error", f"{shown} ersattes inte, den gamla versionen finns kvar. {reason}")]
-    st.session_state["flash"] = flash
-    st.session_state.pop(REPLACE_KEY, None)
     st.session_state["replace_n"] = st.session_state.get("replace_n", 0) + 1
-    st.session_state.pop("memo", None)
-    st.session_state.pop("region_memo", None)
-    st.rerun()
+    _finish(flash, REPLACE_KEY)
 
 
 def remove_control(settings: Settings, index, run_build: Callable) -> None:
@@ -155,7 +164,7 @@ def remove_control(settings: Settings, index, run_build: Callable) -> None:
 
 
 def _remove(settings: Settings, name: str, title: str, run_build: Callable) -> None:
-    shown = markup.md_escape(title if title == name else f"{title} ({name})")
+    shown = markup.md_escape(_label(name, title))
     try:
         remove_document(settings.corpus_dir, name)
     except CorpusFileError as exc:
@@ -163,12 +172,7 @@ def _remove(settings: Settings, name: str, title: str, run_build: Callable) -> N
         st.rerun()
     outcome = run_build(settings, UPDATING_INDEX)
     if outcome.ok:
-        report = outcome.report
-        message = (
-            f"{shown} är borttaget. Sökindexet har nu "
-            f"{count_noun(report['passages'], 'stycke', 'stycken')} från "
-            f"{count_noun(report['documents'], 'dokument', 'dokument')}."
-        )
+        message = f"{shown} är borttaget. Sökindexet har nu {index_size(outcome.report)}."
         flash = [("success", message)]
     else:
         flash = [
@@ -178,8 +182,4 @@ def _remove(settings: Settings, name: str, title: str, run_build: Callable) -> N
                 f"{markup.md_escape(outcome.message)}",
             )
         ]
-    st.session_state["flash"] = flash
-    st.session_state.pop(KEY, None)
-    st.session_state.pop("memo", None)
-    st.session_state.pop("region_memo", None)
-    st.rerun()
+    _finish(flash, KEY)

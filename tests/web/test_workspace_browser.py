@@ -80,6 +80,13 @@ def params(driver) -> dict[str, list[str]]:
     return urllib.parse.parse_qs(urllib.parse.urlparse(driver.current_url).query)
 
 
+def reopen(driver) -> None:
+    """Leave the page and open its address again, as a shared link is opened."""
+    link = driver.current_url
+    driver.get("about:blank")
+    driver.get(link)
+
+
 def test_a_full_session_asks_no_host_but_the_pages_own(server, driver):
     from selenium.webdriver.common.by import By
 
@@ -148,9 +155,7 @@ def test_back_and_forward_step_through_searches_and_the_address_holds_the_view(s
     summary.click()
     choose(driver, "region", "Region Örebro län")
     wait(driver, lambda d: params(d).get("region") == ["Region Örebro län"], message="filter")
-    link = driver.current_url
-    driver.get("about:blank")
-    driver.get(link)
+    reopen(driver)
     wait(
         driver,
         lambda d: "Region: Region Örebro län" in d.find_element("css selector", "body").text,
@@ -162,9 +167,7 @@ def test_back_and_forward_step_through_searches_and_the_address_holds_the_view(s
     # The open tab is in the address too: the link opens the Regioner tab with the question.
     click_tab(driver, "Regioner")
     wait(driver, lambda d: params(d).get("tab") == ["Regioner"], message="tab not in URL")
-    link = driver.current_url
-    driver.get("about:blank")
-    driver.get(link)
+    reopen(driver)
     wait(
         driver,
         lambda d: (
