@@ -68,8 +68,10 @@ from confsearch.retrieval.store.faissdense import (
 )
 from confsearch.retrieval.store.folder import (
     check_index_folder,
+    live_version,
     own_entries,
     replace_hint,
+    versions_on_disk,
 )
 
 KEEP_VERSIONS = 2  # the live one and the one before it (readers that raced a build)
@@ -117,37 +119,12 @@ class FilesStore:
     # ------------------------------------------------------------ pointer
 
     def _versions_on_disk(self) -> list[Path]:
-        if not self.index_dir.is_dir():
-            return []
-        return sorted(p for p in self.index_dir.iterdir() if p.is_dir() and p.name[:2] == "v-")
+        return versions_on_disk(self.index_dir)
 
-    def current_dir(self, attempt: int = 1) -> Path | None:
-        """The live version folder; None if there is no index. Raises if unreadable."""
-        pointer = self.index_dir / "CURRENT"
-        if self.index_dir.exists() and not self.index_dir.is_dir():
-            check_index_folder(self.index_dir)  # says it is no folder, never "--replace"
-        try:
-            name = pointer.read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            if self._versions_on_disk():
-                raise IndexError_(
-                    f"Indexet i {self.index_dir} saknar sin pekare (CURRENT) men innehåller "
-                    f"indexversioner. {replace_hint(self.index_dir)}"
-                ) from None
-            return None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise IndexError_(
-                f"Pekaren {pointer} kunde inte läsas ({exc}). {replace_hint(self.index_dir)}"
-            ) from exc
-        path = self.index_dir / name
-        if name and not path.is_dir() and attempt < READ_ATTEMPTS:
-            return self.current_dir(attempt + 1)  # a build replaced it just now: read again
-        if not name or "/" in name or name.startswith(".") or not path.is_dir():
-            raise IndexError_(
-                f"Pekaren {pointer} pekar inte på någon indexversion ({name[:60]!r}). "
-                f"{replace_hint(self.index_dir)}"
-            )
-        return path
+    def current_dir(self) -> Path | None:
+        """The live version folder; None if there is no index. Raises if unreadable
+        (:func:`confsearch.retrieval.store.folder.live_version`)."""
+        return live_version(self.index_dir)
 
     def current_version(self) -> str | None:
         try:

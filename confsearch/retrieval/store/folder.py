@@ -123,3 +123,54 @@ def replace_hint(index_dir: Path) -> str:
         f"Konferenssök skriver aldrig över ett index som inte går att läsa. Om mappen ska "
         f"ersättas: `python embed.py --index {display_name(str(index_dir))} --replace`."
     )
+
+
+MAX_POINTER_MOVES = 1000  # pointer re-reads while builds keep retiring what it named
+
+
+def versions_on_disk(index_dir: Path) -> list[Path]:
+    if not index_dir.is_dir():
+        return []
+    return sorted(p for p in index_dir.iterdir() if p.is_dir() and p.name[:2] == "v-")
+
+
+def live_version(index_dir: Path) -> Path | None:
+    """The version folder CURRENT names; None if there is no index. Raises if unreadable.
+
+    A pointer can name a version that builds retired between reading the pointer and
+    opening the folder (a reader paused on a busy machine). Read again while the
+    pointer moves on: only a pointer that names no folder twice in a row is broken."""
+    before = None
+    for _ in range(MAX_POINTER_MOVES):
+        name, path = _pointed(index_dir)
+        if path is not None or name == before:
+            break
+        before = name
+    if name is not None and (path is None or "/" in name or name.startswith(".")):
+        raise IndexError_(
+            f"Pekaren {index_dir / 'CURRENT'} pekar inte på någon indexversion "
+            f"({name[:60]!r}). {replace_hint(index_dir)}"
+        )
+    return path
+
+
+def _pointed(index_dir: Path) -> tuple[str | None, Path | None]:
+    """CURRENT's name and its folder (None if missing); (None, None): no index."""
+    pointer = index_dir / "CURRENT"
+    if index_dir.exists() and not index_dir.is_dir():
+        check_index_folder(index_dir)  # says it is no folder, never "--replace"
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        if versions_on_disk(index_dir):
+            raise IndexError_(
+                f"Indexet i {index_dir} saknar sin pekare (CURRENT) men innehåller "
+                f"indexversioner. {replace_hint(index_dir)}"
+            ) from None
+        return None, None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IndexError_(
+            f"Pekaren {pointer} kunde inte läsas ({exc}). {replace_hint(index_dir)}"
+        ) from exc
+    path = index_dir / name
+    return name, (path if name and path.is_dir() else None)
