@@ -25,7 +25,7 @@ PACKAGE = ROOT / "confsearch"
 MAX_LINES = 400
 
 BASE = ("text", "analysis", "markup", "messages", "settings", "fsutil", "netutil")
-BASE += ("errors", "query", "wordlists", "patterns", "tuning")
+BASE += ("errors", "query", "wordlists", "wordclass", "patterns", "tuning")
 RANK = {name: 0 for name in BASE}
 RANK.update(reading=1, embedding=1, retrieval=2, answers=3, evaluation=4, notes=4, qa=5)
 RANK.update(cli=6, api=6, web=6, page=6, __main__=6, devtools=6)

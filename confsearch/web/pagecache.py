@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from confsearch import wordclass
 from confsearch.embedding import model  # called through the module: tests replace loaders
 from confsearch.messages import NO_INDEX_YET
 from confsearch.retrieval.index import corpus_fingerprint
@@ -104,6 +105,7 @@ def warm(settings: Settings) -> None:
     try:
         query_embedder(settings)
         searcher(settings)
+        wordclass.preload()
     except Exception:  # the page's own searcher() call fails alike and shows it
         pass
     finally:

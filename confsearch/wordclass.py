@@ -1,0 +1,196 @@
+"""Is a Swedish word a verb form? Read off the Swedish Hunspell dictionary (``hunspell-sv``).
+
+"Texterna nämner inte" must name topics, never verbs ("talat", "lyfte", "kämpar"), and a
+question's verbs are no evidence that the texts miss its topic: a question asks "vilken
+organisation *varnar* för …" where the text says "sa" — the topic is what must be there.
+No installed package tags Swedish parts of speech, and Swedish endings alone cannot tell
+("kommuner" is a noun, "erbjuder" a verb), so the word is looked up in the dictionary the
+spelling checkers use: every entry with its affix flags, each flag a set of ending rules.
+
+A word is a **verb form** when every way the dictionary derives it is a verb's inflection:
+
+* its entry conjugates — the entry ends in "-a" and its own paradigm holds a past tense or
+  supine ("kämpa" → "kämpade"/"kämpat", "glömma" → "glömde", "lyfta" → "lyfte"); a noun
+  in "-a" ("myra") declines instead; and
+* the form is not one of the nouns a verb entry carries ("samverka" → "samverkan",
+  "lära" → "lärande": :data:`NOUN_ENDINGS`).
+
+A word that is also another entry's form ("fara", a noun and a verb) or that the
+dictionary does not know (names, English words, typos, new compounds) is never a verb
+form: the lookup only ever removes words it is sure of. A compound the dictionary lacks
+is judged by its last part ("laddinfrastruktur" by "infrastruktur"), as Swedish compounds
+take their class from their head.
+
+The dictionary is read once, on first use (about 280,000 lines).
+"""
+
+from __future__ import annotations
+
+import re
+import site
+import sysconfig
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DICTIONARY = "sv_SE"
+# A verb entry's forms that are nouns, not verbs: "samverkan", "lärande", "lärandet".
+NOUN_ENDINGS = ("n", "ns", "nde", "ndes", "ndet", "ndets", "ndena", "ning", "ningen")
+# Past tense and supine endings that prove an entry conjugates: "kämpade", "köpte",
+# "lyfte" (from "lyfta"), "kämpat", "erbjudit".
+_PAST = ("de", "te", "it", "at")
+# Flags that only place a word in compounds (COMPOUNDBEGIN, -MIDDLE, -END, ONLYINCOMPOUND,
+# COMPOUNDPERMITFLAG): a full form listed with these alone ("planerar", "jobbar/XZ")
+# says nothing about its class, the entry it is a form of does.
+_COMPOUND_FLAGS = frozenset("XUYZW")
+MIN_HEAD = 4  # letters of a compound's last part looked up on its own
+MIN_MODIFIER = 3
+
+
+@dataclass(frozen=True)
+class _Rule:
+    strip: str
+    add: str
+    condition: re.Pattern[str]
+
+
+@dataclass
+class _Dictionary:
+    entries: dict[str, str]  # word -> all its flags
+    rules: dict[str, list[_Rule]]  # flag -> suffix rules
+    by_ending: dict[str, list[tuple[str, _Rule]]]  # a rule's added ending -> (flag, rule)
+
+
+def dictionary_dir() -> Path:
+    """Where pip put the wheel's data files: ``<prefix>/share/hunspell`` of this
+    environment, or of the user's base for a ``pip install --user``."""
+    places = [Path(sysconfig.get_path("data")), Path(site.getuserbase())]
+    for base in places:
+        folder = base / "share" / "hunspell"
+        if (folder / f"{DICTIONARY}.dic").is_file():
+            return folder
+    raise FileNotFoundError(
+        f"{DICTIONARY}.dic not found under {', '.join(map(str, places))}: "
+        "pip install -r requirements.txt installs it (hunspell-sv)"
+    )
+
+
+def _read(directory: Path) -> _Dictionary:
+    rules: dict[str, list[_Rule]] = {}
+    for line in (directory / f"{DICTIONARY}.aff").read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) < 5 or parts[0] != "SFX":
+            continue
+        flag, strip, add, condition = parts[1], parts[2], parts[3], parts[4]
+        add = add.split("/")[0]
+        rules.setdefault(flag, []).append(
+            _Rule(
+                "" if strip == "0" else strip,
+                "" if add == "0" else add,
+                re.compile("(?:" + condition + ")$"),
+            )
+        )
+    entries: dict[str, str] = {}
+    lines = (directory / f"{DICTIONARY}.dic").read_text(encoding="utf-8").splitlines()
+    for line in lines[1:]:
+        word, _, flags = line.partition("/")
+        word = word.strip()
+        if word:
+            entries[word] = entries.get(word, "") + flags.strip()
+    by_ending: dict[str, list[tuple[str, _Rule]]] = {}
+    for flag, flag_rules in rules.items():
+        for rule in flag_rules:
+            by_ending.setdefault(rule.add, []).append((flag, rule))
+    return _Dictionary(entries, rules, by_ending)
+
+
+@cache
+def _dictionary() -> _Dictionary:
+    return _read(dictionary_dir())
+
+
+def preload() -> None:
+    """Read the dictionary now (about 0.3 s) rather than in a user's first question."""
+    _dictionary()
+
+
+def _forms(d: _Dictionary, entry: str) -> set[str]:
+    """The forms the dictionary derives from ``entry`` (one level of suffixes)."""
+    out = {entry}
+    for flag in d.entries.get(entry, ""):
+        for rule in d.rules.get(flag, ()):
+            if entry.endswith(rule.strip) and rule.condition.search(entry):
+                out.add(entry[: len(entry) - len(rule.strip)] + rule.add)
+    return out
+
+
+@cache
+def _conjugates(entry: str) -> bool:
+    """An entry in "-a" whose paradigm holds a past tense or supine ("glömde", "kämpat",
+    "erbjudit"), or a present tense beside a passive ("antar", "antas"): a verb. A noun in
+    "-a" declines instead ("myran", "myror", "historier")."""
+    if not entry.endswith("a") or len(entry) < 3:
+        return False
+    forms = _forms(_dictionary(), entry) - {entry}
+    past = any(f.endswith(_PAST) and not f.endswith("nde") for f in forms)
+    return past or (entry + "r" in forms and entry + "s" in forms)
+
+
+# The flags whose rules conjugate a verb: present, past, supine, passive ("K", "L", "m",
+# "M", "N", "R"), participles ("O": "glömd", "glömda") and, on a verb's entry, "P" ("talat",
+# "talad"; the same flag makes an adjective's comparative) and "A" ("utvecklas"; a noun's
+# genitive). The dictionary merges homographs
+# into one entry ("fråga/ADEGmNPTY" is the noun and the verb), so a form is a verb's only
+# when a verb flag made it: "frågor" comes from the noun's plural flag "G".
+VERB_FLAGS = frozenset("AKLmMNROP")
+
+
+def _analyses(d: _Dictionary, word: str) -> list[tuple[str, str, bool]]:
+    """(entry, form, made by a verb rule) for every entry ``word`` is a form of; the
+    entry itself comes with False."""
+    out = [(word, word, False)] if word in d.entries else []
+    for i in range(1, len(word) + 1):
+        ending = word[i:]
+        for flag, rule in d.by_ending.get(ending, ()):
+            stem = word[:i] + rule.strip
+            if (not ending and not rule.strip) or flag not in d.entries.get(stem, ""):
+                continue
+            if rule.condition.search(stem):
+                # "J" strips "-a" for the present of "böra", "tillhöra" ("bör", "tillhör")
+                verb = flag in VERB_FLAGS or (flag == "J" and rule.strip == "a" and not ending)
+                out.append((stem, word, verb))
+    return out
+
+
+def _listed_form(d: _Dictionary, entry: str, form: str) -> bool:
+    """A full form listed as its own entry with compound flags only: no evidence."""
+    return entry == form and set(d.entries.get(entry, "")) <= _COMPOUND_FLAGS
+
+
+def _verb_analysis(d: _Dictionary, entry: str, form: str, by_verb_rule: bool) -> bool:
+    if not _conjugates(entry) or form.endswith(NOUN_ENDINGS):
+        return False
+    if form != entry:
+        return by_verb_rule
+    # an infinitive has a present tense ("bra" has none) and, if it also declines as a
+    # noun ("hälsa", "hälsan"), is both
+    forms = _forms(d, entry)
+    present = entry + "r" in forms or entry[:-1] + "er" in forms
+    return present and entry + "n" not in forms
+
+
+@cache
+def is_verb_form(word: str) -> bool:
+    """Whether ``word`` is only ever a verb's form (module docstring); False when unsure."""
+    w = word.lower()
+    if len(w) < 3 or not w.isalpha():
+        return False
+    d = _dictionary()
+    analyses = _analyses(d, w)
+    if not analyses:
+        heads = [w[i:] for i in range(MIN_MODIFIER, len(w) - MIN_HEAD + 1) if _analyses(d, w[i:])]
+        if not heads:
+            return False
+        analyses = _analyses(d, heads[0])  # the longest known last part
+    telling = [a for a in analyses if not _listed_form(d, a[0], a[1])]
+    return bool(telling) and all(_verb_analysis(d, *a) for a in telling)

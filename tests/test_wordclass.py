@@ -1,0 +1,57 @@
+"""Which Swedish words are verb forms (confsearch.wordclass, read off the Hunspell
+dictionary): only these leave "Texterna nämner inte" and the word coverage."""
+
+from __future__ import annotations
+
+import pytest
+
+from confsearch.wordclass import dictionary_dir, is_verb_form
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "talat",  # supine
+        "lyfte",  # past, "lyfta"
+        "erbjuder",  # present of a strong verb
+        "varnar",
+        "genomförde",  # a particle verb
+        "tillhör",  # present of a "-ra" verb
+        "utvecklas",  # passive
+        "glöms",
+        "Rekommenderar",  # capitalised, opening a question
+    ],
+)
+def test_verb_forms(word):
+    assert is_verb_form(word)
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "frågor",  # the noun's plural, though "fråga" is also a verb (one entry for both)
+        "åtgärder",
+        "kampanjer",
+        "kommuner",  # a plural noun in "-er", like a present tense
+        "företagare",
+        "samverkan",  # a noun a verb entry carries
+        "lärande",
+        "hälsa",  # noun and verb: never removed when unsure
+        "kämpar",  # "kämpe" (noun) or "kämpa" (verb)
+        "cykelbibliotek",
+        "laddinfrastruktur",  # unknown compound: its last part is a noun
+        "fossilfria",  # an adjective is kept
+        "NGOs",  # unknown: kept
+        "vätgas",
+        "Indien",
+        "bra",  # an adverb/adjective in "-a" without a present tense
+    ],
+)
+def test_not_verb_forms(word):
+    assert not is_verb_form(word)
+
+
+def test_the_dictionary_is_installed_with_the_requirements():
+    # no skip: a missing dictionary is a broken install (requirements.txt: hunspell-sv)
+    assert (dictionary_dir() / "sv_SE.dic").stat().st_size > 1_000_000
+    assert (dictionary_dir() / "sv_SE.aff").is_file()
