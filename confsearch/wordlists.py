@@ -68,6 +68,9 @@ FUNCTION_WORDS = frozenset((
     # itself ("projektledare"), never the word; the title check (questionroles) decides
     "titel", "titeln", "titlar", "befattning", "befattningen", "yrkestitel",
     "yrkestiteln", "tjänstetitel", "tjänstetiteln",
+    # a yes/no check's frame ("Stämmer det att …?", "Är det sant att …?", "Is it true
+    # that …?"): the claim after it is what the texts must hold
+    "stämmer", "stammer", "stämde", "sant", "korrekt", "true", "correct",
 ))
 DOMAIN_WORDS = frozenset((
     "region", "regionen", "regioner", "regionerna", "regionens", "regional", "regionala",

@@ -119,6 +119,13 @@ _PLACE = re.compile(
     r"(?:land|länder|stad|städer|ort|orter|plats|platser|countr(?:y|ies)|cit(?:y|ies)|places?)\b",
     re.IGNORECASE,
 )
+# "Var ska man börja?", "Where should the change start?": advice on the first step, a
+# method, not a location ("Var startade projektet?" still asks where).
+_WHERE_TO_START = re.compile(
+    _START + r"(?:var|where)\s+(?:ska|skall|bör|borde|kan|should|shall|can|to|do|does)\b"
+    r"(?:\s+[^\W\d_]+){0,4}?\s+(?:b[oö]rja|starta|start|begin)\b",
+    re.IGNORECASE,
+)
 _PLACE_WHERE = re.compile(
     _START + r"(?:var\s+(?:finns|ligger|görs|sker|hölls|ska|kan)|where)\b", re.IGNORECASE
 )
@@ -269,6 +276,8 @@ def _asks(text: str) -> str:
         return "person"
     if _ORGANISATION.search(text):
         return "organisation"
+    if _WHERE_TO_START.search(text):
+        return "method"
     if _PLACE.search(text) or _PLACE_WHERE.search(text):
         return "place"
     if _LIST.search(text):

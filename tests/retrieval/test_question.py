@@ -232,3 +232,20 @@ def test_positional_verbs_and_prepositions_are_no_topic():
         assert is_generic(word), word
     for word in ("stöd", "lag"):
         assert not is_generic(word), word
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        # advice on the first step is a method, not a location
+        ("Var bör man börja ändra fokus enligt Vinnova?", "method"),
+        ("var ska man borja om man vill slippa projekt som dor", "method"),
+        ("Where should the change start, according to Vinnova?", "method"),
+        # where something started or lies is still a place
+        ("Var startade projektet Loket?", "place"),
+        ("Where did the project start?", "place"),
+        ("Var ligger cykelbiblioteket?", "place"),
+    ],
+)
+def test_where_to_start_asks_for_a_method(question, asks):
+    assert analyse(question).asks == asks
