@@ -161,6 +161,20 @@ def agentless(question: Question, sentence: str) -> bool:
     return any(shares_stem(p, f) for p in passive for f in question.focus if len(f) >= 5)
 
 
+def tells_action(actions: tuple[str, ...], sentence: str) -> bool:
+    """Whether ``sentence`` tells of the question's deed (True when it names none), in any
+    form or a noun made of it ("utvärderade" ~ "utvärderats", "utvärderingen"): a word that
+    begins as the deed's index term does, its first :data:`ACTION_PREFIX` letters
+    ("genomförde" and "genomförandet" share "genomf", not their stems)."""
+    if not actions:
+        return True
+    words = [fold(w) for w in _WORD.findall(sentence)]
+    return any(w.startswith(a[:ACTION_PREFIX]) for a in actions for w in words)
+
+
+ACTION_PREFIX = 6
+
+
 def _says_role(roles: tuple[str, ...], sentence: str) -> bool:
     """Whether ``sentence`` names one of the roles a question asks for, inflected or in a
     compound ("ordföranden", "projektledaren", "enhetschef")."""
@@ -211,6 +225,8 @@ def holds_item(
     if asks == "person":
         if question.roles and not _says_role(question.roles, text):
             return False  # "Vilken politiker är ordförande": a chef is no answer
+        if not tells_action(question.actions, text):
+            return False  # "Vem utvärderade X?": a name in a sentence of other deeds
         named = names_in(text, speakers)
         if question.people_only:
             named = [n for n in named if not _is_organisation(n)]
@@ -221,6 +237,8 @@ def holds_item(
         presenters = [*(speakers if quote else ()), *(() if question.people_only else regions)]
         return any(new_name(n, question) for n in presenters)
     if asks == "organisation":
+        if not tells_action(question.actions, text):
+            return False
         if question.companies_only:
             # the register holds regions and agencies, no companies: a company is a name
             # of its own in the sentence, never the card's organisations

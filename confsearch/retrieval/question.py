@@ -20,11 +20,13 @@ from dataclasses import dataclass, field
 from confsearch.analysis import analyze_words
 from confsearch.reading.regions import find_mentions
 from confsearch.retrieval.questionroles import (
+    ACTION_ASKS,
     COMPANY_CLASS,
     JOB_TITLE,
     TITLE_WORD,
     WITHIN_BODY,
     asked_roles,
+    main_action,
     names_person,
 )
 from confsearch.text import FUNCTION_WORDS, fold, is_generic
@@ -205,6 +207,9 @@ class Question:
     other_class: str = ""  # "andra länder än …": länder
     english: bool = False
     focus_terms: tuple[str, ...] = field(default=(), compare=False)  # index terms
+    # "Vem utvärderade …?": the index term of the deed a "who" question asks the doer of;
+    # the name answering it must stand in a sentence that tells of that deed
+    actions: tuple[str, ...] = ()
 
 
 def is_english(text: str) -> bool:
@@ -289,10 +294,25 @@ def _asks(text: str) -> str:
     return "other"
 
 
+# "Inför ett möte om X: vilka …?": a context clause, then the question itself.
+_CONTEXT_THEN_QUESTION = re.compile(
+    r"^[^:?]{3,}:\s*(?P<question>(?:vad|vem|vilk\w+|hur|när|nar|var|varför|finns|stämmer|"
+    r"kan|what|who|which|how|when|where|why|is|are|does|do|did|can)\b.*)$",
+    re.IGNORECASE,
+)
+
+
+def _question_proper(text: str) -> str:
+    """The question without a memo's context clause before a colon: "Inför en diskussion
+    om vilka företag vi stöttar: vilka bilder …?" asks about pictures, not companies."""
+    m = _CONTEXT_THEN_QUESTION.match(text)
+    return m.group("question") if m else text
+
+
 def analyse(text: str) -> Question:
     """What ``text`` asks for (:data:`ASKS`) and its focus."""
     text = " ".join((text or "").split())
-    asks = _asks(text)
+    asks = _asks(_question_proper(text))
     english = is_english(text)
     term = ""
     locators: list[str] = []
@@ -350,6 +370,7 @@ def analyse(text: str) -> Question:
         companies_only=asks == "organisation" and bool(COMPANY_CLASS.search(text)),
         people_only=asks == "person" and bool(find_mentions(text) or WITHIN_BODY.search(text)),
         roles=asked_roles(text) if asks == "person" else (),
+        actions=main_action(text, _QUESTION_WORDS | _AUXILIARIES) if asks in ACTION_ASKS else (),
     )
 
 

@@ -7,15 +7,21 @@ to answer it (:func:`confsearch.answers.sentences.holds_item`):
 * a job title ("Vilken titel har Mona Karila?"): the person's role, not a name;
 * a role asked for ("Vilken politiker är ordförande …"): that role, not any person;
 * a person within a body ("Vem på myndigheten …"): a person, not the body;
-* a company ("Vilka företag …"): neither a region nor an agency of the register.
+* a company ("Vilka företag …"): neither a region nor an agency of the register;
+* a deed ("Vem utvärderade Värmlandsrådet?"): the doer of it, not any name near the topic.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
+from confsearch.analysis import analyze_words
 from confsearch.reading.regions import find_mentions
-from confsearch.text import fold
+from confsearch.text import fold, is_generic
+from confsearch.wordclass import is_verb_form
+
+_WORD = re.compile(r"[^\W\d_][\w-]*")
 
 # "Vilken titel har Mona Karila?", "What are the job titles of …?": a person's role. The
 # words that can only mean a job title count alone; "titel", "roll", "position" only
@@ -79,3 +85,53 @@ def names_person(text: str) -> bool:
         not any(a < m.end() and m.start() < b for a, b in spans)
         for m in _PERSON_NAME.finditer(text)
     )
+
+
+# Questions whose answer is the doer of the question's verb ("Vem utvärderade …?").
+ACTION_ASKS = frozenset(("person", "organisation"))
+# Verbs of saying (verba dicendi), thinking and presenting: "Vem menade att …?", "Vem lyfte
+# fram …?" ask who said it, and a speaker's quote answers them whatever its words.
+_SAYING = re.compile(
+    r"^(?:sa|sade|sagt|säg\w*|berätt\w*|tala\w*|prat\w*|nämn\w*|lyft\w*|framhål\w*|"
+    r"framhöll|beton\w*|påpek\w*|underst\w*|varn\w*|förklar\w*|men\w*|tyck\w*|anse\w*|"
+    r"ansåg|hävd\w*|konstater\w*|beskriv\w*|beskrev|presenter\w*|citer\w*|föresl\w*|"
+    r"efterly\w*|fråga\w*|svara\w*|diskuter\w*|poängter\w*|resoner\w*|argumenter\w*|"
+    r"uttryck\w*|höll|håll\w*|ledde|led\w*|funder\w*|undr\w*|reflekter\w*|tänk\w*|"
+    # and of belonging: "vilken region representerar hon?" asks where she is from
+    r"represent\w*|företräd\w*|tillhör\w*)$",
+    re.IGNORECASE,
+)
+# A verb after these stands in a clause of its own ("Vem sa att ekonomin domineras …"):
+# the question's deed is the main clause's.
+_SUBORDINATE = frozenset(("att", "som", "om", "vad", "hur", "när", "där", "för", "to", "that"))
+# Verbs that carry another ("har låtit granska", "försökte bygga": the deed is the next
+# verb) or a deed named by a noun ("Vem genomförde utvärderingen?" is answered by
+# "Utvärderingen gjordes av Karin Ek": the noun is the focus, which sentences are held to).
+# fmt: off
+_LIGHT = frozenset((
+    "låta", "låter", "lät", "låtit", "försöker", "försökte", "försökt", "fortsätter",
+    "valde", "genomför", "genomförde", "genomfört", "genomföra", "gör", "gjorde", "gjort",
+    "utför", "utförde", "utfört", "tog", "tagit", "stod", "står", "sköter", "skötte",
+    "ansvarar", "ansvarade", "drev", "driver", "drivit",
+))
+# fmt: on
+
+
+def main_action(text: str, frame: Collection[str]) -> tuple[str, ...]:
+    """The index term of the main clause's verb of a who-question, when it is a deed
+    (not a verb of saying, :mod:`confsearch.wordclass` sure it is a verb): "Vem utvärderade
+    Värmlandsrådet?" -> ("utvarder",); "Vem menade att …?" -> (). ``frame``: the question
+    and auxiliary words (lower case) passed over."""
+    # "Inför en diskussion om …: vilka …?": the question is after its context clause
+    words = _WORD.findall(text.rpartition(":")[2] or text)
+    for i, word in enumerate(words):
+        low = word.lower()
+        if i and words[i - 1].lower() in _SUBORDINATE:
+            return ()
+        if low in frame or low in _LIGHT or len(word) < 4:
+            continue
+        if is_verb_form(word):
+            if _SAYING.match(low) or is_generic(word):
+                return ()
+            return tuple(t for _, t in analyze_words(word) if len(t) >= 4)
+    return ()

@@ -87,6 +87,53 @@ def test_a_sentence_holds_the_asked_for_item():
     assert holds_item(who, "Utvärderingen gjordes av Karin Ek och Olle Berg.")
 
 
+@pytest.mark.parametrize(
+    ("question", "actions"),
+    [
+        ("Vem utvärderade Värmlandsrådet?", ("utvarder",)),
+        ("Vilken organisation finansierar LUX?", ("finansier",)),
+        ("Vilken region har låtit granska sitt samarbetsorgan?", ("gransk",)),
+        # a verb of saying asks who said it: a quote answers whatever its words
+        ("Vem menade att människor vill ha berättelser?", ()),
+        ("Vem i Norrbotten varnade för fly in fly out?", ()),
+        ("Vem pratade om cykling?", ()),
+        # a verb in a clause of its own, or a deed named by its noun
+        ("Vem var chef för avdelningen som sköter Värmlandsrådet?", ()),
+        ("Vem genomförde utvärderingen av Värmlandsrådet?", ()),
+        ("Vilken region har ett cykelbibliotek?", ()),
+    ],
+)
+def test_the_deed_a_who_question_asks_the_doer_of(question, actions):
+    assert analyse(question).actions == actions
+
+
+def test_a_doer_is_named_in_a_sentence_of_the_deed():
+    who = analyse("Vem utvärderade Värmlandsrådet?")
+    # a speaker's quote about something else names no evaluator
+    quote = "Vi bygger upp tillit, säger Ingrid Strengsdal, chef Värmlandsrådsavdelningen."
+    assert not holds_item(who, quote)
+    assert holds_item(who, "Värmlandsrådet utvärderades av Karin Ek på Ramböll.")
+    which = analyse("Vilken organisation finansierar LUX?")
+    assert not holds_item(which, "Vinnova berättade om LUX.")
+    assert holds_item(which, "LUX finansieras av Vinnova.")
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        # a memo's context clause before a colon is not what is asked
+        (
+            "Inför en diskussion om vilka företag vi stöttar: vilka bilder ställdes mot varandra?",
+            "list",
+        ),
+        ("När vi granskar projektförslag: vad bör man fråga sökanden?", "other"),
+        ("Jag vill göra vår RUS mer konkret: hur utgår Sörmland från vardagen?", "method"),
+    ],
+)
+def test_a_context_clause_does_not_decide_what_is_asked(question, asks):
+    assert analyse(question).asks == asks
+
+
 def test_a_title_question_needs_the_persons_role():
     title = analyse("Vilken titel har Karin Ek på Region Halland?")
     assert "titel" not in title.focus and "Karin" in title.focus
