@@ -22,6 +22,7 @@ from confsearch.reading.regions import find_mentions
 from confsearch.retrieval.questionroles import (
     ACTION_ASKS,
     COMPANY_CLASS,
+    DOER_QUESTION,
     JOB_TITLE,
     TITLE_WORD,
     WITHIN_BODY,
@@ -75,7 +76,9 @@ _PERSON = re.compile(
     r"\b(?:vilken|vilka|which|what)\s+(?:\w+\s+)?(?:person(?:er)?|people|talare|speakers?|"
     r"politiker|politicians?|ordförande|chair(?:man|person)?|chef(?:er)?|forskare|"
     r"researchers?|projektledare|företrädare|representant(?:er)?|experter?|experts?|"
-    r"konsulter?|consultants?)\b",
+    r"konsulter?|consultants?)\b"
+    # a keyword question naming the doer: "Finansiär för X?", "Deltagare i X?"
+    r"|" + DOER_QUESTION.pattern,
     re.IGNORECASE,
 )
 _ORG_NOUN = (
@@ -368,7 +371,10 @@ def analyse(text: str) -> Question:
         focus_terms=terms,
         regions_only=asks == "organisation" and bool(_REGION_CLASS.search(text)),
         companies_only=asks == "organisation" and bool(COMPANY_CLASS.search(text)),
-        people_only=asks == "person" and bool(find_mentions(text) or WITHIN_BODY.search(text)),
+        # "Vem på Region X …?" asks a person; "Finansiär för X?" a funder, a body or not
+        people_only=asks == "person"
+        and not DOER_QUESTION.match(text)
+        and bool(find_mentions(text) or WITHIN_BODY.search(text)),
         roles=asked_roles(text) if asks == "person" else (),
         actions=main_action(text, _QUESTION_WORDS | _AUXILIARIES) if asks in ACTION_ASKS else (),
     )

@@ -87,6 +87,15 @@ def names_person(text: str) -> bool:
     )
 
 
+# A keyword question naming the doer of a deed ("Finansiär för X?", "Deltagare i X?"):
+# who that is; the deed is the noun's ("finansiär" ~ "finansieras", "finansiering").
+DOER_QUESTION = re.compile(
+    r"^\W*(?P<doer>finansiär\w*|deltagare\w*|arrangör\w*|ägare\w*|initiativtagare\w*|"
+    r"huvudm[aä]n\w*|utvärderare\w*|uppdragsgivare\w*|beställare\w*|medverkande|"
+    r"funders?|organi[sz]ers?|participants?|owners?)\s+(?:för|i|till|bakom|av|på|vid|"
+    r"of|for|behind|in|at)\b",
+    re.IGNORECASE,
+)
 # Questions whose answer is the doer of the question's verb ("Vem utvärderade …?").
 ACTION_ASKS = frozenset(("person", "organisation"))
 # Verbs of saying (verba dicendi), thinking and presenting: "Vem menade att …?", "Vem lyfte
@@ -122,6 +131,9 @@ def main_action(text: str, frame: Collection[str]) -> tuple[str, ...]:
     (not a verb of saying, :mod:`confsearch.wordclass` sure it is a verb): "Vem utvärderade
     Värmlandsrådet?" -> ("utvarder",); "Vem menade att …?" -> (). ``frame``: the question
     and auxiliary words (lower case) passed over."""
+    doer = DOER_QUESTION.match(text)
+    if doer is not None:
+        return (fold(doer.group("doer")),)
     # "Inför en diskussion om …: vilka …?": the question is after its context clause
     words = _WORD.findall(text.rpartition(":")[2] or text)
     for i, word in enumerate(words):

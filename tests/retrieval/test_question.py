@@ -101,6 +101,9 @@ def test_a_sentence_holds_the_asked_for_item():
         ("Vem var chef för avdelningen som sköter Värmlandsrådet?", ()),
         ("Vem genomförde utvärderingen av Värmlandsrådet?", ()),
         ("Vilken region har ett cykelbibliotek?", ()),
+        # a keyword question naming the doer: its noun is the deed
+        ("Finansiär för Västerbottens AI-projekt?", ("finansiar",)),
+        ("Deltagare i Västmanlands workshop?", ("deltagare",)),
     ],
 )
 def test_the_deed_a_who_question_asks_the_doer_of(question, actions):
@@ -113,6 +116,10 @@ def test_a_doer_is_named_in_a_sentence_of_the_deed():
     quote = "Vi bygger upp tillit, säger Ingrid Strengsdal, chef Värmlandsrådsavdelningen."
     assert not holds_item(who, quote)
     assert holds_item(who, "Värmlandsrådet utvärderades av Karin Ek på Ramböll.")
+    funder = analyse("Finansiär för Västerbottens AI-projekt?")
+    assert funder.asks == "person"
+    assert not holds_item(funder, "Thomas Kvist, Region Västerbotten, berättar om data.")
+    assert holds_item(funder, "AI-projektet finansieras av Vinnova.")
     which = analyse("Vilken organisation finansierar LUX?")
     assert not holds_item(which, "Vinnova berättade om LUX.")
     assert holds_item(which, "LUX finansieras av Vinnova.")
