@@ -71,6 +71,10 @@ FUNCTION_WORDS = frozenset((
     # a yes/no check's frame ("Stämmer det att …?", "Är det sant att …?", "Is it true
     # that …?"): the claim after it is what the texts must hold
     "stämmer", "stammer", "stämde", "sant", "korrekt", "true", "correct",
+    # a memo's frame ("Till en PM om …:", "For a briefing on …:"): what the answer is for,
+    # not what it is about; "PM" would otherwise be read as an acronym the texts lack
+    "pm", "promemoria", "memo", "memot", "briefing", "briefingen", "dragning",
+    "dragningen", "föredragning",
 ))
 DOMAIN_WORDS = frozenset((
     "region", "regionen", "regioner", "regionerna", "regionens", "regional", "regionala",
