@@ -382,4 +382,11 @@ def comparable(text: str) -> str:
 def is_generic(word: str) -> bool:
     """A word that proves nothing about what a passage is about (see GENERIC_WORDS)."""
     lowered = word.lower()
-    return lowered in GENERIC_WORDS or lowered in STOPWORDS or fold(lowered) in GENERIC_WORDS
+    if lowered in GENERIC_WORDS or lowered in STOPWORDS:
+        return True
+    # typed without å/ä/ö ("nar", "sager", "pa"): the same words, folded
+    return fold(lowered) in _FOLDED_GENERIC
+
+
+# GENERIC_WORDS and STOPWORDS without å/ä/ö, for questions typed without them.
+_FOLDED_GENERIC = frozenset(fold(w) for w in GENERIC_WORDS | STOPWORDS)

@@ -166,15 +166,15 @@ _LIST = re.compile(
 )
 _REASON = re.compile(
     _START
-    + r"(?:varför|why)\b|\b(?:av\s+vilken\s+anledning|vad\s+beror|what\s+was\s+the\s+reason)",
+    + r"(?:varf[öo]r|why)\b|\b(?:av\s+vilken\s+anledning|vad\s+beror|what\s+was\s+the\s+reason)",
     re.IGNORECASE,
 )
 _METHOD = re.compile(_START + r"(?:hur|how)\b", re.IGNORECASE)
 # Interrogatives and question scaffolding: never the focus.
 # fmt: off
 _QUESTION_WORDS = frozenset((
-    "vad", "vem", "vilka", "vilken", "vilket", "hur", "när", "nar", "var", "varför", "who",
-    "what", "which", "how", "when", "where", "why", "sa", "sade", "säger", "berättade",
+    "vad", "vem", "vilka", "vilken", "vilket", "hur", "när", "nar", "var", "varför", "varfor",
+    "who", "what", "which", "how", "when", "where", "why", "sa", "sade", "säger", "berättade",
     "berättar", "tyckte", "tycker", "menade", "menar", "said", "say", "says", "told", "think",
     "thinks", "mean", "means", "does", "do", "did", "is", "are", "was", "were", "andra",
     "other", "än", "than"
@@ -243,7 +243,7 @@ _AUXILIARIES = frozenset((
 # ("Hur bakar man surdegsbröd": the verb came first).
 # fmt: off
 _VERB_AFTER = frozenset((
-    "vem", "vad", "hur", "när", "nar", "varför", "who", "what", "how", "when", "why"
+    "vem", "vad", "hur", "när", "nar", "varför", "varfor", "who", "what", "how", "when", "why"
 ))
 # fmt: on
 

@@ -135,6 +135,8 @@ def test_a_doer_is_named_in_a_sentence_of_the_deed():
         ),
         ("När vi granskar projektförslag: vad bör man fråga sökanden?", "other"),
         ("Jag vill göra vår RUS mer konkret: hur utgår Sörmland från vardagen?", "method"),
+        # typed without å/ä/ö
+        ("varfor maste norrbotten vara attraktivt", "reason"),
     ],
 )
 def test_a_context_clause_does_not_decide_what_is_asked(question, asks):
