@@ -1,4 +1,4 @@
-"""Is a Swedish word a verb form? Read off the Swedish Hunspell dictionary (``hunspell-sv``).
+"""Is a Swedish word a verb form (or a comparison)? Read off the Swedish Hunspell dictionary.
 
 "Texterna nämner inte" must name topics, never verbs ("talat", "lyfte", "kämpar"), and a
 question's verbs are no evidence that the texts miss its topic: a question asks "vilken
@@ -21,7 +21,12 @@ form: the lookup only ever removes words it is sure of. A compound the dictionar
 is judged by its last part ("laddinfrastruktur" by "infrastruktur"), as Swedish compounds
 take their class from their head.
 
-The dictionary is read once, on first use (about 280,000 lines).
+An adjective's comparative or superlative ("smidigare", "viktigaste": the dictionary's
+comparison flag on an entry that does not conjugate) is no topic either:
+:func:`never_a_topic` is what grounding asks.
+
+The dictionary (``hunspell-sv``, LGPL data files) is read once, on first use (about
+280,000 lines).
 """
 
 from __future__ import annotations
@@ -43,6 +48,8 @@ _PAST = ("de", "te", "it", "at")
 # COMPOUNDPERMITFLAG): a full form listed with these alone ("planerar", "jobbar/XZ")
 # says nothing about its class, the entry it is a form of does.
 _COMPOUND_FLAGS = frozenset("XUYZW")
+# An adjective's comparative and superlative endings (the dictionary's flag "P").
+COMPARISON_ENDINGS = ("are", "ast", "aste")
 MIN_HEAD = 4  # letters of a compound's last part looked up on its own
 MIN_MODIFIER = 3
 
@@ -139,16 +146,16 @@ def _conjugates(entry: str) -> bool:
 # The flags whose rules conjugate a verb: present, past, supine, passive ("K", "L", "m",
 # "M", "N", "R"), participles ("O": "glömd", "glömda") and, on a verb's entry, "P" ("talat",
 # "talad"; the same flag makes an adjective's comparative) and "A" ("utvecklas"; a noun's
-# genitive). The dictionary merges homographs
-# into one entry ("fråga/ADEGmNPTY" is the noun and the verb), so a form is a verb's only
-# when a verb flag made it: "frågor" comes from the noun's plural flag "G".
+# genitive). The dictionary merges homographs into one entry ("fråga/ADEGmNPTY" is the
+# noun and the verb), so a form is a verb's only when a verb flag made it: "frågor" comes
+# from the noun's plural flag "G".
 VERB_FLAGS = frozenset("AKLmMNROP")
 
 
-def _analyses(d: _Dictionary, word: str) -> list[tuple[str, str, bool]]:
-    """(entry, form, made by a verb rule) for every entry ``word`` is a form of; the
-    entry itself comes with False."""
-    out = [(word, word, False)] if word in d.entries else []
+def _analyses(d: _Dictionary, word: str) -> list[tuple[str, str, str, str]]:
+    """(entry, form, flag, ending added) for every entry ``word`` is a form of; the entry
+    itself comes with no flag."""
+    out = [(word, word, "", "")] if word in d.entries else []
     for i in range(1, len(word) + 1):
         ending = word[i:]
         for flag, rule in d.by_ending.get(ending, ()):
@@ -156,9 +163,7 @@ def _analyses(d: _Dictionary, word: str) -> list[tuple[str, str, bool]]:
             if (not ending and not rule.strip) or flag not in d.entries.get(stem, ""):
                 continue
             if rule.condition.search(stem):
-                # "J" strips "-a" for the present of "böra", "tillhöra" ("bör", "tillhör")
-                verb = flag in VERB_FLAGS or (flag == "J" and rule.strip == "a" and not ending)
-                out.append((stem, word, verb))
+                out.append((stem, word, flag, ending))
     return out
 
 
@@ -167,11 +172,12 @@ def _listed_form(d: _Dictionary, entry: str, form: str) -> bool:
     return entry == form and set(d.entries.get(entry, "")) <= _COMPOUND_FLAGS
 
 
-def _verb_analysis(d: _Dictionary, entry: str, form: str, by_verb_rule: bool) -> bool:
+def _verb_analysis(d: _Dictionary, entry: str, form: str, flag: str, added: str) -> bool:
     if not _conjugates(entry) or form.endswith(NOUN_ENDINGS):
         return False
     if form != entry:
-        return by_verb_rule
+        # "J" strips "-a" for the present of "böra", "tillhöra" ("bör", "tillhör")
+        return flag in VERB_FLAGS or (flag == "J" and not added)
     # an infinitive has a present tense ("bra" has none) and, if it also declines as a
     # noun ("hälsa", "hälsan"), is both
     forms = _forms(d, entry)
@@ -179,18 +185,40 @@ def _verb_analysis(d: _Dictionary, entry: str, form: str, by_verb_rule: bool) ->
     return present and entry + "n" not in forms
 
 
-@cache
-def is_verb_form(word: str) -> bool:
-    """Whether ``word`` is only ever a verb's form (module docstring); False when unsure."""
+def _comparison(entry: str, flag: str, added: str) -> bool:
+    """An adjective's comparative or superlative ("smidigare", "viktigaste")."""
+    return flag == "P" and added in COMPARISON_ENDINGS and not _conjugates(entry)
+
+
+def _telling(word: str) -> list[tuple[str, str, str, str]]:
+    """The analyses of ``word`` that say something (a compound the dictionary lacks by its
+    last part), without the full forms listed with compound flags only."""
     w = word.lower()
     if len(w) < 3 or not w.isalpha():
-        return False
+        return []
     d = _dictionary()
     analyses = _analyses(d, w)
     if not analyses:
         heads = [w[i:] for i in range(MIN_MODIFIER, len(w) - MIN_HEAD + 1) if _analyses(d, w[i:])]
         if not heads:
-            return False
+            return []
         analyses = _analyses(d, heads[0])  # the longest known last part
-    telling = [a for a in analyses if not _listed_form(d, a[0], a[1])]
+    return [a for a in analyses if not _listed_form(d, a[0], a[1])]
+
+
+@cache
+def is_verb_form(word: str) -> bool:
+    """Whether ``word`` is only ever a verb's form (module docstring); False when unsure."""
+    d = _dictionary()
+    telling = _telling(word)
     return bool(telling) and all(_verb_analysis(d, *a) for a in telling)
+
+
+@cache
+def never_a_topic(word: str) -> bool:
+    """A verb form, or an adjective's comparative or superlative ("smidigare",
+    "viktigaste"): what a question asks, never what it is about. False when unsure."""
+    if is_verb_form(word):
+        return True
+    telling = _telling(word)
+    return bool(telling) and all(_comparison(e, f, a) for e, _, f, a in telling)

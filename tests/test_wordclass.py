@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from confsearch.wordclass import dictionary_dir, is_verb_form
+from confsearch.wordclass import dictionary_dir, is_verb_form, never_a_topic
 
 
 @pytest.mark.parametrize(
@@ -55,3 +55,19 @@ def test_the_dictionary_is_installed_with_the_requirements():
     # no skip: a missing dictionary is a broken install (requirements.txt: hunspell-sv)
     assert (dictionary_dir() / "sv_SE.dic").stat().st_size > 1_000_000
     assert (dictionary_dir() / "sv_SE.aff").is_file()
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("smidigare", True),  # an adjective's comparative
+        ("viktigaste", True),  # and superlative
+        ("varnar", True),  # a verb form
+        ("företagare", False),  # a noun in "-are"
+        ("ledare", False),
+        ("traditionella", False),  # an adjective itself is kept
+        ("cykelbibliotek", False),
+    ],
+)
+def test_never_a_topic(word, expected):
+    assert never_a_topic(word) is expected

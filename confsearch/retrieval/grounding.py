@@ -10,8 +10,9 @@ them. Before a search is trusted, the question is split into
   and
 * **terms** — the remaining content words, without stopwords, without the words every
   regional-development question contains (:data:`confsearch.text.GENERIC_WORDS`) and
-  without verb forms ("varnar", "lyfte": :mod:`confsearch.wordclass`), which say what is
-  asked, not what about: the texts may say "sa" where the question says "varnar".
+  without verb forms and comparisons ("varnar", "lyfte", "smidigare":
+  :mod:`confsearch.wordclass`), which say what is asked, not what about: the texts may
+  say "sa" where the question says "varnar".
 
 Each is looked up in the corpus :class:`Vocabulary`, built with the index: as written or
 inflected, with or without å/ä/ö, as a typo, as a compound of known parts or a derivation
@@ -45,7 +46,7 @@ from confsearch.retrieval.blobs import npy_array, npy_bytes, read_blobs
 from confsearch.retrieval.glossary import expansions
 from confsearch.text import STOPWORDS, fold, is_generic, normalize
 from confsearch.tuning import SAME_WORD
-from confsearch.wordclass import is_verb_form
+from confsearch.wordclass import never_a_topic
 
 # SAME_WORD (confsearch.tuning): query-to-query cosine of two words above which they are
 # the same word in another language or spelling (multilingual-e5-small: translations
@@ -308,7 +309,7 @@ def _question_parts(query: str) -> list[_Candidate]:
             not is_generic(word)
             and not word.isdigit()
             and len(word) >= MIN_WORD_LEN
-            and not is_verb_form(word)  # "kämpar", "lyfte": what is asked, not the topic
+            and not never_a_topic(word)  # "varnar", "smidigare": what is asked, not the topic
         ):
             parts.append((tokens[k].start(), _Candidate(word, False, fold(word))))
         k += 1
