@@ -59,6 +59,7 @@ def missing(index, question: str) -> list[str]:
         ("Vilka regioner kämpade mot turismen?", ["turismen"]),
         ("Vem lyfte fossilfria resor?", []),
         ("Hur blir cyklingen smidigare och tryggare?", []),  # comparatives, no topic
+        ("Vilken liknelse används för hur aktörerna borde samspela?", ["liknelse"]),  # a modal
         # a yes/no check's frame is no topic; the claim's words are
         ("Stämmer det att turismen växer i Norrbotten?", ["turismen"]),
         ("Is it true that Norrbotten has hydrogen?", ["hydrogen"]),
