@@ -118,6 +118,11 @@ TOP_SHARE = 0.85
 # dev8: cab9f06): it echoes every question about the session but rarely holds the fact.
 META_FACTOR = 0.8
 
+# Letters a word must share with the start of a who-question's deed to tell of it
+# ("finansierar" ~ "finansieras", "finansiär": "finans"); rounds 7-10 and dev11 gave the
+# same decisions for 5, 6 and 7 and lost one answer at 8 (sentences.tells_action).
+ACTION_PREFIX = 6
+
 # ---------------------------------------------------------------- notes (answers.briefing)
 
 # brief(): further hits must score this share of the question's best hit (f0ab67d).

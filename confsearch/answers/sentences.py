@@ -29,6 +29,7 @@ from confsearch.retrieval import confidence
 from confsearch.retrieval.glossary import expansions
 from confsearch.retrieval.question import Question, shares_stem
 from confsearch.text import LINK_RE, fold
+from confsearch.tuning import ACTION_PREFIX
 
 # fmt: off
 COUNTRIES = frozenset((
@@ -170,9 +171,6 @@ def tells_action(actions: tuple[str, ...], sentence: str) -> bool:
         return True
     words = [fold(w) for w in _WORD.findall(sentence)]
     return any(w.startswith(a[:ACTION_PREFIX]) for a in actions for w in words)
-
-
-ACTION_PREFIX = 6
 
 
 def _says_role(roles: tuple[str, ...], sentence: str) -> bool:
