@@ -235,8 +235,6 @@ def holds_item(
         presenters = [*(speakers if quote else ()), *(() if question.people_only else regions)]
         return any(new_name(n, question) for n in presenters)
     if asks == "organisation":
-        if not tells_action(question.actions, text):
-            return False
         if question.companies_only:
             # the register holds regions and agencies, no companies: a company is a name
             # of its own in the sentence, never the card's organisations

@@ -96,8 +96,10 @@ DOER_QUESTION = re.compile(
     r"of|for|behind|in|at)\b",
     re.IGNORECASE,
 )
-# Questions whose answer is the doer of the question's verb ("Vem utvärderade …?").
-ACTION_ASKS = frozenset(("person", "organisation"))
+# Questions whose answer is the doer of the question's verb ("Vem utvärderade …?"). Not
+# "which organisation": a card's own organisation answers that, and the texts paraphrase
+# its deed ("granska" where they say "utvärderats"; two answers lost on round 11).
+ACTION_ASKS = frozenset(("person",))
 # Verbs of saying (verba dicendi), thinking and presenting: "Vem menade att …?", "Vem lyfte
 # fram …?" ask who said it, and a speaker's quote answers them whatever its words.
 _SAYING = re.compile(

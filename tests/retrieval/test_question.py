@@ -91,8 +91,10 @@ def test_a_sentence_holds_the_asked_for_item():
     ("question", "actions"),
     [
         ("Vem utvärderade Värmlandsrådet?", ("utvarder",)),
-        ("Vilken organisation finansierar LUX?", ("finansier",)),
-        ("Vilken region har låtit granska sitt samarbetsorgan?", ("gransk",)),
+        ("Vem har låtit granska samarbetsorganet?", ("gransk",)),
+        # which organisation: its card answers whatever the sentence's verb (the texts
+        # paraphrase a region's deed: "granska" where they say "utvärderats")
+        ("Vilken region har låtit granska sitt samarbetsorgan?", ()),
         # a verb of saying asks who said it: a quote answers whatever its words
         ("Vem menade att människor vill ha berättelser?", ()),
         ("Vem i Norrbotten varnade för fly in fly out?", ()),
@@ -120,9 +122,6 @@ def test_a_doer_is_named_in_a_sentence_of_the_deed():
     assert funder.asks == "person"
     assert not holds_item(funder, "Thomas Kvist, Region Västerbotten, berättar om data.")
     assert holds_item(funder, "AI-projektet finansieras av Vinnova.")
-    which = analyse("Vilken organisation finansierar LUX?")
-    assert not holds_item(which, "Vinnova berättade om LUX.")
-    assert holds_item(which, "LUX finansieras av Vinnova.")
 
 
 @pytest.mark.parametrize(
