@@ -19,6 +19,12 @@ from dataclasses import dataclass, field
 
 from confsearch.analysis import analyze_words
 from confsearch.reading.regions import find_mentions
+from confsearch.retrieval.questionforms import (
+    AUXILIARIES,
+    WHERE_TO_START,
+    question_proper,
+    was_it,
+)
 from confsearch.retrieval.questionroles import (
     ACTION_ASKS,
     COMPANY_CLASS,
@@ -73,7 +79,9 @@ _SAID_AUX = re.compile(
 _ABOUT = re.compile(r"\b(?:om|kring|angående|about|on|regarding)\s+(?P<focus>.+)$", re.IGNORECASE)
 _PERSON = re.compile(
     _START + r"(?:vem|who|vilka\s+(?:var\s+det\s+som|är\s+det\s+som))\b|"
-    r"\b(?:vilken|vilka|which|what)\s+(?:\w+\s+)?(?:person(?:er)?|people|talare|speakers?|"
+    # "Vilka Vinnova-företrädare", not "Vilka slags chefer" (a kind, not who)
+    r"\b(?:vilken|vilka|which|what)\s+(?!(?:slags|sorts|typ|typer|kind|kinds|type|types)\b)"
+    r"(?:\w+\s+)?(?:[\w]+-)?(?:person(?:er)?|people|talare|speakers?|"
     r"politiker|politicians?|ordförande|chair(?:man|person)?|chef(?:er)?|forskare|"
     r"researchers?|projektledare|företrädare|representant(?:er)?|experter?|experts?|"
     r"konsulter?|consultants?)\b"
@@ -122,13 +130,6 @@ _PLACE = re.compile(
     _START + r"(?:var(?!\s+(?:det|finns|är|har))\b|where\b)|"
     r"\b(?:vilket|vilka|which|what)\s+(?:andra\s+|other\s+)?"
     r"(?:land|länder|stad|städer|ort|orter|plats|platser|countr(?:y|ies)|cit(?:y|ies)|places?)\b",
-    re.IGNORECASE,
-)
-# "Var ska man börja?", "Where should the change start?": advice on the first step, a
-# method, not a location ("Var startade projektet?" still asks where).
-_WHERE_TO_START = re.compile(
-    _START + r"(?:var|where)\s+(?:ska|skall|bör|borde|kan|should|shall|can|to|do|does)\b"
-    r"(?:\s+[^\W\d_]+){0,4}?\s+(?:b[oö]rja|starta|start|begin)\b",
     re.IGNORECASE,
 )
 _PLACE_WHERE = re.compile(
@@ -231,13 +232,6 @@ def content_words(text: str) -> list[str]:
     return out
 
 
-# fmt: off
-_AUXILIARIES = frozenset((
-    "har", "hade", "ska", "skall", "skulle", "kan", "kunde", "vill", "ville", "måste", "bör",
-    "borde", "brukar", "får", "fick", "kommer", "lyckades", "började", "att", "has", "have",
-    "had", "will", "would", "can", "could", "did", "does", "do", "should", "may", "might"
-))
-# fmt: on
 # After these a word is the question's verb ("Vem talade", "Hur jobbar", "What did"); not
 # after "vilka"/"which", which govern a noun ("Vilka regioner"), nor after a subject
 # ("Hur bakar man surdegsbröd": the verb came first).
@@ -256,10 +250,10 @@ def verb_words(text: str) -> list[str]:
     out = []
     for i, word in enumerate(words[1:], 1):
         before = words[i - 1].lower()
-        if before in _VERB_AFTER or before in _AUXILIARIES:
+        if before in _VERB_AFTER or before in AUXILIARIES:
             if word[:1].isupper() and i > 1:
                 continue  # "Vad gjorde Region Örebro", "har Region X": a name, not a verb
-            if word.lower() in FUNCTION_WORDS and word.lower() not in _AUXILIARIES:
+            if word.lower() in FUNCTION_WORDS and word.lower() not in AUXILIARIES:
                 continue
             out.append(word)
     return out
@@ -284,9 +278,9 @@ def _asks(text: str) -> str:
         return "person"
     if _ORGANISATION.search(text):
         return "organisation"
-    if _WHERE_TO_START.search(text):
+    if WHERE_TO_START.search(text):
         return "method"
-    if _PLACE.search(text) or _PLACE_WHERE.search(text):
+    if (_PLACE.search(text) or _PLACE_WHERE.search(text)) and not was_it(text):
         return "place"
     if _LIST.search(text):
         return "list"
@@ -297,25 +291,10 @@ def _asks(text: str) -> str:
     return "other"
 
 
-# "Inför ett möte om X: vilka …?": a context clause, then the question itself.
-_CONTEXT_THEN_QUESTION = re.compile(
-    r"^[^:?]{3,}:\s*(?P<question>(?:vad|vem|vilk\w+|hur|när|nar|var|varför|finns|stämmer|"
-    r"kan|what|who|which|how|when|where|why|is|are|does|do|did|can)\b.*)$",
-    re.IGNORECASE,
-)
-
-
-def _question_proper(text: str) -> str:
-    """The question without a memo's context clause before a colon: "Inför en diskussion
-    om vilka företag vi stöttar: vilka bilder …?" asks about pictures, not companies."""
-    m = _CONTEXT_THEN_QUESTION.match(text)
-    return m.group("question") if m else text
-
-
 def analyse(text: str) -> Question:
     """What ``text`` asks for (:data:`ASKS`) and its focus."""
     text = " ".join((text or "").split())
-    asks = _asks(_question_proper(text))
+    asks = _asks(question_proper(text))
     english = is_english(text)
     term = ""
     locators: list[str] = []
@@ -376,7 +355,7 @@ def analyse(text: str) -> Question:
         and not DOER_QUESTION.match(text)
         and bool(find_mentions(text) or WITHIN_BODY.search(text)),
         roles=asked_roles(text) if asks == "person" else (),
-        actions=main_action(text, _QUESTION_WORDS | _AUXILIARIES) if asks in ACTION_ASKS else (),
+        actions=main_action(text, _QUESTION_WORDS | AUXILIARIES) if asks in ACTION_ASKS else (),
     )
 
 

@@ -88,6 +88,25 @@ def test_a_sentence_holds_the_asked_for_item():
 
 
 @pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        # "var" is "was" before a subject: a yes/no question, not where
+        ("Var utredningsgruppen i Gävleborg tvärfunktionell?", "other"),
+        ("Var han med i projektet?", "other"),
+        ("Var finns cykelbiblioteket?", "place"),
+        ("Var ligger Kiruna?", "place"),
+        ("var ar cykelbiblioteket", "place"),
+        ("Var presenterades modellen?", "place"),
+        # a kind of manager is no person; a compound role is
+        ("Vilka slags chefer blandas i arbetsgruppen?", "list"),
+        ("Vilka Vinnova-företrädare pratade om splittringen?", "person"),
+    ],
+)
+def test_var_and_vilka_read_by_what_follows(question, asks):
+    assert analyse(question).asks == asks
+
+
+@pytest.mark.parametrize(
     ("question", "actions"),
     [
         ("Vem utvärderade Värmlandsrådet?", ("utvarder",)),
@@ -136,6 +155,10 @@ def test_a_doer_is_named_in_a_sentence_of_the_deed():
         ("Jag vill göra vår RUS mer konkret: hur utgår Sörmland från vardagen?", "method"),
         # typed without å/ä/ö
         ("varfor maste norrbotten vara attraktivt", "reason"),
+        # a context clause after a dash, but not a question before the dash
+        ("Vi vill utreda levnadsvillkor – vilken region har gjort något liknande?", "organisation"),
+        ("Vad säger lärpasset om företagare – vem möter fler hinder?", "said"),
+        ("När vi granskar projektförslag: vad bör man fråga sökanden?", "other"),
     ],
 )
 def test_a_context_clause_does_not_decide_what_is_asked(question, asks):

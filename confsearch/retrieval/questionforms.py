@@ -1,0 +1,79 @@
+"""The shape of a question, before what it asks for is read: a memo's context clause
+before the question proper, "var" as "was" rather than "where", advice on where to start.
+
+:mod:`confsearch.retrieval.question` reads what a question asks for; these decide which
+part of the text it reads and which of its readings of "var" applies.
+"""
+
+from __future__ import annotations
+
+import re
+
+from confsearch.wordclass import is_verb_form
+
+_START = r"^\W*(?:och|men|så|and|but|so)?\s*"
+
+# fmt: off
+AUXILIARIES = frozenset((
+    "har", "hade", "ska", "skall", "skulle", "kan", "kunde", "vill", "ville", "måste", "bör",
+    "borde", "brukar", "får", "fick", "kommer", "lyckades", "började", "att", "has", "have",
+    "had", "will", "would", "can", "could", "did", "does", "do", "should", "may", "might"
+))
+# fmt: on
+
+
+# "Var utredningsgruppen tvärfunktionell?": "var" is "was" when a subject follows it, not
+# a verb as in "Var finns …", "Var hölls …" (confsearch.wordclass knows the verbs).
+_VAR_THEN = re.compile(r"^\W*var\s+(?P<next>[^\W\d_][\w-]*)", re.IGNORECASE)
+_SUBJECT_PRONOUNS = frozenset(("han", "hon", "hen", "de", "dom", "den", "ni", "du", "man"))
+_DEFINITE = re.compile(r"(?:en|et|na|n|t)$")
+# fmt: off
+_WHERE_VERBS = frozenset((
+    "finns", "ligger", "hölls", "hålls", "sker", "skedde", "görs", "gjordes", "hittar",
+    "hittas", "bor", "jobbar", "arbetar", "någonstans", "står", "kommer", "träffas",
+))
+# fmt: on
+
+
+def was_it(text: str) -> bool:
+    """ "Var utredningsgruppen …?", "Var han …?": a subject after "var" (a pronoun or a
+    noun in its definite form that is no verb form), so "var" is the verb "was"."""
+    m = _VAR_THEN.match(text)
+    if m is None:
+        return False
+    word = m.group("next").lower()
+    if word in _SUBJECT_PRONOUNS:
+        return True
+    if word in _WHERE_VERBS or word in AUXILIARIES or len(word) < 5:
+        return False
+    return bool(_DEFINITE.search(word)) and not is_verb_form(word)
+
+
+# "Var ska man börja?", "Where should the change start?": advice on the first step, a
+# method, not a location ("Var startade projektet?" still asks where).
+WHERE_TO_START = re.compile(
+    _START + r"(?:var|where)\s+(?:ska|skall|bör|borde|kan|should|shall|can|to|do|does)\b"
+    r"(?:\s+[^\W\d_]+){0,4}?\s+(?:b[oö]rja|starta|start|begin)\b",
+    re.IGNORECASE,
+)
+
+
+# "Inför ett möte om X: vilka …?", "Vi vill utreda X – vilken region …?": a context
+# clause, then the question itself.
+_CONTEXT_THEN_QUESTION = re.compile(
+    # the clause is no question itself ("Vad säger lärpasset om X – vem …?" asks both);
+    # "När vi granskar X: vad …?" is a clause of time (question._CLAUSE_THEN_QUESTION)
+    r"^(?!\W*(?:vad|vem|vilk\w*|hur|var|varför|what|who|which|how|where|why)\b)"
+    r"[^:?–]{3,}(?::|\s[–-])\s*"
+    r"(?P<question>(?:vad|vem|vilk\w+|hur|när|nar|var|varför|finns|stämmer|kan|what|who|"
+    r"which|how|when|where|why|is|are|does|do|did|can)\b.*)$",
+    re.IGNORECASE,
+)
+
+
+def question_proper(text: str) -> str:
+    """The question without a memo's context clause before a colon or a dash: "Inför en
+    diskussion om vilka företag vi stöttar: vilka bilder …?" asks about pictures, not
+    companies."""
+    m = _CONTEXT_THEN_QUESTION.match(text)
+    return m.group("question") if m else text
