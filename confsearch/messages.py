@@ -77,6 +77,7 @@ _UNSTATED = {
     "count": "Texterna anger inte antalet",
     "time": "Texterna anger inte när",
     "number": "Texterna anger inget sådant tal",
+    "size": "Texterna anger inte hur stort det är",
     "municipalities": "Texterna nämner inga kommuner vid namn",
 }
 

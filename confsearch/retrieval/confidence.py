@@ -112,6 +112,13 @@ def _unit_term(question: str) -> str | None:
 
 
 _TIME_QUESTION = re.compile(r"\b(?:n[aä]r|when|vilket\s+år|which\s+year)\b", re.IGNORECASE)
+# "Hur stora är satsningarna?" asks how large: a comparison answers it as a number does.
+_SIZE_QUESTION = re.compile(r"\bhur\s+stor[at]?\b(?!\s+(?:andel|del)\b)", re.IGNORECASE)
+_SIZE = re.compile(
+    r"\b(?:största|störst|större|minsta|minst|mindre|högsta|högre|lägsta|lägre|dubbelt|"
+    r"hälften|mer\s+än|fler\s+än|mindre\s+än|rekord\w*|historiens)\b",
+    re.IGNORECASE,
+)
 
 
 def _asked(question: str) -> tuple[str, str | None]:
@@ -129,18 +136,23 @@ def _asked(question: str) -> tuple[str, str | None]:
         return "count", unit
     if _TIME_QUESTION.search(question):
         return "time", None
+    if _SIZE_QUESTION.search(question):
+        return "size", None
     return "number", None
 
 
 def quantity_kind(question: str) -> str:
     """What a quantity question asks for: "frequency", "duration" (hur lång tid, hur
     länge), "money", "share", "count" (of the thing after "hur många"), "time" (när,
-    vilket år) or "number" (anything else: "hur stor", "how many" in English)."""
+    vilket år), "size" (hur stor: a number or a comparison) or "number" (anything else:
+    "how many" in English)."""
     return _asked(question)[0]
 
 
 def _states_kind(kind: str, unit: str | None, sentence: str, terms: set[str]) -> bool:
     """Whether ``sentence`` (index terms ``terms``) states a quantity of ``kind``."""
+    if kind == "size" and _SIZE.search(sentence):
+        return True  # "de största investeringarna i Sveriges historia" says how large
     if kind == "frequency":
         return bool(_FREQUENCY.search(sentence))
     if kind == "time":  # "alla 16 kommunerna" says nothing about when

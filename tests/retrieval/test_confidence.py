@@ -177,3 +177,13 @@ def test_the_model_prefers_evidence():
     assert DEFAULT_MODEL.probability(strong) > DEFAULT_MODEL.probability(weak)
     assert DEFAULT_MODEL.decide(strong) and not DEFAULT_MODEL.decide(weak)
     assert len(DEFAULT_MODEL.weights) == len(FEATURES) == len(strong.vector())
+
+
+def test_how_large_is_answered_by_a_comparison():
+    assert quantity_kind("Hur stora är industrisatsningarna i norr?") == "size"
+    question = "Hur stor är industrisatsningen i norr?"
+    assert quantity_kind(question) == "size"
+    assert quantity_kind("Hur stor andel av företagen använder AI?") == "share"
+    record = "De största industriella investeringarna i Sveriges historia sker nu."
+    assert not unstated_quantity(question, [record])
+    assert unstated_quantity(question, ["Industrin i norr växer och behöver el."]) == "size"

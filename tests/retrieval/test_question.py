@@ -80,6 +80,9 @@ def test_a_sentence_holds_the_asked_for_item():
     other = analyse("Vilka andra länder än Indien rekryterar man från?")
     assert not holds_item(other, "Man tittar bland annat på Indien.")
     assert holds_item(other, "Man tittar på Indien och Polen.")
+    size = analyse("Hur stora är industrisatsningarna i norr?")
+    assert holds_item(size, "De största industriella investeringarna i Sveriges historia sker nu.")
+    assert not holds_item(size, "Industrin i norr behöver el.")
     who = analyse("Vem genomförde utvärderingen av Värmlandsrådet?")
     # the question's own names, and an agentless passive, say nothing about who
     assert not holds_item(who, "Värmlandsrådet har utvärderats av region Värmland.")
