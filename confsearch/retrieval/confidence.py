@@ -48,7 +48,10 @@ _QUANTITY_QUESTION = re.compile(
     r"what\s+(?:share|percentage|budget)|which\s+year)\b"
     # "När avslutas …?", "When will …?": a question that opens by asking when
     r"|^\W*(?:n[aä]r|when)\s+(?:ska|skall|kommer|blir|blev|var|är|b[oö]rjar|startar|slutar|"
-    r"avslutas|startas|h[oö]lls|sker|skedde|will|was|is|did|does|do)\b",
+    r"avslutas|startas|h[oö]lls|sker|skedde|will|was|is|did|does|do)\b"
+    # keyword questions: "Antal expeditioner i Örebro?", "Startdatum för Rena resan?"
+    r"|^\W*antal(?:et)?\s+[^\W\d_]|\b(?:startdatum|slutdatum|datum|årtal|start\s+date|"
+    r"end\s+date)\b",
     re.IGNORECASE,
 )
 # fmt: off
@@ -73,7 +76,7 @@ _TIME = re.compile(r"\b(?:" + _YEAR + "|" + "|".join(_TIME_WORDS) + r")\b", re.I
 # What kind of quantity is asked for, and what a sentence must say to state one of that
 # kind. "Hur många X" needs X counted (looked for in Swedish questions only: an English X is
 # not a word of the texts); the others are told by their wording in either language.
-_HOW_MANY = re.compile(r"\bhur\s+m[aå]nga\s+(.+)", re.IGNORECASE)
+_HOW_MANY = re.compile(r"(?:\bhur\s+m[aå]nga|^\W*antal(?:et)?)\s+(.+)", re.IGNORECASE)
 _MONEY_QUESTION = re.compile(
     r"\b(?:hur\s+mycket\s+pengar|vad\s+kostar|vad\s+kostade|vilken\s+budget|budgeten|"
     r"how\s+much\s+money|what\s+budget|how\s+much\s+did\s+\w+\s+cost)\b",
@@ -111,7 +114,11 @@ def _unit_term(question: str) -> str | None:
     return next((term for word, term in words if word.lower() not in FUNCTION_WORDS), None)
 
 
-_TIME_QUESTION = re.compile(r"\b(?:n[aä]r|when|vilket\s+år|which\s+year)\b", re.IGNORECASE)
+_TIME_QUESTION = re.compile(
+    r"\b(?:n[aä]r|when|vilket\s+år|which\s+year|startdatum|slutdatum|datum|årtal|"
+    r"start\s+date|end\s+date)\b",
+    re.IGNORECASE,
+)
 # "Hur stora är satsningarna?" asks how large: a comparison answers it as a number does.
 _SIZE_QUESTION = re.compile(r"\bhur\s+stor[at]?\b(?!\s+(?:andel|del)\b)", re.IGNORECASE)
 _SIZE = re.compile(

@@ -138,7 +138,7 @@ _PLACE_WHERE = re.compile(
 _TIME = re.compile(
     _START + r"(?:när|nar|when|sedan\s+när|since\s+when)\b|"
     r"\b(?:vilket\s+år|vilken\s+månad|vilket\s+datum|vilken\s+dag|which\s+year|what\s+year|"
-    r"what\s+date|which\s+month)\b",
+    r"what\s+date|which\s+month|startdatum|slutdatum|datum|årtal|start\s+date|end\s+date)\b",
     re.IGNORECASE,
 )
 # "När X gjorde Y, vad kom man fram till?": "när" opens a clause, the question is later.
@@ -157,7 +157,8 @@ _MONEY = re.compile(
 )
 _NUMBER = re.compile(
     r"\b(?:hur\s+(?:m[aå]nga|mycket|stor(?:a|t)?(?:\s+(?:andel|del))?)|how\s+(?:many|much)|"
-    r"what\s+(?:share|percentage|proportion|number))\b",
+    r"what\s+(?:share|percentage|proportion|number))\b"
+    r"|^\W*(?:antal|antalet)\s+[^\W\d_]",  # "Antal expeditioner i Örebro?"
     re.IGNORECASE,
 )
 # "Vilka åtgärder …", "Which measures …", "What are the steps …": several things named.

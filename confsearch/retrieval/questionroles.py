@@ -39,8 +39,8 @@ _PERSON_NAME = re.compile(r"(?<![\w-])[A-ZÅÄÖ][a-zåäöé]+(?:[ -][A-ZÅÄÖ
 # "Vem på myndigheten …", "Who at the region …": a person within it, not the body itself
 WITHIN_BODY = re.compile(
     r"\b(?:vem|vilka|who)\b.*\b(?:på|från|vid|hos|inom|at|from|in)\s+(?:myndigheten|"
-    r"regionen|kommunen|länet|förbundet|organisationen|the\s+(?:agency|region|county|"
-    r"municipality|organi[sz]ation))\b",
+    r"regionen|kommunen|länet|förbundet|organisationen|the\s+(?:[\w-]+\s+){0,5}?(?:agency|"
+    r"region|county|municipality|organi[sz]ation|council|authority))\b",
     re.IGNORECASE,
 )
 # "vilka företag", "which companies": a region or an agency is no answer

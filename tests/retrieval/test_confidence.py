@@ -187,3 +187,15 @@ def test_how_large_is_answered_by_a_comparison():
     record = "De största industriella investeringarna i Sveriges historia sker nu."
     assert not unstated_quantity(question, [record])
     assert unstated_quantity(question, ["Industrin i norr växer och behöver el."]) == "size"
+
+
+def test_keyword_questions_ask_for_a_count_or_a_date():
+    assert quantity_kind("Antal expeditioner i Örebro?") == "count"
+    assert unstated_quantity(
+        "Antal expeditioner i Örebro?", ["Med expeditioner utvecklas arbetssättet."]
+    )
+    assert not unstated_quantity(
+        "Antal kommuner i Värmlandsrådet?", ["Regionen och alla 16 kommunerna samarbetar."]
+    )
+    assert quantity_kind("Startdatum för Rena resan?") == "time"
+    assert unstated_quantity("Rena resan start date?", ["Mirja Mattsson leder Rena resan."])

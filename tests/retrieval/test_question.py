@@ -100,6 +100,9 @@ def test_a_sentence_holds_the_asked_for_item():
         ("Var ligger Kiruna?", "place"),
         ("var ar cykelbiblioteket", "place"),
         ("Var presenterades modellen?", "place"),
+        # keyword questions
+        ("Antal expeditioner i Örebro?", "number"),
+        ("Startdatum för Rena resan?", "time"),
         # a kind of manager is no person; a compound role is
         ("Vilka slags chefer blandas i arbetsgruppen?", "list"),
         ("Vilka Vinnova-företrädare pratade om splittringen?", "person"),
@@ -132,6 +135,11 @@ def test_var_and_vilka_read_by_what_follows(question, asks):
 )
 def test_the_deed_a_who_question_asks_the_doer_of(question, actions):
     assert analyse(question).actions == actions
+
+
+def test_who_within_a_body_in_english_asks_for_a_person():
+    q = analyse("Who from the youth and civil society agency presented the model?")
+    assert q.asks == "person" and q.people_only
 
 
 def test_a_doer_is_named_in_a_sentence_of_the_deed():
