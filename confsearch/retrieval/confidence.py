@@ -174,7 +174,16 @@ def _states_kind(kind: str, unit: str | None, sentence: str, terms: set[str]) ->
         return bool(_DURATION.search(sentence))
     if unit is None:
         return True
+    if unit.endswith(_ACTOR):
+        # "hur många aktörer/stödaktörer": organisations counted are actors counted
+        return any(term.endswith((_ACTOR, *_ACTOR_KINDS)) for term in terms)
     return any(term == unit or term.endswith(unit) for term in terms)
+
+
+# "Aktör" is this field's word for any body that acts: a count of organisations, agencies
+# or firms answers "hur många aktörer" (index terms: folded and stemmed).
+_ACTOR = "aktor"
+_ACTOR_KINDS = ("organisation", "mynd", "foretag", "stodorganisation")
 
 
 def asks_for_quantity(question: str) -> bool:

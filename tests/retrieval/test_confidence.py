@@ -199,3 +199,11 @@ def test_keyword_questions_ask_for_a_count_or_a_date():
     )
     assert quantity_kind("Startdatum för Rena resan?") == "time"
     assert unstated_quantity("Rena resan start date?", ["Mirja Mattsson leder Rena resan."])
+
+
+def test_actors_counted_as_organisations():
+    vinnova = "Det finns över 400 organisationer i Sverige som hjälper små och medelstora företag."
+    assert not unstated_quantity("Hur många aktörer erbjuder företagsstöd i Sverige?", [vinnova])
+    assert not unstated_quantity("Antal stödaktörer för småföretag i landet?", [vinnova])
+    # another unit is still no answer
+    assert unstated_quantity("Hur många laddstolpar finns i Sverige?", [vinnova])
