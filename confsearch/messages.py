@@ -78,6 +78,7 @@ _UNSTATED = {
     "time": "Texterna anger inte när",
     "number": "Texterna anger inget sådant tal",
     "size": "Texterna anger inte hur stort det är",
+    "claim": "Texterna säger inte om det stämmer",
     "municipalities": "Texterna nämner inga kommuner vid namn",
 }
 

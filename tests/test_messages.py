@@ -21,6 +21,10 @@ def test_no_answer_reasons_name_what_is_missing_and_what_is_not_stated():
     )
     for kind in ("frequency", "duration", "share", "count", "time", "number"):
         assert no_answer_reasons([], kind).startswith("Texterna anger ")
+    assert no_answer_reasons([], "size") == "Texterna anger inte hur stort det är."
+    assert no_answer_reasons(["kvotering"], "claim") == (
+        "Texterna nämner inte: kvotering. Texterna säger inte om det stämmer."
+    )
     assert no_answer_reasons([], "") == ""  # the evidence was weak: no rule to name
 
 

@@ -25,7 +25,7 @@ from confsearch.analysis import analyze_words
 from confsearch.reading.people import extract_speakers
 from confsearch.reading.regions import REGION, find_mentions, organisation
 from confsearch.reading.speakers import running_text_speakers
-from confsearch.retrieval import confidence
+from confsearch.retrieval import stated
 from confsearch.retrieval.glossary import expansions
 from confsearch.retrieval.question import Question, shares_stem
 from confsearch.text import LINK_RE, fold
@@ -214,10 +214,10 @@ def holds_item(
     text = _NAMED_NUMBER.sub(r"\1", LINK_RE.sub(" ", sentence))  # "Agenda 2030" is a name
     asks = question.asks
     if asks in ("time", "duration", "money", "number"):
-        kind, unit = confidence._asked(question.text)
+        kind, unit = stated.asked_quantity(question.text)
         if asks != "number":
             kind = asks  # the question's wording decided it (English "how much funding")
-        return confidence._states_kind(kind, unit, text, _terms(text))
+        return stated.states_kind(kind, unit, text, _terms(text))
     if asks == "title":
         return has_role(question, text)
     if asks == "person":

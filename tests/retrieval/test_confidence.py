@@ -13,8 +13,11 @@ from confsearch.retrieval.confidence import (
     ConfidenceModel,
     Evidence,
     Pool,
-    asks_for_quantity,
     gather,
+)
+from confsearch.retrieval.grounding import Grounding, Term
+from confsearch.retrieval.stated import (
+    asks_for_quantity,
     is_english,
     municipalities_unnamed,
     quantity_kind,
@@ -207,3 +210,17 @@ def test_actors_counted_as_organisations():
     assert not unstated_quantity("Antal stödaktörer för småföretag i landet?", [vinnova])
     # another unit is still no answer
     assert unstated_quantity("Hur många laddstolpar finns i Sverige?", [vinnova])
+
+
+def test_a_claim_about_what_the_texts_never_mention_is_not_confirmed():
+    text = "Vem är den normativa företagaren vi finansierar?"
+    hits = [SimpleNamespace(dense=0.9, passage=SimpleNamespace(text=text))]
+    pool = Pool(np.array([0.9, 0.8, 0.7], dtype=np.float32))
+    absent = Grounding([Term("kvotering", False, False), Term("företagsstöd", False, True)])
+    present = Grounding([Term("företagsstöd", False, True)])
+    claim = "Stämmer det att Västmanland har infört kvotering av företagsstöd?"
+    assert gather(claim, hits, pool, absent, []).unstated == "claim"
+    assert gather(claim, hits, pool, absent, []).ruled_out
+    assert gather(claim, hits, pool, present, []).unstated == ""
+    # not a claim to check: the missing word only lowers the coverage
+    assert gather("Hur arbetar Västmanland med kvotering?", hits, pool, absent, []).unstated == ""
