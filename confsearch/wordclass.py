@@ -172,7 +172,21 @@ def _listed_form(d: _Dictionary, entry: str, form: str) -> bool:
     return entry == form and set(d.entries.get(entry, "")) <= _COMPOUND_FLAGS
 
 
+def _participle(entry: str) -> bool:
+    """A past participle listed as an adjective of its own ("avslutad", from "avsluta"),
+    not a noun in "-ad" ("månad", with a noun's definite and plural flags)."""
+    flags = _dictionary().entries.get(entry, "")
+    noun = any(f in flags for f in _NOUN_FLAGS)
+    return entry.endswith("ad") and not noun and _conjugates(entry[:-1])
+
+
+# A noun's definite and plural forms ("månaden", "månader"): such an entry is no participle.
+_NOUN_FLAGS = "CDEFGHI"
+
+
 def _verb_analysis(d: _Dictionary, entry: str, form: str, flag: str, added: str) -> bool:
+    if _participle(entry) and not form.endswith(NOUN_ENDINGS):
+        return True  # "avslutat", "avslutade": the verb's, as the text would say it
     if not _conjugates(entry) or form.endswith(NOUN_ENDINGS):
         return False
     if form != entry:

@@ -20,6 +20,7 @@ from confsearch.wordclass import dictionary_dir, is_verb_form, never_a_topic
         "utvecklas",  # passive
         "glöms",
         "Rekommenderar",  # capitalised, opening a question
+        "avslutat",  # a participle the dictionary lists as an adjective ("avslutad")
     ],
 )
 def test_verb_forms(word):
@@ -45,6 +46,8 @@ def test_verb_forms(word):
         "vätgas",
         "Indien",
         "bra",  # an adverb/adjective in "-a" without a present tense
+        "månad",  # a noun in "-ad", not a participle
+        "kostnad",
     ],
 )
 def test_not_verb_forms(word):
