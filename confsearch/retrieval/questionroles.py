@@ -18,6 +18,7 @@ from collections.abc import Collection
 
 from confsearch.analysis import analyze_words
 from confsearch.reading.regions import find_mentions
+from confsearch.retrieval.questionforms import question_proper
 from confsearch.text import fold, is_generic
 from confsearch.wordclass import is_verb_form
 
@@ -137,7 +138,7 @@ def main_action(text: str, frame: Collection[str]) -> tuple[str, ...]:
     if doer is not None:
         return (fold(doer.group("doer")),)
     # "Inför en diskussion om …: vilka …?": the question is after its context clause
-    words = _WORD.findall(text.rpartition(":")[2] or text)
+    words = _WORD.findall(question_proper(text))
     for i, word in enumerate(words):
         low = word.lower()
         if i and words[i - 1].lower() in _SUBORDINATE:
