@@ -28,3 +28,7 @@ YEAR = r"(?:19|20)\d\d"
 DOCUMENT_YEAR = r"19[5-9]\d|20\d\d"
 # A year that states a time in running text (1800–2099: history counts too).
 STATED_YEAR = r"1[89]\d\d|20\d\d"
+
+# A keyword question's word for a date ("Startdatum för Rena resan?", "start date?"): it
+# asks when, as "när" does.
+DATE_WORDS = r"startdatum|slutdatum|datum|årtal|start\s+date|end\s+date"

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from confsearch.analysis import analyze_words
+from confsearch.patterns import DATE_WORDS
 from confsearch.reading.regions import find_mentions
 from confsearch.retrieval.questionforms import (
     AUXILIARIES,
@@ -138,7 +139,7 @@ _PLACE_WHERE = re.compile(
 _TIME = re.compile(
     _START + r"(?:när|nar|when|sedan\s+när|since\s+when)\b|"
     r"\b(?:vilket\s+år|vilken\s+månad|vilket\s+datum|vilken\s+dag|which\s+year|what\s+year|"
-    r"what\s+date|which\s+month|startdatum|slutdatum|datum|årtal|start\s+date|end\s+date)\b",
+    r"what\s+date|which\s+month|" + DATE_WORDS + r")\b",
     re.IGNORECASE,
 )
 # "När X gjorde Y, vad kom man fram till?": "när" opens a clause, the question is later.

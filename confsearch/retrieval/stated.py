@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from confsearch.analysis import analyze_words
-from confsearch.patterns import MONTHS, STATED_YEAR
+from confsearch.patterns import DATE_WORDS, MONTHS, STATED_YEAR
 from confsearch.text import FUNCTION_WORDS, LINK_RE, is_generic, split_sentences
 
 # The question asks for a number, an amount or a date; typed with or without å/ä/ö
@@ -27,8 +27,7 @@ _QUANTITY_QUESTION = re.compile(
     r"|^\W*(?:n[aä]r|when)\s+(?:ska|skall|kommer|blir|blev|var|är|b[oö]rjar|startar|slutar|"
     r"avslutas|startas|h[oö]lls|sker|skedde|will|was|is|did|does|do)\b"
     # keyword questions: "Antal expeditioner i Örebro?", "Startdatum för Rena resan?"
-    r"|^\W*antal(?:et)?\s+[^\W\d_]|\b(?:startdatum|slutdatum|datum|årtal|start\s+date|"
-    r"end\s+date)\b",
+    r"|^\W*antal(?:et)?\s+[^\W\d_]|\b(?:" + DATE_WORDS + r")\b",
     re.IGNORECASE,
 )
 # fmt: off
@@ -92,9 +91,7 @@ def _unit_term(question: str) -> str | None:
 
 
 _TIME_QUESTION = re.compile(
-    r"\b(?:n[aä]r|when|vilket\s+år|which\s+year|startdatum|slutdatum|datum|årtal|"
-    r"start\s+date|end\s+date)\b",
-    re.IGNORECASE,
+    r"\b(?:n[aä]r|when|vilket\s+år|which\s+year|" + DATE_WORDS + r")\b", re.IGNORECASE
 )
 # "Hur stora är satsningarna?" asks how large: a comparison answers it as a number does.
 _SIZE_QUESTION = re.compile(r"\bhur\s+stor[at]?\b(?!\s+(?:andel|del)\b)", re.IGNORECASE)
