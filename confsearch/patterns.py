@@ -15,6 +15,10 @@ ALNUM = r"[^\W_]+"
 ALNUM_RE = re.compile(ALNUM)
 # A run of letters only.
 LETTERS_RE = re.compile(r"[^\W\d_]+")
+# A word of a question or a sentence: letters, then letters, digits or hyphens
+# ("AI-projekt", "RUS-arbetet").
+WORD = r"[^\W\d_][\w-]*"
+WORD_RE = re.compile(WORD)
 
 # Swedish month names, lower case, January first.
 MONTHS = (

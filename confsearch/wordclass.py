@@ -204,20 +204,23 @@ def _comparison(entry: str, flag: str, added: str) -> bool:
     return flag == "P" and added in COMPARISON_ENDINGS and not _conjugates(entry)
 
 
-def _telling(word: str) -> list[tuple[str, str, str, str]]:
+@cache
+def _telling(word: str) -> tuple[tuple[str, str, str, str], ...]:
     """The analyses of ``word`` that say something (a compound the dictionary lacks by its
-    last part), without the full forms listed with compound flags only."""
+    last part), without the full forms listed with compound flags only. Cached: both
+    :func:`is_verb_form` and :func:`never_a_topic` ask for them."""
     w = word.lower()
     if len(w) < 3 or not w.isalpha():
-        return []
+        return ()
     d = _dictionary()
-    analyses = _analyses(d, w)
-    if not analyses:
-        heads = [w[i:] for i in range(MIN_MODIFIER, len(w) - MIN_HEAD + 1) if _analyses(d, w[i:])]
-        if not heads:
-            return []
-        analyses = _analyses(d, heads[0])  # the longest known last part
-    return [a for a in analyses if not _listed_form(d, a[0], a[1])]
+    analyses = (
+        _analyses(d, w)
+        or next(  # else by the longest known last part
+            (a for i in range(MIN_MODIFIER, len(w) - MIN_HEAD + 1) if (a := _analyses(d, w[i:]))),
+            [],
+        )
+    )
+    return tuple(a for a in analyses if not _listed_form(d, a[0], a[1]))
 
 
 @cache

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from confsearch.analysis import analyze_words
+from confsearch.patterns import WORD_RE
 from confsearch.reading.people import extract_speakers
 from confsearch.reading.regions import REGION, find_mentions, organisation
 from confsearch.reading.speakers import running_text_speakers
@@ -60,7 +61,6 @@ _DEFINING_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _NAME_RUN = re.compile(r"\b[A-ZÅÄÖ][\w-]+(?:\s+[A-ZÅÄÖ][\w-]+)+")
-_WORD = re.compile(r"[^\W\d_][\w-]*")
 
 
 def _terms(text: str) -> set[str]:
@@ -101,14 +101,14 @@ def focus_share(focus: list[set[str]], terms: set[str]) -> float:
 
 def _named_words(question: Question) -> list[str]:
     """The question's capitalised words after its first (which is capitalised anyway)."""
-    return [w for w in _WORD.findall(question.text)[1:] if w[:1].isupper()]
+    return [w for w in WORD_RE.findall(question.text)[1:] if w[:1].isupper()]
 
 
 def new_name(name: str, question: Question) -> bool:
     """A name the question does not already use ("Region Värmland" is not new for a
     question about "Värmlandsrådet")."""
     qwords = [*_named_words(question), *(m.name for m in find_mentions(question.text))]
-    words = [w for w in _WORD.findall(name) if w.lower() not in GENERIC_NAME_WORDS]
+    words = [w for w in WORD_RE.findall(name) if w.lower() not in GENERIC_NAME_WORDS]
     return not any(shares_stem(w, q) for w in words for q in qwords if len(q) >= 4)
 
 
@@ -169,14 +169,14 @@ def tells_action(actions: tuple[str, ...], sentence: str) -> bool:
     ("genomförde" and "genomförandet" share "genomf", not their stems)."""
     if not actions:
         return True
-    words = [fold(w) for w in _WORD.findall(sentence)]
+    words = [fold(w) for w in WORD_RE.findall(sentence)]
     return any(w.startswith(a[:ACTION_PREFIX]) for a in actions for w in words)
 
 
 def _says_role(roles: tuple[str, ...], sentence: str) -> bool:
     """Whether ``sentence`` names one of the roles a question asks for, inflected or in a
     compound ("ordföranden", "projektledaren", "enhetschef")."""
-    words = [fold(w) for w in _WORD.findall(sentence)]
+    words = [fold(w) for w in WORD_RE.findall(sentence)]
     return any(r in w for r in roles for w in words)
 
 
@@ -193,14 +193,14 @@ def has_role(question: Question, sentence: str) -> bool:
     for person in people:
         if not person.role:
             continue
-        parts = _WORD.findall(person.name)
+        parts = WORD_RE.findall(person.name)
         if not asked or any(shares_stem(p, a) for p in parts for a in asked if len(a) >= 3):
             return True
     return False
 
 
 def _countries(sentence: str) -> list[str]:
-    return [w for w in _WORD.findall(sentence) if fold(w) in {fold(c) for c in COUNTRIES}]
+    return [w for w in WORD_RE.findall(sentence) if fold(w) in {fold(c) for c in COUNTRIES}]
 
 
 def holds_item(

@@ -18,10 +18,11 @@ import re
 from dataclasses import dataclass, field
 
 from confsearch.analysis import analyze_words
-from confsearch.patterns import DATE_WORDS
+from confsearch.patterns import DATE_WORDS, WORD, WORD_RE
 from confsearch.reading.regions import find_mentions
 from confsearch.retrieval.questionforms import (
     AUXILIARIES,
+    START,
     WHERE_TO_START,
     question_proper,
     was_it,
@@ -56,13 +57,11 @@ ASKS = (
     "other",
 )
 
-_W = r"[^\W\d_][\w-]*"
-_START = r"^\W*(?:och|men|så|and|but|so)?\s*"
 _DEFINITION = re.compile(
-    _START + r"(?:vad\s+(?:är|ar|betyder|innebär|innebar|menas\s+med|avses\s+med|står)"
+    START + r"(?:vad\s+(?:är|ar|betyder|innebär|innebar|menas\s+med|avses\s+med|står)"
     r"|what\s+(?:is|are|does|do)|define|förklara|explain)\s+"
     r"(?:(?:en|ett|the|a|an|begreppet|termen|ordet|the\s+term)\s+)?"
-    r"(?P<term>(?:" + _W + r"\s*){1,3}?)"
+    r"(?P<term>(?:" + WORD + r"\s*){1,3}?)"
     r"(?:\s+(?:för\s+något|för\s+nåt|för|mean|stand\s+for|means))?\s*\??\s*$",
     re.IGNORECASE,
 )
@@ -79,7 +78,7 @@ _SAID_AUX = re.compile(
 )
 _ABOUT = re.compile(r"\b(?:om|kring|angående|about|on|regarding)\s+(?P<focus>.+)$", re.IGNORECASE)
 _PERSON = re.compile(
-    _START + r"(?:vem|who|vilka\s+(?:var\s+det\s+som|är\s+det\s+som))\b|"
+    START + r"(?:vem|who|vilka\s+(?:var\s+det\s+som|är\s+det\s+som))\b|"
     # "Vilka Vinnova-företrädare", not "Vilka slags chefer" (a kind, not who)
     r"\b(?:vilken|vilka|which|what)\s+(?!(?:slags|sorts|typ|typer|kind|kinds|type|types)\b)"
     r"(?:\w+\s+)?(?:[\w]+-)?(?:person(?:er)?|people|talare|speakers?|"
@@ -128,16 +127,16 @@ _REGION_CLASS = re.compile(
     re.IGNORECASE,
 )
 _PLACE = re.compile(
-    _START + r"(?:var(?!\s+(?:det|finns|är|har))\b|where\b)|"
+    START + r"(?:var(?!\s+(?:det|finns|är|har))\b|where\b)|"
     r"\b(?:vilket|vilka|which|what)\s+(?:andra\s+|other\s+)?"
     r"(?:land|länder|stad|städer|ort|orter|plats|platser|countr(?:y|ies)|cit(?:y|ies)|places?)\b",
     re.IGNORECASE,
 )
 _PLACE_WHERE = re.compile(
-    _START + r"(?:var\s+(?:finns|ligger|görs|sker|hölls|ska|kan)|where)\b", re.IGNORECASE
+    START + r"(?:var\s+(?:finns|ligger|görs|sker|hölls|ska|kan)|where)\b", re.IGNORECASE
 )
 _TIME = re.compile(
-    _START + r"(?:när|nar|when|sedan\s+när|since\s+when)\b|"
+    START + r"(?:när|nar|when|sedan\s+när|since\s+when)\b|"
     r"\b(?:vilket\s+år|vilken\s+månad|vilket\s+datum|vilken\s+dag|which\s+year|what\s+year|"
     r"what\s+date|which\s+month|" + DATE_WORDS + r")\b",
     re.IGNORECASE,
@@ -164,15 +163,15 @@ _NUMBER = re.compile(
 )
 # "Vilka åtgärder …", "Which measures …", "What are the steps …": several things named.
 _LIST = re.compile(
-    _START + r"(?:vilka|which|what\s+are(?:\s+the)?)\s+(?!av\b|är\b|var\b|of\b)[^\W\d_]{3,}",
+    START + r"(?:vilka|which|what\s+are(?:\s+the)?)\s+(?!av\b|är\b|var\b|of\b)[^\W\d_]{3,}",
     re.IGNORECASE,
 )
 _REASON = re.compile(
-    _START
+    START
     + r"(?:varf[öo]r|why)\b|\b(?:av\s+vilken\s+anledning|vad\s+beror|what\s+was\s+the\s+reason)",
     re.IGNORECASE,
 )
-_METHOD = re.compile(_START + r"(?:hur|how)\b", re.IGNORECASE)
+_METHOD = re.compile(START + r"(?:hur|how)\b", re.IGNORECASE)
 # Interrogatives and question scaffolding: never the focus.
 # fmt: off
 _QUESTION_WORDS = frozenset((
@@ -226,7 +225,7 @@ def is_english(text: str) -> bool:
 def content_words(text: str) -> list[str]:
     """The words of ``text`` that carry its topic: no function, generic or question words."""
     out = []
-    for word in re.findall(r"[^\W\d_][\w-]*", text):
+    for word in WORD_RE.findall(text):
         low = word.lower()
         if low in _QUESTION_WORDS or low in FUNCTION_WORDS or is_generic(word) or len(word) < 3:
             continue
@@ -234,6 +233,8 @@ def content_words(text: str) -> list[str]:
     return out
 
 
+# Words a who-question's deed is never (questionroles.main_action passes over them).
+_FRAME = _QUESTION_WORDS | AUXILIARIES
 # After these a word is the question's verb ("Vem talade", "Hur jobbar", "What did"); not
 # after "vilka"/"which", which govern a noun ("Vilka regioner"), nor after a subject
 # ("Hur bakar man surdegsbröd": the verb came first).
@@ -248,7 +249,7 @@ def verb_words(text: str) -> list[str]:
     """The words of a question that its grammar marks as verbs: the word after an
     interrogative or a subject pronoun, after an auxiliary ("har talat"), and a word
     ending as a supine or past participle after one ("har genomfört")."""
-    words = re.findall(r"[^\W\d_][\w-]*", text)
+    words = WORD_RE.findall(text)
     out = []
     for i, word in enumerate(words[1:], 1):
         before = words[i - 1].lower()
@@ -296,7 +297,8 @@ def _asks(text: str) -> str:
 def analyse(text: str) -> Question:
     """What ``text`` asks for (:data:`ASKS`) and its focus."""
     text = " ".join((text or "").split())
-    asks = _asks(question_proper(text))
+    proper = question_proper(text)  # without a memo's context clause
+    asks = _asks(proper)
     english = is_english(text)
     term = ""
     locators: list[str] = []
@@ -357,7 +359,7 @@ def analyse(text: str) -> Question:
         and not DOER_QUESTION.match(text)
         and bool(find_mentions(text) or WITHIN_BODY.search(text)),
         roles=asked_roles(text) if asks == "person" else (),
-        actions=main_action(text, _QUESTION_WORDS | AUXILIARIES) if asks in ACTION_ASKS else (),
+        actions=main_action(text, proper, _FRAME) if asks in ACTION_ASKS else (),
     )
 
 

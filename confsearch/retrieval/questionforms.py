@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 
+from confsearch.patterns import WORD
 from confsearch.wordclass import is_verb_form
 
-_START = r"^\W*(?:och|men|så|and|but|so)?\s*"
+# A question may open with a conjunction ("Och hur …", "But why …").
+START = r"^\W*(?:och|men|så|and|but|so)?\s*"
 
 # fmt: off
 AUXILIARIES = frozenset((
@@ -24,7 +26,7 @@ AUXILIARIES = frozenset((
 
 # "Var utredningsgruppen tvärfunktionell?": "var" is "was" when a subject follows it, not
 # a verb as in "Var finns …", "Var hölls …" (confsearch.wordclass knows the verbs).
-_VAR_THEN = re.compile(r"^\W*var\s+(?P<next>[^\W\d_][\w-]*)", re.IGNORECASE)
+_VAR_THEN = re.compile(r"^\W*var\s+(?P<next>" + WORD + ")", re.IGNORECASE)
 _SUBJECT_PRONOUNS = frozenset(("han", "hon", "hen", "de", "dom", "den", "ni", "du", "man"))
 _DEFINITE = re.compile(r"(?:en|et|na|n|t)$")
 # fmt: off
@@ -52,7 +54,7 @@ def was_it(text: str) -> bool:
 # "Var ska man börja?", "Where should the change start?": advice on the first step, a
 # method, not a location ("Var startade projektet?" still asks where).
 WHERE_TO_START = re.compile(
-    _START + r"(?:var|where)\s+(?:ska|skall|bör|borde|kan|should|shall|can|to|do|does)\b"
+    START + r"(?:var|where)\s+(?:ska|skall|bör|borde|kan|should|shall|can|to|do|does)\b"
     r"(?:\s+[^\W\d_]+){0,4}?\s+(?:b[oö]rja|starta|start|begin)\b",
     re.IGNORECASE,
 )

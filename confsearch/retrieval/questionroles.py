@@ -17,12 +17,10 @@ import re
 from collections.abc import Collection
 
 from confsearch.analysis import analyze_words
+from confsearch.patterns import WORD_RE
 from confsearch.reading.regions import find_mentions
-from confsearch.retrieval.questionforms import question_proper
 from confsearch.text import fold, is_generic
 from confsearch.wordclass import is_verb_form
-
-_WORD = re.compile(r"[^\W\d_][\w-]*")
 
 # "Vilken titel har Mona Karila?", "What are the job titles of …?": a person's role. The
 # words that can only mean a job title count alone; "titel", "roll", "position" only
@@ -129,16 +127,17 @@ _LIGHT = frozenset((
 # fmt: on
 
 
-def main_action(text: str, frame: Collection[str]) -> tuple[str, ...]:
+def main_action(text: str, question: str, frame: Collection[str]) -> tuple[str, ...]:
     """The index term of the main clause's verb of a who-question, when it is a deed
     (not a verb of saying, :mod:`confsearch.wordclass` sure it is a verb): "Vem utvärderade
-    Värmlandsrådet?" -> ("utvarder",); "Vem menade att …?" -> (). ``frame``: the question
-    and auxiliary words (lower case) passed over."""
+    Värmlandsrådet?" -> ("utvarder",); "Vem menade att …?" -> (). ``text``: the whole
+    question; ``question``: it without its context clause
+    (:func:`confsearch.retrieval.questionforms.question_proper`), whose words are read;
+    ``frame``: the question and auxiliary words (lower case) passed over."""
     doer = DOER_QUESTION.match(text)
     if doer is not None:
         return (fold(doer.group("doer")),)
-    # "Inför en diskussion om …: vilka …?": the question is after its context clause
-    words = _WORD.findall(question_proper(text))
+    words = WORD_RE.findall(question)
     for i, word in enumerate(words):
         low = word.lower()
         if i and words[i - 1].lower() in _SUBORDINATE:
