@@ -38,6 +38,7 @@ from confsearch.retrieval.questionroles import (
     main_action,
     names_person,
 )
+from confsearch.retrieval.stated import DURATION_QUESTION
 from confsearch.text import FUNCTION_WORDS, fold, is_generic
 
 ASKS = (
@@ -147,7 +148,6 @@ _CLAUSE_THEN_QUESTION = re.compile(
     r"which|why|who)\b",
     re.IGNORECASE,
 )
-_DURATION = re.compile(r"\b(?:hur\s+l[aå]ng\s+tid|hur\s+l[aä]nge|how\s+long)\b", re.IGNORECASE)
 _MONEY = re.compile(
     r"\b(?:vad\s+kosta(?:r|de)|hur\s+mycket\s+(?:pengar|kostar|kostade|stöd|bidrag|medel|"
     r"finansiering|investera\w*|satsa\w*)|vilken\s+budget|hur\s+stor\s+budget|budget\w*|"
@@ -269,7 +269,7 @@ def _asks(text: str) -> str:
         return "said"
     if JOB_TITLE.search(text) or (TITLE_WORD.search(text) and names_person(text)):
         return "title"
-    if _DURATION.search(text):
+    if DURATION_QUESTION.search(text):
         return "duration"
     if _MONEY.search(text):
         return "money"

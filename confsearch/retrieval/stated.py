@@ -59,7 +59,8 @@ _MONEY_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _FREQUENCY_QUESTION = re.compile(r"\b(?:hur\s+ofta|how\s+often)\b", re.IGNORECASE)
-_DURATION_QUESTION = re.compile(
+# "Hur länge …?", "how long": also what confsearch.retrieval.question reads as "duration".
+DURATION_QUESTION = re.compile(
     r"\b(?:hur\s+l[aå]ng\s+tid|hur\s+l[aä]nge|how\s+long)\b", re.IGNORECASE
 )
 _SHARE_QUESTION = re.compile(
@@ -106,7 +107,7 @@ def asked_quantity(question: str) -> tuple[str, str | None]:
     """(:func:`quantity_kind`, the index term counted for "count", else None)."""
     if _FREQUENCY_QUESTION.search(question):
         return "frequency", None
-    if _DURATION_QUESTION.search(question):
+    if DURATION_QUESTION.search(question):
         return "duration", None
     if _MONEY_QUESTION.search(question):
         return "money", None
