@@ -228,7 +228,7 @@ def answer(
         )
         for i, c in enumerate(chosen)
     ]
-    holds = lead is not None or q.asks not in CHECKED_ASKS
+    holds = lead is not None or not checked(q)
     confident = bool(response.confident and response.hits and sentences and holds)
     if confident:
         message = CONFIDENT_MESSAGE
@@ -260,6 +260,12 @@ CHECKED_ASKS = frozenset(
         "place",
     )
 )
+
+
+def checked(q: Question) -> bool:
+    """Whether only a sentence holding the asked-for item answers ``q``: the kinds of
+    :data:`CHECKED_ASKS`, things asked by name and counted lists (listitems)."""
+    return q.asks in CHECKED_ASKS or bool(q.named) or q.count > 0
 
 
 # --------------------------------------------------------------------------- text output

@@ -28,6 +28,7 @@ from confsearch.reading.regions import REGION, find_mentions, organisation
 from confsearch.reading.speakers import running_text_speakers
 from confsearch.retrieval import stated
 from confsearch.retrieval.glossary import expansions
+from confsearch.retrieval.listitems import named_things, states_count
 from confsearch.retrieval.question import Question, shares_stem
 from confsearch.text import LINK_RE, fold
 from confsearch.tuning import ACTION_PREFIX
@@ -107,7 +108,11 @@ def _named_words(question: Question) -> list[str]:
 def new_name(name: str, question: Question) -> bool:
     """A name the question does not already use ("Region Värmland" is not new for a
     question about "Värmlandsrådet")."""
-    qwords = [*_named_words(question), *(m.name for m in find_mentions(question.text))]
+    mentioned = [w for m in find_mentions(question.text) for w in WORD_RE.findall(m.name)]
+    qwords = [
+        *_named_words(question),
+        *(w for w in mentioned if w.lower() not in GENERIC_NAME_WORDS),
+    ]
     words = [w for w in WORD_RE.findall(name) if w.lower() not in GENERIC_NAME_WORDS]
     return not any(shares_stem(w, q) for w in words for q in qwords if len(q) >= 4)
 
@@ -199,6 +204,26 @@ def has_role(question: Question, sentence: str) -> bool:
     return False
 
 
+def _names_things(question: Question, text: str, speakers=()) -> bool:
+    """Whether ``text`` names a thing of the class the question asks the names of
+    ("Vilka AI-verktyg …?"): a name in a sentence about that class, not a region or
+    organisation, and with a word that is neither a person's of the passage (its speakers
+    and people the sentence names) nor the question's own, in any of its glossary forms
+    ("RUS" for "regional utvecklingsstrategi")."""
+    asked = {fold(w) for w in re.findall(r"\w+", question.text)}
+    asked |= {fold(w) for _, t in expansions(question.text) for w in re.findall(r"\w+", t)}
+    asked |= {fold(w) for m in find_mentions(question.text) for w in re.findall(r"\w+", m.name)}
+    people = [*speakers, *(p.name for p in extract_speakers([text]))]
+    asked |= {fold(w) for p in people for w in re.findall(r"\w+", str(p))}
+    for name in named_things(question.named, text):
+        if find_mentions(name):
+            continue
+        words = [fold(w) for w in re.findall(r"[^\W\d_]{3,}", name)]
+        if any(w not in asked and not any(shares_stem(w, a) for a in asked) for w in words):
+            return True
+    return False
+
+
 def _countries(sentence: str) -> list[str]:
     return [w for w in WORD_RE.findall(sentence) if fold(w) in {fold(c) for c in COUNTRIES}]
 
@@ -262,6 +287,10 @@ def holds_item(
         places = [m.name for m in find_mentions(text)]
         places += [m.group(1) for m in _AT_PLACE.finditer(text)]
         return bool(countries) or any(new_name(p, question) for p in places)
+    if question.count and not (states_count(question.count, text) and enumerates(text)):
+        return False  # "Vilka tre steg …?": "fyra faser med tre steg i varje" lists none
+    if question.named:
+        return _names_things(question, text, speakers)
     if asks == "list":
         return enumerates(text)
     if asks == "reason":
@@ -349,5 +378,9 @@ def unanswered(question: Question) -> str:
     if question.asks == "place" and question.excluded:
         other = question.other_class or "platser"
         return f"Texterna säger inte vilka andra {other} än {' '.join(question.excluded)}."
+    if question.named:
+        return "Texterna nämner inga namn på det frågan gäller."
+    if question.count:
+        return "Texterna räknar inte upp dem en för en."
     phrase = _PHRASES.get(question.asks, "det frågan gäller")
     return f"Texterna säger inte {phrase}."

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from confsearch.analysis import analyze_words
 from confsearch.patterns import DATE_WORDS, WORD, WORD_RE
 from confsearch.reading.regions import find_mentions
+from confsearch.retrieval.listitems import asked_count, named_class
 from confsearch.retrieval.questionforms import (
     AUXILIARIES,
     START,
@@ -215,6 +216,9 @@ class Question:
     # "Vem utvärderade …?": the index term of the deed a "who" question asks the doer of;
     # the name answering it must stand in a sentence that tells of that deed
     actions: tuple[str, ...] = ()
+    # "Vilka AI-verktyg …?": things known by name, answered only by naming one
+    named: str = ""
+    count: int = 0  # "Vilka tre steg …?": the answer states the count and lists them
 
 
 def is_english(text: str) -> bool:
@@ -294,6 +298,10 @@ def _asks(text: str) -> str:
     return "other"
 
 
+# Kinds of question whose answer may have to name things or count them (listitems).
+_LIST_ASKS = ("list", "other")
+
+
 def analyse(text: str) -> Question:
     """What ``text`` asks for (:data:`ASKS`) and its focus."""
     text = " ".join((text or "").split())
@@ -360,6 +368,8 @@ def analyse(text: str) -> Question:
         and bool(find_mentions(text) or WITHIN_BODY.search(text)),
         roles=asked_roles(text) if asks == "person" else (),
         actions=main_action(text, proper, _FRAME) if asks in ACTION_ASKS else (),
+        named=named_class(proper) if asks in _LIST_ASKS else "",
+        count=asked_count(proper) if asks in _LIST_ASKS else 0,
     )
 
 

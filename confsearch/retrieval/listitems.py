@@ -1,0 +1,127 @@
+"""What a list question needs of its answer, beyond a sentence about its topic.
+
+Two kinds of "vilka …?" are only answered by a sentence of a particular shape:
+
+* things known by their names ("Vilka AI-verktyg rekommenderas?", "Which software was
+  used?", "Vilka nämnder deltar?", "Vilka andra modeller …?"): a sentence that speaks of
+  "berörda organisationer" or "alla nämnder" without naming one does not say which, so
+  the answer needs a name of a thing (:func:`thing_names`);
+* a counted list ("Vilka tre steg …?", "What are the three strands …?"): the sentence that
+  answers gives that many, so it states the count and lists them ("består av tre delar:
+  Loket, LUX och …"); "fyra faser med tre steg i varje" counts steps it never lists.
+
+Both are read off the question's grammar (an interrogative and the noun it governs), in
+Swedish and English. A pair ("Vilka två …") needs no count in its answer ("X och Y"),
+so counts start at three.
+"""
+
+from __future__ import annotations
+
+import re
+
+from confsearch.text import fold, split_sentences
+
+__all__ = ["asked_count", "named_class", "named_things", "states_count", "thing_names"]
+
+# Nouns for things known by a name of their own: tools and software, committees and
+# working groups, and models in the plural ("vilken modell" is answered by describing it).
+_NAMED_NOUN = (
+    r"(?:verktyg\w*|programvar\w*|mjukvar\w*|plattform\w*|app|appar(?:na)?|appen|"
+    r"nämnd(?:er|erna|en)?|arbetsgrupp(?:er|erna)|modeller(?:na)?|tools?|software|"
+    r"platforms?|apps?|committees?|working\s+groups|models)"
+)
+_NAMED_QUESTION = re.compile(
+    r"\b(?:vilk(?:a|en|et)|which|what)\s+(?:[^\W\d_]+\s+)?(?:[^\W\d_]+-)?(?P<cls>"
+    + _NAMED_NOUN
+    + r")\b",
+    re.IGNORECASE,
+)
+
+# fmt: off
+_COUNTS = {
+    "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8, "nio": 9, "tio": 10,
+    "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}
+# fmt: on
+_COUNTED_QUESTION = re.compile(
+    r"\b(?:vilka|which|what\s+(?:are|were)\s+the|what\s+(?:are|were))\s+"
+    r"(?P<n>[3-9]|10|" + "|".join(_COUNTS) + r")\s+[^\W\d_]",
+    re.IGNORECASE,
+)
+
+
+# The Swedish words a text uses for each kind of thing (the start of a word or of a
+# compound's last part: "verktyg" in "AI-verktygen", "modell" in "samverkansmodellen").
+_CLASS_WORDS = (
+    (("verktyg", "tool"), ("verktyg",)),
+    (("programvar", "mjukvar", "software"), ("programvar", "mjukvar", "program", "verktyg")),
+    (("plattform", "platform"), ("plattform",)),
+    (("app",), ("app",)),
+    (("namnd", "committee"), ("namnd", "utskott")),
+    (("arbetsgrupp", "working"), ("arbetsgrupp",)),
+    (("modell", "model"), ("modell",)),
+)
+
+
+def class_words(cls: str) -> tuple[str, ...]:
+    """The folded Swedish word starts a text names a thing of class ``cls`` with."""
+    low = fold(cls)
+    for starts, words in _CLASS_WORDS:
+        if low.startswith(starts):
+            return words
+    return (low,)
+
+
+def named_class(question: str) -> str:
+    """The noun of things a question asks the names of ("AI-verktyg" → "verktyg"), or ""."""
+    m = _NAMED_QUESTION.search(question)
+    return m.group("cls") if m else ""
+
+
+def asked_count(question: str) -> int:
+    """How many things a "vilka tre …" question asks for (0 when it names no count of
+    three or more)."""
+    m = _COUNTED_QUESTION.search(question)
+    if m is None:
+        return 0
+    n = m.group("n").lower()
+    return int(n) if n.isdigit() else _COUNTS[n]
+
+
+def states_count(count: int, sentence: str) -> bool:
+    """Whether ``sentence`` states ``count`` in digits or in Swedish or English words."""
+    words = {w for w, n in _COUNTS.items() if n == count} | {str(count)}
+    found = {fold(w) for w in re.findall(r"\w+", sentence.lower())}
+    return any(fold(w) in found for w in words)
+
+
+# A title in quotes or italics, or a run of capitalised words (with digits: "Agenda 2030").
+_TITLE = re.compile(r"\*[^*\n]{2,60}\*|[”“\"][^”“\"\n]{2,60}[”“\"]")
+_CAPITALISED = re.compile(r"\b[A-ZÅÄÖ][\w-]*(?:\s+(?:[A-ZÅÄÖ][\w-]*|\d+))*")
+_ACRONYM = re.compile(r"^[A-ZÅÄÖ]{2,}(?:[-:][\w]+)?$")
+
+
+def thing_names(sentence: str) -> list[str]:
+    """Names in ``sentence`` that may name a thing: titles in quotes or italics, acronyms,
+    and runs of capitalised words not opening the sentence (its first word is capitalised
+    anyway). Whose names they are (a person, a region) the caller decides."""
+    found = [m.group().strip('*”“"') for m in _TITLE.finditer(sentence)]
+    sentence = _TITLE.sub(" ", sentence)
+    opening = re.match(r"\W*", sentence)
+    start = opening.end() if opening else 0
+    for m in _CAPITALISED.finditer(sentence):
+        if m.start() > start or _ACRONYM.match(m.group().split()[0]):
+            found.append(m.group())
+    return found
+
+
+def named_things(cls: str, text: str) -> list[str]:
+    """The :func:`thing_names` of the sentences of ``text`` that speak of things of class
+    ``cls`` ("arbetsgrupper"): a name elsewhere names something else."""
+    words = class_words(cls)
+    found = []
+    for sentence in split_sentences(text):
+        folded = [fold(w) for w in re.findall(r"[^\W\d_]+", sentence)]
+        if any(w.startswith(c) or c in w[3:] for w in folded for c in words):
+            found += thing_names(sentence)
+    return found

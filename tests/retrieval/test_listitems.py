@@ -1,0 +1,139 @@
+"""List questions that need names or a count in their answer (issue 24, near misses)."""
+
+from __future__ import annotations
+
+import pytest
+
+from confsearch.answers.answer import answer
+from confsearch.answers.sentences import holds_item, new_name
+from confsearch.retrieval.listitems import (
+    asked_count,
+    named_class,
+    named_things,
+    states_count,
+    thing_names,
+)
+from confsearch.retrieval.question import analyse
+from tests.answers.test_answer import make_hit, response
+
+
+@pytest.mark.parametrize(
+    ("question", "cls"),
+    [
+        ("Vilka AI-verktyg använder länets företag?", "verktyg"),
+        ("Which software did the region use for the map?", "software"),
+        ("Which named committees take part in the forum?", "committees"),
+        ("Vilka nämnder sitter i styrgruppen?", "nämnder"),
+        ("Vilka arbetsgrupper bildades efter utredningen?", "arbetsgrupper"),
+        ("Vilka andra modeller studerade myndigheten?", "modeller"),
+        # a model described, a kind of people, no class of named things
+        ("Vilken modell använde myndigheten?", ""),
+        ("Vilka grupper måste stärkas?", ""),
+        ("Vilka åtgärder föreslås?", ""),
+    ],
+)
+def test_named_class_is_read_off_the_interrogative_and_its_noun(question, cls):
+    assert named_class(question) == cls
+
+
+@pytest.mark.parametrize(
+    ("question", "count"),
+    [
+        ("Vilka tre steg ingår i fasen?", 3),
+        ("What are the four phases of the model?", 4),
+        ("Which five groups were the proposals sorted into?", 5),
+        ("Vilka 6 kommuner deltar?", 6),
+        # a pair needs no count in its answer ("X och Y"), and no count at all is none
+        ("Vilka två talare kom från myndigheten?", 0),
+        ("Vilka steg ingår?", 0),
+    ],
+)
+def test_asked_count(question, count):
+    assert asked_count(question) == count
+
+
+def test_states_count_in_digits_or_words():
+    assert states_count(3, "Arbetet består av tre delar: A, B och C.")
+    assert states_count(3, "Planen har 3 delar.")
+    assert states_count(5, "Förslagen sorterades i fem grupper.")
+    assert not states_count(3, "Modellen har fyra faser.")
+
+
+def test_thing_names_skip_the_opening_word_and_keep_titles_and_acronyms():
+    names = thing_names("Verktyget heter ”Kartkollen” och tas fram med SCB och Lantmäteriet.")
+    assert "Kartkollen" in names and "SCB" in names and "Lantmäteriet" in names
+    assert "Verktyget" not in names
+    assert thing_names("AI används av många företag.") == ["AI"]  # an acronym opens it
+
+
+def test_named_things_only_from_sentences_about_the_class():
+    text = (
+        "Regionen bildade arbetsgrupper för att jobba vidare. "
+        "Anna Berg från Region Gävleborg ledde arbetet."
+    )
+    assert named_things("arbetsgrupper", text) == []
+    text = "Regionen bildade två arbetsgrupper: Gruppen Vatten och Gruppen Skog."
+    assert "Gruppen Vatten" in named_things("arbetsgrupper", text)
+    # English class words map to the Swedish words of the texts
+    assert named_things("software", "Kartan ritades i programmet Kartkollen.") == ["Kartkollen"]
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "holds"),
+    [
+        ("Vilka andra modeller lärde myndigheten av?", "De lärde av andra modeller.", False),
+        (
+            "Vilka andra modeller lärde myndigheten av?",
+            "De lärde av andra modeller, bland dem ”Öppna Dörren” i Malmö.",
+            True,
+        ),
+        # a person of the passage, or a name the question uses, names no tool
+        (
+            "Vilka AI-verktyg testade Region Västerbotten?",
+            "Region Västerbotten testade flera AI-verktyg, berättar Karin Ek.",
+            False,
+        ),
+        (
+            "Vilka AI-verktyg testade Region Västerbotten?",
+            "Region Västerbotten testade AI-verktyget Copilot i tio företag.",
+            True,
+        ),
+        # a counted list: the count and the list, in one sentence
+        ("Vilka tre steg ingår i fasen?", "Modellen har fyra faser med tre steg i varje.", False),
+        (
+            "Vilka tre delar består arbetet av?",
+            "Arbetet har tre delar: Loket, LUX och Hamnen.",
+            True,
+        ),
+    ],
+)
+def test_holds_item_for_named_and_counted_lists(question, sentence, holds):
+    assert holds_item(analyse(question), sentence, speakers=("Karin Ek",)) is holds
+
+
+def test_a_question_for_names_the_texts_do_not_give_is_not_answered():
+    hits = [
+        make_hit(1, "Kommunen bildade arbetsgrupper för att jobba vidare med resultaten."),
+        make_hit(2, "Arbetsgruppen var blandad, berättar Maria Sundman, Region Gävleborg."),
+    ]
+    ans = answer(response("Vilka arbetsgrupper har kommunen bildat?", hits))
+    assert not ans.confident
+    assert ans.message == "Texterna nämner inga namn på det frågan gäller."
+    assert ans.sentences  # the nearest sentences are still shown, marked as such
+    named = [
+        make_hit(1, "Kommunen bildade två arbetsgrupper: Gruppen Vatten och Gruppen Skog."),
+    ]
+    assert answer(response("Vilka arbetsgrupper har kommunen bildat?", named)).confident
+
+
+def test_a_counted_list_the_texts_do_not_list_is_not_answered():
+    hits = [make_hit(1, "Samverkansmodellen har fyra faser med tre steg i varje fas.")]
+    ans = answer(response("Vilka tre steg ingår i den andra fasen?", hits))
+    assert not ans.confident
+    assert ans.message == "Texterna räknar inte upp dem en för en."
+
+
+def test_an_organisation_the_question_names_by_its_short_name_is_not_new():
+    q = analyse("Vilka organisationer satt i MUCF:s referensgrupp?")
+    assert not new_name("Myndigheten för ungdoms- och civilsamhällesfrågor", q)
+    assert new_name("Vinnova", q)
