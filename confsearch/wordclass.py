@@ -15,6 +15,10 @@ A word is a **verb form** when every way the dictionary derives it is a verb's i
 * the form is not one of the nouns a verb entry carries ("samverka" → "samverkan",
   "lära" → "lärande": :data:`NOUN_ENDINGS`).
 
+The supines of strong and irregular verbs ("haft", "gjort", "tagit", "deltagit") are
+listed as entries of their own with no verb flag, so they come from a closed table of the
+language's irregular verbs (:data:`IRREGULAR_SUPINES`).
+
 A word that is also another entry's form ("fara", a noun and a verb) or that the
 dictionary does not know (names, English words, typos, new compounds) is never a verb
 form: the lookup only ever removes words it is sure of. A compound the dictionary lacks
@@ -50,6 +54,21 @@ _PAST = ("de", "te", "it", "at")
 _COMPOUND_FLAGS = frozenset("XUYZW")
 # An adjective's comparative and superlative endings (the dictionary's flag "P").
 COMPARISON_ENDINGS = ("are", "ast", "aste")
+# The supines of Swedish strong and irregular verbs: the dictionary lists them as entries
+# of their own, with no flag that says "verb" ("haft", "tagit/A", "skrivit/XY"). A word
+# ending in one of five or more letters is its compound ("deltagit", "genomfört" is not
+# here: it is regular); the short ones count only whole ("sett", not "kassett").
+# fmt: off
+IRREGULAR_SUPINES = frozenset((
+    "haft", "varit", "blivit", "gjort", "sagt", "fått", "sett", "gått", "stått", "kommit",
+    "tagit", "gett", "givit", "legat", "lagt", "velat", "kunnat", "vetat", "hunnit",
+    "funnit", "burit", "dragit", "skrivit", "valt", "sålt", "dött", "bett", "slagit",
+    "brutit", "bjudit", "sjungit", "försvunnit", "vunnit", "hållit", "fallit", "låtit",
+    "ätit", "sovit", "suttit", "lidit", "stigit", "gripit", "skurit", "skjutit", "flugit",
+    "frusit", "njutit", "rivit", "sprungit", "strukit", "tvingat", "vikit", "bundit",
+    "druckit", "förstått", "beslutit",
+))
+# fmt: on
 MIN_HEAD = 4  # letters of a compound's last part looked up on its own
 MIN_MODIFIER = 3
 
@@ -226,6 +245,9 @@ def _telling(word: str) -> tuple[tuple[str, str, str, str], ...]:
 @cache
 def is_verb_form(word: str) -> bool:
     """Whether ``word`` is only ever a verb's form (module docstring); False when unsure."""
+    w = word.lower()
+    if w in IRREGULAR_SUPINES or any(w.endswith(s) for s in IRREGULAR_SUPINES if len(s) >= 5):
+        return True
     d = _dictionary()
     telling = _telling(word)
     return bool(telling) and all(_verb_analysis(d, *a) for a in telling)
