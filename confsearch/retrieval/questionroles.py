@@ -65,10 +65,17 @@ _ROLES = {
 # fmt: on
 
 
+# A verb after these stands in a clause of its own ("Vem sa att ekonomin domineras …"):
+# the question's deed and the role it asks for are the main clause's.
+_SUBORDINATE = frozenset(("att", "som", "om", "vad", "hur", "när", "där", "för", "to", "that"))
+
+
 def asked_roles(text: str) -> tuple[str, ...]:
     """The roles a "who" question asks for, folded ("ordforande"), as the texts say them."""
     found = []
     for word in re.findall(r"[^\W\d_]+", text):
+        if word.lower() in _SUBORDINATE:
+            break  # "Vem berättade att politikerna …?": a role in a clause of its own
         key = fold(word)
         role = _ROLES.get(key) or next((r for r in _ROLES.values() if key.startswith(r)), None)
         if role:
@@ -107,13 +114,12 @@ _SAYING = re.compile(
     r"ansåg|hävd\w*|konstater\w*|beskriv\w*|beskrev|presenter\w*|citer\w*|föresl\w*|"
     r"efterly\w*|fråga\w*|svara\w*|diskuter\w*|poängter\w*|resoner\w*|argumenter\w*|"
     r"uttryck\w*|höll|håll\w*|ledde|led\w*|funder\w*|undr\w*|reflekter\w*|tänk\w*|"
+    # and of taking part in the session: "Vilka medverkade i passet?" asks who spoke
+    r"medverk\w*|deltog|deltar|deltagit|föreläs\w*|"
     # and of belonging: "vilken region representerar hon?" asks where she is from
     r"represent\w*|företräd\w*|tillhör\w*)$",
     re.IGNORECASE,
 )
-# A verb after these stands in a clause of its own ("Vem sa att ekonomin domineras …"):
-# the question's deed is the main clause's.
-_SUBORDINATE = frozenset(("att", "som", "om", "vad", "hur", "när", "där", "för", "to", "that"))
 # Verbs that carry another ("har låtit granska", "försökte bygga": the deed is the next
 # verb) or a deed named by a noun ("Vem genomförde utvärderingen?" is answered by
 # "Utvärderingen gjordes av Karin Ek": the noun is the focus, which sentences are held to).

@@ -124,6 +124,9 @@ def test_var_and_vilka_read_by_what_follows(question, asks):
         ("Vem menade att människor vill ha berättelser?", ()),
         ("Vem i Norrbotten varnade för fly in fly out?", ()),
         ("Vem pratade om cykling?", ()),
+        # taking part in the session asks who spoke: the session's speakers answer
+        ("Vilka två personer från Vinnova medverkade i passet?", ()),
+        ("Vem föreläste om cykling?", ()),
         # a verb in a clause of its own, or a deed named by its noun
         ("Vem var chef för avdelningen som sköter Värmlandsrådet?", ()),
         ("Vem genomförde utvärderingen av Värmlandsrådet?", ()),
@@ -209,6 +212,8 @@ def test_a_who_question_that_names_a_role_wants_that_role():
     assert holds_item(chair, "Rådets ordförande Karin Ek berättade om arbetet.")
     assert analyse("Who chairs the council?").roles == ("ordforande",)
     assert analyse("Vem leder projektet?").roles == ()
+    # a role in a clause of its own is no role asked for
+    assert analyse("Vem berättade att politikerna stod bakom utredningen?").roles == ()
 
 
 def test_a_persons_name_is_no_place():
@@ -338,3 +343,14 @@ def test_positional_verbs_and_prepositions_are_no_topic():
 )
 def test_where_to_start_asks_for_a_method(question, asks):
     assert analyse(question).asks == asks
+
+
+def test_a_phrase_the_glossary_translates_whole_is_one_focus_item():
+    from confsearch.answers.sentences import focus_share, focus_terms
+
+    q = analyse("What is the Chamber of Commerce supposed to look into?")
+    focus = focus_terms(q)
+    chamber = [alts for alts in focus if any(t.startswith("handelskamm") for t in alts)]
+    assert len(chamber) == 1  # "Chamber" and "Commerce" together, counted once
+    told = focus_share(focus, {"handelskamm", "anlit", "export"})
+    assert told > focus_share(focus, {"export"})
