@@ -81,12 +81,26 @@ def _match(q: str, terms: set[str]) -> float:
 def focus_terms(question: Question) -> list[set[str]]:
     """For each focus word, the index terms that count as mentioning it: its own, and
     those of the glossary's synonyms and translations ("jämställdhet" ~ "kvinnor och
-    män" when the glossary says so)."""
-    out = []
+    män" when the glossary says so). The words of a phrase the glossary translates
+    whole ("Chamber of Commerce" ~ "Handelskammaren") are one focus item, not several."""
+    phrases = [
+        (words, target)
+        for matched, target in expansions(question.text)
+        if len(words := set(fold(matched).split())) > 1
+    ]
+    out: list[set[str]] = []
+    joined: dict[int, set[str]] = {}  # phrase number -> its focus item
     for word in question.focus:
         alts = _terms(word)
         for _, target in expansions(word):
             alts |= {t for t in _terms(target) if len(t) >= 3}
+        phrase = next((i for i, (words, _) in enumerate(phrases) if fold(word) in words), None)
+        if phrase is not None:
+            alts |= {t for t in _terms(phrases[phrase][1]) if len(t) >= 3}
+            if phrase in joined:
+                joined[phrase] |= alts
+                continue
+            joined[phrase] = alts
         if alts:
             out.append(alts)
     return out

@@ -64,6 +64,10 @@ ONE_WAY: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("municipalities", ("kommuner",)),
     ("county council", ("region",)),
     ("county administrative board", ("länsstyrelse",)),
+    # bodies by their usual English names, where the register of organisations
+    # (reading.gazetteer.ENGLISH_NAMES) has none: a chamber of commerce is regional
+    ("chamber of commerce", ("Handelskammaren",)),
+    ("Statistics Sweden", ("SCB", "Statistiska centralbyrån")),
     ("evaluation", ("utvärdering",)),
     ("collaboration", ("samverkan", "samarbete")),
     ("cooperation", ("samarbete", "samverkan")),
