@@ -24,7 +24,7 @@ import re
 from confsearch.analysis import analyze_words
 from confsearch.patterns import WORD_RE
 from confsearch.reading.people import extract_speakers
-from confsearch.reading.regions import REGION, find_mentions, organisation
+from confsearch.reading.regions import REGION, find_mentions, organisation, typed_mentions
 from confsearch.reading.speakers import running_text_speakers
 from confsearch.retrieval import stated
 from confsearch.retrieval.glossary import expansions
@@ -122,7 +122,7 @@ def _named_words(question: Question) -> list[str]:
 def new_name(name: str, question: Question) -> bool:
     """A name the question does not already use ("Region Värmland" is not new for a
     question about "Värmlandsrådet")."""
-    mentioned = [w for m in find_mentions(question.text) for w in WORD_RE.findall(m.name)]
+    mentioned = [w for m in typed_mentions(question.text) for w in WORD_RE.findall(m.name)]
     qwords = [
         *_named_words(question),
         *(w for w in mentioned if w.lower() not in GENERIC_NAME_WORDS),
@@ -226,7 +226,7 @@ def _names_things(question: Question, text: str, speakers=()) -> bool:
     ("RUS" for "regional utvecklingsstrategi")."""
     asked = {fold(w) for w in re.findall(r"\w+", question.text)}
     asked |= {fold(w) for _, t in expansions(question.text) for w in re.findall(r"\w+", t)}
-    asked |= {fold(w) for m in find_mentions(question.text) for w in re.findall(r"\w+", m.name)}
+    asked |= {fold(w) for m in typed_mentions(question.text) for w in re.findall(r"\w+", m.name)}
     people = [*speakers, *(p.name for p in extract_speakers([text]))]
     asked |= {fold(w) for p in people for w in re.findall(r"\w+", str(p))}
     for name in named_things(question.named, text):

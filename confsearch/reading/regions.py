@@ -44,7 +44,7 @@ from confsearch.reading.gazetteer import (
     region_aliases,
     text_forms,
 )
-from confsearch.text import fold_key, url_spans
+from confsearch.text import fold, fold_key, url_spans
 
 __all__ = [
     "ENGLISH_NAMES",
@@ -62,6 +62,7 @@ __all__ = [
     "match_region_filter",
     "organisation",
     "region_aliases",
+    "typed_mentions",
 ]
 
 # Verbs that mark the subject as the one presenting ("Region Gävleborg berättar om ...").
@@ -173,6 +174,46 @@ def find_mentions(text: str) -> list[Mention]:
             )
         )
     return out
+
+
+@cache
+def _typed_regex() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The register's forms folded (lower case, no å/ä/ö), acronyms left out: "skr" or
+    "vgr" typed in lower case are as likely other words."""
+    forms: dict[str, str] = {}
+    for org in GAZETTEER:
+        for form in text_forms(org):
+            if not form.isupper():
+                forms.setdefault(fold(form), org.name)
+    ordered = sorted(forms, key=len, reverse=True)
+    groups = "|".join(re.escape(f) for f in ordered)
+    return re.compile(rf"(?<![\w-])(?P<form>{groups})(?P<gen>s)?(?![\w-])"), forms
+
+
+def typed_mentions(text: str) -> list[Mention]:
+    """Mentions in a question as people type it: the register's spelling
+    (:func:`find_mentions`) and also lower case or without å/ä/ö ("region skane",
+    "vad gör orebro lan"). For questions only: in the texts, case tells a name."""
+    out = find_mentions(text)
+    folded = fold(text)
+    if len(folded) != len(text):  # a character folded into two: offsets would not match
+        return out
+    pattern, forms = _typed_regex()
+    for m in pattern.finditer(folded):
+        if any(e.start < m.end() and m.start() < e.end for e in out):
+            continue
+        name = forms[m.group("form")]
+        out.append(
+            Mention(
+                name=name,
+                start=m.start(),
+                end=m.end(),
+                genitive=m.group("gen") is not None,
+                text=text[m.start() : m.end()],
+                kind=BY_NAME[name].kind,
+            )
+        )
+    return sorted(out, key=lambda x: x.start)
 
 
 # ------------------------------------------------------------------------ attribution

@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 
 from confsearch.patterns import LETTERS_RE
-from confsearch.reading.regions import find_mentions
+from confsearch.reading.regions import find_mentions, typed_mentions
 from confsearch.retrieval.blobs import npy_array, npy_bytes, read_blobs
 from confsearch.retrieval.glossary import expansions
 from confsearch.text import STOPWORDS, fold, is_generic, normalize
@@ -264,7 +264,7 @@ def _question_parts(query: str) -> list[_Candidate]:
     text = normalize(query)
     taken = [False] * len(text)
     parts: list[tuple[int, _Candidate]] = []
-    for m in find_mentions(text):
+    for m in typed_mentions(text):
         parts.append((m.start, _Candidate(text[m.start : m.end], True, "org:" + m.name)))
         for i in range(m.start, m.end):
             taken[i] = True

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from confsearch.analysis import analyze_words
 from confsearch.patterns import DATE_WORDS, WORD, WORD_RE
-from confsearch.reading.regions import find_mentions
+from confsearch.reading.regions import typed_mentions
 from confsearch.retrieval.listitems import asked_count, named_class
 from confsearch.retrieval.questionforms import (
     AUXILIARIES,
@@ -341,7 +341,7 @@ def analyse(text: str) -> Question:
     verbs = set(verb_words(text))
     # an organisation the question names locates the session, within which every
     # sentence is about it: the focus is the rest ("Hur når Region Örebro län allmänheten")
-    named = {w.lower() for m in find_mentions(text) for w in content_words(text[m.start : m.end])}
+    named = {w.lower() for m in typed_mentions(text) for w in content_words(text[m.start : m.end])}
     focus = [w for w in content_words(focus_text) if w not in verbs and w not in excluded]
     if asks == "title":  # the role is what is asked for, the person what it is about
         focus = [w for w in focus if not (TITLE_WORD.fullmatch(w) or JOB_TITLE.search(w))]
@@ -365,7 +365,7 @@ def analyse(text: str) -> Question:
         # "Vem på Region X …?" asks a person; "Finansiär för X?" a funder, a body or not
         people_only=asks == "person"
         and not DOER_QUESTION.match(text)
-        and bool(find_mentions(text) or WITHIN_BODY.search(text)),
+        and bool(typed_mentions(text) or WITHIN_BODY.search(text)),
         roles=asked_roles(text) if asks == "person" else (),
         actions=main_action(text, proper, _FRAME) if asks in ACTION_ASKS else (),
         named=named_class(proper) if asks in _LIST_ASKS else "",

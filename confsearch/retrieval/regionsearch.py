@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from confsearch.reading.evidence import for_hit, org_key
-from confsearch.reading.regions import REGION, find_mentions, organisation
+from confsearch.reading.regions import REGION, organisation, typed_mentions
 from confsearch.retrieval.hits import RegionResult, SearchResponse
 from confsearch.retrieval.question import analyse
 from confsearch.tuning import REGION_SCORE_SHARE
@@ -46,7 +46,7 @@ def regions_of(resp: SearchResponse, k: int = 10) -> list[RegionResult]:
         found = [r for r in found if _is_region(r.region)] or found
     if question.asks == "organisation":
         # "Vilken region samarbetar Norrbotten med?": the one it names is no answer
-        named = {org_key(m.name) for m in find_mentions(resp.query)}
+        named = {org_key(m.name) for m in typed_mentions(resp.query)}
         found = [r for r in found if org_key(r.region) not in named] or found
     count = _COUNT_ASKED.search(resp.query)
     if count is not None:

@@ -13,6 +13,7 @@ from confsearch.reading.regions import (
     find_mentions,
     match_region_filter,
     region_aliases,
+    typed_mentions,
 )
 from confsearch.text import fold_key
 
@@ -280,3 +281,16 @@ def test_english_names_are_the_organisations(text, expected):
 def test_every_organisation_has_its_english_name():
     assert set(ENGLISH_NAMES) == {org.name for org in GAZETTEER}
     assert all(ENGLISH_NAMES.values())
+
+
+def test_typed_mentions_find_regions_in_lower_case_and_without_diacritics():
+    found = typed_mentions("vad sa region skane och gavleborgs folk om orebro lan?")
+    assert [(m.name, m.text) for m in found] == [
+        ("Region Skåne", "region skane"),
+        ("Region Gävleborg", "gavleborgs"),
+        ("Region Örebro län", "orebro lan"),
+    ]
+    assert found[1].genitive
+    # the register's own spelling as before; acronyms only as written
+    assert [m.name for m in typed_mentions("Vad sa Region Skåne?")] == ["Region Skåne"]
+    assert typed_mentions("vad sa skr om vgr") == []
