@@ -33,11 +33,10 @@ from confsearch.answers.candidates import (
     overlaps,
 )
 from confsearch.answers.citation import Source, cite, unknown_source
+from confsearch.answers.focus import focus_share, focus_terms, focus_weights
 from confsearch.answers.sentences import (
     announces_session,
     defines,
-    focus_share,
-    focus_terms,
     holds_item,
     names_in,
     new_name,
@@ -117,10 +116,11 @@ MAX_CACHED = 20_000
 
 
 def _assess(q: Question, focus: list[set[str]], cands: list[Candidate]) -> None:
-    for c in cands:
-        terms = set(analyze(c.text))
+    termsets = [set(analyze(c.text)) for c in cands]
+    weights = focus_weights(focus, termsets)
+    for c, terms in zip(cands, termsets, strict=True):
         p = c.hit.passage
-        c.focus = focus_share(focus, terms)
+        c.focus = focus_share(focus, terms, weights)
         c.item = holds_item(q, c.text, p.regions, p.speakers, quote=c.quote)
         c.defines = q.asks == "definition" and defines(q.term, c.text)
         c.meta = announces_session(c.core)

@@ -3,10 +3,8 @@
 :mod:`confsearch.retrieval.question` reads what a question asks for and what it is about; this
 module checks one candidate answer sentence against that:
 
-* :func:`focus_share` — how much of the question's focus the sentence (with the context
-  it is shown with) mentions: as written or inflected, as a part of a compound
-  ("bibliotek" in "cykelbibliotek", and the other way round), or through a glossary
-  synonym the texts use;
+* how much of the question's focus the sentence mentions is
+  :mod:`confsearch.answers.focus`'s;
 * :func:`holds_item` — whether it holds an item of the kind asked for: a time for "när",
   an amount of money for "vad kostar", a name for "vem", another country for "vilka
   andra länder än Indien" (names the question itself uses do not count: "region
@@ -62,56 +60,6 @@ _DEFINING_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _NAME_RUN = re.compile(r"\b[A-ZÅÄÖ][\w-]+(?:\s+[A-ZÅÄÖ][\w-]+)+")
-
-
-def _terms(text: str) -> set[str]:
-    return {t for _, t in analyze_words(text)}
-
-
-def _match(q: str, terms: set[str]) -> float:
-    if q in terms:
-        return 1.0
-    if len(q) >= 4 and any(q in t for t in terms):
-        return 0.7  # "bibliotek" in "cykelbibliotek"
-    if any(len(t) >= 5 and t in q for t in terms):
-        return 0.5  # the question's compound, a part of it in the sentence
-    return 0.0
-
-
-def focus_terms(question: Question) -> list[set[str]]:
-    """For each focus word, the index terms that count as mentioning it: its own, and
-    those of the glossary's synonyms and translations ("jämställdhet" ~ "kvinnor och
-    män" when the glossary says so). The words of a phrase the glossary translates
-    whole ("Chamber of Commerce" ~ "Handelskammaren") are one focus item, not several."""
-    phrases = [
-        (words, target)
-        for matched, target in expansions(question.text)
-        if len(words := set(fold(matched).split())) > 1
-    ]
-    out: list[set[str]] = []
-    joined: dict[int, set[str]] = {}  # phrase number -> its focus item
-    for word in question.focus:
-        alts = _terms(word)
-        for _, target in expansions(word):
-            alts |= {t for t in _terms(target) if len(t) >= 3}
-        phrase = next((i for i, (words, _) in enumerate(phrases) if fold(word) in words), None)
-        if phrase is not None:
-            alts |= {t for t in _terms(phrases[phrase][1]) if len(t) >= 3}
-            if phrase in joined:
-                joined[phrase] |= alts
-                continue
-            joined[phrase] = alts
-        if alts:
-            out.append(alts)
-    return out
-
-
-def focus_share(focus: list[set[str]], terms: set[str]) -> float:
-    """Share of the focus words a sentence (index terms ``terms``) mentions (1.0 when the
-    question has no focus: then every sentence is about it)."""
-    if not focus:
-        return 1.0
-    return sum(max(_match(a, terms) for a in alts) for alts in focus) / len(focus)
 
 
 def _named_words(question: Question) -> list[str]:
@@ -256,7 +204,7 @@ def holds_item(
         kind, unit = stated.asked_quantity(question.text)
         if asks != "number":
             kind = asks  # the question's wording decided it (English "how much funding")
-        return stated.states_kind(kind, unit, text, _terms(text))
+        return stated.states_kind(kind, unit, text, {t for _, t in analyze_words(text)})
     if asks == "title":
         return has_role(question, text)
     if asks == "person":

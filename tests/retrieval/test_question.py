@@ -346,7 +346,7 @@ def test_where_to_start_asks_for_a_method(question, asks):
 
 
 def test_a_phrase_the_glossary_translates_whole_is_one_focus_item():
-    from confsearch.answers.sentences import focus_share, focus_terms
+    from confsearch.answers.focus import focus_share, focus_terms
 
     q = analyse("What is the Chamber of Commerce supposed to look into?")
     focus = focus_terms(q)
@@ -354,3 +354,20 @@ def test_a_phrase_the_glossary_translates_whole_is_one_focus_item():
     assert len(chamber) == 1  # "Chamber" and "Commerce" together, counted once
     told = focus_share(focus, {"handelskamm", "anlit", "export"})
     assert told > focus_share(focus, {"export"})
+
+
+def test_a_focus_word_every_candidate_mentions_weighs_less():
+    from confsearch.answers.focus import focus_share, focus_weights
+
+    focus = [{"varmlandsrad"}, {"lopand"}]
+    candidates = [
+        {"varmlandsrad", "samarbet"},
+        {"varmlandsrad", "utvarder"},
+        {"lopand", "avstamning"},
+        {"varmlandsrad", "tillit"},
+    ]
+    weights = focus_weights(focus, candidates)
+    assert weights[0] < weights[1]
+    # the sentence with the rare word now outweighs one with the word all of them share
+    assert focus_share(focus, candidates[2], weights) > focus_share(focus, candidates[0], weights)
+    assert focus_share(focus, candidates[2]) == focus_share(focus, candidates[0])  # unweighted
