@@ -298,6 +298,17 @@ def _asks(text: str) -> str:
     return "other"
 
 
+def _without_region(term: str) -> str:
+    """A definition's term without the region that only says where ("LUX i Norrbotten",
+    "kabeltrumman i sormland"): the texts define "LUX", never "LUX i Norrbotten"."""
+    m = re.match(r"(?P<term>.+?)\s+(?:i|in|på)\s+(?P<where>.+)$", term, re.IGNORECASE)
+    if m is None:
+        return term
+    where = typed_mentions(m.group("where"))
+    whole = len(where) == 1 and where[0].start == 0 and where[0].end == len(m.group("where"))
+    return m.group("term") if whole else term
+
+
 # Kinds of question whose answer may have to name things or count them (listitems).
 _LIST_ASKS = ("list", "other")
 
@@ -315,7 +326,7 @@ def analyse(text: str) -> Question:
     focus_text = text
     if asks == "definition":
         m = _DEFINITION.search(text)
-        term = m.group("term").strip() if m else ""
+        term = _without_region(m.group("term").strip()) if m else ""
         focus_text = term
     elif asks == "said":
         aux = _SAID_AUX.search(text)

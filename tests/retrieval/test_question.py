@@ -371,3 +371,11 @@ def test_a_focus_word_every_candidate_mentions_weighs_less():
     # the sentence with the rare word now outweighs one with the word all of them share
     assert focus_share(focus, candidates[2], weights) > focus_share(focus, candidates[0], weights)
     assert focus_share(focus, candidates[2]) == focus_share(focus, candidates[0])  # unweighted
+
+
+def test_a_definitions_term_leaves_out_the_region_that_only_says_where():
+    assert analyse("vad ar LUX i norrbotten").term == "LUX"
+    assert analyse("What is LUX in Norrbotten?").term == "LUX"
+    assert analyse("Vad är kabeltrumman i Sörmland?").term == "kabeltrumman"
+    # not a region: the words may be the term's own
+    assert analyse("Vad är vård i hemmet?").term == "vård i hemmet"
