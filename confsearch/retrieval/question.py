@@ -18,13 +18,15 @@ import re
 from dataclasses import dataclass, field
 
 from confsearch.analysis import analyze_words
-from confsearch.patterns import DATE_WORDS, WORD, WORD_RE
+from confsearch.patterns import DATE_WORDS, WORD_RE
 from confsearch.reading.regions import typed_mentions
 from confsearch.retrieval.listitems import asked_count, named_class
 from confsearch.retrieval.questionforms import (
     AUXILIARIES,
+    DEFINITION,
     START,
     WHERE_TO_START,
+    definition_term,
     question_proper,
     was_it,
 )
@@ -59,14 +61,6 @@ ASKS = (
     "other",
 )
 
-_DEFINITION = re.compile(
-    START + r"(?:vad\s+(?:är|ar|betyder|innebär|innebar|menas\s+med|avses\s+med|står)"
-    r"|what\s+(?:is|are|does|do)|define|förklara|explain)\s+"
-    r"(?:(?:en|ett|the|a|an|begreppet|termen|ordet|the\s+term)\s+)?"
-    r"(?P<term>(?:" + WORD + r"\s*){1,3}?)"
-    r"(?:\s+(?:för\s+något|för\s+nåt|för|mean|stand\s+for|means))?\s*\??\s*$",
-    re.IGNORECASE,
-)
 _SAID = re.compile(
     r"\b(?:vad|vilka\s+\w+|what)\s+(?:sa|sade|säger|berättade|berättar|tyckte|tycker|"
     r"menade|menar|tog|lyfte|said|say|says|think|thinks|told|tell)\b(?P<rest>.*)$",
@@ -169,7 +163,9 @@ _LIST = re.compile(
 )
 _REASON = re.compile(
     START
-    + r"(?:varf[öo]r|why)\b|\b(?:av\s+vilken\s+anledning|vad\s+beror|what\s+was\s+the\s+reason)",
+    + r"(?:varf[öo]r|why)\b|\b(?:av\s+vilken\s+anledning|vad\s+beror|what\s+was\s+the\s+reason|"
+    r"vad\s+är\s+(?:syftet|meningen|poängen|tanken|vitsen)\s+med|"
+    r"what\s+is\s+the\s+(?:purpose|point)\s+of)",
     re.IGNORECASE,
 )
 _METHOD = re.compile(START + r"(?:hur|how)\b", re.IGNORECASE)
@@ -267,7 +263,7 @@ def verb_words(text: str) -> list[str]:
 
 
 def _asks(text: str) -> str:
-    if _DEFINITION.search(text):
+    if DEFINITION.search(text):
         return "definition"
     if _SAID.search(text) or _SAID_AUX.search(text):
         return "said"
@@ -298,17 +294,6 @@ def _asks(text: str) -> str:
     return "other"
 
 
-def _without_region(term: str) -> str:
-    """A definition's term without the region that only says where ("LUX i Norrbotten",
-    "kabeltrumman i sormland"): the texts define "LUX", never "LUX i Norrbotten"."""
-    m = re.match(r"(?P<term>.+?)\s+(?:i|in|på)\s+(?P<where>.+)$", term, re.IGNORECASE)
-    if m is None:
-        return term
-    where = typed_mentions(m.group("where"))
-    whole = len(where) == 1 and where[0].start == 0 and where[0].end == len(m.group("where"))
-    return m.group("term") if whole else term
-
-
 # Kinds of question whose answer may have to name things or count them (listitems).
 _LIST_ASKS = ("list", "other")
 
@@ -325,8 +310,7 @@ def analyse(text: str) -> Question:
     other_class = ""
     focus_text = text
     if asks == "definition":
-        m = _DEFINITION.search(text)
-        term = _without_region(m.group("term").strip()) if m else ""
+        term = definition_term(text)
         focus_text = term
     elif asks == "said":
         aux = _SAID_AUX.search(text)

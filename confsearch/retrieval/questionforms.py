@@ -1,5 +1,6 @@
 """The shape of a question, before what it asks for is read: a memo's context clause
-before the question proper, "var" as "was" rather than "where", advice on where to start.
+before the question proper, "var" as "was" rather than "where", advice on where to start,
+and the term a definition question asks about.
 
 :mod:`confsearch.retrieval.question` reads what a question asks for; these decide which
 part of the text it reads and which of its readings of "var" applies.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 
 from confsearch.patterns import WORD
+from confsearch.reading.regions import typed_mentions
 from confsearch.wordclass import is_verb_form
 
 # A question may open with a conjunction ("Och hur …", "But why …").
@@ -79,3 +81,42 @@ def question_proper(text: str) -> str:
     companies."""
     m = _CONTEXT_THEN_QUESTION.match(text)
     return m.group("question") if m else text
+
+
+# Nouns that relate the term to something ("syftet med X", "the purpose of X"): what is
+# asked is that relation, not what the words mean.
+_RELATIONAL = (
+    r"(?:syfte(?:t)?|mål(?:et)?|poäng(?:en)?|tanken|meningen|idén|iden|vitsen|fördel(?:en|arna)|"
+    r"nackdel(?:en|arna)|skillnaden|orsaken|anledningen|purpose|point|aim|goal|idea|"
+    r"difference|reason|benefits?|advantages?)\s+(?:med|mellan|till|bakom|för|of|with|between|"
+    r"behind|for)\b"
+)
+DEFINITION = re.compile(
+    START + r"(?:vad\s+(?:är|ar|betyder|innebär|innebar|menas\s+med|avses\s+med|står)"
+    r"|what\s+(?:is|are|does|do)|define|förklara|explain)\s+"
+    r"(?:(?:the\s+term|the\s+abbreviation|the\s+acronym|en|ett|the|a|an|begreppet|termen|"
+    r"ordet|förkortningen|akronymen|abbreviation|acronym)\s+)?"
+    # "Vad är syftet med X?" asks a purpose, "Vad är skillnaden mellan …?" a comparison
+    r"(?!" + _RELATIONAL + r")"
+    r"(?P<term>" + WORD + r"(?:\s+" + WORD + r"){0,2}?)"
+    r"(?:\s+(?:för\s+något|för\s+nåt|för|mean|stand\s+for|means))?\s*\??\s*$",
+    re.IGNORECASE,
+)
+
+
+def _without_region(term: str) -> str:
+    """A definition's term without the region that only says where ("LUX i Norrbotten",
+    "kabeltrumman i sormland"): the texts define "LUX", never "LUX i Norrbotten"."""
+    m = re.match(r"(?P<term>.+?)\s+(?:i|in|på)\s+(?P<where>.+)$", term, re.IGNORECASE)
+    if m is None:
+        return term
+    where = typed_mentions(m.group("where"))
+    whole = len(where) == 1 and where[0].start == 0 and where[0].end == len(m.group("where"))
+    return m.group("term") if whole else term
+
+
+def definition_term(text: str) -> str:
+    """The term a definition question ("Vad är X?", "What does X stand for?") asks to
+    define, as the texts would write it; "" when ``text`` asks none."""
+    m = DEFINITION.search(text)
+    return _without_region(m.group("term").strip()) if m else ""

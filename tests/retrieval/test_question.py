@@ -379,3 +379,23 @@ def test_a_definitions_term_leaves_out_the_region_that_only_says_where():
     assert analyse("Vad är kabeltrumman i Sörmland?").term == "kabeltrumman"
     # not a region: the words may be the term's own
     assert analyse("Vad är vård i hemmet?").term == "vård i hemmet"
+
+
+@pytest.mark.parametrize(
+    ("question", "asks", "term"),
+    [
+        # the term as the texts would write it, without the question's frame words
+        ("vad står förkortningen LUX för", "definition", "LUX"),
+        ("What does the abbreviation RUS stand for?", "definition", "RUS"),
+        ("Vad är Affärsplan Västmanland för något?", "definition", "Affärsplan Västmanland"),
+        # a purpose or a comparison is asked, not what words mean
+        ("Vad är syftet med kabeltrumman?", "reason", ""),
+        ("What is the purpose of the cable drum?", "reason", ""),
+        ("Vad är skillnaden mellan RUS och RUP?", "other", ""),
+    ],
+)
+def test_what_a_definition_question_asks_to_define(question, asks, term):
+    q = analyse(question)
+    assert (q.asks, q.term) == (asks, term)
+    if asks == "definition":
+        assert unanswered(q).startswith(f"Texterna använder «{term}» men förklarar inte")
