@@ -75,6 +75,10 @@ FUNCTION_WORDS = frozenset((
     # not what it is about; "PM" would otherwise be read as an acronym the texts lack
     "pm", "promemoria", "memo", "memot", "briefing", "briefingen", "dragning",
     "dragningen", "föredragning",
+    # a definition question's frame ("Vad står förkortningen LUX för?", "What does the
+    # abbreviation RUS stand for?"): the term is what the texts must hold
+    "förkortningen", "förkortning", "akronymen", "begreppet", "termen", "abbreviation",
+    "acronym", "stand",
     # modal verbs and sentence adverbs: closed classes, never a topic (adverbs of time
     # stay: "redan", "fortfarande" are what a yes/no claim turns on)
     "borde", "vill", "ville", "velat", "brukar", "brukade", "behövde", "egentligen",

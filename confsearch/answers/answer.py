@@ -37,6 +37,7 @@ from confsearch.answers.focus import focus_share, focus_terms, focus_weights
 from confsearch.answers.sentences import (
     announces_session,
     defines,
+    expands,
     holds_item,
     names_in,
     new_name,
@@ -122,7 +123,9 @@ def _assess(q: Question, focus: list[set[str]], cands: list[Candidate]) -> None:
         p = c.hit.passage
         c.focus = focus_share(focus, terms, weights)
         c.item = holds_item(q, c.text, p.regions, p.speakers, quote=c.quote)
-        c.defines = q.asks == "definition" and defines(q.term, c.text)
+        c.defines = q.asks == "definition" and (
+            expands(q.term, c.text) if q.expansion else defines(q.term, c.text)
+        )
         c.meta = announces_session(c.core)
 
 

@@ -310,6 +310,24 @@ def defines(term: str, sentence: str) -> bool:
     return any(t.lower() in low for t in spelled) and stem in low
 
 
+def expands(term: str, sentence: str) -> bool:
+    """Whether ``sentence`` spells out the abbreviation ``term``: its words with the term
+    in brackets ("regional utvecklingsstrategi (RUS)"), the term with its words in
+    brackets or after "står för", or the glossary's expansion beside the term."""
+    if not term:
+        return False
+    t = re.escape(term)
+    spelled = (
+        rf"\b{t}\s*\((?:\w+[\s-]+)+\w+\)|[^\W\d_]{{3,}}\s+\({t}\)|"
+        rf"\b{t}\s+(?:står|stod|stands|stood)\s+för\b|\b{t}\s+stands?\s+for\b"
+    )
+    if re.search(spelled, sentence, re.IGNORECASE):
+        return True
+    meanings = [target for _, target in expansions(term) if len(target) > len(term)]
+    low = sentence.lower()
+    return term.lower() in low and any(m.lower() in low for m in meanings)
+
+
 def glossary_meaning(term: str) -> str:
     """What the glossary spells ``term`` out as ("RUS" -> "regional utvecklingsstrategi")."""
     for _, target in expansions(term):
@@ -336,6 +354,8 @@ def unanswered(question: Question) -> str:
         term = question.term
         meaning = glossary_meaning(term)
         extra = f" (sökningens ordlista: {term} = {meaning})" if meaning else ""
+        if question.expansion:
+            return f"Texterna använder «{term}» men säger inte vad förkortningen står för{extra}."
         return f"Texterna använder «{term}» men förklarar inte vad det betyder{extra}."
     if question.asks == "place" and question.excluded:
         other = question.other_class or "platser"

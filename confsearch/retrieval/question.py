@@ -24,6 +24,7 @@ from confsearch.retrieval.listitems import asked_count, named_class
 from confsearch.retrieval.questionforms import (
     AUXILIARIES,
     DEFINITION,
+    EXPANSION,
     START,
     WHERE_TO_START,
     definition_term,
@@ -215,6 +216,7 @@ class Question:
     # "Vilka AI-verktyg …?": things known by name, answered only by naming one
     named: str = ""
     count: int = 0  # "Vilka tre steg …?": the answer states the count and lists them
+    expansion: bool = False  # "Vad står LUX för?": the letters spelled out are asked
 
 
 def is_english(text: str) -> bool:
@@ -365,6 +367,7 @@ def analyse(text: str) -> Question:
         actions=main_action(text, proper, _FRAME) if asks in ACTION_ASKS else (),
         named=named_class(proper) if asks in _LIST_ASKS else "",
         count=asked_count(proper) if asks in _LIST_ASKS else 0,
+        expansion=asks == "definition" and bool(EXPANSION.search(text)),
     )
 
 

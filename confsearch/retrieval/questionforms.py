@@ -120,3 +120,12 @@ def definition_term(text: str) -> str:
     define, as the texts would write it; "" when ``text`` asks none."""
     m = DEFINITION.search(text)
     return _without_region(m.group("term").strip()) if m else ""
+
+
+# "Vad står LUX för?", "What does the abbreviation RUS stand for?": the letters spelled
+# out are asked, not what the thing is.
+EXPANSION = re.compile(
+    r"\bstår\b.*\bför\s*\??\s*$|\bstands?\s+for\b|\bförkortning\w*|\babbreviation\b|"
+    r"\bacronym\b|\bakronym\w*",
+    re.IGNORECASE,
+)

@@ -398,4 +398,18 @@ def test_what_a_definition_question_asks_to_define(question, asks, term):
     q = analyse(question)
     assert (q.asks, q.term) == (asks, term)
     if asks == "definition":
-        assert unanswered(q).startswith(f"Texterna använder «{term}» men förklarar inte")
+        assert unanswered(q).startswith(f"Texterna använder «{term}» men ")
+
+
+def test_what_an_abbreviation_stands_for_needs_its_words_spelled_out():
+    from confsearch.answers.sentences import expands
+
+    q = analyse("Vad står förkortningen LUX för?")
+    assert q.asks == "definition" and q.term == "LUX" and q.expansion
+    assert not analyse("Vad är LUX?").expansion
+    assert expands("LUX", "Projektet LUX (Lokal utveckling i Xylanda) startade i år.")
+    assert expands("RUS", "Den regionala utvecklingsstrategin (RUS) styr arbetet.")
+    assert expands("RUS", "Regional utvecklingsstrategi (RUS) styr arbetet.")
+    assert expands("LUX", "LUX står för Lokal utveckling i Xylanda.")
+    assert not expands("LUX", "LUX är Vinnovas projekt för nationella synergier.")
+    assert unanswered(q) == "Texterna använder «LUX» men säger inte vad förkortningen står för."
