@@ -133,6 +133,23 @@ _LIGHT = frozenset((
 # fmt: on
 
 
+# English deeds a "who" question asks the doer of, by the start the Swedish texts write
+# them with ("Who funds X?" is answered by "X finansieras av …", never by its presenter).
+_ENGLISH_DEEDS = {
+    "fund": ("finansi",), "fina": ("finansi",), "eval": ("utvard",), "asse": ("utvard", "bedom"),
+    "comm": ("bestall", "uppdrag"), "deci": ("beslut",), "own": ("agare", "ager", "agd"),
+    "owns": ("agare", "ager", "agd"), "owne": ("agare", "ager", "agd"),
+    "spon": ("sponsr", "finansi"), "pay": ("betal", "finansi"), "paid": ("betal", "finansi"),
+    "pays": ("betal", "finansi"),
+}  # fmt: skip
+_ENGLISH_DEED = re.compile(
+    r"^\W*who\s+(?:has\s+|have\s+|had\s+|will\s+|is\s+|was\s+)?"
+    r"(?P<deed>fund(?:s|ed)?|financ(?:es|ed|ing)|evaluat(?:es|ed)|assess(?:es|ed)|"
+    r"commission(?:s|ed)|decid(?:es|ed)|owns?|owned|sponsor(?:s|ed)?|pa(?:ys|id|y))\b",
+    re.IGNORECASE,
+)
+
+
 def main_action(text: str, question: str, frame: Collection[str]) -> tuple[str, ...]:
     """The index term of the main clause's verb of a who-question, when it is a deed
     (not a verb of saying, :mod:`confsearch.wordclass` sure it is a verb): "Vem utvärderade
@@ -143,6 +160,9 @@ def main_action(text: str, question: str, frame: Collection[str]) -> tuple[str, 
     doer = DOER_QUESTION.match(text)
     if doer is not None:
         return (fold(doer.group("doer")),)
+    deed = _ENGLISH_DEED.search(question)
+    if deed is not None:
+        return _ENGLISH_DEEDS[deed.group("deed").lower()[:4]]
     words = WORD_RE.findall(question)
     for i, word in enumerate(words):
         low = word.lower()

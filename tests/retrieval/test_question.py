@@ -131,6 +131,10 @@ def test_var_and_vilka_read_by_what_follows(question, asks):
         ("Vem var chef för avdelningen som sköter Värmlandsrådet?", ()),
         ("Vem genomförde utvärderingen av Värmlandsrådet?", ()),
         ("Vilken region har ett cykelbibliotek?", ()),
+        # English deeds, by the start the Swedish texts write them with
+        ("Who funds the Fossilfritt 2030 project?", ("finansi",)),
+        ("Who evaluated the council?", ("utvard",)),
+        ("Who spoke about cycling?", ()),
         # a keyword question naming the doer: its noun is the deed
         ("Finansiär för Västerbottens AI-projekt?", ("finansiar",)),
         ("Deltagare i Västmanlands workshop?", ("deltagare",)),
