@@ -162,5 +162,9 @@ def gather(question: str, hits, pool: Pool | None, grounding, matched) -> Eviden
         english=english,
         missing_names=tuple(grounding.missing_names) if grounding is not None else (),
         unstated=_unstated(question, [h.passage.text for h in hits[:2]])
-        or ("claim" if unsupported_claim(question, grounding, english) else ""),
+        or (
+            "claim"
+            if unsupported_claim(question, grounding, english, [h.passage.text for h in hits[:2]])
+            else ""
+        ),
     )

@@ -13,8 +13,11 @@ from __future__ import annotations
 import re
 
 from confsearch.analysis import analyze_words
-from confsearch.patterns import DATE_WORDS, MONTHS, STATED_YEAR
-from confsearch.text import FUNCTION_WORDS, LINK_RE, is_generic, split_sentences
+from confsearch.patterns import DATE_WORDS, MONTHS, STATED_YEAR, WORD_RE
+from confsearch.retrieval.questionforms import AUXILIARIES
+from confsearch.text import FUNCTION_WORDS, LINK_RE, fold, is_generic, split_sentences
+from confsearch.tuning import ACTION_PREFIX
+from confsearch.wordclass import is_verb_form
 
 # The question asks for a number, an amount or a date; typed with or without å/ä/ö
 # ("hur manga"), except where dropping them makes another word ("vilket ar" = "är").
@@ -250,10 +253,31 @@ _CLAIM = re.compile(
 )
 
 
-def unsupported_claim(question: str, grounding, english: bool) -> bool:
+def unsupported_claim(question: str, grounding, english: bool, passages=()) -> bool:
     """A Swedish claim to check whose topic the texts never mention ("Stämmer det att
-    Västmanland har infört kvotering …?" and no text says "kvotering"): the texts cannot
-    say it is so, however close the session."""
-    if english or grounding is None or not _CLAIM.search(question):
+    Västmanland har infört kvotering …?" and no text says "kvotering"), or whose deed the
+    best passages never tell ("… att Vinnova har utvärderat alla 400 organisationer?" and
+    the passage only counts them): the texts cannot say it is so, however close the
+    session."""
+    claim = _CLAIM.search(question)
+    if english or grounding is None or claim is None:
         return False
-    return bool(grounding.missing)
+    if grounding.missing:
+        return True
+    return bool(passages) and bool(_untold_deeds(question[claim.end() :], passages))
+
+
+def _untold_deeds(claim: str, passages) -> list[str]:
+    """The verbs of ``claim`` (sure verb forms, not auxiliaries) that no word of
+    ``passages`` begins as: the deed's first :data:`ACTION_PREFIX` letters of its index
+    term ("utvärderat" ~ "utvärderingen")."""
+    deeds = [
+        term[:ACTION_PREFIX]
+        for word in WORD_RE.findall(claim)
+        if len(word) >= 4 and word.lower() not in AUXILIARIES and is_verb_form(word)
+        for _, term in analyze_words(word)
+    ]
+    if not deeds:
+        return []
+    words = {fold(w) for text in passages for w in WORD_RE.findall(text)}
+    return [d for d in deeds if not any(w.startswith(d) for w in words)]
