@@ -177,8 +177,9 @@ def _names_things(question: Question, text: str, speakers=()) -> bool:
     asked |= {fold(w) for m in typed_mentions(question.text) for w in re.findall(r"\w+", m.name)}
     people = [*speakers, *(p.name for p in extract_speakers([text]))]
     asked |= {fold(w) for p in people for w in re.findall(r"\w+", str(p))}
+    bodies = question.asks == "organisation"  # then a register organisation is one
     for name in named_things(question.named, text):
-        if find_mentions(name):
+        if find_mentions(name) and not bodies:
             continue
         words = [fold(w) for w in re.findall(r"[^\W\d_]{3,}", name)]
         if any(w not in asked and not any(shares_stem(w, a) for a in asked) for w in words):
@@ -222,6 +223,8 @@ def holds_item(
         presenters = [*(speakers if quote else ()), *(() if question.people_only else regions)]
         return any(new_name(n, question) for n in presenters)
     if asks == "organisation":
+        if question.named:  # "Vilka organisationer …": named in the sentence, not the card
+            return _names_things(question, text, speakers)
         if question.companies_only:
             # the register holds regions and agencies, no companies: a company is a name
             # of its own in the sentence, never the card's organisations

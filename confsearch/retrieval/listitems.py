@@ -21,7 +21,14 @@ import re
 
 from confsearch.text import fold, split_sentences
 
-__all__ = ["asked_count", "named_class", "named_things", "states_count", "thing_names"]
+__all__ = [
+    "asked_count",
+    "named_bodies",
+    "named_class",
+    "named_things",
+    "states_count",
+    "thing_names",
+]
 
 # Nouns for things known by a name of their own: tools and software, committees and
 # working groups, and models in the plural ("vilken modell" is answered by describing it).
@@ -60,6 +67,9 @@ _CLASS_WORDS = (
     (("namnd", "committee"), ("namnd", "utskott")),
     (("arbetsgrupp", "working"), ("arbetsgrupp",)),
     (("modell", "model"), ("modell",)),
+    (("organisation", "organization"), ("organisation",)),
+    (("foretag", "bolag", "compan", "firm", "business"), ("foretag", "bolag")),
+    (("myndighet", "agenc"), ("myndighet",)),
 )
 
 
@@ -70,6 +80,23 @@ def class_words(cls: str) -> tuple[str, ...]:
         if low.startswith(starts):
             return words
     return (low,)
+
+
+# "Vilka organisationer …", "Which companies …": several bodies, which only a sentence
+# naming them answers (the card's own organisation is one body, and most often the one
+# that tells of the others: "tillsammans med berörda organisationer").
+_BODIES_QUESTION = re.compile(
+    r"\b(?:vilka|which|what)\s+(?:[^\W\d_]+\s+)?(?P<cls>organisationer(?:na)?|"
+    r"organi[sz]ations|företag(?:en)?|bolag(?:en)?|myndigheter(?:na)?|companies|firms|"
+    r"businesses|agencies)\b",
+    re.IGNORECASE,
+)
+
+
+def named_bodies(question: str) -> str:
+    """The noun of a question for several organisations by name ("organisationer"), or ""."""
+    m = _BODIES_QUESTION.search(question)
+    return m.group("cls") if m else ""
 
 
 def named_class(question: str) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from confsearch.analysis import analyze_words
 from confsearch.patterns import DATE_WORDS, WORD_RE
 from confsearch.reading.regions import typed_mentions
-from confsearch.retrieval.listitems import asked_count, named_class
+from confsearch.retrieval.listitems import asked_count, named_bodies, named_class
 from confsearch.retrieval.questionforms import (
     AUXILIARIES,
     DEFINITION,
@@ -365,7 +365,11 @@ def analyse(text: str) -> Question:
         and bool(typed_mentions(text) or WITHIN_BODY.search(text)),
         roles=asked_roles(text) if asks == "person" else (),
         actions=main_action(text, proper, _FRAME) if asks in ACTION_ASKS else (),
-        named=named_class(proper) if asks in _LIST_ASKS else "",
+        named=named_class(proper)
+        if asks in _LIST_ASKS
+        else named_bodies(proper)
+        if asks == "organisation"
+        else "",
         count=asked_count(proper) if asks in _LIST_ASKS else 0,
         expansion=asks == "definition" and bool(EXPANSION.search(text)),
     )

@@ -137,3 +137,16 @@ def test_an_organisation_the_question_names_by_its_short_name_is_not_new():
     q = analyse("Vilka organisationer satt i MUCF:s referensgrupp?")
     assert not new_name("Myndigheten för ungdoms- och civilsamhällesfrågor", q)
     assert new_name("Vinnova", q)
+
+
+def test_several_organisations_asked_for_are_named_in_the_sentence_not_the_card():
+    from confsearch.retrieval.listitems import named_bodies
+
+    assert named_bodies("Vilka organisationer satt i referensgruppen?") == "organisationer"
+    assert named_bodies("Which companies invest in the north?") == "companies"
+    assert named_bodies("Vilken organisation står bakom LUX?") == ""  # one: the card may say
+    q = analyse("Vilka organisationer satt i referensgruppen?")
+    told = "Myndigheten tog fram modellen tillsammans med berörda organisationer."
+    assert not holds_item(q, told, regions=("Myndigheten för ungdoms- och civilsamhällesfrågor",))
+    named = "I referensgruppen satt organisationer som Vinnova och Region Halland."
+    assert holds_item(q, named)
