@@ -69,6 +69,23 @@ IRREGULAR_SUPINES = frozenset((
     "druckit", "förstått", "beslutit",
 ))
 # fmt: on
+# The past tense of strong and irregular verbs the same way ("ifrågasatte" of "sätta",
+# "innehöll", "bidrog"): whole, or ending a word when of four letters or more.
+# fmt: off
+IRREGULAR_PASTS = frozenset((
+    # not those that are also nouns ("steg", "band": "tre steg", "bredband")
+    "satte", "gick", "höll", "drog", "stod", "fick", "gav", "blev", "skrev", "bröt",
+    "föll", "lät", "vann", "fann", "grep", "strök", "bjöd", "slog", "sålde", "valde",
+    "gjorde",
+))
+# Number words: how many is asked or told, never what a question is about ("Var arbetar
+# de två som …?").
+NUMBER_WORDS = frozenset((
+    "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv",
+    "tjugo", "trettio", "hundra", "tusen", "two", "three", "four", "five", "six", "seven",
+    "eight", "nine", "ten", "hundred", "thousand",
+))
+# fmt: on
 MIN_HEAD = 4  # letters of a compound's last part looked up on its own
 MIN_MODIFIER = 3
 
@@ -248,6 +265,8 @@ def is_verb_form(word: str) -> bool:
     w = word.lower()
     if w in IRREGULAR_SUPINES or any(w.endswith(s) for s in IRREGULAR_SUPINES if len(s) >= 5):
         return True
+    if w in IRREGULAR_PASTS or any(w.endswith(s) for s in IRREGULAR_PASTS if len(s) >= 4):
+        return True
     d = _dictionary()
     telling = _telling(word)
     return bool(telling) and all(_verb_analysis(d, *a) for a in telling)
@@ -257,7 +276,7 @@ def is_verb_form(word: str) -> bool:
 def never_a_topic(word: str) -> bool:
     """A verb form, or an adjective's comparative or superlative ("smidigare",
     "viktigaste"): what a question asks, never what it is about. False when unsure."""
-    if is_verb_form(word):
+    if is_verb_form(word) or word.lower() in NUMBER_WORDS:
         return True
     telling = _telling(word)
     return bool(telling) and all(_comparison(e, f, a) for e, _, f, a in telling)

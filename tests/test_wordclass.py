@@ -24,6 +24,8 @@ from confsearch.wordclass import dictionary_dir, is_verb_form, never_a_topic
         "haft",  # supines of irregular verbs, entries of their own without a verb flag
         "gjort",
         "deltagit",  # a particle verb's compound of one ("tagit")
+        "ifrågasatte",  # pasts of irregular verbs ("sätta"), whole or ending a compound
+        "bidrog",
     ],
 )
 def test_verb_forms(word):
@@ -42,6 +44,8 @@ def test_verb_forms(word):
         "lärande",
         "hälsa",  # noun and verb: never removed when unsure
         "kassett",  # ends as a short irregular supine ("sett") does: only whole ones count
+        "steg",  # an irregular past that is also a noun ("tre steg")
+        "bredband",
         "kämpar",  # "kämpe" (noun) or "kämpa" (verb)
         "cykelbibliotek",
         "laddinfrastruktur",  # unknown compound: its last part is a noun
@@ -78,3 +82,8 @@ def test_the_dictionary_is_installed_with_the_requirements():
 )
 def test_never_a_topic(word, expected):
     assert never_a_topic(word) is expected
+
+
+def test_number_words_are_never_a_topic():
+    assert never_a_topic("två") and never_a_topic("three")
+    assert not is_verb_form("två")

@@ -114,6 +114,8 @@ _SAYING = re.compile(
     r"ansåg|hävd\w*|konstater\w*|beskriv\w*|beskrev|presenter\w*|citer\w*|föresl\w*|"
     r"efterly\w*|fråga\w*|svara\w*|diskuter\w*|poängter\w*|resoner\w*|argumenter\w*|"
     r"uttryck\w*|höll|håll\w*|ledde|led\w*|funder\w*|undr\w*|reflekter\w*|tänk\w*|"
+    # and of likening: "Vem jämförde stödsystemet med ett urverk?" asks who said it
+    r"jämför\w*|likna\w*|liknade|ifrågas\w*|kritiser\w*|"
     # and of taking part in the session: "Vilka medverkade i passet?" asks who spoke
     r"medverk\w*|deltog|deltar|deltagit|föreläs\w*|"
     # and of belonging: "vilken region representerar hon?" asks where she is from

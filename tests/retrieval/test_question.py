@@ -124,6 +124,9 @@ def test_var_and_vilka_read_by_what_follows(question, asks):
         ("Vem menade att människor vill ha berättelser?", ()),
         ("Vem i Norrbotten varnade för fly in fly out?", ()),
         ("Vem pratade om cykling?", ()),
+        # likening and questioning are ways of saying
+        ("Vem jämförde stödsystemet med ett urverk?", ()),
+        ("Vilka personer ifrågasatte bilden av företagaren?", ()),
         # taking part in the session asks who spoke: the session's speakers answer
         ("Vilka två personer från Vinnova medverkade i passet?", ()),
         ("Vem föreläste om cykling?", ()),
