@@ -103,6 +103,13 @@ ONE_WAY: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("trust", ("tillit",)),
     ("leadership", ("ledarskap",)),
     ("accessibility", ("tillgänglighet",)),
+    # the domain's everyday words for its own terms
+    ("turism", ("besöksnäring",)),
+    ("besöksnäring", ("turism",)),
+    ("arbetskraftsbrist", ("kompetensförsörjning", "kompetensbehov")),
+    ("kompetensbrist", ("kompetensförsörjning", "kompetensbehov")),
+    ("personalbrist", ("kompetensförsörjning", "kompetensbehov")),
+    ("jämställdhet", ("kvinnor och män",)),
     ("talangrekrytering", ("kompetensförsörjning",)),
     ("talangattraktion", ("kompetensförsörjning",)),
 )

@@ -116,3 +116,10 @@ def test_expansions_report_text_as_written():
         ("SMF", "små och medelstora företag"),
         ("Regionala Utvecklingsstrategin", "RUS"),
     ]
+
+
+def test_the_domains_everyday_words_reach_its_own_terms():
+    assert "besöksnäring" in expand_query("Satsar regionen på turism?")
+    assert "turism" in expand_query("besöksnäringen i norr")
+    assert "kompetensförsörjning" in expand_query("Hur hanteras arbetskraftsbristen?")
+    assert "kvinnor och män" in expand_query("jämställdhet i företagsfrämjandet")

@@ -27,7 +27,7 @@ def missing(index, question: str) -> list[str]:
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
-        ("Vad säger Jönköpings län om turism?", ["Jönköpings län", "turism"]),
+        ("Vad säger Jönköpings län om fisket?", ["Jönköpings län", "fisket"]),
         ("Hur arbetar Region Skåne med cykling?", ["Region Skåne"]),  # "cykling" ~ cykel-
         # a region typed in lower case without å/ä/ö is still a region the texts lack
         ("vad sa region skane om cykling", ["region skane"]),
@@ -59,12 +59,12 @@ def missing(index, question: str) -> list[str]:
         # verbs the texts lack are no missing topic (confsearch.wordclass): only nouns
         ("Vilken organisation varnar för fragmenteringen?", []),
         ("Vem erbjuder kommunerna stöd med vätgasen?", ["vätgasen"]),
-        ("Vilka regioner kämpade mot turismen?", ["turismen"]),
+        ("Vilka regioner kämpade mot skogsbränderna?", ["skogsbränderna"]),
         ("Vem lyfte fossilfria resor?", []),
         ("Hur blir cyklingen smidigare och tryggare?", []),  # comparatives, no topic
         ("Vilken liknelse används för hur aktörerna borde samspela?", ["liknelse"]),  # a modal
         # a yes/no check's frame is no topic; the claim's words are
-        ("Stämmer det att turismen växer i Norrbotten?", ["turismen"]),
+        ("Stämmer det att skogsbruket växer i Norrbotten?", ["skogsbruket"]),
         ("Is it true that Norrbotten has hydrogen?", ["hydrogen"]),
         # a memo's frame is no name the texts lack ("PM" read as an acronym refused it)
         ("Till en PM om cykling: vad gör Region Örebro län?", []),
