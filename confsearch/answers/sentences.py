@@ -29,7 +29,6 @@ from confsearch.retrieval.glossary import expansions
 from confsearch.retrieval.listitems import named_things, states_count
 from confsearch.retrieval.question import Question, shares_stem
 from confsearch.text import LINK_RE, fold
-from confsearch.tuning import ACTION_PREFIX
 
 # fmt: off
 COUNTRIES = frozenset((
@@ -130,14 +129,9 @@ def agentless(question: Question, sentence: str) -> bool:
 
 
 def tells_action(actions: tuple[str, ...], sentence: str) -> bool:
-    """Whether ``sentence`` tells of the question's deed (True when it names none), in any
-    form or a noun made of it ("utvärderade" ~ "utvärderats", "utvärderingen"): a word that
-    begins as the deed's index term does, its first :data:`ACTION_PREFIX` letters
-    ("genomförde" and "genomförandet" share "genomf", not their stems)."""
-    if not actions:
-        return True
-    words = [fold(w) for w in WORD_RE.findall(sentence)]
-    return any(w.startswith(a[:ACTION_PREFIX]) for a in actions for w in words)
+    """Whether ``sentence`` tells of the question's deed (True when it names none; how a
+    deed is told: :func:`confsearch.retrieval.stated.tells`)."""
+    return not actions or any(stated.tells(a, sentence) for a in actions)
 
 
 def _says_role(roles: tuple[str, ...], sentence: str) -> bool:
@@ -169,9 +163,10 @@ def has_role(question: Question, sentence: str) -> bool:
 def _names_things(question: Question, text: str, speakers=()) -> bool:
     """Whether ``text`` names a thing of the class the question asks the names of
     ("Vilka AI-verktyg …?"): a name in a sentence about that class, not a region or
-    organisation, and with a word that is neither a person's of the passage (its speakers
-    and people the sentence names) nor the question's own, in any of its glossary forms
-    ("RUS" for "regional utvecklingsstrategi")."""
+    organisation (unless bodies are asked: "Vilka organisationer …?"), and with a word
+    that is neither a person's of the passage (its speakers and people the sentence
+    names) nor the question's own, in any of its glossary forms ("RUS" for "regional
+    utvecklingsstrategi")."""
     asked = {fold(w) for w in re.findall(r"\w+", question.text)}
     asked |= {fold(w) for _, t in expansions(question.text) for w in re.findall(r"\w+", t)}
     asked |= {fold(w) for m in typed_mentions(question.text) for w in re.findall(r"\w+", m.name)}

@@ -94,14 +94,14 @@ _BODIES_QUESTION = re.compile(
 
 
 # "Vilka företag … utöver storindustrin?": other kinds of bodies are asked, not names.
-_BESIDES = re.compile(r"\b(?:utöver|förutom|besides|apart\s+from|other\s+than|än)\b", re.I)
+_OTHER_KINDS = re.compile(r"\b(?:utöver|förutom|besides|apart\s+from|other\s+than|än)\b", re.I)
 
 
 def named_bodies(question: str) -> str:
     """The noun of a question for several organisations by name ("organisationer"), or ""
     (also when it asks for bodies besides some it names: a kind answers that)."""
     m = _BODIES_QUESTION.search(question)
-    return m.group("cls") if m and not _BESIDES.search(question) else ""
+    return m.group("cls") if m and not _OTHER_KINDS.search(question) else ""
 
 
 def named_class(question: str) -> str:

@@ -267,17 +267,22 @@ def unsupported_claim(question: str, grounding, english: bool, passages=()) -> b
     return bool(passages) and bool(_untold_deeds(question[claim.end() :], passages))
 
 
+def tells(deed: str, text: str) -> bool:
+    """Whether ``text`` tells of a deed (its index term) in any form or a noun made of it
+    ("utvärderade" ~ "utvärderats", "utvärderingen"): a word that begins as the deed's
+    first :data:`ACTION_PREFIX` letters ("genomförde" and "genomförandet" share "genomf",
+    not their stems)."""
+    start = deed[:ACTION_PREFIX]
+    return any(fold(w).startswith(start) for w in WORD_RE.findall(text))
+
+
 def _untold_deeds(claim: str, passages) -> list[str]:
-    """The verbs of ``claim`` (sure verb forms, not auxiliaries) that no word of
-    ``passages`` begins as: the deed's first :data:`ACTION_PREFIX` letters of its index
-    term ("utvärderat" ~ "utvärderingen")."""
+    """The verbs of ``claim`` (sure verb forms, not auxiliaries) that no passage
+    :func:`tells` of."""
     deeds = [
-        term[:ACTION_PREFIX]
+        term
         for word in WORD_RE.findall(claim)
         if len(word) >= 4 and word.lower() not in AUXILIARIES and is_verb_form(word)
         for _, term in analyze_words(word)
     ]
-    if not deeds:
-        return []
-    words = {fold(w) for text in passages for w in WORD_RE.findall(text)}
-    return [d for d in deeds if not any(w.startswith(d) for w in words)]
+    return [d for d in deeds if not any(tells(d, text) for text in passages)]
