@@ -299,7 +299,7 @@ def regions_tab(searcher, version: str, sources: dict) -> None:
     if not results:
         st.info(messages.NO_REGIONS_WITH_EVIDENCE)
         return
-    st.markdown(cards.region_bars(results), unsafe_allow_html=True)
+    st.markdown(cards.region_bars(results, query), unsafe_allow_html=True)
     for i, r in enumerate(results, 1):
         p = r.best.passage
         spans = markup.best_sentence_spans(p.text, query_words=r.best.matched_terms or [query])

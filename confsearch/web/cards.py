@@ -101,8 +101,9 @@ def region_card(number: int, result, spans: Sequence[tuple[int, int]], source: S
     )
 
 
-def region_bars(results) -> str:
-    """How clearly each organisation is tied to the question, as horizontal bars.
+def region_bars(results, query: str = "") -> str:
+    """How clearly each organisation is tied to the question, as horizontal bars (tagged
+    with the question, as the cards are: the browser tests wait for this question's bars).
 
     Plain HTML, not a chart library: full names wrap instead of being cut, and nothing can
     overlap at any width (a phone is 390 px). The bar is the score relative to the first
@@ -126,7 +127,8 @@ def region_bars(results) -> str:
             f'<span class="ks-bar-note">{count} · {sessions}</span></li>'
         )
     return (
-        '<figure class="ks-bars"><figcaption>Hur tydligt varje organisation kopplas till '
+        f'<figure class="ks-bars" data-fraga="{query_tag(query)}"><figcaption>'
+        "Hur tydligt varje organisation kopplas till "
         "frågan (längst stapel = tydligast)</figcaption>"
         f'<ol class="ks-bar-list">{"".join(rows)}</ol></figure>'
     )

@@ -133,6 +133,12 @@ def test_region_bars_keep_full_names_and_scale_to_the_first():
     assert re.findall(r"width: (\d+)%", html) == ["100", "50"]
     assert "3 stycken · 2 lärpass" in html and "1 stycke · 1 lärpass" in html
     assert cards.region_bars([]) == ""
+    # tagged with the question as the cards are, whatever the question holds
+    from confsearch.markup import query_tag
+
+    question = 'cykelns "bibliotek" <b>'
+    tagged = cards.region_bars(results, question)
+    assert f'data-fraga="{query_tag(question)}"' in tagged and "<b>" not in tagged
 
 
 def test_a_whole_lärpass_is_escaped_in_text_order_with_the_hit_marked():
