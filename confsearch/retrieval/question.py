@@ -23,7 +23,6 @@ from confsearch.reading.regions import typed_mentions
 from confsearch.retrieval.listitems import asked_count, named_bodies, named_class
 from confsearch.retrieval.questionforms import (
     AUXILIARIES,
-    DEFINITION,
     EXPANSION,
     START,
     WHERE_TO_START,
@@ -82,6 +81,9 @@ _PERSON = re.compile(
     r"politiker|politicians?|ordförande|chair(?:man|person)?|chef(?:er)?|forskare|"
     r"researchers?|projektledare|företrädare|representant(?:er)?|experter?|experts?|"
     r"konsulter?|consultants?)\b"
+    # "Vad heter regiondirektören?": a role's holder by name
+    r"|\bvad\s+heter\s+(?:den\s+|det\s+)?[\w-]*(?:direktör|chef|ordförande|ledare|"
+    r"samordnare|handläggare|politiker|talesperson)\w*"
     # a keyword question naming the doer: "Finansiär för X?", "Deltagare i X?"
     r"|" + DOER_QUESTION.pattern,
     re.IGNORECASE,
@@ -265,7 +267,7 @@ def verb_words(text: str) -> list[str]:
 
 
 def _asks(text: str) -> str:
-    if DEFINITION.search(text):
+    if definition_term(text):
         return "definition"
     if _SAID.search(text) or _SAID_AUX.search(text):
         return "said"

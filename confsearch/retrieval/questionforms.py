@@ -119,7 +119,24 @@ def definition_term(text: str) -> str:
     """The term a definition question ("Vad är X?", "What does X stand for?") asks to
     define, as the texts would write it; "" when ``text`` asks none."""
     m = DEFINITION.search(text)
-    return _without_region(m.group("term").strip()) if m else ""
+    if m is None:
+        return ""
+    term = m.group("term").strip()
+    first = typed_mentions(term)
+    if first and first[0].start == 0 and first[0].genitive:
+        return ""  # "vad är Gävleborgs största utmaning": what the region holds, no term
+    if any(_SUPERLATIVE.fullmatch(w) for w in term.lower().split()):
+        return ""  # "Vad är den största utmaningen?": a fact asked, not what words mean
+    return _without_region(term)
+
+
+# A superlative ("största", "viktigaste", typed "storsta"; "the biggest"): it picks one of
+# many. Swedish "-aste" forms and the short irregular ones, not every word in "-sta"
+# ("lista", "pasta").
+_SUPERLATIVE = re.compile(
+    r"[^\W\d_]{3,}aste|st[öo]rsta|b[äa]sta|h[öo]gsta|minsta|l[äa]ngsta|fr[äa]msta|v[äa]rsta|"
+    r"biggest|largest|greatest|best|worst|most|main"
+)
 
 
 # "Vad står LUX för?", "What does the abbreviation RUS stand for?": the letters spelled

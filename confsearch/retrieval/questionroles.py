@@ -73,11 +73,14 @@ _SUBORDINATE = frozenset(("att", "som", "om", "vad", "hur", "när", "där", "fö
 def asked_roles(text: str) -> tuple[str, ...]:
     """The roles a "who" question asks for, folded ("ordforande"), as the texts say them."""
     found = []
-    for word in re.findall(r"[^\W\d_]+", text):
-        if word.lower() in _SUBORDINATE:
+    for i, word in enumerate(re.findall(r"[^\W\d_]+", text)):
+        if i and word.lower() in _SUBORDINATE:
             break  # "Vem berättade att politikerna …?": a role in a clause of its own
         key = fold(word)
-        role = _ROLES.get(key) or next((r for r in _ROLES.values() if key.startswith(r)), None)
+        # the role alone or ending a compound ("regiondirektören", "projektledaren")
+        role = _ROLES.get(key) or next(
+            (r for r in _ROLES.values() if key.startswith(r) or key[3:].find(r) >= 0), None
+        )
         if role:
             found.append(role)
     return tuple(dict.fromkeys(found))

@@ -219,6 +219,9 @@ def test_a_who_question_that_names_a_role_wants_that_role():
     assert holds_item(chair, "Rådets ordförande Karin Ek berättade om arbetet.")
     assert analyse("Who chairs the council?").roles == ("ordforande",)
     assert analyse("Vem leder projektet?").roles == ()
+    # a role's holder by name, the role ending a compound
+    named = analyse("Vad heter regiondirektören i Värmland?")
+    assert (named.asks, named.roles) == ("person", ("direktor",))
     # a role in a clause of its own is no role asked for
     assert analyse("Vem berättade att politikerna stod bakom utredningen?").roles == ()
 
@@ -395,6 +398,10 @@ def test_a_definitions_term_leaves_out_the_region_that_only_says_where():
         ("vad står förkortningen LUX för", "definition", "LUX"),
         ("What does the abbreviation RUS stand for?", "definition", "RUS"),
         ("Vad är Affärsplan Västmanland för något?", "definition", "Affärsplan Västmanland"),
+        # what a region holds, or one of many picked by a superlative: a fact, no term
+        ("vad ar gavleborgs storsta utmaning", "other", ""),
+        ("What is the biggest challenge?", "other", ""),
+        ("Vad är en lista?", "definition", "lista"),
         # a purpose or a comparison is asked, not what words mean
         ("Vad är syftet med kabeltrumman?", "reason", ""),
         ("What is the purpose of the cable drum?", "reason", ""),
