@@ -36,3 +36,14 @@ STATED_YEAR = r"1[89]\d\d|20\d\d"
 # A keyword question's word for a date ("Startdatum för Rena resan?", "start date?"): it
 # asks when, as "när" does.
 DATE_WORDS = r"startdatum|slutdatum|datum|årtal|start\s+date|end\s+date"
+
+# The count words from two to ten, Swedish and English, and their values: questions
+# ("Vilka tre steg …", "vilka två regioner") and texts ("består av tre delar") count with
+# them. Modules that need more words (tolv, hundra, procent) add them to these.
+# fmt: off
+COUNT_WORDS: dict[str, int] = {
+    "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8, "nio": 9,
+    "tio": 10, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10,
+}
+# fmt: on

@@ -42,6 +42,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from confsearch.patterns import COUNT_WORDS
+
 DICTIONARY = "sv_SE"
 # A verb entry's forms that are nouns, not verbs: "samverkan", "lärande", "lärandet".
 NOUN_ENDINGS = ("n", "ns", "nde", "ndes", "ndet", "ndets", "ndena", "ning", "ningen")
@@ -81,9 +83,8 @@ IRREGULAR_PASTS = frozenset((
 # Number words: how many is asked or told, never what a question is about ("Var arbetar
 # de två som …?").
 NUMBER_WORDS = frozenset((
-    "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv",
-    "tjugo", "trettio", "hundra", "tusen", "two", "three", "four", "five", "six", "seven",
-    "eight", "nine", "ten", "hundred", "thousand",
+    *COUNT_WORDS, "elva", "tolv", "tjugo", "trettio", "hundra", "tusen", "hundred",
+    "thousand",
 ))
 # fmt: on
 MIN_HEAD = 4  # letters of a compound's last part looked up on its own

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from confsearch.patterns import COUNT_WORDS
 from confsearch.text import fold, split_sentences
 
 __all__ = [
@@ -44,12 +45,8 @@ _NAMED_QUESTION = re.compile(
     re.IGNORECASE,
 )
 
-# fmt: off
-_COUNTS = {
-    "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8, "nio": 9, "tio": 10,
-    "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-}
-# fmt: on
+# A pair ("vilka två") needs no count in its answer: counts start at three.
+_COUNTS = {word: n for word, n in COUNT_WORDS.items() if n >= 3}
 _COUNTED_QUESTION = re.compile(
     r"\b(?:vilka|which|what\s+(?:are|were)\s+the|what\s+(?:are|were))\s+"
     r"(?P<n>[3-9]|10|" + "|".join(_COUNTS) + r")\s+[^\W\d_]",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from confsearch.patterns import COUNT_WORDS
 from confsearch.reading.evidence import for_hit, org_key
 from confsearch.reading.regions import REGION, organisation, typed_mentions
 from confsearch.retrieval.hits import RegionResult, SearchResponse
@@ -26,11 +27,9 @@ _ONE_ASKED = re.compile(
     r"aktör|county|organi[sz]ation|agency|municipality)\b",
     re.IGNORECASE,
 )
-# "Vilka två regioner …?", "Which three counties …?": at most that many.
-_COUNT_ASKED = re.compile(
-    r"\b(?:vilka|which)\s+(?P<n>två|tre|fyra|fem|two|three|four|five)\b", re.IGNORECASE
-)
-_COUNTS = {"två": 2, "tre": 3, "fyra": 4, "fem": 5, "two": 2, "three": 3, "four": 4, "five": 5}
+# "Vilka två regioner …?", "Which three counties …?": at most that many (two to five).
+_COUNTS = {word: n for word, n in COUNT_WORDS.items() if n <= 5}
+_COUNT_ASKED = re.compile(r"\b(?:vilka|which)\s+(?P<n>" + "|".join(_COUNTS) + r")\b", re.IGNORECASE)
 
 
 def regions_of(resp: SearchResponse, k: int = 10) -> list[RegionResult]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from confsearch.analysis import analyze_words
-from confsearch.patterns import DATE_WORDS, MONTHS, STATED_YEAR, WORD_RE
+from confsearch.patterns import COUNT_WORDS, DATE_WORDS, MONTHS, STATED_YEAR, WORD_RE
 from confsearch.retrieval.questionforms import AUXILIARIES
 from confsearch.text import FUNCTION_WORDS, LINK_RE, fold, is_generic, split_sentences
 from confsearch.tuning import ACTION_PREFIX
@@ -35,11 +35,9 @@ _QUANTITY_QUESTION = re.compile(
 )
 # fmt: off
 _NUMBER_WORDS = (
-    "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv",
-    "tjugo", "trettio", "fyrtio", "femtio", "hundra", "tusen", "miljon", "miljoner",
-    "miljard", "miljarder", "hälften", "halva", "dubbelt", "procent", "two", "three",
-    "four", "five", "six", "seven", "eight", "nine", "ten", "hundred", "thousand",
-    "million", "half", "percent",
+    *COUNT_WORDS, "elva", "tolv", "tjugo", "trettio", "fyrtio", "femtio", "hundra", "tusen",
+    "miljon", "miljoner", "miljard", "miljarder", "hälften", "halva", "dubbelt", "procent",
+    "hundred", "thousand", "million", "half", "percent",
 )
 # A time stated in words answers "när" as a year does.
 _TIME_WORDS = (
