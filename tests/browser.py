@@ -166,6 +166,8 @@ def wait_for_page(driver, log: Path, timeout: float = 300) -> None:
     real model, hence the long default); on time-out the server log's tail says why."""
     from selenium.webdriver.common.by import By
 
+    # In the page, not necessarily on screen: a reload may open another tab (?tab=...).
+    # Typing waits for a box on screen (type_question, usable_question_box).
     wait(
         driver,
         lambda d: d.find_elements(By.CSS_SELECTOR, 'input[placeholder^="Ställ en fråga"]'),
@@ -175,9 +177,52 @@ def wait_for_page(driver, log: Path, timeout: float = 300) -> None:
 
 
 def question_box(driver):
+    """The question box on screen: Sök and Regioner each have one, with the same
+    placeholder, and the hidden tab's box can come first in the page (typing into it
+    fails as "not interactable"). With neither on screen, the first one."""
     from selenium.webdriver.common.by import By
 
-    return driver.find_element(By.CSS_SELECTOR, 'input[placeholder^="Ställ en fråga"]')
+    boxes = driver.find_elements(By.CSS_SELECTOR, 'input[placeholder^="Ställ en fråga"]')
+    shown = [b for b in boxes if b.is_displayed()]
+    if not (shown or boxes):
+        return driver.find_element(By.CSS_SELECTOR, 'input[placeholder^="Ställ en fråga"]')
+    return (shown or boxes)[0]
+
+
+def usable_question_box(driver, timeout: float = 60):
+    """The question box once it is on screen and takes input. Found in the page is not
+    enough: typing into it failed ("not interactable") twice in one CI run."""
+    from selenium.common.exceptions import WebDriverException
+
+    def usable(d):
+        try:
+            box = question_box(d)
+            return box if box.is_displayed() and box.is_enabled() else None
+        except WebDriverException:  # redrawn between finding and asking
+            return None
+
+    return wait(driver, usable, timeout=timeout, message="no question box on screen")
+
+
+def type_question(driver, text: str, timeout: float = 60):
+    """Replace what the question box holds with ``text`` (no Enter); the box it typed into.
+
+    The page may redraw between finding the box and typing (a run that ends, a layout
+    still settling on a busy machine): each try starts over and replaces the whole text."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.keys import Keys
+
+    def typed(d):
+        try:
+            box = question_box(d)
+            box.send_keys(Keys.CONTROL, "a")
+            box.send_keys(Keys.DELETE)
+            box.send_keys(text)
+            return box if box.get_attribute("value") == text else None
+        except WebDriverException:
+            return None
+
+    return wait(driver, typed, timeout=timeout, poll=0.3, message=f"could not type {text!r}")
 
 
 def cards_for(driver, question: str) -> int:
@@ -192,10 +237,7 @@ def ask(driver, question: str, expected: int = HITS, timeout: float = 60) -> flo
     """Type a question, press Enter; seconds until ``expected`` cards for it are rendered."""
     from selenium.webdriver.common.keys import Keys
 
-    box = question_box(driver)
-    box.send_keys(Keys.CONTROL, "a")
-    box.send_keys(Keys.DELETE)
-    box.send_keys(question)
+    box = type_question(driver, question)
     t0 = time.perf_counter()
     box.send_keys(Keys.ENTER)
     wait(

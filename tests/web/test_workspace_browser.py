@@ -24,6 +24,7 @@ from tests.browser import (
     question_box,
     requested_urls,
     streamlit_server,
+    usable_question_box,
     wait,
     wait_for_page,
 )
@@ -264,7 +265,7 @@ def test_a_question_at_the_limit_shows_a_counter_and_says_it_was_cut(server, dri
     from confsearch.web.notes import MAX_URL_QUESTION
 
     opened(driver, server)
-    box = question_box(driver)
+    box = usable_question_box(driver)
     box.click()
     box.send_keys("cykelbibliotek i regionen " * 100)  # 2,600 characters
     assert len(box.get_attribute("value")) == MAX_URL_QUESTION == 2000  # no more fit
