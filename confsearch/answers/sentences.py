@@ -28,6 +28,7 @@ from confsearch.retrieval import stated
 from confsearch.retrieval.glossary import expansions
 from confsearch.retrieval.listitems import named_things, states_count
 from confsearch.retrieval.question import Question, shares_stem
+from confsearch.retrieval.questionroles import is_deed_word
 from confsearch.text import LINK_RE, fold
 
 # fmt: off
@@ -128,10 +129,12 @@ def agentless(question: Question, sentence: str) -> bool:
     return any(shares_stem(p, f) for p in passive for f in question.focus if len(f) >= 5)
 
 
-def tells_action(actions: tuple[str, ...], sentence: str) -> bool:
+def tells_action(actions: tuple[str, ...], sentence: str, question: str = "") -> bool:
     """Whether ``sentence`` tells of the question's deed (True when it names none; how a
-    deed is told: :func:`confsearch.retrieval.stated.tells`)."""
-    return not actions or any(stated.tells(a, sentence) for a in actions)
+    deed is told: :func:`confsearch.retrieval.stated.tells`); the question's own nouns do
+    not tell it ("ledningsgruppen" of "Vem leder ledningsgruppen?"), its verb does."""
+    own = {fold(w) for w in WORD_RE.findall(question) if not is_deed_word(w)}
+    return not actions or any(stated.tells(a, sentence, own) for a in actions)
 
 
 def _says_role(roles: tuple[str, ...], sentence: str) -> bool:
@@ -206,7 +209,7 @@ def holds_item(
     if asks == "person":
         if question.roles and not _says_role(question.roles, text):
             return False  # "Vilken politiker är ordförande": a chef is no answer
-        if not tells_action(question.actions, text):
+        if not tells_action(question.actions, text, question.text):
             return False  # "Vem utvärderade X?": a name in a sentence of other deeds
         named = names_in(text, speakers)
         if question.people_only:

@@ -116,7 +116,7 @@ _SAYING = re.compile(
     r"framhöll|beton\w*|påpek\w*|underst\w*|varn\w*|förklar\w*|men\w*|tyck\w*|anse\w*|"
     r"ansåg|hävd\w*|konstater\w*|beskriv\w*|beskrev|presenter\w*|citer\w*|föresl\w*|"
     r"efterly\w*|fråga\w*|svara\w*|diskuter\w*|poängter\w*|resoner\w*|argumenter\w*|"
-    r"uttryck\w*|höll|håll\w*|ledde|led\w*|funder\w*|undr\w*|reflekter\w*|tänk\w*|"
+    r"uttryck\w*|höll|håll\w*|funder\w*|undr\w*|reflekter\w*|tänk\w*|"
     # and of likening: "Vem jämförde stödsystemet med ett urverk?" asks who said it
     r"jämför\w*|likna\w*|liknade|ifrågas\w*|kritiser\w*|"
     # and of taking part in the session: "Vilka medverkade i passet?" asks who spoke
@@ -125,6 +125,18 @@ _SAYING = re.compile(
     r"represent\w*|företräd\w*|tillhör\w*)$",
     re.IGNORECASE,
 )
+# "Vem leder projektet?" asks who leads it, a deed ("projektledare för …" answers), not
+# who spoke: a speaker of the session who only tells of it is no answer.
+_LEADS = re.compile(r"^(?:leder|ledde|leda|lett|ledit|leds|leddes)$")
+LEAD_DEED = "led"
+
+
+def is_deed_word(word: str) -> bool:
+    """Whether a question's word may be the verb of its deed (else it is a noun, whose
+    mention in a sentence does not tell the deed)."""
+    return bool(_LEADS.match(word.lower())) or is_verb_form(word)
+
+
 # Verbs that carry another ("har låtit granska", "försökte bygga": the deed is the next
 # verb) or a deed named by a noun ("Vem genomförde utvärderingen?" is answered by
 # "Utvärderingen gjordes av Karin Ek": the noun is the focus, which sentences are held to).
@@ -175,6 +187,8 @@ def main_action(text: str, question: str, frame: Collection[str]) -> tuple[str, 
             return ()
         if low in frame or low in _LIGHT or len(word) < 4:
             continue
+        if _LEADS.match(low):
+            return (LEAD_DEED,)  # its stem is too short for an index term of its own
         if is_verb_form(word):
             if _SAYING.match(low) or is_generic(word):
                 return ()

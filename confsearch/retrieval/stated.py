@@ -11,6 +11,7 @@ out is never answered) and the item checks of :mod:`confsearch.answers.sentences
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from confsearch.analysis import analyze_words
 from confsearch.patterns import COUNT_WORDS, DATE_WORDS, MONTHS, STATED_YEAR, WORD_RE
@@ -265,13 +266,26 @@ def unsupported_claim(question: str, grounding, english: bool, passages=()) -> b
     return bool(passages) and bool(_untold_deeds(question[claim.end() :], passages))
 
 
-def tells(deed: str, text: str) -> bool:
+def tells(deed: str, text: str, besides: Collection[str] = ()) -> bool:
     """Whether ``text`` tells of a deed (its index term) in any form or a noun made of it
     ("utvärderade" ~ "utvärderats", "utvärderingen"): a word that begins as the deed's
     first :data:`ACTION_PREFIX` letters ("genomförde" and "genomförandet" share "genomf",
-    not their stems)."""
+    not their stems), or a compound ending in its doer ("projektledare" leads). Words in
+    ``besides`` (folded) do not tell it."""
     start = deed[:ACTION_PREFIX]
-    return any(fold(w).startswith(start) for w in WORD_RE.findall(text))
+    if start == "led":
+        text = _LEADS_TO.sub(" ", text)  # "leder till": another sense of the verb
+    doer = re.compile(re.escape(start) + r"\w{0,3}are(?:n|na|ns)?$")
+    for word in WORD_RE.findall(text):
+        low = fold(word)
+        if low in besides:
+            continue
+        if low.startswith(start) or (len(low) > len(start) + 4 and doer.search(low[3:])):
+            return True
+    return False
+
+
+_LEADS_TO = re.compile(r"\b(?:led(?:er|de|a|s|it)?|lett)\s+(?:\w+\s+)?till\b", re.IGNORECASE)
 
 
 def _untold_deeds(claim: str, passages) -> list[str]:

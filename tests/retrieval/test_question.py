@@ -138,6 +138,9 @@ def test_var_and_vilka_read_by_what_follows(question, asks):
         ("Who funds the Fossilfritt 2030 project?", ("finansi",)),
         ("Who evaluated the council?", ("utvard",)),
         ("Who spoke about cycling?", ()),
+        # leading is a deed, not a way of saying (its stem is too short to be a term)
+        ("Vem ledde utredningen i Gävleborg?", ("led",)),
+        ("Vem leder projektet Rena resan?", ("led",)),
         # a keyword question naming the doer: its noun is the deed
         ("Finansiär för Västerbottens AI-projekt?", ("finansiar",)),
         ("Deltagare i Västmanlands workshop?", ("deltagare",)),
@@ -427,3 +430,31 @@ def test_what_an_abbreviation_stands_for_needs_its_words_spelled_out():
     assert expands("LUX", "LUX står för Lokal utveckling i Xylanda.")
     assert not expands("LUX", "LUX är Vinnovas projekt för nationella synergier.")
     assert unanswered(q) == "Texterna använder «LUX» men säger inte vad förkortningen står för."
+
+
+@pytest.mark.parametrize(
+    ("deed", "sentence", "told"),
+    [
+        ("led", "Maria Sundman ledde utredningen.", True),
+        # the doer's noun ending a compound tells who leads
+        ("led", "Det säger Mirja Mattsson, projektledare för Rena resan.", True),
+        # "leda till" is another sense: leading to something leads no one
+        ("led", "Rena resor leder också till mindre buller.", False),
+        ("led", "Maria Sundman berättar om utredningen.", False),
+        ("utvarder", "Värmlandsrådet har utvärderats av Karin Ek.", True),
+    ],
+)
+def test_a_sentence_tells_a_deed_in_any_form_or_by_its_doer(deed, sentence, told):
+    from confsearch.retrieval.stated import tells
+
+    assert tells(deed, sentence) is told
+
+
+def test_the_questions_own_nouns_do_not_tell_its_deed():
+    """ "Vem leder ledningsgruppen?" is not answered by a sentence that names the group."""
+    from confsearch.answers.sentences import tells_action
+
+    question = "Vem leder ledningsgruppen i Region Örebro län?"
+    sentence = "Hela ledningsgruppen för regional utveckling är med."
+    assert tells_action(("led",), sentence, question) is False
+    assert tells_action(("led",), "Anna Berg leder ledningsgruppen.", question) is True
