@@ -129,6 +129,7 @@ _SAYING = re.compile(
 # who spoke: a speaker of the session who only tells of it is no answer.
 _LEADS = re.compile(r"^(?:leder|ledde|leda|lett|ledit|leds|leddes)$")
 LEAD_DEED = "led"
+_A_QUESTION = re.compile(r"(?:en\s+|den\s+)?fråg", re.IGNORECASE)
 
 
 def is_deed_word(word: str) -> bool:
@@ -190,7 +191,8 @@ def main_action(text: str, question: str, frame: Collection[str]) -> tuple[str, 
         if _LEADS.match(low):
             return (LEAD_DEED,)  # its stem is too short for an index term of its own
         if is_verb_form(word):
-            if _SAYING.match(low) or is_generic(word):
-                return ()
+            asked = low.startswith("ställ") and _A_QUESTION.match(" ".join(words[i + 1 : i + 3]))
+            if _SAYING.match(low) or is_generic(word) or asked:
+                return ()  # "Vem ställde frågan …?" asks who said it, as "frågade" does
             return tuple(t for _, t in analyze_words(word) if len(t) >= 4)
     return ()

@@ -126,6 +126,9 @@ def test_var_and_vilka_read_by_what_follows(question, asks):
         ("Vem pratade om cykling?", ()),
         # likening and questioning are ways of saying
         ("Vem jämförde stödsystemet med ett urverk?", ()),
+        # putting a question is asking it
+        ("Vilka personer ställde frågan om vem som får stöd?", ()),
+        ("Vem ställde samman rapporten?", ("stalld",)),
         ("Vilka personer ifrågasatte bilden av företagaren?", ()),
         # taking part in the session asks who spoke: the session's speakers answer
         ("Vilka två personer från Vinnova medverkade i passet?", ()),
