@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from confsearch.analysis import analyze
+from confsearch.answers.focus import term_match
 from confsearch.answers.units import context_range, units_of
 from confsearch.retrieval.search import Hit
 from confsearch.text import (
@@ -100,22 +101,14 @@ def find_candidates(hits: list[Hit]) -> list[Candidate]:
     return out
 
 
-def _term_match(q: str, terms: set[str]) -> float:
-    if q in terms:
-        return 1.0
-    if len(q) >= 5 and any(q in t for t in terms):
-        return 0.5  # the sentence has a compound ending in / containing the query term
-    if any(len(t) >= 5 and t in q for t in terms):
-        return 0.5  # the query has the compound, the sentence a part of it
-    return 0.0
-
-
 def lexical_scores(query_terms: list[str], cands: list[Candidate]) -> None:
     qset = list(dict.fromkeys(query_terms))
     if not qset or not cands:
         return
     sets = [set(c.terms) for c in cands]
-    matches = np.array([[_term_match(q, s) for q in qset] for s in sets], dtype=np.float64)
+    # a compound counts less here than in the focus share: 5 letters, half a match
+    rows = [[term_match(q, s, inner_from=5, inner=0.5) for q in qset] for s in sets]
+    matches = np.array(rows, dtype=np.float64)
     # Local IDF over the candidate sentences: a term in every sentence says little.
     df = (matches > 0).sum(axis=0)
     weights = np.log1p(len(cands) / np.maximum(df, 1))

@@ -18,18 +18,24 @@ from confsearch.retrieval.glossary import expansions
 from confsearch.retrieval.question import Question
 from confsearch.text import fold
 
-__all__ = ["focus_share", "focus_terms", "focus_weights"]
+__all__ = ["focus_share", "focus_terms", "focus_weights", "term_match"]
 
 
 def _terms(text: str) -> set[str]:
     return {t for _, t in analyze_words(text)}
 
 
-def _match(q: str, terms: set[str]) -> float:
+def term_match(q: str, terms: set[str], *, inner_from: int = 4, inner: float = 0.7) -> float:
+    """How well index terms ``terms`` (a sentence's) mention the question's term ``q``:
+    1 as written; ``inner`` when a sentence's compound holds it ("bibliotek" in
+    "cykelbibliotek", for ``q`` of at least ``inner_from`` letters); 0.5 when the
+    question's compound holds a sentence's term of five letters or more; else 0.
+    The focus share credits a compound more than the lexical score does
+    (:func:`confsearch.answers.candidates.lexical_scores`: 5 letters, 0.5)."""
     if q in terms:
         return 1.0
-    if len(q) >= 4 and any(q in t for t in terms):
-        return 0.7  # "bibliotek" in "cykelbibliotek"
+    if len(q) >= inner_from and any(q in t for t in terms):
+        return inner  # "bibliotek" in "cykelbibliotek"
     if any(len(t) >= 5 and t in q for t in terms):
         return 0.5  # the question's compound, a part of it in the sentence
     return 0.0
@@ -71,7 +77,7 @@ def focus_weights(focus: list[set[str]], candidates: list[set[str]]) -> list[flo
     n = len(candidates)
     weights = []
     for alts in focus:
-        df = sum(any(_match(a, terms) > 0 for a in alts) for terms in candidates)
+        df = sum(any(term_match(a, terms) > 0 for a in alts) for terms in candidates)
         weights.append(max(math.log((n + 1) / (df + 0.5)), MIN_FOCUS_WEIGHT))
     return weights
 
@@ -89,6 +95,6 @@ def focus_share(
         return 1.0
     weights = weights or [1.0] * len(focus)
     told = sum(
-        w * max(_match(a, terms) for a in alts) for w, alts in zip(weights, focus, strict=True)
+        w * max(term_match(a, terms) for a in alts) for w, alts in zip(weights, focus, strict=True)
     )
     return told / sum(weights)

@@ -18,6 +18,7 @@ module checks one candidate answer sentence against that:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from confsearch.analysis import analyze_words
 from confsearch.patterns import WORD_RE
@@ -62,21 +63,27 @@ _DEFINING_BEFORE = re.compile(
 _NAME_RUN = re.compile(r"\b[A-ZÅÄÖ][\w-]+(?:\s+[A-ZÅÄÖ][\w-]+)+")
 
 
-def _named_words(question: Question) -> list[str]:
-    """The question's capitalised words after its first (which is capitalised anyway)."""
-    return [w for w in WORD_RE.findall(question.text)[1:] if w[:1].isupper()]
+def _named_words(text: str) -> list[str]:
+    """A question's capitalised words after its first (which is capitalised anyway)."""
+    return [w for w in WORD_RE.findall(text)[1:] if w[:1].isupper()]
+
+
+@lru_cache(maxsize=512)
+def _own_name_words(text: str) -> tuple[str, ...]:
+    """The words a question names things with: its capitalised words and those of the
+    organisations it names, however typed (cached: asked for every name of every
+    candidate sentence of one answer)."""
+    mentioned = [w for m in typed_mentions(text) for w in WORD_RE.findall(m.name)]
+    words = [*_named_words(text), *(w for w in mentioned if w.lower() not in GENERIC_NAME_WORDS)]
+    return tuple(w for w in words if len(w) >= 4)
 
 
 def new_name(name: str, question: Question) -> bool:
     """A name the question does not already use ("Region Värmland" is not new for a
     question about "Värmlandsrådet")."""
-    mentioned = [w for m in typed_mentions(question.text) for w in WORD_RE.findall(m.name)]
-    qwords = [
-        *_named_words(question),
-        *(w for w in mentioned if w.lower() not in GENERIC_NAME_WORDS),
-    ]
+    qwords = _own_name_words(question.text)
     words = [w for w in WORD_RE.findall(name) if w.lower() not in GENERIC_NAME_WORDS]
-    return not any(shares_stem(w, q) for w in words for q in qwords if len(q) >= 4)
+    return not any(shares_stem(w, q) for w in words for q in qwords)
 
 
 # Words of organisations' names that say what kind of body it is, not which one.
@@ -153,7 +160,7 @@ def has_role(question: Question, sentence: str) -> bool:
     resan"; "chef Värmlandsrådsavdelningen"), that of a person the question names when
     it names one: the reader's own rules for speakers and their roles decide."""
     people = [*extract_speakers([sentence]), *running_text_speakers([sentence])]
-    asked = _named_words(question)
+    asked = _named_words(question.text)
     for person in people:
         if not person.role:
             continue
@@ -170,11 +177,10 @@ def _names_things(question: Question, text: str, speakers=()) -> bool:
     that is neither a person's of the passage (its speakers and people the sentence
     names) nor the question's own, in any of its glossary forms ("RUS" for "regional
     utvecklingsstrategi")."""
-    asked = {fold(w) for w in re.findall(r"\w+", question.text)}
-    asked |= {fold(w) for _, t in expansions(question.text) for w in re.findall(r"\w+", t)}
-    asked |= {fold(w) for m in typed_mentions(question.text) for w in re.findall(r"\w+", m.name)}
     people = [*speakers, *(p.name for p in extract_speakers([text]))]
-    asked |= {fold(w) for p in people for w in re.findall(r"\w+", str(p))}
+    asked = _own_words(question.text) | {
+        fold(w) for p in people for w in re.findall(r"\w+", str(p))
+    }
     bodies = question.asks == "organisation"  # then a register organisation is one
     for name in named_things(question.named, text):
         if find_mentions(name) and not bodies:
@@ -185,8 +191,21 @@ def _names_things(question: Question, text: str, speakers=()) -> bool:
     return False
 
 
+@lru_cache(maxsize=512)
+def _own_words(text: str) -> frozenset[str]:
+    """A question's words (folded), with those of its glossary forms and of the
+    organisations it names however typed (cached, as :func:`_own_name_words`)."""
+    asked = {fold(w) for w in re.findall(r"\w+", text)}
+    asked |= {fold(w) for _, t in expansions(text) for w in re.findall(r"\w+", t)}
+    asked |= {fold(w) for m in typed_mentions(text) for w in re.findall(r"\w+", m.name)}
+    return frozenset(asked)
+
+
+_FOLDED_COUNTRIES = frozenset(fold(c) for c in COUNTRIES)
+
+
 def _countries(sentence: str) -> list[str]:
-    return [w for w in WORD_RE.findall(sentence) if fold(w) in {fold(c) for c in COUNTRIES}]
+    return [w for w in WORD_RE.findall(sentence) if fold(w) in _FOLDED_COUNTRIES]
 
 
 def holds_item(
