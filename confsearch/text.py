@@ -29,9 +29,9 @@ import re
 import unicodedata
 
 from confsearch.wordlists import DOMAIN_WORDS as DOMAIN_WORDS
+from confsearch.wordlists import ENGLISH_MARKERS, GENERIC_WORDS, STOPWORDS, SWEDISH_MARKERS
 from confsearch.wordlists import EXTRA_STOPWORDS as EXTRA_STOPWORDS
 from confsearch.wordlists import FUNCTION_WORDS as FUNCTION_WORDS
-from confsearch.wordlists import GENERIC_WORDS, STOPWORDS
 from confsearch.wordlists import SNOWBALL_STOPWORDS as SNOWBALL_STOPWORDS
 
 # --------------------------------------------------------------------------- words
@@ -390,3 +390,11 @@ def is_generic(word: str) -> bool:
 
 # GENERIC_WORDS and STOPWORDS without å/ä/ö, for questions typed without them.
 _FOLDED_GENERIC = frozenset(fold(w) for w in GENERIC_WORDS | STOPWORDS)
+
+
+def is_english(text: str) -> bool:
+    """More English than Swedish function words: the texts are Swedish, so an English
+    question's words say little of where its answer is (grounding, confidence and the
+    quantity checks read it), and its question forms are English ones."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    return sum(w in ENGLISH_MARKERS for w in words) > sum(w in SWEDISH_MARKERS for w in words)

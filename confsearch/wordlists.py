@@ -112,3 +112,17 @@ FUNCTION_WORDS |= frozenset((
 ))
 # fmt: on
 GENERIC_WORDS = FUNCTION_WORDS | DOMAIN_WORDS
+
+
+# Function words that tell an English question from a Swedish one (text.is_english).
+# fmt: off
+ENGLISH_MARKERS = frozenset((
+    "the", "of", "and", "to", "in", "is", "are", "was", "were", "what", "which", "who",
+    "how", "why", "does", "did", "do", "can", "could", "with", "for", "about", "from", "that",
+    "this", "these", "those", "their", "there", "has", "have", "had", "be", "been",
+))
+SWEDISH_MARKERS = frozenset((
+    "och", "att", "det", "är", "som", "för", "på", "med", "vad", "hur", "vilken", "vilka",
+    "varför", "en", "ett", "av", "om", "har", "till", "den", "de", "inte", "kan", "ska", "sig",
+))
+# fmt: on

@@ -23,7 +23,7 @@ from functools import lru_cache
 from confsearch.analysis import analyze_words
 from confsearch.patterns import WORD_RE
 from confsearch.reading.people import extract_speakers
-from confsearch.reading.regions import REGION, find_mentions, organisation, typed_mentions
+from confsearch.reading.regions import find_mentions, is_region, organisation, typed_mentions
 from confsearch.reading.speakers import running_text_speakers
 from confsearch.retrieval import stated
 from confsearch.retrieval.glossary import expansions
@@ -114,11 +114,6 @@ _WHERE_FOUND = re.compile(
     re.IGNORECASE,
 )
 _NAMED_NUMBER = re.compile(r"\b([A-ZÅÄÖ][\w-]+)\s+\d+\b")
-
-
-def _is_region(name: str) -> bool:
-    org = organisation(name)
-    return org.kind == REGION if org is not None else " län" in name or name.startswith("Region")
 
 
 _AT_PLACE = re.compile(r"\b(?:i|på|vid|utanför|nära|in|at|near)\s+([A-ZÅÄÖ][\w-]+)")
@@ -250,7 +245,7 @@ def holds_item(
         else:
             named = [m.name for m in find_mentions(text)] + list(regions)
         if question.regions_only:
-            named = [n for n in named if _is_region(n)]
+            named = [n for n in named if is_region(n, by_form=True)]
         return any(new_name(n, question) for n in named)
     if asks == "place":
         if _WHERE_FOUND.search(question.text):

@@ -194,6 +194,16 @@ def organisation(name: str) -> Organisation | None:
     return BY_NAME.get(name)
 
 
+def is_region(name: str, *, by_form: bool = False) -> bool:
+    """Whether ``name`` is a region of the register. With ``by_form``, a name the
+    register lacks counts when it is written as one ("Region Foo", "Foo län"): a sentence
+    may name a region the register does not hold."""
+    org = organisation(name)
+    if org is not None:
+        return org.kind == REGION
+    return by_form and (" län" in name or name.startswith("Region"))
+
+
 def region_aliases() -> dict[str, tuple[str, ...]]:
     """Canonical name → every surface form matched in text (canonical name first)."""
     return {o.name: text_forms(o) for o in GAZETTEER}

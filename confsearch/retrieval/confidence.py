@@ -35,11 +35,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from confsearch.retrieval.stated import (
-    is_english,
     municipalities_unnamed,
     unstated_quantity,
     unsupported_claim,
 )
+from confsearch.text import is_english
 from confsearch.tuning import NEUTRAL_COVERAGE, NEUTRAL_OVERLAP
 
 

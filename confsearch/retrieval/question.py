@@ -42,7 +42,7 @@ from confsearch.retrieval.questionroles import (
     names_person,
 )
 from confsearch.retrieval.stated import DURATION_QUESTION
-from confsearch.text import FUNCTION_WORDS, fold, is_generic
+from confsearch.text import FUNCTION_WORDS, fold, is_english, is_generic
 
 ASKS = (
     "definition",  # vad är X, vad betyder X, what is X
@@ -182,19 +182,6 @@ _QUESTION_WORDS = frozenset((
     "other", "än", "than"
 ))
 # fmt: on
-# fmt: off
-_ENGLISH = frozenset((
-    "the", "of", "and", "to", "in", "is", "are", "was", "were", "what", "which", "who", "how",
-    "why", "does", "did", "do", "can", "with", "for", "about", "from", "that", "this", "has",
-    "have", "had"
-))
-# fmt: on
-# fmt: off
-_SWEDISH = frozenset((
-    "och", "att", "det", "är", "som", "för", "på", "med", "vad", "hur", "vilken", "vilka",
-    "varför", "en", "ett", "av", "om", "har", "till", "den", "de", "inte", "kan", "ska", "sig"
-))
-# fmt: on
 
 
 @dataclass(frozen=True)
@@ -219,11 +206,6 @@ class Question:
     named: str = ""
     count: int = 0  # "Vilka tre steg …?": the answer states the count and lists them
     expansion: bool = False  # "Vad står LUX för?": the letters spelled out are asked
-
-
-def is_english(text: str) -> bool:
-    words = re.findall(r"[^\W\d_]+", text.lower())
-    return sum(w in _ENGLISH for w in words) > sum(w in _SWEDISH for w in words)
 
 
 def content_words(text: str) -> list[str]:

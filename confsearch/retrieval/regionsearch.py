@@ -15,7 +15,7 @@ import re
 
 from confsearch.patterns import COUNT_WORDS
 from confsearch.reading.evidence import for_hit, org_key
-from confsearch.reading.regions import REGION, organisation, typed_mentions
+from confsearch.reading.regions import is_region, typed_mentions
 from confsearch.retrieval.hits import RegionResult, SearchResponse
 from confsearch.retrieval.question import analyse
 from confsearch.tuning import REGION_SCORE_SHARE
@@ -38,11 +38,11 @@ def regions_of(resp: SearchResponse, k: int = 10) -> list[RegionResult]:
         return []
     question = analyse(resp.query)
     found = _evidence(resp, one_session=bool(_ONE_ASKED.search(resp.query)))
-    if question.regions_only and not any(_is_region(r.region) for r in found):
+    if question.regions_only and not any(is_region(r.region) for r in found):
         # "Which region …?" and the best session is an agency's: the regions further down
         found = _evidence(resp, one_session=False)
     if question.regions_only:
-        found = [r for r in found if _is_region(r.region)] or found
+        found = [r for r in found if is_region(r.region)] or found
     if question.asks == "organisation":
         # "Vilken region samarbetar Norrbotten med?": the one it names is no answer
         named = {org_key(m.name) for m in typed_mentions(resp.query)}
@@ -51,11 +51,6 @@ def regions_of(resp: SearchResponse, k: int = 10) -> list[RegionResult]:
     if count is not None:
         k = min(k, _COUNTS[count.group("n").lower()])
     return found[:k]
-
-
-def _is_region(name: str) -> bool:
-    org = organisation(name)
-    return org is not None and org.kind == REGION
 
 
 def _evidence(resp: SearchResponse, *, one_session: bool) -> list[RegionResult]:

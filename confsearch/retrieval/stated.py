@@ -16,7 +16,7 @@ from collections.abc import Collection
 from confsearch.analysis import analyze_words
 from confsearch.patterns import COUNT_WORDS, DATE_WORDS, MONTHS, STATED_YEAR, WORD_RE
 from confsearch.retrieval.questionforms import AUXILIARIES
-from confsearch.text import FUNCTION_WORDS, LINK_RE, fold, is_generic, split_sentences
+from confsearch.text import FUNCTION_WORDS, LINK_RE, fold, is_english, is_generic, split_sentences
 from confsearch.tuning import ACTION_PREFIX
 from confsearch.wordclass import is_verb_form
 
@@ -221,27 +221,6 @@ def municipalities_unnamed(question: str, passages: list[str]) -> bool:
     if not _MUNICIPALITY_QUESTION.search(question):
         return False
     return not any(_MUNICIPALITY_NAMED.search(text) for text in passages)
-
-
-# English function words, to tell an English question from a Swedish one.
-# fmt: off
-_ENGLISH = frozenset((
-    "the", "of", "and", "to", "in", "is", "are", "was", "were", "what", "which", "who",
-    "how", "why", "does", "did", "do", "can", "could", "with", "for", "about", "from", "that",
-    "this", "these", "those", "their", "there", "has", "have", "had", "be", "been",
-))
-_SWEDISH = frozenset((
-    "och", "att", "det", "är", "som", "för", "på", "med", "vad", "hur", "vilken", "vilka",
-    "varför", "en", "ett", "av", "om", "har", "till", "den", "de", "inte", "kan", "ska", "sig",
-))
-# fmt: on
-
-
-def is_english(question: str) -> bool:
-    """More English than Swedish function words: lexical evidence says little then (the
-    texts are Swedish), and the model is judged by its dense evidence."""
-    words = re.findall(r"[^\W\d_]+", question.lower())
-    return sum(w in _ENGLISH for w in words) > sum(w in _SWEDISH for w in words)
 
 
 # "Stämmer det att …?", "Är det sant att …?": a claim to check.

@@ -11,6 +11,7 @@ from confsearch.reading.regions import (
     canonical_organisations,
     canonical_regions,
     find_mentions,
+    is_region,
     match_region_filter,
     region_aliases,
     typed_mentions,
@@ -294,3 +295,12 @@ def test_typed_mentions_find_regions_in_lower_case_and_without_diacritics():
     # the register's own spelling as before; acronyms only as written
     assert [m.name for m in typed_mentions("Vad sa Region Skåne?")] == ["Region Skåne"]
     assert typed_mentions("vad sa skr om vgr") == []
+
+
+def test_a_region_is_one_of_the_register_or_by_its_form_when_asked():
+    assert is_region("Region Örebro län")
+    assert not is_region("Vinnova")  # an agency of the register
+    assert not is_region("Region Ankeborg")  # not in the register
+    assert is_region("Region Ankeborg", by_form=True)
+    assert is_region("Ankeborgs län", by_form=True)
+    assert not is_region("Vinnova", by_form=True)

@@ -18,11 +18,11 @@ from confsearch.retrieval.confidence import (
 from confsearch.retrieval.grounding import Grounding, Term
 from confsearch.retrieval.stated import (
     asks_for_quantity,
-    is_english,
     municipalities_unnamed,
     quantity_kind,
     unstated_quantity,
 )
+from confsearch.text import is_english
 
 
 @pytest.mark.parametrize(

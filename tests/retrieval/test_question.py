@@ -11,10 +11,12 @@ from confsearch.answers.sentences import (
     defines,
     enumerates,
     holds_item,
+    tells_action,
     unanswered,
 )
 from confsearch.evaluation.answereval import AnswerMetrics, holds_key, is_answerable
 from confsearch.retrieval.question import analyse, verb_words
+from confsearch.retrieval.stated import tells
 from confsearch.text import is_generic
 from tests.answers.test_answer import make_hit, response
 
@@ -448,15 +450,11 @@ def test_what_an_abbreviation_stands_for_needs_its_words_spelled_out():
     ],
 )
 def test_a_sentence_tells_a_deed_in_any_form_or_by_its_doer(deed, sentence, told):
-    from confsearch.retrieval.stated import tells
-
     assert tells(deed, sentence) is told
 
 
 def test_the_questions_own_nouns_do_not_tell_its_deed():
     """ "Vem leder ledningsgruppen?" is not answered by a sentence that names the group."""
-    from confsearch.answers.sentences import tells_action
-
     question = "Vem leder ledningsgruppen i Region Örebro län?"
     sentence = "Hela ledningsgruppen för regional utveckling är med."
     assert tells_action(("led",), sentence, question) is False
