@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from confsearch.patterns import COUNT_WORDS
+from confsearch.retrieval.questionroles import COMPANY_NOUN
 from confsearch.text import fold, split_sentences
 
 __all__ = [
@@ -84,8 +85,7 @@ def class_words(cls: str) -> tuple[str, ...]:
 # that tells of the others: "tillsammans med berörda organisationer").
 _BODIES_QUESTION = re.compile(
     r"\b(?:vilka|which|what)\s+(?:[^\W\d_]+\s+)?(?P<cls>organisationer(?:na)?|"
-    r"organi[sz]ations|företag(?:en)?|bolag(?:en)?|myndigheter(?:na)?|companies|firms|"
-    r"businesses|agencies)\b",
+    r"organi[sz]ations|myndigheter(?:na)?|agencies|" + COMPANY_NOUN + r")\b",
     re.IGNORECASE,
 )
 

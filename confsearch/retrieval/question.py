@@ -33,6 +33,7 @@ from confsearch.retrieval.questionforms import (
 from confsearch.retrieval.questionroles import (
     ACTION_ASKS,
     COMPANY_CLASS,
+    COMPANY_NOUN,
     DOER_QUESTION,
     JOB_TITLE,
     TITLE_WORD,
@@ -92,9 +93,9 @@ _ORG_NOUN = (
     r"(?:region(?:er|erna|en)?|organisation(?:er|erna|en)?|län(?:et)?|myndighet(?:er|en)?|"
     r"kommun(?:er|erna|en)?|\w+kommun(?:er|erna)?|aktör(?:er|erna)?|landsting(?:et)?|"
     r"förbund(?:et)?|regions?|counties|county|organi[sz]ations?|agenc(?:y|ies)|"
-    r"municipalit(?:y|ies)|councils?|bodies|body|actors?|företag(?:et)?|bolag(?:et)?|"
+    r"municipalit(?:y|ies)|councils?|bodies|body|actors?|"
     r"konsultföretag\w*|konsultbolag\w*|byrå(?:n|er)?|universitet(?:et)?|lärosäte(?:t|n)?|"
-    r"compan(?:y|ies)|firms?|consultanc(?:y|ies)|universit(?:y|ies)|partners?)"
+    r"consultanc(?:y|ies)|universit(?:y|ies)|partners?|" + COMPANY_NOUN + ")"
 )
 _ORGANISATION = re.compile(
     r"\b(?:vilken|vilket|vilka|which|what)\s+"

@@ -42,10 +42,12 @@ WITHIN_BODY = re.compile(
     r"region|county|municipality|organi[sz]ation|council|authority))\b",
     re.IGNORECASE,
 )
+# The nouns a question asks for companies with, one home (question's organisation nouns
+# and listitems' bodies take them from here).
+COMPANY_NOUN = r"(?:företag(?:et|en)?|bolag(?:et|en)?|compan(?:y|ies)|firms?|businesses)"
 # "vilka företag", "which companies": a region or an agency is no answer
 COMPANY_CLASS = re.compile(
-    r"\b(?:vilken|vilket|vilka|which|what)\s+(?:\w+\s+)?(?:företag(?:et|en)?|bolag(?:et|en)?|"
-    r"compan(?:y|ies)|firms?|businesses)\b",
+    r"\b(?:vilken|vilket|vilka|which|what)\s+(?:\w+\s+)?" + COMPANY_NOUN + r"\b",
     re.IGNORECASE,
 )
 
