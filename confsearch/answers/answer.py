@@ -48,6 +48,7 @@ from confsearch.answers.units import context_range as context_range
 from confsearch.embedding.model import Embedder
 from confsearch.messages import NEAREST_HEADING, NO_ANSWER, NO_SESSION, SOURCES_HEADING
 from confsearch.reading.regions import find_mentions
+from confsearch.retrieval.listitems import gives_instances, speaks_of
 from confsearch.retrieval.question import Question, analyse
 from confsearch.retrieval.search import FusionConfig, Hit, SearchResponse
 from confsearch.tuning import (
@@ -127,6 +128,11 @@ def _assess(q: Question, focus: list[set[str]], cands: list[Candidate]) -> None:
             expands(q.term, c.text) if q.expansion else defines(q.term, c.text)
         )
         c.meta = announces_session(c.core)
+    if q.instances and any(speaks_of(q.instances, c.text) for c in cands):
+        # "Vilka konkreta målkonflikter …?": where the texts speak of them, only a
+        # sentence that goes on to give some answers (one in other words cannot be told)
+        for c in cands:
+            c.item = c.item and gives_instances(q.instances, c.text)
 
 
 def _answers(q: Question, c: Candidate, best: float) -> bool:
@@ -268,7 +274,7 @@ CHECKED_ASKS = frozenset(
 def checked(q: Question) -> bool:
     """Whether only a sentence holding the asked-for item answers ``q``: the kinds of
     :data:`CHECKED_ASKS`, things asked by name and counted lists (listitems)."""
-    return q.asks in CHECKED_ASKS or bool(q.named) or q.count > 0
+    return q.asks in CHECKED_ASKS or bool(q.named) or q.count > 0 or bool(q.instances)
 
 
 # --------------------------------------------------------------------------- text output

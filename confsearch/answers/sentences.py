@@ -379,5 +379,7 @@ def unanswered(question: Question) -> str:
         return "Texterna nämner inga namn på det frågan gäller."
     if question.count:
         return "Texterna räknar inte upp dem en för en."
+    if question.instances:
+        return "Texterna ger inga konkreta exempel på det frågan gäller."
     phrase = _PHRASES.get(question.asks, "det frågan gäller")
     return f"Texterna säger inte {phrase}."

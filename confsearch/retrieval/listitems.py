@@ -10,7 +10,13 @@ Two kinds of "vilka …?" are only answered by a sentence of a particular shape:
   answers gives that many, so it states the count and lists them ("består av tre delar:
   Loket, LUX och …"); "fyra faser med tre steg i varje" counts steps it never lists.
 
-Both are read off the question's grammar (an interrogative and the noun it governs), in
+A third kind asks for instances in so many words ("Vilka konkreta målkonflikter …?",
+"Which specific projects …?", "Kan du ge exempel på …", "name some of the …"): a sentence
+that only says such things exist ("målkonflikter upptäcks och hanteras bättre") gives
+none, so the answer needs one that lists or names them after the class's word
+(:func:`gives_instances`).
+
+All are read off the question's grammar (an interrogative and the noun it governs), in
 Swedish and English. A pair ("Vilka två …") needs no count in its answer ("X och Y"),
 so counts start at three.
 """
@@ -25,9 +31,12 @@ from confsearch.text import fold, split_sentences
 
 __all__ = [
     "asked_count",
+    "gives_instances",
+    "instances_class",
     "named_bodies",
     "named_class",
     "named_things",
+    "speaks_of",
     "states_count",
     "thing_names",
 ]
@@ -154,3 +163,64 @@ def named_things(cls: str, text: str) -> list[str]:
         if any(w.startswith(c) or c in w[3:] for w in folded for c in words):
             found += thing_names(sentence)
     return found
+
+
+# "Vilka konkreta målkonflikter …?", "Which specific projects …?", "Kan du ge exempel på
+# (konkreta) åtgärder …?", "Can you name some of the 400 organisations …?"
+_INSTANCES_QUESTION = re.compile(
+    r"\b(?:(?:vilka|vilken|vilket|which|what)\s+(?:(?:de|the)\s+)?"
+    r"(?:konkreta|specifika|specific|particular|namngivna|named)\s+|"
+    r"exempel\s+på\s+(?:några\s+)?(?:konkreta\s+|specifika\s+)?|"
+    r"examples?\s+of\s+(?:the\s+)?(?:specific\s+)?|"
+    r"name\s+(?:some|a\s+few|any)\s+(?:of\s+)?(?:the\s+)?(?:\d+\s+)?)"
+    r"(?P<cls>[^\W\d_][\w-]{3,})",
+    re.IGNORECASE,
+)
+# What introduces the instances after the class's word: "X: …", "X, till exempel …",
+# "X såsom …", "X (…)", "such as …", within a few words of it. Not a bare "som": "400
+# organisationer i Sverige som hjälper …" describes them and names none.
+_INSTANCE_MARK = re.compile(
+    r"^[^.?!]{0,40}?(?::|–|—|\(|\bsåsom\b|\btill\s+exempel\b|\bt\.\s?ex\b|"
+    r"\bexempelvis\b|\bbland\s+annat\b|\bsuch\s+as\b|\bincluding\b|\blike\b)",
+    re.IGNORECASE,
+)
+
+
+def instances_class(question: str, english: bool = False) -> str:
+    """The noun of the things a question asks instances of ("målkonflikter"), or "".
+    An English noun counts only when it is one the texts' Swedish words are known for
+    (:func:`class_words`: "organisations" ~ "organisation"): "goal conflicts" is never
+    written so in a Swedish text, and its instances could not be told from none."""
+    m = _INSTANCES_QUESTION.search(question)
+    if m is None:
+        return ""
+    cls = m.group("cls")
+    return "" if english and class_words(cls) == (fold(cls),) else cls
+
+
+def _class_words_at(cls: str, sentence: str) -> list[int]:
+    """Where the words of ``sentence`` that speak of things of class ``cls`` end."""
+    words = class_words(cls)
+    return [
+        m.end()
+        for m in re.finditer(r"[^\W\d_]+", sentence)
+        if any((w := fold(m.group())).startswith(c) or c in w[3:] for c in words)
+    ]
+
+
+def speaks_of(cls: str, text: str) -> bool:
+    """Whether ``text`` speaks of things of class ``cls`` at all."""
+    return bool(_class_words_at(cls, text))
+
+
+def gives_instances(cls: str, text: str) -> bool:
+    """Whether a sentence of ``text`` that speaks of things of class ``cls`` goes on to
+    give some: a mark that introduces them within a few words of the class's word
+    ("åtgärder såsom …", "tre delar: …", "projekt, till exempel …"). A sentence that only
+    says such things exist ("målkonflikter upptäcks") gives none; a name elsewhere in it
+    ("RUS:en") is no instance of the class."""
+    return any(
+        _INSTANCE_MARK.match(sentence[end:])
+        for sentence in split_sentences(text)
+        for end in _class_words_at(cls, sentence)
+    )

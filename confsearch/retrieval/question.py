@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from confsearch.analysis import analyze_words
 from confsearch.patterns import DATE_WORDS, WORD_RE
 from confsearch.reading.regions import typed_mentions
-from confsearch.retrieval.listitems import asked_count, named_bodies, named_class
+from confsearch.retrieval.listitems import asked_count, instances_class, named_bodies, named_class
 from confsearch.retrieval.questionforms import (
     AUXILIARIES,
     EXPANSION,
@@ -206,6 +206,7 @@ class Question:
     # "Vilka AI-verktyg …?": things known by name, answered only by naming one
     named: str = ""
     count: int = 0  # "Vilka tre steg …?": the answer states the count and lists them
+    instances: str = ""  # "Vilka konkreta målkonflikter …?": the answer lists some
     expansion: bool = False  # "Vad står LUX för?": the letters spelled out are asked
 
 
@@ -356,6 +357,9 @@ def analyse(text: str) -> Question:
         if asks == "organisation"
         else "",
         count=asked_count(proper) if asks in _LIST_ASKS else 0,
+        instances=instances_class(proper, english)
+        if asks not in ("person", "organisation")
+        else "",
         expansion=asks == "definition" and bool(EXPANSION.search(text)),
     )
 

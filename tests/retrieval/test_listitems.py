@@ -8,8 +8,11 @@ from confsearch.answers.answer import answer
 from confsearch.answers.sentences import holds_item, new_name
 from confsearch.retrieval.listitems import (
     asked_count,
+    gives_instances,
+    instances_class,
     named_class,
     named_things,
+    speaks_of,
     states_count,
     thing_names,
 )
@@ -150,3 +153,50 @@ def test_several_organisations_asked_for_are_named_in_the_sentence_not_the_card(
     assert not holds_item(q, told, regions=("Myndigheten för ungdoms- och civilsamhällesfrågor",))
     named = "I referensgruppen satt organisationer som Vinnova och Region Halland."
     assert holds_item(q, named)
+
+
+@pytest.mark.parametrize(
+    ("question", "english", "cls"),
+    [
+        ("Vilka konkreta målkonflikter har upptäckts?", False, "målkonflikter"),
+        ("Kan du ge exempel på konkreta åtgärder i Värmland?", False, "åtgärder"),
+        ("Can you name some of the 400 organisations helping firms?", True, "organisations"),
+        # an English noun the Swedish texts are not known to write: no check possible
+        ("Which specific goal conflicts did Örebro uncover?", True, ""),
+        # "konkret" as an adverb asks no instances
+        ("Vad gör regionen konkret för cyklisterna?", False, ""),
+        ("Vilka åtgärder föreslås?", False, ""),
+    ],
+)
+def test_a_question_asking_for_instances_in_so_many_words(question, english, cls):
+    assert instances_class(question, english) == cls
+
+
+@pytest.mark.parametrize(
+    ("text", "speaks", "gives"),
+    [
+        ("Målkonflikter upptäcks och hanteras bättre.", True, False),
+        ("Två målkonflikter lyftes: bostäder mot jordbruksmark och vindkraft.", True, True),
+        ("De såg målkonflikter, till exempel mellan bostäder och natur.", True, True),
+        # a relative clause describes them and names none
+        ("Det finns över 400 organisationer i Sverige som hjälper företag.", False, False),
+        ("Samarbetet ökar mellan områden.", False, False),
+    ],
+)
+def test_a_sentence_gives_instances_right_after_the_class_word(text, speaks, gives):
+    assert speaks_of("målkonflikter", text) is speaks
+    assert gives_instances("målkonflikter", text) is gives
+
+
+def test_instances_the_texts_only_say_exist_are_not_an_answer():
+    """ "Vilka konkreta målkonflikter …?" over a text that says they are found and handled
+    better: no instance given, so no confident answer, and the box says so."""
+    hits = [
+        make_hit(1, "Erfarenheten är att målkonflikter upptäcks och hanteras bättre."),
+        make_hit(2, "Forumet samlar hela ledningsgruppen för regional utveckling."),
+    ]
+    ans = answer(response("Vilka konkreta målkonflikter har forumet upptäckt?", hits))
+    assert not ans.confident
+    assert ans.message == "Texterna ger inga konkreta exempel på det frågan gäller."
+    listed = [make_hit(1, "Forumet fann målkonflikter: bostäder mot jordbruksmark.")]
+    assert answer(response("Vilka konkreta målkonflikter har forumet upptäckt?", listed)).confident
