@@ -87,8 +87,9 @@ def question_proper(text: str) -> str:
 # asked is that relation, not what the words mean.
 _RELATIONAL = (
     r"(?:syfte(?:t)?|mål(?:et)?|poäng(?:en)?|tanken|meningen|idén|iden|vitsen|fördel(?:en|arna)|"
-    r"nackdel(?:en|arna)|skillnaden|orsaken|anledningen|purpose|point|aim|goal|idea|"
-    r"difference|reason|benefits?|advantages?)\s+(?:med|mellan|till|bakom|för|of|with|between|"
+    r"nackdel(?:en|arna)|skillnaden|orsaken|anledningen|problemet|utmaningen|risken|nyttan|"
+    r"värdet|purpose|point|aim|goal|idea|difference|reason|benefits?|advantages?|problem|"
+    r"challenge|risk|value)\s+(?:med|mellan|till|bakom|för|of|with|between|"
     r"behind|for)\b"
 )
 DEFINITION = re.compile(
@@ -99,6 +100,12 @@ DEFINITION = re.compile(
     # "Vad är syftet med X?" asks a purpose, "Vad är skillnaden mellan …?" a comparison
     r"(?!" + _RELATIONAL + r")"
     r"(?P<term>" + WORD + r"(?:\s+" + WORD + r"){0,2}?)"
+    # where the term is used: "Vad är en expedition i Örebros arbetssätt?"
+    r"(?P<where>\s+(?:i|inom|enligt|hos|på|according\s+to|within)\s+"
+    + WORD
+    + r"(?:\s+"
+    + WORD
+    + r"){0,2})?"
     r"(?:\s+(?:för\s+något|för\s+nåt|för|mean|stand\s+for|means))?\s*\??\s*$",
     re.IGNORECASE,
 )
@@ -115,6 +122,16 @@ def _without_region(term: str) -> str:
     return m.group("term") if whole else term
 
 
+def _names_a_place(where: str) -> bool:
+    """Whether "i Örebros arbetssätt", "enligt Vinnova", "i sormland" say where a term is
+    used (a capitalised name or an organisation however typed), so it is no part of it."""
+    rest = where.split(None, 1)[1] if " " in where else ""
+    rest = re.sub(r"^to\s+", "", rest)  # "according to"
+    if re.match(r"(?:det\s+här|detta|this)\s+(?:sammanhang\w*|context)$", rest, re.I):
+        return True  # "i det här sammanhanget": the texts' own use
+    return rest[:1].isupper() or bool(typed_mentions(rest))
+
+
 def definition_term(text: str) -> str:
     """The term a definition question ("Vad är X?", "What does X stand for?") asks to
     define, as the texts would write it; "" when ``text`` asks none."""
@@ -122,6 +139,14 @@ def definition_term(text: str) -> str:
     if m is None:
         return ""
     term = m.group("term").strip()
+    where = (m.group("where") or "").strip()
+    innebar = re.search(r"\binneb[äa]r\b", m.group()[: m.start("term")], re.IGNORECASE)
+    if where and innebar and _without_region(f"{term} {where}") != term:
+        return ""  # "Vad innebär X i Örebros arbete?": what X comes to there, not a meaning
+    if where and not _names_a_place(where):
+        term = f"{term} {where}"  # "ledning i praktiken": part of the term, not a place
+        if len(term.split()) > 3:
+            return ""  # "Vad är priset på guld idag?": a fact, not what a term means
     first = typed_mentions(term)
     if first and first[0].start == 0 and first[0].genitive:
         return ""  # "vad är Gävleborgs största utmaning": what the region holds, no term

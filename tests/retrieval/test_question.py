@@ -414,6 +414,16 @@ def test_a_definitions_term_leaves_out_the_region_that_only_says_where():
         ("Vad är syftet med kabeltrumman?", "reason", ""),
         ("What is the purpose of the cable drum?", "reason", ""),
         ("Vad är skillnaden mellan RUS och RUP?", "other", ""),
+        ("Vad är problemet med företagsstödet?", "other", ""),
+        # where the term is used is no part of it: a name, or "in this context"
+        ("Vad är en expedition i Örebros arbetssätt?", "definition", "expedition"),
+        ("Vad är en projektkyrkogård enligt Vinnova?", "definition", "projektkyrkogård"),
+        ("What is a keystone team according to Vinnova?", "definition", "keystone team"),
+        ("Vad betyder pay it forward i det här sammanhanget?", "definition", "pay it forward"),
+        # what a thing comes to in someone's work is described, not defined
+        ("Vad innebär ett normkritiskt förhållningssätt i Västmanlands arbete?", "other", ""),
+        # a fact with a place in it, not a term
+        ("Vad är priset på guld idag?", "other", ""),
     ],
 )
 def test_what_a_definition_question_asks_to_define(question, asks, term):
