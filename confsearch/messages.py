@@ -206,3 +206,10 @@ def os_error_text(exc: OSError) -> str:
     if cause:
         return cause
     return f"systemfel {exc.errno}" if exc.errno else "ett fel i filsystemet"
+
+
+def and_list(items: list[str]) -> str:
+    """Items as Swedish prose lists them: "A", "A och B", "A, B och C"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " och " + items[-1]

@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 from confsearch import messages
-from confsearch.messages import no_answer_reasons, not_mentioned
+from confsearch.messages import and_list, no_answer_reasons, not_mentioned
 from tests.sources import syntax_tree
 
 
@@ -108,3 +108,12 @@ def test_an_unusable_index_is_described_alike_by_both_backends():
         "Indexet har formatversion 2, men den här versionen av Konferenssök läser version 3. "
         "Bygg om indexet med `python embed.py` (eller `make index`)."
     )
+
+
+def test_items_are_listed_as_swedish_prose_lists_them():
+    assert and_list([]) == ""
+    assert and_list(["Göran Andersson"]) == "Göran Andersson"
+    assert and_list(["Göran Andersson", "Kjell Håkan Närfelt"]) == (
+        "Göran Andersson och Kjell Håkan Närfelt"
+    )
+    assert and_list(["A", "B", "C"]) == "A, B och C"

@@ -46,7 +46,13 @@ from confsearch.answers.sentences import (
 from confsearch.answers.units import answer_units as answer_units
 from confsearch.answers.units import context_range as context_range
 from confsearch.embedding.model import Embedder
-from confsearch.messages import NEAREST_HEADING, NO_ANSWER, NO_SESSION, SOURCES_HEADING
+from confsearch.messages import (
+    NEAREST_HEADING,
+    NO_ANSWER,
+    NO_SESSION,
+    SOURCES_HEADING,
+    and_list,
+)
 from confsearch.reading.regions import find_mentions
 from confsearch.retrieval.listitems import gives_instances, speaks_of
 from confsearch.retrieval.question import Question, analyse
@@ -153,13 +159,14 @@ def _named_first(q: Question, c: Candidate) -> str:
     if q.asks == "person":
         if any(new_name(n, q) for n in names_in(c.text, p.speakers)):
             return c.text
-        named = [s for s in p.speakers if new_name(s, q)] if c.quote else []
+        said = c.quote or q.presenter  # a quote's speaker, or who presented the session
+        named = [s for s in p.speakers if new_name(s, q)] if said else []
         named = named or [r for r in p.regions if new_name(r, q)]
     else:
         if any(new_name(m.name, q) for m in find_mentions(c.text)):
             return c.text
         named = [r for r in p.regions if new_name(r, q)]
-    return f"{', '.join(named)}: {c.text}" if named else c.text
+    return f"{and_list(named)}: {c.text}" if named else c.text
 
 
 def answer(

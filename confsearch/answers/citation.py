@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from confsearch.messages import count_noun
+from confsearch.messages import and_list, count_noun
 from confsearch.text import fold
 
 
@@ -105,12 +105,7 @@ def describe_collection(all_sources: Iterable[Source]) -> str:
         if s.organiser and fold(s.organiser) not in fold(what):
             what = f"{what} ({s.organiser})"
         seen.setdefault(what)
-    names = list(seen)
-    if not names:
-        return ""
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + " och " + names[-1]
+    return and_list(list(seen))
 
 
 def source_of(sources: dict, passage):

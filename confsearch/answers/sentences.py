@@ -232,7 +232,8 @@ def holds_item(
             return True
         if agentless(question, text):
             return False
-        presenters = [*(speakers if quote else ()), *(() if question.people_only else regions)]
+        said = quote or question.presenter  # "Vem berättade om …?": who presented it
+        presenters = [*(speakers if said else ()), *(() if question.people_only else regions)]
         return any(new_name(n, question) for n in presenters)
     if asks == "organisation":
         if question.named:  # "Vilka organisationer …": named in the sentence, not the card

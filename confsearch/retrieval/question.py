@@ -39,6 +39,7 @@ from confsearch.retrieval.questionroles import (
     TITLE_WORD,
     WITHIN_BODY,
     asked_roles,
+    asks_presenter,
     main_action,
     names_person,
 )
@@ -196,6 +197,7 @@ class Question:
     regions_only: bool = False  # "vilka regioner": an agency is no answer
     companies_only: bool = False  # "vilka företag": neither a region nor an agency
     people_only: bool = False  # "vem på myndigheten": a person, not the body
+    presenter: bool = False  # "Vem berättade om …?": the session's speakers answer
     roles: tuple[str, ...] = ()  # "vilken politiker är ordförande": the roles asked for
     other_class: str = ""  # "andra länder än …": länder
     english: bool = False
@@ -350,6 +352,7 @@ def analyse(text: str) -> Question:
         and not DOER_QUESTION.match(text)
         and bool(typed_mentions(text) or WITHIN_BODY.search(text)),
         roles=asked_roles(text) if asks == "person" else (),
+        presenter=asks == "person" and asks_presenter(proper),
         actions=main_action(text, proper, _FRAME) if asks in ACTION_ASKS else (),
         named=named_class(proper)
         if asks in _LIST_ASKS

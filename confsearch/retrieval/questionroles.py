@@ -134,6 +134,28 @@ LEAD_DEED = "led"
 _A_QUESTION = re.compile(r"(?:en\s+|den\s+)?fråg", re.IGNORECASE)
 
 
+# Verbs of presenting in a session: "Vem berättade om AI-satsningen?", "Who presented
+# the analysis?" ask who presented, and the session's speakers did, whichever of its
+# sentences tells of it (not only their quotes).
+_PRESENTING = re.compile(
+    r"^(?:berättade|berättar|berättat|presenterade|presenterar|presenterat|föreläste|"
+    r"föreläser|talade|talar|pratade|pratar|höll|presented|presents|spoke|speaks|talked|"
+    r"told|lectured)$",
+    re.IGNORECASE,
+)
+
+
+def asks_presenter(question: str) -> bool:
+    """Whether a who-question's verb is one of presenting (:data:`_PRESENTING`), in its
+    main clause (``question``: without its context clause)."""
+    for word in WORD_RE.findall(question):
+        if word.lower() in _SUBORDINATE:
+            return False
+        if _PRESENTING.match(word):
+            return True
+    return False
+
+
 def is_deed_word(word: str) -> bool:
     """Whether a question's word may be the verb of its deed (else it is a noun, whose
     mention in a sentence does not tell the deed)."""

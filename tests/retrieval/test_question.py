@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from confsearch.answers import labels as claims
@@ -469,3 +471,28 @@ def test_the_questions_own_nouns_do_not_tell_its_deed():
     sentence = "Hela ledningsgruppen för regional utveckling är med."
     assert tells_action(("led",), sentence, question) is False
     assert tells_action(("led",), "Anna Berg leder ledningsgruppen.", question) is True
+
+
+@pytest.mark.parametrize(
+    ("question", "presenter"),
+    [
+        ("Vem berättade om AI-satsningen i Västerbotten?", True),
+        ("Who from Region Västmanland presented the analysis?", True),
+        ("Vem från Norrbotten talade om industriboomen?", True),
+        # a deed, or presenting in a clause of its own, asks something else
+        ("Vem utvärderade Värmlandsrådet?", False),
+        ("Vem sa att man måste berätta om resultaten?", False),
+    ],
+)
+def test_a_who_question_about_presenting_is_answered_by_the_sessions_speakers(question, presenter):
+    assert analyse(question).presenter is presenter
+
+
+def test_who_presented_is_named_from_the_card_when_the_sentence_does_not_say():
+    """The session's speaker presented what any of its sentences tells, not only what
+    her quotes say: she is named first."""
+    hit = make_hit(1, "Regionen startade en satsning på AI i näringslivet.")
+    hit = replace(hit, passage=replace(hit.passage, speakers=("Thomas Kvist",)))
+    ans = answer(response("Vem berättade om AI-satsningen i näringslivet?", [hit]))
+    assert ans.confident
+    assert ans.sentences[0].text.startswith("Thomas Kvist: Regionen startade")
