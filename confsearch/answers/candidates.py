@@ -30,6 +30,7 @@ from confsearch.tuning import (
     LONG_WORDS,
     META_FACTOR,
     MIN_WORDS,
+    OPENING_PENALTY,
     PRIOR_W,
     SHORT_WORDS,
 )
@@ -132,7 +133,8 @@ def combined_score(c: Candidate) -> float:
         base = DENSE_W * c.dense + LEXICAL_W * c.lexical + PRIOR_W * c.prior
     bonus = FOCUS_WEIGHT * c.focus + ITEM_WEIGHT * c.item + DEFINES_WEIGHT * c.defines
     meta = META_FACTOR if c.meta else 1.0
-    return (base + bonus) * _length_factor(c.words) * meta
+    opening = OPENING_PENALTY if c.position == 0 else 0.0  # introduces the passage
+    return (base + bonus) * _length_factor(c.words) * meta - opening
 
 
 def overlaps(a: Candidate, b: Candidate) -> bool:

@@ -154,9 +154,11 @@ def test_at_most_two_sentences_per_passage_and_readable_order():
     from_first = [s for s in ans.sentences if s.citation == 1]
     assert len(from_first) <= 2
     assert len(ans.sentences) <= 3
-    # readable order: by card, then by position in the passage
+    # readable order: the lead (the best sentence) first, the rest by card, then by
+    # position in the passage
     keys = [(s.citation, answer_units(s.hit.passage.text).index(s.text)) for s in ans.sentences]
-    assert keys == sorted(keys)
+    assert keys[1:] == sorted(keys[1:])
+    assert ans.sentences[0].score == max(s.score for s in ans.sentences)
 
 
 def test_near_duplicates_and_fragments_are_dropped():
