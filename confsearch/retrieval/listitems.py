@@ -153,14 +153,27 @@ def thing_names(sentence: str) -> list[str]:
     return found
 
 
+def _class_words_at(cls: str, sentence: str) -> list[int]:
+    """Where the words of ``sentence`` that speak of things of class ``cls`` end."""
+    words = class_words(cls)
+    return [
+        m.end()
+        for m in re.finditer(r"[^\W\d_]+", sentence)
+        if any((w := fold(m.group())).startswith(c) or c in w[3:] for c in words)
+    ]
+
+
+def speaks_of(cls: str, text: str) -> bool:
+    """Whether ``text`` speaks of things of class ``cls`` at all."""
+    return bool(_class_words_at(cls, text))
+
+
 def named_things(cls: str, text: str) -> list[str]:
     """The :func:`thing_names` of the sentences of ``text`` that speak of things of class
     ``cls`` ("arbetsgrupper"): a name elsewhere names something else."""
-    words = class_words(cls)
     found = []
     for sentence in split_sentences(text):
-        folded = [fold(w) for w in re.findall(r"[^\W\d_]+", sentence)]
-        if any(w.startswith(c) or c in w[3:] for w in folded for c in words):
+        if speaks_of(cls, sentence):
             found += thing_names(sentence)
     return found
 
@@ -196,21 +209,6 @@ def instances_class(question: str, english: bool = False) -> str:
         return ""
     cls = m.group("cls")
     return "" if english and class_words(cls) == (fold(cls),) else cls
-
-
-def _class_words_at(cls: str, sentence: str) -> list[int]:
-    """Where the words of ``sentence`` that speak of things of class ``cls`` end."""
-    words = class_words(cls)
-    return [
-        m.end()
-        for m in re.finditer(r"[^\W\d_]+", sentence)
-        if any((w := fold(m.group())).startswith(c) or c in w[3:] for c in words)
-    ]
-
-
-def speaks_of(cls: str, text: str) -> bool:
-    """Whether ``text`` speaks of things of class ``cls`` at all."""
-    return bool(_class_words_at(cls, text))
 
 
 def gives_instances(cls: str, text: str) -> bool:
