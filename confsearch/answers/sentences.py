@@ -135,8 +135,17 @@ def tells_action(actions: tuple[str, ...], sentence: str, question: str = "") ->
     """Whether ``sentence`` tells of the question's deed (True when it names none; how a
     deed is told: :func:`confsearch.retrieval.stated.tells`); the question's own nouns do
     not tell it ("ledningsgruppen" of "Vem leder ledningsgruppen?"), its verb does."""
-    own = {fold(w) for w in WORD_RE.findall(question) if not is_deed_word(w)}
-    return not actions or any(stated.tells(a, sentence, own) for a in actions)
+    if not actions:
+        return True
+    own = _own_nouns(question)
+    return any(stated.tells(a, sentence, own) for a in actions)
+
+
+@lru_cache(maxsize=512)
+def _own_nouns(question: str) -> frozenset[str]:
+    """A question's words but its deed's verb, folded (cached: asked for every candidate
+    sentence of one answer)."""
+    return frozenset(fold(w) for w in WORD_RE.findall(question) if not is_deed_word(w))
 
 
 def _says_role(roles: tuple[str, ...], sentence: str) -> bool:
