@@ -72,12 +72,19 @@ _ROLES = {
 _SUBORDINATE = frozenset(("att", "som", "om", "vad", "hur", "när", "där", "för", "to", "that"))
 
 
+def _main_clause(text: str) -> list[str]:
+    """The words of a question before its first subordinate clause ("Vem berättade att
+    politikerna …?": "Vem berättade"); a question's own first word is never one."""
+    words = re.findall(r"[^\W\d_]+", text)
+    end = next((i for i, w in enumerate(words) if i and w.lower() in _SUBORDINATE), len(words))
+    return words[:end]
+
+
 def asked_roles(text: str) -> tuple[str, ...]:
-    """The roles a "who" question asks for, folded ("ordforande"), as the texts say them."""
+    """The roles a "who" question asks for, folded ("ordforande"), as the texts say them,
+    in its main clause ("Vem berättade att politikerna …?" asks no politician)."""
     found = []
-    for i, word in enumerate(re.findall(r"[^\W\d_]+", text)):
-        if i and word.lower() in _SUBORDINATE:
-            break  # "Vem berättade att politikerna …?": a role in a clause of its own
+    for word in _main_clause(text):
         key = fold(word)
         # the role alone or ending a compound ("regiondirektören", "projektledaren")
         role = _ROLES.get(key) or next(
@@ -148,12 +155,7 @@ _PRESENTING = re.compile(
 def asks_presenter(question: str) -> bool:
     """Whether a who-question's verb is one of presenting (:data:`_PRESENTING`), in its
     main clause (``question``: without its context clause)."""
-    for word in WORD_RE.findall(question):
-        if word.lower() in _SUBORDINATE:
-            return False
-        if _PRESENTING.match(word):
-            return True
-    return False
+    return any(_PRESENTING.match(word) for word in _main_clause(question))
 
 
 def is_deed_word(word: str) -> bool:
