@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 HITS = 10  # the page's default number of hits
+# The question box of Sök and of Regioner (the same placeholder in both tabs).
+QUESTION_BOX = 'input[placeholder^="Ställ en fråga"]'
 # Every wait below is "until it happens, at most timeout × PATIENCE": a wait returns as
 # soon as its condition holds, so the factor only lengthens a check that fails anyway.
 # The timeouts were set on a quiet machine; two test runs at once (issue 26) are slower
@@ -170,7 +172,7 @@ def wait_for_page(driver, log: Path, timeout: float = 300) -> None:
     # Typing waits for a box on screen (type_question, usable_question_box).
     wait(
         driver,
-        lambda d: d.find_elements(By.CSS_SELECTOR, 'input[placeholder^="Ställ en fråga"]'),
+        lambda d: d.find_elements(By.CSS_SELECTOR, QUESTION_BOX),
         timeout=timeout,
         message="the question box never appeared:\n" + log.read_text()[-2000:],
     )
@@ -182,11 +184,9 @@ def question_box(driver):
     fails as "not interactable"). With neither on screen, the first one."""
     from selenium.webdriver.common.by import By
 
-    boxes = driver.find_elements(By.CSS_SELECTOR, 'input[placeholder^="Ställ en fråga"]')
-    shown = [b for b in boxes if b.is_displayed()]
-    if not (shown or boxes):
-        return driver.find_element(By.CSS_SELECTOR, 'input[placeholder^="Ställ en fråga"]')
-    return (shown or boxes)[0]
+    boxes = driver.find_elements(By.CSS_SELECTOR, QUESTION_BOX)
+    shown = next((b for b in boxes if b.is_displayed()), None)
+    return shown or driver.find_element(By.CSS_SELECTOR, QUESTION_BOX)  # raises if none
 
 
 def usable_question_box(driver, timeout: float = 60):

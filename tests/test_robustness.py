@@ -39,6 +39,7 @@ from tests import page_driver
 from tests.bad_queries import BAD_QUERIES, REFUSED
 from tests.browser import (
     HITS,
+    QUESTION_BOX,
     ask,
     chromium_driver,
     click_tab,
@@ -363,7 +364,7 @@ def test_ten_concurrent_sessions_all_get_their_answer(server, windows):
         driver.get(server["url"])
         wait(
             driver,
-            lambda d: d.find_elements(By.CSS_SELECTOR, 'input[placeholder^="Ställ en fråga"]'),
+            lambda d: d.find_elements(By.CSS_SELECTOR, QUESTION_BOX),
             timeout=PAGE_TIMEOUT,
             message="the question box never appeared",
         )
