@@ -122,6 +122,9 @@ META_FACTOR = 0.8
 # 7-15 and dev16 (1067 keyed), the answers themselves: key@lead 726 -> 733 at 0.02, 738 at
 # 0.03 (22 questions gained, 10 lost), 732 at 0.05; near misses refused unchanged.
 OPENING_PENALTY = 0.03
+# How far a sentence that points back ranks above the better sentence it is shown with
+# (answers.answer._continue): only enough to win the tie.
+CONTINUATION_EDGE = 1e-3
 
 # Letters a word must share with the start of a who-question's deed to tell of it
 # ("finansierar" ~ "finansieras", "finansiär": "finans"); rounds 7-10 and dev11 gave the

@@ -59,6 +59,7 @@ from confsearch.retrieval.question import Question, analyse
 from confsearch.retrieval.search import FusionConfig, Hit, SearchResponse
 from confsearch.tuning import (
     ABOUT_FOCUS,
+    CONTINUATION_EDGE,
     DENSE_SPAN,
     FOCUS_MIX,
     MAX_EMBED,
@@ -141,6 +142,19 @@ def _assess(q: Question, focus: list[set[str]], cands: list[Candidate]) -> None:
             c.item = c.item and gives_instances(q.instances, c.text)
 
 
+def _continue(cands: list[Candidate]) -> None:
+    """A sentence that points back to a better one ("De hade även politiken i ryggen" after
+    "… utredningen hade en blandad arbetsgrupp") is shown with it: it says all that one
+    says and goes on, so it ranks just above it. Authors go on to the fact in the sentence
+    after the one that names the topic more often than the other way round."""
+    at = {(c.hit.passage.id, c.position): c for c in cands}
+    for c in cands:
+        before = [at.get((c.hit.passage.id, k)) for k in range(c.span[0], c.position)]
+        best = max((o.score for o in before if o is not None), default=c.score)
+        if best > c.score:
+            c.score = best + CONTINUATION_EDGE
+
+
 def _answers(q: Question, c: Candidate, best: float) -> bool:
     """A sentence that answers: about the focus (it mentions enough of it, or it is among
     the best sentences by every measure together) and holding the asked-for item."""
@@ -208,6 +222,7 @@ def answer(
             c.dense = min(max((float(cos) - FusionConfig.dense_floor) / DENSE_SPAN, 0.0), 1.0)
             c.score = combined_score(c)
 
+    _continue(cands)
     ranked = sorted(cands, key=lambda c: (-c.score, c.citation, c.position))
     top = ranked[0].score if ranked else 0.0
     lead = next((c for c in ranked if _answers(q, c, top)), None)

@@ -233,6 +233,22 @@ def test_a_sentence_that_points_back_brings_its_predecessor():
     assert not shown.startswith("Det vill säga")
 
 
+def test_a_sentence_that_goes_on_from_the_best_one_leads_with_it():
+    # The question's words are all in the first sentence; the one after it points back
+    # ("De …") and says more: it leads, shown with the sentence it goes on from.
+    text = (
+        "Maria Sundman berättar att utredningen hade en blandad arbetsgrupp i länet. "
+        "De hade även politiken i ryggen, med en tydlig viljeinriktning. "
+        "Kommunerna i länet ordnar parker och lekplatser i staden."
+    )
+    ans = answer(response("Vad berättar Maria Sundman om utredningen?", [make_hit(1, text)]))
+    lead = ans.sentences[0].text
+    assert lead.startswith("Maria Sundman berättar att utredningen")
+    assert lead.endswith("med en tydlig viljeinriktning.")
+    # shown once: the first sentence is not cited again on its own
+    assert not any(s.text.startswith("Maria Sundman") for s in ans.sentences[1:])
+
+
 @pytest.mark.parametrize(
     ("text", "question", "expected"),
     [
