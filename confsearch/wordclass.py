@@ -43,6 +43,8 @@ from functools import cache
 from pathlib import Path
 
 from confsearch.patterns import COUNT_WORDS
+from confsearch.text import fold
+from confsearch.wordlists import CLOSED_CLASS
 
 DICTIONARY = "sv_SE"
 # A verb entry's forms that are nouns, not verbs: "samverkan", "lärande", "lärandet".
@@ -273,11 +275,19 @@ def is_verb_form(word: str) -> bool:
     return bool(telling) and all(_verb_analysis(d, *a) for a in telling)
 
 
+# typed without å/ä/ö ("utover", "forutom")
+_CLOSED_FOLDED = frozenset(fold(w) for w in CLOSED_CLASS)
+
+
 @cache
 def never_a_topic(word: str) -> bool:
-    """A verb form, or an adjective's comparative or superlative ("smidigare",
-    "viktigaste"): what a question asks, never what it is about. False when unsure."""
-    if is_verb_form(word) or word.lower() in NUMBER_WORDS:
+    """A verb form, an adjective's comparative or superlative ("smidigare",
+    "viktigaste") or a closed-class word ("utöver", "just"): what a question asks or how,
+    never what it is about. False when unsure."""
+    low = word.lower()
+    if low in CLOSED_CLASS or fold(low) in _CLOSED_FOLDED:
+        return True
+    if is_verb_form(word) or low in NUMBER_WORDS:
         return True
     telling = _telling(word)
     return bool(telling) and all(_comparison(e, f, a) for e, _, f, a in telling)

@@ -113,6 +113,26 @@ FUNCTION_WORDS |= frozenset((
 # fmt: on
 GENERIC_WORDS = FUNCTION_WORDS | DOMAIN_WORDS
 
+# Prepositions, conjunctions and focusing adverbs that neither list above holds, Swedish
+# and English: closed classes, never what a question is about, so never reported as a
+# term the texts lack ("Vilka miljövinster utöver klimatnyttan …?" is not about "utöver").
+# Only grounding reads them (wordclass.never_a_topic); search and focus keep them.
+# fmt: off
+CLOSED_CLASS = frozenset((
+    "utöver", "förutom", "bortom", "inklusive", "exklusive", "jämte", "gentemot", "bland",
+    "beträffande", "angående", "rörande", "trots", "utanför", "ovanför", "nedanför",
+    "bredvid", "innan", "tills", "medan", "eftersom", "huruvida", "ifall", "liksom",
+    "såsom", "antingen", "vare", "dels", "nämligen", "exempelvis", "alltså", "således",
+    "därmed", "därför", "emellertid", "ändå", "respektive", "just", "endast", "enbart",
+    "främst", "särskilt", "speciellt",
+    "besides", "except", "apart", "including", "regarding", "concerning", "according",
+    "towards", "toward", "within", "without", "among", "between", "despite", "although",
+    "whether", "unless", "until", "since", "while", "beyond", "along", "across",
+    "through", "during", "before", "after", "against", "around", "instead", "just",
+    "only", "especially", "particularly", "mainly",
+))
+# fmt: on
+
 
 # Function words that tell an English question from a Swedish one (text.is_english).
 # fmt: off

@@ -78,6 +78,10 @@ def test_the_dictionary_is_installed_with_the_requirements():
         ("ledare", False),
         ("traditionella", False),  # an adjective itself is kept
         ("cykelbibliotek", False),
+        ("utöver", True),  # a preposition
+        ("forutom", True),  # typed without å/ä/ö
+        ("besides", True),
+        ("just", True),  # a focusing adverb
     ],
 )
 def test_never_a_topic(word, expected):

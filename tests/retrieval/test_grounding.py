@@ -70,6 +70,11 @@ def missing(index, question: str) -> list[str]:
         ("Till en PM om cykling: vad gör Region Örebro län?", []),
         # function words typed without å/ä/ö are function words still
         ("nar borjade region orebro lan med cykelbibliotek", []),
+        # prepositions and focusing adverbs are no topic, with or without å/ä/ö
+        ("Vilka vinster utöver cykelbiblioteket nämnde Katja Hagström?", []),
+        ("Varför anlitades just Handelskammaren, förutom Vinnova?", []),
+        ("cykelbibliotek utover vatgasen", ["vatgasen"]),
+        ("Was hydrogen mentioned besides cycling?", ["hydrogen"]),
     ],
 )
 def test_what_the_texts_never_mention(index, question, expected):
