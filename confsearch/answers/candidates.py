@@ -32,6 +32,7 @@ from confsearch.tuning import (
     MIN_WORDS,
     OPENING_PENALTY,
     PRIOR_W,
+    SHORT_FACTOR,
     SHORT_WORDS,
 )
 
@@ -120,7 +121,7 @@ def lexical_scores(query_terms: list[str], cands: list[Candidate]) -> None:
 
 def _length_factor(words: int) -> float:
     if words < SHORT_WORDS:
-        return 0.85
+        return SHORT_FACTOR
     if words > LONG_WORDS:
         return 0.9
     return 1.0
