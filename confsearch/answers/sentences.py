@@ -52,7 +52,10 @@ COUNTRIES = frozenset((
 _DEFINING_AFTER = re.compile(
     r"^\w*[\s,]*(?:\([^)]*\)\s*)?(?:är|var|innebär|innebar|betyder|handlar\s+om|går\s+ut\s+på|"
     r"syftar\s+på|står\s+för|avser|kallas|definieras|beskrivs\s+som|is|are|means|refers\s+to|"
-    r"stands\s+for|\s[–-]\s|:\s|\()",
+    r"stands\s+for|\s[–-]\s|:\s|\(|"
+    # a coinage in quotes and what it serves as: "bilden ”kabeltrumman” som visualisering
+    # av …" (not a relative clause: "”X” som de/vi/har …")
+    r"[”\"»]\s*som\s+(?!(?:de|vi|man|det|den|han|hon|ni|jag|har|hade|är|var|kan|ska)\b))",
     re.IGNORECASE,
 )
 _DEFINING_BEFORE = re.compile(

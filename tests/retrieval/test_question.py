@@ -259,6 +259,9 @@ def test_definitions_and_enumerations():
     assert defines("projektkyrkogård", "En projektkyrkogård är projekt som dör efteråt.")
     assert not defines("projektkyrkogård", "Undvik projektkyrkogårdar genom att bedöma behov.")
     assert not defines("RUS", "Det stärker RUS-genomförandet och RUS:en blir viktig.")
+    # a coinage in quotes and what it serves as, not a relative clause after it
+    assert defines("tratten", "De ritade bilden ”tratten” som karta över stödet.")
+    assert not defines("tratten", "De ritade ”tratten” som de sedan visade.")
     assert enumerates("Det ger mindre buller, bättre vattenkvalitet och mindre stress.")
     assert not enumerates("En lång lista med åtgärder upprättades.")
     assert unanswered(analyse("Vad är RUS?")).startswith("Texterna använder «RUS»")
