@@ -31,6 +31,7 @@ from confsearch.answers.candidates import (
     merge_candidates,
     near_duplicate,
     overlaps,
+    show_span,
 )
 from confsearch.answers.citation import Source, cite, unknown_source
 from confsearch.answers.focus import focus_share, focus_terms, focus_weights
@@ -155,6 +156,18 @@ def _continue(cands: list[Candidate]) -> None:
             c.score = best + CONTINUATION_EDGE
 
 
+def _beside_lead(c: Candidate, lead: Candidate) -> bool:
+    """Whether ``c``, next to the lead or sharing its sentences, is taken into it (or is
+    there already). The lead opens the answer with the sentence chosen for it: what goes
+    on after it joins it as one statement, but a neighbour before it follows as a sentence
+    of its own. Merged in front, it made the first sentence a reader copies the neighbour's
+    (rounds 7-18: the key in the first sentence 514 -> 659 of 1266)."""
+    if c.position > lead.span[1]:
+        show_span(lead, lead.span[0], max(c.span[1], lead.span[1]))
+        return True
+    return c.span[1] >= lead.span[0]  # shown in the lead, or it would show its sentences twice
+
+
 def _answers(q: Question, c: Candidate, best: float) -> bool:
     """A sentence that answers: about the focus (it mentions enough of it, or it is among
     the best sentences by every measure together) and holding the asked-for item."""
@@ -240,10 +253,12 @@ def answer(
         pid = c.hit.passage.id
         if per_passage.get(pid, 0) >= MAX_PER_PASSAGE:
             continue
-        joined = next((o for o in chosen if overlaps(c, o)), None)
+        joined = next((o for o in chosen[1:] if overlaps(c, o)), None)
         if joined is not None:
             # Both need the same sentence: one statement, each sentence shown once.
             merge_candidates(joined, c)
+            continue
+        if chosen and overlaps(c, chosen[0]) and _beside_lead(c, chosen[0]):
             continue
         if any(near_duplicate(c, o) for o in chosen):
             continue

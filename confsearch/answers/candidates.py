@@ -146,9 +146,14 @@ def overlaps(a: Candidate, b: Candidate) -> bool:
 
 def merge_candidates(into: Candidate, other: Candidate) -> None:
     first, last = min(into.span[0], other.span[0]), max(into.span[1], other.span[1])
-    into.span = (first, last)
     into.position = min(into.position, other.position)
-    into.text = " ".join(strip_marker(u) for u in into.units[first : last + 1])
+    show_span(into, first, last)
+
+
+def show_span(c: Candidate, first: int, last: int) -> None:
+    """Show the passage's units ``first``..``last`` as ``c``'s text."""
+    c.span = (first, last)
+    c.text = " ".join(strip_marker(u) for u in c.units[first : last + 1])
 
 
 def near_duplicate(a: Candidate, b: Candidate) -> bool:

@@ -233,6 +233,22 @@ def test_a_sentence_that_points_back_brings_its_predecessor():
     assert not shown.startswith("Det vill säga")
 
 
+def test_the_best_sentence_opens_the_answer_even_after_a_chosen_neighbour():
+    # The sentence before the best one is chosen too: it follows the lead as a sentence
+    # of its own, never merged in front of it (what a reader copies first is the answer).
+    text = (
+        "Invånare i staden kan låna lastcyklar på cykelbiblioteket sedan i fjol. "
+        "Cykelbiblioteket lånar ut lastcyklar gratis till alla invånare varje vecka. "
+        "Parkerna i staden är stora och gröna."
+    )
+    q = "Lånar cykelbiblioteket ut lastcyklar gratis till invånare?"
+    shown = [s.text for s in answer(response(q, [make_hit(1, text)])).sentences]
+    assert shown == [
+        "Cykelbiblioteket lånar ut lastcyklar gratis till alla invånare varje vecka.",
+        "Invånare i staden kan låna lastcyklar på cykelbiblioteket sedan i fjol.",
+    ]
+
+
 def test_a_sentence_that_goes_on_from_the_best_one_leads_with_it():
     # The question's words are all in the first sentence; the one after it points back
     # ("De …") and says more: it leads, shown with the sentence it goes on from.
