@@ -5,7 +5,11 @@ Users read the answer box, not ranks. For a question set this measures, through 
 
 * **svarar** — share of answerable questions answered confidently;
 * **nyckel@första** (key@lead) — share of answerable questions with a ``key`` (the exact
-  words of the text that answer it) whose answer's first sentence holds a key;
+  words of the text that answer it) whose answer's first item holds a key: the sentence
+  chosen to lead, with the sentences before it that it points back to and the ones after
+  it that go on from it (answers.answer), so often more than one sentence;
+* **första meningen** — … whose first item's first sentence alone holds a key: what a
+  reader who copies one sentence into a note gets, the strictest reading;
 * **nyckel@svar** (key@answer) — … whose answer holds a key anywhere;
 * **avböjer** — share of uncovered questions refused, split into **utanför ämnet**
   (a topic or entity the texts do not cover) and **nära miss** (a real session, a detail
@@ -22,6 +26,7 @@ from dataclasses import dataclass
 from confsearch.answers.answer import answer
 from confsearch.answers.labels import label_hits, level
 from confsearch.retrieval.search import Searcher
+from confsearch.text import split_sentences
 
 NEAR_MISS_KINDS = frozenset(("near_miss", "nearmiss"))
 
@@ -32,6 +37,7 @@ class AnswerMetrics:
     answered: float = 0.0
     n_keyed: int = 0
     key_lead: float | None = None
+    key_first: float | None = None  # the first item's first sentence alone
     key_answer: float | None = None
     n_concept: int = 0
     concept: float | None = None  # concept questions answered with their key
@@ -49,8 +55,8 @@ class AnswerMetrics:
 
         out = [
             f"svar (ask): svarar {rate(self.answered if self.n else None)} (n={self.n}), "
-            f"nyckel@första {rate(self.key_lead)}, nyckel@svar {rate(self.key_answer)} "
-            f"(n={self.n_keyed})",
+            f"nyckel@första {rate(self.key_lead)} (första meningen {rate(self.key_first)}), "
+            f"nyckel@svar {rate(self.key_answer)} (n={self.n_keyed})",
             f"            avböjer {rate(self.refused)} (n={self.n_uncovered}): "
             f"utanför ämnet {rate(self.off_refused)} (n={self.n_off}), "
             f"nära miss {rate(self.near_refused)} (n={self.n_near})",
@@ -113,7 +119,7 @@ def eval_answers(searcher: Searcher, questions: list[dict], k: int = 5) -> Answe
     answerable = [q for q in questions if is_answerable(q)]
     uncovered = [q for q in questions if not is_answerable(q)]
     m = AnswerMetrics(n=len(answerable), n_uncovered=len(uncovered))
-    answered = lead = anywhere = keyed = concept_n = concept_ok = 0
+    answered = lead = first = anywhere = keyed = concept_n = concept_ok = 0
     for q in answerable:
         ans = answer(searcher.search(q["query"], k=k), searcher.embedder)
         answered += ans.confident
@@ -122,6 +128,7 @@ def eval_answers(searcher: Searcher, questions: list[dict], k: int = 5) -> Answe
         if keys:
             keyed += 1
             lead += bool(texts) and holds_key(texts[:1], keys)
+            first += bool(texts) and holds_key(split_sentences(texts[0])[:1], keys)
             anywhere += bool(texts) and holds_key(texts, keys)
         if q.get("kind") == "concept" or q.get("concept"):
             concept_n += 1
@@ -130,6 +137,7 @@ def eval_answers(searcher: Searcher, questions: list[dict], k: int = 5) -> Answe
         m.answered = answered / len(answerable)
     if keyed:
         m.n_keyed, m.key_lead, m.key_answer = keyed, lead / keyed, anywhere / keyed
+        m.key_first = first / keyed
     if concept_n:
         m.n_concept, m.concept = concept_n, concept_ok / concept_n
     refused = near = near_refused = off_refused = 0

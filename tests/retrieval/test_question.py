@@ -16,8 +16,9 @@ from confsearch.answers.sentences import (
     tells_action,
     unanswered,
 )
-from confsearch.evaluation.answereval import AnswerMetrics, holds_key, is_answerable
+from confsearch.evaluation.answereval import AnswerMetrics, eval_answers, holds_key, is_answerable
 from confsearch.retrieval.question import analyse, verb_words
+from confsearch.retrieval.search import FusionConfig
 from confsearch.retrieval.stated import tells
 from confsearch.text import is_generic
 from tests.answers.test_answer import make_hit, response
@@ -334,6 +335,31 @@ def test_eval_prints_uncovered_and_near_miss_refusal_apart():
     text = "\n".join(m.lines())
     assert "utanför ämnet 1.000 (n=2)" in text
     assert "nära miss 0.000 (n=1)" in text
+
+
+def test_eval_tells_the_first_item_from_its_first_sentence():
+    """The lead with the context it points back to is one item of two sentences: the key
+    in its second sentence counts for nyckel@första, not for "första meningen"."""
+    text = (
+        "Maria Sundman berättar att utredningen hade en blandad arbetsgrupp i länet. "
+        "De hade även politiken i ryggen, med en tydlig viljeinriktning."
+    )
+
+    class Stub:
+        embedder = None
+        config = FusionConfig()
+
+        def search(self, query: str, k: int = 5):
+            return response(query, [make_hit(1, text)])
+
+    row = {
+        "query": "Vad berättar Maria Sundman om utredningen?",
+        "gold_session": "Testpass",
+        "key": ["politiken i ryggen"],
+    }
+    m = eval_answers(Stub(), [row])  # type: ignore[arg-type]
+    assert (m.key_lead, m.key_first, m.key_answer) == (1.0, 0.0, 1.0)
+    assert "nyckel@första 1.000 (första meningen 0.000)" in "\n".join(m.lines())
 
 
 def test_a_sentence_announcing_the_session_is_told_from_one_stating_a_fact():
