@@ -179,13 +179,16 @@ def named_things(cls: str, text: str) -> list[str]:
 
 
 # "Vilka konkreta målkonflikter …?", "Which specific projects …?", "Kan du ge exempel på
-# (konkreta) åtgärder …?", "Can you name some of the 400 organisations …?"
+# (konkreta) åtgärder …?", "Can you name some of the 400 organisations …?", "Kan du räkna
+# upp några av de över 400 organisationerna …?"
 _INSTANCES_QUESTION = re.compile(
     r"\b(?:(?:vilka|vilken|vilket|which|what)\s+(?:(?:de|the)\s+)?"
     r"(?:konkreta|specifika|specific|particular|namngivna|named)\s+|"
     r"exempel\s+på\s+(?:några\s+)?(?:konkreta\s+|specifika\s+)?|"
     r"examples?\s+of\s+(?:the\s+)?(?:specific\s+)?|"
-    r"name\s+(?:some|a\s+few|any)\s+(?:of\s+)?(?:the\s+)?(?:\d+\s+)?)"
+    r"name\s+(?:some|a\s+few|any)\s+(?:of\s+)?(?:the\s+)?(?:\d+\s+)?|"
+    r"(?:räkna\s+upp|nämna|nämn)\s+(?:några|ett\s+par)\s+(?:av\s+)?(?:de\s+)?"
+    r"(?:över\s+)?(?:\d+\s+)?)"
     r"(?P<cls>[^\W\d_][\w-]{3,})",
     re.IGNORECASE,
 )

@@ -95,7 +95,7 @@ _ORG_NOUN = (
     r"kommun(?:er|erna|en)?|\w+kommun(?:er|erna)?|aktör(?:er|erna)?|landsting(?:et)?|"
     r"förbund(?:et)?|regions?|counties|county|organi[sz]ations?|agenc(?:y|ies)|"
     r"municipalit(?:y|ies)|councils?|bodies|body|actors?|"
-    r"konsultföretag\w*|konsultbolag\w*|byrå(?:n|er)?|universitet(?:et)?|lärosäte(?:t|n)?|"
+    r"konsultföretag\w*|konsultbolag\w*|\w*byrå(?:n|er|erna)?|universitet(?:et)?|lärosäte(?:t|n)?|"
     r"consultanc(?:y|ies)|universit(?:y|ies)|partners?|" + COMPANY_NOUN + ")"
 )
 _ORGANISATION = re.compile(

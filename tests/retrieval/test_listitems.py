@@ -161,6 +161,8 @@ def test_several_organisations_asked_for_are_named_in_the_sentence_not_the_card(
         ("Vilka konkreta målkonflikter har upptäckts?", False, "målkonflikter"),
         ("Kan du ge exempel på konkreta åtgärder i Värmland?", False, "åtgärder"),
         ("Can you name some of the 400 organisations helping firms?", True, "organisations"),
+        ("Kan du räkna upp några av de över 400 organisationerna?", False, "organisationerna"),
+        ("Nämn några av projekten i Norrbotten", False, "projekten"),
         # an English noun the Swedish texts are not known to write: no check possible
         ("Which specific goal conflicts did Örebro uncover?", True, ""),
         # "konkret" as an adverb asks no instances

@@ -37,6 +37,7 @@ from tests.answers.test_answer import make_hit, response
         ("Vilken politiker är ordförande?", "person"),
         ("Vilken region har ett cykelbibliotek?", "organisation"),
         ("Which consultancy helped the region?", "organisation"),
+        ("Vilken konsultbyrå hjälpte regionen?", "organisation"),  # a compound's head
         ("Vilka andra länder än Indien nämns?", "place"),
         ("Var finns rapporten?", "place"),
         ("Varför ändrades arbetssättet?", "reason"),
