@@ -245,6 +245,7 @@ def answer(
     chosen: list[Candidate] = []
     per_passage: dict[str, int] = {}
     best = None
+    beside: list[Candidate] = []  # the lead's neighbours before it, shown right after it
     for c in ranked:
         if len(chosen) >= max_sentences:
             break
@@ -253,21 +254,27 @@ def answer(
         pid = c.hit.passage.id
         if per_passage.get(pid, 0) >= MAX_PER_PASSAGE:
             continue
-        joined = next((o for o in chosen[1:] if overlaps(c, o)), None)
+        joined = next((o for o in chosen[1:] + beside if overlaps(c, o)), None)
         if joined is not None:
             # Both need the same sentence: one statement, each sentence shown once.
             merge_candidates(joined, c)
             continue
-        if chosen and overlaps(c, chosen[0]) and _beside_lead(c, chosen[0]):
+        neighbour = bool(chosen) and overlaps(c, chosen[0])
+        if neighbour and _beside_lead(c, chosen[0]):
             continue
-        if any(near_duplicate(c, o) for o in chosen):
+        if any(near_duplicate(c, o) for o in chosen + beside):
+            continue
+        if neighbour:
+            # part of the lead's statement, as when it was merged in front: no place of
+            # its own among the max_sentences
+            beside.append(c)
             continue
         chosen.append(c)
         per_passage[pid] = per_passage.get(pid, 0) + 1
         if best is None:
             best = c.score
     rest = sorted(chosen[1:], key=lambda c: (c.citation, c.position))
-    chosen = chosen[:1] + rest
+    chosen = chosen[:1] + beside + rest
     sentences = [
         AnswerSentence(
             _named_first(q, c) if i == 0 else c.text, c.citation, c.hit, round(c.score, 4)

@@ -247,6 +247,11 @@ def test_the_best_sentence_opens_the_answer_even_after_a_chosen_neighbour():
         "Cykelbiblioteket lånar ut lastcyklar gratis till alla invånare varje vecka.",
         "Invånare i staden kan låna lastcyklar på cykelbiblioteket sedan i fjol.",
     ]
+    # part of the lead's statement, the neighbour takes no place of its own: with two
+    # places, the next card's sentence is shown too
+    other = make_hit(2, "Lastcyklar lånas gratis ut av invånare i grannkommunen, säger hon.")
+    two = answer(response(q, [make_hit(1, text), other]), max_sentences=2).sentences
+    assert [s.citation for s in two] == [1, 1, 2]
 
 
 def test_a_sentence_that_goes_on_from_the_best_one_leads_with_it():
