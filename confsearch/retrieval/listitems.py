@@ -168,13 +168,21 @@ def speaks_of(cls: str, text: str) -> bool:
     return bool(_class_words_at(cls, text))
 
 
+_NAME_REACH = 60  # characters after the class's word a name of its things may start
+
+
 def named_things(cls: str, text: str) -> list[str]:
     """The :func:`thing_names` of the sentences of ``text`` that speak of things of class
     ``cls`` ("arbetsgrupper"): a name elsewhere names something else."""
     found = []
     for sentence in split_sentences(text):
-        if speaks_of(cls, sentence):
-            found += thing_names(sentence)
+        ends = _class_words_at(cls, sentence)
+        for name in thing_names(sentence) if ends else ():
+            at = sentence.find(name)
+            # after the class's word ("verktyg som ChatGPT"), or a name of the class
+            # itself ("Utvecklingsnämnden"): not any name elsewhere in the sentence
+            if any(0 <= at - end <= _NAME_REACH for end in ends) or speaks_of(cls, name):
+                found.append(name)
     return found
 
 

@@ -79,6 +79,10 @@ def test_named_things_only_from_sentences_about_the_class():
     assert "Gruppen Vatten" in named_things("arbetsgrupper", text)
     # English class words map to the Swedish words of the texts
     assert named_things("software", "Kartan ritades i programmet Kartkollen.") == ["Kartkollen"]
+    # a name before the class's word names something else ("RUS:en" is no committee);
+    # a name of the class itself counts wherever it stands
+    assert named_things("nämnder", "RUS:en blir en angelägenhet för alla nämnder.") == []
+    assert named_things("nämnder", "Här deltar Regionala Utvecklingsnämnden och andra nämnder.")
 
 
 @pytest.mark.parametrize(
