@@ -285,9 +285,7 @@ def never_a_topic(word: str) -> bool:
     "viktigaste") or a closed-class word ("utöver", "just"): what a question asks or how,
     never what it is about. False when unsure."""
     low = word.lower()
-    if low in CLOSED_CLASS or fold(low) in _CLOSED_FOLDED:
-        return True
-    if is_verb_form(word) or low in NUMBER_WORDS:
+    if fold(low) in _CLOSED_FOLDED or is_verb_form(word) or low in NUMBER_WORDS:
         return True
     telling = _telling(word)
     return bool(telling) and all(_comparison(e, f, a) for e, _, f, a in telling)

@@ -128,8 +128,8 @@ CLOSED_CLASS = frozenset((
     "besides", "except", "apart", "including", "regarding", "concerning", "according",
     "towards", "toward", "within", "without", "among", "between", "despite", "although",
     "whether", "unless", "until", "since", "while", "beyond", "along", "across",
-    "through", "during", "before", "after", "against", "around", "instead", "just",
-    "only", "especially", "particularly", "mainly",
+    "through", "during", "before", "after", "against", "around", "instead", "only",
+    "especially", "particularly", "mainly",
 ))
 # fmt: on
 
