@@ -58,6 +58,7 @@ from confsearch.reading.regions import find_mentions
 from confsearch.retrieval.listitems import gives_instances, speaks_of
 from confsearch.retrieval.question import Question, analyse
 from confsearch.retrieval.search import FusionConfig, Hit, SearchResponse
+from confsearch.text import split_sentences
 from confsearch.tuning import (
     ABOUT_FOCUS,
     CONTINUATION_EDGE,
@@ -178,22 +179,31 @@ def _answers(q: Question, c: Candidate, best: float) -> bool:
 
 
 def _named_first(q: Question, c: Candidate) -> str:
-    """ "Region Örebro län: …" when a "which region" (or "who") answer does not name it
-    itself: the card's own organisations (or speakers) say it."""
+    """ "Region Örebro län: …" when a "which region" (or "who") answer's first sentence does
+    not name it: the card's own organisations (or speakers) say it. The first sentence is
+    what a reader copies; a name only at the end of a quote ("…, säger Mona Karila") is
+    brought to the front, the one the text names before any the card lists."""
     if q.asks not in ("organisation", "person"):
         return c.text
     p = c.hit.passage
+    sentences = split_sentences(c.text)
+    first, rest = (sentences[0], " ".join(sentences[1:])) if sentences else ("", "")
     if q.asks == "person":
-        if any(new_name(n, q) for n in names_in(c.text, p.speakers)):
+        if any(new_name(n, q) for n in names_in(first, p.speakers)):
             return c.text
+        named = [s for s in p.speakers if s in names_in(rest, [s]) and new_name(s, q)]
+        if not named and any(new_name(n, q) for n in names_in(rest, p.speakers)):
+            return c.text  # someone the card does not list: the text names them
         said = c.quote or q.presenter  # a quote's speaker, or who presented the session
-        named = [s for s in p.speakers if new_name(s, q)] if said else []
+        named = named or ([s for s in p.speakers if new_name(s, q)] if said else [])
         named = named or [r for r in p.regions if new_name(r, q)]
     else:
-        if any(new_name(m.name, q) for m in find_mentions(c.text)):
+        if any(new_name(m.name, q) for m in find_mentions(first)):
             return c.text
-        named = [r for r in p.regions if new_name(r, q)]
-    return f"{and_list(named)}: {c.text}" if named else c.text
+        later = [m.name for m in find_mentions(rest) if new_name(m.name, q)]
+        card = [r for r in p.regions if new_name(r, q)]
+        named = [r for r in card if r in later] or card or later
+    return f"{and_list(list(dict.fromkeys(named)))}: {c.text}" if named else c.text
 
 
 def answer(

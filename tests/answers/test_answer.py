@@ -54,6 +54,7 @@ def make_hit(
     session: str = "Testpass",
     regions: tuple[str, ...] = ("Region Testland",),
     dense: float = 0.85,
+    speakers: tuple[str, ...] = (),
 ) -> Hit:
     passage = Passage(
         id=pid or f"p{rank}",
@@ -61,7 +62,7 @@ def make_hit(
         text=text,
         session=session,
         regions=regions,
-        speakers=(),
+        speakers=speakers,
         source="corpus/test.txt",
         start=0,
         end=len(text),

@@ -290,6 +290,30 @@ def test_answer_leads_with_the_focus_and_names_the_region():
     assert ans.confident and ans.sentences[0].text.startswith("Region Örebro län: ")
 
 
+def test_who_and_which_region_are_named_in_the_first_sentence():
+    """A name only at the end of a two-sentence quote is brought to the front (the first
+    sentence is what a reader copies); of the card's two regions, the one the text names."""
+    quote = (
+        "- Kommunerna spelar roll för strategin. Vi ville att de ska se det, "
+        "säger Mona Karila, Region Sörmland."
+    )
+    hits = [make_hit(1, quote, regions=("Region Sörmland",), speakers=("Mona Karila",))]
+    ans = answer(response("Vem sa att kommunerna spelar roll för strategin?", hits))
+    assert ans.confident and ans.sentences[0].text.startswith("Mona Karila: Kommunerna")
+    # named in its first sentence already: shown as written
+    first = "- Mona Karila sa att kommunerna spelar roll. Vi ville att de ska se det."
+    hits = [make_hit(1, first, regions=("Region Sörmland",), speakers=("Mona Karila",))]
+    ans = answer(response("Vem sa att kommunerna spelar roll för strategin?", hits))
+    assert ans.sentences[0].text.startswith("Mona Karila sa")
+    two = make_hit(
+        1,
+        "Ekonomin domineras av stål och gruva. Vi vill bredda den, säger Region Norrbotten.",
+        regions=("Region Norrbotten", "Region Västerbotten"),
+    )
+    ans = answer(response("Vilken region vill bredda ekonomin bortom stål och gruva?", [two]))
+    assert ans.sentences[0].text.startswith("Region Norrbotten: Ekonomin")
+
+
 def test_near_miss_is_refused_with_what_the_texts_do_not_say():
     hits = [make_hit(1, "Affärsplan Västmanland är regionens plan för näringslivsutveckling.")]
     ans = answer(response("När antogs Affärsplan Västmanland?", hits))
