@@ -265,10 +265,9 @@ _POINTS_BACK = (
     "de",
     "dem",
     "deras",
-    "han",
-    "hon",
-    "hen",
+    *("han", "hon", "hen"),
     "därför",
+    *("sådan", "sådana", "sådant"),
 )
 _FIRST_WORDS_RE = re.compile(r"[\w.]+(?:\s+[\w.]+){0,2}")
 
@@ -277,8 +276,8 @@ def needs_previous(sentence: str) -> bool:
     """Whether a sentence needs the one before it to be understood.
 
     It opens with a word that points back ("Det vill säga alla aktörer …", "Detta …",
-    "De …", "Han/Hon …") or with a lower-case letter (a fragment). A quote or list line
-    stands on its own (the speaker is named in it) and never needs its predecessor.
+    "Han/Hon …", "Även sådana …") or with a lower-case letter (a fragment). A quote or list
+    line stands on its own and never needs its predecessor.
     """
     s = sentence.strip()
     if not s or is_list_line(s):
@@ -290,7 +289,8 @@ def needs_previous(sentence: str) -> bool:
     if not m:
         return False
     head = m.group(0).casefold().rstrip(".")
-    first = head.split()[0].rstrip(".")
+    words = head.split()
+    first = words[1 if words[0] in ("även", "också") and len(words) > 1 else 0].rstrip(".")
     return first in _POINTS_BACK or any(
         " " in w and (head + " ").startswith(w + " ") for w in _POINTS_BACK
     )

@@ -17,7 +17,7 @@ their lexical scores come from :mod:`confsearch.answers.candidates`. This module
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -54,7 +54,9 @@ from confsearch.messages import (
     SOURCES_HEADING,
     and_list,
 )
+from confsearch.reading.people import extract_speakers
 from confsearch.reading.regions import find_mentions
+from confsearch.reading.speakers import running_text_speakers
 from confsearch.retrieval.listitems import gives_instances, speaks_of
 from confsearch.retrieval.question import Question, analyse
 from confsearch.retrieval.search import FusionConfig, Hit, SearchResponse
@@ -189,10 +191,10 @@ def _named_first(q: Question, c: Candidate) -> str:
     sentences = split_sentences(c.text)
     first, rest = (sentences[0], " ".join(sentences[1:])) if sentences else ("", "")
     if q.asks == "person":
-        if any(new_name(n, q) for n in names_in(first, p.speakers)):
+        if any(new_name(n, q) for n in _people_in(first, p.speakers)):
             return c.text
         named = [s for s in p.speakers if s in names_in(rest, [s]) and new_name(s, q)]
-        if not named and any(new_name(n, q) for n in names_in(rest, p.speakers)):
+        if not named and any(new_name(n, q) for n in _people_in(rest, p.speakers)):
             return c.text  # someone the card does not list: the text names them
         said = c.quote or q.presenter  # a quote's speaker, or who presented the session
         named = named or ([s for s in p.speakers if new_name(s, q)] if said else [])
@@ -204,6 +206,14 @@ def _named_first(q: Question, c: Candidate) -> str:
         card = [r for r in p.regions if new_name(r, q)]
         named = [r for r in card if r in later] or card or later
     return f"{and_list(list(dict.fromkeys(named)))}: {c.text}" if named else c.text
+
+
+def _people_in(text: str, speakers: Sequence[str]) -> list[str]:
+    """People ``text`` names: the card's speakers and those the reader's rules find (a
+    name by a speech verb or with its affiliation), not a project's capitalised name."""
+    named = [s for s in speakers if s in names_in(text, [s])]
+    found = [*extract_speakers([text]), *running_text_speakers([text])]
+    return named + [p.name for p in found]
 
 
 def answer(
@@ -236,8 +246,8 @@ def answer(
         focus = " ".join(q.focus)
         asked = [response.query, focus] if focus and focus != response.query else [response.query]
         qvecs = np.asarray(embedder.encode_queries(asked), dtype=np.float32)
-        # the sentence as shown, with the context it needs: a pronoun's referent counts
-        vectors = _embed(embedder, [c.text for c in cands])
+        # the sentence with the context it needs: a pronoun's referent counts
+        vectors = _embed(embedder, [c.embedded for c in cands])
         cosines = vectors @ qvecs[0]
         if len(qvecs) > 1:
             cosines = (1 - FOCUS_MIX) * cosines + FOCUS_MIX * (vectors @ qvecs[1])
@@ -264,6 +274,9 @@ def answer(
         pid = c.hit.passage.id
         if per_passage.get(pid, 0) >= MAX_PER_PASSAGE:
             continue
+        if chosen and overlaps(c, chosen[0]) and c.position < chosen[0].span[0] <= c.span[1]:
+            # a quote's sentence before the lead's, shown on to the speaker the lead shows
+            show_span(c, c.span[0], chosen[0].span[0] - 1)
         joined = next((o for o in chosen[1:] + beside if overlaps(c, o)), None)
         if joined is not None:
             # Both need the same sentence: one statement, each sentence shown once.

@@ -13,7 +13,7 @@ import numpy as np
 
 from confsearch.analysis import analyze
 from confsearch.answers.focus import term_match
-from confsearch.answers.units import context_range, units_of
+from confsearch.answers.units import context_range, quote_spans, units_of
 from confsearch.retrieval.search import Hit
 from confsearch.text import (
     comparable,
@@ -50,6 +50,7 @@ class Candidate:
     dense: float | None = None
     score: float = 0.0
     core: str = ""  # the sentence itself, what is scored
+    embedded: str = ""  # the sentence with the context it needs, what is embedded
     span: tuple[int, int] = (0, 0)  # the units shown (see context_range)
     units: list[str] = field(default_factory=list)  # all units of the passage
     focus: float = 0.0  # share of the question's focus it mentions
@@ -67,7 +68,7 @@ def find_candidates(hits: list[Hit]) -> list[Candidate]:
         prior = 0.5 * min(max(norm, 0.0), 1.0) + 0.5 / max(h.rank, 1)
         units = units_of(h.passage.text)
         texts = [u.text for u in units]
-        quotes = {k for k, u in enumerate(units) if u.quote}
+        quotes = quote_spans(units)
         for pos, unit in enumerate(units):
             core = strip_marker(unit.text)
             if is_url_only(core):
@@ -84,6 +85,9 @@ def find_candidates(hits: list[Hit]) -> list[Candidate]:
             if span is None:
                 continue
             shown = " ".join(strip_marker(t) for t in texts[span[0] : span[1] + 1])
+            # a quote's sentence is shown on to its speaker, but that is not its content
+            upto = pos if unit.quote else span[1]
+            embedded = " ".join(strip_marker(t) for t in texts[span[0] : upto + 1])
             # Words scored on the sentence itself; shown (and embedded) with its context.
             out.append(
                 Candidate(
@@ -95,6 +99,7 @@ def find_candidates(hits: list[Hit]) -> list[Candidate]:
                     words=words,
                     prior=prior,
                     core=core,
+                    embedded=embedded,
                     span=span,
                     units=texts,
                     quote=unit.quote,

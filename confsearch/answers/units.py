@@ -6,9 +6,10 @@ sentence is always shown with exactly the sentences before it that it points bac
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from confsearch.reading.people import extract_speakers
 from confsearch.text import (
     QUOTE_LINE_RE,
     needs_next,
@@ -23,42 +24,62 @@ from confsearch.tuning import MAX_CONTEXT, MAX_UNIT_CHARS
 @dataclass(frozen=True)
 class Unit:
     text: str
-    quote: bool  # a whole quote line
+    quote: bool  # a sentence of a quote line
+    line: int = -1  # the quote line it belongs to (its sentences share it)
 
 
 def units_of(text: str) -> list[Unit]:
     units: list[Unit] = []
-    for raw in (text or "").splitlines():
+    for n, raw in enumerate((text or "").splitlines()):
         line = " ".join(raw.split())
         if not line:
             continue
-        if QUOTE_LINE_RE.match(line) and len(line) <= MAX_UNIT_CHARS:
-            units.append(Unit(line, True))
-        else:
-            units.extend(Unit(s, False) for s in split_sentences(line))
+        quote = bool(QUOTE_LINE_RE.match(line)) and len(line) <= MAX_UNIT_CHARS
+        units.extend(Unit(s, quote, n if quote else -1) for s in split_sentences(line))
     return units
 
 
 def answer_units(text: str) -> list[str]:
-    """The candidate answer sentences of a passage, one line at a time.
-
-    A quote line ("- Vi har … säger X.") stays one unit so the speaker stays with what was
-    said, unless it is very long; every other line is split into sentences by
-    :func:`confsearch.text.split_sentences`.
-    """
+    """The candidate answer sentences of a passage, one line at a time: every line is
+    split into sentences by :func:`confsearch.text.split_sentences`, a quote line too
+    (its sentences are shown up to its speaker: :func:`context_range`)."""
     return [u.text for u in units_of(text)]
 
 
+def quote_spans(units: list[Unit]) -> dict[int, tuple[int, int]]:
+    """For each unit of a quote line, the (first, last) units of that line."""
+    spans: dict[int, tuple[int, int]] = {}
+    for i, u in enumerate(units):
+        if u.quote:
+            first = i if i == 0 or units[i - 1].line != u.line else spans[i - 1][0]
+            spans[i] = (first, i)
+            for k in range(first, i):
+                spans[k] = (first, i)
+    return spans
+
+
 def context_range(
-    units: list[str], i: int, quotes: Set[int] = frozenset()
+    units: list[str], i: int, quotes: Mapping[int, tuple[int, int]] | None = None
 ) -> tuple[int, int] | None:
     """The units (first, last) that make unit ``i`` a whole statement.
 
     The sentences before it that it points back to (:func:`confsearch.text.needs_previous`,
     at most :data:`MAX_CONTEXT`) and, if it ends with ":", the sentence it introduces.
-    None when what it introduces is missing: a fragment is never an answer. Quote lines
-    (indices in ``quotes``) stand alone and are never brought along as context.
+    None when what it introduces is missing: a fragment is never an answer. A sentence of
+    a quote line (``quotes``: unit -> the quote's first and last unit) is shown to the
+    quote's end, so the speaker named there stays with it, and from the quote's start when
+    the speaker is named only before it; quotes are never brought along as context.
     """
+    quotes = quotes or {}
+    if i in quotes:
+        start, end = quotes[i]
+        first = i
+        while first > start and i - first < MAX_CONTEXT and needs_previous(units[first]):
+            first -= 1
+        named_before = first > start and _speaker_in(units[start:first])
+        if named_before and not _speaker_in(units[first : end + 1]):
+            first = start
+        return first, end
     first = i
     while (
         first > 0
@@ -72,5 +93,9 @@ def context_range(
     if needs_next(units[i]):
         if i + 1 >= len(units):
             return None
-        last = i + 1
+        last = quotes.get(i + 1, (0, i + 1))[1]  # a quote it introduces, whole
     return first, last
+
+
+def _speaker_in(units: list[str]) -> bool:
+    return bool(extract_speakers([" ".join(units)]))

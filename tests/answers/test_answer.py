@@ -18,10 +18,12 @@ from confsearch.answers.answer import (
     format_answer,
 )
 from confsearch.answers.citation import Source
+from confsearch.answers.units import quote_spans, units_of
 from confsearch.reading.documents import Passage
 from confsearch.retrieval.confidence import ConfidenceModel
 from confsearch.retrieval.index import build_index, load_index
 from confsearch.retrieval.search import FusionConfig, Hit, Searcher, SearchResponse
+from confsearch.text import strip_marker
 from tests.conftest import FakeEmbedder
 
 CORPUS_TEXT = """Lärpass från testkonferensen
@@ -78,7 +80,7 @@ def response(query: str, hits: list[Hit], confident: bool = True) -> SearchRespo
 # ------------------------------------------------------------------ sentence splitting
 
 
-def test_quote_line_is_one_unit_and_lines_split():
+def test_every_line_splits_into_sentences_a_quote_line_too():
     text = (
         "Inledande mening om resor. Andra meningen här.\n\n"
         "- Vi har cykelbibliotek. Det är populärt, säger Mirja Mattsson.\n"
@@ -87,9 +89,45 @@ def test_quote_line_is_one_unit_and_lines_split():
     assert answer_units(text) == [
         "Inledande mening om resor.",
         "Andra meningen här.",
-        "- Vi har cykelbibliotek. Det är populärt, säger Mirja Mattsson.",
+        "- Vi har cykelbibliotek.",
+        "Det är populärt, säger Mirja Mattsson.",
         "- En annan röst hörs, fyller Katja Hagström.",
     ]
+    assert quote_spans(units_of(text)) == {2: (2, 3), 3: (2, 3), 4: (4, 4)}
+
+
+def test_a_quote_sentence_is_shown_to_its_speaker():
+    """A sentence of a quote is shown from itself (or what it points back to) to the
+    quote's end, where its speaker is named; from the quote's start when the speaker is
+    named only there."""
+    end = (
+        "- Vi började med teknik. Vi försöker nu utveckla rymd och besöksnäring. "
+        "Det ger bredare arbetsmarknad, säger Per Andersson."
+    )
+    units = units_of(end)
+    texts, quotes = [u.text for u in units], quote_spans(units)
+    assert context_range(texts, 1, quotes) == (1, 2)
+    assert context_range(texts, 2, quotes) == (1, 2)  # "Det" points back to the one before
+    assert context_range(texts, 0, quotes) == (0, 2)
+    start = "- Vi började med teknik, säger Per Andersson. Nu testar vi rymdföretag i Kiruna."
+    units = units_of(start)
+    assert context_range([u.text for u in units], 1, quote_spans(units)) == (0, 1)
+    hit = make_hit(1, end, speakers=("Per Andersson",))
+    ans = answer(response("Vilka andra områden som rymd vill de utveckla?", [hit]))
+    assert ans.sentences[0].text.startswith("Vi försöker nu utveckla rymd")
+    assert ans.sentences[0].text.endswith("säger Per Andersson.")
+    # the quote's sentences before the lead follow it, none of them shown twice
+    ans = answer(response("Vilka områden som rymd och teknik vill de utveckla?", [hit]))
+    shown = " ".join(x.text for x in ans.sentences)
+    for unit in texts:
+        assert shown.count(strip_marker(unit)) <= 1, unit
+
+
+def test_a_presenter_is_named_first_though_a_project_name_comes_first():
+    text = "Arbetet består av tre delar: Loket, LUX och The North Sweden Green Deal."
+    hit = make_hit(1, text, regions=("Region Norrbotten",), speakers=("Per Andersson",))
+    ans = answer(response("Vem från Region Norrbotten presenterade arbetet med Loket?", [hit]))
+    assert ans.sentences[0].text == f"Per Andersson: {text}"
 
 
 def test_split_handles_empty_and_whitespace():
@@ -319,8 +357,9 @@ def test_quote_lines_stand_alone_and_context_is_never_shown_twice():
         "De prioriterar om i strategin för att fler kommuner ska känna ägarskap."
     )
     units = answer_units(text)
-    assert context_range(units, 1, {1}) == (1, 1)  # a quote starting with "Det"
-    assert context_range(units, 2, {1}) == (2, 2)  # its predecessor is a quote
+    quotes = quote_spans(units_of(text))
+    assert context_range(units, 1, quotes) == (1, 1)  # a quote starting with "Det"
+    assert context_range(units, 2, quotes) == (2, 2)  # its predecessor is a quote
     assert context_range(units, 0) == (0, 0)
     two = (
         "Projektet lånar ut lastcyklar till alla familjer i kommunen. "
