@@ -159,16 +159,56 @@ def _continue(cands: list[Candidate]) -> None:
             c.score = best + CONTINUATION_EDGE
 
 
-def _beside_lead(c: Candidate, lead: Candidate) -> bool:
-    """Whether ``c``, next to the lead or sharing its sentences, is taken into it (or is
-    there already). The lead opens the answer with the sentence chosen for it: what goes
-    on after it joins it as one statement, but a neighbour before it follows as a sentence
-    of its own. Merged in front, it made the first sentence a reader copies the neighbour's
-    (rounds 7-18: the key in the first sentence 514 -> 659 of 1266)."""
+def _by_lead(c: Candidate, lead: Candidate) -> bool:
+    """Fit ``c``, of the lead's passage and next to it or sharing its sentences, to the
+    lead; True when the lead shows it (now or already). The lead opens the answer with the
+    sentence chosen for it: what goes on after it joins it as one statement, but a
+    neighbour before it follows as a sentence of its own, cut where the lead starts (a
+    quote's earlier sentences). Merged in front, it made the first sentence a reader
+    copies the neighbour's (rounds 7-18: the key in the first sentence 514 -> 659 of 1266)."""
     if c.position > lead.span[1]:
         show_span(lead, lead.span[0], max(c.span[1], lead.span[1]))
         return True
+    if c.position < lead.span[0] <= c.span[1]:
+        show_span(c, c.span[0], lead.span[0] - 1)
     return c.span[1] >= lead.span[0]  # shown in the lead, or it would show its sentences twice
+
+
+def _choose(ranked: list[Candidate], max_sentences: int) -> list[Candidate]:
+    """The candidates the answer shows, in order: the lead (``ranked[0]``), its
+    neighbours before it, then the others in reading order. At most ``max_sentences``
+    besides those neighbours, :data:`MAX_PER_PASSAGE` from one passage, none much weaker
+    than the lead (:data:`RELATIVE_MIN`), no sentence shown twice."""
+    chosen: list[Candidate] = []
+    beside: list[Candidate] = []  # the lead's neighbours before it, shown right after it
+    per_passage: dict[str, int] = {}
+    for c in ranked:
+        if len(chosen) >= max_sentences:
+            break
+        if chosen and (c.score < RELATIVE_MIN * chosen[0].score or c.score <= 0):
+            break
+        pid = c.hit.passage.id
+        if per_passage.get(pid, 0) >= MAX_PER_PASSAGE:
+            continue
+        neighbour = bool(chosen) and overlaps(c, chosen[0])
+        if neighbour and _by_lead(c, chosen[0]):
+            continue
+        joined = next((o for o in chosen[1:] + beside if overlaps(c, o)), None)
+        if joined is not None:
+            # Both need the same sentence: one statement, each sentence shown once.
+            merge_candidates(joined, c)
+            continue
+        if any(near_duplicate(c, o) for o in chosen + beside):
+            continue
+        if neighbour:
+            # part of the lead's statement, as when it was merged in front: no place of
+            # its own among the max_sentences
+            beside.append(c)
+            continue
+        chosen.append(c)
+        per_passage[pid] = per_passage.get(pid, 0) + 1
+    rest = sorted(chosen[1:], key=lambda c: (c.citation, c.position))
+    return chosen[:1] + beside + rest
 
 
 def _answers(q: Question, c: Candidate, best: float) -> bool:
@@ -262,42 +302,7 @@ def answer(
     if lead is not None:
         ranked.remove(lead)
         ranked.insert(0, lead)
-    chosen: list[Candidate] = []
-    per_passage: dict[str, int] = {}
-    best = None
-    beside: list[Candidate] = []  # the lead's neighbours before it, shown right after it
-    for c in ranked:
-        if len(chosen) >= max_sentences:
-            break
-        if best is not None and (c.score < RELATIVE_MIN * best or c.score <= 0):
-            break
-        pid = c.hit.passage.id
-        if per_passage.get(pid, 0) >= MAX_PER_PASSAGE:
-            continue
-        if chosen and overlaps(c, chosen[0]) and c.position < chosen[0].span[0] <= c.span[1]:
-            # a quote's sentence before the lead's, shown on to the speaker the lead shows
-            show_span(c, c.span[0], chosen[0].span[0] - 1)
-        joined = next((o for o in chosen[1:] + beside if overlaps(c, o)), None)
-        if joined is not None:
-            # Both need the same sentence: one statement, each sentence shown once.
-            merge_candidates(joined, c)
-            continue
-        neighbour = bool(chosen) and overlaps(c, chosen[0])
-        if neighbour and _beside_lead(c, chosen[0]):
-            continue
-        if any(near_duplicate(c, o) for o in chosen + beside):
-            continue
-        if neighbour:
-            # part of the lead's statement, as when it was merged in front: no place of
-            # its own among the max_sentences
-            beside.append(c)
-            continue
-        chosen.append(c)
-        per_passage[pid] = per_passage.get(pid, 0) + 1
-        if best is None:
-            best = c.score
-    rest = sorted(chosen[1:], key=lambda c: (c.citation, c.position))
-    chosen = chosen[:1] + beside + rest
+    chosen = _choose(ranked, max_sentences)
     sentences = [
         AnswerSentence(
             _named_first(q, c) if i == 0 else c.text, c.citation, c.hit, round(c.score, 4)
