@@ -234,8 +234,8 @@ def _named_first(q: Question, c: Candidate) -> str:
         if any(new_name(n, q) for n in _people_in(first, p.speakers)):
             return c.text
         named = [s for s in p.speakers if s in names_in(rest, [s]) and new_name(s, q)]
-        if not named and any(new_name(n, q) for n in _people_in(rest, p.speakers)):
-            return c.text  # someone the card does not list: the text names them
+        if not named and _people_in(c.text, p.speakers):
+            return c.text  # the text names its people, none of them new: never another
         said = c.quote or q.presenter  # a quote's speaker, or who presented the session
         named = named or ([s for s in p.speakers if new_name(s, q)] if said else [])
         named = named or [r for r in p.regions if new_name(r, q)]

@@ -123,6 +123,13 @@ def test_a_quote_sentence_is_shown_to_its_speaker():
         assert shown.count(strip_marker(unit)) <= 1, unit
 
 
+def test_a_quote_is_never_put_in_another_speakers_mouth():
+    text = "- Rena resor ger mindre buller och stress, fyller Katja Berg, projektledare."
+    hit = make_hit(1, text, speakers=("Mirja Mattsson", "Katja Berg"))
+    ans = answer(response("Vem betalar projektet som Katja Berg leder?", [hit]))
+    assert not ans.sentences[0].text.startswith("Mirja Mattsson")
+
+
 def test_a_presenter_is_named_first_though_a_project_name_comes_first():
     text = "Arbetet består av tre delar: Loket, LUX och The North Sweden Green Deal."
     hit = make_hit(1, text, regions=("Region Norrbotten",), speakers=("Per Andersson",))
