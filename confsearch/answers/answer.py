@@ -17,7 +17,7 @@ their lexical scores come from :mod:`confsearch.answers.candidates`. This module
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,13 +35,12 @@ from confsearch.answers.candidates import (
 )
 from confsearch.answers.citation import Source, cite, unknown_source
 from confsearch.answers.focus import focus_share, focus_terms, focus_weights
+from confsearch.answers.naming import named_first
 from confsearch.answers.sentences import (
     announces_session,
     defines,
     expands,
     holds_item,
-    names_in,
-    new_name,
     unanswered,
 )
 from confsearch.answers.units import answer_units as answer_units
@@ -52,15 +51,10 @@ from confsearch.messages import (
     NO_ANSWER,
     NO_SESSION,
     SOURCES_HEADING,
-    and_list,
 )
-from confsearch.reading.people import extract_speakers
-from confsearch.reading.regions import find_mentions
-from confsearch.reading.speakers import running_text_speakers
 from confsearch.retrieval.listitems import gives_instances, speaks_of
 from confsearch.retrieval.question import Question, analyse
 from confsearch.retrieval.search import FusionConfig, Hit, SearchResponse
-from confsearch.text import split_sentences
 from confsearch.tuning import (
     ABOUT_FOCUS,
     CONTINUATION_EDGE,
@@ -220,42 +214,6 @@ def _answers(q: Question, c: Candidate, best: float) -> bool:
     return about and c.item
 
 
-def _named_first(q: Question, c: Candidate) -> str:
-    """ "Region Örebro län: …" when a "which region" (or "who") answer's first sentence does
-    not name it: the card's own organisations (or speakers) say it. The first sentence is
-    what a reader copies; a name only at the end of a quote ("…, säger Mona Karila") is
-    brought to the front, the one the text names before any the card lists."""
-    if q.asks not in ("organisation", "person"):
-        return c.text
-    p = c.hit.passage
-    sentences = split_sentences(c.text)
-    first, rest = (sentences[0], " ".join(sentences[1:])) if sentences else ("", "")
-    if q.asks == "person":
-        if any(new_name(n, q) for n in _people_in(first, p.speakers)):
-            return c.text
-        named = [s for s in p.speakers if s in names_in(rest, [s]) and new_name(s, q)]
-        if not named and _people_in(c.text, p.speakers):
-            return c.text  # the text names its people, none of them new: never another
-        said = c.quote or q.presenter  # a quote's speaker, or who presented the session
-        named = named or ([s for s in p.speakers if new_name(s, q)] if said else [])
-        named = named or [r for r in p.regions if new_name(r, q)]
-    else:
-        if any(new_name(m.name, q) for m in find_mentions(first)):
-            return c.text
-        later = [m.name for m in find_mentions(rest) if new_name(m.name, q)]
-        card = [r for r in p.regions if new_name(r, q)]
-        named = [r for r in card if r in later] or card or later
-    return f"{and_list(list(dict.fromkeys(named)))}: {c.text}" if named else c.text
-
-
-def _people_in(text: str, speakers: Sequence[str]) -> list[str]:
-    """People ``text`` names: the card's speakers and those the reader's rules find (a
-    name by a speech verb or with its affiliation), not a project's capitalised name."""
-    named = [s for s in speakers if s in names_in(text, [s])]
-    found = [*extract_speakers([text]), *running_text_speakers([text])]
-    return named + [p.name for p in found]
-
-
 def answer(
     response: SearchResponse,
     embedder: Embedder | None = None,
@@ -303,14 +261,19 @@ def answer(
         ranked.remove(lead)
         ranked.insert(0, lead)
     chosen = _choose(ranked, max_sentences)
+    holds = lead is not None or not checked(q)
+    confident = bool(response.confident and response.hits and chosen and holds)
     sentences = [
+        # the nearest sentences of no answer are shown as written: a name put first
+        # would read as the answer the message says the texts do not give
         AnswerSentence(
-            _named_first(q, c) if i == 0 else c.text, c.citation, c.hit, round(c.score, 4)
+            named_first(q, c) if i == 0 and confident else c.text,
+            c.citation,
+            c.hit,
+            round(c.score, 4),
         )
         for i, c in enumerate(chosen)
     ]
-    holds = lead is not None or not checked(q)
-    confident = bool(response.confident and response.hits and sentences and holds)
     if confident:
         message = CONFIDENT_MESSAGE
     elif response.confident and sentences and not holds:

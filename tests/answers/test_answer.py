@@ -130,6 +130,22 @@ def test_a_quote_is_never_put_in_another_speakers_mouth():
     assert not ans.sentences[0].text.startswith("Mirja Mattsson")
 
 
+def test_the_card_names_no_company_municipality_and_no_refused_answer():
+    """A card's presenting regions are no answer to "which companies/municipalities", and
+    the nearest sentences of a refusal are shown as written (a name put first would read
+    as the answer the message says the texts do not give)."""
+    hit = make_hit(
+        1, "Vi har cykelbibliotek och vikcyklar för pendlare.", regions=("Region Örebro län",)
+    )
+    for question in ("Vilka kommuner har cykelbibliotek?", "Vilka företag har cykelbibliotek?"):
+        ans = answer(response(question, [hit]))
+        assert not ans.sentences[0].text.startswith("Region Örebro län"), question
+    ans = answer(response("Vilken region har cykelbibliotek?", [hit]))
+    assert ans.sentences[0].text.startswith("Region Örebro län: ")
+    ans = answer(response("Vilken region har cykelbibliotek?", [hit], confident=False))
+    assert not ans.confident and ans.sentences[0].text.startswith("Vi har")
+
+
 def test_a_presenter_is_named_first_though_a_project_name_comes_first():
     text = "Arbetet består av tre delar: Loket, LUX och The North Sweden Green Deal."
     hit = make_hit(1, text, regions=("Region Norrbotten",), speakers=("Per Andersson",))

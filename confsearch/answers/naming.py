@@ -1,0 +1,71 @@
+"""A "who" or "which region" answer names it first: the sentence a reader copies.
+
+When the answer's first sentence does not name the person or organisation asked for, the
+name is put before it ("Region Örebro län: …"), taken from the text after it (a quote's
+speaker at its end) or from the card's own speakers and organisations. Nothing else is
+ever put into an answer, so every rule here is about when a name is true.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from confsearch.answers.candidates import Candidate
+from confsearch.answers.sentences import names_in, new_name
+from confsearch.messages import and_list
+from confsearch.reading.people import extract_speakers
+from confsearch.reading.regions import find_mentions
+from confsearch.reading.speakers import running_text_speakers
+from confsearch.retrieval.question import Question
+from confsearch.text import split_sentences
+
+
+def named_first(q: Question, c: Candidate) -> str:
+    """ "Region Örebro län: …" when a "which region" (or "who") answer's first sentence does
+    not name it: the card's own organisations (or speakers) say it. The first sentence is
+    what a reader copies; a name only at the end of a quote ("…, säger Mona Karila") is
+    brought to the front, the one the text names before any the card lists."""
+    if q.asks not in ("organisation", "person"):
+        return c.text
+    p = c.hit.passage
+    sentences = split_sentences(c.text)
+    first, rest = (sentences[0], " ".join(sentences[1:])) if sentences else ("", "")
+    if q.asks == "person":
+        if any(new_name(n, q) for n in _people_in(first, p.speakers)):
+            return c.text
+        named = [s for s in p.speakers if s in names_in(rest, [s]) and new_name(s, q)]
+        if not named and _people_in(c.text, p.speakers):
+            return c.text  # the text names its people, none of them new: never another
+        said = c.quote or q.presenter  # a quote's speaker, or who presented the session
+        named = named or ([s for s in p.speakers if new_name(s, q)] if said else [])
+        named = named or [r for r in p.regions if new_name(r, q) and _card_answers(q)]
+    else:
+        if any(new_name(m.name, q) for m in find_mentions(first)) or not _card_answers(q):
+            return c.text
+        later = [m.name for m in find_mentions(rest) if new_name(m.name, q)]
+        card = [r for r in p.regions if new_name(r, q)]
+        named = [r for r in card if r in later] or card or later
+    return f"{and_list(list(dict.fromkeys(named)))}: {c.text}" if named else c.text
+
+
+def _card_answers(q: Question) -> bool:
+    """Whether the card's own organisations (regions and agencies presenting the session)
+    answer "which organisation": not when a company, a municipality, a university or a
+    consultancy is asked, nor who did a deed ("Vem genomförde utvärderingen?")."""
+    return not (q.companies_only or q.actions or _OTHER_BODIES.search(q.text))
+
+
+_OTHER_BODIES = re.compile(
+    r"\b(?:vilken|vilket|vilka|which|what)\s+(?:\w+\s+)?(?:\w*kommun\w*|konsult\w*|\w*byrå\w*|"
+    r"universitet\w*|lärosäte\w*|municipalit\w*|consultanc\w*|universit\w*)",
+    re.IGNORECASE,
+)
+
+
+def _people_in(text: str, speakers: Sequence[str]) -> list[str]:
+    """People ``text`` names: the card's speakers and those the reader's rules find (a
+    name by a speech verb or with its affiliation), not a project's capitalised name."""
+    named = [s for s in speakers if s in names_in(text, [s])]
+    found = [*extract_speakers([text]), *running_text_speakers([text])]
+    return named + [p.name for p in found]
