@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from confsearch.reading.people import extract_speakers
 from confsearch.text import (
@@ -98,4 +99,10 @@ def context_range(
 
 
 def _speaker_in(units: list[str]) -> bool:
-    return bool(extract_speakers([" ".join(units)]))
+    return _names_speaker(" ".join(units))
+
+
+@lru_cache(maxsize=4096)
+def _names_speaker(text: str) -> bool:
+    """Whether ``text`` names who said it (cached: passages are cut at every question)."""
+    return bool(extract_speakers([text]))
