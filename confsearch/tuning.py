@@ -91,7 +91,8 @@ SHORT_WORDS = 7
 SHORT_FACTOR = 0.95
 # Above this too: a wall of text is a poor answer (f0ab67d).
 LONG_WORDS = 60
-# A quote line longer than this is split into sentences after all (f0ab67d).
+# A quote line longer than this is no quote: its sentences are not shown on to its
+# speaker (f0ab67d).
 MAX_UNIT_CHARS = 500
 # Answer sentences taken from one passage at most (f0ab67d).
 MAX_PER_PASSAGE = 2

@@ -1,8 +1,10 @@
 """Extractive answers: the few sentences of the top hits that best answer the question.
 
-Nothing is generated: every answer sentence is a sentence (or one quote line) copied
-from a passage, with the rank of the hit it comes from as its citation, so the reader
-can always check the source. Scoring combines three signals per candidate sentence:
+Nothing is generated: every answer sentence is a sentence copied from a passage with the
+context it needs (a quote's sentence on to its speaker), with the rank of the hit it comes
+from as its citation, so the reader can always check the source; only a name may be put
+before the first (:mod:`confsearch.answers.naming`). Scoring combines three signals per
+candidate sentence:
 
 * the hit's own standing (fused score relative to the best hit, and its rank),
 * lexical overlap between the analysed terms of query and sentence

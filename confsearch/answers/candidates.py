@@ -56,7 +56,7 @@ class Candidate:
     focus: float = 0.0  # share of the question's focus it mentions
     item: bool = False  # holds an item of the kind asked for
     defines: bool = False  # defines the term a definition question asks about
-    quote: bool = False  # a quote line: said by someone of the session
+    quote: bool = False  # a sentence of a quote line: said by someone of the session
     meta: bool = False  # says what the session is about, not a fact of it
 
 

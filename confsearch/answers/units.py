@@ -1,7 +1,8 @@
-"""Answer units: the sentences and quote lines an answer may copy, and the context each needs.
+"""Answer units: the sentences an answer may copy (a quote line's too), and the context each needs.
 
 A passage is cut into units once, the same way for scoring and for showing, so an answer
-sentence is always shown with exactly the sentences before it that it points back to.
+sentence is always shown with exactly the sentences before it that it points back to, and
+a quote's sentence with the rest of the quote up to its speaker.
 """
 
 from __future__ import annotations
