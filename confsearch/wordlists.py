@@ -125,6 +125,8 @@ CLOSED_CLASS = frozenset((
     "såsom", "antingen", "vare", "dels", "nämligen", "exempelvis", "alltså", "således",
     "därmed", "därför", "emellertid", "ändå", "respektive", "just", "endast", "enbart",
     "främst", "särskilt", "speciellt",
+    # verb particles and adverbs written as one word ("komma igång", "i stället för")
+    "igång", "iväg", "ihop", "isär", "itu", "stället", "istället",
     "besides", "except", "apart", "including", "regarding", "concerning", "according",
     "towards", "toward", "within", "without", "among", "between", "despite", "although",
     "whether", "unless", "until", "since", "while", "beyond", "along", "across",

@@ -82,6 +82,9 @@ def test_the_dictionary_is_installed_with_the_requirements():
         ("forutom", True),  # typed without å/ä/ö
         ("besides", True),
         ("just", True),  # a focusing adverb
+        ("igång", True),  # a verb particle written as one word ("komma igång")
+        ("stället", True),  # "i stället för", as "instead"
+        ("samhället", False),
     ],
 )
 def test_never_a_topic(word, expected):
