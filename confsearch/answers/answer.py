@@ -55,7 +55,7 @@ from confsearch.messages import (
     SOURCES_HEADING,
 )
 from confsearch.retrieval.listitems import gives_instances, speaks_of
-from confsearch.retrieval.question import Question, analyse
+from confsearch.retrieval.question import Question, analyse, content_words
 from confsearch.retrieval.search import FusionConfig, Hit, SearchResponse
 from confsearch.tuning import (
     ABOUT_FOCUS,
@@ -207,6 +207,12 @@ def _choose(ranked: list[Candidate], max_sentences: int) -> list[Candidate]:
     return chosen[:1] + beside + rest
 
 
+def _names_only(q: Question) -> bool:
+    """Whether the question's only content words are names ("Vad sa Mona Karila?")."""
+    words = content_words(q.text)
+    return bool(words) and all(w[:1].isupper() for w in words)
+
+
 def _answers(q: Question, c: Candidate, best: float) -> bool:
     """A sentence that answers: about the focus (it mentions enough of it, or it is among
     the best sentences by every measure together) and holding the asked-for item."""
@@ -259,6 +265,11 @@ def answer(
     ranked = sorted(cands, key=lambda c: (-c.score, c.citation, c.position))
     top = ranked[0].score if ranked else 0.0
     lead = next((c for c in ranked if _answers(q, c, top)), None)
+    if lead is not None and lead.quote and q.asks == "said" and _names_only(q):
+        # "Vad sa Mona Karila?": nothing to choose one of her sentences by, so her quote
+        # is shown whole, in the order she said it
+        same = [c for c in cands if c.quote and c.hit.passage.id == lead.hit.passage.id]
+        lead = min((c for c in same if c.span[1] == lead.span[1]), key=lambda c: c.span[0])
     if lead is not None:
         ranked.remove(lead)
         ranked.insert(0, lead)

@@ -123,6 +123,16 @@ def test_a_quote_sentence_is_shown_to_its_speaker():
         assert shown.count(strip_marker(unit)) <= 1, unit
 
 
+def test_what_someone_said_is_their_quote_whole_and_in_order():
+    text = "- Kommunerna spelar roll för strategin. Vi ville att de ser det, säger Anna Berg."
+    hit = make_hit(1, text, speakers=("Anna Berg",))
+    ans = answer(response("Vad sa Anna Berg?", [hit]))
+    assert ans.sentences[0].text == strip_marker(text)
+    # asked about one thing she said, the sentence that says it leads
+    ans = answer(response("Vad sa Anna Berg om att de ser det?", [hit]))
+    assert ans.sentences[0].text.startswith("Vi ville")
+
+
 def test_a_quote_is_never_put_in_another_speakers_mouth():
     text = "- Rena resor ger mindre buller och stress, fyller Katja Berg, projektledare."
     hit = make_hit(1, text, speakers=("Mirja Mattsson", "Katja Berg"))
