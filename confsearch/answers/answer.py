@@ -268,8 +268,9 @@ def answer(
     if lead is not None and lead.quote and q.asks == "said" and _names_only(q):
         # "Vad sa Mona Karila?": nothing to choose one of her sentences by, so her quote
         # is shown whole, in the order she said it
-        same = [c for c in cands if c.quote and c.hit.passage.id == lead.hit.passage.id]
-        lead = min((c for c in same if c.span[1] == lead.span[1]), key=lambda c: c.span[0])
+        pid, end = lead.hit.passage.id, lead.span[1]
+        quote = (c for c in cands if c.quote and c.hit.passage.id == pid and c.span[1] == end)
+        lead = min(quote, key=lambda c: c.span[0])
     if lead is not None:
         ranked.remove(lead)
         ranked.insert(0, lead)

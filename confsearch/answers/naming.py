@@ -8,7 +8,6 @@ ever put into an answer, so every rule here is about when a name is true.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from confsearch.answers.candidates import Candidate
@@ -18,6 +17,7 @@ from confsearch.reading.people import extract_speakers
 from confsearch.reading.regions import find_mentions
 from confsearch.reading.speakers import running_text_speakers
 from confsearch.retrieval.question import Question
+from confsearch.retrieval.questionroles import OTHER_BODY_CLASS
 from confsearch.text import split_sentences
 
 
@@ -34,7 +34,7 @@ def named_first(q: Question, c: Candidate) -> str:
     if q.asks == "person":
         if any(new_name(n, q) for n in _people_in(first, p.speakers)):
             return c.text
-        named = [s for s in p.speakers if s in names_in(rest, [s]) and new_name(s, q)]
+        named = [s for s in _speakers_in(rest, p.speakers) if new_name(s, q)]
         if not named and _people_in(c.text, p.speakers):
             return c.text  # the text names its people, none of them new: never another
         said = c.quote or q.presenter  # a quote's speaker, or who presented the session
@@ -53,19 +53,17 @@ def _card_answers(q: Question) -> bool:
     """Whether the card's own organisations (regions and agencies presenting the session)
     answer "which organisation": not when a company, a municipality, a university or a
     consultancy is asked, nor who did a deed ("Vem genomförde utvärderingen?")."""
-    return not (q.companies_only or q.actions or _OTHER_BODIES.search(q.text))
+    return not (q.companies_only or q.actions or OTHER_BODY_CLASS.search(q.text))
 
 
-_OTHER_BODIES = re.compile(
-    r"\b(?:vilken|vilket|vilka|which|what)\s+(?:\w+\s+)?(?:\w*kommun\w*|konsult\w*|\w*byrå\w*|"
-    r"universitet\w*|lärosäte\w*|municipalit\w*|consultanc\w*|universit\w*)",
-    re.IGNORECASE,
-)
+def _speakers_in(text: str, speakers: Sequence[str]) -> list[str]:
+    """The card's speakers ``text`` names (by surname, as :func:`names_in` finds them)."""
+    found = names_in(text, speakers)
+    return [s for s in speakers if s in found]
 
 
 def _people_in(text: str, speakers: Sequence[str]) -> list[str]:
     """People ``text`` names: the card's speakers and those the reader's rules find (a
     name by a speech verb or with its affiliation), not a project's capitalised name."""
-    named = [s for s in speakers if s in names_in(text, [s])]
     found = [*extract_speakers([text]), *running_text_speakers([text])]
-    return named + [p.name for p in found]
+    return _speakers_in(text, speakers) + [p.name for p in found]

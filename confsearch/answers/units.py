@@ -50,14 +50,13 @@ def answer_units(text: str) -> list[str]:
 
 def quote_spans(units: list[Unit]) -> dict[int, tuple[int, int]]:
     """For each unit of a quote line, the (first, last) units of that line."""
-    spans: dict[int, tuple[int, int]] = {}
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
     for i, u in enumerate(units):
         if u.quote:
-            first = i if i == 0 or units[i - 1].line != u.line else spans[i - 1][0]
-            spans[i] = (first, i)
-            for k in range(first, i):
-                spans[k] = (first, i)
-    return spans
+            first.setdefault(u.line, i)
+            last[u.line] = i
+    return {i: (first[u.line], last[u.line]) for i, u in enumerate(units) if u.quote}
 
 
 def context_range(

@@ -50,6 +50,13 @@ COMPANY_CLASS = re.compile(
     r"\b(?:vilken|vilket|vilka|which|what)\s+(?:\w+\s+)?" + COMPANY_NOUN + r"\b",
     re.IGNORECASE,
 )
+# "vilka kommuner/universitet/konsultföretag": nor are the regions and agencies that
+# present a session (confsearch.answers.naming)
+OTHER_BODY_CLASS = re.compile(
+    r"\b(?:vilken|vilket|vilka|which|what)\s+(?:\w+\s+)?(?:\w*kommun\w*|konsult\w*|\w*byrå\w*|"
+    r"universitet\w*|lärosäte\w*|municipalit\w*|consultanc\w*|universit\w*)",
+    re.IGNORECASE,
+)
 
 
 # Roles a "who" question can ask for, folded as the texts write them (English ones as
