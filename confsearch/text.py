@@ -161,7 +161,7 @@ ABBREVIATIONS = frozenset((
 # Sentence punctuation with any closing quotes or brackets.
 _END_RE = re.compile(r"[.!?…]+[\"”»’')\]]*")
 _SPACE_RE = re.compile(r"\s+")
-_OPENERS = "(\"'”»“«"
+OPENERS = "(\"'”»“«"  # what may stand before a sentence's first word
 
 
 def _token_before(text: str, floor: int, dot: int) -> tuple[int, str]:
@@ -175,7 +175,7 @@ def _token_before(text: str, floor: int, dot: int) -> tuple[int, str]:
 def _ends_sentence(text: str, floor: int, punct_start: int) -> bool:
     """Whether the "." at ``punct_start`` ends a sentence (abbreviations, initials, items)."""
     tok_start, token = _token_before(text, floor, punct_start)
-    token = token.lstrip(_OPENERS).lower()
+    token = token.lstrip(OPENERS).lower()
     if token in ABBREVIATIONS:
         return False
     if len(token) == 1 and token.isalpha():
@@ -249,56 +249,6 @@ def ends_sentence(text: str, *, colon: bool = False) -> bool:
 def split_sentences(text: str) -> list[str]:
     """The sentences of ``text`` as strings, whitespace inside each collapsed."""
     return [" ".join(text[s:e].split()) for s, e in sentence_spans(text)]
-
-
-# Words that open a sentence which only makes sense after the one before it: it points
-# back ("Det vill säga …", "Detta …", "Hon …") or continues it ("dvs. …", "och …").
-# Lower case; compared with the sentence's first words, case-folded.
-_POINTS_BACK = (
-    "det vill säga",
-    "dvs",
-    "d.v.s",
-    "detta",
-    "dessa",
-    "denna",
-    "det",
-    "de",
-    "dem",
-    "deras",
-    *("han", "hon", "hen"),
-    "därför",
-    *("sådan", "sådana", "sådant"),
-)
-_FIRST_WORDS_RE = re.compile(r"[\w.]+(?:\s+[\w.]+){0,2}")
-
-
-def needs_previous(sentence: str) -> bool:
-    """Whether a sentence needs the one before it to be understood.
-
-    It opens with a word that points back ("Det vill säga alla aktörer …", "Detta …",
-    "Han/Hon …", "Även sådana …") or with a lower-case letter (a fragment). A quote or list
-    line stands on its own and never needs its predecessor.
-    """
-    s = sentence.strip()
-    if not s or is_list_line(s):
-        return False
-    s = s.lstrip(_OPENERS)
-    if s[:1].islower():
-        return True
-    m = _FIRST_WORDS_RE.match(s)
-    if not m:
-        return False
-    head = m.group(0).casefold().rstrip(".")
-    words = head.split()
-    first = words[1 if words[0] in ("även", "också") and len(words) > 1 else 0].rstrip(".")
-    return first in _POINTS_BACK or any(
-        " " in w and (head + " ").startswith(w + " ") for w in _POINTS_BACK
-    )
-
-
-def needs_next(sentence: str) -> bool:
-    """Whether a sentence only introduces what follows: it ends with ":"."""
-    return sentence.rstrip().rstrip("\"”»’')]").endswith(":")
 
 
 def trim_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -18,7 +18,6 @@ from confsearch.text import (
     is_list_line,
     is_quote_line,
     is_url_only,
-    needs_previous,
     quote_text,
     sentence_spans,
     split_sentences,
@@ -168,23 +167,6 @@ def test_quote_and_list_lines():
     assert strip_emphasis("lärpass som hette *Oväntade vinster* och __mer__") == (
         "lärpass som hette Oväntade vinster och mer"
     )
-
-
-def test_a_sentence_that_points_back_needs_the_one_before():
-    for sentence in (
-        "Även sådana frågor behöver man arbeta med.",
-        "Dessa lager visar mer.",
-        "Också det är viktigt.",
-        "Sådana projekt dör ofta efteråt.",
-    ):
-        assert needs_previous(sentence), sentence
-    for sentence in (
-        "Även Region Örebro län gör det.",
-        "Även om det regnar cyklar vi.",
-        "Regionen gör det.",
-        "- Det finns, säger X.",
-    ):
-        assert not needs_previous(sentence), sentence
 
 
 # --------------------------------------------------------------------------- folding

@@ -11,13 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from confsearch.answers.standalone import needs_next, needs_previous
 from confsearch.reading.people import extract_speakers
-from confsearch.text import (
-    QUOTE_LINE_RE,
-    needs_next,
-    needs_previous,
-    split_sentences,
-)
+from confsearch.text import QUOTE_LINE_RE, split_sentences
 from confsearch.tuning import MAX_CONTEXT, MAX_UNIT_CHARS
 
 # --------------------------------------------------------------------------- units
@@ -64,12 +60,13 @@ def context_range(
 ) -> tuple[int, int] | None:
     """The units (first, last) that make unit ``i`` a whole statement.
 
-    The sentences before it that it points back to (:func:`confsearch.text.needs_previous`,
-    at most :data:`MAX_CONTEXT`) and, if it ends with ":", the sentence it introduces.
-    None when what it introduces is missing: a fragment is never an answer. A sentence of
-    a quote line (``quotes``: unit -> the quote's first and last unit) is shown to the
-    quote's end, so the speaker named there stays with it, and from the quote's start when
-    the speaker is named only before it; quotes are never brought along as context.
+    The sentences before it that it points back to
+    (:func:`confsearch.answers.standalone.needs_previous`, at most :data:`MAX_CONTEXT`)
+    and, if it ends with ":", the sentence it introduces. None when what it introduces is
+    missing: a fragment is never an answer. A sentence of a quote line (``quotes``: unit ->
+    the quote's first and last unit) is shown to the quote's end, so the speaker named
+    there stays with it, and from the quote's start when the speaker is named only before
+    it; quotes are never brought along as context.
     """
     quotes = quotes or {}
     if i in quotes:
