@@ -283,9 +283,42 @@ _CLOSED_FOLDED = frozenset(fold(w) for w in CLOSED_CLASS)
 def never_a_topic(word: str) -> bool:
     """A verb form, an adjective's comparative or superlative ("smidigare",
     "viktigaste") or a closed-class word ("utöver", "just"): what a question asks or how,
-    never what it is about. False when unsure."""
+    never what it is about. False when unsure. A word typed without å/ä/ö that the
+    dictionary does not know ("jamfor", "astadkomma", "tva") is judged by the words it can
+    be with them: never a topic when every one of them is never one."""
     low = word.lower()
-    if fold(low) in _CLOSED_FOLDED or is_verb_form(word) or low in NUMBER_WORDS:
+    if _never_a_topic(low):
         return True
-    telling = _telling(word)
+    if _telling(low) or low in _FOLDED_NUMBERS:
+        return low in _FOLDED_NUMBERS
+    known = [w for w in _with_accents(low) if w != low and (_telling(w) or w in NUMBER_WORDS)]
+    return bool(known) and all(_never_a_topic(w) for w in known)
+
+
+def _never_a_topic(low: str) -> bool:
+    if fold(low) in _CLOSED_FOLDED or is_verb_form(low) or low in NUMBER_WORDS:
+        return True
+    telling = _telling(low)
     return bool(telling) and all(_comparison(e, f, a) for e, _, f, a in telling)
+
+
+_FOLDED_NUMBERS = frozenset(fold(w) for w in NUMBER_WORDS)
+# A word typed without å/ä/ö is restored at most this many letters deep (3^4 spellings).
+MAX_RESTORED = 4
+
+
+def _with_accents(word: str) -> list[str]:
+    """The spellings ``word`` may stand for with å/ä/ö: each "a" as a, å or ä and each "o"
+    as o or ö ("jamfor" -> "jämför", …); none when it already has one or too many."""
+    if any(c in word for c in "åäö"):
+        return []
+    at = [i for i, c in enumerate(word) if c in "ao"]
+    if not at or len(at) > MAX_RESTORED:
+        return []
+    out = [""]
+    last = 0
+    for i in at:
+        choices = "aåä" if word[i] == "a" else "oö"
+        out = [w + word[last:i] + c for w in out for c in choices]
+        last = i + 1
+    return [w + word[last:] for w in out]

@@ -94,3 +94,12 @@ def test_never_a_topic(word, expected):
 def test_number_words_are_never_a_topic():
     assert never_a_topic("två") and never_a_topic("three")
     assert not is_verb_form("två")
+
+
+def test_a_word_typed_without_accents_is_judged_by_its_spellings_with_them():
+    # "jämför" (a verb) and "två" (a number) typed without å/ä/ö: never a topic
+    assert never_a_topic("jamfor") and never_a_topic("tva") and never_a_topic("paverkar")
+    # nouns typed so stay topics, and a word the dictionary knows as written ("galler")
+    # is judged as written, not as the verb it might stand for ("gäller")
+    for word in ("cykelbibliotek", "hushall", "foretagare", "ojamlikhet", "galler", "lan"):
+        assert not never_a_topic(word), word
