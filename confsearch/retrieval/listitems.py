@@ -164,8 +164,13 @@ def _class_words_at(cls: str, sentence: str) -> list[int]:
 
 
 def speaks_of(cls: str, text: str) -> bool:
-    """Whether ``text`` speaks of things of class ``cls`` at all."""
-    return bool(_class_words_at(cls, text))
+    """Whether a statement of ``text`` speaks of things of class ``cls`` at all: a question
+    the text asks ("Vilka drivkrafter premieras?") tells of none."""
+    return any(
+        _class_words_at(cls, sentence)
+        for sentence in split_sentences(text)
+        if not sentence.rstrip(" ”\"»’')").endswith("?")
+    )
 
 
 _NAME_REACH = 60  # characters after the class's word a name of its things may start
@@ -202,10 +207,13 @@ _INSTANCES_QUESTION = re.compile(
 )
 # What introduces the instances after the class's word: "X: …", "X, till exempel …",
 # "X såsom …", "X (…)", "such as …", within a few words of it. Not a bare "som": "400
-# organisationer i Sverige som hjälper …" describes them and names none.
+# organisationer i Sverige som hjälper …" describes them and names none; but "som" before
+# a list does give them ("behov som sjukresor, transporter till skola osv.").
 _INSTANCE_MARK = re.compile(
     r"^[^.?!]{0,40}?(?::|–|—|\(|\bsåsom\b|\btill\s+exempel\b|\bt\.\s?ex\b|"
-    r"\bexempelvis\b|\bbland\s+annat\b|\bsuch\s+as\b|\bincluding\b|\blike\b)",
+    r"\bexempelvis\b|\bbland\s+annat\b|\bsuch\s+as\b|\bincluding\b|\blike\b|"
+    r"\bsom\s+[^.?!,]{2,40},\s*[^.?!]{2,60}?(?:\bosv\b|\bo\.s\.v\b|\bm\.?m\b|\bmed\s+mera\b|"
+    r"\betc\b))",
     re.IGNORECASE,
 )
 

@@ -187,6 +187,9 @@ def test_a_question_asking_for_instances_in_so_many_words(question, english, cls
         # a relative clause describes them and names none
         ("Det finns över 400 organisationer i Sverige som hjälper företag.", False, False),
         ("Samarbetet ökar mellan områden.", False, False),
+        # "som" before a list gives them; a question the text asks tells of none
+        ("De såg målkonflikter som bostäder mot natur, vindkraft mot renskötsel osv.", True, True),
+        ("Vilka målkonflikter finns och vem hanterar dem?", False, False),
     ],
 )
 def test_a_sentence_gives_instances_right_after_the_class_word(text, speaks, gives):
