@@ -37,7 +37,7 @@ from confsearch.answers.candidates import (
 )
 from confsearch.answers.citation import Source, cite, unknown_source
 from confsearch.answers.focus import focus_share, focus_terms, focus_weights
-from confsearch.answers.naming import named_first
+from confsearch.answers.naming import named_first, names_answer
 from confsearch.answers.sentences import (
     announces_session,
     defines,
@@ -265,6 +265,11 @@ def answer(
     ranked = sorted(cands, key=lambda c: (-c.score, c.citation, c.position))
     top = ranked[0].score if ranked else 0.0
     lead = next((c for c in ranked if _answers(q, c, top)), None)
+    if lead is not None and not names_answer(q, lead):
+        # a sentence of the same passage that names the answer itself leads instead
+        pid = lead.hit.passage.id
+        same = (c for c in ranked if c.hit.passage.id == pid and _answers(q, c, top))
+        lead = next((c for c in same if names_answer(q, c)), lead)
     if lead is not None and lead.quote and q.asks == "said" and _names_only(q):
         # "Vad sa Mona Karila?": nothing to choose one of her sentences by, so her quote
         # is shown whole, in the order she said it

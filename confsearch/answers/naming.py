@@ -49,6 +49,21 @@ def named_first(q: Question, c: Candidate) -> str:
     return f"{and_list(list(dict.fromkeys(named)))}: {c.text}" if named else c.text
 
 
+def names_answer(q: Question, c: Candidate) -> bool:
+    """Whether a "who" or "which organisation" candidate names the answer in its own
+    words, not only through the card's speakers and organisations: the stronger answer,
+    preferred to lead ("Vem är den normativa företagaren …, frågar Maria Lidberg och
+    Maarit Nurkkala" over another sentence of their session)."""
+    if q.asks == "person":
+        people = _people_in(c.text, c.hit.passage.speakers)
+        if q.people_only:
+            people = [n for n in people if not find_mentions(n)]
+        return any(new_name(n, q) for n in people)
+    if q.asks == "organisation":
+        return any(new_name(m.name, q) for m in find_mentions(c.text))
+    return False
+
+
 def _card_answers(q: Question) -> bool:
     """Whether the card's own organisations (regions and agencies presenting the session)
     answer "which organisation": not when a company, a municipality, a university or a

@@ -500,3 +500,21 @@ def test_real_model_answer_quotes_the_cykelbibliotek_card(real_index, real_embed
     off = answer(searcher.search("Hur bakar man surdegsbröd?", k=5), embedder=real_embedder)
     assert not off.confident and off.message.startswith(NO_ANSWER)
     assert "Texterna nämner inte: " in off.message and "surdegsbröd" in off.message
+
+
+def test_a_who_answer_leads_with_the_sentence_that_names_the_person():
+    # Both sentences are about Loket and the card names its speaker, so either would
+    # "hold" a person; the one whose own words name him leads, not the card's name put
+    # before the other.
+    text = (
+        "Loket ger de industriella klustren hjälp att växa och leda processen. "
+        "Per-Erik Andersson berättar att Loket ger klustren hjälp att växa."
+    )
+    hits = [make_hit(1, text, speakers=("Per-Erik Andersson",))]
+    q = "Vem berättade att Loket ger industriella kluster hjälp att växa?"
+    first = answer(response(q, hits)).sentences[0].text
+    assert first == "Per-Erik Andersson berättar att Loket ger klustren hjälp att växa."
+    # a sentence of another passage that names someone never takes the lead from it
+    other = make_hit(2, "Anna Berg berättar att Loket ger klustren hjälp.", pid="p2")
+    first = answer(response(q, [make_hit(1, text.split(". ")[0] + "."), other]))
+    assert "Anna Berg" not in first.sentences[0].text

@@ -311,6 +311,16 @@ def test_who_and_which_region_are_named_in_the_first_sentence():
         regions=("Region Norrbotten", "Region Västerbotten"),
     )
     ans = answer(response("Vilken region vill bredda ekonomin bortom stål och gruva?", [two]))
+    # the sentence that names it in its own words leads (answers.naming.names_answer)
+    assert ans.sentences[0].text == "Vi vill bredda den, säger Region Norrbotten."
+    # in a quote, named at its end: brought to the front, the card's region the text
+    # names and not both
+    one = make_hit(
+        1,
+        "- Ekonomin domineras av stål och gruva. Vi vill bredda den, säger Region Norrbotten.",
+        regions=("Region Norrbotten", "Region Västerbotten"),
+    )
+    ans = answer(response("Vilken region vill bredda ekonomin bortom stål och gruva?", [one]))
     assert ans.sentences[0].text.startswith("Region Norrbotten: Ekonomin")
 
 
