@@ -19,7 +19,7 @@ their lexical scores come from :mod:`confsearch.answers.candidates`. This module
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,7 +37,7 @@ from confsearch.answers.candidates import (
 )
 from confsearch.answers.citation import Source, cite, unknown_source
 from confsearch.answers.focus import focus_share, focus_terms, focus_weights
-from confsearch.answers.naming import named_first, names_answer
+from confsearch.answers.naming import asked_names, named_first, names_answer, quotes_the_asked
 from confsearch.answers.sentences import (
     announces_session,
     defines,
@@ -207,6 +207,16 @@ def _choose(ranked: list[Candidate], max_sentences: int) -> list[Candidate]:
     return chosen[:1] + beside + rest
 
 
+def _in_passage(
+    ranked: list[Candidate], lead: Candidate, better: Callable[[Candidate], bool]
+) -> Candidate:
+    """The best candidate of the lead's passage that is ``better``, else the lead. Never
+    one of another passage: across passages, a stronger kind of sentence is as often
+    about another session (rounds 7-19, dev20: another session's speaker put first)."""
+    pid = lead.hit.passage.id
+    return next((c for c in ranked if c.hit.passage.id == pid and better(c)), lead)
+
+
 def _names_only(q: Question) -> bool:
     """Whether the question's only content words are names ("Vad sa Mona Karila?")."""
     words = content_words(q.text)
@@ -266,10 +276,14 @@ def answer(
     top = ranked[0].score if ranked else 0.0
     lead = next((c for c in ranked if _answers(q, c, top)), None)
     if lead is not None and not names_answer(q, lead):
-        # a sentence of the same passage that names the answer itself leads instead
-        pid = lead.hit.passage.id
-        same = (c for c in ranked if c.hit.passage.id == pid and _answers(q, c, top))
-        lead = next((c for c in same if names_answer(q, c)), lead)
+        # "who": a sentence that names the answer itself, not through the card
+        lead = _in_passage(ranked, lead, lambda c: _answers(q, c, top) and names_answer(q, c))
+    asked = asked_names(q) if lead is not None and not checked(q) else []
+    if asked and lead is not None and not quotes_the_asked(lead, asked):
+        # "Vad tycker Vinnova om …": the sentence telling what they said
+        lead = _in_passage(
+            ranked, lead, lambda c: _answers(q, c, top) and quotes_the_asked(c, asked)
+        )
     if lead is not None and lead.quote and q.asks == "said" and _names_only(q):
         # "Vad sa Mona Karila?": nothing to choose one of her sentences by, so her quote
         # is shown whole, in the order she said it

@@ -8,17 +8,18 @@ ever put into an answer, so every rule here is about when a name is true.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from confsearch.answers.candidates import Candidate
 from confsearch.answers.sentences import names_in, new_name
 from confsearch.messages import and_list
-from confsearch.reading.people import extract_speakers
-from confsearch.reading.regions import find_mentions
+from confsearch.reading.people import SPEECH_VERBS, extract_speakers
+from confsearch.reading.regions import REGION, find_mentions, typed_mentions
 from confsearch.reading.speakers import running_text_speakers
 from confsearch.retrieval.question import Question
 from confsearch.retrieval.questionroles import OTHER_BODY_CLASS
-from confsearch.text import split_sentences
+from confsearch.text import fold, split_sentences
 
 
 def named_first(q: Question, c: Candidate) -> str:
@@ -62,6 +63,30 @@ def names_answer(q: Question, c: Candidate) -> bool:
     if q.asks == "organisation":
         return any(new_name(m.name, q) for m in find_mentions(c.text))
     return False
+
+
+def asked_names(q: Question) -> list[str]:
+    """Organisations and people a question names ("enligt Vinnova", "Vad sa Per-Erik
+    Andersson …")."""
+    # not a region: the session is its region's, any sentence of it "according to" it
+    return [m.name for m in typed_mentions(q.text) if m.kind != REGION] + [
+        p.name for p in (*extract_speakers([q.text]), *running_text_speakers([q.text]))
+    ]
+
+
+# what they tell: asking ("…, frågar Maria Lidberg") is no statement of theirs
+_SPEECH = re.compile(
+    r"\b(?:" + "|".join(re.escape(v) for v in SPEECH_VERBS if v != "frågar") + r")\b", re.I
+)
+
+
+def quotes_the_asked(c: Candidate, asked: Sequence[str]) -> bool:
+    """Whether the candidate tells what one the question names said ("… från Vinnova sa
+    de ser …"): it names them and has a speech verb."""
+    if c.meta or not _SPEECH.search(c.text):
+        return False
+    low = fold(c.text)
+    return any(fold(w) in low for n in asked for w in n.split()[-1:] if len(w) > 3)
 
 
 def _card_answers(q: Question) -> bool:

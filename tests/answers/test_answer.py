@@ -17,11 +17,14 @@ from confsearch.answers.answer import (
     context_range,
     format_answer,
 )
+from confsearch.answers.candidates import find_candidates
 from confsearch.answers.citation import Source
+from confsearch.answers.naming import asked_names, quotes_the_asked
 from confsearch.answers.units import quote_spans, units_of
 from confsearch.reading.documents import Passage
 from confsearch.retrieval.confidence import ConfidenceModel
 from confsearch.retrieval.index import build_index, load_index
+from confsearch.retrieval.question import analyse
 from confsearch.retrieval.search import FusionConfig, Hit, Searcher, SearchResponse
 from confsearch.text import strip_marker
 from tests.conftest import FakeEmbedder
@@ -518,3 +521,24 @@ def test_a_who_answer_leads_with_the_sentence_that_names_the_person():
     other = make_hit(2, "Anna Berg berättar att Loket ger klustren hjälp.", pid="p2")
     first = answer(response(q, [make_hit(1, text.split(". ")[0] + "."), other]))
     assert "Anna Berg" not in first.sentences[0].text
+
+
+def test_what_an_organisation_thinks_leads_with_the_sentence_that_quotes_it():
+    # The question names Vinnova (an agency, not the session's region): the sentence that
+    # tells what people from Vinnova said leads, not the one about the same topic before it.
+    text = (
+        "Det finns över 400 organisationer i Sverige som hjälper små och medelstora företag "
+        "att växa i hela landet. "
+        "Anna Berg från Vinnova sa att organisationer för små och medelstora företag är "
+        "splittrade."
+    )
+    hits = [make_hit(1, text, regions=("Vinnova",))]
+    q = "Vad tycker Vinnova om organisationer som hjälper små och medelstora företag?"
+    first = answer(response(q, hits)).sentences[0].text
+    assert first.startswith("Anna Berg från Vinnova sa")
+    # a region the question names locates the session (any sentence of it is the
+    # region's): no sentence is preferred for it; asking is no statement of theirs
+    assert asked_names(analyse("Vad tycker Region Värmland om samverkan?")) == []
+    asked = asked_names(analyse(q))
+    asking = make_hit(1, "Vem finansierar vi, frågar Anna Berg från Vinnova.")
+    assert not quotes_the_asked(find_candidates([asking])[0], asked)
