@@ -37,7 +37,13 @@ from confsearch.answers.candidates import (
 )
 from confsearch.answers.citation import Source, cite, unknown_source
 from confsearch.answers.focus import focus_share, focus_terms, focus_weights
-from confsearch.answers.naming import asked_names, named_first, names_answer, quotes_the_asked
+from confsearch.answers.naming import (
+    asked_names,
+    named_first,
+    names_answer,
+    quotes_the_asked,
+    referent_first,
+)
 from confsearch.answers.sentences import (
     announces_session,
     defines,
@@ -47,6 +53,7 @@ from confsearch.answers.sentences import (
 )
 from confsearch.answers.units import answer_units as answer_units
 from confsearch.answers.units import context_range as context_range
+from confsearch.answers.vectors import sentence_vectors
 from confsearch.embedding.model import Embedder
 from confsearch.messages import (
     NEAREST_HEADING,
@@ -57,6 +64,7 @@ from confsearch.messages import (
 from confsearch.retrieval.listitems import gives_instances, speaks_of
 from confsearch.retrieval.question import Question, analyse, content_words
 from confsearch.retrieval.search import FusionConfig, Hit, SearchResponse
+from confsearch.text import strip_marker
 from confsearch.tuning import (
     ABOUT_FOCUS,
     CONTINUATION_EDGE,
@@ -104,24 +112,6 @@ def _no_answer(response: SearchResponse) -> str:
     """ "Inget tydligt svar …" and why, when a rule knows (names, quantities)."""
     reasons = response.no_answer_reasons()
     return f"{NO_ANSWER} {reasons}" if reasons else NO_ANSWER
-
-
-def _embed(embedder: Embedder, texts: list[str]) -> np.ndarray:
-    """Passage-side vectors of answer sentences, each encoded once per process: the seed
-    corpus's few hundred sentences are all cached after a few questions, so an answer
-    costs the question's own encoding and a dot product."""
-    key = getattr(embedder, "name", "")
-    todo = [t for t in dict.fromkeys(texts) if (key, t) not in _VECTORS]
-    if todo:
-        if len(_VECTORS) + len(todo) > MAX_CACHED:
-            _VECTORS.clear()
-        for t, v in zip(todo, embedder.encode_passages(todo), strict=True):
-            _VECTORS[(key, t)] = np.asarray(v, dtype=np.float32)
-    return np.stack([_VECTORS[(key, t)] for t in texts])
-
-
-_VECTORS: dict[tuple[str, str], np.ndarray] = {}
-MAX_CACHED = 20_000
 
 
 def _assess(q: Question, focus: list[set[str]], cands: list[Candidate]) -> None:
@@ -217,6 +207,23 @@ def _in_passage(
     return next((c for c in ranked if c.hit.passage.id == pid and better(c)), lead)
 
 
+def _first_text(
+    q: Question, c: Candidate, embedder: Embedder | None, question: np.ndarray | None
+) -> str:
+    """The lead as shown: the sentence that answers first, its pronoun's referent named
+    before it (:func:`confsearch.answers.naming.referent_first`) when the sentence alone
+    is as close to the question as the one it points back to (else that one holds what
+    is asked, and is shown first, as written); or a "who" answer's name put first."""
+    text = referent_first(c)
+    if text is not None and embedder is not None and question is not None:
+        alone, before = (
+            sentence_vectors(embedder, [c.core, strip_marker(c.units[c.span[0]])]) @ question
+        )
+        if alone >= before:
+            return text
+    return named_first(q, c)
+
+
 def _names_only(q: Question) -> bool:
     """Whether the question's only content words are names ("Vad sa Mona Karila?")."""
     words = content_words(q.text)
@@ -243,6 +250,7 @@ def answer(
     the one holding what the question asks for first (:mod:`confsearch.retrieval.question`); not
     confident when no sentence holds it (:mod:`confsearch.answers.sentences`)."""
     q = analyse(response.query)
+    question: np.ndarray | None = None  # the question's vector, once embedded
     hits = list(response.hits[: max(max_hits, 0)])
     cands = find_candidates(hits)
     # the words locating the session (its region, its speaker) match its every sentence
@@ -262,8 +270,9 @@ def answer(
         focus = " ".join(q.focus)
         asked = [response.query, focus] if focus and focus != response.query else [response.query]
         qvecs = np.asarray(embedder.encode_queries(asked), dtype=np.float32)
+        question = qvecs[0]
         # the sentence with the context it needs: a pronoun's referent counts
-        vectors = _embed(embedder, [c.embedded for c in cands])
+        vectors = sentence_vectors(embedder, [c.embedded for c in cands])
         cosines = vectors @ qvecs[0]
         if len(qvecs) > 1:
             cosines = (1 - FOCUS_MIX) * cosines + FOCUS_MIX * (vectors @ qvecs[1])
@@ -300,7 +309,7 @@ def answer(
         # the nearest sentences of no answer are shown as written: a name put first
         # would read as the answer the message says the texts do not give
         AnswerSentence(
-            named_first(q, c) if i == 0 and confident else c.text,
+            _first_text(q, c, embedder, question) if i == 0 and confident else c.text,
             c.citation,
             c.hit,
             round(c.score, 4),

@@ -2,8 +2,11 @@
 
 When the answer's first sentence does not name the person or organisation asked for, the
 name is put before it ("Region Örebro län: …"), taken from the text after it (a quote's
-speaker at its end) or from the card's own speakers and organisations. Nothing else is
-ever put into an answer, so every rule here is about when a name is true.
+speaker at its end) or from the card's own speakers and organisations. A sentence that
+answers but opens with a pronoun ("De utvecklade modellen …") opens the answer with the
+name it stands for put before it, when the sentence it points back to opens with that
+name (:func:`referent_first`). Nothing else is ever put into an answer, so every rule
+here is about when a name is true.
 """
 
 from __future__ import annotations
@@ -19,7 +22,29 @@ from confsearch.reading.regions import REGION, find_mentions, typed_mentions
 from confsearch.reading.speakers import running_text_speakers
 from confsearch.retrieval.question import Question
 from confsearch.retrieval.questionroles import OTHER_BODY_CLASS
-from confsearch.text import fold, split_sentences
+from confsearch.text import fold, split_sentences, strip_marker
+
+_PRONOUN_SUBJECT = re.compile(r"(?:De|Deras|Dem|Han|Hon|Hen)\b")
+
+
+def referent_first(c: Candidate) -> str | None:
+    """ "Region Västerbotten: De formade därför ett projekt …" for a lead shown after the
+    one sentence it points back to, when that sentence opens with the name the pronoun
+    stands for ("Region Västerbotten startade med …"): the sentence that answers opens the
+    answer, its referent put before it. None when that cannot be told."""
+    first, last = c.span
+    if c.quote or c.position - first != 1 or not _PRONOUN_SUBJECT.match(c.core):
+        return None
+    context = strip_marker(c.units[first])
+    mentions = find_mentions(context)
+    if mentions and mentions[0].start == 0:
+        agent = mentions[0].name
+    else:
+        people = [*extract_speakers([context]), *running_text_speakers([context])]
+        agent = next((p.name for p in people if context.startswith(p.name)), "")
+    if not agent:
+        return None
+    return f"{agent}: " + " ".join(strip_marker(u) for u in c.units[c.position : last + 1])
 
 
 def named_first(q: Question, c: Candidate) -> str:

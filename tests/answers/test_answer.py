@@ -542,3 +542,31 @@ def test_what_an_organisation_thinks_leads_with_the_sentence_that_quotes_it():
     asked = asked_names(analyse(q))
     asking = make_hit(1, "Vem finansierar vi, frågar Anna Berg från Vinnova.")
     assert not quotes_the_asked(find_candidates([asking])[0], asked)
+
+
+def test_a_pronoun_led_answer_opens_with_its_sentence_and_names_the_referent(fake_embedder):
+    # "De utvecklade modellen …" answers; it points back to a sentence that opens with
+    # the name "De" stands for: the answer opens with it, the name put before it.
+    text = (
+        "Myndigheten för ungdoms- och civilsamhällesfrågor berättar om en samverkansmodell "
+        "för offentliga aktörer. De utvecklade modellen via samråd och referensgrupper."
+    )
+    q = "Hur utvecklades modellen, via samråd och referensgrupper?"
+    ans = answer(response(q, [make_hit(1, text)]), fake_embedder)
+    assert ans.sentences[0].text == (
+        "Myndigheten för ungdoms- och civilsamhällesfrågor: "
+        "De utvecklade modellen via samråd och referensgrupper."
+    )
+    # when what is asked is in the sentence pointed back to, it is shown first, as written
+    q = "Vad berättar myndigheten om en samverkansmodell för offentliga aktörer?"
+    ans = answer(response(q, [make_hit(1, text)]), fake_embedder)
+    assert ans.sentences[0].text.startswith(
+        "Myndigheten för ungdoms- och civilsamhällesfrågor berättar"
+    )
+    # no name to put first ("Utifrån statistik …"): shown as written
+    plain = (
+        "Utifrån statistik skapades hushåll. De utvecklade modellen via samråd och referensgrupper."
+    )
+    q = "Hur utvecklades modellen, via samråd och referensgrupper?"
+    ans = answer(response(q, [make_hit(1, plain)]), fake_embedder)
+    assert ans.sentences[0].text.startswith("Utifrån statistik")
