@@ -284,7 +284,7 @@ def never_a_topic(word: str) -> bool:
     """A verb form, an adjective's comparative or superlative ("smidigare",
     "viktigaste") or a closed-class word ("utöver", "just"): what a question asks or how,
     never what it is about. False when unsure. A word typed without å/ä/ö that the
-    dictionary does not know ("jamfor", "astadkomma", "tva") is judged by the words it can
+    dictionary does not know ("jamfor", "paverkar", "tva") is judged by the words it can
     be with them: never a topic when every one of them is never one."""
     low = word.lower()
     if _never_a_topic(low):
@@ -303,7 +303,7 @@ def _never_a_topic(low: str) -> bool:
 
 
 _FOLDED_NUMBERS = frozenset(fold(w) for w in NUMBER_WORDS)
-# A word typed without å/ä/ö is restored at most this many letters deep (3^4 spellings).
+# A word typed without å/ä/ö is restored when it has at most this many a and o (81 spellings).
 MAX_RESTORED = 4
 
 
