@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from confsearch.answers.candidates import Candidate
 from confsearch.answers.sentences import names_in, new_name
 from confsearch.messages import and_list
-from confsearch.reading.people import SPEECH_VERBS, extract_speakers
+from confsearch.reading.people import SPEECH_VERBS
 from confsearch.reading.regions import REGION, find_mentions, typed_mentions
-from confsearch.reading.speakers import running_text_speakers
+from confsearch.reading.speakers import people_named
 from confsearch.retrieval.question import Question
 from confsearch.retrieval.questionroles import OTHER_BODY_CLASS
 from confsearch.text import fold, split_sentences, strip_marker
@@ -40,8 +40,7 @@ def referent_first(c: Candidate) -> str | None:
     if mentions and mentions[0].start == 0:
         agent = mentions[0].name
     else:
-        people = [*extract_speakers([context]), *running_text_speakers([context])]
-        agent = next((p.name for p in people if context.startswith(p.name)), "")
+        agent = next((p.name for p in people_named(context) if context.startswith(p.name)), "")
     if not agent:
         return None
     return f"{agent}: " + " ".join(strip_marker(u) for u in c.units[c.position : last + 1])
@@ -95,7 +94,7 @@ def asked_names(q: Question) -> list[str]:
     Andersson …")."""
     # not a region: the session is its region's, any sentence of it "according to" it
     return [m.name for m in typed_mentions(q.text) if m.kind != REGION] + [
-        p.name for p in (*extract_speakers([q.text]), *running_text_speakers([q.text]))
+        p.name for p in people_named(q.text)
     ]
 
 
@@ -130,5 +129,4 @@ def _speakers_in(text: str, speakers: Sequence[str]) -> list[str]:
 def _people_in(text: str, speakers: Sequence[str]) -> list[str]:
     """People ``text`` names: the card's speakers and those the reader's rules find (a
     name by a speech verb or with its affiliation), not a project's capitalised name."""
-    found = [*extract_speakers([text]), *running_text_speakers([text])]
-    return _speakers_in(text, speakers) + [p.name for p in found]
+    return _speakers_in(text, speakers) + [p.name for p in people_named(text)]

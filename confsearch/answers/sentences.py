@@ -24,7 +24,7 @@ from confsearch.analysis import analyze_words
 from confsearch.patterns import WORD_RE
 from confsearch.reading.people import extract_speakers
 from confsearch.reading.regions import find_mentions, is_region, organisation, typed_mentions
-from confsearch.reading.speakers import running_text_speakers
+from confsearch.reading.speakers import people_named
 from confsearch.retrieval import stated
 from confsearch.retrieval.glossary import expansions
 from confsearch.retrieval.listitems import named_things, states_count
@@ -166,9 +166,8 @@ def has_role(question: Question, sentence: str) -> bool:
     """Whether ``sentence`` gives a person's role ("Mirja Mattsson, projektledare för Rena
     resan"; "chef Värmlandsrådsavdelningen"), that of a person the question names when
     it names one: the reader's own rules for speakers and their roles decide."""
-    people = [*extract_speakers([sentence]), *running_text_speakers([sentence])]
     asked = _named_words(question.text)
-    for person in people:
+    for person in people_named(sentence):
         if not person.role:
             continue
         parts = WORD_RE.findall(person.name)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from confsearch.reading import orgs
 from confsearch.reading.documents import Person, Session
-from confsearch.reading.people import _NAME, _NAMES, _split_names, _valid_name
+from confsearch.reading.people import _NAME, _NAMES, _split_names, _valid_name, extract_speakers
 from confsearch.reading.regions import PRESENTING_VERBS
 from confsearch.text import fold_key, strip_emphasis
 
@@ -44,6 +44,13 @@ _PASSIVE_RE = re.compile(
 _PRESENTING_RE = re.compile(
     r"^(?:,\s*)?\s+(?:även\s+|också\s+)?(?:" + "|".join(PRESENTING_VERBS) + r")\b"
 )
+
+
+def people_named(text: str) -> list[Person]:
+    """People ``text`` names by the reader's rules: beside a speech verb or on a presenter
+    line (:func:`confsearch.reading.people.extract_speakers`) and in running text
+    (:func:`running_text_speakers`), not any capitalised name (a project's)."""
+    return [*extract_speakers([text]), *running_text_speakers([text])]
 
 
 def running_text_speakers(paragraphs: Sequence[str]) -> list[Person]:
