@@ -289,9 +289,11 @@ def never_a_topic(word: str) -> bool:
     low = word.lower()
     if _never_a_topic(low):
         return True
-    if _telling(low) or low in _FOLDED_NUMBERS:
-        return low in _FOLDED_NUMBERS
-    known = [w for w in _with_accents(low) if w != low and (_telling(w) or w in NUMBER_WORDS)]
+    if low in _FOLDED_NUMBERS:
+        return True  # "tva"
+    if _telling(low):
+        return False  # the dictionary knows it as written ("galler"): judged as written
+    known = [w for w in _with_accents(low) if w != low and _telling(w)]
     return bool(known) and all(_never_a_topic(w) for w in known)
 
 
