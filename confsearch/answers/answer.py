@@ -200,7 +200,7 @@ def _choose(ranked: list[Candidate], max_sentences: int) -> list[Candidate]:
 def _in_passage(
     ranked: list[Candidate], lead: Candidate, better: Callable[[Candidate], bool]
 ) -> Candidate:
-    """The best candidate of the lead's passage that is ``better``, else the lead. Never
+    """The first of ``ranked`` of the lead's passage that is ``better``, else the lead. Never
     one of another passage: across passages, a stronger kind of sentence is as often
     about another session (rounds 7-19, dev20: another session's speaker put first)."""
     pid = lead.hit.passage.id
@@ -222,6 +222,31 @@ def _first_text(
         if alone >= before:
             return text
     return named_first(q, c)
+
+
+def _lead(q: Question, ranked: list[Candidate]) -> Candidate | None:
+    """The sentence the answer opens with: the best that answers (:func:`_answers`), or of
+    its passage the one that names the answer itself ("who") or tells what the one the
+    question names said; None when no sentence answers."""
+    top = ranked[0].score if ranked else 0.0
+    answering = [c for c in ranked if _answers(q, c, top)]
+    if not answering:
+        return None
+    lead = answering[0]
+    if not names_answer(q, lead):
+        # "who": a sentence that names the answer itself, not through the card
+        lead = _in_passage(answering, lead, lambda c: names_answer(q, c))
+    asked = [] if checked(q) else asked_names(q)
+    if asked and not quotes_the_asked(lead, asked):
+        # "Vad tycker Vinnova om …": the sentence telling what they said
+        lead = _in_passage(answering, lead, lambda c: quotes_the_asked(c, asked))
+    if lead.quote and q.asks == "said" and _names_only(q):
+        # "Vad sa Mona Karila?": nothing to choose one of her sentences by, so her quote
+        # is shown whole, in the order she said it
+        pid, end = lead.hit.passage.id, lead.span[1]
+        quote = (c for c in ranked if c.quote and c.hit.passage.id == pid and c.span[1] == end)
+        lead = min(quote, key=lambda c: c.span[0])
+    return lead
 
 
 def _names_only(q: Question) -> bool:
@@ -282,23 +307,7 @@ def answer(
 
     _continue(cands)
     ranked = sorted(cands, key=lambda c: (-c.score, c.citation, c.position))
-    top = ranked[0].score if ranked else 0.0
-    lead = next((c for c in ranked if _answers(q, c, top)), None)
-    if lead is not None and not names_answer(q, lead):
-        # "who": a sentence that names the answer itself, not through the card
-        lead = _in_passage(ranked, lead, lambda c: _answers(q, c, top) and names_answer(q, c))
-    asked = asked_names(q) if lead is not None and not checked(q) else []
-    if asked and lead is not None and not quotes_the_asked(lead, asked):
-        # "Vad tycker Vinnova om …": the sentence telling what they said
-        lead = _in_passage(
-            ranked, lead, lambda c: _answers(q, c, top) and quotes_the_asked(c, asked)
-        )
-    if lead is not None and lead.quote and q.asks == "said" and _names_only(q):
-        # "Vad sa Mona Karila?": nothing to choose one of her sentences by, so her quote
-        # is shown whole, in the order she said it
-        pid, end = lead.hit.passage.id, lead.span[1]
-        quote = (c for c in cands if c.quote and c.hit.passage.id == pid and c.span[1] == end)
-        lead = min(quote, key=lambda c: c.span[0])
+    lead = _lead(q, ranked)
     if lead is not None:
         ranked.remove(lead)
         ranked.insert(0, lead)
