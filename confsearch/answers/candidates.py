@@ -13,7 +13,7 @@ import numpy as np
 
 from confsearch.analysis import analyze
 from confsearch.answers.focus import term_match
-from confsearch.answers.units import context_range, quote_spans, units_of
+from confsearch.answers.units import context_range, joined, quote_spans, units_of
 from confsearch.retrieval.search import Hit
 from confsearch.text import (
     comparable,
@@ -84,10 +84,10 @@ def find_candidates(hits: list[Hit]) -> list[Candidate]:
                 span = (min(span[0], pos - 1), span[1])
             if span is None:
                 continue
-            shown = " ".join(strip_marker(t) for t in texts[span[0] : span[1] + 1])
+            shown = joined(texts, span[0], span[1])
             # a quote's sentence is shown on to its speaker, but that is not its content
             upto = pos if unit.quote else span[1]
-            embedded = " ".join(strip_marker(t) for t in texts[span[0] : upto + 1])
+            embedded = joined(texts, span[0], upto)
             # Words scored on the sentence itself; shown (and embedded) with its context.
             out.append(
                 Candidate(
@@ -158,7 +158,7 @@ def merge_candidates(into: Candidate, other: Candidate) -> None:
 def show_span(c: Candidate, first: int, last: int) -> None:
     """Show the passage's units ``first``..``last`` as ``c``'s text."""
     c.span = (first, last)
-    c.text = " ".join(strip_marker(u) for u in c.units[first : last + 1])
+    c.text = joined(c.units, first, last)
 
 
 def near_duplicate(a: Candidate, b: Candidate) -> bool:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from confsearch.answers.candidates import Candidate
 from confsearch.answers.sentences import names_in, new_name
+from confsearch.answers.units import joined
 from confsearch.messages import and_list
 from confsearch.reading.people import SPEECH_VERBS
 from confsearch.reading.regions import REGION, find_mentions, typed_mentions
@@ -43,7 +44,7 @@ def referent_first(c: Candidate) -> str | None:
         agent = next((p.name for p in people_named(context) if context.startswith(p.name)), "")
     if not agent:
         return None
-    return f"{agent}: " + " ".join(strip_marker(u) for u in c.units[c.position : last + 1])
+    return f"{agent}: {joined(c.units, c.position, last)}"
 
 
 def named_first(q: Question, c: Candidate) -> str:

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from confsearch.answers.standalone import needs_next, needs_previous
 from confsearch.reading.people import extract_speakers
-from confsearch.text import QUOTE_LINE_RE, split_sentences
+from confsearch.text import QUOTE_LINE_RE, split_sentences, strip_marker
 from confsearch.tuning import MAX_CONTEXT, MAX_UNIT_CHARS
 
 # --------------------------------------------------------------------------- units
@@ -42,6 +42,12 @@ def answer_units(text: str) -> list[str]:
     split into sentences by :func:`confsearch.text.split_sentences`, a quote line too
     (its sentences are shown up to its speaker: :func:`context_range`)."""
     return [u.text for u in units_of(text)]
+
+
+def joined(units: list[str], first: int, last: int) -> str:
+    """Units ``first``..``last`` as one text, as an answer shows them (list and quote
+    markers off)."""
+    return " ".join(strip_marker(u) for u in units[first : last + 1])
 
 
 def quote_spans(units: list[Unit]) -> dict[int, tuple[int, int]]:
