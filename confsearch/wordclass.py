@@ -11,13 +11,15 @@ A word is a **verb form** when every way the dictionary derives it is a verb's i
 
 * its entry conjugates — the entry ends in "-a" and its own paradigm holds a past tense or
   supine ("kämpa" → "kämpade"/"kämpat", "glömma" → "glömde", "lyfta" → "lyfte"); a noun
-  in "-a" ("myra") declines instead; and
+  in "-a" ("myra") declines instead; an entry ending in another vowel conjugates when
+  its paradigm holds a present and a supine ("utgå" → "utgår"/"utgått"); and
 * the form is not one of the nouns a verb entry carries ("samverka" → "samverkan",
   "lära" → "lärande": :data:`NOUN_ENDINGS`).
 
 The supines of strong and irregular verbs ("haft", "gjort", "tagit", "deltagit") are
 listed as entries of their own with no verb flag, so they come from a closed table of the
-language's irregular verbs (:data:`IRREGULAR_SUPINES`).
+language's irregular verbs (:data:`IRREGULAR_SUPINES`); a verb form with a passive "-s"
+("antogs", "gjorts") is one too.
 
 A word that is also another entry's form ("fara", a noun and a verb) or that the
 dictionary does not know (names, English words, typos, new compounds) is never a verb
@@ -80,7 +82,7 @@ IRREGULAR_PASTS = frozenset((
     # not those that are also nouns ("steg", "band": "tre steg", "bredband")
     "satte", "gick", "höll", "drog", "stod", "fick", "gav", "blev", "skrev", "bröt",
     "föll", "lät", "vann", "fann", "grep", "strök", "bjöd", "slog", "sålde", "valde",
-    "gjorde",
+    "gjorde", "tog", "antog", "deltog", "åtog", "sade", "lade", "dog", "dök",
 ))
 # Number words: how many is asked or told, never what a question is about ("Var arbetar
 # de två som …?").
@@ -172,13 +174,20 @@ def _forms(d: _Dictionary, entry: str) -> set[str]:
 
 @cache
 def _conjugates(entry: str) -> bool:
-    """An entry in "-a" whose paradigm holds a past tense or supine ("glömde", "kämpat",
-    "erbjudit"), or a present tense beside a passive ("antar", "antas"): a verb. A noun in
-    "-a" declines instead ("myran", "myror", "historier")."""
-    if not entry.endswith("a") or len(entry) < 3:
+    """An entry in "-a" whose paradigm holds a past tense or supine ("glömde", "nämnde",
+    "kämpat", "erbjudit"; a present participle "-ande"/"-ende" is none), or a present tense
+    beside a passive ("antar", "antas"): a verb. A noun in "-a" declines instead ("myran",
+    "myror", "historier"). An entry ending in another vowel conjugates when its paradigm
+    holds a present and a supine ("utgå": "utgår", "utgått"; "dö": "dör", "dött")."""
+    if len(entry) < 2:
         return False
     forms = _forms(_dictionary(), entry) - {entry}
-    past = any(f.endswith(_PAST) and not f.endswith("nde") for f in forms)
+    if not entry.endswith("a"):
+        vowel = entry[-1] in "åöeiouyä" and entry not in NUMBER_WORDS  # "två" (wash)
+        return vowel and entry + "r" in forms and (entry + "tt" in forms or entry + "dde" in forms)
+    if len(entry) < 3:
+        return False
+    past = any(f.endswith(_PAST) and not f.endswith(("ande", "ende")) for f in forms)
     return past or (entry + "r" in forms and entry + "s" in forms)
 
 
@@ -223,10 +232,19 @@ def _participle(entry: str) -> bool:
 _NOUN_FLAGS = "CDEFGHI"
 
 
+def _noun_of_verb(entry: str, form: str) -> bool:
+    """One of the nouns a verb entry carries ("samverkan", "lärande"). A stem ending in
+    "n" has them only after its whole infinitive: "nämnande" is one, "nämns" and "nämnde"
+    are the verb's."""
+    if entry.endswith("na") and not form.startswith(entry):
+        return False
+    return form.endswith(NOUN_ENDINGS)
+
+
 def _verb_analysis(d: _Dictionary, entry: str, form: str, flag: str, added: str) -> bool:
-    if _participle(entry) and not form.endswith(NOUN_ENDINGS):
+    if _participle(entry) and not _noun_of_verb(entry, form):
         return True  # "avslutat", "avslutade": the verb's, as the text would say it
-    if not _conjugates(entry) or form.endswith(NOUN_ENDINGS):
+    if not _conjugates(entry) or _noun_of_verb(entry, form):
         return False
     if form != entry:
         # "J" strips "-a" for the present of "böra", "tillhöra" ("bör", "tillhör")
@@ -272,7 +290,14 @@ def is_verb_form(word: str) -> bool:
         return True
     d = _dictionary()
     telling = _telling(word)
-    return bool(telling) and all(_verb_analysis(d, *a) for a in telling)
+    if telling:
+        return all(_verb_analysis(d, *a) for a in telling) or _passive(w)
+    return _passive(w)
+
+
+def _passive(w: str) -> bool:
+    """A passive or deponent in "-s" of a verb form ("antogs", "gjorts", "nämns")."""
+    return len(w) > 4 and w.endswith("s") and is_verb_form(w[:-1])
 
 
 # typed without å/ä/ö ("utover", "forutom")

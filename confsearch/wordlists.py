@@ -127,6 +127,13 @@ CLOSED_CLASS = frozenset((
     "främst", "särskilt", "speciellt",
     # verb particles and adverbs written as one word ("komma igång", "i stället för")
     "igång", "iväg", "ihop", "isär", "itu", "stället", "istället",
+    # adverbs of place, direction, time and degree, and words that only determine a noun
+    # ("Vilka sorts …", "den enda …", "ytterligare …"): they locate or count, never a topic
+    "ifrån", "emot", "bort", "borta", "inne", "ute", "hemma", "kvar", "dit", "hit",
+    "tillbaka", "igenom", "framåt", "bakåt", "uppåt", "nedåt", "överallt", "någonstans",
+    "ingenstans", "varifrån", "idag", "igår", "imorgon", "framöver", "hittills",
+    "samtidigt", "tillsammans", "åtminstone", "ungefär", "helst", "ytterligare", "enda",
+    "sista", "nästa", "extra", "själva", "vems", "sorts", "slags",
     "besides", "except", "apart", "including", "regarding", "concerning", "according",
     "towards", "toward", "within", "without", "among", "between", "despite", "although",
     "whether", "unless", "until", "since", "while", "beyond", "along", "across",

@@ -26,6 +26,14 @@ from confsearch.wordclass import dictionary_dir, is_verb_form, never_a_topic
         "deltagit",  # a particle verb's compound of one ("tagit")
         "ifrågasatte",  # pasts of irregular verbs ("sätta"), whole or ending a compound
         "bidrog",
+        "nämns",  # a stem in "n": "-ns" and "-nde" are the verb's, not nouns' endings
+        "nämnde",
+        "utgår",  # a verb whose infinitive ends in another vowel than "a"
+        "dör",
+        "uppstå",
+        "antogs",  # the passive of a verb form ("antog", "gjort", "lade")
+        "gjorts",
+        "lades",
     ],
 )
 def test_verb_forms(word):
@@ -42,6 +50,9 @@ def test_verb_forms(word):
         "företagare",
         "samverkan",  # a noun a verb entry carries
         "lärande",
+        "nämnande",  # a stem in "n": the noun after the whole infinitive
+        "tron",  # "tro" is a verb and a noun
+        "bo",
         "hälsa",  # noun and verb: never removed when unsure
         "kassett",  # ends as a short irregular supine ("sett") does: only whole ones count
         "steg",  # an irregular past that is also a noun ("tre steg")
@@ -85,6 +96,11 @@ def test_the_dictionary_is_installed_with_the_requirements():
         ("igång", True),  # a verb particle written as one word ("komma igång")
         ("stället", True),  # "i stället för", as "instead"
         ("samhället", False),
+        ("sorts", True),  # determines a noun ("Vilka sorts …")
+        ("ifrån", True),  # adverbs of place and time
+        ("idag", True),
+        ("Ytterligare", True),
+        ("resenären", False),
     ],
 )
 def test_never_a_topic(word, expected):
