@@ -45,6 +45,7 @@ from confsearch.retrieval.questionroles import (
 )
 from confsearch.retrieval.stated import DURATION_QUESTION
 from confsearch.text import FUNCTION_WORDS, fold, is_english, is_generic
+from confsearch.wordclass import is_verb_form
 
 ASKS = (
     "definition",  # vad är X, vad betyder X, what is X
@@ -235,6 +236,24 @@ _VERB_AFTER = frozenset((
 # fmt: on
 
 
+def _before_verb(text: str) -> str:
+    """``text`` up to its first verb after the first word: the rest is the clause's own.
+    A verb is a verb form, an auxiliary or a function word, or a word a subject pronoun
+    follows ("… Kina tittar man på": the inverted order of a Swedish main clause)."""
+    words = list(WORD_RE.finditer(text))
+    for i, m in enumerate(words[1:], 1):
+        w = m.group().lower()
+        after = words[i + 1].group().lower() if i + 1 < len(words) else ""
+        verb = is_verb_form(w) or w in AUXILIARIES or after in _SUBJECTS
+        if verb or (w in FUNCTION_WORDS and w not in _JOINING):
+            return text[: m.start()]
+    return text
+
+
+_JOINING = frozenset(("och", "samt", "eller", "and", "or"))
+_SUBJECTS = frozenset(("man", "de", "vi", "ni", "han", "hon", "hen", "dom"))
+
+
 def verb_words(text: str) -> list[str]:
     """The words of a question that its grammar marks as verbs: the word after an
     interrogative or a subject pronoun, after an auxiliary ("har talat"), and a word
@@ -317,8 +336,10 @@ def analyse(text: str) -> Question:
     found = m or last
     if found:
         other_class = found.group("cls")
-        # "än Indien tittar …": the first word; "besides steel and mining?": all of it
-        excluded = tuple(content_words(found.group("other"))[: 3 if last else 1])
+        # "än Indien tittar …": the first word; "besides steel and mining?": all of it,
+        # up to a verb ("utöver klimatnyttan nämnde Katja Hagström": "klimatnyttan")
+        other = _before_verb(found.group("other")) if last else found.group("other")
+        excluded = tuple(content_words(other)[: 3 if last else 1])
         if asks in ("other", "method", "organisation") and re.match(
             r"(?:land|länder|countr)", other_class, re.IGNORECASE
         ):

@@ -69,6 +69,19 @@ def test_focus_is_what_is_asked_about_not_who_locates_it():
     assert q.asks == "place" and q.excluded == ("Indien",)
 
 
+@pytest.mark.parametrize(
+    ("question", "excluded"),
+    [
+        # what is left out comes last and ends where the clause's own verb begins
+        ("Vilka miljövinster utöver klimatnyttan nämnde Katja Hagström?", ("klimatnyttan",)),
+        ("Vilka länder förutom Indien och Kina tittar man på?", ("Indien", "Kina")),
+        ("Which sectors are growing besides steel and mining?", ("steel", "mining")),
+    ],
+)
+def test_what_is_left_out_ends_at_the_clauses_verb(question, excluded):
+    assert analyse(question).excluded == excluded
+
+
 def test_the_question_verbs_are_no_topic():
     assert "talat" in verb_words("Vem har talat om landsbygden?")
     assert "surdegsbröd" not in verb_words("Hur bakar man surdegsbröd?")
