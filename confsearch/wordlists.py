@@ -132,7 +132,7 @@ CLOSED_CLASS = frozenset((
     "ifrån", "emot", "bort", "borta", "inne", "ute", "hemma", "kvar", "dit", "hit",
     "tillbaka", "igenom", "framåt", "bakåt", "uppåt", "nedåt", "överallt", "någonstans",
     "ingenstans", "varifrån", "idag", "igår", "imorgon", "framöver", "hittills",
-    "samtidigt", "tillsammans", "åtminstone", "ungefär", "helst", "ytterligare", "enda",
+    "samtidigt", "åtminstone", "ungefär", "helst", "ytterligare", "enda",
     "sista", "nästa", "extra", "själva", "vems", "sorts", "slags",
     "besides", "except", "apart", "including", "regarding", "concerning", "according",
     "towards", "toward", "within", "without", "among", "between", "despite", "although",
