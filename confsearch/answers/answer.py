@@ -67,6 +67,7 @@ from confsearch.retrieval.search import FusionConfig, Hit, SearchResponse
 from confsearch.text import strip_marker
 from confsearch.tuning import (
     ABOUT_FOCUS,
+    ANSWER_SENTENCES,
     CONTINUATION_EDGE,
     DENSE_SPAN,
     FOCUS_MIX,
@@ -268,7 +269,7 @@ def answer(
     response: SearchResponse,
     embedder: Embedder | None = None,
     *,
-    max_sentences: int = 3,
+    max_sentences: int = ANSWER_SENTENCES,
     max_hits: int = 3,
 ) -> Answer:
     """The 1–``max_sentences`` sentences of the top ``max_hits`` hits that best answer,
