@@ -146,7 +146,7 @@ def _continue(cands: list[Candidate]) -> None:
             c.score = best + CONTINUATION_EDGE
 
 
-def _by_lead(c: Candidate, lead: Candidate) -> bool:
+def _fit_to_lead(c: Candidate, lead: Candidate) -> bool:
     """Fit ``c``, of the lead's passage and next to it or sharing its sentences, to the
     lead; True when the lead shows it (now or already). The lead opens the answer with the
     sentence chosen for it: what goes on after it joins it as one statement, but a
@@ -178,7 +178,7 @@ def _choose(ranked: list[Candidate], max_sentences: int) -> list[Candidate]:
         if per_passage.get(pid, 0) >= MAX_PER_PASSAGE:
             continue
         neighbour = bool(chosen) and overlaps(c, chosen[0])
-        if neighbour and _by_lead(c, chosen[0]):
+        if neighbour and _fit_to_lead(c, chosen[0]):
             continue
         joined = next((o for o in chosen[1:] + beside if overlaps(c, o)), None)
         if joined is not None:

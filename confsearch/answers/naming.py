@@ -22,7 +22,6 @@ from confsearch.reading.people import SPEECH_VERBS
 from confsearch.reading.regions import REGION, find_mentions, typed_mentions
 from confsearch.reading.speakers import people_named
 from confsearch.retrieval.question import Question
-from confsearch.retrieval.questionroles import OTHER_BODY_CLASS
 from confsearch.text import fold, split_sentences, strip_marker
 
 _PRONOUN_SUBJECT = re.compile(r"(?:De|Deras|Dem|Han|Hon|Hen)\b")
@@ -118,7 +117,7 @@ def _card_answers(q: Question) -> bool:
     """Whether the card's own organisations (regions and agencies presenting the session)
     answer "which organisation": not when a company, a municipality, a university or a
     consultancy is asked, nor who did a deed ("Vem genomförde utvärderingen?")."""
-    return not (q.companies_only or q.actions or OTHER_BODY_CLASS.search(q.text))
+    return not (q.companies_only or q.actions or q.other_bodies)
 
 
 def _speakers_in(text: str, speakers: Sequence[str]) -> list[str]:

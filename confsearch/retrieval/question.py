@@ -36,6 +36,7 @@ from confsearch.retrieval.questionroles import (
     COMPANY_NOUN,
     DOER_QUESTION,
     JOB_TITLE,
+    OTHER_BODY_CLASS,
     TITLE_WORD,
     WITHIN_BODY,
     asked_roles,
@@ -197,6 +198,9 @@ class Question:
     excluded: tuple[str, ...] = ()  # "andra länder än Indien": Indien
     regions_only: bool = False  # "vilka regioner": an agency is no answer
     companies_only: bool = False  # "vilka företag": neither a region nor an agency
+    # "vilken kommun/konsult/högskola": a body the card's organisations (the regions and
+    # agencies presenting a session) never are
+    other_bodies: bool = False
     people_only: bool = False  # "vem på myndigheten": a person, not the body
     presenter: bool = False  # "Vem berättade om …?": the session's speakers answer
     roles: tuple[str, ...] = ()  # "vilken politiker är ordförande": the roles asked for
@@ -368,6 +372,7 @@ def analyse(text: str) -> Question:
         focus_terms=terms,
         regions_only=asks == "organisation" and bool(_REGION_CLASS.search(text)),
         companies_only=asks == "organisation" and bool(COMPANY_CLASS.search(text)),
+        other_bodies=bool(OTHER_BODY_CLASS.search(text)),
         # "Vem på Region X …?" asks a person; "Finansiär för X?" a funder, a body or not
         people_only=asks == "person"
         and not DOER_QUESTION.match(text)
