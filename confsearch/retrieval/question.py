@@ -26,6 +26,7 @@ from confsearch.retrieval.questionforms import (
     EXPANSION,
     START,
     WHERE_TO_START,
+    before_verb,
     definition_term,
     question_proper,
     was_it,
@@ -46,7 +47,6 @@ from confsearch.retrieval.questionroles import (
 )
 from confsearch.retrieval.stated import DURATION_QUESTION
 from confsearch.text import FUNCTION_WORDS, fold, is_english, is_generic
-from confsearch.wordclass import is_verb_form
 
 ASKS = (
     "definition",  # vad är X, vad betyder X, what is X
@@ -78,7 +78,11 @@ _SAID_AUX = re.compile(
 )
 _ABOUT = re.compile(r"\b(?:om|kring|angående|about|on|regarding)\s+(?P<focus>.+)$", re.IGNORECASE)
 _PERSON = re.compile(
-    START + r"(?:vem|who|vilka\s+(?:var\s+det\s+som|är\s+det\s+som))\b|"
+    START
+    + r"(?:vem|who|vilka\s+(?:var\s+det\s+som|är\s+det\s+som))\b|"
+    # "Vilka från Region Västmanland …?", "Vilka på Vinnova …?": which people of a body
+    + START
+    + r"vilka\s+(?:från|fran|på|hos)\s|"
     # "Vilka Vinnova-företrädare", not "Vilka slags chefer" (a kind, not who)
     r"\b(?:vilken|vilka|which|what)\s+(?!(?:slags|sorts|typ|typer|kind|kinds|type|types)\b)"
     r"(?:\w+\s+)?(?:[\w]+-)?(?:person(?:er)?|people|talare|speakers?|"
@@ -240,24 +244,6 @@ _VERB_AFTER = frozenset((
 # fmt: on
 
 
-def _before_verb(text: str) -> str:
-    """``text`` up to its first verb after the first word: the rest is the clause's own.
-    A verb is a verb form, an auxiliary or a function word, or a word a subject pronoun
-    follows ("… Kina tittar man på": the inverted order of a Swedish main clause)."""
-    words = list(WORD_RE.finditer(text))
-    for i, m in enumerate(words[1:], 1):
-        w = m.group().lower()
-        after = words[i + 1].group().lower() if i + 1 < len(words) else ""
-        verb = is_verb_form(w) or w in AUXILIARIES or after in _SUBJECTS
-        if verb or (w in FUNCTION_WORDS and w not in _JOINING):
-            return text[: m.start()]
-    return text
-
-
-_JOINING = frozenset(("och", "samt", "eller", "and", "or"))
-_SUBJECTS = frozenset(("man", "de", "vi", "ni", "han", "hon", "hen", "dom"))
-
-
 def verb_words(text: str) -> list[str]:
     """The words of a question that its grammar marks as verbs: the word after an
     interrogative or a subject pronoun, after an auxiliary ("har talat"), and a word
@@ -342,7 +328,7 @@ def analyse(text: str) -> Question:
         other_class = found.group("cls")
         # "än Indien tittar …": the first word; "besides steel and mining?": all of it,
         # up to a verb ("utöver klimatnyttan nämnde Katja Hagström": "klimatnyttan")
-        other = _before_verb(found.group("other")) if last else found.group("other")
+        other = before_verb(found.group("other")) if last else found.group("other")
         excluded = tuple(content_words(other)[: 3 if last else 1])
         if asks in ("other", "method", "organisation") and re.match(
             r"(?:land|länder|countr)", other_class, re.IGNORECASE

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
-from confsearch.patterns import WORD
+from confsearch.patterns import WORD, WORD_RE
 from confsearch.reading.regions import typed_mentions
+from confsearch.text import FUNCTION_WORDS
 from confsearch.wordclass import is_verb_form
 
 # A question may open with a conjunction ("Och hur …", "But why …").
@@ -171,3 +172,21 @@ EXPANSION = re.compile(
     r"\bacronym\b|\bakronym\w*",
     re.IGNORECASE,
 )
+
+
+def before_verb(text: str) -> str:
+    """``text`` up to its first verb after the first word: the rest is the clause's own.
+    A verb is a verb form, an auxiliary or a function word, or a word a subject pronoun
+    follows ("… Kina tittar man på": the inverted order of a Swedish main clause)."""
+    words = list(WORD_RE.finditer(text))
+    for i, m in enumerate(words[1:], 1):
+        w = m.group().lower()
+        after = words[i + 1].group().lower() if i + 1 < len(words) else ""
+        verb = is_verb_form(w) or w in AUXILIARIES or after in _SUBJECTS
+        if verb or (w in FUNCTION_WORDS and w not in _JOINING):
+            return text[: m.start()]
+    return text
+
+
+_JOINING = frozenset(("och", "samt", "eller", "and", "or"))
+_SUBJECTS = frozenset(("man", "de", "vi", "ni", "han", "hon", "hen", "dom"))

@@ -154,7 +154,9 @@ _A_QUESTION = re.compile(r"(?:en\s+|den\s+)?fråg", re.IGNORECASE)
 _PRESENTING = re.compile(
     r"^(?:berättade|berättar|berättat|presenterade|presenterar|presenterat|föreläste|"
     r"föreläser|talade|talar|pratade|pratar|höll|presented|presents|spoke|speaks|talked|"
-    r"told|lectured)$",
+    r"told|lectured|"
+    # and of being quoted: "Vem citeras i passet?" asks whose words the session gives
+    r"citeras|citerades|citerad|citerat|quoted)$",
     re.IGNORECASE,
 )
 

@@ -34,6 +34,9 @@ from tests.answers.test_answer import make_hit, response
         ("How much funding does the agency put into it?", "money"),
         ("Hur många kommuner deltar?", "number"),
         ("Vem ledde arbetet?", "person"),
+        # "Vilka från/på <body>": which of its people
+        ("Vilka från Region Västmanland höll i passet?", "person"),
+        ("Vilka av de 400 organisationerna är bäst?", "other"),
         ("Vilken politiker är ordförande?", "person"),
         ("Vilken region har ett cykelbibliotek?", "organisation"),
         ("Which consultancy helped the region?", "organisation"),
@@ -556,6 +559,7 @@ def test_the_questions_own_nouns_do_not_tell_its_deed():
         ("Vem berättade om AI-satsningen i Västerbotten?", True),
         ("Who from Region Västmanland presented the analysis?", True),
         ("Vem från Norrbotten talade om industriboomen?", True),
+        ("Vem från Sörmland citeras i passet om designmetod?", True),  # whose words
         # a deed, or presenting in a clause of its own, asks something else
         ("Vem utvärderade Värmlandsrådet?", False),
         ("Vem sa att man måste berätta om resultaten?", False),
