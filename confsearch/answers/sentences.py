@@ -29,7 +29,7 @@ from confsearch.retrieval import stated
 from confsearch.retrieval.glossary import expansions
 from confsearch.retrieval.listitems import named_things, states_count
 from confsearch.retrieval.question import Question, shares_stem
-from confsearch.retrieval.questionroles import is_deed_word
+from confsearch.retrieval.questionroles import is_deed_word, role_group_answers
 from confsearch.text import LINK_RE, fold
 
 # fmt: off
@@ -243,6 +243,8 @@ def holds_item(
             return True
         if agentless(question, text):
             return False
+        if role_group_answers(question.text, question.actions, text):
+            return True  # "kommundirektörer kan samla en grupp"
         said = quote or question.presenter  # "Vem berättade om …?": who presented it
         presenters = [*(speakers if said else ()), *(() if question.people_only else regions)]
         return any(new_name(n, question) for n in presenters)

@@ -231,3 +231,25 @@ def main_action(text: str, question: str, frame: Collection[str]) -> tuple[str, 
                 return ()  # "Vem ställde frågan …?" asks who said it, as "frågade" does
             return tuple(t for _, t in analyze_words(word) if len(t) >= 4)
     return ()
+
+
+# People named by their role as a group ("kommundirektörer kan samla en grupp", "hela
+# ledningsgruppen är med"): they answer "who" as a name does, unless the question asks
+# for names ("Vad heter …?", "the named members") or for the doer of a deed, which the
+# role noun itself may seem to tell ("ledningsgruppen" and "leder").
+_ROLE_GROUP = re.compile(
+    r"\b\w*(?:direktörer|direktörerna|chefer|cheferna|tjänstepersoner|tjänstemän|"
+    r"handläggare|handläggarna|medarbetare|medarbetarna|ledningsgrupp|ledningsgruppen|"
+    r"ledningsgrupper|styrelsen|arbetsgruppen|företrädare|representanter|politiker|"
+    r"politikerna)\b",
+    re.IGNORECASE,
+)
+_ASKS_NAMES = re.compile(r"\b(?:heter|hette|namn\w*|named?|names)\b", re.IGNORECASE)
+
+
+def role_group_answers(question: str, actions: tuple[str, ...], text: str) -> bool:
+    """Whether ``text`` answers the who-question ``question`` (its deeds ``actions``) by
+    naming people by their role as a group (see :data:`_ROLE_GROUP`)."""
+    if actions or _ASKS_NAMES.search(question):
+        return False
+    return bool(_ROLE_GROUP.search(text))

@@ -254,6 +254,16 @@ def test_a_who_question_that_names_a_role_wants_that_role():
     assert analyse("Vem berättade att politikerna stod bakom utredningen?").roles == ()
 
 
+def test_people_named_by_their_role_as_a_group_answer_who():
+    text = "Med bilderna kan kommundirektörer samla en grupp och se hur det kan förbättras."
+    assert holds_item(analyse("Vem kan använda bilderna för att samla en grupp?"), text)
+    # not when names are asked, nor the doer of a deed the role noun seems to tell
+    text = "I arbetsgruppen blandas direktörer från regionen och kommunerna."
+    assert not holds_item(analyse("Vad heter direktörerna i arbetsgruppen?"), text)
+    led = analyse("Vem leder forumet?")
+    assert not holds_item(led, "Tiden för forumet är förankrad i ledningsgruppen.")
+
+
 def test_a_persons_name_is_no_place():
     where = analyse("Var ligger kontoret?")
     assert not holds_item(where, "Det går bra, säger Karin Ek, enhetschef.")
