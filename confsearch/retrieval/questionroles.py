@@ -150,13 +150,16 @@ _A_QUESTION = re.compile(r"(?:en\s+|den\s+)?fråg", re.IGNORECASE)
 
 # Verbs of presenting in a session: "Vem berättade om AI-satsningen?", "Who presented
 # the analysis?" ask who presented, and the session's speakers did, whichever of its
-# sentences tells of it (not only their quotes).
+# sentences tells of it (not only their quotes); so do verbs of saying ("Vem menade att
+# regionerna behöver mogna?": a session's text is what its speakers said).
 _PRESENTING = re.compile(
     r"^(?:berättade|berättar|berättat|presenterade|presenterar|presenterat|föreläste|"
     r"föreläser|talade|talar|pratade|pratar|höll|presented|presents|spoke|speaks|talked|"
     r"told|lectured|"
     # and of being quoted: "Vem citeras i passet?" asks whose words the session gives
-    r"citeras|citerades|citerad|citerat|quoted)$",
+    r"citeras|citerades|citerad|citerat|quoted|"
+    r"menade|menar|ansåg|anser|sa|sade|säger|hävdade|betonade|framhöll|påpekade|varnade|"
+    r"said|says|argued|stressed|warned)$",
     re.IGNORECASE,
 )
 

@@ -572,7 +572,10 @@ def test_the_questions_own_nouns_do_not_tell_its_deed():
         ("Vem från Sörmland citeras i passet om designmetod?", True),  # whose words
         # a deed, or presenting in a clause of its own, asks something else
         ("Vem utvärderade Värmlandsrådet?", False),
-        ("Vem sa att man måste berätta om resultaten?", False),
+        ("Vem ledde arbetet som de berättade om?", False),
+        # saying is presenting: "Vem menade att …?" is answered by the session's speakers
+        ("Vem sa att man måste berätta om resultaten?", True),
+        ("Vem från Region Västerbotten menade att regionerna behöver mogna?", True),
     ],
 )
 def test_a_who_question_about_presenting_is_answered_by_the_sessions_speakers(question, presenter):
