@@ -41,9 +41,9 @@ from confsearch.retrieval.questionroles import (
     TITLE_WORD,
     WITHIN_BODY,
     asked_roles,
+    asks_person_title,
     asks_presenter,
     main_action,
-    names_person,
 )
 from confsearch.retrieval.stated import DURATION_QUESTION
 from confsearch.text import FUNCTION_WORDS, fold, is_english, is_generic
@@ -266,7 +266,7 @@ def _asks(text: str) -> str:
         return "definition"
     if _SAID.search(text) or _SAID_AUX.search(text):
         return "said"
-    if JOB_TITLE.search(text) or (TITLE_WORD.search(text) and names_person(text)):
+    if JOB_TITLE.search(text) or asks_person_title(text):
         return "title"
     if DURATION_QUESTION.search(text):
         return "duration"

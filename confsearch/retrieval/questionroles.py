@@ -34,6 +34,19 @@ TITLE_WORD = re.compile(
     r"\b(?:titel|titeln|titlar|titlarna|roll|rollen|title|titles|role|roles|position)\b",
     re.IGNORECASE,
 )
+# "politikernas roll", "regionens roll": a lower-case genitive before the title word
+_OTHERS = re.compile(r"\b[a-zåäö]\w*s\s+$")
+
+
+def asks_person_title(text: str) -> bool:
+    """Whether a question naming a person asks for that person's title or role ("Vilken
+    roll har Maria Sundman?"), not for the role of others she spoke of ("Hur beskrev
+    Maria Sundman politikernas roll?")."""
+    if not names_person(text):
+        return False
+    return any(not _OTHERS.search(text[: m.start()]) for m in TITLE_WORD.finditer(text))
+
+
 _PERSON_NAME = re.compile(r"(?<![\w-])[A-ZÅÄÖ][a-zåäöé]+(?:[ -][A-ZÅÄÖ][a-zåäöé]+)+")
 # "Vem på myndigheten …", "Who at the region …": a person within it, not the body itself
 WITHIN_BODY = re.compile(

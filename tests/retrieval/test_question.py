@@ -254,6 +254,19 @@ def test_a_who_question_that_names_a_role_wants_that_role():
     assert analyse("Vem berättade att politikerna stod bakom utredningen?").roles == ()
 
 
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Vilken roll har Maria Sundman?", "title"),
+        ("Thomas Kvists roll?", "title"),
+        # the role of others she spoke of is no title of hers
+        ("Hur beskrev Maria Sundman politikernas roll för utredningen?", "method"),
+    ],
+)
+def test_a_title_is_asked_of_the_person_named(question, asks):
+    assert analyse(question).asks == asks
+
+
 def test_people_named_by_their_role_as_a_group_answer_who():
     text = "Med bilderna kan kommundirektörer samla en grupp och se hur det kan förbättras."
     assert holds_item(analyse("Vem kan använda bilderna för att samla en grupp?"), text)
