@@ -254,6 +254,8 @@ def tells(deed: str, text: str, besides: Collection[str] = ()) -> bool:
     start = deed[:ACTION_PREFIX]
     if start == "led":
         text = _LEADS_TO.sub(" ", text)  # "leder till": another sense of the verb
+        if any(_HEAD.search(w) for w in map(fold, WORD_RE.findall(text)) if w not in besides):
+            return True  # "Ingrid Strengsdal, chef Värmlandsrådsavdelningen" leads it
     doer = re.compile(re.escape(start) + r"\w{0,3}are(?:n|na|ns)?$")
     for word in WORD_RE.findall(text):
         low = fold(word)
@@ -264,6 +266,8 @@ def tells(deed: str, text: str, besides: Collection[str] = ()) -> bool:
     return False
 
 
+# who heads a body leads it: "chef", "ordförande", "direktör" and their compounds, folded
+_HEAD = re.compile(r"(?:chef|ordforande|direktor)(?:en|er|erna|ens)?$")
 _LEADS_TO = re.compile(r"\b(?:led(?:er|de|a|s|it)?|lett)\s+(?:\w+\s+)?till\b", re.IGNORECASE)
 
 

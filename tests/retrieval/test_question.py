@@ -561,6 +561,9 @@ def test_what_an_abbreviation_stands_for_needs_its_words_spelled_out():
         # "leda till" is another sense: leading to something leads no one
         ("led", "Rena resor leder också till mindre buller.", False),
         ("led", "Maria Sundman berättar om utredningen.", False),
+        # who heads a body leads it
+        ("led", "Det säger Ingrid Strengsdal, chef Värmlandsrådsavdelningen.", True),
+        ("led", "Det säger Karin Ek, regiondirektör i Halland.", True),
         ("utvarder", "Värmlandsrådet har utvärderats av Karin Ek.", True),
     ],
 )
