@@ -66,7 +66,8 @@ DURATION_QUESTION = re.compile(
     r"\b(?:hur\s+l[aå]ng\s+tid|hur\s+l[aä]nge|how\s+long)\b", re.IGNORECASE
 )
 _SHARE_QUESTION = re.compile(
-    r"\b(?:hur\s+stor\s+(?:andel|del)|hur\s+m[aå]nga\s+procent|what\s+(?:share|percentage))\b",
+    r"\b(?:hur\s+stor\s+(?:andel|del)|hur\s+m[aå]nga\s+procent|what\s+(?:share|percentage)|"
+    r"hur\s+mycket\s+av|how\s+much\s+of|what\s+part\s+of)\b",
     re.IGNORECASE,
 )
 _MONEY = re.compile(r"\b(?:kronor|kr|mkr|msek|sek|tkr|euro|miljoner|miljarder)\b|€", re.IGNORECASE)
@@ -81,7 +82,13 @@ _DURATION = re.compile(
     r"åren|årig\w*|halvår\w*|decenni\w*|" + _YEAR + r"|days?|weeks?|months?|years?)\b",
     re.IGNORECASE,
 )
-_SHARE = re.compile(r"\b(?:procent|hälften|halva|var\s+(?:tredje|fjärde|femte|tionde))\b|%")
+_SHARE = re.compile(
+    r"\b(?:procent|hälften|halva|var\s+(?:tredje|fjärde|femte|tionde)|"
+    # a share in words: "Större delen av ekonomin kommer från stål och gruva"
+    r"(?:större|största|en\s+stor|en\s+liten|mindre)\s+del(?:en)?\s+av|merparten|majoriteten|"
+    r"huvuddelen|en\s+(?:tredjedel|fjärdedel|femtedel))\b|%",
+    re.IGNORECASE,
+)
 
 
 def _unit_term(question: str) -> str | None:
@@ -141,12 +148,12 @@ def states_kind(kind: str, unit: str | None, sentence: str, terms: set[str]) -> 
         return bool(_FREQUENCY.search(sentence))
     if kind == "time":  # "alla 16 kommunerna" says nothing about when
         return bool(_TIME.search(sentence))
+    if kind == "share":  # "större delen av", "hälften": a share needs no digits
+        return bool(_SHARE.search(sentence))
     if not states_quantity(sentence):
         return False
     if kind == "money":
         return bool(_MONEY.search(sentence))
-    if kind == "share":
-        return bool(_SHARE.search(sentence))
     if kind == "duration":
         return bool(_DURATION.search(sentence))
     if unit is None:
@@ -199,7 +206,8 @@ def unstated_quantity(question: str, passages: list[str]) -> str:
         elif shared == best and shared:
             about.append(sentence)
     # no sentence shares a content word with the question: the first test is all there is
-    return "" if not about or any(states_quantity(s) for s in about) else kind
+    stated = (s for s in about if states_quantity(s) or (kind == "share" and _SHARE.search(s)))
+    return "" if not about or any(stated) else kind
 
 
 _MUNICIPALITY_QUESTION = re.compile(

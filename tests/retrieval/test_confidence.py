@@ -81,6 +81,11 @@ def test_the_quantity_must_be_of_the_kind_asked_for():
     share = "Bland företagarna är 30 procent kvinnor."
     assert unstated_quantity("Hur stor andel av företagarna är kvinnor?", [council])
     assert not unstated_quantity("Hur stor andel av företagarna är kvinnor?", [share])
+    # a share in words, asked "how much of" too
+    words = "Större delen av ekonomin kommer från stål och gruva."
+    assert not unstated_quantity("Hur stor andel av ekonomin kommer från stål?", [words])
+    assert not unstated_quantity("How much of the economy comes from steel?", [words])
+    assert unstated_quantity("How much of the economy comes from steel?", [council])
 
     # "när"/"vilket år" needs a time: a year, a month, a season ("alla 16" is no time)
     assert unstated_quantity("Vilket år grundades rådet?", [council]) == "time"
