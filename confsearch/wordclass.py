@@ -349,3 +349,31 @@ def _with_accents(word: str) -> list[str]:
         out = [w + word[last:i] + c for w in out for c in choices]
         last = i + 1
     return [w + word[last:] for w in out]
+
+
+# An entry's flags that make an adjective's forms ("typisk" -> "typiska", "typiskt") or
+# derive one from a noun ("typ" -> "typiska"); a noun's own flags (:data:`_NOUN_FLAGS`).
+_ADJECTIVE_FLAGS = frozenset("OQT")
+
+
+@cache
+def is_adjective_form(word: str) -> bool:
+    """Whether ``word`` is only ever an adjective's form ("typiska", "enskilda",
+    "socioekonomiskt"); False when unsure, for a noun in "-are" ("deltagare") and for a
+    word the dictionary does not know."""
+    low = word.lower()
+    if low.endswith(("are", "aren", "arna", "ares")):
+        return False
+    d = _dictionary()
+    telling = _telling(low)
+    if not telling:
+        return False
+    for entry, _, flag, _ in telling:
+        flags = set(d.entries.get(entry, ""))
+        if flag in _ADJECTIVE_FLAGS:
+            continue
+        adjective = flags & set("OQk") and not flags & set(_NOUN_FLAGS)
+        if flag == "" and adjective and not _conjugates(entry):
+            continue
+        return False
+    return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from confsearch.wordclass import dictionary_dir, is_verb_form, never_a_topic
+from confsearch.wordclass import dictionary_dir, is_adjective_form, is_verb_form, never_a_topic
 
 
 @pytest.mark.parametrize(
@@ -119,3 +119,19 @@ def test_a_word_typed_without_accents_is_judged_by_its_spellings_with_them():
     # is judged as written, not as the verb it might stand for ("gäller")
     for word in ("cykelbibliotek", "hushall", "foretagare", "ojamlikhet", "galler", "lan"):
         assert not never_a_topic(word), word
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("typiska", True),  # an adjective's forms, or one derived from a noun ("typ")
+        ("enskilda", True),
+        ("socioekonomiskt", True),
+        ("deltagare", False),  # a noun in "-are"
+        ("fiskebåtar", False),
+        ("cykelbibliotek", False),  # unknown compound of nouns
+        ("Indien", False),
+    ],
+)
+def test_adjective_forms(word, expected):
+    assert is_adjective_form(word) is expected
