@@ -54,6 +54,7 @@ from confsearch.wordclass import never_a_topic
 # docs/benchmarks.md).
 MAX_VOCABULARY = 50_000  # most frequent one-word corpus names embedded at build time
 MIN_WORD_LEN = 3
+MIN_NAME_PART = 4  # letters of a name opening a compound ("Örebroprojektet")
 FORMAT_VERSION = 1
 
 _TOKEN_RE = re.compile(r"[^\W\d_][\w-]*(?::s)?|\d+", re.UNICODE)
@@ -85,6 +86,14 @@ def _near(word: str, known: set[str]) -> bool:
     return any(
         _one_edit(word, k) for k in known if abs(len(k) - len(word)) <= 1 and k[:1] == word[:1]
     )
+
+
+def _named_first(word: str, vocabulary: Vocabulary) -> bool:
+    """A compound whose first part is a one-word name the texts use
+    ("gavleborgsutredningen", "orebroprojektet"): the texts' own session named by a
+    reader, unlike a name made of common words ("tillvaxtanalys")."""
+    names = set(vocabulary.words)
+    return any(word[:i] in names for i in range(MIN_NAME_PART, len(word) - MIN_WORD_LEN + 1))
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -372,7 +381,9 @@ def ground(query: str, lexical, vocabulary: Vocabulary, embedder) -> Grounding:
             present = cand.key in vocabulary.names or (
                 all(p in translated or _near(p, vocabulary.names) for p in parts)
                 if len(parts) > 1
-                else lexical.knows(cand.key) or _near(cand.key, vocabulary.names)
+                else lexical.knows_whole(cand.key)
+                or _near(cand.key, vocabulary.names)
+                or (_named_first(cand.key, vocabulary) and lexical.knows(cand.key))
             )
             if not present and " " not in cand.key:  # looked up by meaning below
                 unknown.append(len(found))

@@ -219,6 +219,14 @@ class LexicalIndex:
         mistyped, or as a compound of known parts (the same readings a query gets)."""
         return bool(self._query_plan(word))
 
+    def knows_whole(self, word: str) -> bool:
+        """Whether the corpus has ``word`` itself (as written or inflected, without
+        diacritics, mistyped), not only its parts: a name is no compound of words
+        ("Tillväxtanalys" is not mentioned where "tillväxt" and "analys" are)."""
+        return any(
+            w == 1.0 for _, _, alts in self._query_plan(word) for alt in alts for _, w in alt
+        )
+
     def decompound(self, word: str) -> list[str]:
         """Parts (terms) of ``word`` according to this index's vocabulary, or ``[]``."""
         term = term_of(word.lower())
