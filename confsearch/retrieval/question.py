@@ -47,6 +47,7 @@ from confsearch.retrieval.questionroles import (
 )
 from confsearch.retrieval.stated import DURATION_QUESTION
 from confsearch.text import FUNCTION_WORDS, fold, is_english, is_generic
+from confsearch.wordclass import is_verb_form
 
 ASKS = (
     "definition",  # vad är X, vad betyder X, what is X
@@ -244,6 +245,10 @@ _VERB_AFTER = frozenset((
 # fmt: on
 
 
+# A noun's definite form: after an auxiliary it is the inverted subject, no verb.
+_DEFINITE_NOUN = re.compile(r"\w{3,}(?:erna|arna|orna|ena|en|et)$", re.IGNORECASE)
+
+
 def verb_words(text: str) -> list[str]:
     """The words of a question that its grammar marks as verbs: the word after an
     interrogative or a subject pronoun, after an auxiliary ("har talat"), and a word
@@ -257,6 +262,8 @@ def verb_words(text: str) -> list[str]:
                 continue  # "Vad gjorde Region Örebro", "har Region X": a name, not a verb
             if word.lower() in FUNCTION_WORDS and word.lower() not in AUXILIARIES:
                 continue
+            if _DEFINITE_NOUN.search(word) and not is_verb_form(word):
+                continue  # "Vilken roll hade länsstyrelserna …": the subject, not a verb
             out.append(word)
     return out
 

@@ -89,6 +89,9 @@ def test_the_question_verbs_are_no_topic():
     assert "talat" in verb_words("Vem har talat om landsbygden?")
     assert "surdegsbröd" not in verb_words("Hur bakar man surdegsbröd?")
     assert "regioner" not in verb_words("Vilka regioner arbetar med cykling?")
+    # after an auxiliary, a noun's definite form is the inverted subject
+    assert "länsstyrelserna" not in verb_words("Vilken roll hade länsstyrelserna i lärpassen?")
+    assert "utredningen" not in verb_words("Hur har utredningen gått till?")
 
 
 def test_a_sentence_holds_the_asked_for_item():
