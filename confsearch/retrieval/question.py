@@ -258,7 +258,7 @@ def verb_words(text: str) -> list[str]:
     for i, word in enumerate(words[1:], 1):
         before = words[i - 1].lower()
         if before in _VERB_AFTER or before in AUXILIARIES:
-            if word[:1].isupper() and i > 1:
+            if word[:1].isupper() and (i > 1 or before in AUXILIARIES):
                 continue  # "Vad gjorde Region Örebro", "har Region X": a name, not a verb
             if word.lower() in FUNCTION_WORDS and word.lower() not in AUXILIARIES:
                 continue

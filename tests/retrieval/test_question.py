@@ -92,6 +92,8 @@ def test_the_question_verbs_are_no_topic():
     # after an auxiliary, a noun's definite form is the inverted subject
     assert "länsstyrelserna" not in verb_words("Vilken roll hade länsstyrelserna i lärpassen?")
     assert "utredningen" not in verb_words("Hur har utredningen gått till?")
+    # a capitalised word after an auxiliary opening the question is a name
+    assert "Tillväxtanalys" not in verb_words("Har Tillväxtanalys utvärderat projekten?")
 
 
 def test_a_sentence_holds_the_asked_for_item():
