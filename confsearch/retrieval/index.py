@@ -29,7 +29,6 @@ from confsearch.reading.corpus import (
 from confsearch.reading.documents import ReadError
 from confsearch.retrieval.buildguard import check_complete
 from confsearch.retrieval.freshness import corpus_fingerprint, fingerprint_of, is_stale
-from confsearch.retrieval.grounding import Vocabulary
 from confsearch.retrieval.indexparts import open_parts, to_blobs
 from confsearch.retrieval.lexical import LexicalIndex
 from confsearch.retrieval.passagevectors import (
@@ -57,6 +56,7 @@ from confsearch.retrieval.store import (
 from confsearch.retrieval.store.faissdense import FLAT_MAX, choose_index_type, make_faiss_index
 from confsearch.retrieval.store.files import FilesStore
 from confsearch.retrieval.store.folder import claim_index_folder
+from confsearch.retrieval.vocabulary import Vocabulary
 
 __all__ = [
     "FLAT_MAX",

@@ -10,9 +10,9 @@ index (``lexical/lexical.meta.json``), so indexes written before load unchanged.
 from __future__ import annotations
 
 from confsearch.messages import REBUILD_HINT
-from confsearch.retrieval.grounding import Vocabulary
 from confsearch.retrieval.lexical import LexicalIndex
 from confsearch.retrieval.store.base import IndexError_, LoadedIndex
+from confsearch.retrieval.vocabulary import Vocabulary
 
 FOLDER = "lexical"  # both kinds of blob live in this folder of a version
 
