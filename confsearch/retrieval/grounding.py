@@ -184,6 +184,10 @@ def _question_parts(query: str) -> list[_Candidate]:
                 parts.append((start, _Candidate(text[start:end], True, name_key(words))))
                 k = j + 1
                 continue
+        if _BODY_KIND.match(fold(word)):  # "länsstyrelserna": bodies of the register
+            parts.append((tokens[k].start(), _Candidate(word, True, fold(word).lower())))
+            k += 1
+            continue
         if (
             not is_generic(word)
             and not word.isdigit()
@@ -194,6 +198,11 @@ def _question_parts(query: str) -> list[_Candidate]:
         k += 1
     return [c for _, c in sorted(parts, key=lambda p: p[0])]
 
+
+# A kind of body the register lists by name that a question may name by kind alone
+# ("Vilken roll hade länsstyrelserna?"): a name the texts must mention, not a topic word
+# (folded). Not "landsting" nor "regionförbund": readers say them for today's regions.
+_BODY_KIND = re.compile(r"lansstyrelse\w*$", re.IGNORECASE)
 
 # A capitalised word before one of these is a place's name, even opening a question.
 _PLACE_NOUNS = frozenset(("kommun", "kommuns", "stad", "stads", "län", "läns"))
