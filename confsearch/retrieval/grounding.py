@@ -12,7 +12,8 @@ them. Before a search is trusted, the question is split into
   regional-development question contains (:data:`confsearch.text.GENERIC_WORDS`) and
   without verb forms and comparisons ("varnar", "lyfte", "smidigare":
   :mod:`confsearch.wordclass`), which say what is asked, not what about: the texts may
-  say "sa" where the question says "varnar".
+  say "sa" where the question says "varnar"; and without an adjective before the word it
+  modifies ("typiska företagaren": the noun is the topic).
 
 Each is looked up in the corpus :class:`Vocabulary`, built with the index: as written or
 inflected, with or without å/ä/ö, as a typo, as a compound of known parts or a derivation
@@ -45,8 +46,8 @@ from confsearch.retrieval.vocabulary import (
     Vocabulary,
     name_key,
 )
-from confsearch.text import fold, is_generic, normalize
-from confsearch.wordclass import never_a_topic
+from confsearch.text import FUNCTION_WORDS, STOPWORDS, fold, is_generic, normalize
+from confsearch.wordclass import is_adjective_form, never_a_topic
 
 MIN_NAME_PART = 4  # letters of a name opening a compound ("Örebroprojektet")
 
@@ -193,6 +194,7 @@ def _question_parts(query: str) -> list[_Candidate]:
             and not word.isdigit()
             and len(word) >= MIN_WORD_LEN
             and not never_a_topic(word)  # "varnar", "smidigare": what is asked, not the topic
+            and not _modifies_next(tokens, k)  # "typiska företagaren": the noun is the topic
         ):
             parts.append((tokens[k].start(), _Candidate(word, False, fold(word))))
         k += 1
@@ -206,6 +208,18 @@ _BODY_KIND = re.compile(r"lansstyrelse\w*$", re.IGNORECASE)
 
 # A capitalised word before one of these is a place's name, even opening a question.
 _PLACE_NOUNS = frozenset(("kommun", "kommuns", "stad", "stads", "län", "läns"))
+
+
+def _modifies_next(tokens: list[re.Match], i: int) -> bool:
+    """An adjective before the word it modifies ("typiska företagaren", "rent tekniska",
+    "socioekonomiska klyftorna"): the noun is the topic the texts may lack, not its
+    modifier. One that stands alone ("stöd till nyanlända") may be the topic itself."""
+    if i + 1 >= len(tokens) or tokens[i + 1].group().lower() in _NOT_A_HEAD:
+        return False
+    return is_adjective_form(tokens[i].group())
+
+
+_NOT_A_HEAD = STOPWORDS | FUNCTION_WORDS  # "till nyanlända", "unga som …"
 
 
 def _names_a_place(tokens: list[re.Match], i: int) -> bool:

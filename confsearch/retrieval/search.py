@@ -7,14 +7,12 @@ on SweFAQ dev and the project's own question set, see docs/benchmarks.md); they 
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 
 import numpy as np
 
 from confsearch import messages
 from confsearch.embedding.model import Embedder
-from confsearch.patterns import WORD_RE
 from confsearch.query import QueryError, clean_query
 from confsearch.reading.regions import match_region_filter
 from confsearch.retrieval import claims, confidence
@@ -27,7 +25,7 @@ from confsearch.retrieval.hits import Hit, RegionResult, SearchResponse
 from confsearch.retrieval.question import verb_words
 from confsearch.retrieval.regionsearch import regions_of
 from confsearch.retrieval.store import Filter, LoadedIndex
-from confsearch.text import FUNCTION_WORDS, STOPWORDS, is_generic
+from confsearch.text import is_generic
 from confsearch.tuning import (
     CANDIDATES,
     DENSE_FLOOR,
@@ -39,7 +37,6 @@ from confsearch.tuning import (
     RRF_K,
     TIE,
 )
-from confsearch.wordclass import is_adjective_form
 
 
 @dataclass(frozen=True)
@@ -123,23 +120,7 @@ def _shown_missing(grounding, evidence: Evidence, query: str) -> list[str]:
         return []
     shown = list(grounding.missing_names) if evidence.english else grounding.missing
     verbs = {w.lower() for w in verb_words(query)}
-    modifiers = _attributive_adjectives(query)
-    return [w for w in shown if w.lower() not in verbs and w.lower() not in modifiers]
-
-
-_NOT_A_HEAD = STOPWORDS | FUNCTION_WORDS  # "stöd till nyanlända", "unga som …"
-
-
-def _attributive_adjectives(query: str) -> set[str]:
-    """The question's adjectives that modify the word after them ("typiska företagaren",
-    "norra Sverige"): the noun is the topic the texts may lack, not its modifier. One
-    that stands alone ("stöd till nyanlända") may be the topic itself and is kept."""
-    words = WORD_RE.findall(query)
-    return {
-        w.lower()
-        for w, after in itertools.pairwise(words)
-        if after.lower() not in _NOT_A_HEAD and is_adjective_form(w)
-    }
+    return [w for w in shown if w.lower() not in verbs]
 
 
 def _is_abbreviation(text: str) -> bool:

@@ -153,10 +153,8 @@ def test_json_has_confident_and_missing(searcher):
 def test_missing_names_the_noun_not_the_adjective_before_it(searcher):
     """ "Texterna nämner inte" lists content terms: the noun the texts lack, not an
     adjective that only modifies it; one standing alone may be the topic and stays."""
-    q = "Vad säger texterna om fiktiva fiskebåtar?"
-    missing = searcher.search(q).missing
+    missing = searcher.search("Vad säger texterna om fiktiva fiskebåtar?").missing
     assert "fiskebåtar" in missing and "fiktiva" not in missing
-    assert "fiktiva" in ground(q, searcher.index.lexical, searcher.index.vocabulary, None).missing
     assert "nyanlända" in searcher.search("Hur stöttar regionen nyanlända?").missing
 
 
