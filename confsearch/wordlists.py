@@ -155,3 +155,37 @@ SWEDISH_MARKERS = frozenset((
     "varför", "en", "ett", "av", "om", "har", "till", "den", "de", "inte", "kan", "ska", "sig",
 ))
 # fmt: on
+
+
+# Countries and continents, in Swedish and in English (lower case): "vilka andra länder än
+# Indien" is answered by a sentence naming another one. An English name maps to the
+# Swedish one the texts write (COUNTRY_IN_SWEDISH, folded keys).
+# fmt: off
+COUNTRY_IN_SWEDISH = {
+    "sweden": "sverige", "norway": "norge", "denmark": "danmark", "finland": "finland",
+    "iceland": "island", "estonia": "estland", "latvia": "lettland", "lithuania": "litauen",
+    "poland": "polen", "germany": "tyskland", "france": "frankrike", "spain": "spanien",
+    "portugal": "portugal", "italy": "italien", "greece": "grekland",
+    "netherlands": "nederländerna", "belgium": "belgien", "austria": "österrike",
+    "switzerland": "schweiz", "britain": "storbritannien", "uk": "storbritannien",
+    "england": "england", "scotland": "skottland", "ireland": "irland", "usa": "usa",
+    "canada": "kanada", "mexico": "mexiko", "brazil": "brasilien", "argentina": "argentina",
+    "china": "kina", "japan": "japan", "korea": "korea", "india": "indien",
+    "pakistan": "pakistan", "bangladesh": "bangladesh", "vietnam": "vietnam",
+    "thailand": "thailand", "indonesia": "indonesien", "philippines": "filippinerna",
+    "australia": "australien", "russia": "ryssland", "ukraine": "ukraina",
+    "turkey": "turkiet", "iran": "iran", "iraq": "irak", "syria": "syrien",
+    "israel": "israel", "egypt": "egypten", "morocco": "marocko",
+    "south africa": "sydafrika", "nigeria": "nigeria", "kenya": "kenya",
+    "ethiopia": "etiopien", "somalia": "somalia", "europe": "europa", "africa": "afrika",
+    "asia": "asien", "america": "amerika",
+}
+# fmt: on
+COUNTRIES = frozenset(
+    (
+        *COUNTRY_IN_SWEDISH,
+        *COUNTRY_IN_SWEDISH.values(),
+        "holland",
+        "sydkorea",
+    )
+)

@@ -31,24 +31,8 @@ from confsearch.retrieval.listitems import named_things, states_count
 from confsearch.retrieval.question import Question, shares_stem
 from confsearch.retrieval.questionroles import is_deed_word, role_group_answers
 from confsearch.text import LINK_RE, fold
+from confsearch.wordlists import COUNTRIES, COUNTRY_IN_SWEDISH
 
-# fmt: off
-COUNTRIES = frozenset((
-    "sverige", "norge", "danmark", "finland", "island", "estland", "lettland", "litauen",
-    "polen", "tyskland", "frankrike", "spanien", "portugal", "italien", "grekland",
-    "nederländerna", "holland", "belgien", "österrike", "schweiz", "storbritannien",
-    "england", "skottland", "irland", "usa", "kanada", "mexiko", "brasilien", "argentina",
-    "kina", "japan", "korea", "sydkorea", "indien", "pakistan", "bangladesh", "vietnam",
-    "thailand", "indonesien", "filippinerna", "australien", "ryssland", "ukraina", "turkiet",
-    "iran", "irak", "syrien", "israel", "egypten", "marocko", "sydafrika", "nigeria",
-    "kenya", "etiopien", "somalia", "sweden", "norway", "denmark", "iceland", "estonia",
-    "latvia", "lithuania", "poland", "germany", "france", "spain", "italy", "greece",
-    "netherlands", "belgium", "austria", "switzerland", "britain", "uk", "scotland",
-    "ireland", "canada", "mexico", "brazil", "china", "india", "philippines", "australia",
-    "russia", "ukraine", "turkey", "egypt", "morocco", "africa", "europa", "europe",
-    "afrika", "asien", "asia", "amerika", "america",
-))
-# fmt: on
 _DEFINING_AFTER = re.compile(
     r"^\w*[\s,]*(?:\([^)]*\)\s*)?(?:är|var|innebär|innebar|betyder|handlar\s+om|går\s+ut\s+på|"
     r"syftar\s+på|står\s+för|avser|kallas|definieras|beskrivs\s+som|is|are|means|refers\s+to|"
@@ -210,6 +194,12 @@ def _own_words(text: str) -> frozenset[str]:
 _FOLDED_COUNTRIES = frozenset(fold(c) for c in COUNTRIES)
 
 
+def _in_swedish(name: str) -> str:
+    """A country named in English as the texts write it ("India" -> "Indien")."""
+    swedish = COUNTRY_IN_SWEDISH.get(fold(name), "")
+    return swedish.capitalize() if swedish and swedish != fold(name) else name
+
+
 def _countries(sentence: str) -> list[str]:
     return [w for w in WORD_RE.findall(sentence) if fold(w) in _FOLDED_COUNTRIES]
 
@@ -264,7 +254,12 @@ def holds_item(
     if asks == "place":
         if _WHERE_FOUND.search(question.text):
             return bool(LINK_RE.search(sentence))  # "Var finns …?": a link is where
-        excluded = question.excluded
+        # "besides India": the Swedish texts write "Indien"
+        excluded = [
+            *question.excluded,
+            *(COUNTRY_IN_SWEDISH.get(fold(e), "") for e in question.excluded),
+        ]
+        excluded = [e for e in excluded if e]
         countries = [c for c in _countries(text) if not any(shares_stem(c, e) for e in excluded)]
         if question.other_class:
             if re.match(r"(?:land|länder|countr)", question.other_class, re.IGNORECASE):
@@ -388,7 +383,10 @@ def unanswered(question: Question) -> str:
         return f"Texterna använder «{term}» men förklarar inte vad det betyder{extra}."
     if question.asks == "place" and question.excluded:
         other = question.other_class or "platser"
-        return f"Texterna säger inte vilka andra {other} än {' '.join(question.excluded)}."
+        if question.english:  # the answer speaks Swedish: "countries besides India"
+            other = "länder" if other.lower().startswith("countr") else "platser"
+        names = [_in_swedish(e) for e in question.excluded]
+        return f"Texterna säger inte vilka andra {other} än {' '.join(names)}."
     if question.named:
         return "Texterna nämner inga namn på det frågan gäller."
     if question.count:

@@ -107,6 +107,11 @@ def test_a_sentence_holds_the_asked_for_item():
     other = analyse("Vilka andra länder än Indien rekryterar man från?")
     assert not holds_item(other, "Man tittar bland annat på Indien.")
     assert holds_item(other, "Man tittar på Indien och Polen.")
+    # named in English, the country is the one the Swedish texts name
+    english = analyse("Which other countries besides India do they recruit from?")
+    assert not holds_item(english, "Man tittar bland annat på Indien.")
+    assert holds_item(english, "Man tittar på Indien och Polen.")
+    assert unanswered(english) == "Texterna säger inte vilka andra länder än Indien."
     size = analyse("Hur stora är industrisatsningarna i norr?")
     assert holds_item(size, "De största industriella investeringarna i Sveriges historia sker nu.")
     assert not holds_item(size, "Industrin i norr behöver el.")
