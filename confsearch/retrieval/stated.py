@@ -15,6 +15,7 @@ from collections.abc import Collection
 
 from confsearch.analysis import analyze_words
 from confsearch.patterns import COUNT_WORDS, DATE_WORDS, MONTHS, STATED_YEAR, WORD_RE
+from confsearch.retrieval.glossary import expansions
 from confsearch.retrieval.questionforms import AUXILIARIES
 from confsearch.text import FUNCTION_WORDS, LINK_RE, fold, is_english, is_generic, split_sentences
 from confsearch.tuning import ACTION_PREFIX
@@ -100,6 +101,19 @@ def _unit_term(question: str) -> str | None:
     return next((term for word, term in words if word.lower() not in FUNCTION_WORDS), None)
 
 
+def _english_unit(question: str) -> str | None:
+    """What "how many …" counts, when the glossary gives it in Swedish ("how many
+    municipalities" -> kommun); None when it does not (an English word matches no
+    Swedish term)."""
+    m = _HOW_MANY_EN.search(question)
+    if m is None:
+        return None
+    swedish = [sv for _, sv in expansions(m.group(1))]
+    terms = [term for sv in swedish for _, term in analyze_words(sv)]
+    return terms[-1] if terms else None
+
+
+_HOW_MANY_EN = re.compile(r"\bhow\s+many\s+(\w+(?:\s+\w+)?)", re.IGNORECASE)
 _TIME_QUESTION = re.compile(
     r"\b(?:n[aä]r|when|vilket\s+år|which\s+year|" + DATE_WORDS + r")\b", re.IGNORECASE
 )
@@ -122,7 +136,7 @@ def asked_quantity(question: str) -> tuple[str, str | None]:
         return "money", None
     if _SHARE_QUESTION.search(question):
         return "share", None
-    unit = None if is_english(question) else _unit_term(question)
+    unit = _english_unit(question) if is_english(question) else _unit_term(question)
     if unit is not None:
         return "count", unit
     if _TIME_QUESTION.search(question):

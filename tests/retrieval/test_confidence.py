@@ -86,6 +86,10 @@ def test_the_quantity_must_be_of_the_kind_asked_for():
     assert not unstated_quantity("Hur stor andel av ekonomin kommer från stål?", [words])
     assert not unstated_quantity("How much of the economy comes from steel?", [words])
     assert unstated_quantity("How much of the economy comes from steel?", [council])
+    # "how many" in English counts what the glossary says in Swedish
+    phases = "Modellen har fyra faser."
+    assert unstated_quantity("How many municipalities use the model?", [phases]) == "count"
+    assert not unstated_quantity("How many municipalities take part?", [council])
 
     # "när"/"vilket år" needs a time: a year, a month, a season ("alla 16" is no time)
     assert unstated_quantity("Vilket år grundades rådet?", [council]) == "time"
