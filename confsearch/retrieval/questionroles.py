@@ -210,11 +210,14 @@ _ENGLISH_DEEDS = {
     "owns": ("agare", "ager", "agd"), "owne": ("agare", "ager", "agd"),
     "spon": ("sponsr", "finansi"), "pay": ("betal", "finansi"), "paid": ("betal", "finansi"),
     "pays": ("betal", "finansi"),
+    # who leads or heads it ("ledde", "projektledare", "chef")
+    "led": ("led",), "lead": ("led",), "head": ("led",), "runs": ("led",), "ran": ("led",),
 }  # fmt: skip
 _ENGLISH_DEED = re.compile(
     r"^\W*who\s+(?:has\s+|have\s+|had\s+|will\s+|is\s+|was\s+)?"
     r"(?P<deed>fund(?:s|ed)?|financ(?:es|ed|ing)|evaluat(?:es|ed)|assess(?:es|ed)|"
-    r"commission(?:s|ed)|decid(?:es|ed)|owns?|owned|sponsor(?:s|ed)?|pa(?:ys|id|y))\b",
+    r"commission(?:s|ed)|decid(?:es|ed)|owns?|owned|sponsor(?:s|ed)?|pa(?:ys|id|y)|"
+    r"led|leads?|head(?:s|ed)?|runs|ran)\b",
     re.IGNORECASE,
 )
 

@@ -173,6 +173,8 @@ def test_var_and_vilka_read_by_what_follows(question, asks):
         ("Who funds the Fossilfritt 2030 project?", ("finansi",)),
         ("Who evaluated the council?", ("utvard",)),
         ("Who spoke about cycling?", ()),
+        ("Who led the Gävleborg inquiry?", ("led",)),
+        ("Who heads the council?", ("led",)),
         # leading is a deed, not a way of saying (its stem is too short to be a term)
         ("Vem ledde utredningen i Gävleborg?", ("led",)),
         ("Vem leder projektet Rena resan?", ("led",)),
