@@ -290,9 +290,7 @@ def is_verb_form(word: str) -> bool:
         return True
     d = _dictionary()
     telling = _telling(word)
-    if telling:
-        return all(_verb_analysis(d, *a) for a in telling) or _passive(w)
-    return _passive(w)
+    return (bool(telling) and all(_verb_analysis(d, *a) for a in telling)) or _passive(w)
 
 
 def _passive(w: str) -> bool:

@@ -255,11 +255,7 @@ def holds_item(
         if _WHERE_FOUND.search(question.text):
             return bool(LINK_RE.search(sentence))  # "Var finns …?": a link is where
         # "besides India": the Swedish texts write "Indien"
-        excluded = [
-            *question.excluded,
-            *(COUNTRY_IN_SWEDISH.get(fold(e), "") for e in question.excluded),
-        ]
-        excluded = [e for e in excluded if e]
+        excluded = [*question.excluded, *map(_in_swedish, question.excluded)]
         countries = [c for c in _countries(text) if not any(shares_stem(c, e) for e in excluded)]
         if question.other_class:
             if re.match(r"(?:land|länder|countr)", question.other_class, re.IGNORECASE):

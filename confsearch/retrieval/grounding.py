@@ -71,7 +71,7 @@ def _named_first(word: str, vocabulary: Vocabulary) -> bool:
     """A compound whose first part is a one-word name the texts use
     ("gavleborgsutredningen", "orebroprojektet"): the texts' own session named by a
     reader, unlike a name made of common words ("tillvaxtanalys")."""
-    names = set(vocabulary.words)
+    names = vocabulary.word_set
     return any(word[:i] in names for i in range(MIN_NAME_PART, len(word) - MIN_WORD_LEN + 1))
 
 
@@ -186,7 +186,7 @@ def _question_parts(query: str) -> list[_Candidate]:
                 k = j + 1
                 continue
         if _BODY_KIND.match(fold(word)):  # "länsstyrelserna": bodies of the register
-            parts.append((tokens[k].start(), _Candidate(word, True, fold(word).lower())))
+            parts.append((tokens[k].start(), _Candidate(word, True, fold(word))))
             k += 1
             continue
         if (
@@ -204,7 +204,7 @@ def _question_parts(query: str) -> list[_Candidate]:
 # A kind of body the register lists by name that a question may name by kind alone
 # ("Vilken roll hade länsstyrelserna?"): a name the texts must mention, not a topic word
 # (folded). Not "landsting" nor "regionförbund": readers say them for today's regions.
-_BODY_KIND = re.compile(r"lansstyrelse\w*$", re.IGNORECASE)
+_BODY_KIND = re.compile(r"lansstyrelse\w*$")
 
 # A capitalised word before one of these is a place's name, even opening a question.
 _PLACE_NOUNS = frozenset(("kommun", "kommuns", "stad", "stads", "län", "läns"))

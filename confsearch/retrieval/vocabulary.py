@@ -12,6 +12,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -64,6 +65,11 @@ class Vocabulary:
         self.vectors = np.asarray(vectors, dtype=np.float32)
         self.names = names
         self.organisations = organisations
+
+    @cached_property
+    def word_set(self) -> frozenset[str]:
+        """:attr:`words` as a set, for look-ups question after question."""
+        return frozenset(self.words)
 
     @classmethod
     def build(cls, texts: Sequence[str], organisations: set[str], embedder) -> Vocabulary:
