@@ -316,7 +316,7 @@ def analyse(text: str) -> Question:
     other_class = ""
     focus_text = text
     if asks == "definition":
-        term = definition_term(text)
+        term = definition_term(proper)  # what _asks found it in: not a memo's context
         focus_text = term
     elif asks == "said":
         aux = _SAID_AUX.search(text)

@@ -151,9 +151,18 @@ def definition_term(text: str) -> str:
     first = typed_mentions(term)
     if first and first[0].start == 0 and first[0].genitive:
         return ""  # "vad är Gävleborgs största utmaning": what the region holds, no term
-    if any(_SUPERLATIVE.fullmatch(w) for w in term.lower().split()):
-        return ""  # "Vad är den största utmaningen?": a fact asked, not what words mean
+    if any(_SUPERLATIVE.fullmatch(w) or _ORDINAL.fullmatch(w) for w in term.lower().split()):
+        # "Vad är den största utmaningen?", "vad är andra fasen?": one of many picked, a
+        # fact asked, not what words mean
+        return ""
     return _without_region(term)
+
+
+# An ordinal, or "next"/"last": it picks one of a series ("andra fasen", "nästa steg").
+_ORDINAL = re.compile(
+    r"första|forsta|andra|tredje|fjärde|fjarde|femte|sjätte|sista|nästa|nasta|"
+    r"first|second|third|fourth|fifth|last|next|final"
+)
 
 
 # A superlative ("största", "viktigaste", typed "storsta"; "the biggest"): it picks one of

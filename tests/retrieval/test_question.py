@@ -526,6 +526,13 @@ def test_a_definitions_term_leaves_out_the_region_that_only_says_where():
         # what a region holds, or one of many picked by a superlative: a fact, no term
         ("vad ar gavleborgs storsta utmaning", "other", ""),
         ("What is the biggest challenge?", "other", ""),
+        # an ordinal picks one of a series: a fact, no term
+        ("Vad är den första fasen?", "other", ""),
+        ("vad är andra fasen", "other", ""),
+        ("What is the next step?", "other", ""),
+        # a memo's context clause before the question is no part of the term
+        ("Inför mötet: vad är en projektkyrkogård?", "definition", "projektkyrkogård"),
+        ("modell för samarbete med föreningslivet – vad är andra fasen?", "other", ""),
         ("Vad är en lista?", "definition", "lista"),
         # a purpose or a comparison is asked, not what words mean
         ("Vad är syftet med kabeltrumman?", "reason", ""),
