@@ -28,6 +28,7 @@ import re
 from confsearch.patterns import COUNT_WORDS
 from confsearch.retrieval.questionroles import COMPANY_NOUN
 from confsearch.text import fold, split_sentences
+from confsearch.wordclass import is_verb_form
 
 __all__ = [
     "asked_count",
@@ -218,6 +219,24 @@ _INSTANCE_MARK = re.compile(
 )
 
 
+# "Vilka förbättringar har kommunerna gjort …?", "Which municipalities have tested …?":
+# things done, asked by kind; only a sentence that names some of them answers.
+_DONE_QUESTION = re.compile(
+    r"\b(?:vilka|which)\s+(?P<cls>[^\W\d_][\w-]{3,})\s+(?:har|hade|have|has|had)\s+"
+    r"(?P<rest>(?:[\w-]+\s+){0,4}[\w-]+)",
+    re.IGNORECASE,
+)
+
+
+# Three or more things of a few words each listed right after the class's word: "a, b
+# och c", "a, b, c samt d".
+_LISTED_AFTER = re.compile(
+    r"\s+(?:[^\s.?!,;:]+\s+){0,2}[^\s.?!,;:]+,\s*(?:[^\s.?!,;:]+\s+){0,2}?[^\s.?!,;:]+"
+    r"(?:,\s*(?:[^\s.?!,;:]+\s+){0,2}?[^\s.?!,;:]+)*?(?:,\s*|\s+)(?:och|samt|eller|and|or)\s+\S",
+    re.IGNORECASE,
+)
+
+
 def instances_class(question: str, english: bool = False) -> str:
     """The noun of the things a question asks instances of ("målkonflikter"), or "".
     An English noun counts only when it is one the texts' Swedish words are known for
@@ -225,7 +244,12 @@ def instances_class(question: str, english: bool = False) -> str:
     written so in a Swedish text, and its instances could not be told from none."""
     m = _INSTANCES_QUESTION.search(question)
     if m is None:
-        return ""
+        m = _DONE_QUESTION.search(question)
+        if m is None or fold(m.group("cls")) in _COUNTS:
+            return ""
+        done = re.findall(r"[^\W\d_]{3,}(?:t|ts|d|ds|ed)\b", m.group("rest"))
+        if not any(is_verb_form(w) for w in done):
+            return ""
     cls = m.group("cls")
     return "" if english and class_words(cls) == (fold(cls),) else cls
 
@@ -235,9 +259,11 @@ def gives_instances(cls: str, text: str) -> bool:
     give some: a mark that introduces them within a few words of the class's word
     ("åtgärder såsom …", "tre delar: …", "projekt, till exempel …"). A sentence that only
     says such things exist ("målkonflikter upptäcks") gives none; a name elsewhere in it
-    ("RUS:en") is no instance of the class."""
+    ("RUS:en") is no instance of the class. The instances may also follow the class's
+    word as a list of three or more ("grupperna *Nya perspektiv*, sakområdesrådet,
+    arbetsordning samt verkställighet")."""
     return any(
-        _INSTANCE_MARK.match(sentence[end:])
+        _INSTANCE_MARK.match(sentence[end:]) or _LISTED_AFTER.match(sentence[end:])
         for sentence in split_sentences(text)
         for end in _class_words_at(cls, sentence)
     )

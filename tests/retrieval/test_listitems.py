@@ -172,6 +172,15 @@ def test_several_organisations_asked_for_are_named_in_the_sentence_not_the_card(
         # "konkret" as an adverb asks no instances
         ("Vad gör regionen konkret för cyklisterna?", False, ""),
         ("Vilka åtgärder föreslås?", False, ""),
+        # things done, asked by kind: only naming some of them answers
+        ("Vilka förbättringar har kommunerna gjort efter arbetet?", False, "förbättringar"),
+        ("Vilka förbättringar har faktiskt gjorts tack vare modellen?", False, "förbättringar"),
+        ("Vilka åtgärder har Gävleborg redan genomfört?", False, "åtgärder"),
+        # no deed after "har": what someone has, not what was done
+        ("Vilka erfarenheter har Region Örebro län av forumet?", False, ""),
+        ("Vilka titlar har Göran Andersson på Vinnova?", False, ""),
+        # a count asked is checked as a count (asked_count)
+        ("Vilka fem grupper har direktörerna delats in i?", False, ""),
     ],
 )
 def test_a_question_asking_for_instances_in_so_many_words(question, english, cls):
@@ -190,6 +199,9 @@ def test_a_question_asking_for_instances_in_so_many_words(question, english, cls
         # "som" before a list gives them; a question the text asks tells of none
         ("De såg målkonflikter som bostäder mot natur, vindkraft mot renskötsel osv.", True, True),
         ("Vilka målkonflikter finns och vem hanterar dem?", False, False),
+        # three or more of a few words each, listed right after the class's word
+        ("I de fem målkonflikterna *Nya hus*, vindkraft, renskötsel samt natur.", True, True),
+        ("Målkonflikter kan hanteras för de hushåll, kommuner och regioner.", True, False),
     ],
 )
 def test_a_sentence_gives_instances_right_after_the_class_word(text, speaks, gives):
