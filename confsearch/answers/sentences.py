@@ -48,6 +48,7 @@ _DEFINING_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _NAME_RUN = re.compile(r"\b[A-ZÅÄÖ][\w-]+(?:\s+[A-ZÅÄÖ][\w-]+)+")
+_BODY_NAME = re.compile(r"\b[A-ZÅÄÖ][\w-]+\s+(?:kommun|stad|universitet|högskola)\b")
 
 
 def _named_words(text: str) -> list[str]:
@@ -241,11 +242,14 @@ def holds_item(
     if asks == "organisation":
         if question.named:  # "Vilka organisationer …": named in the sentence, not the card
             return _names_things(question, text, speakers)
-        if question.companies_only:
-            # the register holds regions and agencies, no companies: a company is a name
-            # of its own in the sentence, never the card's organisations
+        if question.companies_only or question.other_bodies:
+            # the register holds regions and agencies, no companies, municipalities or
+            # universities: such a body is a name of its own in the sentence ("Örebro
+            # kommun"), never the card's organisations or a region it names
+            people = {*map(str, speakers), *(p.name for p in people_named(text))}
             named = [m.group() for m in _NAME_RUN.finditer(text) if m.start() > 0]
-            named = [n for n in named if not _is_organisation(n)]
+            named = [n for n in named if not _is_organisation(n) and n not in people]
+            named += _BODY_NAME.findall(text) if question.other_bodies else []
         else:
             named = [m.name for m in find_mentions(text)] + list(regions)
         if question.regions_only:

@@ -159,6 +159,21 @@ def test_the_card_names_no_company_municipality_and_no_refused_answer():
     assert not ans.confident and ans.sentences[0].text.startswith("Vi har")
 
 
+def test_municipalities_consultancies_and_companies_are_named_in_the_sentence():
+    """ "Vilka sörmländska kommuner …?" is not answered by a region the sentence names, nor
+    "Which consultancy …?" by the speaker of a quote; a municipality by name answers."""
+    from confsearch.answers.sentences import holds_item
+
+    region = ("Region Sörmland",)
+    q = analyse("Vilka sörmländska kommuner har provat kabeltrumman?")
+    assert not holds_item(q, "För att förstå systemet i Sörmland skapades kabeltrumman.", region)
+    assert holds_item(q, "Eskilstuna kommun har provat kabeltrumman.", region)
+    quote = "- Fånga upp kommunernas kopplingar, säger Mona Karila, Region Sörmland."
+    for asked in ("Which consultancy helped Region Sörmland?", "Vilka företag hjälpte till?"):
+        assert not holds_item(analyse(asked), quote, region, ("Mona Karila",), quote=True)
+    assert holds_item(analyse("Which consultancy helped?"), "Det gjorde Sweco Sverige.")
+
+
 def test_a_presenter_is_named_first_though_a_project_name_comes_first():
     text = "Arbetet består av tre delar: Loket, LUX och The North Sweden Green Deal."
     hit = make_hit(1, text, regions=("Region Norrbotten",), speakers=("Per Andersson",))
