@@ -360,6 +360,7 @@ def glossary_meaning(term: str) -> str:
     return ""
 
 
+_ASKED = "det frågan gäller"
 _PHRASES = {
     "time": "när det skedde",
     "duration": "hur lång tid det gäller",
@@ -391,7 +392,8 @@ def unanswered(question: Question) -> str:
         return "Texterna nämner inga namn på det frågan gäller."
     if question.count:
         return "Texterna räknar inte upp dem en för en."
-    if question.instances:
-        return "Texterna ger inga konkreta exempel på det frågan gäller."
-    phrase = _PHRASES.get(question.asks, "det frågan gäller")
+    if question.instances:  # "förbättringarna" as "förbättringar"; English: not quoted
+        cls = re.sub(r"(?<=[eao]r)na$", "", question.instances.lower())
+        return f"Texterna ger inga konkreta exempel på {_ASKED if question.english else cls}."
+    phrase = _PHRASES.get(question.asks, _ASKED)
     return f"Texterna säger inte {phrase}."

@@ -218,6 +218,6 @@ def test_instances_the_texts_only_say_exist_are_not_an_answer():
     ]
     ans = answer(response("Vilka konkreta målkonflikter har forumet upptäckt?", hits))
     assert not ans.confident
-    assert ans.message == "Texterna ger inga konkreta exempel på det frågan gäller."
+    assert ans.message == "Texterna ger inga konkreta exempel på målkonflikter."
     listed = [make_hit(1, "Forumet fann målkonflikter: bostäder mot jordbruksmark.")]
     assert answer(response("Vilka konkreta målkonflikter har forumet upptäckt?", listed)).confident
