@@ -170,7 +170,9 @@ _NUMBER = re.compile(
 )
 # "Vilka åtgärder …", "Which measures …", "What are the steps …": several things named.
 _LIST = re.compile(
-    START + r"(?:vilka|which|what\s+are(?:\s+the)?)\s+(?!av\b|är\b|var\b|of\b)[^\W\d_]{3,}",
+    START + r"(?:vilka|which|what\s+are(?:\s+the)?)\s+(?!av\b|är\b|var\b|of\b)[^\W\d_]{3,}"
+    # "Vilka är faserna i modellen?": the things named in the definite plural
+    r"|" + START + r"vilka\s+(?:är|var)\s+(?:de\s+)?(?:\w+\s+)?[^\W\d_]{3,}(?:erna|arna|orna)\b",
     re.IGNORECASE,
 )
 _REASON = re.compile(

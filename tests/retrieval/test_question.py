@@ -138,6 +138,11 @@ def test_a_sentence_holds_the_asked_for_item():
         # a kind of manager is no person; a compound role is
         ("Vilka slags chefer blandas i arbetsgruppen?", "list"),
         ("Vilka Vinnova-företrädare pratade om splittringen?", "person"),
+        # "vilka är" before a definite plural asks for the things named; before a
+        # particle or a pronoun it does not
+        ("Vilka är faserna i samverkansmodellen?", "list"),
+        ("Vilka var de tre delarna?", "list"),
+        ("Vilka är med i forumet?", "other"),
     ],
 )
 def test_var_and_vilka_read_by_what_follows(question, asks):
