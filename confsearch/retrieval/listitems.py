@@ -219,11 +219,11 @@ _INSTANCE_MARK = re.compile(
 )
 
 
-# "Vilka förbättringar har kommunerna gjort …?", "Which municipalities have tested …?":
-# things done, asked by kind; only a sentence that names some of them answers.
+# "Vilka förbättringar har kommunerna gjort …?", "Vilka åtgärder har Gävleborg redan
+# genomfört?": things done, asked by kind; only a sentence that names some of them answers.
+# Swedish only: the deed among the next words is told by the Swedish dictionary.
 _DONE_QUESTION = re.compile(
-    r"\b(?:vilka|which)\s+(?P<cls>[^\W\d_][\w-]{3,})\s+(?:har|hade|have|has|had)\s+"
-    r"(?P<rest>(?:[\w-]+\s+){0,4}[\w-]+)",
+    r"\bvilka\s+(?P<cls>[^\W\d_][\w-]{3,})\s+(?:har|hade)\s+(?P<rest>(?:[\w-]+\s+){0,4}[\w-]+)",
     re.IGNORECASE,
 )
 
@@ -247,7 +247,7 @@ def instances_class(question: str, english: bool = False) -> str:
         m = _DONE_QUESTION.search(question)
         if m is None or fold(m.group("cls")) in _COUNTS:
             return ""
-        done = re.findall(r"[^\W\d_]{3,}(?:t|ts|d|ds|ed)\b", m.group("rest"))
+        done = re.findall(r"[^\W\d_]{3,}(?:t|ts|d|ds)\b", m.group("rest"))  # supines
         if not any(is_verb_form(w) for w in done):
             return ""
     cls = m.group("cls")
