@@ -24,6 +24,7 @@ from confsearch.retrieval.listitems import asked_count, instances_class, named_b
 from confsearch.retrieval.questionforms import (
     AUXILIARIES,
     EXPANSION,
+    ORDINAL_ASKED,
     START,
     WHERE_TO_START,
     before_verb,
@@ -293,7 +294,7 @@ def _asks(text: str) -> str:
         return "method"
     if (_PLACE.search(text) or _PLACE_WHERE.search(text)) and not was_it(text):
         return "place"
-    if _LIST.search(text):
+    if _LIST.search(text) or ORDINAL_ASKED.search(text):
         return "list"
     if _REASON.search(text):
         return "reason"

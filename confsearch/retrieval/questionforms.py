@@ -165,6 +165,16 @@ _ORDINAL = re.compile(
 )
 
 
+# "Vad är andra fasen?", "Sista fasen i modellen?": one of a series, given where the series
+# is listed ("andra delarna" is "the other parts", no ordinal).
+ORDINAL_ASKED = re.compile(
+    r"\b(?:första|forsta|andra|tredje|fjärde|fjarde|femte|sista|avslutande|inledande)\s+"
+    r"[^\W\d_]{2,}(?:en|et)\b|\b(?:first|second|third|fourth|fifth|last|final)\s+"
+    r"(?:phase|stage|step|part)s?\b",
+    re.IGNORECASE,
+)
+
+
 # A superlative ("största", "viktigaste", typed "storsta"; "the biggest"): it picks one of
 # many. Swedish "-aste" forms and the short irregular ones, not every word in "-sta"
 # ("lista", "pasta").

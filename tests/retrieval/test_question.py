@@ -143,6 +143,13 @@ def test_a_sentence_holds_the_asked_for_item():
         ("Vilka är faserna i samverkansmodellen?", "list"),
         ("Vilka var de tre delarna?", "list"),
         ("Vilka är med i forumet?", "other"),
+        # one of a series by its ordinal: given where the series is listed
+        ("Vad är andra fasen?", "list"),
+        ("Sista fasen i modellen?", "list"),
+        ("What is the final phase of the model?", "list"),
+        # "de andra delarna" are the other parts; "nästa steg" is no listed series
+        ("Vad sa hon om de andra delarna?", "said"),
+        ("Vad är nästa steg?", "other"),
     ],
 )
 def test_var_and_vilka_read_by_what_follows(question, asks):
@@ -532,12 +539,12 @@ def test_a_definitions_term_leaves_out_the_region_that_only_says_where():
         ("vad ar gavleborgs storsta utmaning", "other", ""),
         ("What is the biggest challenge?", "other", ""),
         # an ordinal picks one of a series: a fact, no term
-        ("Vad är den första fasen?", "other", ""),
-        ("vad är andra fasen", "other", ""),
+        ("Vad är den första fasen?", "list", ""),
+        ("vad är andra fasen", "list", ""),
         ("What is the next step?", "other", ""),
         # a memo's context clause before the question is no part of the term
         ("Inför mötet: vad är en projektkyrkogård?", "definition", "projektkyrkogård"),
-        ("modell för samarbete med föreningslivet – vad är andra fasen?", "other", ""),
+        ("modell för samarbete med föreningslivet – vad är andra fasen?", "list", ""),
         ("Vad är en lista?", "definition", "lista"),
         # a purpose or a comparison is asked, not what words mean
         ("Vad är syftet med kabeltrumman?", "reason", ""),
