@@ -82,12 +82,13 @@ _CLASS_WORDS = (
 
 
 def class_words(cls: str) -> tuple[str, ...]:
-    """The folded Swedish word starts a text names a thing of class ``cls`` with."""
+    """The folded Swedish word starts a text names a thing of class ``cls`` with (a
+    definite plural as its indefinite: "åtgärderna" is written "åtgärder" as often)."""
     low = fold(cls)
     for starts, words in _CLASS_WORDS:
         if low.startswith(starts):
             return words
-    return (low,)
+    return (re.sub(r"(?<=[eao]r)na$", "", low),)
 
 
 # "Vilka organisationer …", "Which companies …": several bodies, which only a sentence
@@ -199,6 +200,9 @@ _INSTANCES_QUESTION = re.compile(
     r"\b(?:(?:vilka|vilken|vilket|which|what)\s+(?:(?:de|the)\s+)?"
     r"(?:konkreta|specifika|specific|particular|namngivna|named)\s+|"
     r"exempel\s+på\s+(?:några\s+)?(?:konkreta\s+|specifika\s+)?|"
+    # "Vilka av de över 400 organisationerna …?", "Which of the 400 organisations …?"
+    r"(?:vilka\s+av\s+(?:de\s+)?|which\s+of\s+the\s+)(?:(?:över|drygt|nästan|cirka|over|about)\s+)?"
+    r"(?:\d+\s+)?|"
     r"examples?\s+of\s+(?:the\s+)?(?:specific\s+)?|"
     r"name\s+(?:some|a\s+few|any)\s+(?:of\s+)?(?:the\s+)?(?:\d+\s+)?|"
     r"(?:räkna\s+upp|nämna|nämn)\s+(?:några|ett\s+par)\s+(?:av\s+)?(?:de\s+)?"

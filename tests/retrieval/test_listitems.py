@@ -172,6 +172,9 @@ def test_several_organisations_asked_for_are_named_in_the_sentence_not_the_card(
         # "konkret" as an adverb asks no instances
         ("Vad gör regionen konkret för cyklisterna?", False, ""),
         ("Vilka åtgärder föreslås?", False, ""),
+        # which ones of a set: only naming some of them answers
+        ("Vilka av de över 400 organisationerna pekade Vinnova ut?", False, "organisationerna"),
+        ("Vilka av åtgärderna har redan genomförts?", False, "åtgärderna"),
         # things done, asked by kind: only naming some of them answers
         ("Vilka förbättringar har kommunerna gjort efter arbetet?", False, "förbättringar"),
         ("Vilka förbättringar har faktiskt gjorts tack vare modellen?", False, "förbättringar"),
@@ -207,6 +210,13 @@ def test_a_question_asking_for_instances_in_so_many_words(question, english, cls
 def test_a_sentence_gives_instances_right_after_the_class_word(text, speaks, gives):
     assert speaks_of("målkonflikter", text) is speaks
     assert gives_instances("målkonflikter", text) is gives
+
+
+def test_a_definite_class_word_is_found_in_its_indefinite_form():
+    text = "En lång lista med möjliga åtgärder upprättades."
+    assert speaks_of("åtgärderna", text)
+    assert not gives_instances("åtgärderna", text)
+    assert gives_instances("åtgärderna", "Åtgärder som cykelbibliotek, kampanjer och nudging.")
 
 
 def test_instances_the_texts_only_say_exist_are_not_an_answer():
