@@ -272,9 +272,22 @@ _SCRIPT = """
     const tab = tabs.find((t) => t.textContent.trim() === want);
     if (tab && tab.getAttribute("aria-selected") !== "true") tab.click();
   }
+  // On a busy machine the rerun after Back outlasts the first tries: later ones follow the
+  // address once the page has finished running (a tab clicked mid-run could put the last
+  // run's question into the address), until the user clicks or types.
+  let following = false;
+  const running = () => document.querySelector(
+    '[data-testid="stStatusWidgetRunningIcon"], [data-testid="stStatusWidgetRunningManIcon"]');
   window.addEventListener("popstate", () => {
+    following = true;
     for (const ms of [300, 1000, 2500]) setTimeout(followTab, ms);
+    for (const ms of [5000, 10000, 20000, 40000]) {
+      setTimeout(() => { if (following && !running()) followTab(); }, ms);
+    }
   });
+  for (const kind of ["pointerdown", "keydown"]) {
+    document.addEventListener(kind, (e) => { if (e.isTrusted) following = false; }, true);
+  }
 
   document.documentElement.lang = "sv";
   fix(document.body);
