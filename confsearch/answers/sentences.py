@@ -27,7 +27,7 @@ from confsearch.reading.regions import find_mentions, is_region, organisation, t
 from confsearch.reading.speakers import people_named
 from confsearch.retrieval import stated
 from confsearch.retrieval.glossary import expansions
-from confsearch.retrieval.listitems import named_things, states_count
+from confsearch.retrieval.listitems import indefinite, named_things, states_count
 from confsearch.retrieval.question import Question, shares_stem
 from confsearch.retrieval.questionroles import is_deed_word, role_group_answers
 from confsearch.text import LINK_RE, fold
@@ -393,7 +393,7 @@ def unanswered(question: Question) -> str:
     if question.count:
         return "Texterna räknar inte upp dem en för en."
     if question.instances:  # "förbättringarna" as "förbättringar"; English: not quoted
-        cls = re.sub(r"(?<=[eao]r)na$", "", question.instances.lower())
+        cls = indefinite(question.instances.lower())
         return f"Texterna ger inga konkreta exempel på {_ASKED if question.english else cls}."
     phrase = _PHRASES.get(question.asks, _ASKED)
     return f"Texterna säger inte {phrase}."

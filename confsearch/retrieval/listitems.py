@@ -33,6 +33,7 @@ from confsearch.wordclass import is_verb_form
 __all__ = [
     "asked_count",
     "gives_instances",
+    "indefinite",
     "instances_class",
     "named_bodies",
     "named_class",
@@ -88,7 +89,13 @@ def class_words(cls: str) -> tuple[str, ...]:
     for starts, words in _CLASS_WORDS:
         if low.startswith(starts):
             return words
-    return (re.sub(r"(?<=[eao]r)na$", "", low),)
+    return (indefinite(low),)
+
+
+def indefinite(noun: str) -> str:
+    """A definite plural as its indefinite ("åtgärderna" -> "åtgärder"); other words as
+    they are."""
+    return re.sub(r"(?<=[eao]r)na$", "", noun)
 
 
 # "Vilka organisationer …", "Which companies …": several bodies, which only a sentence

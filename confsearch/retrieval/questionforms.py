@@ -158,19 +158,18 @@ def definition_term(text: str) -> str:
     return _without_region(term)
 
 
-# An ordinal, or "next"/"last": it picks one of a series ("andra fasen", "nästa steg").
-_ORDINAL = re.compile(
-    r"första|forsta|andra|tredje|fjärde|fjarde|femte|sjätte|sista|nästa|nasta|"
-    r"first|second|third|fourth|fifth|last|next|final"
-)
+# Swedish and English ordinals, and "last" (typed without å/ä/ö too).
+_ORDINALS_SV = "första|forsta|andra|tredje|fjärde|fjarde|femte|sista"
+_ORDINALS_EN = "first|second|third|fourth|fifth|last|final"
+# An ordinal, or "next": it picks one of a series ("andra fasen", "nästa steg").
+_ORDINAL = re.compile(f"{_ORDINALS_SV}|sjätte|nästa|nasta|{_ORDINALS_EN}|next")
 
 
 # "Vad är andra fasen?", "Sista fasen i modellen?": one of a series, given where the series
-# is listed ("andra delarna" is "the other parts", no ordinal).
+# is listed ("andra delarna" is "the other parts", no ordinal; "nästa steg" lists none).
 ORDINAL_ASKED = re.compile(
-    r"\b(?:första|forsta|andra|tredje|fjärde|fjarde|femte|sista|avslutande|inledande)\s+"
-    r"[^\W\d_]{2,}(?:en|et)\b|\b(?:first|second|third|fourth|fifth|last|final)\s+"
-    r"(?:phase|stage|step|part)s?\b",
+    rf"\b(?:{_ORDINALS_SV}|avslutande|inledande)\s+[^\W\d_]{{2,}}(?:en|et)\b"
+    rf"|\b(?:{_ORDINALS_EN})\s+(?:phase|stage|step|part)s?\b",
     re.IGNORECASE,
 )
 
