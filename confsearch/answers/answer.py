@@ -49,10 +49,10 @@ from confsearch.answers.sentences import (
     defines,
     expands,
     holds_item,
-    unanswered,
 )
 from confsearch.answers.units import answer_units as answer_units
 from confsearch.answers.units import context_range as context_range
+from confsearch.answers.unsaid import unanswered
 from confsearch.answers.vectors import sentence_vectors
 from confsearch.embedding.model import Embedder
 from confsearch.messages import (
@@ -62,6 +62,7 @@ from confsearch.messages import (
     SOURCES_HEADING,
 )
 from confsearch.retrieval.listitems import gives_instances, speaks_of
+from confsearch.retrieval.plans import tells_future
 from confsearch.retrieval.question import Question, analyse, content_words
 from confsearch.retrieval.search import FusionConfig, Hit, SearchResponse
 from confsearch.text import strip_marker
@@ -126,6 +127,7 @@ def _assess(q: Question, focus: list[set[str]], cands: list[Candidate]) -> None:
             expands(q.term, c.text) if q.expansion else defines(q.term, c.text)
         )
         c.meta = announces_session(c.core)
+        c.item = c.item and (not q.future or tells_future(c.text))  # "Planerar X att …?"
     if q.instances and any(speaks_of(q.instances, c.text) for c in cands):
         # "Vilka konkreta målkonflikter …?": where the texts speak of them, only a
         # sentence that goes on to give some answers (one in other words cannot be told)
@@ -361,7 +363,7 @@ CHECKED_ASKS = frozenset(
 def checked(q: Question) -> bool:
     """Whether only a sentence holding the asked-for item answers ``q``: the kinds of
     :data:`CHECKED_ASKS`, things asked by name and counted lists (listitems)."""
-    return q.asks in CHECKED_ASKS or bool(q.named) or q.count > 0 or bool(q.instances)
+    return q.asks in CHECKED_ASKS or bool(q.named) or q.count > 0 or bool(q.instances) or q.future
 
 
 # --------------------------------------------------------------------------- text output

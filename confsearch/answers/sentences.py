@@ -12,7 +12,7 @@ module checks one candidate answer sentence against that:
 * :func:`defines` — whether it is a defining sentence for a term ("X är …", "X innebär
   …", "så kallad X", "X (…)").
 
-:func:`unanswered` says in Swedish what the texts do not say, for the answer box.
+:mod:`confsearch.answers.unsaid` says in Swedish what the texts do not say.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from confsearch.reading.regions import find_mentions, is_region, organisation, t
 from confsearch.reading.speakers import people_named
 from confsearch.retrieval import stated
 from confsearch.retrieval.glossary import expansions
-from confsearch.retrieval.listitems import indefinite, named_things, states_count
+from confsearch.retrieval.listitems import named_things, states_count
 from confsearch.retrieval.question import Question, shares_stem
 from confsearch.retrieval.questionroles import is_deed_word, role_group_answers
 from confsearch.text import LINK_RE, fold
@@ -195,7 +195,7 @@ def _own_words(text: str) -> frozenset[str]:
 _FOLDED_COUNTRIES = frozenset(fold(c) for c in COUNTRIES)
 
 
-def _in_swedish(name: str) -> str:
+def in_swedish(name: str) -> str:
     """A country named in English as the texts write it ("India" -> "Indien")."""
     swedish = COUNTRY_IN_SWEDISH.get(fold(name), "")
     return swedish.capitalize() if swedish and swedish != fold(name) else name
@@ -259,7 +259,7 @@ def holds_item(
         if _WHERE_FOUND.search(question.text):
             return bool(LINK_RE.search(sentence))  # "Var finns …?": a link is where
         # "besides India": the Swedish texts write "Indien"
-        excluded = [*question.excluded, *map(_in_swedish, question.excluded)]
+        excluded = [*question.excluded, *map(in_swedish, question.excluded)]
         countries = [c for c in _countries(text) if not any(shares_stem(c, e) for e in excluded)]
         if question.other_class:
             if re.match(r"(?:land|länder|countr)", question.other_class, re.IGNORECASE):
@@ -350,50 +350,3 @@ def expands(term: str, sentence: str) -> bool:
     meanings = [target for _, target in expansions(term) if len(target) > len(term)]
     low = sentence.lower()
     return term.lower() in low and any(m.lower() in low for m in meanings)
-
-
-def glossary_meaning(term: str) -> str:
-    """What the glossary spells ``term`` out as ("RUS" -> "regional utvecklingsstrategi")."""
-    for _, target in expansions(term):
-        if len(target) > len(term) + 3:
-            return target
-    return ""
-
-
-_ASKED = "det frågan gäller"
-_PHRASES = {
-    "time": "när det skedde",
-    "duration": "hur lång tid det gäller",
-    "money": "något belopp för det frågan gäller",
-    "number": "det antal eller den storlek frågan gäller",
-    "person": "vem det var",
-    "title": "vilken titel eller roll personen har",
-    "organisation": "vilken region eller organisation det var",
-    "place": "var det var",
-}
-
-
-def unanswered(question: Question) -> str:
-    """ "Texterna säger inte …": what the texts do not say, for the answer box."""
-    if question.asks == "definition":
-        term = question.term
-        meaning = glossary_meaning(term)
-        extra = f" (sökningens ordlista: {term} = {meaning})" if meaning else ""
-        if question.expansion:
-            return f"Texterna använder «{term}» men säger inte vad förkortningen står för{extra}."
-        return f"Texterna använder «{term}» men förklarar inte vad det betyder{extra}."
-    if question.asks == "place" and question.excluded:
-        other = question.other_class or "platser"
-        if question.english:  # the answer speaks Swedish: "countries besides India"
-            other = "länder" if other.lower().startswith("countr") else "platser"
-        names = [_in_swedish(e) for e in question.excluded]
-        return f"Texterna säger inte vilka andra {other} än {' '.join(names)}."
-    if question.named:
-        return "Texterna nämner inga namn på det frågan gäller."
-    if question.count:
-        return "Texterna räknar inte upp dem en för en."
-    if question.instances:  # "förbättringarna" as "förbättringar"; English: not quoted
-        cls = indefinite(question.instances.lower())
-        return f"Texterna ger inga konkreta exempel på {_ASKED if question.english else cls}."
-    phrase = _PHRASES.get(question.asks, _ASKED)
-    return f"Texterna säger inte {phrase}."

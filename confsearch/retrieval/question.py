@@ -21,6 +21,7 @@ from confsearch.analysis import analyze_words
 from confsearch.patterns import DATE_WORDS, WORD_RE
 from confsearch.reading.regions import typed_mentions
 from confsearch.retrieval.listitems import asked_count, instances_class, named_bodies, named_class
+from confsearch.retrieval.plans import asks_future
 from confsearch.retrieval.questionforms import (
     AUXILIARIES,
     EXPANSION,
@@ -223,6 +224,7 @@ class Question:
     count: int = 0  # "Vilka tre steg …?": the answer states the count and lists them
     instances: str = ""  # "Vilka konkreta målkonflikter …?": the answer lists some
     expansion: bool = False  # "Vad står LUX för?": the letters spelled out are asked
+    future: bool = False  # "Planerar X att …?": only a sentence telling a plan answers
 
 
 def content_words(text: str) -> list[str]:
@@ -386,6 +388,7 @@ def analyse(text: str) -> Question:
         if asks not in ("person", "organisation")
         else "",
         expansion=asks == "definition" and bool(EXPANSION.search(text)),
+        future=asks_future(proper),
     )
 
 

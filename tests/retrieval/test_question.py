@@ -14,8 +14,8 @@ from confsearch.answers.sentences import (
     enumerates,
     holds_item,
     tells_action,
-    unanswered,
 )
+from confsearch.answers.unsaid import unanswered
 from confsearch.evaluation.answereval import AnswerMetrics, eval_answers, holds_key, is_answerable
 from confsearch.retrieval.question import analyse, verb_words
 from confsearch.retrieval.search import FusionConfig

@@ -1,0 +1,50 @@
+"""Questions about what is planned, and the sentences that tell of a plan.
+
+"Planerar Region Sörmland att sprida kabeltrumman?", "Kommer Västerbotten att starta ett
+nytt projekt?" and "What does Örebro plan to do next?" ask about the future. A sentence
+that tells what was done ("För att förstå systemet utvecklade de kabeltrumman") is about
+the same thing but does not answer: only one that says what is planned, intended or to
+come does. Without one, the answer says the texts do not tell the plans (issue 24: a near
+miss answered as if answered).
+"""
+
+from __future__ import annotations
+
+import re
+
+# The question's main clause asks what is planned or will happen (read on the question
+# without a memo's context clause: "Vi planerar ett AI-program – varför …?" asks why).
+_FUTURE_QUESTION = re.compile(
+    r"^\W*(?:planerar|planerade|planeras)\b"  # "Planerar Region Sörmland att …?"
+    r"|^\W*kommer\b[^?.]*?\batt\s+\w+"  # "Kommer Västerbotten att starta …?"
+    r"|\b(?:vad|hur|när|nar|var)\s+planerar\b"  # "Vad planerar Västerbotten att göra …?"
+    r"|\bvilka\s+planer\b|\bplaner\s+(?:på|pa)\b|\bframtida\s+planer\b"
+    r"|^\W*will\b|\bwhat\s+will\b|\bplans?\s+(?:to|for)\b|\bplanning\s+to\b"
+    r"|\bwhat\s+(?:are|were)\s+[^?]*\bplans\b|\bfuture\s+plans\b",
+    re.IGNORECASE,
+)
+# What a sentence says of the future: an intention, a plan, what is to come. "ska" of a
+# purpose ("för att fler ska känna ägarskap") is not one.
+_FUTURE = re.compile(
+    r"\b(?:kommer\s+att|planera[rst]?|planerade|planer\s+på|planen\s+är|planerna|framöver|"
+    r"nästa\s+steg|härnäst|fortsätt\w*|fortsatt\w*|vidare|avser|avsikt\w*|ambition\w*|"
+    r"siktar|kommande|ämnar|vill(?!\s+säga)|framtid\w*|will|plans?\s+to|planned|"
+    r"next\s+steps?|intends?|future)\b",
+    re.IGNORECASE,
+)
+_SHALL = re.compile(r"\b(?:ska|skall)\b", re.IGNORECASE)
+_PURPOSE = re.compile(r"\b(?:för\s+att|så\s+att)\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
+
+FUTURE_UNSAID = "Texterna säger inget om vad som planeras framöver."
+
+
+def asks_future(question: str) -> bool:
+    """Whether ``question`` (its main clause) asks what is planned or will happen."""
+    return bool(_FUTURE_QUESTION.search(question))
+
+
+def tells_future(sentence: str) -> bool:
+    """Whether ``sentence`` says what is planned, intended or to come."""
+    if _FUTURE.search(sentence):
+        return True
+    return any(not _PURPOSE.search(sentence[: m.start()]) for m in _SHALL.finditer(sentence))
