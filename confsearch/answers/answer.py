@@ -62,7 +62,7 @@ from confsearch.messages import (
     SOURCES_HEADING,
 )
 from confsearch.retrieval.listitems import gives_instances, speaks_of
-from confsearch.retrieval.plans import tells_future
+from confsearch.retrieval.plans import tells_asked
 from confsearch.retrieval.question import Question, analyse, content_words
 from confsearch.retrieval.search import FusionConfig, Hit, SearchResponse
 from confsearch.text import strip_marker
@@ -127,7 +127,7 @@ def _assess(q: Question, focus: list[set[str]], cands: list[Candidate]) -> None:
             expands(q.term, c.text) if q.expansion else defines(q.term, c.text)
         )
         c.meta = announces_session(c.core)
-        c.item = c.item and (not q.future or tells_future(c.text))  # "Planerar X att …?"
+        c.item = c.item and tells_asked(q.future, q.result, c.text)  # a plan, a result
     if q.instances and any(speaks_of(q.instances, c.text) for c in cands):
         # "Vilka konkreta målkonflikter …?": where the texts speak of them, only a
         # sentence that goes on to give some answers (one in other words cannot be told)
@@ -362,8 +362,8 @@ CHECKED_ASKS = frozenset(
 
 def checked(q: Question) -> bool:
     """Whether only a sentence holding the asked-for item answers ``q``: the kinds of
-    :data:`CHECKED_ASKS`, things asked by name and counted lists (listitems)."""
-    return q.asks in CHECKED_ASKS or bool(q.named) or q.count > 0 or bool(q.instances) or q.future
+    :data:`CHECKED_ASKS`, things asked by name, counted lists (listitems), plans, results."""
+    return q.asks in CHECKED_ASKS or bool(q.named or q.count or q.instances or q.future or q.result)
 
 
 # --------------------------------------------------------------------------- text output

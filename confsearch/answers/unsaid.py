@@ -11,7 +11,7 @@ from __future__ import annotations
 from confsearch.answers.sentences import in_swedish
 from confsearch.retrieval.glossary import expansions
 from confsearch.retrieval.listitems import indefinite
-from confsearch.retrieval.plans import FUTURE_UNSAID
+from confsearch.retrieval.plans import FUTURE_UNSAID, RESULT_UNSAID
 from confsearch.retrieval.question import Question
 
 
@@ -60,4 +60,6 @@ def unanswered(question: Question) -> str:
         return f"Texterna ger inga konkreta exempel på {_ASKED if question.english else cls}."
     if question.future:
         return FUTURE_UNSAID
+    if question.result:
+        return RESULT_UNSAID
     return f"Texterna säger inte {_PHRASES.get(question.asks, _ASKED)}."

@@ -48,3 +48,42 @@ def tells_future(sentence: str) -> bool:
     if _FUTURE.search(sentence):
         return True
     return any(not _PURPOSE.search(sentence[: m.start()]) for m in _SHALL.finditer(sentence))
+
+
+# The question asks what came of something: its results, a measured improvement. Not its
+# effects: an effect is told in many words ("målkonflikter upptäcks och hanteras bättre").
+_RESULT_QUESTION = re.compile(
+    r"\b(?:vad\s+blev\s+(?:resultatet|utfallet)|vilka\s+resultat|mätbara|matbara|"
+    r"har\s+[^?]*\blett\s+till|what\s+(?:results|outcomes?)|what\s+(?:were|are|was|is)\s+"
+    r"the\s+(?:results?|outcomes?)|measurab\w+|measured|(?:has|have|did)\s+[^?]*\b"
+    r"(?:reduced?|increased?|improved?|cut|lowered|achieved?|led\s+to)|conclude[ds]?)\b",
+    re.IGNORECASE,
+)
+# What a sentence says came of something: a result, an effect, an experience gained.
+_RESULT = re.compile(
+    r"\b(?:resultat\w*|visar|visade|visat|erfarenhet\w*|effekt(?:en|er|erna)?|ledde\s+till|"
+    r"lett\s+till|leder\s+till|gav|gett|blev|bidragit|medfört|medförde|inneburit|"
+    r"innebar|upptäcks|upptäcktes|förbättrats|minskat|ökat|kom\s+fram|slutsats\w*|"
+    r"show(?:s|ed|n)|results?|found|led\s+to|concluded)\b",
+    re.IGNORECASE,
+)
+# kinds with an item of their own (a person, a number): that item is what is checked
+_OWN_ITEM = frozenset(("person", "organisation", "number", "time", "money", "place", "definition"))
+
+RESULT_UNSAID = "Texterna säger inget om vad det har lett till."
+
+
+def asks_result(question: str, asks: str) -> bool:
+    """Whether ``question`` (its main clause) asks what came of something."""
+    return asks not in _OWN_ITEM and bool(_RESULT_QUESTION.search(question))
+
+
+def tells_result(sentence: str) -> bool:
+    """Whether ``sentence`` says what came of something."""
+    return bool(_RESULT.search(sentence))
+
+
+def tells_asked(future: bool, result: bool, sentence: str) -> bool:
+    """Whether ``sentence`` tells the plan (``future``) or the result (``result``) a
+    question asks for; True when it asks for neither."""
+    return (not future or tells_future(sentence)) and (not result or tells_result(sentence))

@@ -21,7 +21,7 @@ from confsearch.analysis import analyze_words
 from confsearch.patterns import DATE_WORDS, WORD_RE
 from confsearch.reading.regions import typed_mentions
 from confsearch.retrieval.listitems import asked_count, instances_class, named_bodies, named_class
-from confsearch.retrieval.plans import asks_future
+from confsearch.retrieval.plans import asks_future, asks_result
 from confsearch.retrieval.questionforms import (
     AUXILIARIES,
     EXPANSION,
@@ -225,6 +225,7 @@ class Question:
     instances: str = ""  # "Vilka konkreta målkonflikter …?": the answer lists some
     expansion: bool = False  # "Vad står LUX för?": the letters spelled out are asked
     future: bool = False  # "Planerar X att …?": only a sentence telling a plan answers
+    result: bool = False  # "Vad blev resultatet?": only a sentence telling one answers
 
 
 def content_words(text: str) -> list[str]:
@@ -243,11 +244,9 @@ _FRAME = _QUESTION_WORDS | AUXILIARIES
 # After these a word is the question's verb ("Vem talade", "Hur jobbar", "What did"); not
 # after "vilka"/"which", which govern a noun ("Vilka regioner"), nor after a subject
 # ("Hur bakar man surdegsbröd": the verb came first).
-# fmt: off
-_VERB_AFTER = frozenset((
-    "vem", "vad", "hur", "när", "nar", "varför", "varfor", "who", "what", "how", "when", "why"
-))
-# fmt: on
+_VERB_AFTER = frozenset(
+    ("vem", "vad", "hur", "när", "nar", "varför", "varfor", "who", "what", "how", "when", "why")
+)
 
 
 # A noun's definite form: after an auxiliary it is the inverted subject, no verb.
@@ -389,6 +388,7 @@ def analyse(text: str) -> Question:
         else "",
         expansion=asks == "definition" and bool(EXPANSION.search(text)),
         future=asks_future(proper),
+        result=asks_result(proper, asks),
     )
 
 

@@ -1,11 +1,18 @@
-"""Questions about plans: answered only by a sentence that tells a plan (issue 24)."""
+"""Questions about plans and results: answered only by a sentence that tells one (issue 24)."""
 
 from __future__ import annotations
 
 import pytest
 
 from confsearch.answers.answer import answer
-from confsearch.retrieval.plans import FUTURE_UNSAID, asks_future, tells_future
+from confsearch.retrieval.plans import (
+    FUTURE_UNSAID,
+    RESULT_UNSAID,
+    asks_future,
+    asks_result,
+    tells_future,
+    tells_result,
+)
 from confsearch.retrieval.question import analyse
 from tests.answers.test_answer import make_hit, response
 
@@ -67,3 +74,58 @@ def test_a_plan_question_is_not_answered_by_what_was_done():
     assert ans.sentences  # the nearest sentences are still shown, marked as such
     planned = [make_hit(1, "Regionen planerar att sprida kabeltrumman till andra regioner.")]
     assert answer(response(question, planned)).confident
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Har MUCF:s samverkansmodell utvärderats, och vad blev resultatet?",
+        "Har kabeltrumman lett till några mätbara förbättringar för hushållen?",
+        "Vilka resultat har forumet gett hittills?",
+        "What results has the household method produced so far?",
+        "Has the model reduced the cost of patient transport?",
+        "What did the export study conclude?",
+    ],
+)
+def test_questions_about_what_came_of_it(question):
+    assert asks_result(question, analyse(question).asks)
+    assert analyse(question).result
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # an effect is told in many words, not as a result
+        "Vilken effekt har forumet haft på motstridiga mål?",
+        # a person or a body is the item checked there
+        "Vem fick ta emot resultatet av utredningen i Gävleborg?",
+        "What kind of measures does Gävleborg say are needed?",
+        "Hur utvecklas ojämlikheten i Gävleborg?",
+    ],
+)
+def test_questions_that_do_not_ask_for_a_result(question):
+    assert not analyse(question).result
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tells"),
+    [
+        ("Resultaten visar att ojämlikheten blir alltmer koncentrerad.", True),
+        ("Erfarenheten är att målkonflikter upptäcks och hanteras bättre.", True),
+        ("Utvärderingen visade att arbetsgruppens roll behöver tydliggöras.", True),
+        ("Utifrån statistik skapades verkliga hushåll.", False),
+        ("Regionen skapar persona-hushåll för att visa vilka insatser som behövs.", False),
+    ],
+)
+def test_sentences_that_tell_a_result(sentence, tells):
+    assert tells_result(sentence) is tells
+
+
+def test_a_result_question_is_not_answered_by_what_was_made():
+    question = "Vad blev resultatet av kabeltrumman för hushållen?"
+    made = [make_hit(1, "Regionen utvecklade kabeltrumman för att förstå hushållens vardag.")]
+    ans = answer(response(question, made))
+    assert not ans.confident
+    assert ans.message == RESULT_UNSAID
+    told = [make_hit(1, "Kabeltrumman ledde till att hushållens resor blev enklare.")]
+    assert answer(response(question, told)).confident
