@@ -49,6 +49,7 @@ from confsearch.answers.sentences import (
     defines,
     expands,
     holds_item,
+    kind_checked,
 )
 from confsearch.answers.units import answer_units as answer_units
 from confsearch.answers.units import context_range as context_range
@@ -62,7 +63,6 @@ from confsearch.messages import (
     SOURCES_HEADING,
 )
 from confsearch.retrieval.listitems import gives_instances, speaks_of
-from confsearch.retrieval.plans import tells_asked
 from confsearch.retrieval.question import Question, analyse, content_words
 from confsearch.retrieval.search import FusionConfig, Hit, SearchResponse
 from confsearch.text import strip_marker
@@ -127,7 +127,6 @@ def _assess(q: Question, focus: list[set[str]], cands: list[Candidate]) -> None:
             expands(q.term, c.text) if q.expansion else defines(q.term, c.text)
         )
         c.meta = announces_session(c.core)
-        c.item = c.item and tells_asked(q.future, q.result, c.text)  # a plan, a result
     if q.instances and any(speaks_of(q.instances, c.text) for c in cands):
         # "Vilka konkreta målkonflikter …?": where the texts speak of them, only a
         # sentence that goes on to give some answers (one in other words cannot be told)
@@ -343,27 +342,11 @@ def answer(
     )
 
 
-# What a sentence must hold for these kinds of question (the others are answered by any
-# sentence about the topic: "hur", "varför", "vad sa").
-CHECKED_ASKS = frozenset(
-    (
-        "definition",
-        "time",
-        "duration",
-        "money",
-        "number",
-        "person",
-        "title",
-        "organisation",
-        "place",
-    )
-)
-
-
 def checked(q: Question) -> bool:
-    """Whether only a sentence holding the asked-for item answers ``q``: the kinds of
-    :data:`CHECKED_ASKS`, things asked by name, counted lists (listitems), plans, results."""
-    return q.asks in CHECKED_ASKS or bool(q.named or q.count or q.instances or q.future or q.result)
+    """Whether only a sentence holding the asked-for item answers ``q``: the kinds
+    :func:`confsearch.answers.sentences.kind_checked` checks, plans, results and
+    comparisons."""
+    return kind_checked(q) or bool(q.outcome or q.compared)
 
 
 # --------------------------------------------------------------------------- text output

@@ -26,8 +26,10 @@ from confsearch.reading.people import extract_speakers
 from confsearch.reading.regions import find_mentions, is_region, organisation, typed_mentions
 from confsearch.reading.speakers import people_named
 from confsearch.retrieval import stated
+from confsearch.retrieval.comparisons import makes_comparison
 from confsearch.retrieval.glossary import expansions
 from confsearch.retrieval.listitems import named_things, states_count
+from confsearch.retrieval.plans import tells_asked
 from confsearch.retrieval.question import Question, shares_stem
 from confsearch.retrieval.questionroles import is_deed_word, role_group_answers
 from confsearch.text import LINK_RE, fold
@@ -205,6 +207,29 @@ def _countries(sentence: str) -> list[str]:
     return [w for w in WORD_RE.findall(sentence) if fold(w) in _FOLDED_COUNTRIES]
 
 
+# What a sentence must hold for these kinds of question (the others are answered by any
+# sentence about the topic: "hur", "varför", "vad sa").
+CHECKED_ASKS = frozenset(
+    (
+        "definition",
+        "time",
+        "duration",
+        "money",
+        "number",
+        "person",
+        "title",
+        "organisation",
+        "place",
+    )
+)
+
+
+def kind_checked(q: Question) -> bool:
+    """Whether only a sentence holding an item of the asked-for kind answers ``q``: the
+    kinds of :data:`CHECKED_ASKS`, things asked by name and counted lists (listitems)."""
+    return q.asks in CHECKED_ASKS or bool(q.named or q.count or q.instances)
+
+
 def holds_item(
     question: Question, sentence: str, regions=(), speakers=(), *, quote: bool = False
 ) -> bool:
@@ -214,6 +239,10 @@ def holds_item(
     quote (``quote``: someone of the session says it), its organisations for what the
     session tells; neither for a statement that leaves out who did it."""
     text = _NAMED_NUMBER.sub(r"\1", LINK_RE.sub(" ", sentence))  # "Agenda 2030" is a name
+    if not (tells_asked(question.outcome, text) and makes_comparison(question.compared, text)):
+        return False  # "Planerar X …?", "Vad blev resultatet?", "… jämfört med Y?"
+    if (question.outcome or question.compared) and not kind_checked(question):
+        return True  # "Hur ser X på A jämfört med B?": what is checked is the comparison
     asks = question.asks
     if asks in ("time", "duration", "money", "number"):
         kind, unit = stated.asked_quantity(question.text)
@@ -287,7 +316,7 @@ def holds_item(
 
 
 # What a reason and a method look like (these only rank sentences: a "why" or "how"
-# answered in other words is still answered, see answer.CHECKED_ASKS).
+# answered in other words is still answered, see CHECKED_ASKS).
 _BECAUSE = re.compile(
     r"\b(?:för\s+att|eftersom|därför|på\s+grund\s+av|beror\s+på|så\s+att|syftet|syfte|"
     r"anledning\w*|leder\s+till|because|since|in\s+order\s+to|so\s+that|due\s+to)\b",

@@ -9,6 +9,7 @@ example, a plan, a time, an amount.
 from __future__ import annotations
 
 from confsearch.answers.sentences import in_swedish
+from confsearch.retrieval.comparisons import compared_phrase
 from confsearch.retrieval.glossary import expansions
 from confsearch.retrieval.listitems import indefinite
 from confsearch.retrieval.plans import FUTURE_UNSAID, RESULT_UNSAID
@@ -58,8 +59,12 @@ def unanswered(question: Question) -> str:
     if question.instances:  # "förbättringarna" as "förbättringar"; English: not quoted
         cls = indefinite(question.instances.lower())
         return f"Texterna ger inga konkreta exempel på {_ASKED if question.english else cls}."
-    if question.future:
+    if question.outcome == "plan":
         return FUTURE_UNSAID
-    if question.result:
+    if question.outcome == "result":
         return RESULT_UNSAID
+    if question.compared:  # English: the words as asked would mix the languages
+        if question.english:
+            return "Texterna gör inte den jämförelse frågan gäller."
+        return f"Texterna jämför inte med {compared_phrase(question.text)}."
     return f"Texterna säger inte {_PHRASES.get(question.asks, _ASKED)}."

@@ -83,7 +83,17 @@ def tells_result(sentence: str) -> bool:
     return bool(_RESULT.search(sentence))
 
 
-def tells_asked(future: bool, result: bool, sentence: str) -> bool:
-    """Whether ``sentence`` tells the plan (``future``) or the result (``result``) a
-    question asks for; True when it asks for neither."""
-    return (not future or tells_future(sentence)) and (not result or tells_result(sentence))
+def asked_outcome(question: str, asks: str) -> str:
+    """ "plan" when ``question`` asks what is planned, "result" when it asks what came of
+    something, else ""."""
+    if asks_future(question):
+        return "plan"
+    return "result" if asks_result(question, asks) else ""
+
+
+def tells_asked(outcome: str, sentence: str) -> bool:
+    """Whether ``sentence`` tells the plan or the result a question asks for
+    (:func:`asked_outcome`); True when it asks for neither."""
+    if outcome == "plan":
+        return tells_future(sentence)
+    return outcome != "result" or tells_result(sentence)

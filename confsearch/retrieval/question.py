@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from confsearch.analysis import analyze_words
 from confsearch.patterns import DATE_WORDS, WORD_RE
 from confsearch.reading.regions import typed_mentions
+from confsearch.retrieval.comparisons import compared_with
 from confsearch.retrieval.listitems import asked_count, instances_class, named_bodies, named_class
-from confsearch.retrieval.plans import asks_future, asks_result
+from confsearch.retrieval.plans import asked_outcome
 from confsearch.retrieval.questionforms import (
     AUXILIARIES,
     EXPANSION,
@@ -224,8 +225,8 @@ class Question:
     count: int = 0  # "Vilka tre steg …?": the answer states the count and lists them
     instances: str = ""  # "Vilka konkreta målkonflikter …?": the answer lists some
     expansion: bool = False  # "Vad står LUX för?": the letters spelled out are asked
-    future: bool = False  # "Planerar X att …?": only a sentence telling a plan answers
-    result: bool = False  # "Vad blev resultatet?": only a sentence telling one answers
+    outcome: str = ""  # "plan" ("Planerar X att …?"), "result" ("Vad blev resultatet?")
+    compared: tuple[str, ...] = ()  # "jämfört med riksgenomsnittet": riksgenomsnittet
 
 
 def content_words(text: str) -> list[str]:
@@ -387,8 +388,8 @@ def analyse(text: str) -> Question:
         if asks not in ("person", "organisation")
         else "",
         expansion=asks == "definition" and bool(EXPANSION.search(text)),
-        future=asks_future(proper),
-        result=asks_result(proper, asks),
+        outcome=asked_outcome(proper, asks),
+        compared=compared_with(proper),
     )
 
 

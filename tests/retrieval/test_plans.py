@@ -32,7 +32,7 @@ from tests.answers.test_answer import make_hit, response
 )
 def test_questions_about_what_is_planned(question):
     assert asks_future(question)
-    assert analyse(question).future
+    assert analyse(question).outcome == "plan"
 
 
 @pytest.mark.parametrize(
@@ -89,7 +89,7 @@ def test_a_plan_question_is_not_answered_by_what_was_done():
 )
 def test_questions_about_what_came_of_it(question):
     assert asks_result(question, analyse(question).asks)
-    assert analyse(question).result
+    assert analyse(question).outcome == "result"
 
 
 @pytest.mark.parametrize(
@@ -104,7 +104,7 @@ def test_questions_about_what_came_of_it(question):
     ],
 )
 def test_questions_that_do_not_ask_for_a_result(question):
-    assert not analyse(question).result
+    assert analyse(question).outcome != "result"
 
 
 @pytest.mark.parametrize(
