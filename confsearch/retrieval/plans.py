@@ -1,4 +1,5 @@
-"""Questions about what is planned, and the sentences that tell of a plan.
+"""Questions about what is planned, what came of it or who pays, and the sentences that
+tell it.
 
 "Planerar Region Sörmland att sprida kabeltrumman?", "Kommer Västerbotten att starta ett
 nytt projekt?" and "What does Örebro plan to do next?" ask about the future. A sentence
@@ -83,11 +84,32 @@ def tells_result(sentence: str) -> bool:
     return bool(_RESULT.search(sentence))
 
 
+# The question asks how something is paid for, or by whom.
+_FUNDING_QUESTION = re.compile(
+    r"\b(?:hur\s+(?:finansieras|finansierades|bekostas|bekostades|betalas|betalades)|"
+    r"varifrån\s+kommer\s+(?:pengarna|medlen)|"
+    r"who\s+(?:is|are|was|were)\s+(?:paying|funding|financing|footing)|"
+    r"how\s+(?:is|was|are|were)\s+[^?]*\b(?:funded|financed|paid\s+for)|"
+    r"where\s+does\s+the\s+(?:money|funding)\s+come\s+from)\b",
+    re.IGNORECASE,
+)
+# What a sentence says of how something is paid for: its funding, funder or budget.
+_FUNDING = re.compile(
+    r"\b(?:finansi\w*|medfinansi\w*|bekost\w*|betal\w*|budget\w*|anslag\w*|"
+    r"\w*medel|\w*pengar|bidrag\w*|stöd\s+från|fund\w*|financ\w*|paid|pays?|grants?)\b",
+    re.IGNORECASE,
+)
+
+FUNDING_UNSAID = "Texterna säger inte hur det finansieras."
+
+
 def asked_outcome(question: str, asks: str) -> str:
-    """ "plan" when ``question`` asks what is planned, "result" when it asks what came of
-    something, else ""."""
+    """ "plan" when ``question`` asks what is planned, "funding" how it is paid for,
+    "result" what came of it, else ""."""
     if asks_future(question):
         return "plan"
+    if _FUNDING_QUESTION.search(question):
+        return "funding"
     return "result" if asks_result(question, asks) else ""
 
 
@@ -96,4 +118,6 @@ def tells_asked(outcome: str, sentence: str) -> bool:
     (:func:`asked_outcome`); True when it asks for neither."""
     if outcome == "plan":
         return tells_future(sentence)
+    if outcome == "funding":
+        return bool(_FUNDING.search(sentence))
     return outcome != "result" or tells_result(sentence)

@@ -225,7 +225,7 @@ class Question:
     count: int = 0  # "Vilka tre steg …?": the answer states the count and lists them
     instances: str = ""  # "Vilka konkreta målkonflikter …?": the answer lists some
     expansion: bool = False  # "Vad står LUX för?": the letters spelled out are asked
-    outcome: str = ""  # "plan" ("Planerar X att …?"), "result" ("Vad blev resultatet?")
+    outcome: str = ""  # "plan" ("Planerar X att …?"), "result", "funding" (retrieval.plans)
     compared: tuple[str, ...] = ()  # "jämfört med riksgenomsnittet": riksgenomsnittet
 
 

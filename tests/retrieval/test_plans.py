@@ -129,3 +129,26 @@ def test_a_result_question_is_not_answered_by_what_was_made():
     assert ans.message == RESULT_UNSAID
     told = [make_hit(1, "Kabeltrumman ledde till att hushållens resor blev enklare.")]
     assert answer(response(question, told)).confident
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hur finansieras AI-projektet i Västerbotten, är det EU-pengar?",
+        "Varifrån kommer pengarna till cykelbiblioteket?",
+        "Who is paying for the Fossilfritt 2030 project?",
+        "How is the LUX project funded?",
+    ],
+)
+def test_questions_about_how_it_is_paid_for(question):
+    assert analyse(question).outcome == "funding"
+
+
+def test_a_funding_question_is_answered_only_by_a_sentence_on_funding():
+    question = "Hur finansieras projektet?"
+    about = [make_hit(1, "Projektet startade med en teknisk ansats för att stimulera AI.")]
+    ans = answer(response(question, about))
+    assert not ans.confident
+    assert ans.message == "Texterna säger inte hur det finansieras."
+    funded = [make_hit(1, "Projektet finansieras med EU-medel och regionala medel.")]
+    assert answer(response(question, funded)).confident
