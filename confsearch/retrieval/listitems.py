@@ -220,10 +220,12 @@ _INSTANCES_QUESTION = re.compile(
 # What introduces the instances after the class's word: "X: …", "X, till exempel …",
 # "X såsom …", "X (…)", "such as …", within a few words of it. Not a bare "som": "400
 # organisationer i Sverige som hjälper …" describes them and names none; but "som" before
-# a list does give them ("behov som sjukresor, transporter till skola osv.").
+# a list does give them ("behov som sjukresor, transporter till skola osv."), and so does
+# what they are said to be ("Framgångsfaktorer har varit och är att vi avsätter tid …").
 _INSTANCE_MARK = re.compile(
     r"^[^.?!]{0,40}?(?::|–|—|\(|\bsåsom\b|\btill\s+exempel\b|\bt\.\s?ex\b|"
     r"\bexempelvis\b|\bbland\s+annat\b|\bsuch\s+as\b|\bincluding\b|\blike\b|"
+    r"\b(?:är|var|were|are)\s+(?:att|that)\b|"
     r"\bsom\s+[^.?!,]{2,40},\s*[^.?!]{2,60}?(?:\bosv\b|\bo\.s\.v\b|\bm\.?m\b|\bmed\s+mera\b|"
     r"\betc\b))",
     re.IGNORECASE,
@@ -248,12 +250,46 @@ _LISTED_AFTER = re.compile(
 )
 
 
+# "Vilka variabler korsades …?", "Vilka åtgärder stod på listan?": a set of things of the
+# past (a past or passive verb, "var med"; a cleft "är det som"), asked by kind; only a
+# sentence that names some answers. Not of the present ("Vilka fördelar finns …?",
+# "Vilka fördelar ger …?"): what a thing gives is told in many words. Swedish only.
+_KIND_QUESTION = re.compile(
+    r"^\W*vilka\s+(?P<cls>[^\W\d_][\w-]{3,}(?:er|ar|or|n))\s+"
+    r"(?P<verb>[^\W\d_]+(?:\s+det\s+som)?)\b",
+    re.IGNORECASE,
+)
+_STRONG_PAST = frozenset(
+    ("var", "stod", "kom", "satt", "fick", "gav", "tog", "fanns", "ingick", "blev", "drog", "gick")
+)
+_PAST_FORM = re.compile(r"[^\W\d_]{2,}(?:de|te|des|tes)$", re.IGNORECASE)
+# bodies, places and people are asked for by their own kinds of question, with their checks
+_OWN_KIND = re.compile(
+    r"^(?:region|län|lan|kommun|land|länder|lander|organisation|myndighet|person|talare|"
+    r"företag|foretag|aktör|aktor)",
+    re.IGNORECASE,
+)
+
+
+def _asks_past_set(cls: str, verb: str) -> bool:
+    """Whether "vilka <cls> <verb>" asks of a past set of things of a kind of its own."""
+    if fold(cls) in _COUNTS or _OWN_KIND.match(cls):
+        return False
+    if verb.lower().endswith(" det som"):
+        return True
+    low = verb.lower()
+    return low in _STRONG_PAST or (bool(_PAST_FORM.match(low)) and is_verb_form(verb))
+
+
 def instances_class(question: str, english: bool = False) -> str:
     """The noun of the things a question asks instances of ("målkonflikter"), or "".
     An English noun counts only when it is one the texts' Swedish words are known for
     (:func:`class_words`: "organisations" ~ "organisation"): "goal conflicts" is never
     written so in a Swedish text, and its instances could not be told from none."""
     m = _INSTANCES_QUESTION.search(question)
+    k = _KIND_QUESTION.search(question)
+    if m is None and k is not None and _asks_past_set(k.group("cls"), k.group("verb")):
+        m = k
     if m is None:
         m = _DONE_QUESTION.search(question)
         if m is None or fold(m.group("cls")) in _COUNTS:

@@ -184,6 +184,18 @@ def test_several_organisations_asked_for_are_named_in_the_sentence_not_the_card(
         ("Vilka titlar har Göran Andersson på Vinnova?", False, ""),
         # a count asked is checked as a count (asked_count)
         ("Vilka fem grupper har direktörerna delats in i?", False, ""),
+        # a set of things of the past, asked by kind: a past or passive verb, "var med"
+        ("Vilka variabler korsades i analysen?", False, "variabler"),
+        ("Vilka variabler korsade Region Västmanland i analysen?", False, "variabler"),
+        ("Vilka åtgärder stod på den långa listan?", False, "åtgärder"),
+        ("Vilka referensgrupper var med när modellen togs fram?", False, "referensgrupper"),
+        ("Vilka aspekter är det som gör dem mer utsatta?", False, "aspekter"),
+        # of the present: what a thing gives or has is told in many words
+        ("Vilka fördelar finns med fossilfria resor?", False, ""),
+        ("Vilka fördelar ger ett tvärsektoriellt arbetssätt?", False, ""),
+        # bodies, places and people have checks of their own
+        ("Vilka regioner berättade om omställningen?", False, ""),
+        ("Vilka länder nämndes?", False, ""),
     ],
 )
 def test_a_question_asking_for_instances_in_so_many_words(question, english, cls):
@@ -205,6 +217,8 @@ def test_a_question_asking_for_instances_in_so_many_words(question, english, cls
         # three or more of a few words each, listed right after the class's word
         ("I de fem målkonflikterna *Nya hus*, vindkraft, renskötsel samt natur.", True, True),
         ("Målkonflikter kan hanteras för de hushåll, kommuner och regioner.", True, False),
+        # what they are said to be gives them
+        ("Målkonflikterna har varit och är att mark behövs till både hus och natur.", True, True),
     ],
 )
 def test_a_sentence_gives_instances_right_after_the_class_word(text, speaks, gives):
