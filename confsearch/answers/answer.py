@@ -36,6 +36,7 @@ from confsearch.answers.candidates import (
     show_span,
 )
 from confsearch.answers.citation import Source, cite, unknown_source
+from confsearch.answers.definitions import defines, expands
 from confsearch.answers.focus import focus_share, focus_terms, focus_weights
 from confsearch.answers.naming import (
     asked_names,
@@ -46,8 +47,6 @@ from confsearch.answers.naming import (
 )
 from confsearch.answers.sentences import (
     announces_session,
-    defines,
-    expands,
     holds_item,
     kind_checked,
 )

@@ -9,8 +9,7 @@ module checks one candidate answer sentence against that:
   an amount of money for "vad kostar", a name for "vem", another country for "vilka
   andra länder än Indien" (names the question itself uses do not count: "region
   Värmland" does not say who evaluated Värmlandsrådet);
-* :func:`defines` — whether it is a defining sentence for a term ("X är …", "X innebär
-  …", "så kallad X", "X (…)").
+* whether it defines a term is :mod:`confsearch.answers.definitions`'s.
 
 :mod:`confsearch.answers.unsaid` says in Swedish what the texts do not say.
 """
@@ -23,7 +22,13 @@ from functools import lru_cache
 from confsearch.analysis import analyze_words
 from confsearch.patterns import WORD_RE
 from confsearch.reading.people import extract_speakers
-from confsearch.reading.regions import find_mentions, is_region, organisation, typed_mentions
+from confsearch.reading.regions import (
+    find_mentions,
+    is_presenting,
+    is_region,
+    organisation,
+    typed_mentions,
+)
 from confsearch.reading.speakers import people_named
 from confsearch.retrieval import stated
 from confsearch.retrieval.comparisons import makes_comparison
@@ -35,20 +40,6 @@ from confsearch.retrieval.questionroles import is_deed_word, role_group_answers
 from confsearch.text import LINK_RE, fold
 from confsearch.wordlists import COUNTRIES, COUNTRY_IN_SWEDISH
 
-_DEFINING_AFTER = re.compile(
-    r"^\w*[\s,]*(?:\([^)]*\)\s*)?(?:är|var|innebär|innebar|betyder|handlar\s+om|går\s+ut\s+på|"
-    r"syftar\s+på|står\s+för|avser|kallas|definieras|beskrivs\s+som|is|are|means|refers\s+to|"
-    r"stands\s+for|\s[–-]\s|:\s|\(|"
-    # a coinage in quotes and what it serves as: "bilden ”kabeltrumman” som visualisering
-    # av …" (not a relative clause: "”X” som de/vi/har …")
-    r"[”\"»]\s*som\s+(?!(?:de|vi|man|det|den|han|hon|ni|jag|har|hade|är|var|kan|ska)\b))",
-    re.IGNORECASE,
-)
-_DEFINING_BEFORE = re.compile(
-    r"(?:så\s+kallade?|s\.k\.|kallas|kallad|kallat|begreppet|termen|uttrycket|is\s+called|"
-    r"so-called|known\s+as)\s*$",
-    re.IGNORECASE,
-)
 _NAME_RUN = re.compile(r"\b[A-ZÅÄÖ][\w-]+(?:\s+[A-ZÅÄÖ][\w-]+)+")
 _BODY_NAME = re.compile(r"\b[A-ZÅÄÖ][\w-]+\s+(?:kommun|stad|universitet|högskola)\b")
 
@@ -230,6 +221,21 @@ def kind_checked(q: Question) -> bool:
     return q.asks in CHECKED_ASKS or bool(q.named or q.count or q.instances)
 
 
+def names_member(question: Question, text: str, speakers=()) -> bool:
+    """Whether ``text`` names who was in the group a question asks about: a name the
+    question does not use, other than whoever tells of it and their body ("Maria
+    Sundman, Region Gävleborg, berättar att utredningen hade en blandad arbetsgrupp" and
+    "Region Gävleborg berättar om en utredning" name no member), or people by their role
+    ("direktörer från regionen")."""
+    tellers = [f"{p.name} {p.organisation or ''}" for p in extract_speakers([text])]
+    tellers += [m.name for m in find_mentions(text) if is_presenting(text, m)]
+    told = {fold(w) for teller in tellers for w in WORD_RE.findall(teller)}
+    for name in names_in(text, speakers):
+        if new_name(name, question) and not all(fold(w) in told for w in WORD_RE.findall(name)):
+            return True
+    return role_group_answers(question.text, (), text)
+
+
 def holds_item(
     question: Question, sentence: str, regions=(), speakers=(), *, quote: bool = False
 ) -> bool:
@@ -241,6 +247,8 @@ def holds_item(
     text = _NAMED_NUMBER.sub(r"\1", LINK_RE.sub(" ", sentence))  # "Agenda 2030" is a name
     if not (tells_asked(question.outcome, text) and makes_comparison(question.compared, text)):
         return False  # "Planerar X …?", "Vad blev resultatet?", "… jämfört med Y?"
+    if question.outcome == "members" and not names_member(question, text, speakers):
+        return False  # "Vilka satt i arbetsgruppen?": who told of it is no member
     if (question.outcome or question.compared) and not kind_checked(question):
         return True  # "Hur ser X på A jämfört med B?": what is checked is the comparison
     asks = question.asks
@@ -343,39 +351,3 @@ def enumerates(sentence: str) -> bool:
     """Whether a sentence names several things: a run of commas ("a, b och c"), a colon
     that introduces them, or several questions asked in a row."""
     return bool(_ENUMERATION.search(sentence)) or sentence.count("?") >= 2
-
-
-def defines(term: str, sentence: str) -> bool:
-    """Whether ``sentence`` defines ``term`` (see the module docstring). A term the
-    glossary spells out counts as defined by a sentence that uses it with its expansion
-    ("regional utvecklingsstrategi (RUS)")."""
-    if not term:
-        return False
-    key = term.lower()
-    low = sentence.lower()  # not folded: the defining words are matched as written ("är")
-    stem = key[: max(4, len(key) - 2)] if len(key) > 5 else key
-    for m in re.finditer(r"\b" + re.escape(stem), low):
-        after = low[m.end() :]
-        before = low[: m.start()]
-        if _DEFINING_AFTER.match(after) or _DEFINING_BEFORE.search(before):
-            return True
-    spelled = [target for _, target in expansions(term) if len(target) > len(term)]
-    return any(t.lower() in low for t in spelled) and stem in low
-
-
-def expands(term: str, sentence: str) -> bool:
-    """Whether ``sentence`` spells out the abbreviation ``term``: its words with the term
-    in brackets ("regional utvecklingsstrategi (RUS)"), the term with its words in
-    brackets or after "står för", or the glossary's expansion beside the term."""
-    if not term:
-        return False
-    t = re.escape(term)
-    spelled = (
-        rf"\b{t}\s*\((?:\w+[\s-]+)+\w+\)|[^\W\d_]{{3,}}\s+\({t}\)|"
-        rf"\b{t}\s+(?:står|stod|stands|stood)\s+för\b|\b{t}\s+stands?\s+for\b"
-    )
-    if re.search(spelled, sentence, re.IGNORECASE):
-        return True
-    meanings = [target for _, target in expansions(term) if len(target) > len(term)]
-    low = sentence.lower()
-    return term.lower() in low and any(m.lower() in low for m in meanings)

@@ -12,7 +12,12 @@ from confsearch.answers.sentences import in_swedish
 from confsearch.retrieval.comparisons import compared_phrase
 from confsearch.retrieval.glossary import expansions
 from confsearch.retrieval.listitems import indefinite
-from confsearch.retrieval.plans import FUNDING_UNSAID, FUTURE_UNSAID, RESULT_UNSAID
+from confsearch.retrieval.plans import (
+    FUNDING_UNSAID,
+    FUTURE_UNSAID,
+    MEMBERS_UNSAID,
+    RESULT_UNSAID,
+)
 from confsearch.retrieval.question import Question
 
 
@@ -65,6 +70,8 @@ def unanswered(question: Question) -> str:
         return RESULT_UNSAID
     if question.outcome == "funding":
         return FUNDING_UNSAID
+    if question.outcome == "members":
+        return MEMBERS_UNSAID
     if question.compared:  # English: the words as asked would mix the languages
         if question.english:
             return "Texterna gör inte den jämförelse frågan gäller."

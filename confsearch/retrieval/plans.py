@@ -103,13 +103,31 @@ _FUNDING = re.compile(
 FUNDING_UNSAID = "Texterna säger inte hur det finansieras."
 
 
+# The question asks who was in a group ("Vilka satt i arbetsgruppen?", "Who are the
+# members of the council?"), not who spoke in the session ("Vilka medverkade i passet?").
+_MEMBERS_QUESTION = re.compile(
+    r"^\W*(?:vilka|vem|vilka\s+personer|vilka\s+organisationer)\s+(?:satt|sitter|ingick|"
+    r"ingår|ingar|deltog|deltar|var\s+med|är\s+med|ar\s+med)\s+(?:med\s+)?i\s+"
+    r"(?!(?:passet|lärpasset|larpasset|seminariet|sessionen|konferensen|panelen)\b)"
+    r"|\bwho\s+(?:are|were|is|was|should\s+be|would\s+be|will\s+be)\s+(?:the\s+)?"
+    r"(?:named\s+)?members?\b"
+    r"|\bwho\s+(?:sat|sits|served|serves)\s+(?:on|in)\b"
+    r"|\bwho\s+(?:took\s+part|participated)\s+in\s+(?!the\s+(?:session|seminar|panel)\b)",
+    re.IGNORECASE,
+)
+
+MEMBERS_UNSAID = "Texterna säger inte vilka som var med."
+
+
 def asked_outcome(question: str, asks: str) -> str:
     """ "plan" when ``question`` asks what is planned, "funding" how it is paid for,
-    "result" what came of it, else ""."""
+    "members" who was in a group, "result" what came of it, else ""."""
     if asks_future(question):
         return "plan"
     if _FUNDING_QUESTION.search(question):
         return "funding"
+    if _MEMBERS_QUESTION.search(question):
+        return "members"  # checked by the names a sentence gives (answers.sentences)
     return "result" if asks_result(question, asks) else ""
 
 

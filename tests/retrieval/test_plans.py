@@ -152,3 +152,36 @@ def test_a_funding_question_is_answered_only_by_a_sentence_on_funding():
     assert ans.message == "Texterna säger inte hur det finansieras."
     funded = [make_hit(1, "Projektet finansieras med EU-medel och regionala medel.")]
     assert answer(response(question, funded)).confident
+
+
+@pytest.mark.parametrize(
+    ("question", "members"),
+    [
+        ("Vilka satt i arbetsgruppen för utredningen?", True),
+        ("Vilka personer satt i Gävleborgs blandade arbetsgrupp?", True),
+        ("Vilka deltog i workshopen om affärsplanen?", True),
+        ("Who are the named members of the council's working group?", True),
+        ("Who should be members of a regional keystone team?", True),
+        # who spoke in the session is asked of its speakers, not of a group
+        ("Vilka medverkade i passet om cykling?", False),
+        ("Vilka deltog i lärpasset om AI?", False),
+        ("Who took part in the session on AI?", False),
+    ],
+)
+def test_questions_about_who_was_in_a_group(question, members):
+    assert (analyse(question).outcome == "members") is members
+
+
+def test_who_tells_of_a_group_is_no_member_of_it():
+    question = "Vilka satt i arbetsgruppen för utredningen?"
+    told = [
+        make_hit(1, "Region Testland berättar om en utredning om livsvillkor."),
+        make_hit(2, "Maria Sundman, Region Testland, berättar att utredningen hade en grupp."),
+    ]
+    ans = answer(response(question, told))
+    assert not ans.confident
+    assert ans.message == "Texterna säger inte vilka som var med."
+    named = [make_hit(1, "I arbetsgruppen satt Karin Ek från Kommunförbundet och Per Holm.")]
+    assert answer(response(question, named)).confident
+    by_role = [make_hit(1, "I arbetsgruppen blandas direktörer från regionen och kommunerna.")]
+    assert answer(response(question, by_role)).confident

@@ -8,9 +8,9 @@ import pytest
 
 from confsearch.answers import labels as claims
 from confsearch.answers.answer import answer
+from confsearch.answers.definitions import defines
 from confsearch.answers.sentences import (
     announces_session,
-    defines,
     enumerates,
     holds_item,
     tells_action,
@@ -570,7 +570,7 @@ def test_what_a_definition_question_asks_to_define(question, asks, term):
 
 
 def test_what_an_abbreviation_stands_for_needs_its_words_spelled_out():
-    from confsearch.answers.sentences import expands
+    from confsearch.answers.definitions import expands
 
     q = analyse("Vad står förkortningen LUX för?")
     assert q.asks == "definition" and q.term == "LUX" and q.expansion
