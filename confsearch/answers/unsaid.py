@@ -3,7 +3,7 @@
 When no sentence holds what the question asks for (:func:`confsearch.answers.sentences.
 holds_item`), the answer is not confident and says, in Swedish, which kind of thing is
 missing: the meaning of a term, other countries than the one named, names, a listing, an
-example, a plan, a time, an amount.
+example, a plan, a result, the funding, a group's members, a comparison, a time, an amount.
 """
 
 from __future__ import annotations
@@ -12,13 +12,15 @@ from confsearch.answers.sentences import in_swedish
 from confsearch.retrieval.comparisons import compared_phrase
 from confsearch.retrieval.glossary import expansions
 from confsearch.retrieval.listitems import indefinite
-from confsearch.retrieval.plans import (
-    FUNDING_UNSAID,
-    FUTURE_UNSAID,
-    MEMBERS_UNSAID,
-    RESULT_UNSAID,
-)
 from confsearch.retrieval.question import Question
+
+# What the texts do not tell, by what the question asks of it (retrieval.plans)
+OUTCOME_UNSAID = {
+    "plan": "Texterna säger inget om vad som planeras framöver.",
+    "result": "Texterna säger inget om vad det har lett till.",
+    "funding": "Texterna säger inte hur det finansieras.",
+    "members": "Texterna säger inte vilka som var med.",
+}
 
 
 def glossary_meaning(term: str) -> str:
@@ -64,14 +66,8 @@ def unanswered(question: Question) -> str:
     if question.instances:  # "förbättringarna" as "förbättringar"; English: not quoted
         cls = indefinite(question.instances.lower())
         return f"Texterna ger inga konkreta exempel på {_ASKED if question.english else cls}."
-    if question.outcome == "plan":
-        return FUTURE_UNSAID
-    if question.outcome == "result":
-        return RESULT_UNSAID
-    if question.outcome == "funding":
-        return FUNDING_UNSAID
-    if question.outcome == "members":
-        return MEMBERS_UNSAID
+    if question.outcome:
+        return OUTCOME_UNSAID[question.outcome]
     if question.compared:  # English: the words as asked would mix the languages
         if question.english:
             return "Texterna gör inte den jämförelse frågan gäller."

@@ -1,12 +1,15 @@
-"""Questions about what is planned, what came of it or who pays, and the sentences that
-tell it.
+"""Questions about what is planned, what came of it, who pays or who was in a group, and
+the sentences that tell it.
 
-"Planerar Region Sörmland att sprida kabeltrumman?", "Kommer Västerbotten att starta ett
-nytt projekt?" and "What does Örebro plan to do next?" ask about the future. A sentence
-that tells what was done ("För att förstå systemet utvecklade de kabeltrumman") is about
-the same thing but does not answer: only one that says what is planned, intended or to
-come does. Without one, the answer says the texts do not tell the plans (issue 24: a near
-miss answered as if answered).
+"Planerar Region Sörmland att sprida kabeltrumman?" and "What does Örebro plan to do
+next?" ask about the future. A sentence that tells what was done ("För att förstå
+systemet utvecklade de kabeltrumman") is about the same thing but does not answer: only
+one that says what is planned, intended or to come does. So for a result ("Har
+kabeltrumman lett till mätbara förbättringar?"), for how it is paid for ("Hur finansieras
+projektet?") and for who was in a group ("Vilka satt i arbetsgruppen?", checked by
+:func:`confsearch.answers.sentences.names_member`). Without such a sentence, the answer
+says what the texts do not tell (:mod:`confsearch.answers.unsaid`; issue 24: near misses
+answered as if answered).
 """
 
 from __future__ import annotations
@@ -35,8 +38,6 @@ _FUTURE = re.compile(
 )
 _SHALL = re.compile(r"\b(?:ska|skall)\b", re.IGNORECASE)
 _PURPOSE = re.compile(r"\b(?:för\s+att|så\s+att)\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
-
-FUTURE_UNSAID = "Texterna säger inget om vad som planeras framöver."
 
 
 def asks_future(question: str) -> bool:
@@ -69,9 +70,8 @@ _RESULT = re.compile(
     re.IGNORECASE,
 )
 # kinds with an item of their own (a person, a number): that item is what is checked
+# (the kinds confsearch.answers.sentences.CHECKED_ASKS lists that a result can be)
 _OWN_ITEM = frozenset(("person", "organisation", "number", "time", "money", "place", "definition"))
-
-RESULT_UNSAID = "Texterna säger inget om vad det har lett till."
 
 
 def asks_result(question: str, asks: str) -> bool:
@@ -100,8 +100,6 @@ _FUNDING = re.compile(
     re.IGNORECASE,
 )
 
-FUNDING_UNSAID = "Texterna säger inte hur det finansieras."
-
 
 # The question asks who was in a group ("Vilka satt i arbetsgruppen?", "Who are the
 # members of the council?"), not who spoke in the session ("Vilka medverkade i passet?").
@@ -115,8 +113,6 @@ _MEMBERS_QUESTION = re.compile(
     r"|\bwho\s+(?:took\s+part|participated)\s+in\s+(?!the\s+(?:session|seminar|panel)\b)",
     re.IGNORECASE,
 )
-
-MEMBERS_UNSAID = "Texterna säger inte vilka som var med."
 
 
 def asked_outcome(question: str, asks: str) -> str:
@@ -132,8 +128,9 @@ def asked_outcome(question: str, asks: str) -> str:
 
 
 def tells_asked(outcome: str, sentence: str) -> bool:
-    """Whether ``sentence`` tells the plan or the result a question asks for
-    (:func:`asked_outcome`); True when it asks for neither."""
+    """Whether ``sentence`` tells the plan, the result or the funding a question asks for
+    (:func:`asked_outcome`); True when it asks for none of them (members are told by
+    names, checked where names are read)."""
     if outcome == "plan":
         return tells_future(sentence)
     if outcome == "funding":
