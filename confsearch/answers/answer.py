@@ -61,7 +61,7 @@ from confsearch.messages import (
     NO_SESSION,
     SOURCES_HEADING,
 )
-from confsearch.retrieval.listitems import gives_instances, speaks_of
+from confsearch.retrieval.listitems import asks_concrete, gives_instances, speaks_of
 from confsearch.retrieval.question import Question, analyse, content_words
 from confsearch.retrieval.search import FusionConfig, Hit, SearchResponse
 from confsearch.text import strip_marker
@@ -126,9 +126,12 @@ def _assess(q: Question, focus: list[set[str]], cands: list[Candidate]) -> None:
             expands(q.term, c.text) if q.expansion else defines(q.term, c.text)
         )
         c.meta = announces_session(c.core)
-    if q.instances and any(speaks_of(q.instances, c.text) for c in cands):
-        # "Vilka konkreta målkonflikter …?": where the texts speak of them, only a
-        # sentence that goes on to give some answers (one in other words cannot be told)
+    if q.instances and (
+        asks_concrete(q.text) or any(speaks_of(q.instances, c.text) for c in cands)
+    ):
+        # "Vilka målkonflikter upptäcktes?": where the texts speak of them, only a sentence
+        # that goes on to give some answers (one in other words cannot be told); asked for
+        # concrete ones ("Vilka konkreta insatser …?"), the texts must name them as such
         for c in cands:
             c.item = c.item and gives_instances(q.instances, c.text)
 

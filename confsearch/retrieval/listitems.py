@@ -32,6 +32,7 @@ from confsearch.wordclass import is_verb_form
 
 __all__ = [
     "asked_count",
+    "asks_concrete",
     "gives_instances",
     "indefinite",
     "instances_class",
@@ -279,6 +280,16 @@ def _asks_past_set(cls: str, verb: str) -> bool:
         return True
     low = verb.lower()
     return low in _STRONG_PAST or (bool(_PAST_FORM.match(low)) and is_verb_form(verb))
+
+
+_CONCRETE = re.compile(r"\bkonkret\w*|\bvilka\s+av\b|\bspecific\b|\bwhich\s+of\s+the\b", re.I)
+
+
+def asks_concrete(question: str) -> bool:
+    """Whether ``question`` asks for concrete instances in so many words ("Vilka konkreta
+    insatser …?", "Vilka av organisationerna …?"): a text that does not even use the class's
+    word for them gives none the reader could copy as such."""
+    return bool(_CONCRETE.search(question))
 
 
 def instances_class(question: str, english: bool = False) -> str:

@@ -245,3 +245,13 @@ def test_instances_the_texts_only_say_exist_are_not_an_answer():
     assert ans.message == "Texterna ger inga konkreta exempel på målkonflikter."
     listed = [make_hit(1, "Forumet fann målkonflikter: bostäder mot jordbruksmark.")]
     assert answer(response("Vilka konkreta målkonflikter har forumet upptäckt?", listed)).confident
+
+
+def test_concrete_instances_asked_of_texts_that_never_name_the_class_are_not_given():
+    question = "Vilka konkreta insatser har regionen redan genomfört?"
+    hits = [make_hit(1, "Resultaten visar att ojämlikheten i länet blir alltmer koncentrerad.")]
+    ans = answer(response(question, hits))
+    assert not ans.confident
+    assert ans.message == "Texterna ger inga konkreta exempel på insatser."
+    named = [make_hit(1, "Regionen har gjort insatser som läxhjälp, fritidsbank och sommarjobb.")]
+    assert answer(response(question, named)).confident
