@@ -225,15 +225,25 @@ def names_member(question: Question, text: str, speakers=()) -> bool:
     """Whether ``text`` names who was in the group a question asks about: a name the
     question does not use, other than whoever tells of it and their body ("Maria
     Sundman, Region Gävleborg, berättar att utredningen hade en blandad arbetsgrupp" and
-    "Region Gävleborg berättar om en utredning" name no member), or people by their role
-    ("direktörer från regionen")."""
+    "Region Gävleborg berättar om en utredning" name no member), people by their role
+    ("direktörer från regionen") or bodies by their kind ("regionen och alla 16
+    kommunerna")."""
     tellers = [f"{p.name} {p.organisation or ''}" for p in extract_speakers([text])]
     tellers += [m.name for m in find_mentions(text) if is_presenting(text, m)]
     told = {fold(w) for teller in tellers for w in WORD_RE.findall(teller)}
     for name in names_in(text, speakers):
         if new_name(name, question) and not all(fold(w) in told for w in WORD_RE.findall(name)):
             return True
-    return role_group_answers(question.text, (), text)
+    return role_group_answers(question.text, (), text) or bool(_BODIES.search(text))
+
+
+# bodies named by their kind, as members of a group: "regionen och alla 16 kommunerna"
+_BODIES = re.compile(
+    r"\b(?:alla\s+(?:\d+\s+|\w+\s+)?)?(?:kommuner|kommunerna|regioner|regionerna|"
+    r"myndigheter|myndigheterna|nämnder|nämnderna|förvaltningar|förvaltningarna|"
+    r"organisationer|organisationerna)\b",
+    re.IGNORECASE,
+)
 
 
 def holds_item(

@@ -182,3 +182,5 @@ def test_who_tells_of_a_group_is_no_member_of_it():
     assert answer(response(question, named)).confident
     by_role = [make_hit(1, "I arbetsgruppen blandas direktörer från regionen och kommunerna.")]
     assert answer(response(question, by_role)).confident
+    bodies = [make_hit(1, "I rådet samarbetar regionen och alla 16 kommunerna.")]
+    assert answer(response("Vilka sitter med i rådet?", bodies)).confident
