@@ -177,9 +177,23 @@ _PRESENTING = re.compile(
 )
 
 
+# Who ran or led the session itself ("Who ran the Västmanland session …?", "Vem ledde
+# lärpasset?") is who presented it: the session's speakers, not the doer of a deed.
+_SESSION_LED = re.compile(
+    r"\b(?:who\s+(?:ran|runs|led|leads|hosted|hosts|chaired|chairs|gave|held|moderated)|"
+    r"vem\s+(?:ledde|leder|höll|håller|modererade|modererar))\s+(?:the\s+|this\s+|that\s+)?"
+    r"(?:[\w-]+\s+){0,3}?(?:session|seminar|panel|talk|presentation|lärpass\w*|passet|"
+    r"seminariet|panelen)\b",
+    re.IGNORECASE,
+)
+
+
 def asks_presenter(question: str) -> bool:
     """Whether a who-question's verb is one of presenting (:data:`_PRESENTING`), in its
-    main clause (``question``: without its context clause)."""
+    main clause (``question``: without its context clause), or it asks who ran the
+    session (:data:`_SESSION_LED`)."""
+    if _SESSION_LED.search(question):
+        return True
     return any(_PRESENTING.match(word) for word in _main_clause(question))
 
 
@@ -232,6 +246,8 @@ def main_action(text: str, question: str, frame: Collection[str]) -> tuple[str, 
     doer = DOER_QUESTION.match(text)
     if doer is not None:
         return (fold(doer.group("doer")),)
+    if _SESSION_LED.search(question):
+        return ()  # who ran the session presented it (asks_presenter)
     deed = _ENGLISH_DEED.search(question)
     if deed is not None:
         return _ENGLISH_DEEDS[deed.group("deed").lower()[:4]]

@@ -637,3 +637,17 @@ def test_who_presented_is_named_from_the_card_when_the_sentence_does_not_say():
     ans = answer(response("Vem berättade om AI-satsningen i näringslivet?", [hit]))
     assert ans.confident
     assert ans.sentences[0].text.startswith("Thomas Kvist: Regionen startade")
+
+
+@pytest.mark.parametrize(
+    ("question", "presenter", "actions"),
+    [
+        ("Who ran the Västmanland session on which entrepreneurs get support?", True, ()),
+        ("Vem ledde lärpasset om AI?", True, ()),
+        # leading a project is a deed the texts tell ("projektledare för …")
+        ("Vem leder projektet Fossilfritt 2030?", False, ("led",)),
+    ],
+)
+def test_who_ran_the_session_asks_who_presented_it(question, presenter, actions):
+    q = analyse(question)
+    assert (q.presenter, q.actions) == (presenter, actions)
