@@ -8,8 +8,7 @@ about the words that only locate it (the speaker). This module reads both off th
 question's wording, in Swedish and English, by the grammar of questions (interrogative
 words and the noun they govern), never by lists of the evaluation's questions.
 
-``asks`` is one of :data:`ASKS`. The checks on sentences live in
-:mod:`confsearch.answers.sentences`.
+``asks`` is one of :data:`ASKS`; the checks on sentences are in :mod:`confsearch.answers`.
 """
 
 from __future__ import annotations
@@ -33,6 +32,7 @@ from confsearch.retrieval.questionforms import (
     definition_term,
     question_proper,
     was_it,
+    without_embedded_wh,
 )
 from confsearch.retrieval.questionroles import (
     ACTION_ASKS,
@@ -313,7 +313,7 @@ def analyse(text: str) -> Question:
     """What ``text`` asks for (:data:`ASKS`) and its focus."""
     text = " ".join((text or "").split())
     proper = question_proper(text)  # without a memo's context clause
-    asks = _asks(proper)
+    asks = _asks(without_embedded_wh(proper))  # yes/no: "… över vilka aktörer …?"
     english = is_english(text)
     term = ""
     locators: list[str] = []

@@ -208,3 +208,28 @@ def before_verb(text: str) -> str:
 
 _JOINING = frozenset(("och", "samt", "eller", "and", "or"))
 _SUBJECTS = frozenset(("man", "de", "vi", "ni", "han", "hon", "hen", "dom"))
+
+
+# A yes/no question ("Har Sörmland gjort någon systemkarta över vilka aktörer som ansvarar
+# för vad?") asks whether, not which: an interrogative after a preposition there opens a
+# clause about a noun of the question, not what is asked for. "Kan du berätta vilka
+# regioner …?" does ask which ones (no preposition before it). "Var" may ask where.
+_POLAR = re.compile(
+    r"^\W*(?:har|hade|är|ar|finns|fanns|kan|kunde|gör|gor|gjorde|får|far|fick|ska|skall|"
+    r"kommer|blev|tog|använder|använde|stämmer|is|are|was|were|has|have|had|does|do|did|"
+    r"can|could|will|should)\b",
+    re.IGNORECASE,
+)
+_EMBEDDED_WH = re.compile(
+    r"\b(?:över|om|kring|av|för|på|med|i|about|of|on|for|over)\s+"
+    r"(?:vilka|vilken|vilket|vem|vad|hur|when|which|what|who|how)\b",
+    re.IGNORECASE,
+)
+
+
+def without_embedded_wh(question: str) -> str:
+    """``question`` without the interrogatives a yes/no question embeds after a
+    preposition (only their preposition is kept), so its kind is read from the rest."""
+    if not _POLAR.match(question):
+        return question
+    return _EMBEDDED_WH.sub(lambda m: m.group().split()[0], question)

@@ -651,3 +651,16 @@ def test_who_presented_is_named_from_the_card_when_the_sentence_does_not_say():
 def test_who_ran_the_session_asks_who_presented_it(question, presenter, actions):
     q = analyse(question)
     assert (q.presenter, q.actions) == (presenter, actions)
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        # a yes/no question asks whether; "över vilka aktörer" is about its noun
+        ("Har Sörmland gjort någon systemkarta över vilka aktörer som ansvarar för vad?", "other"),
+        # an indirect question after a verb of telling still asks which
+        ("Kan du berätta vilka regioner som jobbar med cykling?", "organisation"),
+    ],
+)
+def test_an_interrogative_embedded_in_a_yes_no_question_asks_nothing(question, asks):
+    assert analyse(question).asks == asks
