@@ -61,10 +61,9 @@ def compared_phrase(question: str) -> str:
 def compared_with(question: str) -> tuple[str, ...]:
     """The content words of what ``question`` compares with, as written (``()`` when it
     asks for no comparison, or for one with the past)."""
-    m = _COMPARED.search(question)
-    if m is None:
+    target = compared_phrase(question)
+    if not target:
         return ()
-    target = next(g for g in m.groups() if g)
     words = [w for w in WORD_RE.findall(target) if len(w) >= 4 or w[:1].isupper()]
     if any(fold(w) in _PAST for w in WORD_RE.findall(target)):
         return ()
