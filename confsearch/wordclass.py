@@ -375,3 +375,11 @@ def is_adjective_form(word: str) -> bool:
             continue
         return False
     return True
+
+
+def is_common_word(word: str) -> bool:
+    """Whether a capitalised ``word`` is a common word written with a capital, not a
+    name: the dictionary lists it in lower case only ("Agenda" in "i Agenda 2030", but not
+    "Halmstad", nor "Indien", which it lists both ways)."""
+    entries = _dictionary().entries
+    return word not in entries and word.lower() in entries

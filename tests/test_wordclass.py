@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from confsearch.wordclass import dictionary_dir, is_adjective_form, is_verb_form, never_a_topic
+from confsearch.wordclass import (
+    dictionary_dir,
+    is_adjective_form,
+    is_common_word,
+    is_verb_form,
+    never_a_topic,
+)
 
 
 @pytest.mark.parametrize(
@@ -135,3 +141,11 @@ def test_a_word_typed_without_accents_is_judged_by_its_spellings_with_them():
 )
 def test_adjective_forms(word, expected):
     assert is_adjective_form(word) is expected
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("Agenda", True), ("Fokus", True), ("Halmstad", False), ("Indien", False), ("Loket", False)],
+)
+def test_common_words_with_a_capital(word, expected):
+    assert is_common_word(word) is expected

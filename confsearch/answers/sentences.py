@@ -38,6 +38,7 @@ from confsearch.retrieval.plans import tells_asked
 from confsearch.retrieval.question import Question, shares_stem
 from confsearch.retrieval.questionroles import is_deed_word, role_group_answers
 from confsearch.text import LINK_RE, fold
+from confsearch.wordclass import is_common_word
 from confsearch.wordlists import COUNTRIES, COUNTRY_IN_SWEDISH
 
 _NAME_RUN = re.compile(r"\b[A-ZÅÄÖ][\w-]+(?:\s+[A-ZÅÄÖ][\w-]+)+")
@@ -318,7 +319,8 @@ def holds_item(
         # a place is a country, a region of the register or a name after "i", "på", "vid"
         # ("i Halmstad"); any other capitalised name is a person or a project as often
         places = [m.name for m in find_mentions(text)]
-        places += [m.group(1) for m in _AT_PLACE.finditer(text)]
+        # "i Agenda 2030": a common word with a capital is no place
+        places += [m.group(1) for m in _AT_PLACE.finditer(text) if not is_common_word(m.group(1))]
         return bool(countries) or any(new_name(p, question) for p in places)
     if question.count and not (states_count(question.count, text) and enumerates(text)):
         return False  # "Vilka tre steg …?": "fyra faser med tre steg i varje" lists none

@@ -320,6 +320,12 @@ def test_a_place_the_question_names_does_not_say_where():
     assert holds_item(where, "Seminariet hölls i Halmstad, berättar Region Halland.")
 
 
+def test_a_common_word_with_a_capital_is_no_place():
+    where = analyse("Var i Halland ligger de nya cykelvägarna?")
+    assert not holds_item(where, "Det ger vinster inom alla mål i Agenda 2030.")
+    assert holds_item(where, "Cykelvägarna ligger i Varberg och i Falkenberg.")
+
+
 def test_definitions_and_enumerations():
     assert defines("projektkyrkogård", "En projektkyrkogård är projekt som dör efteråt.")
     assert not defines("projektkyrkogård", "Undvik projektkyrkogårdar genom att bedöma behov.")
@@ -664,3 +670,4 @@ def test_who_ran_the_session_asks_who_presented_it(question, presenter, actions)
 )
 def test_an_interrogative_embedded_in_a_yes_no_question_asks_nothing(question, asks):
     assert analyse(question).asks == asks
+
