@@ -3,7 +3,8 @@
 When no sentence holds what the question asks for (:func:`confsearch.answers.sentences.
 holds_item`), the answer is not confident and says, in Swedish, which kind of thing is
 missing: the meaning of a term, other countries than the one named, names, a listing, an
-example, a plan, a result, the funding, a group's members, a comparison, a time, an amount.
+example, a plan, a result, the funding, a group's members, a comparison, who did it, a
+time, an amount.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from confsearch.retrieval.comparisons import compared_phrase
 from confsearch.retrieval.glossary import expansions
 from confsearch.retrieval.listitems import indefinite
 from confsearch.retrieval.question import Question
+from confsearch.retrieval.questionforms import proposes_doer, question_proper
 
 # What the texts do not tell, by what the question asks of it (retrieval.plans)
 OUTCOME_UNSAID = {
@@ -59,6 +61,8 @@ def unanswered(question: Question) -> str:
             other = "länder" if other.lower().startswith("countr") else "platser"
         names = [in_swedish(e) for e in question.excluded]
         return f"Texterna säger inte vilka andra {other} än {' '.join(names)}."
+    if question.asks == "organisation" and proposes_doer(question_proper(question.text)):
+        return "Texterna säger inte vem som gjorde det."  # "Gjordes den av en konsult?"
     if question.named:
         return "Texterna nämner inga namn på det frågan gäller."
     if question.count:

@@ -30,6 +30,7 @@ from confsearch.retrieval.questionforms import (
     WHERE_TO_START,
     before_verb,
     definition_term,
+    proposes_doer,
     question_proper,
     was_it,
     without_embedded_wh,
@@ -208,9 +209,7 @@ class Question:
     excluded: tuple[str, ...] = ()  # "andra länder än Indien": Indien
     regions_only: bool = False  # "vilka regioner": an agency is no answer
     companies_only: bool = False  # "vilka företag": neither a region nor an agency
-    # "vilken kommun/konsult/högskola": a body the card's organisations (the regions and
-    # agencies presenting a session) never are
-    other_bodies: bool = False
+    other_bodies: bool = False  # "vilken kommun/konsult", "av en konsult?": not the card's
     people_only: bool = False  # "vem på myndigheten": a person, not the body
     presenter: bool = False  # "Vem berättade om …?": the session's speakers answer
     roles: tuple[str, ...] = ()  # "vilken politiker är ordförande": the roles asked for
@@ -313,7 +312,8 @@ def analyse(text: str) -> Question:
     """What ``text`` asks for (:data:`ASKS`) and its focus."""
     text = " ".join((text or "").split())
     proper = question_proper(text)  # without a memo's context clause
-    asks = _asks(without_embedded_wh(proper))  # yes/no: "… över vilka aktörer …?"
+    doer = proposes_doer(proper)  # "Gjordes den av en konsult?" asks who did it
+    asks = "organisation" if doer else _asks(without_embedded_wh(proper))
     english = is_english(text)
     term = ""
     locators: list[str] = []
@@ -370,7 +370,7 @@ def analyse(text: str) -> Question:
         focus_terms=terms,
         regions_only=asks == "organisation" and bool(_REGION_CLASS.search(text)),
         companies_only=asks == "organisation" and bool(COMPANY_CLASS.search(text)),
-        other_bodies=bool(OTHER_BODY_CLASS.search(text)),
+        other_bodies=doer or bool(OTHER_BODY_CLASS.search(text)),
         # "Vem på Region X …?" asks a person; "Finansiär för X?" a funder, a body or not
         people_only=asks == "person"
         and not DOER_QUESTION.match(text)

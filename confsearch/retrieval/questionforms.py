@@ -233,3 +233,35 @@ def without_embedded_wh(question: str) -> str:
     if not _POLAR.match(question):
         return question
     return _EMBEDDED_WH.sub(lambda m: m.group().split()[0], question)
+
+
+# A yes/no question that proposes who did it ("Gjordes analysen av en extern konsult?",
+# "Tog Sörmland hjälp av en designbyrå?", "Was the study done by a consultancy?") asks who
+# did it: a sentence about the deed that names no one does not answer it. Only a doer
+# introduced as one of a kind ("en", "a") is a proposal; "av Handelskammaren" names one.
+_KIND_OF_DOER = r"\s+(?:en|ett|någon|nån|några|an?|some|any)\s+"
+_AGENT_PROPOSED = re.compile(
+    r"\bhjälp\s+(?:av|från)"
+    + _KIND_OF_DOER
+    + r"|\banlita\w*(?:\s+[^\W\d_]+){0,3}?"
+    + _KIND_OF_DOER
+    + r"|\b[^\W\d_]{3,}(?:des|tes|ats|tts)(?:\s+[^\W\d_]+){0,6}?\s+av"
+    + _KIND_OF_DOER
+    + r"|\b(?:done|carried\s+out|made|conducted|developed|written|designed|created|produced|"
+    r"drawn\s+up|prepared|performed|run|led)(?:\s+[^\W\d_]+){0,3}?\s+by"
+    + _KIND_OF_DOER
+    + r"|\b(?:hire|hired|engage|engaged|commission|commissioned)"
+    + _KIND_OF_DOER
+    + r"|\bhelp\s+from"
+    + _KIND_OF_DOER,
+    re.IGNORECASE,
+)
+_WH_FIRST = re.compile(
+    START + r"(?:vem|vad|vilk\w*|hur|när|nar|varför|varfor|who|what|which|how|when|where|why)\b",
+    re.IGNORECASE,
+)
+
+
+def proposes_doer(question: str) -> bool:
+    """Whether a yes/no ``question`` proposes a kind of doer for its deed (see above)."""
+    return not _WH_FIRST.match(question) and bool(_AGENT_PROPOSED.search(question))

@@ -671,3 +671,25 @@ def test_who_ran_the_session_asks_who_presented_it(question, presenter, actions)
 def test_an_interrogative_embedded_in_a_yes_no_question_asks_nothing(question, asks):
     assert analyse(question).asks == asks
 
+
+@pytest.mark.parametrize(
+    ("question", "proposes"),
+    [
+        ("Gjordes den intersektionella analysen av en extern konsult?", True),
+        ("Tog Region Halland hjälp av en designbyrå för att ta fram kartan?", True),
+        ("Anlitade Värmland en konsult för utvärderingen?", True),
+        ("Was the Halland study done by a consultancy or a university?", True),
+        ("Did the region hire an agency for the campaign?", True),
+        # a doer named is no proposal of a kind; a wh-question asks who anyway
+        ("Tog Norrbotten hjälp av Handelskammaren?", False),
+        ("Vem tog fram kartan, var det en designbyrå?", False),
+        ("Finns det behov av en ny strategi?", False),
+    ],
+)
+def test_a_yes_no_question_proposing_a_doer_asks_who_did_it(question, proposes):
+    q = analyse(question)
+    assert (q.asks == "organisation" and q.other_bodies) is proposes
+    if proposes:
+        assert unanswered(q) == "Texterna säger inte vem som gjorde det."
+        assert not holds_item(q, "Analysen gjordes och kartan togs fram, berättar Region Halland.")
+        assert holds_item(q, "Kartan togs fram av Halmstads universitet och Byrå Nord AB.")
