@@ -585,3 +585,16 @@ def test_a_pronoun_led_answer_opens_with_its_sentence_and_names_the_referent(fak
     q = "Hur utvecklades modellen, via samråd och referensgrupper?"
     ans = answer(response(q, [make_hit(1, plain)]), fake_embedder)
     assert ans.sentences[0].text.startswith("Utifrån statistik")
+
+
+def test_a_how_question_is_led_by_the_sentence_that_tells_it_in_other_words():
+    """A "how" answered without "genom"/"med" ("Allmänheten möter kampanjer …") may lead:
+    the means words only rank; the passage's opening sentence is no better answer."""
+    text = (
+        "Region Testland har ett program för hållbara resor. "
+        "Allmänheten i länet möter kampanjer och nudging-åtgärder. "
+        "Vi arbetar med allmänheten på flera sätt."
+    )
+    ans = answer(response("Hur når Region Testland allmänheten i länet?", [make_hit(1, text)]))
+    assert ans.confident
+    assert ans.sentences[0].text.startswith("Allmänheten i länet möter kampanjer")
