@@ -28,6 +28,7 @@ from confsearch.retrieval.questionforms import (
     ORDINAL_ASKED,
     START,
     WHERE_TO_START,
+    asks_method,
     before_verb,
     definition_term,
     proposes_doer,
@@ -186,7 +187,6 @@ _REASON = re.compile(
     r"what\s+is\s+the\s+(?:purpose|point)\s+of)",
     re.IGNORECASE,
 )
-_METHOD = re.compile(START + r"(?:hur|how)\b", re.IGNORECASE)
 # Interrogatives and question scaffolding: never the focus.
 # fmt: off
 _QUESTION_WORDS = frozenset((
@@ -299,7 +299,7 @@ def _asks(text: str) -> str:
         return "list"
     if _REASON.search(text):
         return "reason"
-    if _METHOD.search(text):
+    if asks_method(text):
         return "method"
     return "other"
 

@@ -265,3 +265,20 @@ _WH_FIRST = re.compile(
 def proposes_doer(question: str) -> bool:
     """Whether a yes/no ``question`` proposes a kind of doer for its deed (see above)."""
     return not _WH_FIRST.match(question) and bool(_AGENT_PROPOSED.search(question))
+
+
+# "Hur …?" asks a means ("Hur når regionen allmänheten?"), unless it asks what a thing is
+# like, how much it matters or where it is heading ("Hur ser det ut för …?", "Hur viktig
+# är …?", "Hur fungerar …?", "Hur utvecklas …?", "Hur påverkar …?"): those are told in
+# any words, never by "genom" or "med" (rounds 7-24, dev25: first sentence +8, none lost).
+_HOW = re.compile(START + r"(?:hur|how)\b", re.IGNORECASE)
+_HOW_IT_IS = re.compile(
+    START + r"(?:hur\s+(?:ser\b|viktig\w*|fungerar|utvecklas|påverka\w*|stor\w*)|"
+    r"how\s+(?:important|does\s+\w+(?:\s+\w+)?\s+(?:look|affect|work)))",
+    re.IGNORECASE,
+)
+
+
+def asks_method(question: str) -> bool:
+    """Whether ``question`` asks how something is done (see above)."""
+    return bool(_HOW.search(question)) and not _HOW_IT_IS.search(question)

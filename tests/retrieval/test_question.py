@@ -693,3 +693,20 @@ def test_a_yes_no_question_proposing_a_doer_asks_who_did_it(question, proposes):
         assert unanswered(q) == "Texterna säger inte vem som gjorde det."
         assert not holds_item(q, "Analysen gjordes och kartan togs fram, berättar Region Halland.")
         assert holds_item(q, "Kartan togs fram av Halmstads universitet och Byrå Nord AB.")
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Hur når Region Örebro län allmänheten?", "method"),
+        ("How do the regions reach the public?", "method"),
+        # what a thing is like, how much it matters, where it is heading: no means
+        ("Hur ser det ut för de svagaste grupperna i Gävleborg?", "other"),
+        ("Inför vårt AI-projekt: hur viktig är datakvaliteten?", "other"),
+        ("Hur fungerar flernivåstyrningen i Värmland?", "other"),
+        ("Hur utvecklas klyftorna i länet?", "other"),
+        ("How important has trust been for the council?", "other"),
+    ],
+)
+def test_how_asks_a_means_unless_it_asks_what_a_thing_is_like(question, asks):
+    assert analyse(question).asks == asks
