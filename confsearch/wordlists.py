@@ -83,6 +83,8 @@ FUNCTION_WORDS = frozenset((
     # stay: "redan", "fortfarande" are what a yes/no claim turns on)
     "borde", "vill", "ville", "velat", "brukar", "brukade", "behövde", "egentligen",
     "faktiskt",
+    # pronouns as typed in a hurry, spelled as spoken ("vad sa dom", "finns det nån …")
+    "dom", "nån", "nåt", "nåra", "mej", "dej", "sej", "ngn", "ngt",
 ))
 DOMAIN_WORDS = frozenset((
     "region", "regionen", "regioner", "regionerna", "regionens", "regional", "regionala",

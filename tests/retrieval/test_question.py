@@ -481,6 +481,12 @@ def test_positional_verbs_and_prepositions_are_no_topic():
         assert not is_generic(word), word
 
 
+def test_pronouns_typed_as_spoken_are_no_topic():
+    """ "vad sa dom", "finns det nåt om …": never "Texterna nämner inte: dom"."""
+    for word in ("dom", "nån", "nåt", "dej"):
+        assert is_generic(word), word
+
+
 @pytest.mark.parametrize(
     ("question", "asks"),
     [
