@@ -293,6 +293,17 @@ def is_verb_form(word: str) -> bool:
     return (bool(telling) and all(_verb_analysis(d, *a) for a in telling)) or _passive(w)
 
 
+@cache
+def may_be_verb_form(word: str) -> bool:
+    """Whether ``word`` may be a verb's form ("hittar", "väljer", "lägger": also nouns'
+    plurals or other words): where it stands in a question decides."""
+    w = word.lower()
+    if is_verb_form(w):
+        return True
+    d = _dictionary()
+    return any(_verb_analysis(d, *a) for a in _telling(w)) or _passive(w)
+
+
 def _passive(w: str) -> bool:
     """A passive or deponent in "-s" of a verb form ("antogs", "gjorts", "nämns")."""
     return len(w) > 4 and w.endswith("s") and is_verb_form(w[:-1])

@@ -10,6 +10,7 @@ from confsearch.wordclass import (
     is_adjective_form,
     is_common_word,
     is_verb_form,
+    may_be_verb_form,
     never_a_topic,
 )
 
@@ -149,3 +150,11 @@ def test_adjective_forms(word, expected):
 )
 def test_common_words_with_a_capital(word, expected):
     assert is_common_word(word) is expected
+
+
+def test_a_word_that_may_be_a_verb():
+    """ "hittar" and "kämpar" are verbs' forms and nouns' plurals: possible, not sure."""
+    for word in ("hittar", "kämpar", "ställt"):
+        assert may_be_verb_form(word) and not is_verb_form(word), word
+    for word in ("regionen", "cykling", "budget"):
+        assert not may_be_verb_form(word), word

@@ -47,7 +47,7 @@ from confsearch.retrieval.vocabulary import (
     name_key,
 )
 from confsearch.text import FUNCTION_WORDS, STOPWORDS, fold, is_generic, normalize
-from confsearch.wordclass import is_adjective_form, never_a_topic
+from confsearch.wordclass import is_adjective_form, may_be_verb_form, never_a_topic
 
 MIN_NAME_PART = 4  # letters of a name opening a compound ("Örebroprojektet")
 
@@ -195,6 +195,7 @@ def _question_parts(query: str) -> list[_Candidate]:
             and len(word) >= MIN_WORD_LEN
             and not never_a_topic(word)  # "varnar", "smidigare": what is asked, not the topic
             and not _modifies_next(tokens, k)  # "typiska företagaren": the noun is the topic
+            and not _in_verb_position(tokens, k)  # "Var hittar man …", "när de väljer"
         ):
             parts.append((tokens[k].start(), _Candidate(word, False, fold(word))))
         k += 1
@@ -220,6 +221,29 @@ def _modifies_next(tokens: list[re.Match], i: int) -> bool:
 
 
 _NOT_A_HEAD = STOPWORDS | FUNCTION_WORDS  # "till nyanlända", "unga som …"
+
+
+# Where a question's finite verb stands: right after the wh-adverb that opens it ("Var
+# hittar …"), after a subordinator and its subject pronoun ("när man väljer", "att de
+# lägger"), before a reflexive ("ställt sig bakom", "lärt sig"). Not after the subject of a
+# main clause ("Hur bygger man bostäder": the object follows it).
+_WH_OPENING = frozenset(("var", "vart", "hur", "när", "nar", "varför", "varfor"))
+_SUBORDINATORS = frozenset(("när", "nar", "om", "att", "som", "där", "eftersom", "då", "hur"))
+_SUBJECTS = frozenset(("man", "jag", "du", "vi", "ni", "de", "dom", "han", "hon", "hen"))
+
+
+def _in_verb_position(tokens: list[re.Match], i: int) -> bool:
+    """A word that may be a verb ("hittar", "väljer": also nouns' plurals) where a
+    question's verb stands (above): what is asked, never the topic the texts may lack."""
+    word = tokens[i].group().lower()
+    if not (word.endswith(("r", "s", "t")) or may_be_verb_form(word)):
+        return False
+    low = [t.group().lower() for t in tokens[max(i - 2, 0) : i + 2]]
+    before = low[: min(i, 2)]
+    after = low[len(before) + 1 :]
+    if after[:1] == ["sig"] or (i == 1 and before[-1] in _WH_OPENING):
+        return True
+    return len(before) == 2 and before[0] in _SUBORDINATORS and before[1] in _SUBJECTS
 
 
 def _names_a_place(tokens: list[re.Match], i: int) -> bool:

@@ -184,3 +184,22 @@ def test_a_place_that_opens_the_question_is_a_name(index):
     assert grounding.missing_names == ["Växjö"]
     assert grounding.missing == ["Växjö", "stadsplanering"]
     assert _question_parts("Gynnar företagsstödet den som vill växa?")[0].name is False
+
+
+@pytest.mark.parametrize(
+    ("question", "verb", "topic"),
+    [
+        ("Var hittar man inspelningarna av seminarierna?", "hittar", "inspelningarna"),
+        ("Hur påverkar man beteendet när de väljer färdsätt?", "väljer", "färdsätt"),
+        ("Har ledningen ställt sig bakom mötestiden?", "ställt", "mötestiden"),
+        # after a main clause's subject comes its object: a topic
+        ("Hur bygger man bostäder i Kiruna?", "bygger", "bostäder"),
+        ("Hur undviker man projektitis?", "undviker", "projektitis"),
+    ],
+)
+def test_a_word_where_the_verb_stands_is_no_topic(question, verb, topic):
+    """ "hittar", "väljer" are also nouns' plurals: where they stand says they are the
+    question's verb, never "Texterna nämner inte: hittar"."""
+    parts = [c.text for c in _question_parts(question)]
+    assert verb not in parts
+    assert topic in parts
