@@ -83,6 +83,9 @@ FUNCTION_WORDS = frozenset((
     # stay: "redan", "fortfarande" are what a yes/no claim turns on)
     "borde", "vill", "ville", "velat", "brukar", "brukade", "behövde", "egentligen",
     "faktiskt",
+    # what kind, how many, by what name is asked ("Vilken typ av åtgärder …", "Antal faser
+    # i modellen?", "Vilka nämnder, med namn, …"), and "i dag": the question's frame
+    "typ", "typer", "sorts", "sorters", "slags", "antal", "antalet", "namn", "namnen", "dag",
     # pronouns as typed in a hurry, spelled as spoken ("vad sa dom", "finns det nån …")
     "dom", "nån", "nåt", "nåra", "mej", "dej", "sej", "ngn", "ngt",
 ))

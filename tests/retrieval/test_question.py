@@ -487,6 +487,12 @@ def test_pronouns_typed_as_spoken_are_no_topic():
         assert is_generic(word), word
 
 
+def test_what_kind_how_many_and_by_what_name_frame_a_question():
+    """ "Vilken typ av åtgärder …", "Antal faser …?", "med namn": never missing words."""
+    for word in ("typ", "typer", "sorters", "Antal", "antalet", "namn", "dag"):
+        assert is_generic(word), word
+
+
 @pytest.mark.parametrize(
     ("question", "asks"),
     [
