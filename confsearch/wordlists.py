@@ -194,3 +194,14 @@ COUNTRIES = frozenset(
         "sydkorea",
     )
 )
+
+# Interrogatives and question scaffolding: never a question's focus (retrieval.question).
+# fmt: off
+QUESTION_WORDS = frozenset((
+    "vad", "vem", "vilka", "vilken", "vilket", "hur", "när", "nar", "var", "varför", "varfor",
+    "who", "what", "which", "how", "when", "where", "why", "sa", "sade", "säger", "berättade",
+    "berättar", "tyckte", "tycker", "menade", "menar", "said", "say", "says", "told", "think",
+    "thinks", "mean", "means", "does", "do", "did", "is", "are", "was", "were", "andra",
+    "other", "än", "than"
+))
+# fmt: on

@@ -53,6 +53,7 @@ from confsearch.retrieval.questionroles import (
 from confsearch.retrieval.stated import DURATION_QUESTION
 from confsearch.text import FUNCTION_WORDS, fold, is_english, is_generic
 from confsearch.wordclass import is_verb_form
+from confsearch.wordlists import QUESTION_WORDS
 
 ASKS = (
     "definition",  # vad är X, vad betyder X, what is X
@@ -140,7 +141,7 @@ _REGION_CLASS = re.compile(
     re.IGNORECASE,
 )
 _PLACE = re.compile(
-    START + r"(?:var(?!\s+(?:det|finns|är|har))\b|where\b)|"
+    START + r"(?:var(?!\s+(?:det|finns|är))\b|where\b)|"
     r"\b(?:vilket|vilka|which|what)\s+(?:andra\s+|other\s+)?"
     r"(?:land|länder|stad|städer|ort|orter|plats|platser|countr(?:y|ies)|cit(?:y|ies)|places?)\b",
     re.IGNORECASE,
@@ -173,11 +174,12 @@ _NUMBER = re.compile(
     r"|^\W*(?:antal|antalet)\s+[^\W\d_]",  # "Antal expeditioner i Örebro?"
     re.IGNORECASE,
 )
-# "Vilka åtgärder …", "Which measures …", "What are the steps …": several things named.
+# "Vilka åtgärder …", "Which measures …", "What are the steps …": several things named;
+# "Vilka är faserna i modellen?", "Vad heter faserna?": named in the definite plural.
 _LIST = re.compile(
     START + r"(?:vilka|which|what\s+are(?:\s+the)?)\s+(?!av\b|är\b|var\b|of\b)[^\W\d_]{3,}"
-    # "Vilka är faserna i modellen?": the things named in the definite plural
-    r"|" + START + r"vilka\s+(?:är|var)\s+(?:de\s+)?(?:\w+\s+)?[^\W\d_]{3,}(?:erna|arna|orna)\b",
+    r"|" + START + r"(?:vilka\s+(?:är|var)|vad\s+heter)\s+(?:de\s+)?(?:\w+\s+)?"
+    r"[^\W\d_]{3,}(?:erna|arna|orna)\b",
     re.IGNORECASE,
 )
 _REASON = re.compile(
@@ -187,16 +189,6 @@ _REASON = re.compile(
     r"what\s+is\s+the\s+(?:purpose|point)\s+of)",
     re.IGNORECASE,
 )
-# Interrogatives and question scaffolding: never the focus.
-# fmt: off
-_QUESTION_WORDS = frozenset((
-    "vad", "vem", "vilka", "vilken", "vilket", "hur", "när", "nar", "var", "varför", "varfor",
-    "who", "what", "which", "how", "when", "where", "why", "sa", "sade", "säger", "berättade",
-    "berättar", "tyckte", "tycker", "menade", "menar", "said", "say", "says", "told", "think",
-    "thinks", "mean", "means", "does", "do", "did", "is", "are", "was", "were", "andra",
-    "other", "än", "than"
-))
-# fmt: on
 
 
 @dataclass(frozen=True)
@@ -233,14 +225,14 @@ def content_words(text: str) -> list[str]:
     out = []
     for word in WORD_RE.findall(text):
         low = word.lower()
-        if low in _QUESTION_WORDS or low in FUNCTION_WORDS or is_generic(word) or len(word) < 3:
+        if low in QUESTION_WORDS or low in FUNCTION_WORDS or is_generic(word) or len(word) < 3:
             continue
         out.append(word)
     return out
 
 
 # Words a who-question's deed is never (questionroles.main_action passes over them).
-_FRAME = _QUESTION_WORDS | AUXILIARIES
+_FRAME = QUESTION_WORDS | AUXILIARIES
 # After these a word is the question's verb ("Vem talade", "Hur jobbar", "What did"); not
 # after "vilka"/"which", which govern a noun ("Vilka regioner"), nor after a subject
 # ("Hur bakar man surdegsbröd": the verb came first).

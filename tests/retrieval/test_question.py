@@ -722,3 +722,15 @@ def test_a_yes_no_question_proposing_a_doer_asks_who_did_it(question, proposes):
 )
 def test_how_asks_a_means_unless_it_asks_what_a_thing_is_like(question, asks):
     assert analyse(question).asks == asks
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Var har Region Halland målat de nya cykelvägarna?", "place"),
+        ("Vad heter faserna i samverkansmodellen?", "list"),
+        ("Vad heter regiondirektören?", "person"),
+    ],
+)
+def test_where_has_and_what_are_they_called(question, asks):
+    assert analyse(question).asks == asks
