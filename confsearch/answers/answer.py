@@ -233,7 +233,8 @@ def _lead(q: Question, ranked: list[Candidate]) -> Candidate | None:
     its passage the one that names the answer itself ("who") or tells what the one the
     question names said; None when no sentence answers."""
     top = ranked[0].score if ranked else 0.0
-    answering = [c for c in ranked if _answers(q, c, top)]
+    first = min(ranked, key=lambda c: c.citation).hit.passage.session if ranked else ""
+    answering = [c for c in ranked if _answers(q, c, top, first)]
     if not answering:
         return None
     lead = answering[0]
@@ -259,15 +260,19 @@ def _names_only(q: Question) -> bool:
     return bool(words) and all(w[:1].isupper() for w in words)
 
 
-def _answers(q: Question, c: Candidate, best: float) -> bool:
+def _answers(q: Question, c: Candidate, best: float, session: str = "") -> bool:
     """A sentence that answers: about the focus (it mentions enough of it, or it is among
-    the best sentences by every measure together) and holding the asked-for item. A "how"
-    or "why" is often told without "genom" or "för att" ("Allmänheten möter kampanjer …"):
-    of the top hit, a sentence that neither opens its passage nor announces the session
-    answers without them (rounds 7-24: key in the first sentence 1,057 -> 1,071)."""
+    the best sentences by every measure together) and holding the asked-for item. What a
+    checked question asks for (a result, a date) told of another session than the top
+    hit's (``session``) must mention the focus: "Vad har samverkansmodellen gett för
+    resultat?" is not answered by Värmland's evaluation. A "how" or "why" is often told
+    without "genom" or "för att" ("Allmänheten möter kampanjer …"): of the top hit, a
+    sentence that neither opens its passage nor announces the session answers without them
+    (rounds 7-24: key in the first sentence 1,057 -> 1,071)."""
     if q.asks == "definition":
         return c.defines
-    about = c.focus >= ABOUT_FOCUS or c.score >= TOP_SHARE * best
+    near = c.score >= TOP_SHARE * best and (c.hit.passage.session == session or not checked(q))
+    about = c.focus >= ABOUT_FOCUS or near
     if c.item:
         return about
     told = q.asks in ("method", "reason") and not checked(q) and c.citation == 1

@@ -55,7 +55,8 @@ def tells_future(sentence: str) -> bool:
 # The question asks what came of something: its results, a measured improvement. Not its
 # effects: an effect is told in many words ("målkonflikter upptäcks och hanteras bättre").
 _RESULT_QUESTION = re.compile(
-    r"\b(?:vad\s+blev\s+(?:resultatet|utfallet)|vilka\s+resultat|mätbara|matbara|"
+    r"\b(?:vad\s+blev\s+(?:resultatet|utfallet)|vilka\s+resultat|vilket\s+resultat|mätbara|"
+    r"matbara|vad\s+har\s+[^?]*\b(?:gett|gav|inneburit|medfört)\b|"
     r"har\s+[^?]*\blett\s+till|what\s+(?:results|outcomes?)|what\s+(?:were|are|was|is)\s+"
     r"the\s+(?:results?|outcomes?)|measurab\w+|measured|(?:has|have|did)\s+[^?]*\b"
     r"(?:reduced?|increased?|improved?|cut|lowered|achieved?|led\s+to)|conclude[ds]?)\b",

@@ -598,3 +598,20 @@ def test_a_how_question_is_led_by_the_sentence_that_tells_it_in_other_words():
     ans = answer(response("Hur når Region Testland allmänheten i länet?", [make_hit(1, text)]))
     assert ans.confident
     assert ans.sentences[0].text.startswith("Allmänheten i länet möter kampanjer")
+
+
+def test_a_result_of_another_session_does_not_answer_what_came_of_this_one():
+    """A checked question (what came of it) is answered from another session only by a
+    sentence about its focus: one session's evaluation is not another's result."""
+    hits = [
+        make_hit(1, "Föreningar i länet var med från början.", session="Modell"),
+        make_hit(2, "Resultatet visade att samverkan behöver bli tydligare.", session="Råd"),
+    ]
+    ans = answer(response("Vad har samverkansmodellen gett för resultat hittills?", hits))
+    assert not ans.confident
+    assert ans.message.startswith("Texterna säger inget om vad det har lett till")
+    # the same sentence in the top hit's session answers
+    hits[1] = make_hit(2, hits[1].passage.text, session="Modell")
+    assert answer(
+        response("Vad har samverkansmodellen gett för resultat hittills?", hits)
+    ).confident
