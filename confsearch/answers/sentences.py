@@ -35,7 +35,8 @@ from confsearch.retrieval.comparisons import makes_comparison
 from confsearch.retrieval.glossary import expansions
 from confsearch.retrieval.listitems import named_things, states_count
 from confsearch.retrieval.plans import tells_asked
-from confsearch.retrieval.question import Question, shares_stem
+from confsearch.retrieval.question import Question, shares_stem, verb_words
+from confsearch.retrieval.questionforms import AUXILIARIES
 from confsearch.retrieval.questionroles import is_deed_word, role_group_answers
 from confsearch.text import LINK_RE, fold
 from confsearch.wordclass import is_common_word
@@ -267,6 +268,8 @@ def holds_item(
         kind, unit = stated.asked_quantity(question.text)
         if asks != "number":
             kind = asks  # the question's wording decided it (English "how much funding")
+        if asks == "time" and _when_clause(question, text):
+            return True  # "När ökar samarbetet?": "Samarbetet ökar … när de teamar ihop"
         return stated.states_kind(kind, unit, text, {t for _, t in analyze_words(text)})
     if asks == "title":
         return has_role(question, text)
@@ -351,6 +354,18 @@ _ENUMERATION = re.compile(r"[^,;:?]+[,;][^,;]+(?:,|\boch\b|\band\b|\bsamt\b|\bel
 
 
 _ANNOUNCES = re.compile(r"\blärpass?\w*|\bberättar (?:om|hur)\b", re.IGNORECASE)
+
+
+def _when_clause(question: Question, sentence: str) -> bool:
+    """Whether ``sentence`` tells when the question's verb happens by a clause ("ökar …
+    när de teamar ihop"): "När ökar …?" asks on what occasion as often as on what date."""
+    verbs = [v for v in verb_words(question.text) if v.lower() not in AUXILIARIES]
+    if not verbs or not _WHEN.search(sentence):
+        return False
+    return any(shares_stem(v, w) for v in verbs for w in WORD_RE.findall(sentence))
+
+
+_WHEN = re.compile(r"\b(?:när|så\s+fort|varje\s+gång|whenever|when)\s+\w+", re.IGNORECASE)
 
 
 def announces_session(sentence: str) -> bool:

@@ -320,6 +320,16 @@ def test_a_place_the_question_names_does_not_say_where():
     assert holds_item(where, "Seminariet hölls i Halmstad, berättar Region Halland.")
 
 
+def test_when_is_answered_by_a_date_or_by_a_clause_of_its_verb():
+    when = analyse("När ökar samarbetet mellan förvaltningarna?")
+    assert holds_item(when, "Samarbetet ökar när de teamar ihop i handlingsplaner.")
+    assert holds_item(when, "Samarbetet ökade under 2021.")
+    assert not holds_item(when, "Samarbetet ökar mellan förvaltningarna.")
+    # a clause of another verb tells no time of this one
+    adopted = analyse("När antogs planen?")
+    assert not holds_item(adopted, "Planen beskriver vad som händer när företag växer.")
+
+
 def test_a_common_word_with_a_capital_is_no_place():
     where = analyse("Var i Halland ligger de nya cykelvägarna?")
     assert not holds_item(where, "Det ger vinster inom alla mål i Agenda 2030.")
