@@ -295,8 +295,8 @@ def is_verb_form(word: str) -> bool:
 
 @cache
 def may_be_verb_form(word: str) -> bool:
-    """Whether ``word`` may be a verb's form ("hittar", "väljer", "lägger": also nouns'
-    plurals or other words): where it stands in a question decides."""
+    """Whether ``word`` may be a verb's form ("hittar", "kämpar": also nouns' plurals),
+    by the dictionary: where it stands in a question decides (retrieval.grounding)."""
     w = word.lower()
     if is_verb_form(w):
         return True

@@ -12,8 +12,10 @@ them. Before a search is trusted, the question is split into
   regional-development question contains (:data:`confsearch.text.GENERIC_WORDS`) and
   without verb forms and comparisons ("varnar", "lyfte", "smidigare":
   :mod:`confsearch.wordclass`), which say what is asked, not what about: the texts may
-  say "sa" where the question says "varnar"; and without an adjective before the word it
-  modifies ("typiska företagaren": the noun is the topic).
+  say "sa" where the question says "varnar"; without a word standing where the question's
+  verb stands ("Var hittar man …", "när de väljer …": also nouns' plurals, so the
+  dictionary alone cannot tell); and without an adjective before the word it modifies
+  ("typiska företagaren": the noun is the topic).
 
 Each is looked up in the corpus :class:`Vocabulary`, built with the index: as written or
 inflected, with or without å/ä/ö, as a typo, as a compound of known parts or a derivation

@@ -1,9 +1,10 @@
 """The shape of a question, before what it asks for is read: a memo's context clause
 before the question proper, "var" as "was" rather than "where", advice on where to start,
-and the term a definition question asks about.
+the term a definition question asks about, a yes/no question proposing who did it ("… av
+en konsult?") and whether "hur" asks a means or what a thing is like.
 
 :mod:`confsearch.retrieval.question` reads what a question asks for; these decide which
-part of the text it reads and which of its readings of "var" applies.
+part of the text it reads and which of its readings of "var" and "hur" applies.
 """
 
 from __future__ import annotations
