@@ -273,17 +273,25 @@ _SCRIPT = """
     if (tab && tab.getAttribute("aria-selected") !== "true") tab.click();
   }
   // On a busy machine the rerun after Back outlasts the first tries: later ones follow the
-  // address once the page has finished running (a tab clicked mid-run could put the last
-  // run's question into the address), until the user clicks or types.
+  // address every two seconds once the page has finished running (a tab clicked mid-run
+  // could put the last run's question into the address), for three minutes or until the
+  // user clicks or types. A fixed list of tries ended at 40 s, and a rerun on a loaded
+  // machine outlasted it (fresh-clone CI at fff1a0f: Back left the Sök tab open).
   let following = false;
+  let followUntil = 0;
   const running = () => document.querySelector(
     '[data-testid="stStatusWidgetRunningIcon"], [data-testid="stStatusWidgetRunningManIcon"]');
+  function followLater() {
+    if (!following) return;
+    if (!running()) followTab();
+    if (Date.now() < followUntil) setTimeout(followLater, 2000);
+  }
   window.addEventListener("popstate", () => {
+    const idle = !following || Date.now() >= followUntil;
     following = true;
+    followUntil = Date.now() + 180000;
     for (const ms of [300, 1000, 2500]) setTimeout(followTab, ms);
-    for (const ms of [5000, 10000, 20000, 40000]) {
-      setTimeout(() => { if (following && !running()) followTab(); }, ms);
-    }
+    if (idle) setTimeout(followLater, 5000);
   });
   for (const kind of ["pointerdown", "keydown"]) {
     document.addEventListener(kind, (e) => { if (e.isTrusted) following = false; }, true);
