@@ -349,6 +349,9 @@ def analyse(text: str) -> Question:
     if asks not in ("organisation", "said") and any(w.lower() not in named for w in focus):
         locators += [w for w in focus if w.lower() in named]
         focus = [w for w in focus if w.lower() not in named]
+    # "Vem leder expeditionerna?": the deed is what a sentence must tell, not what it is about
+    actions = main_action(text, proper, _FRAME) if asks in ACTION_ASKS else ()
+    focus = [w for w in focus if not any(fold(w).startswith(a) for a in actions)] or focus
     terms = tuple(dict.fromkeys(t for w in focus for _, t in analyze_words(w)))
     return Question(
         text=text,
@@ -369,7 +372,7 @@ def analyse(text: str) -> Question:
         and bool(typed_mentions(text) or WITHIN_BODY.search(text)),
         roles=asked_roles(text) if asks == "person" else (),
         presenter=asks == "person" and asks_presenter(proper),
-        actions=main_action(text, proper, _FRAME) if asks in ACTION_ASKS else (),
+        actions=actions,
         named=named_class(proper)
         if asks in _LIST_ASKS
         else named_bodies(proper)

@@ -320,6 +320,14 @@ def test_a_place_the_question_names_does_not_say_where():
     assert holds_item(where, "Seminariet hölls i Halmstad, berättar Region Halland.")
 
 
+def test_the_deed_of_a_who_question_is_not_its_focus():
+    """ "Vem leder expeditionerna?" is about the expeditions: "Rena resor leder till …,
+    fyller Katja Hagström, projektledare" tells a deed of leading, not of them."""
+    q = analyse("Vem på Region Örebro län leder expeditionerna?")
+    assert q.actions == ("led",)
+    assert q.focus == ("expeditionerna",)
+
+
 def test_when_is_answered_by_a_date_or_by_a_clause_of_its_verb():
     when = analyse("När ökar samarbetet mellan förvaltningarna?")
     assert holds_item(when, "Samarbetet ökar när de teamar ihop i handlingsplaner.")
