@@ -279,19 +279,20 @@ _SCRIPT = """
   // machine outlasted it (fresh-clone CI at fff1a0f: Back left the Sök tab open).
   let following = false;
   let followUntil = 0;
+  let followTimer = 0;  // the one pending later try: a new Back restarts it
   const running = () => document.querySelector(
     '[data-testid="stStatusWidgetRunningIcon"], [data-testid="stStatusWidgetRunningManIcon"]');
   function followLater() {
     if (!following) return;
     if (!running()) followTab();
-    if (Date.now() < followUntil) setTimeout(followLater, 2000);
+    if (Date.now() < followUntil) followTimer = setTimeout(followLater, 2000);
   }
   window.addEventListener("popstate", () => {
-    const idle = !following || Date.now() >= followUntil;
     following = true;
     followUntil = Date.now() + 180000;
     for (const ms of [300, 1000, 2500]) setTimeout(followTab, ms);
-    if (idle) setTimeout(followLater, 5000);
+    clearTimeout(followTimer);
+    followTimer = setTimeout(followLater, 5000);
   });
   for (const kind of ["pointerdown", "keydown"]) {
     document.addEventListener(kind, (e) => { if (e.isTrusted) following = false; }, true);
