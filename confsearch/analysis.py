@@ -259,3 +259,21 @@ def derivation_base(term: str) -> str | None:
             base = term[: -len(ending)]
             return None if base in _NO_BASE else base
     return None
+
+
+def term_match(q: str, terms: set[str], *, inner_from: int = 4, inner: float = 0.7) -> float:
+    """How well index terms ``terms`` (a sentence's) mention the question's term ``q``:
+    1 as written; ``inner`` when a sentence's compound holds it ("bibliotek" in
+    "cykelbibliotek", for ``q`` of at least ``inner_from`` letters); 0.5 when the
+    question's compound holds a sentence's term of five letters or more; else 0.
+    The focus share credits a compound more than the lexical score does
+    (:func:`confsearch.answers.candidates.lexical_scores`: 5 letters, 0.5), and
+    :func:`confsearch.retrieval.stated.unstated_quantity` finds the sentences about a
+    question by it."""
+    if q in terms:
+        return 1.0
+    if len(q) >= inner_from and any(q in t for t in terms):
+        return inner  # "bibliotek" in "cykelbibliotek"
+    if any(len(t) >= 5 and t in q for t in terms):
+        return 0.5  # the question's compound, a part of it in the sentence
+    return 0.0

@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from confsearch.analysis import analyze
-from confsearch.answers.focus import term_match
+from confsearch.analysis import analyze, term_match
 from confsearch.answers.units import context_range, joined, quote_spans, units_of
 from confsearch.retrieval.search import Hit
 from confsearch.text import (

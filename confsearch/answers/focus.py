@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from confsearch.analysis import analyze_words
+from confsearch.analysis import analyze_words, term_match
 from confsearch.retrieval.glossary import expansions
 from confsearch.retrieval.question import Question
 from confsearch.text import fold
@@ -23,22 +23,6 @@ __all__ = ["focus_share", "focus_terms", "focus_weights", "term_match"]
 
 def _terms(text: str) -> set[str]:
     return {t for _, t in analyze_words(text)}
-
-
-def term_match(q: str, terms: set[str], *, inner_from: int = 4, inner: float = 0.7) -> float:
-    """How well index terms ``terms`` (a sentence's) mention the question's term ``q``:
-    1 as written; ``inner`` when a sentence's compound holds it ("bibliotek" in
-    "cykelbibliotek", for ``q`` of at least ``inner_from`` letters); 0.5 when the
-    question's compound holds a sentence's term of five letters or more; else 0.
-    The focus share credits a compound more than the lexical score does
-    (:func:`confsearch.answers.candidates.lexical_scores`: 5 letters, 0.5)."""
-    if q in terms:
-        return 1.0
-    if len(q) >= inner_from and any(q in t for t in terms):
-        return inner  # "bibliotek" in "cykelbibliotek"
-    if any(len(t) >= 5 and t in q for t in terms):
-        return 0.5  # the question's compound, a part of it in the sentence
-    return 0.0
 
 
 def focus_terms(question: Question) -> list[set[str]]:

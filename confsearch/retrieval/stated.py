@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from confsearch.analysis import analyze_words
+from confsearch.analysis import analyze_words, term_match
 from confsearch.patterns import COUNT_WORDS, DATE_WORDS, MONTHS, STATED_YEAR, WORD_RE
 from confsearch.retrieval.glossary import expansions
 from confsearch.retrieval.questionforms import AUXILIARIES
 from confsearch.text import FUNCTION_WORDS, LINK_RE, fold, is_english, is_generic, split_sentences
-from confsearch.tuning import ACTION_PREFIX
+from confsearch.tuning import ABOUT_SHARE, ACTION_PREFIX
 from confsearch.wordclass import is_verb_form
 
 # The question asks for a number, an amount or a date; typed with or without å/ä/ö
@@ -212,13 +212,13 @@ def unstated_quantity(question: str, passages: list[str]) -> str:
     if is_english(question):  # English words cannot tell which Swedish sentence it is about
         return ""
     wanted = {term for word, term in analyze_words(question) if not is_generic(word)}
-    best, about = 0, []
-    for sentence, terms in sentences:
-        shared = len(wanted & terms)
-        if shared > best:
-            best, about = shared, [sentence]
-        elif shared == best and shared:
-            about.append(sentence)
+    # a compound shares its parts ("samverkansmodellen" is about "modellen"); a sentence
+    # sharing nearly as much as the best is about it too (a paraphrase's words are few)
+    shared = [sum(term_match(w, terms, inner_from=5) for w in wanted) for _, terms in sentences]
+    best = max(shared, default=0.0)
+    about = [
+        s for (s, _), n in zip(sentences, shared, strict=True) if n and n >= ABOUT_SHARE * best
+    ]
     # no sentence shares a content word with the question: the first test is all there is
     stated = (s for s in about if states_quantity(s) or (kind == "share" and _SHARE.search(s)))
     return "" if not about or any(stated) else kind
