@@ -32,6 +32,9 @@ MAX_WORD_LEN = 48  # longer "words" are URLs, hashes or garbage
 MIN_PART = 3  # shortest compound part
 MAX_PARTS = 3
 MIN_TAIL_ONLY = 5  # shortest known tail used without a known head
+# "-lös" (folded "los") makes a word for the lack of its head: "arbetslöshet" is no
+# compound of "arbete" and "lösa", and names no topic a text about work mentions.
+NEGATING = ("los",)
 LINKS = ("", "s", "e", "o", "u")  # Swedish linking morphemes ("fogemorfem")
 
 # Word = run of letters/digits; an inflection after a colon ("RUS:en", "SMF:er", "3:e") is
@@ -163,7 +166,7 @@ class Lexicon:
 
     def split(self, term: str) -> list[str] | None:
         """Best split of ``term`` into known parts, or None."""
-        if len(term) < 2 * self.min_part + 1 or not term.isalpha():
+        if len(term) < 2 * self.min_part + 1 or not term.isalpha() or term.endswith(NEGATING):
             return None
         cached = self._memo.get(term, ...)
         if cached is not ...:

@@ -110,6 +110,10 @@ def test_decompound_single_words():
     assert decompound("individ", ["indien", "vid"]) == []
     assert decompound("kommun", ["kom", "mun"]) == []
     assert decompound("och", ["och"]) == []
+    # "-lös" names the lack of its head: no compound of "arbete" and "lösa"
+    assert decompound("ungdomsarbetslöshet", ["ungdom", "arbete", "lösa"]) == []
+    assert decompound("arbetslös", ["arbete", "lösa"]) == []
+    assert decompound("problemlösningar", ["problem", "lösning"]) == analyze("problem lösning")
 
 
 # ------------------------------------------------------------------ search
