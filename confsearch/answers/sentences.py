@@ -33,7 +33,7 @@ from confsearch.reading.speakers import people_named
 from confsearch.retrieval import stated
 from confsearch.retrieval.comparisons import makes_comparison
 from confsearch.retrieval.glossary import expansions
-from confsearch.retrieval.listitems import named_things, states_count
+from confsearch.retrieval.listitems import asks_a_name, named_things, names_a_thing, states_count
 from confsearch.retrieval.plans import tells_asked
 from confsearch.retrieval.question import Question, shares_stem, verb_words
 from confsearch.retrieval.questionforms import AUXILIARIES
@@ -335,6 +335,8 @@ def holds_item(
         return bool(_BECAUSE.search(text))
     if asks == "method":
         return bool(_BY_MEANS.search(text))
+    if asks_a_name(question.text):  # "Vad heter bilden …?": a sentence that names one
+        return names_a_thing(text, _own_words(question.text))
     return True
 
 

@@ -24,6 +24,7 @@ so counts start at three.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from confsearch.patterns import COUNT_WORDS
 from confsearch.retrieval.questionroles import COMPANY_NOUN
@@ -32,6 +33,7 @@ from confsearch.wordclass import is_verb_form
 
 __all__ = [
     "asked_count",
+    "asks_a_name",
     "asks_concrete",
     "gives_instances",
     "indefinite",
@@ -39,6 +41,7 @@ __all__ = [
     "named_bodies",
     "named_class",
     "named_things",
+    "names_a_thing",
     "speaks_of",
     "states_count",
     "thing_names",
@@ -324,4 +327,32 @@ def gives_instances(cls: str, text: str) -> bool:
         _INSTANCE_MARK.match(sentence[end:]) or _LISTED_AFTER.match(sentence[end:])
         for sentence in split_sentences(text)
         for end in _class_words_at(cls, sentence)
+    )
+
+
+# "Vad heter bilden …?", "Vilket namn fick illustrationen?", "What was the session
+# called?": the name of one thing, told by a title, a name or a word that gives it.
+_NAME_QUESTION = re.compile(
+    r"\b(?:vad\s+(?:heter|hette|kallas|kallades)|vilket\s+namn|vilka\s+namn|"
+    r"what\s+(?:is|was|are|were)\s+(?:the\s+)?names?\s+of|"
+    r"what\s+(?:is|was)\s+[^?]{1,60}?\s+called)\b",
+    re.IGNORECASE,
+)
+_GIVES_NAME = re.compile(r"\b(?:heter|hette|kallas|kallad|kallade|kallat|benämns)\b", re.I)
+
+
+def asks_a_name(question: str) -> bool:
+    """Whether ``question`` asks what a thing is called (see :data:`_NAME_QUESTION`)."""
+    return bool(_NAME_QUESTION.search(question))
+
+
+def names_a_thing(sentence: str, own: Collection[str]) -> bool:
+    """Whether ``sentence`` gives a thing's name: a word that gives one ("som hette …"),
+    or a title or name (:func:`thing_names`) with a word not among the question's own
+    (``own``, folded): "bilden ”kabeltrumman”" answers "Vad heter bilden?", a sentence
+    naming only the region asked about does not."""
+    if _GIVES_NAME.search(sentence):
+        return True
+    return any(
+        fold(w) not in own for name in thing_names(sentence) for w in re.findall(r"\w{3,}", name)
     )

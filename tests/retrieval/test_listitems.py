@@ -8,10 +8,12 @@ from confsearch.answers.answer import answer
 from confsearch.answers.sentences import holds_item, new_name
 from confsearch.retrieval.listitems import (
     asked_count,
+    asks_a_name,
     gives_instances,
     instances_class,
     named_class,
     named_things,
+    names_a_thing,
     speaks_of,
     states_count,
     thing_names,
@@ -255,3 +257,30 @@ def test_concrete_instances_asked_of_texts_that_never_name_the_class_are_not_giv
     assert ans.message == "Texterna ger inga konkreta exempel på insatser."
     named = [make_hit(1, "Regionen har gjort insatser som läxhjälp, fritidsbank och sommarjobb.")]
     assert answer(response(question, named)).confident
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Vad heter bilden som Sörmland använder?", True),
+        ("vad hette orebros larpass om fossilfria resor?", True),
+        ("Vilket namn fick illustrationen?", True),
+        ("What was the session on clean travel called?", True),
+        ("What is the name of the model?", True),
+        ("Vad gör Sörmland med bilden?", False),
+        ("Vad heter regiondirektören?", True),  # asks a person: holds_item asks that first
+    ],
+)
+def test_a_question_asking_what_a_thing_is_called(question, expected):
+    assert asks_a_name(question) is expected
+
+
+def test_the_sentence_that_gives_the_name_holds_the_item():
+    """ "Vad heter bilden …?" is answered by the sentence that names it (a title, a name,
+    "som hette …"), not by one that only speaks of it or names what the question names."""
+    q = analyse("Vad heter bilden som Sörmland använder för att visa ett hushåll?")
+    assert holds_item(q, "Region Sörmland utvecklade bilden ”kabeltrumman” för hushållet.")
+    assert holds_item(q, "Region Örebro län höll ett lärpass som hette Rena resor.")
+    assert not holds_item(q, "Det översta planet i trumman är vardagslivet.")
+    assert not holds_item(q, "Med hjälp av bilderna kan Region Sörmland se hushållen.")
+    assert not names_a_thing("I Sörmland ritade de en bild.", {"sormland"})
