@@ -179,7 +179,11 @@ _NUMBER = re.compile(
 _LIST = re.compile(
     START + r"(?:vilka|which|what\s+are(?:\s+the)?)\s+(?!av\b|är\b|var\b|of\b)[^\W\d_]{3,}"
     r"|" + START + r"(?:vilka\s+(?:är|var)|vad\s+heter)\s+(?:de\s+)?(?:\w+\s+)?"
-    r"[^\W\d_]{3,}(?:erna|arna|orna)\b",
+    r"[^\W\d_]{3,}(?:erna|arna|orna)\b"
+    # "Ge exempel på branscher …", "Räkna upp grupperna", "Give examples of benefits"
+    r"|" + START + r"(?:(?:ge|give)\s+(?:några\s+|some\s+)?(?:exempel\s+på|examples?\s+of)|"
+    r"(?:nämn|name)\s+(?:några|ett\s+par|some|a\s+few)(?:\s+exempel\s+på|\s+examples\s+of)?|"
+    r"räkna\s+upp|list)\s+(?:(?:de|the)\s+)?(?!hur\b|how\b|vad\b|what\b)[^\W\d_]{3,}",
     re.IGNORECASE,
 )
 _REASON = re.compile(

@@ -141,6 +141,11 @@ def test_a_sentence_holds_the_asked_for_item():
         # "vilka är" before a definite plural asks for the things named; before a
         # particle or a pronoun it does not
         ("Vilka är faserna i samverkansmodellen?", "list"),
+        # asked to give instances: things named, as "vilka"
+        ("Ge exempel på branscher som Norrbotten vill växa i", "list"),
+        ("Nämn några åtgärder som Örebro gör.", "list"),
+        ("Räkna upp de grupper som rekommendationerna sorterades in i", "list"),
+        ("Give examples of benefits of clean travel.", "list"),
         ("Vilka var de tre delarna?", "list"),
         ("Vilka är med i forumet?", "other"),
         # one of a series by its ordinal: given where the series is listed
