@@ -139,6 +139,7 @@ CLOSED_CLASS = frozenset((
     "ingenstans", "varifrån", "idag", "igår", "imorgon", "framöver", "hittills",
     "samtidigt", "åtminstone", "ungefär", "helst", "ytterligare", "enda",
     "sista", "nästa", "extra", "själva", "vems", "sorts", "slags",
+    "allra", "runt", "omkring", "ner", "ned", "ganska", "nog", "väl",
     "besides", "except", "apart", "including", "regarding", "concerning", "according",
     "towards", "toward", "within", "without", "among", "between", "despite", "although",
     "whether", "unless", "until", "since", "while", "beyond", "along", "across",

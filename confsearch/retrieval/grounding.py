@@ -232,6 +232,8 @@ _NOT_A_HEAD = STOPWORDS | FUNCTION_WORDS  # "till nyanlända", "unga som …"
 _WH_OPENING = frozenset(("var", "vart", "hur", "när", "nar", "varför", "varfor"))
 _SUBORDINATORS = frozenset(("när", "nar", "om", "att", "som", "där", "eftersom", "då", "hur"))
 _SUBJECTS = frozenset(("man", "jag", "du", "vi", "ni", "de", "dom", "han", "hon", "hen"))
+# Verb particles that are seldom prepositions after a noun ("lyfts fram", "lägga upp").
+_PARTICLES = frozenset(("fram", "upp", "ihop", "bort", "tillbaka", "undan", "ner", "ut", "iväg"))
 
 
 def _in_verb_position(tokens: list[re.Match], i: int) -> bool:
@@ -244,6 +246,14 @@ def _in_verb_position(tokens: list[re.Match], i: int) -> bool:
     before = low[: min(i, 2)]
     after = low[len(before) + 1 :]
     if after[:1] == ["sig"] or (i == 1 and before[-1] in _WH_OPENING):
+        return True
+    if not may_be_verb_form(word):
+        return len(before) == 2 and before[0] in _SUBORDINATORS and before[1] in _SUBJECTS
+    # "lyfts fram", "blickar man", "de som avviker": a particle or a subject after it,
+    # or a relative "som" before it, is where a verb stands
+    if after[:1] and (after[0] in _PARTICLES or after[0] in _SUBJECTS):
+        return True
+    if before[-1:] == ["som"]:
         return True
     return len(before) == 2 and before[0] in _SUBORDINATORS and before[1] in _SUBJECTS
 
