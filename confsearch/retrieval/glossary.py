@@ -41,6 +41,8 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("civilsamhälle", "idéburen sektor"),
     ("företagare", "entreprenör"),
     ("samverkan", "samarbete"),
+    # a process's or a model's parts
+    ("fas", "etapp", "skede"),
 )
 
 # One-way expansions: English topic words -> Swedish, and narrower -> broader Swedish terms.
@@ -112,6 +114,8 @@ ONE_WAY: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("jämställdhet", ("kvinnor och män",)),
     ("talangrekrytering", ("kompetensförsörjning",)),
     ("talangattraktion", ("kompetensförsörjning",)),
+    ("maskininlärning", ("AI",)),
+    ("machine learning", ("AI",)),
 )
 
 # Endings a lowercase glossary word (3+ letters) may carry in a query; a capitalised name

@@ -123,3 +123,12 @@ def test_the_domains_everyday_words_reach_its_own_terms():
     assert "turism" in expand_query("besöksnäringen i norr")
     assert "kompetensförsörjning" in expand_query("Hur hanteras arbetskraftsbristen?")
     assert "kvinnor och män" in expand_query("jämställdhet i företagsfrämjandet")
+
+
+def test_a_models_parts_and_machine_learning_by_their_other_names():
+    """ "Vad kallas den avslutande etappen?" is about the model's phases ("fas"), and
+    machine learning is a kind of AI: the texts say "faserna" and "AI"."""
+    assert "fas" in expand_query("Vad kallas den avslutande etappen i modellen?")
+    assert "fas" in expand_query("Vad heter det sista skedet?")
+    assert "AI" in expand_query("Hur kommer företag igång med maskininlärning?")
+    assert "AI" in expand_query("Is machine learning used?")
