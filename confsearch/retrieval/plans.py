@@ -89,6 +89,9 @@ def tells_result(sentence: str) -> bool:
 _FUNDING_QUESTION = re.compile(
     r"\b(?:hur\s+(?:finansieras|finansierades|bekostas|bekostades|betalas|betalades)|"
     r"varifrån\s+kommer\s+(?:pengarna|medlen)|"
+    # "Vilket program finansierar …?", "Which programme funds …?", "Who funds …?"
+    r"(?:vem|vilk(?:en|et|a)\s+\w+)\s+(?:finansierar|finansierade|bekostar|bekostade)|"
+    r"(?:who|which\s+\w+)\s+(?:funds|funded|finances|financed|pays\s+for|paid\s+for)|"
     r"who\s+(?:is|are|was|were)\s+(?:paying|funding|financing|footing)|"
     r"how\s+(?:is|was|are|were)\s+[^?]*\b(?:funded|financed|paid\s+for)|"
     r"where\s+does\s+the\s+(?:money|funding)\s+come\s+from)\b",

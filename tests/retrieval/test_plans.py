@@ -145,6 +145,10 @@ def test_questions_that_do_not_ask_for_a_result(question):
         "Varifrån kommer pengarna till cykelbiblioteket?",
         "Who is paying for the Fossilfritt 2030 project?",
         "How is the LUX project funded?",
+        # by whom: a funder told, not any body of the session
+        "Which programme funds the AI project?",
+        "Vilket program finansierar cykelbiblioteket?",
+        "Who funds the bicycle library?",
     ],
 )
 def test_questions_about_how_it_is_paid_for(question):
