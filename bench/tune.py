@@ -120,10 +120,11 @@ def rates(p, y, hard, t) -> tuple[float, float]:
 
 def choose_threshold(p, y, hard, min_answered: float = 0.945) -> float:
     """The threshold that refuses the most uncovered questions while still answering at
-    least ``min_answered`` of the answerable ones. Not 0.90: the answer's sentence checks
-    refuse more after this model (rounds 7-25 and dev26: 0.949 of the answerable pass the
-    model at 0.45, 0.949 answered in the end, as 1,754 of 1,848), and users need an answer
-    to about nine in ten questions the texts answer."""
+    least ``min_answered`` of the answerable ones. 0.945, not 0.90: the answer's sentence
+    checks refuse some answerable questions after this model, and at this point (0.47 on
+    rounds 1-25 and dev26) the answers were better than the earlier model's on every
+    figure but near misses (end-to-end rows in docs/benchmarks.md, "The confidence
+    model"), where 0.90 would refuse a tenth of the answerable ones here already."""
     best = (0.0, -1.0)
     for t in np.arange(0.05, 0.95, 0.01):
         a, r = rates(p, y, hard, t)

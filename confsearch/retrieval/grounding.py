@@ -247,15 +247,13 @@ def _in_verb_position(tokens: list[re.Match], i: int) -> bool:
     after = low[len(before) + 1 :]
     if after[:1] == ["sig"] or (i == 1 and before[-1] in _WH_OPENING):
         return True
-    if not may_be_verb_form(word):
-        return len(before) == 2 and before[0] in _SUBORDINATORS and before[1] in _SUBJECTS
-    # "lyfts fram", "blickar man", "de som avviker": a particle or a subject after it,
-    # or a relative "som" before it, is where a verb stands
-    if after[:1] and (after[0] in _PARTICLES or after[0] in _SUBJECTS):
-        return True
-    if before[-1:] == ["som"]:
-        return True
-    return len(before) == 2 and before[0] in _SUBORDINATORS and before[1] in _SUBJECTS
+    subordinate = len(before) == 2 and before[0] in _SUBORDINATORS and before[1] in _SUBJECTS
+    if subordinate or not may_be_verb_form(word):
+        return subordinate  # "när de väljer"
+    # "lyfts fram", "blickar man", "de som avviker": a particle or a subject after a word
+    # the dictionary reads as a verb, or a relative "som" before it, is where a verb stands
+    particle_or_subject = bool(after) and (after[0] in _PARTICLES or after[0] in _SUBJECTS)
+    return particle_or_subject or before[-1:] == ["som"]
 
 
 def _names_a_place(tokens: list[re.Match], i: int) -> bool:
