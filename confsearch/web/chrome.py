@@ -290,7 +290,11 @@ _SCRIPT = """
   window.addEventListener("popstate", () => {
     following = true;
     followUntil = Date.now() + 180000;
-    for (const ms of [300, 1000, 2500]) setTimeout(followTab, ms);
+    // the first tries too only once the rerun has finished: a tab clicked while the last
+    // run is on screen may write its question into the address, the hazard the later
+    // tries avoid (fresh-clone CI at 56d8984 timed out waiting for Back's tab and question
+    // on a loaded machine; which of the two was wrong was not recorded)
+    for (const ms of [300, 1000, 2500]) setTimeout(() => { if (!running()) followTab(); }, ms);
     clearTimeout(followTimer);
     followTimer = setTimeout(followLater, 5000);
   });
