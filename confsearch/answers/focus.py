@@ -18,7 +18,7 @@ from confsearch.retrieval.glossary import expansions
 from confsearch.retrieval.question import Question
 from confsearch.text import fold
 
-__all__ = ["focus_share", "focus_terms", "focus_weights", "term_match"]
+__all__ = ["focus_share", "focus_terms", "focus_weights"]
 
 
 def _terms(text: str) -> set[str]:

@@ -277,29 +277,28 @@ _SCRIPT = """
   // could put the last run's question into the address), for three minutes or until the
   // user clicks or types. A fixed list of tries ended at 40 s, and a rerun on a loaded
   // machine outlasted it (fresh-clone CI at fff1a0f: Back left the Sök tab open).
-  let following = false;
-  let followUntil = 0;
+  let followUntil = 0;  // 0: not following (no Back yet, or the user clicked or typed)
   let followTimer = 0;  // the one pending later try: a new Back restarts it
   const running = () => document.querySelector(
     '[data-testid="stStatusWidgetRunningIcon"], [data-testid="stStatusWidgetRunningManIcon"]');
+  // Every try waits until the rerun has finished: a tab clicked while the last run is on
+  // screen may write its question into the address (fresh-clone CI at 56d8984 timed out
+  // waiting for Back's tab and question on a loaded machine while the first three tries
+  // did not wait; which of the two was wrong was not recorded).
+  const tryFollow = () => { if (!running()) followTab(); };
   function followLater() {
-    if (!following) return;
-    if (!running()) followTab();
+    if (!followUntil) return;
+    tryFollow();
     if (Date.now() < followUntil) followTimer = setTimeout(followLater, 2000);
   }
   window.addEventListener("popstate", () => {
-    following = true;
     followUntil = Date.now() + 180000;
-    // the first tries too only once the rerun has finished: a tab clicked while the last
-    // run is on screen may write its question into the address, the hazard the later
-    // tries avoid (fresh-clone CI at 56d8984 timed out waiting for Back's tab and question
-    // on a loaded machine; which of the two was wrong was not recorded)
-    for (const ms of [300, 1000, 2500]) setTimeout(() => { if (!running()) followTab(); }, ms);
+    for (const ms of [300, 1000, 2500]) setTimeout(tryFollow, ms);
     clearTimeout(followTimer);
     followTimer = setTimeout(followLater, 5000);
   });
   for (const kind of ["pointerdown", "keydown"]) {
-    document.addEventListener(kind, (e) => { if (e.isTrusted) following = false; }, true);
+    document.addEventListener(kind, (e) => { if (e.isTrusted) followUntil = 0; }, true);
   }
 
   document.documentElement.lang = "sv";

@@ -15,7 +15,7 @@ from confsearch.embedding.engine import ENGINE, FALLBACK
 from confsearch.embedding.model import load_query_embedder
 from confsearch.evaluation import evaluate
 from confsearch.retrieval.index import build_index, load_index
-from confsearch.retrieval.search import Searcher
+from confsearch.retrieval.search import Searcher, _source
 from tests.conftest import REAL_CORPUS, ROOT
 
 
@@ -43,18 +43,13 @@ def test_engine_and_sentence_transformers_agree_on_every_eval_question(
 
 
 def _rankings(index, embedder, queries, k=10):
-    searcher = Searcher(index, embedder)
-    return [[h.passage.id for h in r.hits] for r in searcher.search_many(queries, k=k)]
-
-
-def _top_sources(index, embedder, queries):
-    """What each question's answer cites first: the top hit's document and session. Two
-    passages of one session may swap under the engine's rounding by design (search._source:
-    same answer, same citation); another session first never may."""
+    """Each question's hits: passage ids, and first of all the source the answer cites
+    (search._source: two passages of one session may swap under the engine's rounding by
+    design, the same answer and citation; another session first never may)."""
     searcher = Searcher(index, embedder)
     return [
-        (r.hits[0].passage.doc_id, r.hits[0].passage.session)
-        for r in searcher.search_many(queries, k=10)
+        (_source(r.hits[0].passage), [h.passage.id for h in r.hits])
+        for r in searcher.search_many(queries, k=k)
     ]
 
 
@@ -71,8 +66,8 @@ def test_same_top1_and_top10_on_our_set_and_swefaq_dev(
     ):
         a = _rankings(index, engine, queries)
         b = _rankings(index, real_embedder, queries)
-        assert _top_sources(index, engine, queries) == _top_sources(index, real_embedder, queries)
-        overlaps += [len(set(x) & set(y)) / len(y) for x, y in zip(a, b, strict=True)]
+        assert [top for top, _ in a] == [top for top, _ in b]
+        overlaps += [len(set(x) & set(y)) / len(y) for (_, x), (_, y) in zip(a, b, strict=True)]
     print(f"\nmean top-10 overlap {np.mean(overlaps):.4f} over {len(overlaps)} questions")
     assert np.mean(overlaps) >= 0.95
 
@@ -97,9 +92,8 @@ def test_questions_near_a_decision_are_re_encoded_and_then_rank_as_float32(
     theirs = Searcher(index, real_embedder).search_many(questions, k=10)
     print(f"\n{exact} of {len(questions)} questions re-encoded exactly")
     assert 0 < exact < len(questions) // 5  # the engine serves most; close calls exist
-    for a, b in zip(ours, theirs, strict=True):  # the same session first (_top_sources)
-        assert a.hits[0].passage.doc_id == b.hits[0].passage.doc_id
-        assert a.hits[0].passage.session == b.hits[0].passage.session
+    for a, b in zip(ours, theirs, strict=True):  # the same source first (_rankings)
+        assert _source(a.hits[0].passage) == _source(b.hits[0].passage)
 
 
 @pytest.mark.process
