@@ -348,3 +348,24 @@ def is_english(text: str) -> bool:
     quantity checks read it), and its question forms are English ones."""
     words = re.findall(r"[^\W\d_]+", text.lower())
     return sum(w in ENGLISH_MARKERS for w in words) > sum(w in SWEDISH_MARKERS for w in words)
+
+
+# A word typed without å/ä/ö is restored when it has at most this many a and o (81 spellings).
+MAX_RESTORED = 4
+
+
+def with_accents(word: str) -> list[str]:
+    """The spellings ``word`` may stand for with å/ä/ö ("jamfor" -> "jämför", …); none
+    when it already has one or too many a and o."""
+    if any(c in word for c in "åäö"):
+        return []
+    at = [i for i, c in enumerate(word) if c in "ao"]
+    if not at or len(at) > MAX_RESTORED:
+        return []
+    out = [""]
+    last = 0
+    for i in at:
+        choices = "aåä" if word[i] == "a" else "oö"
+        out = [w + word[last:i] + c for w in out for c in choices]
+        last = i + 1
+    return [w + word[last:] for w in out]

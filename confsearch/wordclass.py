@@ -31,8 +31,7 @@ An adjective's comparative or superlative ("smidigare", "viktigaste": the dictio
 comparison flag on an entry that does not conjugate) is no topic either:
 :func:`never_a_topic` is what grounding asks.
 
-The dictionary (``hunspell-sv``, LGPL data files) is read once, on first use (about
-280,000 lines).
+The dictionary (``hunspell-sv``, LGPL data files) is read once, on first use.
 """
 
 from __future__ import annotations
@@ -45,7 +44,7 @@ from functools import cache
 from pathlib import Path
 
 from confsearch.patterns import COUNT_WORDS
-from confsearch.text import fold
+from confsearch.text import fold, with_accents
 from confsearch.wordlists import CLOSED_CLASS
 
 DICTIONARY = "sv_SE"
@@ -249,11 +248,13 @@ def _verb_analysis(d: _Dictionary, entry: str, form: str, flag: str, added: str)
     if form != entry:
         # "J" strips "-a" for the present of "böra", "tillhöra" ("bör", "tillhör")
         return flag in VERB_FLAGS or (flag == "J" and not added)
-    # an infinitive has a present tense ("bra" has none) and, if it also declines as a
-    # noun ("hälsa", "hälsan"), is both
+    # an infinitive has a present tense ("bra" has none) or a weak verb's past and supine
+    # ("flyttade", "flyttat": the present is derived elsewhere), and, if it also declines
+    # as a noun ("hälsa", "hälsan"), is both
     forms = _forms(d, entry)
     present = entry + "r" in forms or entry[:-1] + "er" in forms
-    return present and entry + "n" not in forms
+    weak = entry + "de" in forms and entry + "t" in forms
+    return (present or weak) and entry + "n" not in forms
 
 
 def _comparison(entry: str, flag: str, added: str) -> bool:
@@ -264,8 +265,7 @@ def _comparison(entry: str, flag: str, added: str) -> bool:
 @cache
 def _telling(word: str) -> tuple[tuple[str, str, str, str], ...]:
     """The analyses of ``word`` that say something (a compound the dictionary lacks by its
-    last part), without the full forms listed with compound flags only. Cached: both
-    :func:`is_verb_form` and :func:`never_a_topic` ask for them."""
+    last part), without the full forms listed with compound flags only."""
     w = word.lower()
     if len(w) < 3 or not w.isalpha():
         return ()
@@ -301,7 +301,20 @@ def may_be_verb_form(word: str) -> bool:
     if is_verb_form(w):
         return True
     d = _dictionary()
-    return any(_verb_analysis(d, *a) for a in _telling(w)) or _passive(w)
+    if any(_verb_analysis(d, *a) for a in _telling(w)) or _passive(w):
+        return True
+    stem = w[:-1]
+    return w.endswith("ar") and stem in d.entries and _verb_analysis(d, stem, stem, "", "")
+
+
+def may_be_infinitive(word: str) -> bool:
+    """Whether ``word`` in "-a"/"-as" may be an infinitive: no noun ("skola": "skolan"), no
+    other entry's form but a verb's ("stora", "fabrikerna"; "föras" is "föra"'s), or unknown."""
+    w = word.lower()
+    stem = w[:-1] if w.endswith("as") else w
+    if not stem.endswith("a") or stem + "n" in _forms(_dictionary(), stem):
+        return False
+    return all(e == f or g in VERB_FLAGS - _ADJECTIVE_FLAGS for e, f, g, _ in _telling(w))
 
 
 def _passive(w: str) -> bool:
@@ -327,7 +340,7 @@ def never_a_topic(word: str) -> bool:
         return True  # "tva"
     if _telling(low):
         return False  # the dictionary knows it as written ("galler"): judged as written
-    known = [w for w in _with_accents(low) if w != low and _telling(w)]
+    known = [w for w in with_accents(low) if w != low and _telling(w)]
     return bool(known) and all(_never_a_topic(w) for w in known)
 
 
@@ -339,27 +352,6 @@ def _never_a_topic(low: str) -> bool:
 
 
 _FOLDED_NUMBERS = frozenset(fold(w) for w in NUMBER_WORDS)
-# A word typed without å/ä/ö is restored when it has at most this many a and o (81 spellings).
-MAX_RESTORED = 4
-
-
-def _with_accents(word: str) -> list[str]:
-    """The spellings ``word`` may stand for with å/ä/ö: each "a" as a, å or ä and each "o"
-    as o or ö ("jamfor" -> "jämför", …); none when it already has one or too many."""
-    if any(c in word for c in "åäö"):
-        return []
-    at = [i for i, c in enumerate(word) if c in "ao"]
-    if not at or len(at) > MAX_RESTORED:
-        return []
-    out = [""]
-    last = 0
-    for i in at:
-        choices = "aåä" if word[i] == "a" else "oö"
-        out = [w + word[last:i] + c for w in out for c in choices]
-        last = i + 1
-    return [w + word[last:] for w in out]
-
-
 # An entry's flags that make an adjective's forms ("typisk" -> "typiska", "typiskt") or
 # derive one from a noun ("typ" -> "typiska"); a noun's own flags (:data:`_NOUN_FLAGS`).
 _ADJECTIVE_FLAGS = frozenset("OQT")
@@ -389,8 +381,7 @@ def is_adjective_form(word: str) -> bool:
 
 
 def is_common_word(word: str) -> bool:
-    """Whether a capitalised ``word`` is a common word written with a capital, not a
-    name: the dictionary lists it in lower case only ("Agenda" in "i Agenda 2030", but not
-    "Halmstad", nor "Indien", which it lists both ways)."""
+    """Whether a capitalised ``word`` is a common word, not a name: the dictionary lists
+    it in lower case only ("Agenda" in "i Agenda 2030"; not "Halmstad", nor "Indien")."""
     entries = _dictionary().entries
     return word not in entries and word.lower() in entries

@@ -10,6 +10,7 @@ from confsearch.wordclass import (
     is_adjective_form,
     is_common_word,
     is_verb_form,
+    may_be_infinitive,
     may_be_verb_form,
     never_a_topic,
 )
@@ -41,6 +42,7 @@ from confsearch.wordclass import (
         "antogs",  # the passive of a verb form ("antog", "gjort", "lade")
         "gjorts",
         "lades",
+        "flytta",  # a weak verb's infinitive whose present the dictionary derives elsewhere
     ],
 )
 def test_verb_forms(word):
@@ -158,3 +160,27 @@ def test_a_word_that_may_be_a_verb():
         assert may_be_verb_form(word) and not is_verb_form(word), word
     for word in ("regionen", "cykling", "budget"):
         assert not may_be_verb_form(word), word
+
+
+def test_a_weak_verbs_present_may_be_a_verb():
+    """ "blickar", "flyttar": the present of "blicka", "flytta", and a noun's plural."""
+    for word in ("blickar", "flyttar", "krockar"):
+        assert may_be_verb_form(word) and not is_verb_form(word), word
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("lägga", True),  # a strong verb the dictionary lists without its forms
+        ("kartlägga", True),
+        ("föras", True),  # a passive infinitive ("föra")
+        ("astadkomma", True),  # unknown (typed without å): position decides
+        ("skola", False),  # a noun in "-a" ("skolan")
+        ("stora", False),  # an adjective's form
+        ("lika", False),
+        ("fabrikerna", False),  # a noun's definite plural
+        ("regionen", False),
+    ],
+)
+def test_may_be_infinitive(word, expected):
+    assert may_be_infinitive(word) is expected

@@ -49,7 +49,12 @@ from confsearch.retrieval.vocabulary import (
     name_key,
 )
 from confsearch.text import FUNCTION_WORDS, STOPWORDS, fold, is_generic, normalize
-from confsearch.wordclass import is_adjective_form, may_be_verb_form, never_a_topic
+from confsearch.wordclass import (
+    is_adjective_form,
+    may_be_infinitive,
+    may_be_verb_form,
+    never_a_topic,
+)
 
 MIN_NAME_PART = 4  # letters of a name opening a compound ("Örebroprojektet")
 
@@ -198,6 +203,7 @@ def _question_parts(query: str) -> list[_Candidate]:
             and not never_a_topic(word)  # "varnar", "smidigare": what is asked, not the topic
             and not _modifies_next(tokens, k)  # "typiska företagaren": the noun is the topic
             and not _in_verb_position(tokens, k)  # "Var hittar man …", "när de väljer"
+            and not _after_modal(tokens, k)  # "Hur kan en kommun lägga upp …"
         ):
             parts.append((tokens[k].start(), _Candidate(word, False, fold(word))))
         k += 1
@@ -254,6 +260,33 @@ def _in_verb_position(tokens: list[re.Match], i: int) -> bool:
     # the dictionary reads as a verb, or a relative "som" before it, is where a verb stands
     particle_or_subject = bool(after) and (after[0] in _PARTICLES or after[0] in _SUBJECTS)
     return particle_or_subject or before[-1:] == ["som"]
+
+
+# Modal verbs and the infinitive marker: the first infinitive-like word within
+# _MODAL_REACH words after one is the verb it governs, whatever the dictionary knows of it
+# ("Hur kan en kommun lägga upp …", "Hur ska arbetet med förslagen föras vidare?").
+_MODALS = frozenset(
+    {"kan", "kunde", "ska", "skall", "skulle", "bör", "borde", "måste", "vill", "ville"}
+    | {"får", "fick", "behöver", "behövde", "brukar", "att"}
+)
+_MODAL_REACH = 4
+
+
+def _infinitive_like(word: str) -> bool:
+    return word[:1].islower() and len(word) >= 3 and may_be_infinitive(word)
+
+
+def _after_modal(tokens: list[re.Match], i: int) -> bool:
+    """Whether ``tokens[i]`` is the infinitive a modal verb before it governs (above)."""
+    if not _infinitive_like(tokens[i].group()):
+        return False
+    for j in range(i - 1, max(i - 1 - _MODAL_REACH, -1), -1):
+        word = tokens[j].group()
+        if word.lower() in _MODALS:
+            return True
+        if word[:1].islower() and word.lower().endswith(("a", "as")):
+            return False  # the modal's infinitive (or an unsure word) came before this one
+    return False
 
 
 def _names_a_place(tokens: list[re.Match], i: int) -> bool:

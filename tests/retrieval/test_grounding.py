@@ -67,6 +67,14 @@ def missing(index, question: str) -> list[str]:
         ("Vad sa Katja Hagström om miljön runt omkring oss?", ["miljön"]),
         ("Vad heter det allra sista steget i modellen?", []),
         ("Vilken liknelse används för hur aktörerna borde samspela?", ["liknelse"]),  # a modal
+        # the infinitive a modal governs, whatever the dictionary knows of it
+        ("Hur kan en kommun lägga upp samarbetet med fiskebåtar?", ["fiskebåtar"]),
+        ("vad ska regionen astadkomma", []),
+        ("Hur ska arbetet med vätgasen föras vidare?", ["vätgasen"]),
+        ("Hur många människor behöver flytta till Norrbotten?", []),
+        ("Vart i världen blickar man efter vätgasen?", ["vätgasen"]),  # a verb before its subject
+        # a noun after a modal's infinitive is the topic still
+        ("Hur ska regionen arbeta med fiskebåtar?", ["fiskebåtar"]),
         # a yes/no check's frame is no topic; the claim's words are
         ("Stämmer det att skogsbruket växer i Norrbotten?", ["skogsbruket"]),
         ("Is it true that Norrbotten has hydrogen?", ["hydrogen"]),
