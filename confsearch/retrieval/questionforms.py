@@ -237,9 +237,10 @@ def without_embedded_wh(question: str) -> str:
 
 
 # A yes/no question that proposes who did it ("Gjordes analysen av en extern konsult?",
-# "Tog Sörmland hjälp av en designbyrå?", "Was the study done by a consultancy?") asks who
-# did it: a sentence about the deed that names no one does not answer it. Only a doer
-# introduced as one of a kind ("en", "a") is a proposal; "av Handelskammaren" names one.
+# "Tog Sörmland hjälp av en designbyrå?", "Was the study done by a consultancy?", "Var det
+# en konsult som …?") asks who did it: a sentence about the deed that names no one does
+# not answer it. Only a doer introduced as one of a kind ("en", "a") is a proposal; "av
+# Handelskammaren" names one.
 _KIND_OF_DOER = r"\s+(?:en|ett|någon|nån|några|an?|some|any)\s+"
 _AGENT_PROPOSED = re.compile(
     r"\bhjälp\s+(?:av|från)"
@@ -254,7 +255,11 @@ _AGENT_PROPOSED = re.compile(
     + r"|\b(?:hire|hired|engage|engaged|commission|commissioned)"
     + _KIND_OF_DOER
     + r"|\bhelp\s+from"
-    + _KIND_OF_DOER,
+    + _KIND_OF_DOER
+    # a cleft: "Var det en extern konsult som utvärderade …?", "Was it a consultancy that …?"
+    + r"|^\W*(?:var|är|was|is)\s+(?:det|it)"
+    + _KIND_OF_DOER
+    + r"(?:[^\W\d_]+\s+){1,2}(?:som|that|who)\b",
     re.IGNORECASE,
 )
 _WH_FIRST = re.compile(

@@ -715,6 +715,9 @@ def test_an_interrogative_embedded_in_a_yes_no_question_asks_nothing(question, a
         ("Anlitade Värmland en konsult för utvärderingen?", True),
         ("Was the Halland study done by a consultancy or a university?", True),
         ("Did the region hire an agency for the campaign?", True),
+        ("Var det en extern konsult som tog fram kartan i Halland?", True),  # a cleft
+        ("Was it a university that made the Halland map?", True),
+        ("Var det en bra idé att ta fram kartan?", False),
         # a doer named is no proposal of a kind; a wh-question asks who anyway
         ("Tog Norrbotten hjälp av Handelskammaren?", False),
         ("Vem tog fram kartan, var det en designbyrå?", False),
