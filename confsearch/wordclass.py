@@ -303,10 +303,12 @@ def may_be_verb_form(word: str) -> bool:
     d = _dictionary()
     if any(_verb_analysis(d, *a) for a in _telling(w)) or _passive(w):
         return True
+    # a weak verb's present the dictionary derives only as a noun's plural ("blickar")
     stem = w[:-1]
     return w.endswith("ar") and stem in d.entries and _verb_analysis(d, stem, stem, "", "")
 
 
+@cache
 def may_be_infinitive(word: str) -> bool:
     """Whether ``word`` in "-a"/"-as" may be an infinitive: no noun ("skola": "skolan"), no
     other entry's form but a verb's ("stora", "fabrikerna"; "föras" is "föra"'s), or unknown."""
