@@ -57,8 +57,10 @@ _TIME = re.compile(r"\b(?:" + _YEAR + "|" + "|".join(_TIME_WORDS) + r")\b", re.I
 # not a word of the texts); the others are told by their wording in either language.
 _HOW_MANY = re.compile(r"(?:\bhur\s+m[aå]nga|^\W*antal(?:et)?)\s+(.+)", re.IGNORECASE)
 _MONEY_QUESTION = re.compile(
-    r"\b(?:hur\s+mycket\s+pengar|vad\s+kostar|vad\s+kostade|vilken\s+budget|budgeten|"
-    r"how\s+much\s+money|what\s+budget|how\s+much\s+did\s+\w+\s+cost)\b",
+    r"\b(?:hur\s+mycket\s+(?:pengar|medel|finansiering|kostar|kostade)|vad\s+kostar|"
+    r"vad\s+kostade|vilken\s+budget|budgeten|how\s+much\s+(?:money|funding)|what\s+budget|"
+    # "How much does the council cost to run?", "What did the campaign cost?"
+    r"(?:how\s+much|what)\s+(?:does|did|do|will|would)\b[^?]{0,60}?\bcost)\b",
     re.IGNORECASE,
 )
 _FREQUENCY_QUESTION = re.compile(r"\b(?:hur\s+ofta|how\s+often)\b", re.IGNORECASE)

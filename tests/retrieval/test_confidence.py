@@ -154,6 +154,9 @@ def test_which_municipalities_needs_municipalities_named():
         ("Hur ofta träffas rådet?", "frequency"),
         ("Hur mycket pengar får projektet?", "money"),
         ("Vad kostade utredningen?", "money"),
+        ("Hur mycket finansiering fick projektet?", "money"),
+        ("How much funding does the agency put into it?", "money"),
+        ("How much does the council cost to run each year?", "money"),  # not any number
         ("Hur stor andel är kvinnor?", "share"),
         ("Hur många procent minskade utsläppen?", "share"),
         ("Hur många nya invånare behövs?", "count"),
