@@ -43,7 +43,10 @@ from confsearch.wordclass import is_common_word
 from confsearch.wordlists import COUNTRIES, COUNTRY_IN_SWEDISH
 
 _NAME_RUN = re.compile(r"\b[A-ZÅÄÖ][\w-]+(?:\s+[A-ZÅÄÖ][\w-]+)+")
-_BODY_NAME = re.compile(r"\b[A-ZÅÄÖ][\w-]+\s+(?:kommun|stad|universitet|högskola)\b")
+_BODY_NAME = re.compile(
+    r"\b[A-ZÅÄÖ][\w-]+\s+(?:kommun|stad|universitet|högskola)\b"
+    r"|(?<!^)\b[A-ZÅÄÖ]\w*(?:partiet|erna)\b"  # a party: "Centerpartiet", "Moderaterna"
+)
 
 
 def _named_words(text: str) -> list[str]:

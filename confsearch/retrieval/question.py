@@ -109,7 +109,8 @@ _ORG_NOUN = (
     r"förbund(?:et)?|regions?|counties|county|organi[sz]ations?|agenc(?:y|ies)|"
     r"municipalit(?:y|ies)|councils?|bodies|body|actors?|"
     r"konsultföretag\w*|konsultbolag\w*|\w*byrå(?:n|er|erna)?|universitet(?:et)?|lärosäte(?:t|n)?|"
-    r"consultanc(?:y|ies)|universit(?:y|ies)|partners?|" + COMPANY_NOUN + ")"
+    r"consultanc(?:y|ies)|universit(?:y|ies)|partners?|parti(?:et|er|erna)?|part(?:y|ies)|"
+    + f"{COMPANY_NOUN})"
 )
 _ORGANISATION = re.compile(
     r"\b(?:vilken|vilket|vilka|which|what)\s+"

@@ -63,11 +63,12 @@ COMPANY_CLASS = re.compile(
     r"\b(?:vilken|vilket|vilka|which|what)\s+(?:\w+\s+)?" + COMPANY_NOUN + r"\b",
     re.IGNORECASE,
 )
-# "vilka kommuner/universitet/konsultföretag": nor are the regions and agencies that
-# present a session (confsearch.answers.naming)
+# "vilka kommuner/universitet/konsultföretag/partier": nor are the regions and agencies
+# that present a session (confsearch.answers.naming)
 OTHER_BODY_CLASS = re.compile(
     r"\b(?:vilken|vilket|vilka|which|what)\s+(?:\w+\s+)?(?:\w*kommun\w*|konsult\w*|\w*byrå\w*|"
-    r"universitet\w*|lärosäte\w*|municipalit\w*|consultanc\w*|universit\w*)",
+    r"universitet\w*|lärosäte\w*|municipalit\w*|consultanc\w*|universit\w*|"
+    r"parti(?:et|er|erna)?\b|part(?:y|ies)\b)",
     re.IGNORECASE,
 )
 

@@ -174,6 +174,20 @@ def test_municipalities_consultancies_and_companies_are_named_in_the_sentence():
     assert holds_item(analyse("Which consultancy helped?"), "Det gjorde Sweco Sverige.")
 
 
+def test_a_party_is_named_in_the_sentence():
+    """ "Vilket parti …?" asks for a party: neither the card's region nor its speaker is
+    one; a party by name answers."""
+    from confsearch.answers.sentences import holds_item
+
+    region, speaker = ("Region Gävleborg",), ("Maria Sundman",)
+    said = "Maria Sundman, Region Gävleborg, berättar att de hade politiken i ryggen."
+    for asked in ("Vilket parti styr Region Gävleborg?", "Which political party backed it?"):
+        q = analyse(asked)
+        assert q.asks == "organisation", asked
+        assert not holds_item(q, said, region, speaker), asked
+        assert holds_item(q, "Utredningen drevs av Centerpartiet i regionen.", region), asked
+
+
 def test_a_presenter_is_named_first_though_a_project_name_comes_first():
     text = "Arbetet består av tre delar: Loket, LUX och The North Sweden Green Deal."
     hit = make_hit(1, text, regions=("Region Norrbotten",), speakers=("Per Andersson",))
