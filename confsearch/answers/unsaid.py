@@ -15,6 +15,7 @@ from confsearch.retrieval.glossary import expansions
 from confsearch.retrieval.listitems import indefinite
 from confsearch.retrieval.question import Question
 from confsearch.retrieval.questionforms import proposes_doer, question_proper
+from confsearch.retrieval.questionroles import PARTY_CLASS
 
 # What the texts do not tell, by what the question asks of it (retrieval.plans)
 OUTCOME_UNSAID = {
@@ -63,6 +64,8 @@ def unanswered(question: Question) -> str:
         return f"Texterna säger inte vilka andra {other} än {' '.join(names)}."
     if question.asks == "organisation" and proposes_doer(question_proper(question.text)):
         return "Texterna säger inte vem som gjorde det."  # "Gjordes den av en konsult?"
+    if question.asks == "organisation" and PARTY_CLASS.search(question.text):
+        return "Texterna säger inte vilket parti det var."
     if question.named:
         return "Texterna nämner inga namn på det frågan gäller."
     if question.count:

@@ -43,6 +43,7 @@ from confsearch.retrieval.questionroles import (
     DOER_QUESTION,
     JOB_TITLE,
     OTHER_BODY_CLASS,
+    PARTY_NOUN,
     TITLE_WORD,
     WITHIN_BODY,
     asked_roles,
@@ -109,8 +110,7 @@ _ORG_NOUN = (
     r"förbund(?:et)?|regions?|counties|county|organi[sz]ations?|agenc(?:y|ies)|"
     r"municipalit(?:y|ies)|councils?|bodies|body|actors?|"
     r"konsultföretag\w*|konsultbolag\w*|\w*byrå(?:n|er|erna)?|universitet(?:et)?|lärosäte(?:t|n)?|"
-    r"consultanc(?:y|ies)|universit(?:y|ies)|partners?|parti(?:et|er|erna)?|part(?:y|ies)|"
-    + f"{COMPANY_NOUN})"
+    r"consultanc(?:y|ies)|universit(?:y|ies)|partners?|" + f"{PARTY_NOUN}|{COMPANY_NOUN})"
 )
 _ORGANISATION = re.compile(
     r"\b(?:vilken|vilket|vilka|which|what)\s+"

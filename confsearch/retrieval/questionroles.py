@@ -63,12 +63,16 @@ COMPANY_CLASS = re.compile(
     r"\b(?:vilken|vilket|vilka|which|what)\s+(?:\w+\s+)?" + COMPANY_NOUN + r"\b",
     re.IGNORECASE,
 )
+# A political party: an organisation the register does not hold, named in the sentence.
+PARTY_NOUN = r"(?:parti(?:et|er|erna)?|part(?:y|ies))"
+PARTY_CLASS = re.compile(
+    r"\b(?:vilken|vilket|vilka|which|what)\s+(?:\w+\s+)?" + PARTY_NOUN + r"\b", re.IGNORECASE
+)
 # "vilka kommuner/universitet/konsultföretag/partier": nor are the regions and agencies
 # that present a session (confsearch.answers.naming)
 OTHER_BODY_CLASS = re.compile(
     r"\b(?:vilken|vilket|vilka|which|what)\s+(?:\w+\s+)?(?:\w*kommun\w*|konsult\w*|\w*byrå\w*|"
-    r"universitet\w*|lärosäte\w*|municipalit\w*|consultanc\w*|universit\w*|"
-    r"parti(?:et|er|erna)?\b|part(?:y|ies)\b)",
+    r"universitet\w*|lärosäte\w*|municipalit\w*|consultanc\w*|universit\w*|" + PARTY_NOUN + r"\b)",
     re.IGNORECASE,
 )
 

@@ -178,6 +178,7 @@ def test_a_party_is_named_in_the_sentence():
     """ "Vilket parti …?" asks for a party: neither the card's region nor its speaker is
     one; a party by name answers."""
     from confsearch.answers.sentences import holds_item
+    from confsearch.answers.unsaid import unanswered
 
     region, speaker = ("Region Gävleborg",), ("Maria Sundman",)
     said = "Maria Sundman, Region Gävleborg, berättar att de hade politiken i ryggen."
@@ -186,6 +187,7 @@ def test_a_party_is_named_in_the_sentence():
         assert q.asks == "organisation", asked
         assert not holds_item(q, said, region, speaker), asked
         assert holds_item(q, "Utredningen drevs av Centerpartiet i regionen.", region), asked
+        assert unanswered(q) == "Texterna säger inte vilket parti det var.", asked
 
 
 def test_a_presenter_is_named_first_though_a_project_name_comes_first():
