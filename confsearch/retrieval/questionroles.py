@@ -55,24 +55,22 @@ WITHIN_BODY = re.compile(
     r"region|county|municipality|organi[sz]ation|council|authority))\b",
     re.IGNORECASE,
 )
+# "Vilka företag", "Which political party": the interrogative, and at most one word
+# before the kind of body it asks for (the classes below).
+_WHICH_KIND = r"\b(?:vilken|vilket|vilka|which|what)\s+(?:\w+\s+)?"
 # The nouns a question asks for companies with, one home (question's organisation nouns
 # and listitems' bodies take them from here).
 COMPANY_NOUN = r"(?:företag(?:et|en)?|bolag(?:et|en)?|compan(?:y|ies)|firms?|businesses)"
 # "vilka företag", "which companies": a region or an agency is no answer
-COMPANY_CLASS = re.compile(
-    r"\b(?:vilken|vilket|vilka|which|what)\s+(?:\w+\s+)?" + COMPANY_NOUN + r"\b",
-    re.IGNORECASE,
-)
+COMPANY_CLASS = re.compile(_WHICH_KIND + COMPANY_NOUN + r"\b", re.IGNORECASE)
 # A political party: an organisation the register does not hold, named in the sentence.
 PARTY_NOUN = r"(?:parti(?:et|er|erna)?|part(?:y|ies))"
-PARTY_CLASS = re.compile(
-    r"\b(?:vilken|vilket|vilka|which|what)\s+(?:\w+\s+)?" + PARTY_NOUN + r"\b", re.IGNORECASE
-)
+PARTY_CLASS = re.compile(_WHICH_KIND + PARTY_NOUN + r"\b", re.IGNORECASE)
 # "vilka kommuner/universitet/konsultföretag/partier": nor are the regions and agencies
 # that present a session (confsearch.answers.naming)
 OTHER_BODY_CLASS = re.compile(
-    r"\b(?:vilken|vilket|vilka|which|what)\s+(?:\w+\s+)?(?:\w*kommun\w*|konsult\w*|\w*byrå\w*|"
-    r"universitet\w*|lärosäte\w*|municipalit\w*|consultanc\w*|universit\w*|" + PARTY_NOUN + r"\b)",
+    _WHICH_KIND + r"(?:\w*kommun\w*|konsult\w*|\w*byrå\w*|universitet\w*|lärosäte\w*|"
+    r"municipalit\w*|consultanc\w*|universit\w*|" + PARTY_NOUN + r"\b)",
     re.IGNORECASE,
 )
 
