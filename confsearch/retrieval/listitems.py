@@ -11,10 +11,10 @@ Two kinds of "vilka …?" are only answered by a sentence of a particular shape:
   Loket, LUX och …"); "fyra faser med tre steg i varje" counts steps it never lists.
 
 A third kind asks for instances in so many words ("Vilka konkreta målkonflikter …?",
-"Which specific projects …?", "Kan du ge exempel på …", "name some of the …"): a sentence
-that only says such things exist ("målkonflikter upptäcks och hanteras bättre") gives
-none, so the answer needs one that lists or names them after the class's word
-(:func:`gives_instances`).
+"Which specific projects …?", "Kan du ge exempel på …", "name some of the …", "Vilka är
+de 400 organisationerna?"): a sentence that only says such things exist ("målkonflikter
+upptäcks och hanteras bättre") gives none, so the answer needs one that lists or names
+them after the class's word (:func:`gives_instances`).
 
 All are read off the question's grammar (an interrogative and the noun it governs), in
 Swedish and English. A pair ("Vilka två …") needs no count in its answer ("X och Y"),
@@ -218,7 +218,11 @@ _INSTANCES_QUESTION = re.compile(
     r"name\s+(?:some|a\s+few|any)\s+(?:of\s+)?(?:the\s+)?(?:\d+\s+)?|"
     r"(?:räkna\s+upp|nämna|nämn)\s+(?:några|ett\s+par)\s+(?:av\s+)?(?:de\s+)?"
     r"(?:över\s+)?(?:\d+\s+)?)"
-    r"(?P<cls>[^\W\d_][\w-]{3,})",
+    r"(?P<cls>[^\W\d_][\w-]{3,})|"
+    # "Vilka är de (drygt 400) organisationerna …?": who they are, a definite plural
+    # ("Vilka är de två från Region Västmanland …?" asks people, by their own check)
+    r"\bvilka\s+(?:är|var)\s+(?:de|dom)\s+(?:(?:över|drygt|nästan|cirka|ungefär)\s+)?"
+    r"(?:\d+\s+)?(?P<set>[^\W\d_][\w-]{2,}(?:[aeo]rna|na))\b",
     re.IGNORECASE,
 )
 # What introduces the instances after the class's word: "X: …", "X, till exempel …",
@@ -311,7 +315,7 @@ def instances_class(question: str, english: bool = False) -> str:
         done = re.findall(r"[^\W\d_]{3,}(?:t|ts|d|ds)\b", m.group("rest"))  # supines
         if not any(is_verb_form(w) for w in done):
             return ""
-    cls = m.group("cls")
+    cls = m.group("cls") or m.groupdict().get("set") or ""
     return "" if english and class_words(cls) == (fold(cls),) else cls
 
 

@@ -177,6 +177,13 @@ def test_several_organisations_asked_for_are_named_in_the_sentence_not_the_card(
         # which ones of a set: only naming some of them answers
         ("Vilka av de över 400 organisationerna pekade Vinnova ut?", False, "organisationerna"),
         ("Vilka av åtgärderna har redan genomförts?", False, "åtgärderna"),
+        # who the ones of a set are: "Vilka är de (drygt 400) organisationerna?"
+        ("Vilka är de drygt 400 organisationerna som hjälper företag?", False, "organisationerna"),
+        ("Vilka var de arbetsgrupperna?", False, "arbetsgrupperna"),
+        # a count is checked as a count, "de två" as people, a superlative by kind
+        ("Vilka är de fem temagrupperna i Värmland?", False, ""),
+        ("Vilka var de två från Region Västmanland som frågade?", False, ""),
+        ("Vilka är de största utmaningarna?", False, ""),
         # things done, asked by kind: only naming some of them answers
         ("Vilka förbättringar har kommunerna gjort efter arbetet?", False, "förbättringar"),
         ("Vilka förbättringar har faktiskt gjorts tack vare modellen?", False, "förbättringar"),
