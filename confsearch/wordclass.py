@@ -83,6 +83,11 @@ IRREGULAR_PASTS = frozenset((
     "föll", "lät", "vann", "fann", "grep", "strök", "bjöd", "slog", "sålde", "valde",
     "gjorde", "tog", "antog", "deltog", "åtog", "sade", "lade", "dog", "dök",
 ))
+# The short passives of irregular verbs, too short for the "-s" rule of _passive ("Vilka
+# frågor tas upp …?", "Vilket stöd ges …?").
+SHORT_PASSIVES = frozenset((
+    "tas", "togs", "ges", "gavs", "ses", "sågs", "fås", "nås", "dras", "drogs", "slås", "slogs",
+))
 # Number words: how many is asked or told, never what a question is about ("Var arbetar
 # de två som …?").
 NUMBER_WORDS = frozenset((
@@ -287,6 +292,8 @@ def is_verb_form(word: str) -> bool:
     if w in IRREGULAR_SUPINES or any(w.endswith(s) for s in IRREGULAR_SUPINES if len(s) >= 5):
         return True
     if w in IRREGULAR_PASTS or any(w.endswith(s) for s in IRREGULAR_PASTS if len(s) >= 4):
+        return True
+    if w in SHORT_PASSIVES:
         return True
     d = _dictionary()
     telling = _telling(word)

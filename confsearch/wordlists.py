@@ -206,3 +206,23 @@ QUESTION_WORDS = frozenset((
     "other", "än", "than"
 ))
 # fmt: on
+
+# Nouns that are part of a fixed phrase, a complex preposition or a light verb's idiom
+# ("i samband med", "i förhållande till", "dra nytta av"): the phrase says how the topic
+# relates, it is no topic of its own, so never reported as a term the texts lack. Each is
+# (the words that may stand before it, "|"-separated, the noun, the word after), lower
+# case; grounding also reads them folded ("i forhallande till").
+# fmt: off
+FIXED_PHRASES = frozenset((
+    ("i", "samband", "med"), ("i", "förhållande", "till"), ("i", "relation", "till"),
+    ("med", "hjälp", "av"), ("på", "grund", "av"), ("i", "fråga", "om"),
+    ("med", "tanke", "på"), ("i", "stället", "för"), ("i", "form", "av"),
+    ("med", "avseende", "på"), ("i", "syfte", "att"), ("till", "följd", "av"),
+    ("i", "enlighet", "med"), ("med", "hänsyn", "till"), ("i", "anslutning", "till"),
+    ("i", "linje", "med"), ("i", "takt", "med"), ("på", "tal", "om"), ("i", "brist", "på"),
+    ("på", "bekostnad", "av"), ("i", "närheten", "av"), ("med", "stöd", "av"),
+    ("i", "kraft", "av"), ("i", "mån", "av"),
+    ("dra|drar|drog|dragit|dras", "nytta", "av"), ("ta|tar|tog|tagit|tas", "del", "av"),
+    ("ta|tar|tog|tagit|tas", "hänsyn", "till"), ("ta|tar|tog|tagit", "ställning", "till"),
+))
+# fmt: on

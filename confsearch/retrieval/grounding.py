@@ -55,6 +55,7 @@ from confsearch.wordclass import (
     may_be_verb_form,
     never_a_topic,
 )
+from confsearch.wordlists import FIXED_PHRASES
 
 MIN_NAME_PART = 4  # letters of a name opening a compound ("Örebroprojektet")
 
@@ -204,6 +205,7 @@ def _question_parts(query: str) -> list[_Candidate]:
             and not _modifies_next(tokens, k)  # "typiska företagaren": the noun is the topic
             and not _in_verb_position(tokens, k)  # "Var hittar man …", "när de väljer"
             and not _after_modal(tokens, k)  # "Hur kan en kommun lägga upp …"
+            and not _in_fixed_phrase(tokens, k)  # "i samband med", "dra nytta av"
         ):
             parts.append((tokens[k].start(), _Candidate(word, False, fold(word))))
         k += 1
@@ -256,10 +258,11 @@ def _in_verb_position(tokens: list[re.Match], i: int) -> bool:
     subordinate = len(before) == 2 and before[0] in _SUBORDINATORS and before[1] in _SUBJECTS
     if subordinate or not may_be_verb_form(word):
         return subordinate  # "när de väljer"
-    # "lyfts fram", "blickar man", "de som avviker": a particle or a subject after a word
-    # the dictionary reads as a verb, or a relative "som" before it, is where a verb stands
+    # "lyfts fram", "blickar man", "de som avviker", "om norr inte lockar": a particle or
+    # a subject after a word the dictionary reads as a verb, or a relative "som" or a
+    # negation before it (a subordinate clause's word order), is where a verb stands
     particle_or_subject = bool(after) and (after[0] in _PARTICLES or after[0] in _SUBJECTS)
-    return particle_or_subject or before[-1:] == ["som"]
+    return particle_or_subject or before[-1:] in (["som"], ["inte"], ["aldrig"])
 
 
 # Modal verbs and the infinitive marker: the first infinitive-like word within
@@ -287,6 +290,22 @@ def _after_modal(tokens: list[re.Match], i: int) -> bool:
         if word[:1].islower() and word.lower().endswith(("a", "as")):
             return False  # the modal's infinitive (or an unsure word) came before this one
     return False
+
+
+_FIXED = frozenset(
+    (fold(b), fold(noun), fold(after))
+    for before, noun, after in FIXED_PHRASES
+    for b in before.split("|")
+)
+
+
+def _in_fixed_phrase(tokens: list[re.Match], i: int) -> bool:
+    """Whether ``tokens[i]`` is the noun of a fixed phrase (wordlists.FIXED_PHRASES), its
+    verb before a subject or not ("drar man nytta av")."""
+    if i == 0 or i + 1 >= len(tokens):
+        return False
+    b = i - 2 if i >= 2 and tokens[i - 1].group().lower() in _SUBJECTS else i - 1
+    return tuple(fold(tokens[j].group().lower()) for j in (b, i, i + 1)) in _FIXED
 
 
 def _names_a_place(tokens: list[re.Match], i: int) -> bool:

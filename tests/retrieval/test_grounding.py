@@ -217,3 +217,28 @@ def test_a_word_where_the_verb_stands_is_no_topic(question, verb, topic):
     parts = [c.text for c in _question_parts(question)]
     assert verb not in parts
     assert topic in parts
+
+
+@pytest.mark.parametrize(
+    ("question", "word", "topic"),
+    [
+        # a negation before a word that may be a verb: a subordinate clause's verb
+        ("Vad händer om norra Sverige inte lockar nya invånare?", "lockar", "invånare"),
+        # an irregular verb's short passive
+        ("Vilka frågor om förändringsledning tas upp?", "tas", "förändringsledning"),
+        ("Vilket stöd ges till företagen?", "ges", "företagen"),
+        # the noun of a complex preposition or a light verb's idiom, typed with or
+        # without å/ä/ö, the verb before its subject or not
+        ("Vilka frågor tas upp i samband med AI-införande?", "samband", "AI-införande"),
+        ("Vad ger insatsen i forhallande till hållbarhetsmålen?", "forhallande", "insatsen"),
+        ("Hur drar man nytta av tekniken?", "nytta", "tekniken"),
+        # the same noun outside the phrase is a topic
+        ("Vilken nytta har företagen av AI?", "", "nytta"),
+    ],
+)
+def test_a_verb_or_a_fixed_phrase_is_no_topic(question, word, topic):
+    """ "Texterna nämner inte" names topics: never "lockar", "tas" or the "samband" of "i
+    samband med"."""
+    parts = [c.text for c in _question_parts(question)]
+    assert not word or word not in parts
+    assert topic in parts
