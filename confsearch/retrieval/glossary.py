@@ -116,6 +116,14 @@ ONE_WAY: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("talangattraktion", ("kompetensförsörjning",)),
     ("maskininlärning", ("AI",)),
     ("machine learning", ("AI",)),
+    # the UN's global goals are Agenda 2030's (the texts name the agenda, never the UN)
+    ("FN:s globala mål", ("Agenda 2030",)),
+    ("FN:s hållbarhetsmål", ("Agenda 2030",)),
+    ("FN:s globala hållbarhetsmål", ("Agenda 2030",)),
+    ("FN:s mål", ("Agenda 2030",)),
+    ("UN goals", ("Agenda 2030",)),
+    ("UN sustainable development goals", ("Agenda 2030",)),
+    ("sustainable development goals", ("Agenda 2030",)),
 )
 
 # Endings a lowercase glossary word (3+ letters) may carry in a query; a capitalised name

@@ -83,6 +83,26 @@ def _named_first(word: str, vocabulary: Vocabulary) -> bool:
     return any(word[:i] in names for i in range(MIN_NAME_PART, len(word) - MIN_WORD_LEN + 1))
 
 
+# What a reader calls a session after its region ("Västmanlandspasset", "Örebroexemplet",
+# "Örebrogänget"): the session, or its people, not a thing of that name (folded).
+# fmt: off
+_SESSION_TAILS = frozenset((
+    "passet", "larpasset", "exemplet", "fallet", "ganget", "sessionen", "seminariet",
+    "foredraget", "presentationen", "folket", "teamet",
+))
+# fmt: on
+
+
+def _names_a_session(word: str, vocabulary: Vocabulary) -> bool:
+    """A name the texts use and a word for its session ("vastmanlandspasset")."""
+    names = vocabulary.word_set
+    for i in range(MIN_NAME_PART, len(word) - MIN_WORD_LEN + 1):
+        rest = word[i + 1 :] if word[i : i + 1] == "s" else word[i:]
+        if word[:i] in names and (rest in _SESSION_TAILS or word[i:] in _SESSION_TAILS):
+            return True
+    return False
+
+
 def _one_edit(a: str, b: str) -> bool:
     if a == b:
         return True
@@ -363,6 +383,7 @@ def ground(query: str, lexical, vocabulary: Vocabulary, embedder) -> Grounding:
                 else lexical.knows_whole(cand.key)
                 or _near(cand.key, vocabulary.names)
                 or (_named_first(cand.key, vocabulary) and lexical.knows(cand.key))
+                or _names_a_session(cand.key, vocabulary)
             )
             if not present and " " not in cand.key:  # looked up by meaning below
                 unknown.append(len(found))

@@ -72,6 +72,13 @@ def test_english_to_swedish():
     assert "kommuner" in expand_query("municipalities")
 
 
+def test_the_uns_goals_are_agenda_2030():
+    assert expansions("FN:s globala hållbarhetsmål") == [
+        ("FN:s globala hållbarhetsmål", "Agenda 2030")
+    ]
+    assert expand_query("the UN sustainable development goals").endswith("Agenda 2030")
+
+
 def test_civil_society_by_its_everyday_names():
     """The texts say "civilsamhället"; people ask about "ideella föreningar"."""
     assert expansions("med ideella föreningar") == [("ideella", "civilsamhälle")]

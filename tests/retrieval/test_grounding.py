@@ -98,6 +98,12 @@ def missing(index, question: str) -> list[str]:
         ("Berätta om insatserna mot ungdomsarbetslöshet.", ["ungdomsarbetslöshet"]),
         # a county administrative board named by kind is a body the texts must name
         ("Vilken roll hade länsstyrelserna i cyklingen?", ["länsstyrelserna"]),
+        # a session called after its region, and the UN's goals as the texts' Agenda 2030
+        ("Vad sa Västmanlandspasset om normen?", []),
+        ("Vem i Örebrogänget pratade om cykling?", []),
+        ("Vad sa Uppsalapasset om cykling?", ["Uppsalapasset"]),
+        ("Vad hände på Örebrofestivalen?", ["Örebrofestivalen"]),
+        ("Vad ger cykling i förhållande till FN:s globala hållbarhetsmål?", []),
     ],
 )
 def test_what_the_texts_never_mention(index, question, expected):
