@@ -88,6 +88,9 @@ LABEL_CHANCES = (0.15, 0.45, 0.75)
 MAX_EMBED = 20
 # Shorter fragments are never answer sentences (f0ab67d).
 MIN_WORDS = 4
+# Hits whose sentences the confidence model's best-sentence cosine reads (retrieval.
+# confidence): the hits an answer quotes from (answers.answer's max_hits).
+SENTENCE_HITS = 3
 # Below this a sentence gets a small penalty (f0ab67d): a short sentence is more often a
 # heading or a fragment than an answer, but a short statement is often the fact itself
 # ("Om inget görs ökar ojämlikheten."). Rounds 7-16 and dev17 (1176 keyed), the answers

@@ -53,8 +53,8 @@ from confsearch.answers.sentences import (
 from confsearch.answers.units import answer_units as answer_units
 from confsearch.answers.units import context_range as context_range
 from confsearch.answers.unsaid import unanswered
-from confsearch.answers.vectors import sentence_vectors
 from confsearch.embedding.model import Embedder
+from confsearch.embedding.sentencevectors import sentence_vectors
 from confsearch.messages import (
     NEAREST_HEADING,
     NO_ANSWER,

@@ -13,11 +13,13 @@ separate decision, made from what the question and the hits show:
   best hits, no answer; likewise "vilka kommuner …?" (or "vilka sörmlandskommuner …?")
   needs municipalities named, and a claim to check ("Stämmer det att …?") whose topic the
   texts never mention is never confirmed (the rules: :mod:`confsearch.retrieval.stated`);
-* otherwise a logistic model over five measures: the top hit's cosine, how far it stands
+* otherwise a logistic model over six measures: the top hit's cosine, how far it stands
   out from the other candidates (z-score: a margin that does not depend on the corpus's
   cosine scale), the share of the question's topic terms that the texts mention, the
-  share of the question's words the top passage itself contains, and whether the
-  question is in English. For an English question the two word measures are set to
+  share of the question's words the top passage itself contains, whether the question is
+  in English, and the best cosine of the question with one sentence of the top three
+  hits (:func:`best_sentence`: a fact stated in one sentence of a long passage, which the
+  passage's own vector blurs). For an English question the two word measures are set to
   neutral values — the texts are Swedish, so missing English words prove nothing — and
   the model learns how much lower a cross-language cosine runs. The weights were fitted
   by ``bench/tune.py --confidence`` on the tuning sets only (the old question set with
@@ -25,7 +27,9 @@ separate decision, made from what the question and the hits show:
   they are about a real session by design, and the answer's sentence checks refuse
   them). The topic coverage gets weight 0: once the top passage's overlap is known it
   adds nothing (5-fold cross-validated, docs/benchmarks.md); it still names what the
-  texts do not mention. Agreement of the
+  texts do not mention. So does the top hit's cosine once the best sentence's is known:
+  fitted free, its weight came out negative, and held at 0 the cross-validated rates are
+  the same (docs/benchmarks.md, "The best sentence"). Agreement of the
   dense and lexical rankings and the score margin to the next session were measured as
   further features and did not improve the cross-validated rates, so they are not used.
 """
@@ -37,13 +41,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from confsearch.embedding.sentencevectors import sentence_vectors
 from confsearch.retrieval.stated import (
     municipalities_unnamed,
     unstated_quantity,
     unsupported_claim,
 )
-from confsearch.text import is_english
-from confsearch.tuning import NEUTRAL_COVERAGE, NEUTRAL_OVERLAP
+from confsearch.text import is_english, split_sentences
+from confsearch.tuning import MIN_WORDS, NEUTRAL_COVERAGE, NEUTRAL_OVERLAP, SENTENCE_HITS
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ class Evidence:
     coverage: float  # share of the question's topic terms the texts mention
     overlap: float  # share of the question's content words found in the top passage
     english: bool = False  # cross-language cosines run lower: the model learns by how much
+    sentence: float = 0.0  # best cosine of the question with a sentence of the top hits
     missing_names: tuple[str, ...] = ()
     # what the question asks for that the best hits do not state: a quantity_kind() or
     # "municipalities" ("" when nothing); messages.no_answer_reasons() says it in Swedish
@@ -67,10 +73,17 @@ class Evidence:
         return bool(self.missing_names or self.unstated)
 
     def vector(self) -> list[float]:
-        return [self.dense, self.peak, self.coverage, self.overlap, float(self.english)]
+        return [
+            self.dense,
+            self.peak,
+            self.coverage,
+            self.overlap,
+            float(self.english),
+            self.sentence,
+        ]
 
 
-FEATURES = ("dense", "peak", "coverage", "overlap", "english")
+FEATURES = ("dense", "peak", "coverage", "overlap", "english", "sentence")
 # What an English question gets for the two lexical measures (NEUTRAL_COVERAGE,
 # NEUTRAL_OVERLAP in confsearch.tuning): neither evidence for nor against.
 
@@ -116,11 +129,11 @@ class ConfidenceModel:
 # half but the sealed one, near misses left out);
 # the figures it printed are in docs/benchmarks.md.
 DEFAULT_MODEL = ConfidenceModel(
-    means=(0.856, 2.6019, 0.7149, 0.5268, 0.1666),
-    scales=(0.0309, 0.8811, 0.3116, 0.3014, 0.3726),
-    weights=(1.356, 0.567, 0.0, 1.177, 0.209),
-    bias=2.357,
-    threshold=0.47,
+    means=(0.8547, 2.5714, 0.7016, 0.5152, 0.1566, 0.858),
+    scales=(0.0306, 0.8849, 0.319, 0.305, 0.3635, 0.0279),
+    weights=(0.0, 0.766, 0.0, 1.122, 0.142, 1.539),
+    bias=2.608,
+    threshold=0.46,
 )
 
 
@@ -138,10 +151,30 @@ def _unstated(question: str, passages: list[str]) -> str:
     return "municipalities" if municipalities_unnamed(question, passages) else ""
 
 
-def gather(question: str, hits, pool: Pool | None, grounding, matched) -> Evidence:
+def best_sentence(embedder, question_vector, hits) -> float:
+    """The best cosine of the question with one sentence (of :data:`MIN_WORDS` words or
+    more) of the top :data:`SENTENCE_HITS` hits; 0.0 when they have none. Each sentence is
+    encoded once per process (:mod:`confsearch.embedding.sentencevectors`), so after the
+    first questions a search pays a dot product for it."""
+    texts = [
+        sentence
+        for hit in hits[:SENTENCE_HITS]
+        for line in hit.passage.text.splitlines()
+        for sentence in split_sentences(" ".join(line.split()))
+        if len(sentence.split()) >= MIN_WORDS
+    ]
+    if not texts:
+        return 0.0
+    q = np.asarray(question_vector, dtype=np.float32)
+    return float((sentence_vectors(embedder, texts) @ q).max())
+
+
+def gather(
+    question: str, hits, pool: Pool | None, grounding, matched, sentence: float = 0.0
+) -> Evidence:
     """The evidence of one search. ``matched``: the question's content words found in the
     top passage; ``grounding``: the question's :class:`confsearch.retrieval.grounding.Grounding`
-    (None: not grounded)."""
+    (None: not grounded); ``sentence``: :func:`best_sentence` of the hits."""
     if not hits or pool is None or not len(pool.dense):
         return Evidence(0.0, 0.0, 0.0, 0.0)
     top = hits[0]
@@ -164,6 +197,7 @@ def gather(question: str, hits, pool: Pool | None, grounding, matched) -> Eviden
         coverage=coverage,
         overlap=float(overlap),
         english=english,
+        sentence=sentence,
         missing_names=tuple(grounding.missing_names) if grounding is not None else (),
         unstated=_unstated(question, [h.passage.text for h in hits[:2]])
         or (

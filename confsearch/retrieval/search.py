@@ -271,7 +271,8 @@ class Searcher:
                     h.matched_terms = self._matched(lexical_query, h)
             grounding = self.ground(q)
             matched = hits[0].matched_terms if hits else []
-            evidence = confidence.gather(q, hits, pool, grounding, matched)
+            sentence = confidence.best_sentence(self.embedder, qvec, hits)
+            evidence = confidence.gather(q, hits, pool, grounding, matched, sentence)
             expansions = [] if lexical_query == q else [lexical_query[len(q) :].strip()]
             confident = bool(hits) and self.config.confidence.decide(evidence)
             missing = _shown_missing(grounding, evidence, q)

@@ -13,6 +13,7 @@ from confsearch.retrieval.confidence import (
     ConfidenceModel,
     Evidence,
     Pool,
+    best_sentence,
     gather,
 )
 from confsearch.retrieval.grounding import Grounding, Term
@@ -23,6 +24,7 @@ from confsearch.retrieval.stated import (
     unstated_quantity,
 )
 from confsearch.text import is_english
+from tests.conftest import FakeEmbedder
 
 
 @pytest.mark.parametrize(
@@ -189,7 +191,7 @@ def test_english_is_told_from_swedish():
 
 
 def _evidence(**kw) -> Evidence:
-    base = dict(dense=0.88, peak=3.0, coverage=1.0, overlap=1.0)
+    base = dict(dense=0.88, peak=3.0, coverage=1.0, overlap=1.0, sentence=0.88)
     return Evidence(**{**base, **kw})
 
 
@@ -201,11 +203,37 @@ def test_missing_names_and_unstated_quantities_always_refuse():
 
 
 def test_the_model_prefers_evidence():
-    weak = _evidence(dense=0.80, coverage=0.0, overlap=0.0)
+    weak = _evidence(dense=0.80, coverage=0.0, overlap=0.0, sentence=0.82)
     strong = _evidence(dense=0.88, coverage=1.0, overlap=0.8)
     assert DEFAULT_MODEL.probability(strong) > DEFAULT_MODEL.probability(weak)
     assert DEFAULT_MODEL.decide(strong) and not DEFAULT_MODEL.decide(weak)
     assert len(DEFAULT_MODEL.weights) == len(FEATURES) == len(strong.vector())
+    # one sentence that says it: more confident than a passage that is only near
+    said = _evidence(overlap=0.3, sentence=0.90)
+    near = _evidence(overlap=0.3, sentence=0.84)
+    assert DEFAULT_MODEL.probability(said) > DEFAULT_MODEL.probability(near)
+    # no weight is negative: more evidence never lowers the confidence
+    assert min(DEFAULT_MODEL.weights) >= 0
+
+
+def test_the_best_sentence_is_read_from_the_top_hits_alone():
+    """The best cosine of the question with one sentence (of four words or more) of the
+    top three hits: a fourth hit's sentence, or a fragment, never counts."""
+    emb = FakeEmbedder()
+
+    def hit(text):
+        return SimpleNamespace(passage=SimpleNamespace(text=text))
+
+    question = "Vilken region har ett cykelbibliotek för pendlare?"
+    qvec = emb.encode_queries([question])[0]
+    told = "Region Örebro län har ett cykelbibliotek för pendlare."
+    filler = "Kommunerna får stöd med kunskapsunderlag och nätverksträffar."
+    best = float(emb.encode_passages([told])[0] @ qvec)
+    assert best_sentence(emb, qvec, [hit(f"{filler} {told}"), hit(filler)]) == pytest.approx(best)
+    others = [hit(filler), hit(filler), hit(filler), hit(told)]
+    assert best_sentence(emb, qvec, others) < best
+    assert best_sentence(emb, qvec, [hit("Cykelbibliotek för pendlare.")]) == 0.0
+    assert best_sentence(emb, qvec, []) == 0.0
 
 
 def test_how_large_is_answered_by_a_comparison():
