@@ -66,6 +66,8 @@ def unanswered(question: Question) -> str:
         return "Texterna säger inte vem som gjorde det."  # "Gjordes den av en konsult?"
     if question.asks == "organisation" and PARTY_CLASS.search(question.text):
         return "Texterna säger inte vilket parti det var."
+    if question.asks == "organisation" and question.companies_only:
+        return "Texterna säger inte vilket företag det var."  # "Vilket bussbolag …?"
     if question.named:
         return "Texterna nämner inga namn på det frågan gäller."
     if question.count:

@@ -44,6 +44,8 @@ from confsearch.retrieval.questionroles import (
     JOB_TITLE,
     OTHER_BODY_CLASS,
     PARTY_NOUN,
+    REGION_CLASS,
+    STATE_NOUN,
     TITLE_WORD,
     WITHIN_BODY,
     asked_roles,
@@ -108,9 +110,9 @@ _ORG_NOUN = (
     r"(?:region(?:er|erna|en)?|organisation(?:er|erna|en)?|län(?:et)?|myndighet(?:er|en)?|"
     r"kommun(?:er|erna|en)?|\w+kommun(?:er|erna)?|aktör(?:er|erna)?|landsting(?:et)?|"
     r"förbund(?:et)?|regions?|counties|county|organi[sz]ations?|agenc(?:y|ies)|"
-    r"municipalit(?:y|ies)|councils?|bodies|body|actors?|"
-    r"konsultföretag\w*|konsultbolag\w*|\w*byrå(?:n|er|erna)?|universitet(?:et)?|lärosäte(?:t|n)?|"
-    r"consultanc(?:y|ies)|universit(?:y|ies)|partners?|" + f"{PARTY_NOUN}|{COMPANY_NOUN})"
+    r"municipalit(?:y|ies)|councils?|bodies|body|actors?|\w*byrå(?:n|er|erna)?|universitet(?:et)?|"
+    r"lärosäte(?:t|n)?|consultanc(?:y|ies)|universit(?:y|ies)|partners?|"
+    + f"{PARTY_NOUN}|{COMPANY_NOUN}|{STATE_NOUN})"
 )
 _ORGANISATION = re.compile(
     r"\b(?:vilken|vilket|vilka|which|what)\s+"
@@ -136,11 +138,6 @@ _BESIDES_LAST = re.compile(
     re.IGNORECASE,
 )
 # "vilka regioner", "which counties": only regions answer, not agencies
-_REGION_CLASS = re.compile(
-    r"\b(?:vilken|vilket|vilka|which|what)\s+(?:\w+\s+)?(?:region(?:er|erna)?|län(?:et)?|"
-    r"regions?|count(?:y|ies))\b",
-    re.IGNORECASE,
-)
 _PLACE = re.compile(
     START + r"(?:var(?!\s+(?:det|finns|är))\b|where\b)|"
     r"\b(?:vilket|vilka|which|what)\s+(?:andra\s+|other\s+)?"
@@ -368,7 +365,7 @@ def analyse(text: str) -> Question:
         other_class=other_class,
         english=english,
         focus_terms=terms,
-        regions_only=asks == "organisation" and bool(_REGION_CLASS.search(text)),
+        regions_only=asks == "organisation" and bool(REGION_CLASS.search(text)),
         companies_only=asks == "organisation" and bool(COMPANY_CLASS.search(text)),
         other_bodies=doer or bool(OTHER_BODY_CLASS.search(text)),
         # "Vem på Region X …?" asks a person; "Finansiär för X?" a funder, a body or not

@@ -60,17 +60,26 @@ WITHIN_BODY = re.compile(
 _WHICH_KIND = r"\b(?:vilken|vilket|vilka|which|what)\s+(?:\w+\s+)?"
 # The nouns a question asks for companies with, one home (question's organisation nouns
 # and listitems' bodies take them from here).
-COMPANY_NOUN = r"(?:företag(?:et|en)?|bolag(?:et|en)?|compan(?:y|ies)|firms?|businesses)"
+COMPANY_NOUN = (
+    r"(?:[\w-]*företag(?:et|en)?|[\w-]*bolag(?:et|en)?|compan(?:y|ies)|firms?|businesses|"
+    r"operators?)"
+)
 # "vilka företag", "which companies": a region or an agency is no answer
 COMPANY_CLASS = re.compile(_WHICH_KIND + COMPANY_NOUN + r"\b", re.IGNORECASE)
+# "vilken region", "which county": only a region answers, not an agency
+REGION_CLASS = re.compile(
+    _WHICH_KIND + r"(?:region(?:er|erna)?|län(?:et)?|regions?|count(?:y|ies))\b", re.IGNORECASE
+)
 # A political party: an organisation the register does not hold, named in the sentence.
 PARTY_NOUN = r"(?:parti(?:et|er|erna)?|part(?:y|ies))"
 PARTY_CLASS = re.compile(_WHICH_KIND + PARTY_NOUN + r"\b", re.IGNORECASE)
+# A ministry: the government's, which no region or agency presenting a session is.
+STATE_NOUN = r"(?:departement(?:et|en)?|ministr(?:y|ies)|departments?)"
 # "vilka kommuner/universitet/konsultföretag/partier": nor are the regions and agencies
 # that present a session (confsearch.answers.naming)
 OTHER_BODY_CLASS = re.compile(
     _WHICH_KIND + r"(?:\w*kommun\w*|konsult\w*|\w*byrå\w*|universitet\w*|lärosäte\w*|"
-    r"municipalit\w*|consultanc\w*|universit\w*|" + PARTY_NOUN + r"\b)",
+    r"municipalit\w*|consultanc\w*|universit\w*|" + STATE_NOUN + "|" + PARTY_NOUN + r"\b)",
     re.IGNORECASE,
 )
 

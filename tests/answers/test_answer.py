@@ -190,6 +190,29 @@ def test_a_party_is_named_in_the_sentence():
         assert unanswered(q) == "Texterna säger inte vilket parti det var.", asked
 
 
+def test_a_company_or_a_ministry_of_any_compound_is_asked_by_kind():
+    """ "Vilket kollektivtrafikbolag …?" and "Which bus operator …?" ask for a company,
+    "Which government ministry …?" for a body no presenting region is: the card's region
+    answers neither, and the box says which kind the texts do not name."""
+    from confsearch.answers.sentences import holds_item
+    from confsearch.answers.unsaid import unanswered
+
+    region = ("Region Örebro län",)
+    said = "Region Örebro län samarbetar med kommunerna om rena resor."
+    for asked in (
+        "Vilket kollektivtrafikbolag samarbetar med Rena resan?",
+        "Which bus operator runs it?",
+    ):
+        q = analyse(asked)
+        assert q.asks == "organisation" and q.companies_only, asked
+        assert not holds_item(q, said, region), asked
+        assert unanswered(q) == "Texterna säger inte vilket företag det var.", asked
+    q = analyse("Which government ministry commissioned the model?")
+    assert q.asks == "organisation" and q.other_bodies
+    assert not holds_item(q, said, region)
+    assert not analyse("Vilket företagsstöd finns?").companies_only
+
+
 def test_a_presenter_is_named_first_though_a_project_name_comes_first():
     text = "Arbetet består av tre delar: Loket, LUX och The North Sweden Green Deal."
     hit = make_hit(1, text, regions=("Region Norrbotten",), speakers=("Per Andersson",))
