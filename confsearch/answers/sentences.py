@@ -273,6 +273,7 @@ def holds_item(
             kind = asks  # the question's wording decided it (English "how much funding")
         if asks == "time" and _when_clause(question, text):
             return True  # "När ökar samarbetet?": "Samarbetet ökar … när de teamar ihop"
+        text = stated.without_given_numbers(question.text, text)
         return stated.states_kind(kind, unit, text, {t for _, t in analyze_words(text)})
     if asks == "title":
         return has_role(question, text)

@@ -100,7 +100,8 @@ def _unit_term(question: str) -> str | None:
     if m is None or m.group(1).lower().startswith("procent"):
         return None
     words = analyze_words(m.group(1))  # "kommuner" counts here, "nya" does not
-    return next((term for word, term in words if word.lower() not in FUNCTION_WORDS), None)
+    # "Hur många av de 400 organisationerna …" counts organisations, not the 400
+    return next((t for w, t in words if w.lower() not in FUNCTION_WORDS and not w.isdigit()), None)
 
 
 def _english_unit(question: str) -> str | None:
@@ -184,6 +185,18 @@ def states_kind(kind: str, unit: str | None, sentence: str, terms: set[str]) -> 
 # or firms answers "hur många aktörer" (index terms: folded and stemmed).
 _ACTOR = "aktor"
 _ACTOR_KINDS = ("organisation", "mynd", "foretag", "stodorganisation")
+
+
+_DIGITS = re.compile(r"\d+(?:[ \u00a0.,]\d{3})*")
+
+
+def without_given_numbers(question: str, text: str) -> str:
+    """``text`` without the numbers ``question`` itself gives: "Hur många av de 400
+    organisationerna finansieras av Vinnova?" is not answered by "över 400 organisationer"."""
+    given = {re.sub(r"\D", "", m.group()) for m in _DIGITS.finditer(question)}
+    if not given:
+        return text
+    return _DIGITS.sub(lambda m: " " if re.sub(r"\D", "", m.group()) in given else m.group(), text)
 
 
 def asks_for_quantity(question: str) -> bool:

@@ -654,3 +654,22 @@ def test_a_result_of_another_session_does_not_answer_what_came_of_this_one():
     assert answer(
         response("Vad har samverkansmodellen gett för resultat hittills?", hits)
     ).confident
+
+
+def test_a_number_the_question_gives_is_no_answer():
+    """ "Hur många av de 400 organisationerna …?" asks another number than the 400 it
+    gives; a sentence with only that one does not answer it, one with another does."""
+    from confsearch.answers.sentences import holds_item
+    from confsearch.retrieval.stated import without_given_numbers
+
+    q = analyse("Hur många av de 400 organisationerna finansieras av Vinnova?")
+    assert q.asks == "number"
+    assert not holds_item(q, "Det finns över 400 organisationer som hjälper företag.")
+    assert holds_item(q, "Av dem finansieras 35 organisationer av Vinnova.")
+    assert (
+        without_given_numbers("Hur många?", "över 400 organisationer") == "över 400 organisationer"
+    )
+    assert (
+        without_given_numbers("Var 1 000 med?", "Det var 1 000, inte 1 200.")
+        == "Det var  , inte 1 200."
+    )
