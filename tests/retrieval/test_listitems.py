@@ -188,6 +188,10 @@ def test_several_organisations_asked_for_are_named_in_the_sentence_not_the_card(
         ("Vilka förbättringar har kommunerna gjort efter arbetet?", False, "förbättringar"),
         ("Vilka förbättringar har faktiskt gjorts tack vare modellen?", False, "förbättringar"),
         ("Vilka åtgärder har Gävleborg redan genomfört?", False, "åtgärder"),
+        # where they are, between the kind and the verb
+        ("Vilka åtgärder på listan har regionen valt?", False, "åtgärder"),
+        ("Vilka åtgärder på listan prioriterades först?", False, "åtgärder"),
+        ("Vilka fördelar i Örebro finns?", False, ""),
         # no deed after "har": what someone has, not what was done
         ("Vilka erfarenheter har Region Örebro län av forumet?", False, ""),
         ("Vilka titlar har Göran Andersson på Vinnova?", False, ""),
