@@ -217,7 +217,10 @@ _INSTANCES_QUESTION = re.compile(
     r"examples?\s+of\s+(?:the\s+)?(?:specific\s+)?|"
     r"name\s+(?:some|a\s+few|any)\s+(?:of\s+)?(?:the\s+)?(?:\d+\s+)?|"
     r"(?:räkna\s+upp|nämna|nämn)\s+(?:några|ett\s+par)\s+(?:av\s+)?(?:de\s+)?"
-    r"(?:över\s+)?(?:\d+\s+)?)"
+    r"(?:över\s+)?(?:\d+\s+)?|"
+    # "Räkna upp kommunerna som …", "Lista alla åtgärder", "List the organisations"
+    r"(?:^\W*|\bkan\s+du\s+|\bcan\s+you\s+|\bplease\s+)(?:räkna\s+upp|lista|list|nämna|nämn)"
+    r"\s+(?!några\b|ett\s+par\b|some\b)(?:alla\s+|all\s+)?(?:de\s+|the\s+)?(?:\d+\s+)?)"
     r"(?P<cls>[^\W\d_][\w-]{3,})|"
     # "Vilka är de (drygt 400) organisationerna …?": who they are, a definite plural
     # ("Vilka är de två från Region Västmanland …?" asks people, by their own check)

@@ -188,6 +188,13 @@ def test_several_organisations_asked_for_are_named_in_the_sentence_not_the_card(
         ("Vilka förbättringar har kommunerna gjort efter arbetet?", False, "förbättringar"),
         ("Vilka förbättringar har faktiskt gjorts tack vare modellen?", False, "förbättringar"),
         ("Vilka åtgärder har Gävleborg redan genomfört?", False, "åtgärder"),
+        # asked for as a list, in so many words
+        ("Räkna upp kommunerna som ingår i rådet", False, "kommunerna"),
+        ("Lista alla åtgärder i Västmanland", False, "åtgärder"),
+        ("Kan du nämna några av de 400 organisationerna?", False, "organisationerna"),
+        ("List the organisations that help companies", True, "organisations"),
+        # "en lista" is a noun: no one is asked to list anything
+        ("Finns det en lista över de 400 organisationerna?", False, ""),
         # where they are, between the kind and the verb
         ("Vilka åtgärder på listan har regionen valt?", False, "åtgärder"),
         ("Vilka åtgärder på listan prioriterades först?", False, "åtgärder"),
