@@ -271,8 +271,8 @@ def _asks(text: str) -> str:
         return "definition"
     if _SAID.search(text) or _SAID_AUX.search(text):
         return "said"
-    if JOB_TITLE.search(text) or asks_person_title(text):
-        return "title"
+    if (JOB_TITLE.search(text) and not _REASON.search(text)) or asks_person_title(text):
+        return "title"  # not "Varför kan personer i mellanledande befattningar …?"
     if DURATION_QUESTION.search(text):
         return "duration"
     if _MONEY.search(text):

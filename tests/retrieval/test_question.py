@@ -290,6 +290,9 @@ def test_a_who_question_that_names_a_role_wants_that_role():
         ("Thomas Kvists roll?", "title"),
         # the role of others she spoke of is no title of hers
         ("Hur beskrev Maria Sundman politikernas roll för utredningen?", "method"),
+        # a job-title word in a "why" question is what the question is about, not asked
+        ("Vilken befattning har Maria Sundman?", "title"),
+        ("Varför känner sig personer i mellanledande befattningar hotade?", "reason"),
     ],
 )
 def test_a_title_is_asked_of_the_person_named(question, asks):
