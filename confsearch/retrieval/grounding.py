@@ -48,14 +48,14 @@ from confsearch.retrieval.vocabulary import (
     Vocabulary,
     name_key,
 )
-from confsearch.text import FUNCTION_WORDS, STOPWORDS, fold, is_generic, normalize
-from confsearch.wordclass import (
-    is_adjective_form,
-    may_be_infinitive,
-    may_be_verb_form,
-    never_a_topic,
+from confsearch.retrieval.wordroles import (
+    after_modal,
+    in_fixed_phrase,
+    in_verb_position,
+    modifies_next,
 )
-from confsearch.wordlists import FIXED_PHRASES
+from confsearch.text import fold, is_generic, normalize
+from confsearch.wordclass import never_a_topic
 
 MIN_NAME_PART = 4  # letters of a name opening a compound ("Örebroprojektet")
 
@@ -222,10 +222,10 @@ def _question_parts(query: str) -> list[_Candidate]:
             and not word.isdigit()
             and len(word) >= MIN_WORD_LEN
             and not never_a_topic(word)  # "varnar", "smidigare": what is asked, not the topic
-            and not _modifies_next(tokens, k)  # "typiska företagaren": the noun is the topic
-            and not _in_verb_position(tokens, k)  # "Var hittar man …", "när de väljer"
-            and not _after_modal(tokens, k)  # "Hur kan en kommun lägga upp …"
-            and not _in_fixed_phrase(tokens, k)  # "i samband med", "dra nytta av"
+            and not modifies_next(tokens, k)  # "typiska företagaren": the noun is the topic
+            and not in_verb_position(tokens, k)  # "Var hittar man …", "när de väljer"
+            and not after_modal(tokens, k)  # "Hur kan en kommun lägga upp …"
+            and not in_fixed_phrase(tokens, k)  # "i samband med", "dra nytta av"
         ):
             parts.append((tokens[k].start(), _Candidate(word, False, fold(word))))
         k += 1
@@ -239,93 +239,6 @@ _BODY_KIND = re.compile(r"lansstyrelse\w*$")
 
 # A capitalised word before one of these is a place's name, even opening a question.
 _PLACE_NOUNS = frozenset(("kommun", "kommuns", "stad", "stads", "län", "läns"))
-
-
-def _modifies_next(tokens: list[re.Match], i: int) -> bool:
-    """An adjective before the word it modifies ("typiska företagaren", "rent tekniska",
-    "socioekonomiska klyftorna"): the noun is the topic the texts may lack, not its
-    modifier. One that stands alone ("stöd till nyanlända") may be the topic itself."""
-    if i + 1 >= len(tokens) or tokens[i + 1].group().lower() in _NOT_A_HEAD:
-        return False
-    return is_adjective_form(tokens[i].group())
-
-
-_NOT_A_HEAD = STOPWORDS | FUNCTION_WORDS  # "till nyanlända", "unga som …"
-
-
-# Where a question's finite verb stands: right after the wh-adverb that opens it ("Var
-# hittar …"), after a subordinator and its subject pronoun ("när man väljer", "att de
-# lägger"), before a reflexive ("ställt sig bakom", "lärt sig"). Not after the subject of a
-# main clause ("Hur bygger man bostäder": the object follows it).
-_WH_OPENING = frozenset(("var", "vart", "hur", "när", "nar", "varför", "varfor"))
-_SUBORDINATORS = frozenset(("när", "nar", "om", "att", "som", "där", "eftersom", "då", "hur"))
-_SUBJECTS = frozenset(("man", "jag", "du", "vi", "ni", "de", "dom", "han", "hon", "hen"))
-# Verb particles that are seldom prepositions after a noun ("lyfts fram", "lägga upp").
-_PARTICLES = frozenset(("fram", "upp", "ihop", "bort", "tillbaka", "undan", "ner", "ut", "iväg"))
-
-
-def _in_verb_position(tokens: list[re.Match], i: int) -> bool:
-    """A word that may be a verb ("hittar", "väljer": also nouns' plurals) where a
-    question's verb stands (above): what is asked, never the topic the texts may lack."""
-    word = tokens[i].group().lower()
-    if not (word.endswith(("r", "s", "t")) or may_be_verb_form(word)):
-        return False
-    low = [t.group().lower() for t in tokens[max(i - 2, 0) : i + 2]]
-    before = low[: min(i, 2)]
-    after = low[len(before) + 1 :]
-    if after[:1] == ["sig"] or (i == 1 and before[-1] in _WH_OPENING):
-        return True
-    subordinate = len(before) == 2 and before[0] in _SUBORDINATORS and before[1] in _SUBJECTS
-    if subordinate or not may_be_verb_form(word):
-        return subordinate  # "när de väljer"
-    # "lyfts fram", "blickar man", "de som avviker", "om norr inte lockar": a particle or
-    # a subject after a word the dictionary reads as a verb, or a relative "som" or a
-    # negation before it (a subordinate clause's word order), is where a verb stands
-    particle_or_subject = bool(after) and (after[0] in _PARTICLES or after[0] in _SUBJECTS)
-    return particle_or_subject or before[-1:] in (["som"], ["inte"], ["aldrig"])
-
-
-# Modal verbs and the infinitive marker: the first infinitive-like word within
-# _MODAL_REACH words after one is the verb it governs, whatever the dictionary knows of it
-# ("Hur kan en kommun lägga upp …", "Hur ska arbetet med förslagen föras vidare?").
-_MODALS = frozenset(
-    {"kan", "kunde", "ska", "skall", "skulle", "bör", "borde", "måste", "vill", "ville"}
-    | {"får", "fick", "behöver", "behövde", "brukar", "att"}
-)
-_MODAL_REACH = 4
-
-
-def _infinitive_like(word: str) -> bool:
-    return word[:1].islower() and len(word) >= 3 and may_be_infinitive(word)
-
-
-def _after_modal(tokens: list[re.Match], i: int) -> bool:
-    """Whether ``tokens[i]`` is the infinitive a modal verb before it governs (above)."""
-    if not _infinitive_like(tokens[i].group()):
-        return False
-    for j in range(i - 1, max(i - 1 - _MODAL_REACH, -1), -1):
-        word = tokens[j].group()
-        if word.lower() in _MODALS:
-            return True
-        if word[:1].islower() and word.lower().endswith(("a", "as")):
-            return False  # the modal's infinitive (or an unsure word) came before this one
-    return False
-
-
-_FIXED = frozenset(
-    (fold(b), fold(noun), fold(after))
-    for before, noun, after in FIXED_PHRASES
-    for b in before.split("|")
-)
-
-
-def _in_fixed_phrase(tokens: list[re.Match], i: int) -> bool:
-    """Whether ``tokens[i]`` is the noun of a fixed phrase (wordlists.FIXED_PHRASES), its
-    verb before a subject or not ("drar man nytta av")."""
-    if i == 0 or i + 1 >= len(tokens):
-        return False
-    b = i - 2 if i >= 2 and tokens[i - 1].group().lower() in _SUBJECTS else i - 1
-    return tuple(fold(tokens[j].group().lower()) for j in (b, i, i + 1)) in _FIXED
 
 
 def _names_a_place(tokens: list[re.Match], i: int) -> bool:

@@ -240,6 +240,10 @@ def test_a_word_where_the_verb_stands_is_no_topic(question, verb, topic):
         ("Hur drar man nytta av tekniken?", "nytta", "tekniken"),
         # the same noun outside the phrase is a topic
         ("Vilken nytta har företagen av AI?", "", "nytta"),
+        # a subordinate clause that ends on its verb, after a noun subject
+        ("Vilka effekter har det gett när olika mål krockar?", "krockar", "effekter"),
+        ("Hur jobbar regionen när det gäller cyklar?", "", "cyklar"),
+        ("Hur gör man om kommunen saknar cyklar?", "saknar", "cyklar"),
     ],
 )
 def test_a_verb_or_a_fixed_phrase_is_no_topic(question, word, topic):
