@@ -287,7 +287,7 @@ def main_action(text: str, question: str, frame: Collection[str]) -> tuple[str, 
 _ROLE_GROUP = re.compile(
     r"\b\w*(?:direktörer|direktörerna|chefer|cheferna|tjänstepersoner|tjänstemän|"
     r"handläggare|handläggarna|medarbetare|medarbetarna|ledningsgrupp|ledningsgruppen|"
-    r"ledningsgrupper|styrelsen|arbetsgruppen|företrädare|representanter|politiker|"
+    r"ledningsgrupper|ledningen|styrelsen|arbetsgruppen|företrädare|representanter|politiker|"
     r"politikerna)\b",
     re.IGNORECASE,
 )

@@ -307,6 +307,9 @@ def test_people_named_by_their_role_as_a_group_answer_who():
     assert not holds_item(analyse("Vad heter direktörerna i arbetsgruppen?"), text)
     led = analyse("Vem leder forumet?")
     assert not holds_item(led, "Tiden för forumet är förankrad i ledningsgruppen.")
+    # a management by its name ("koncernledningen") is people by their role too
+    took = analyse("Vem tog över resultatet av utredningen?")
+    assert holds_item(took, "Resultatet har överlämnats till koncernledningen.")
 
 
 def test_a_persons_name_is_no_place():
