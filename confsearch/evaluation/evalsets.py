@@ -17,7 +17,7 @@ QUESTIONS = EVAL_DIR / "questions.jsonl"
 OFFTOPIC = EVAL_DIR / "offtopic.jsonl"
 # Held-out rounds written so far (tests/eval/README.md): round n's halves are devN and
 # testN ("dev" and "test" for the first). A new round raises this; its test half is sealed.
-HELDOUT_ROUNDS = 33
+HELDOUT_ROUNDS = 34
 
 
 def _held_out_sets(rounds: int) -> dict[str, tuple[tuple[Path, ...], str]]:
