@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -156,17 +157,23 @@ def best_sentence(embedder, question_vector, hits) -> float:
     more) of the top :data:`SENTENCE_HITS` hits; 0.0 when they have none. Each sentence is
     encoded once per process (:mod:`confsearch.embedding.sentencevectors`), so after the
     first questions a search pays a dot product for it."""
-    texts = [
-        sentence
-        for hit in hits[:SENTENCE_HITS]
-        for line in hit.passage.text.splitlines()
-        for sentence in split_sentences(" ".join(line.split()))
-        if len(sentence.split()) >= MIN_WORDS
-    ]
+    texts = [sentence for hit in hits[:SENTENCE_HITS] for sentence in _sentences(hit.passage.text)]
     if not texts:
         return 0.0
     q = np.asarray(question_vector, dtype=np.float32)
     return float((sentence_vectors(embedder, texts) @ q).max())
+
+
+@lru_cache(maxsize=4096)
+def _sentences(text: str) -> tuple[str, ...]:
+    """A passage's sentences of :data:`MIN_WORDS` words or more, line by line: cut once
+    per process, as the passages come back search after search."""
+    return tuple(
+        sentence
+        for line in text.splitlines()
+        for sentence in split_sentences(" ".join(line.split()))
+        if len(sentence.split()) >= MIN_WORDS
+    )
 
 
 def gather(

@@ -75,12 +75,18 @@ def _near(word: str, known: set[str]) -> bool:
     )
 
 
+def _after_names(word: str, vocabulary: Vocabulary) -> list[str]:
+    """What follows each one-word name the texts use that opens ``word`` (folded)."""
+    names = vocabulary.word_set
+    ends = range(MIN_NAME_PART, len(word) - MIN_WORD_LEN + 1)
+    return [word[i:] for i in ends if word[:i] in names]
+
+
 def _named_first(word: str, vocabulary: Vocabulary) -> bool:
     """A compound whose first part is a one-word name the texts use
     ("gavleborgsutredningen", "orebroprojektet"): the texts' own session named by a
     reader, unlike a name made of common words ("tillvaxtanalys")."""
-    names = vocabulary.word_set
-    return any(word[:i] in names for i in range(MIN_NAME_PART, len(word) - MIN_WORD_LEN + 1))
+    return bool(_after_names(word, vocabulary))
 
 
 # What a reader calls a session after its region ("Västmanlandspasset", "Örebroexemplet",
@@ -95,12 +101,10 @@ _SESSION_TAILS = frozenset((
 
 def _names_a_session(word: str, vocabulary: Vocabulary) -> bool:
     """A name the texts use and a word for its session ("vastmanlandspasset")."""
-    names = vocabulary.word_set
-    for i in range(MIN_NAME_PART, len(word) - MIN_WORD_LEN + 1):
-        rest = word[i + 1 :] if word[i : i + 1] == "s" else word[i:]
-        if word[:i] in names and (rest in _SESSION_TAILS or word[i:] in _SESSION_TAILS):
-            return True
-    return False
+    return any(
+        rest in _SESSION_TAILS or (rest[:1] == "s" and rest[1:] in _SESSION_TAILS)
+        for rest in _after_names(word, vocabulary)
+    )
 
 
 def _one_edit(a: str, b: str) -> bool:

@@ -246,9 +246,12 @@ _INSTANCE_MARK = re.compile(
 # "Vilka förbättringar har kommunerna gjort …?", "Vilka åtgärder har Gävleborg redan
 # genomfört?": things done, asked by kind; only a sentence that names some of them answers.
 # Swedish only: the deed among the next words is told by the Swedish dictionary.
+# Where the things are, between their kind and the verb ("Vilka åtgärder på listan …").
+_WHERE = r"(?:(?:på|i|inom|bland)\s+[\w-]+\s+)?"
 _DONE_QUESTION = re.compile(
-    r"\bvilka\s+(?P<cls>[^\W\d_][\w-]{3,})\s+" + r"(?:(?:på|i|inom|bland)\s+[\w-]+\s+)?"
-    r"(?:har|hade)\s+(?P<rest>(?:[\w-]+\s+){0,4}[\w-]+)",
+    r"\bvilka\s+(?P<cls>[^\W\d_][\w-]{3,})\s+"
+    + _WHERE
+    + r"(?:har|hade)\s+(?P<rest>(?:[\w-]+\s+){0,4}[\w-]+)",
     re.IGNORECASE,
 )
 
@@ -268,8 +271,8 @@ _LISTED_AFTER = re.compile(
 # "Vilka fördelar ger …?"): what a thing gives is told in many words. Swedish only.
 _KIND_QUESTION = re.compile(
     r"^\W*vilka\s+(?P<cls>[^\W\d_][\w-]{3,}(?:er|ar|or|n))\s+"
-    r"(?:(?:på|i|inom|bland)\s+[\w-]+\s+)?"  # "Vilka åtgärder på listan prioriterades?"
-    r"(?P<verb>[^\W\d_]+(?:\s+det\s+som)?)\b",
+    + _WHERE  # "Vilka åtgärder på listan prioriterades?"
+    + r"(?P<verb>[^\W\d_]+(?:\s+det\s+som)?)\b",
     re.IGNORECASE,
 )
 _STRONG_PAST = frozenset(

@@ -137,7 +137,6 @@ _BESIDES_LAST = re.compile(
     r"other\s+than)\s+(?P<other>[^?,.]+)",
     re.IGNORECASE,
 )
-# "vilka regioner", "which counties": only regions answer, not agencies
 _PLACE = re.compile(
     START + r"(?:var(?!\s+(?:det|finns|är))\b|where\b)|"
     r"\b(?:vilket|vilka|which|what)\s+(?:andra\s+|other\s+)?"

@@ -193,10 +193,14 @@ _DIGITS = re.compile(r"\d+(?:[ \u00a0.,]\d{3})*")
 def without_given_numbers(question: str, text: str) -> str:
     """``text`` without the numbers ``question`` itself gives: "Hur många av de 400
     organisationerna finansieras av Vinnova?" is not answered by "över 400 organisationer"."""
-    given = {re.sub(r"\D", "", m.group()) for m in _DIGITS.finditer(question)}
+
+    def digits(m: re.Match) -> str:  # "1 000" and "1000" are one number
+        return re.sub(r"\D", "", m.group())
+
+    given = {digits(m) for m in _DIGITS.finditer(question)}
     if not given:
         return text
-    return _DIGITS.sub(lambda m: " " if re.sub(r"\D", "", m.group()) in given else m.group(), text)
+    return _DIGITS.sub(lambda m: " " if digits(m) in given else m.group(), text)
 
 
 def asks_for_quantity(question: str) -> bool:
